@@ -1,1 +1,195 @@
-int main() { return 0; }
+// vcctl: the operator's command line. Thin: parses arguments and calls the
+// libraries; every failure is one line on stderr and a non-zero exit.
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/base64url.h"
+#include "common/json.h"
+#include <rapidjson/prettywriter.h>
+#include "common/jwk.h"
+#include "common/jws.h"
+#include "keys/key_store.h"
+
+namespace {
+using namespace vc;
+
+constexpr const char* kUsage = R"(usage: vcctl COMMAND [options]
+
+  keys generate --purpose NAME [--alg ES256|ES256K|EdDSA|RS256|PS256] [--data-dir DIR]
+  keys list [--purpose NAME] [--data-dir DIR]
+  keys rotate --purpose NAME [--data-dir DIR]
+  jws verify --jwk FILE [--alg ALG] TOKEN     exit 0 only when the signature verifies
+  jwk thumbprint FILE                          RFC 7638 SHA-256 thumbprint
+  token inspect TOKEN                          decode header and payload (no verification)
+)";
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+};
+
+int Fail(const std::string& message) {
+  std::cerr << "vcctl: " << message << "\n";
+  return 1;
+}
+
+Args Parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) == 0 && i + 1 < argc) {
+      a.options[s.substr(2)] = argv[++i];
+    } else {
+      a.positional.push_back(s);
+    }
+  }
+  return a;
+}
+
+std::string Opt(const Args& a, const std::string& name, const std::string& fallback = "") {
+  auto it = a.options.find(name);
+  return it == a.options.end() ? fallback : it->second;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+std::string KeysDir(const Args& a) { return Opt(a, "data-dir", "./var") + "/keys"; }
+
+void PrintKey(const keys::StoredKey& k) {
+  std::cout << k.purpose << "\t" << common::AlgName(k.alg) << "\t" << k.key.kid()
+            << (k.active ? "\tactive" : "") << "\n";
+}
+
+int KeysCommand(const std::string& sub, const Args& a) {
+  keys::KeyStore store(KeysDir(a));
+  const std::string purpose = Opt(a, "purpose");
+  if (sub == "generate" || sub == "rotate") {
+    if (purpose.empty()) return Fail("keys " + sub + ": --purpose is required");
+    common::Result<keys::StoredKey> key = common::Error{"", ""};
+    if (sub == "rotate") {
+      key = store.Rotate(purpose);
+    } else {
+      auto alg = common::ParseAlg(Opt(a, "alg", "ES256"));
+      if (!alg || *alg == common::JwsAlg::kHS256) return Fail("keys generate: unsupported --alg");
+      key = store.Generate(purpose, *alg, true);
+    }
+    if (!key) return Fail(key.error().message);
+    PrintKey(*key);
+    return 0;
+  }
+  if (sub == "list") {
+    auto keys = store.List(purpose);
+    if (!keys) return Fail(keys.error().message);
+    for (const auto& k : *keys) PrintKey(k);
+    return 0;
+  }
+  return Fail("unknown command: keys " + sub);
+}
+
+// The algorithms a key can verify: its own "alg" if the JWK names one.
+std::vector<common::JwsAlg> AllowedFor(const common::Jwk& key, const std::string& forced) {
+  using common::JwsAlg;
+  if (!forced.empty()) {
+    auto alg = common::ParseAlg(forced);
+    return alg ? std::vector<JwsAlg>{*alg} : std::vector<JwsAlg>{};
+  }
+  std::vector<JwsAlg> out;
+  for (auto alg : {JwsAlg::kRS256, JwsAlg::kPS256, JwsAlg::kES256, JwsAlg::kES256K,
+                   JwsAlg::kEdDSA, JwsAlg::kHS256}) {
+    if (key.CompatibleWith(alg)) out.push_back(alg);
+  }
+  return out;
+}
+
+int JwsVerify(const Args& a) {
+  if (a.positional.size() != 3) return Fail("usage: vcctl jws verify --jwk FILE TOKEN");
+  std::string jwk_text;
+  const std::string jwk_path = Opt(a, "jwk");
+  if (jwk_path.empty()) return Fail("jws verify: --jwk FILE is required");
+  if (!ReadFile(jwk_path, &jwk_text)) return Fail("cannot read " + jwk_path);
+  auto key = common::Jwk::FromJsonText(jwk_text);
+  if (!key) return Fail("invalid JWK: " + key.error().message);
+  const auto allowed = AllowedFor(*key, Opt(a, "alg"));
+  if (allowed.empty()) return Fail("jws verify: unsupported --alg");
+  auto token = common::ParseCompact(a.positional[2]);
+  if (!token) return Fail(token.error().code + ": " + token.error().message);
+  auto alg = common::VerifySignature(*token, *key, allowed);
+  if (!alg) return Fail(alg.error().code + ": " + alg.error().message);
+  std::cout << "valid " << common::AlgName(*alg) << " signature\n";
+  return 0;
+}
+
+int JwkThumbprint(const Args& a) {
+  if (a.positional.size() != 3) return Fail("usage: vcctl jwk thumbprint FILE");
+  std::string text;
+  if (!ReadFile(a.positional[2], &text)) return Fail("cannot read " + a.positional[2]);
+  auto key = common::Jwk::FromJsonText(text);
+  if (!key) return Fail("invalid JWK: " + key.error().message);
+  std::cout << key->Thumbprint() << "\n";
+  return 0;
+}
+
+std::string Pretty(std::string_view json) {
+  auto doc = common::ParseJson(json);
+  if (!doc) return std::string(json);
+  rapidjson::StringBuffer sb;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  w.SetIndent(' ', 2);
+  doc->Accept(w);
+  return sb.GetString();
+}
+
+int TokenInspect(const Args& a) {
+  if (a.positional.size() != 3) return Fail("usage: vcctl token inspect TOKEN");
+  auto token = common::ParseCompact(a.positional[2]);
+  if (!token) return Fail(token.error().code + ": " + token.error().message);
+  std::cout << "header:\n" << Pretty(token->header_json) << "\npayload:\n"
+            << Pretty(token->payload) << "\n";
+  if (auto doc = common::ParseJsonObject(token->payload); doc) {
+    for (const char* claim : {"iat", "nbf", "exp"}) {
+      if (auto t = common::GetNumericDate(*doc, claim)) {
+        const std::time_t tt = static_cast<std::time_t>(*t);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+        std::cout << claim << ": " << buf << "\n";
+      }
+    }
+  }
+  std::cout << "signature: " << token->signature.size() << " bytes, NOT verified\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args a = Parse(argc, argv);
+  if (a.positional.size() < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string& group = a.positional[0];
+  const std::string& sub = a.positional[1];
+  try {
+    if (group == "keys") return KeysCommand(sub, a);
+    if (group == "jws" && sub == "verify") return JwsVerify(a);
+    if (group == "jwk" && sub == "thumbprint") return JwkThumbprint(a);
+    if (group == "token" && sub == "inspect") return TokenInspect(a);
+  } catch (const std::exception& e) {
+    return Fail(e.what());
+  }
+  std::cerr << kUsage;
+  return 2;
+}

@@ -1,0 +1,115 @@
+// did:web documents: writing ours (Entra's shape, spec §8.2) and reading any.
+#include <algorithm>
+
+#include "common/json.h"
+#include "keys/did.h"
+
+namespace vc::keys {
+using common::Error;
+using common::Jwk;
+using common::JsonWriter;
+using common::Result;
+
+namespace {
+
+void WriteString(JsonWriter& w, std::string_view s) {
+  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void WriteMethod(JsonWriter& w, const std::string& did, const StoredKey& k) {
+  const std::string pub = k.key.PublicOnly().ToPublicJson();
+  w->StartObject();
+  w->Key("id");
+  WriteString(w, "#" + k.key.kid());
+  w->Key("controller");
+  WriteString(w, did);
+  w->Key("type");
+  w->String("JsonWebKey2020");
+  w->Key("publicKeyJwk");
+  w->RawValue(pub.data(), pub.size(), rapidjson::kObjectType);
+  w->EndObject();
+}
+
+std::string JoinId(const std::string& base, std::string_view id) {
+  if (!id.empty() && id.front() == '#') return base + std::string(id);
+  return std::string(id);
+}
+
+}  // namespace
+
+std::string DidWebDocument(const std::string& did, const std::vector<StoredKey>& keys,
+                           const std::vector<std::string>& origins) {
+  JsonWriter w;
+  w->StartObject();
+  w->Key("id");
+  WriteString(w, did);
+  w->Key("@context");
+  w->StartArray();
+  w->String("https://www.w3.org/ns/did/v1");
+  w->StartObject();
+  w->Key("@base");
+  WriteString(w, did);
+  w->EndObject();
+  w->EndArray();
+  if (!origins.empty()) {
+    w->Key("service");
+    w->StartArray();
+    w->StartObject();
+    w->Key("id");
+    w->String("#linkeddomains");
+    w->Key("type");
+    w->String("LinkedDomains");
+    w->Key("serviceEndpoint");
+    w->StartObject();
+    w->Key("origins");
+    w->StartArray();
+    for (const auto& o : origins) WriteString(w, o);
+    w->EndArray();
+    w->EndObject();
+    w->EndObject();
+    w->EndArray();
+  }
+  w->Key("verificationMethod");
+  w->StartArray();
+  for (const auto& k : keys) WriteMethod(w, did, k);
+  w->EndArray();
+  for (const char* rel : {"authentication", "assertionMethod"}) {
+    w->Key(rel);
+    w->StartArray();
+    for (const auto& k : keys) WriteString(w, "#" + k.key.kid());
+    w->EndArray();
+  }
+  w->EndObject();
+  return w.str();
+}
+
+Result<ResolvedDid> ParseDidDocument(std::string_view did, std::string_view document_json) {
+  auto doc = common::ParseJsonObject(document_json, {256 * 1024, 16});
+  if (!doc) return Error{"invalid_did", "DID document: " + doc.error().message};
+  const auto id = common::GetString(*doc, "id");
+  if (!id || *id != did) return Error{"invalid_did", "DID document id does not match the DID"};
+  // Relative method ids ("#key") resolve against "@base" when present, else the DID.
+  std::string base(did);
+  if (const auto* ctx = common::GetArray(*doc, "@context")) {
+    for (const auto& c : ctx->GetArray()) {
+      if (auto b = common::GetString(c, "@base")) base = std::string(*b);
+    }
+  }
+  ResolvedDid out;
+  out.did = std::string(did);
+  out.document_json = std::string(document_json);
+  const auto* methods = common::GetArray(*doc, "verificationMethod");
+  if (!methods) return Error{"invalid_did", "DID document has no verificationMethod"};
+  for (const auto& m : methods->GetArray()) {
+    const auto mid = common::GetString(m, "id");
+    const auto* jwk = common::GetObject(m, "publicKeyJwk");
+    if (!mid || !jwk) continue;  // other key formats are not ours to use
+    auto key = Jwk::FromJson(*jwk);
+    if (!key) continue;
+    out.methods.emplace_back(JoinId(base, *mid), *key);
+  }
+  if (out.methods.empty()) return Error{"invalid_did", "DID document has no usable JWK method"};
+  return out;
+}
+
+}  // namespace vc::keys

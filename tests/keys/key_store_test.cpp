@@ -1,0 +1,117 @@
+#include "keys/key_store.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <gtest/gtest.h>
+
+#include "common/crypto.h"
+#include "common/jws.h"
+
+namespace vc::keys {
+namespace {
+namespace fs = std::filesystem;
+
+class KeyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("keystore-" + common::RandomId(6));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+mode_t Mode(const fs::path& p) {
+  struct stat st{};
+  ::stat(p.c_str(), &st);
+  return st.st_mode & 0777;
+}
+
+TEST_F(KeyStoreTest, GeneratesAndReloadsActiveKeyWithPrivateFileModes) {
+  KeyStore store(dir_);
+  auto key = store.Generate("issuer", common::JwsAlg::kES256);
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  EXPECT_EQ(key->key.kid(), key->key.Thumbprint());
+  EXPECT_EQ(Mode(dir_), 0700u);
+  for (const auto& e : fs::directory_iterator(dir_ / "issuer")) {
+    EXPECT_EQ(Mode(e.path()), 0600u) << e.path();
+  }
+  KeyStore again(dir_);
+  auto active = again.Active("issuer");
+  ASSERT_TRUE(active.ok());
+  EXPECT_EQ(active->key.kid(), key->key.kid());
+  EXPECT_EQ(active->alg, common::JwsAlg::kES256);
+  // The reloaded key signs, and the original verifies it.
+  auto token = common::SignCompact(active->key, active->alg, "{}");
+  ASSERT_TRUE(token.ok());
+  EXPECT_TRUE(common::VerifyCompact(*token, key->key.PublicOnly(), {common::JwsAlg::kES256}).ok());
+}
+
+TEST_F(KeyStoreTest, EveryAlgorithmRoundTrips) {
+  KeyStore store(dir_);
+  for (auto alg : {common::JwsAlg::kRS256, common::JwsAlg::kPS256, common::JwsAlg::kES256,
+                   common::JwsAlg::kES256K, common::JwsAlg::kEdDSA}) {
+    const std::string purpose = "p-" + std::string(common::AlgName(alg)).substr(0, 2) +
+                                std::to_string(static_cast<int>(alg));
+    ASSERT_TRUE(store.Generate(purpose, alg).ok()) << common::AlgName(alg);
+    auto back = store.Active(purpose);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->alg, alg);
+  }
+}
+
+TEST_F(KeyStoreTest, RotationKeepsOldKeysListed) {
+  KeyStore store(dir_);
+  auto first = store.Generate("issuer", common::JwsAlg::kES256);
+  auto second = store.Rotate("issuer");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(first->key.kid(), second->key.kid());
+  auto list = store.List("issuer");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_TRUE((*list)[0].active);
+  EXPECT_EQ((*list)[0].key.kid(), second->key.kid());
+  auto jwks = common::Jwks::FromJsonText(*store.PublicJwks("issuer"));
+  ASSERT_TRUE(jwks.ok());
+  EXPECT_EQ(jwks->keys().size(), 2u);
+  EXPECT_NE(jwks->FindByKid(first->key.kid()), nullptr);
+  EXPECT_FALSE(jwks->keys()[0].has_private());
+}
+
+TEST_F(KeyStoreTest, ActiveOrGenerateCreatesOnce) {
+  KeyStore store(dir_);
+  auto a = store.ActiveOrGenerate("result", common::JwsAlg::kES256);
+  auto b = store.ActiveOrGenerate("result", common::JwsAlg::kES256);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->key.kid(), b->key.kid());
+}
+
+TEST_F(KeyStoreTest, MissingKeyAndBadPurpose) {
+  KeyStore store(dir_);
+  EXPECT_EQ(store.Active("nothing").error().code, "no_key");
+  EXPECT_EQ(store.Generate("../etc", common::JwsAlg::kES256).error().code, "invalid_purpose");
+  EXPECT_EQ(store.Generate("", common::JwsAlg::kES256).error().code, "invalid_purpose");
+}
+
+TEST_F(KeyStoreTest, TamperedKeyFileIsReported) {
+  KeyStore store(dir_);
+  auto key = store.Generate("issuer", common::JwsAlg::kES256);
+  ASSERT_TRUE(key.ok());
+  // Swap the file's content for another key: the name no longer matches.
+  auto other = common::Jwk::Generate(common::JwsAlg::kES256).ToPrivatePem();
+  ASSERT_TRUE(WritePrivateFile(dir_ / "issuer" / ("ES256_" + key->key.kid() + ".pem"), *other).ok());
+  EXPECT_EQ(store.Active("issuer").error().code, "invalid_key");
+}
+
+TEST_F(KeyStoreTest, SecretsPersist) {
+  KeyStore store(dir_);
+  auto s1 = store.SecretOrCreate("session-hmac");
+  ASSERT_TRUE(s1.ok());
+  EXPECT_EQ(s1->size(), 32u);
+  EXPECT_EQ(Mode(dir_ / "secrets" / "session-hmac"), 0600u);
+  KeyStore again(dir_);
+  EXPECT_EQ(*again.SecretOrCreate("session-hmac"), *s1);
+}
+
+}  // namespace
+}  // namespace vc::keys
