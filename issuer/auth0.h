@@ -1,0 +1,71 @@
+// Auth0 Marketplace redirect Action intake (shared/specs/proofing-providers.md
+// §4): Auth0 sends the browser to /id-verification?token=<HS256 JWT>&state=…;
+// we proof the user, then the browser POSTs an HS256 result token to
+// https://{iss}/continue?state=….
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace vc::issuer {
+
+struct Auth0Tenant {
+  std::string domain;  // the token's "iss", e.g. "example.auth0.com"
+  std::string secret;  // the Action's Token Secret (UTF-8 bytes)
+  std::string proofing;
+};
+
+// Codes (stable): malformed_token, unsupported_alg, invalid_signature,
+// token_expired, token_not_yet_valid, unknown_tenant, missing_state, token_replayed.
+enum class Auth0Error {
+  kMalformedToken, kUnsupportedAlg, kInvalidSignature, kTokenExpired, kTokenNotYetValid,
+  kUnknownTenant, kMissingState, kTokenReplayed,
+};
+std::string_view Code(Auth0Error e);
+int HttpStatus(Auth0Error e);
+std::string_view UserMessage(Auth0Error e);
+Auth0Error Auth0ErrorFromCode(std::string_view code);
+
+struct Auth0Claims {
+  std::string iss;
+  std::string sub;
+  int64_t iat = 0;
+  int64_t exp = 0;
+  std::string state;  // from the query, byte for byte
+};
+
+class Auth0Intake {
+ public:
+  static constexpr int64_t kSkewSeconds = 60;
+  static constexpr int64_t kReturnTokenLifetime = 120;  // Auth0 wants 60..300 s
+
+  Auth0Intake(std::vector<Auth0Tenant> tenants, const common::Clock& clock)
+      : tenants_(std::move(tenants)), clock_(clock) {}
+
+  const Auth0Tenant* Find(std::string_view domain) const;
+
+  // HS256 only, with the secret of the tenant named by "iss"; sub, iss and exp
+  // required; iat not in the future. Error codes as above.
+  common::Result<Auth0Claims> Verify(std::string_view token, std::string_view state) const;
+
+  // The one-time key for (iss, sub, iat, state).
+  static std::string ReplayKey(const Auth0Claims& claims);
+
+  // The HS256 token for /continue: sub, iss, iat (now), exp, state, status
+  // ("success", "failed" or "cancelled").
+  common::Result<std::string> ReturnToken(const Auth0Claims& claims, std::string_view status) const;
+
+  // https://{iss}/continue?state={state} — iss is a configured domain.
+  static std::string ContinueUrl(std::string_view iss, std::string_view state);
+
+ private:
+  std::vector<Auth0Tenant> tenants_;
+  const common::Clock& clock_;
+};
+
+}  // namespace vc::issuer

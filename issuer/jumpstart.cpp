@@ -1,0 +1,159 @@
+#include "issuer/jumpstart.h"
+
+#include <array>
+
+#include "common/json.h"
+#include "common/jws.h"
+#include "common/jwt.h"
+
+namespace vc::issuer {
+using common::Error;
+using common::Result;
+
+namespace {
+
+struct Info {
+  JumpstartError error;
+  std::string_view code;
+  int status;
+  std::string_view user_message;
+};
+
+constexpr std::array<Info, 11> kInfo = {{
+    {JumpstartError::kMalformedToken, "malformed_token", 400,
+     "This link is not recognised. Please go back to the site that sent you and start again."},
+    {JumpstartError::kUnsupportedAlg, "unsupported_alg", 400,
+     "This link is not recognised. Please go back to the site that sent you and start again."},
+    {JumpstartError::kInvalidSignature, "invalid_signature", 401,
+     "This link is not recognised. Please go back to the site that sent you and start again."},
+    {JumpstartError::kTokenExpired, "token_expired", 401,
+     "This link has expired. Please go back to the site that sent you to get a new one."},
+    {JumpstartError::kTokenNotYetValid, "token_not_yet_valid", 401,
+     "This link is not valid yet. Check your device's clock, or go back and start again."},
+    {JumpstartError::kLifetimeTooLong, "lifetime_too_long", 401,
+     "This link is not recognised. Please go back to the site that sent you and start again."},
+    {JumpstartError::kUnknownOrg, "unknown_org", 404,
+     "This link is not recognised: the organisation is unknown here."},
+    {JumpstartError::kOrgMismatch, "org_mismatch", 400,
+     "This link is not recognised. Please go back to the site that sent you and start again."},
+    {JumpstartError::kRedirectNotAllowed, "redirect_not_allowed", 400,
+     "This link is not recognised. Please go back to the site that sent you and start again."},
+    {JumpstartError::kTokenReplayed, "token_replayed", 409,
+     "This link has already been used. Each link works once: please go back to the site that "
+     "sent you to get a new one."},
+    {JumpstartError::kKeysUnavailable, "keys_unavailable", 503,
+     "We cannot check this link right now. Please try again in a few minutes."},
+}};
+
+const Info& InfoFor(JumpstartError e) {
+  for (const auto& i : kInfo) {
+    if (i.error == e) return i;
+  }
+  return kInfo[0];
+}
+
+JumpstartError FromClaimError(std::string_view code) {
+  if (code == common::Code(common::ClaimError::kExpired)) return JumpstartError::kTokenExpired;
+  if (code == common::Code(common::ClaimError::kNotYetValid) ||
+      code == common::Code(common::ClaimError::kIssuedInFuture)) {
+    return JumpstartError::kTokenNotYetValid;
+  }
+  if (code == common::Code(common::ClaimError::kLifetimeTooLong)) {
+    return JumpstartError::kLifetimeTooLong;
+  }
+  return JumpstartError::kMalformedToken;
+}
+
+Result<std::string> RequiredString(const rapidjson::Value& payload, const char* name) {
+  auto v = common::GetString(payload, name);
+  if (!v || v->empty()) {
+    return MakeJumpstartError(JumpstartError::kMalformedToken,
+                              std::string("the token has no ") + name + " claim");
+  }
+  return std::string(*v);
+}
+
+}  // namespace
+
+std::string_view Code(JumpstartError e) { return InfoFor(e).code; }
+int HttpStatus(JumpstartError e) { return InfoFor(e).status; }
+std::string_view UserMessage(JumpstartError e) { return InfoFor(e).user_message; }
+
+JumpstartError FromCode(std::string_view code) {
+  for (const auto& i : kInfo) {
+    if (i.code == code) return i.error;
+  }
+  return JumpstartError::kMalformedToken;
+}
+
+Error MakeJumpstartError(JumpstartError e, std::string message) {
+  return Error{std::string(Code(e)), std::move(message)};
+}
+
+Result<JumpstartClaims> JumpstartVerifier::Verify(std::string_view path_org,
+                                                  std::string_view token) const {
+  const Org* org = orgs_.Find(path_org);
+  if (!org) return MakeJumpstartError(JumpstartError::kUnknownOrg, "the org is not registered");
+  auto jws = common::ParseCompact(token, 8 * 1024);
+  if (!jws) return MakeJumpstartError(JumpstartError::kMalformedToken, jws.error().message);
+  // RS256 only: refuse anything else before looking at keys or signatures.
+  if (jws->alg_name != "RS256") {
+    return MakeJumpstartError(JumpstartError::kUnsupportedAlg,
+                              "jumpstart tokens must be RS256, not " + jws->alg_name);
+  }
+  auto keys = keys_.KeysFor(org->id, jws->kid);
+  if (!keys) {
+    if (keys.error().code == "jwks_unavailable") {
+      return MakeJumpstartError(JumpstartError::kKeysUnavailable, keys.error().message);
+    }
+    return MakeJumpstartError(JumpstartError::kInvalidSignature, keys.error().message);
+  }
+  bool verified = false;
+  for (const auto& key : *keys) {
+    if (common::VerifySignature(*jws, key, {common::JwsAlg::kRS256})) {
+      verified = true;
+      break;
+    }
+  }
+  if (!verified) {
+    return MakeJumpstartError(JumpstartError::kInvalidSignature,
+                              "no key of the org verifies the signature");
+  }
+  auto payload = common::ParseJsonObject(jws->payload, {16 * 1024, 8});
+  if (!payload) return MakeJumpstartError(JumpstartError::kMalformedToken, payload.error().message);
+
+  common::ClaimPolicy policy;
+  policy.now = clock_.NowSeconds();
+  policy.skew_seconds = kJumpstartSkewSeconds;
+  policy.require_exp = true;
+  policy.max_lifetime_seconds = org->max_token_lifetime_seconds;
+  if (auto st = common::CheckClaims(*payload, policy); !st) {
+    return MakeJumpstartError(FromClaimError(st.error().code), st.error().message);
+  }
+  JumpstartClaims claims;
+  claims.exp = common::GetNumericDate(*payload, "exp").value_or(0);
+  auto org_id = RequiredString(*payload, "OrgId");
+  if (!org_id) return org_id.error();
+  if (*org_id != org->id) {
+    return MakeJumpstartError(JumpstartError::kOrgMismatch,
+                              "the token's OrgId does not match the link's org");
+  }
+  auto request_id = RequiredString(*payload, "RequestId");
+  if (!request_id) return request_id.error();
+  if (request_id->size() > kMaxRequestIdLength) {
+    return MakeJumpstartError(JumpstartError::kMalformedToken,
+                              "RequestId is longer than 128 characters");
+  }
+  auto redirect = RequiredString(*payload, "redirectUrl");
+  if (!redirect) return redirect.error();
+  if (!IsRegisteredRedirect(*org, *redirect)) {
+    return MakeJumpstartError(JumpstartError::kRedirectNotAllowed,
+                              "redirectUrl is not registered for the org");
+  }
+  claims.org_id = std::move(*org_id);
+  claims.request_id = std::move(*request_id);
+  claims.redirect_url = std::move(*redirect);
+  return claims;
+}
+
+}  // namespace vc::issuer

@@ -1,0 +1,66 @@
+// Jumpstart links (Entra IDV-partner pattern): an RP sends the user to
+// /{orgId}/?token=<JWT>, RS256-signed with the RP's key, with claims OrgId,
+// RequestId, redirectUrl and exp. This checks the token; claiming the
+// RequestId (one use only) is the IntakeStore's job, after every check passed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "issuer/orgs.h"
+#include "keys/rp_keys.h"
+
+namespace vc::issuer {
+
+// One value per reason a jumpstart link is refused; codes are stable API.
+enum class JumpstartError {
+  kMalformedToken,      // not a JWS, bad JSON, or a required claim missing/ill-typed
+  kUnsupportedAlg,      // anything but RS256
+  kInvalidSignature,    // no key of the org verifies it (unknown kid included)
+  kTokenExpired,
+  kTokenNotYetValid,    // nbf (or iat) in the future beyond the skew
+  kLifetimeTooLong,     // exp further out than the org allows
+  kUnknownOrg,          // the path's org is not registered
+  kOrgMismatch,         // OrgId claim differs from the path's org
+  kRedirectNotAllowed,  // redirectUrl is not registered for the org
+  kTokenReplayed,       // the RequestId was used before
+  kKeysUnavailable,     // the org's JWKS could never be fetched
+};
+
+std::string_view Code(JumpstartError e);
+int HttpStatus(JumpstartError e);
+// Plain words for the browser page: what happened and what to do.
+std::string_view UserMessage(JumpstartError e);
+// The JumpstartError for an Error code produced here (kMalformedToken if unknown).
+JumpstartError FromCode(std::string_view code);
+
+struct JumpstartClaims {
+  std::string org_id;
+  std::string request_id;
+  std::string redirect_url;
+  int64_t exp = 0;
+};
+
+constexpr size_t kMaxRequestIdLength = 128;
+constexpr int64_t kJumpstartSkewSeconds = 60;
+
+class JumpstartVerifier {
+ public:
+  JumpstartVerifier(const OrgRegistry& orgs, keys::RpKeyRegistry& keys, const common::Clock& clock)
+      : orgs_(orgs), keys_(keys), clock_(clock) {}
+
+  // Every check but the one-time claim. The Error's code is Code(JumpstartError).
+  common::Result<JumpstartClaims> Verify(std::string_view path_org, std::string_view token) const;
+
+ private:
+  const OrgRegistry& orgs_;
+  keys::RpKeyRegistry& keys_;
+  const common::Clock& clock_;
+};
+
+common::Error MakeJumpstartError(JumpstartError e, std::string message);
+
+}  // namespace vc::issuer

@@ -1,0 +1,200 @@
+#include "issuer/sessions.h"
+
+#include "common/crypto.h"
+#include "common/migrations.h"
+
+namespace vc::issuer {
+using common::Connection;
+using common::Error;
+using common::Result;
+using common::Status;
+
+namespace {
+
+const std::vector<common::Migration>& Migrations() {
+  static const std::vector<common::Migration> kMigrations = {
+      {1, "create_sessions_and_claims", R"sql(
+        CREATE TABLE one_time_claims (
+          scope TEXT NOT NULL,
+          key TEXT NOT NULL,
+          expires_at INTEGER NOT NULL,
+          claimed_at INTEGER NOT NULL,
+          session_id TEXT NOT NULL,
+          PRIMARY KEY (scope, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE sessions (
+          id TEXT PRIMARY KEY,
+          kind TEXT NOT NULL,
+          status TEXT NOT NULL,
+          org_id TEXT NOT NULL,
+          request_id TEXT NOT NULL,
+          redirect_url TEXT NOT NULL,
+          mscv TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          auth0_state TEXT NOT NULL,
+          cookie_hash BLOB NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          ended_at INTEGER NOT NULL DEFAULT 0
+        );
+      )sql"},
+  };
+  return kMigrations;
+}
+
+constexpr const char* kSelectSession =
+    "SELECT id, kind, status, org_id, request_id, redirect_url, mscv, subject, auth0_state, "
+    "created_at, expires_at, ended_at, cookie_hash FROM sessions WHERE id = ?";
+
+Session FromRow(const common::Statement& st, std::string* cookie_hash) {
+  Session s;
+  s.id = st.ColumnText(0);
+  s.kind = st.ColumnText(1) == "auth0" ? SessionKind::kAuth0 : SessionKind::kJumpstart;
+  s.status = ParseStatus(st.ColumnText(2)).value_or(SessionStatus::kFailed);
+  s.org_id = st.ColumnText(3);
+  s.request_id = st.ColumnText(4);
+  s.redirect_url = st.ColumnText(5);
+  s.mscv = st.ColumnText(6);
+  s.subject = st.ColumnText(7);
+  s.auth0_state = st.ColumnText(8);
+  s.created_at = st.ColumnInt64(9);
+  s.expires_at = st.ColumnInt64(10);
+  s.ended_at = st.ColumnInt64(11);
+  if (cookie_hash) *cookie_hash = st.ColumnBlob(12);
+  return s;
+}
+
+Result<Session> Load(Connection& conn, const std::string& id, std::string* cookie_hash) {
+  auto st = conn.Cached(kSelectSession);
+  if (!st) return st.error();
+  st->BindText(1, id);
+  auto row = st->Step();
+  if (!row) return row.error();
+  if (!*row) return Error{"session_not_found", "no such session"};
+  return FromRow(*st, cookie_hash);
+}
+
+}  // namespace
+
+std::string_view KindName(SessionKind k) { return k == SessionKind::kAuth0 ? "auth0" : "jumpstart"; }
+
+std::string_view StatusName(SessionStatus s) {
+  switch (s) {
+    case SessionStatus::kActive: return "active";
+    case SessionStatus::kIssued: return "issued";
+    case SessionStatus::kVerified: return "verified";
+    case SessionStatus::kFailed: return "failed";
+    case SessionStatus::kCancelled: return "cancelled";
+  }
+  return "failed";
+}
+
+std::optional<SessionStatus> ParseStatus(std::string_view name) {
+  for (auto s : {SessionStatus::kActive, SessionStatus::kIssued, SessionStatus::kVerified,
+                 SessionStatus::kFailed, SessionStatus::kCancelled}) {
+    if (StatusName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+Status SessionStore::Migrate(common::Database& db) {
+  return common::ApplyMigrations(db, "issuer_sessions", Migrations());
+}
+
+Result<OpenedSession> SessionStore::Open(const NewSession& req) {
+  OpenedSession out;
+  out.cookie = common::RandomId(32);
+  Session& s = out.session;
+  s.id = common::RandomId(18);
+  s.kind = req.kind;
+  s.org_id = req.org_id;
+  s.request_id = req.request_id;
+  s.redirect_url = req.redirect_url;
+  s.mscv = req.mscv;
+  s.subject = req.subject;
+  s.auth0_state = req.auth0_state;
+  s.created_at = clock_.NowSeconds();
+  s.expires_at = s.created_at + req.ttl_seconds;
+  const std::string cookie_hash = common::Sha256(out.cookie);
+  // The claim and the session commit together: a crash between them can leave
+  // neither, never a used key without its session or the reverse.
+  Status st = db_.Transaction([&](Connection& conn) -> Status {
+    auto claim = conn.Cached(
+        "INSERT INTO one_time_claims(scope, key, expires_at, claimed_at, session_id) "
+        "VALUES(?, ?, ?, ?, ?)");
+    if (!claim) return claim.error();
+    if (auto r = claim->BindText(1, req.claim_scope).BindText(2, req.claim_key)
+                     .BindInt64(3, req.claim_expires_at).BindInt64(4, s.created_at)
+                     .BindText(5, s.id).Run();
+        !r) {
+      if (common::IsUniqueViolation(r.error())) {
+        return Error{"token_replayed", "this link was used before"};
+      }
+      return r;
+    }
+    auto ins = conn.Cached(
+        "INSERT INTO sessions(id, kind, status, org_id, request_id, redirect_url, mscv, subject, "
+        "auth0_state, cookie_hash, created_at, expires_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!ins) return ins.error();
+    return ins->BindText(1, s.id).BindText(2, KindName(s.kind)).BindText(3, "active")
+        .BindText(4, s.org_id).BindText(5, s.request_id).BindText(6, s.redirect_url)
+        .BindText(7, s.mscv).BindText(8, s.subject).BindText(9, s.auth0_state)
+        .BindBlob(10, cookie_hash).BindInt64(11, s.created_at).BindInt64(12, s.expires_at)
+        .Run();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<Session> SessionStore::Get(const std::string& id) const {
+  Result<Session> out = Error{"session_not_found", "no such session"};
+  Status st = db_.Read([&](Connection& conn) -> Status {
+    out = Load(conn, id, nullptr);
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<Session> SessionStore::Authenticate(const std::string& id, std::string_view cookie) const {
+  std::string hash;
+  Result<Session> out = Error{"session_not_found", "no such session"};
+  Status st = db_.Read([&](Connection& conn) -> Status {
+    out = Load(conn, id, &hash);
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  if (!out) return out;
+  if (cookie.empty() || !common::ConstantTimeEquals(common::Sha256(cookie), hash)) {
+    return Error{"session_forbidden", "this session belongs to another browser"};
+  }
+  if (out->status == SessionStatus::kActive && clock_.NowSeconds() >= out->expires_at) {
+    return Error{"session_expired", "this session has expired"};
+  }
+  return out;
+}
+
+Result<Session> SessionStore::Finish(const std::string& id, SessionStatus status) {
+  Result<Session> out = Error{"session_not_found", "no such session"};
+  Status st = db_.Transaction([&](Connection& conn) -> Status {
+    out = Load(conn, id, nullptr);
+    if (!out) return Status::Ok();
+    if (out->status != SessionStatus::kActive) {
+      if (out->status != status) out = Error{"session_ended", "the session has already ended"};
+      return Status::Ok();
+    }
+    const int64_t now = clock_.NowSeconds();
+    auto upd = conn.Cached("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?");
+    if (!upd) return upd.error();
+    if (auto r = upd->BindText(1, StatusName(status)).BindInt64(2, now).BindText(3, id).Run(); !r) {
+      return r;
+    }
+    out->status = status;
+    out->ended_at = now;
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+}  // namespace vc::issuer

@@ -1,0 +1,91 @@
+// Issuer sessions: one per user journey (a jumpstart link or an Auth0
+// redirect), created only after the inbound token passed every check and its
+// one-time identifier was claimed, in the same transaction.
+//
+// A session has a public id (in URLs such as /proofing/{id}) and a secret
+// cookie value bound to the browser; only the cookie's SHA-256 is stored.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "common/store.h"
+
+namespace vc::issuer {
+
+enum class SessionKind { kJumpstart, kAuth0 };
+// kActive until the flow ends; the others are terminal and final.
+enum class SessionStatus { kActive, kIssued, kVerified, kFailed, kCancelled };
+
+std::string_view KindName(SessionKind k);
+std::string_view StatusName(SessionStatus s);       // "active", "issued", …
+std::optional<SessionStatus> ParseStatus(std::string_view name);
+
+struct Session {
+  std::string id;
+  SessionKind kind = SessionKind::kJumpstart;
+  SessionStatus status = SessionStatus::kActive;
+  std::string org_id;        // jumpstart: the org; auth0: the tenant domain (iss)
+  std::string request_id;    // jumpstart RequestId
+  std::string redirect_url;  // verified against the org's registered list
+  std::string mscv;
+  std::string subject;       // auth0: inbound sub
+  std::string auth0_state;   // auth0: opaque state, byte for byte
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t ended_at = 0;
+};
+
+struct OpenedSession {
+  Session session;
+  std::string cookie;  // the secret for the Set-Cookie header; never stored
+};
+
+struct NewSession {
+  SessionKind kind = SessionKind::kJumpstart;
+  std::string org_id;
+  std::string request_id;
+  std::string redirect_url;
+  std::string mscv;
+  std::string subject;
+  std::string auth0_state;
+  // The one-time key claimed with the session: (scope, key) must never have
+  // been claimed before. Jumpstart: (org, RequestId); Auth0: (iss, sub|iat|state).
+  std::string claim_scope;
+  std::string claim_key;
+  int64_t claim_expires_at = 0;  // when the token itself expires
+  int64_t ttl_seconds = 3600;
+};
+
+class SessionStore {
+ public:
+  SessionStore(common::Database& db, const common::Clock& clock) : db_(db), clock_(clock) {}
+
+  // Creates the tables (component "issuer_sessions"). Throws nothing; Status.
+  static common::Status Migrate(common::Database& db);
+
+  // Claims the one-time key and creates the session atomically and durably.
+  // Error "token_replayed" when the key was claimed before (also under
+  // concurrent submission, and after a restart).
+  common::Result<OpenedSession> Open(const NewSession& request);
+
+  // "session_not_found" when unknown.
+  common::Result<Session> Get(const std::string& id) const;
+  // The session when `cookie` is its secret and it has not expired; else
+  // "session_not_found", "session_forbidden" or "session_expired".
+  common::Result<Session> Authenticate(const std::string& id, std::string_view cookie) const;
+
+  // Moves an active session to a terminal status. Idempotent for the same
+  // status; "session_ended" if it already ended otherwise.
+  common::Result<Session> Finish(const std::string& id, SessionStatus status);
+
+ private:
+  common::Database& db_;
+  const common::Clock& clock_;
+};
+
+}  // namespace vc::issuer

@@ -1,0 +1,187 @@
+// A whole intake over real HTTP: our server with the intake routes, an RP
+// JWKS host on its own port, a SQLite database in a temp dir, a manual clock.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "common/clock.h"
+#include "common/crypto.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "common/json.h"
+#include "common/jwk.h"
+#include "common/jws.h"
+#include "common/metrics.h"
+#include "common/store.h"
+#include "issuer/auth0.h"
+#include "issuer/intake.h"
+#include "issuer/intake_routes.h"
+#include "issuer/jumpstart.h"
+#include "issuer/sessions.h"
+#include "keys/key_store.h"
+#include "keys/rp_keys.h"
+
+namespace vc::testing {
+
+constexpr const char* kOrg = "contoso";
+constexpr const char* kRedirect = "https://contoso.example/onboarding/done";
+constexpr const char* kAuth0Domain = "example.auth0.com";
+constexpr const char* kAuth0Secret = "auth0-action-token-secret-0123456789";
+
+// The RP's JWKS endpoint: serves whatever keys the test sets.
+class JwksHost {
+ public:
+  JwksHost() {
+    server_ = std::make_unique<common::HttpServer>();
+    server_->Route("GET", "/.well-known/jwks.json", [this](const common::HttpServerRequest&) {
+      std::lock_guard lock(mu_);
+      ++hits_;
+      return common::HttpServerResponse::Json(200, jwks_);
+    });
+    server_->Start();
+    url_ = server_->BaseUrl() + "/.well-known/jwks.json";
+  }
+  void Set(const std::vector<common::Jwk>& keys) {
+    common::Jwks set;
+    for (const auto& k : keys) set.Add(k.PublicOnly());
+    std::lock_guard lock(mu_);
+    jwks_ = set.ToPublicJson();
+  }
+  void Stop() { server_->Shutdown(); }
+  int hits() {
+    std::lock_guard lock(mu_);
+    return hits_;
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  std::unique_ptr<common::HttpServer> server_;
+  std::mutex mu_;
+  std::string jwks_ = R"({"keys":[]})";
+  std::string url_;
+  int hits_ = 0;
+};
+
+class IntakeFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) / ("intake-" + common::RandomId(6));
+    std::filesystem::create_directories(dir_);
+    rp_key_ = common::Jwk::Generate(common::JwsAlg::kRS256).WithKid("rp-1");
+    jwks_host_.Set({rp_key_});
+    OpenStores();
+    keys_ = std::make_unique<keys::KeyStore>(dir_ / "keys");
+    ASSERT_TRUE(keys_->Generate(issuer::IntakeService::kResultKeyPurpose, common::JwsAlg::kES256).ok());
+    registry_ = std::make_unique<keys::RpKeyRegistry>(http_, clock_, metrics_);
+    ASSERT_TRUE(registry_->AddOrg({kOrg, jwks_host_.url(), 900, "", {}}).ok());
+    issuer::Org org{kOrg, "Contoso", {kRedirect, "https://contoso.example/other"}, 600, "sandbox",
+                    "VerifiedIdentity"};
+    orgs_ = std::make_unique<issuer::OrgRegistry>(std::vector<issuer::Org>{org});
+    StartServer();
+  }
+
+  void TearDown() override {
+    server_.reset();
+    registry_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void OpenStores() {
+    intake_.reset();
+    sessions_.reset();
+    db_.reset();
+    auto db = common::Database::Open((dir_ / "vc.db").string());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(*db);
+    ASSERT_TRUE(issuer::SessionStore::Migrate(*db_).ok());
+    sessions_ = std::make_unique<issuer::SessionStore>(*db_, clock_);
+  }
+
+  void StartServer() {
+    server_.reset();
+    verifier_ = std::make_unique<issuer::JumpstartVerifier>(*orgs_, *registry_, clock_);
+    auth0_ = std::make_unique<issuer::Auth0Intake>(
+        std::vector<issuer::Auth0Tenant>{{kAuth0Domain, kAuth0Secret, "sandbox"}}, clock_);
+    intake_ = std::make_unique<issuer::IntakeService>(
+        issuer::IntakeOptions{"http://127.0.0.1", 3600, 300}, *orgs_, *verifier_, *auth0_,
+        *sessions_, *keys_, clock_);
+    common::HttpServerOptions options;
+    options.metrics = &metrics_;
+    server_ = std::make_unique<common::HttpServer>(options);
+    issuer::RegisterIntakeRoutes(*server_, *intake_, *keys_);
+    server_->Start();
+  }
+
+  // A jumpstart token: valid claims, overridable as raw JSON members.
+  std::string Mint(const std::string& request_id, const std::string& extra_claims = "",
+                   const common::Jwk* key = nullptr, int64_t exp_in = 300) {
+    const int64_t now = clock_.NowSeconds();
+    std::string payload = "{\"OrgId\":\"contoso\",\"RequestId\":\"" + request_id +
+                          "\",\"redirectUrl\":\"" + kRedirect + "\",\"iat\":" +
+                          std::to_string(now) + ",\"exp\":" + std::to_string(now + exp_in);
+    if (!extra_claims.empty()) payload += "," + extra_claims;
+    payload += "}";
+    const common::Jwk& k = key ? *key : rp_key_;
+    auto token = common::SignCompact(k, common::JwsAlg::kRS256, payload, {"JWT", k.kid(), ""});
+    EXPECT_TRUE(token.ok());
+    return *token;
+  }
+
+  common::Result<common::HttpResponse> Get(const std::string& path_and_query, bool json = true,
+                                           const std::string& cookie = "") {
+    common::HttpRequest req;
+    req.url = server_->BaseUrl() + path_and_query;
+    if (json) req.headers.emplace_back("Accept", "application/json");
+    if (!cookie.empty()) req.headers.emplace_back("Cookie", cookie);
+    return http_.Send(req);
+  }
+
+  common::Result<common::HttpResponse> Post(const std::string& path, const std::string& form,
+                                            const std::string& cookie = "", bool json = true) {
+    common::HttpRequest req;
+    req.method = "POST";
+    req.url = server_->BaseUrl() + path;
+    req.body = form;
+    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    if (json) req.headers.emplace_back("Accept", "application/json");
+    if (!cookie.empty()) req.headers.emplace_back("Cookie", cookie);
+    return http_.Send(req);
+  }
+
+  // The "error" member of a JSON error body.
+  static std::string ErrorCode(const common::HttpResponse& resp) {
+    auto doc = common::ParseJsonObject(resp.body);
+    if (!doc) return "<not json: " + resp.body.substr(0, 80) + ">";
+    return std::string(common::GetString(*doc, "error").value_or("<no error member>"));
+  }
+
+  // "vcs_<id>=<secret>" from a Set-Cookie header.
+  static std::string CookieFrom(const common::HttpResponse& resp) {
+    auto sc = resp.Header("set-cookie");
+    if (!sc) return "";
+    return std::string(sc->substr(0, sc->find(';')));
+  }
+
+  std::filesystem::path dir_;
+  common::ManualClock clock_{1'760'000'000};
+  common::MetricsRegistry metrics_;
+  common::CurlHttpClient http_;
+  JwksHost jwks_host_;
+  common::Jwk rp_key_ = common::Jwk::FromSecret("placeholder");
+  std::unique_ptr<common::Database> db_;
+  std::unique_ptr<issuer::SessionStore> sessions_;
+  std::unique_ptr<keys::KeyStore> keys_;
+  std::unique_ptr<keys::RpKeyRegistry> registry_;
+  std::unique_ptr<issuer::OrgRegistry> orgs_;
+  std::unique_ptr<issuer::JumpstartVerifier> verifier_;
+  std::unique_ptr<issuer::Auth0Intake> auth0_;
+  std::unique_ptr<issuer::IntakeService> intake_;
+  std::unique_ptr<common::HttpServer> server_;
+};
+
+}  // namespace vc::testing

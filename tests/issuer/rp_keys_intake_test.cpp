@@ -1,0 +1,63 @@
+#include "keys/rp_keys.h"
+
+#include <gtest/gtest.h>
+
+#include "common/jws.h"
+#include "tests/issuer/intake_fixture.h"
+
+namespace vc::testing {
+namespace {
+
+using RpKeysTest = IntakeFixture;
+
+TEST_F(RpKeysTest, FollowsKeyRotationAtTheJwksHost) {
+  ASSERT_EQ(Get("/contoso/?token=" + Mint("before"))->status, 303);
+  // The RP rotates: old kid removed, new kid added.
+  const auto next = common::Jwk::Generate(common::JwsAlg::kRS256).WithKid("rp-2");
+  jwks_host_.Set({next});
+  clock_.Advance(keys::RpKeyRegistry::kMinForcedRefreshSeconds);
+  EXPECT_EQ(Get("/contoso/?token=" + Mint("after", "", &next))->status, 303);
+  // Until the old kid is needed again, and then it is gone.
+  auto old = Get("/contoso/?token=" + Mint("old-kid"));
+  EXPECT_EQ(ErrorCode(*old), "invalid_signature");
+}
+
+TEST_F(RpKeysTest, UnknownKidRefreshesAtMostOncePerInterval) {
+  ASSERT_EQ(Get("/contoso/?token=" + Mint("warm"))->status, 303);
+  const int hits = jwks_host_.hits();
+  const auto stranger = common::Jwk::Generate(common::JwsAlg::kRS256).WithKid("random");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(ErrorCode(*Get("/contoso/?token=" + Mint("k" + std::to_string(i), "", &stranger))),
+              "invalid_signature");
+  }
+  EXPECT_EQ(jwks_host_.hits(), hits) << "a kid miss within the interval must not refetch";
+  clock_.Advance(keys::RpKeyRegistry::kMinForcedRefreshSeconds);
+  (void)Get("/contoso/?token=" + Mint("k9", "", &stranger));
+  EXPECT_EQ(jwks_host_.hits(), hits + 1);
+}
+
+TEST_F(RpKeysTest, HostDownKeepsLastGoodKeysAndSaysSo) {
+  ASSERT_TRUE(registry_->Refresh(kOrg).ok());
+  EXPECT_TRUE(registry_->Health(kOrg).healthy);
+  jwks_host_.Stop();
+  auto st = registry_->Refresh(kOrg);
+  EXPECT_FALSE(st.ok());
+  const auto health = registry_->Health(kOrg);
+  EXPECT_FALSE(health.healthy);
+  EXPECT_EQ(health.key_count, 1u);
+  EXPECT_FALSE(health.last_error.empty());
+  EXPECT_EQ(Get("/contoso/?token=" + Mint("still-works"))->status, 303);
+  auto metrics = Get("/metrics", false);
+  EXPECT_NE(metrics->body.find("vc_rp_jwks_healthy{org=\"contoso\"} 0"), std::string::npos)
+      << metrics->body;
+}
+
+TEST_F(RpKeysTest, NeverFetchedHostIsReported) {
+  jwks_host_.Stop();
+  auto resp = Get("/contoso/?token=" + Mint("cold"));
+  EXPECT_EQ(resp->status, 503);
+  EXPECT_EQ(ErrorCode(*resp), "keys_unavailable");
+}
+
+}  // namespace
+}  // namespace vc::testing
