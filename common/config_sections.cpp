@@ -1,4 +1,5 @@
 // Parsers for the sections of the configuration, one per top-level key.
+#include <cctype>
 #include <set>
 
 #include "common/config_internal.h"

@@ -5,6 +5,8 @@
 //   Status s = st->BindText(1, key).BindInt64(":v", 7).Run();
 // Column getters are valid after Step() returned true; indexes are 0-based,
 // bind indexes 1-based as in SQLite. Text and blobs are copied on bind.
+// A Statement must not outlive the Connection it came from; keep it inside the
+// work function given to Database::Transaction/Read.
 #pragma once
 
 #include <cstdint>
