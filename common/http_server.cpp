@@ -69,7 +69,8 @@ ConnectionChoice ChooseConnection(const PHttp::Request& request) {
   bool has_close = false;
   bool has_keep_alive = false;
   if (auto raw = request.headers().tryGetRaw("Connection")) {
-    std::string_view v = raw->value();
+    const std::string value = raw->value();  // Raw::value() returns a copy
+    std::string_view v = value;
     while (!v.empty()) {
       const size_t comma = v.find(',');
       std::string token = ToLower(v.substr(0, comma));
