@@ -10,10 +10,12 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 
 #include "common/http_router.h"
+#include "common/http_server_lifecycle.h"
 #include "common/log.h"
 #include "common/mscv.h"
 
@@ -143,7 +145,8 @@ void AddStandardHeaders(PHttp::ResponseWriter& writer, const HttpServerResponse&
 // it with our own decision and, when closing, half-close the socket once the response is
 // on the wire, since Pistache itself never closes after "Connection: close".
 void WriteResponse(PHttp::ResponseWriter& writer, const HttpServerResponse& response,
-                   ConnectionChoice connection, const std::string& mscv) {
+                   ConnectionChoice connection, const std::string& mscv,
+                   std::function<void()> on_done) {
   writer.headers().remove<PHttp::Header::Connection>();
   if (connection.close) AddHeader(writer, "Connection", "close");
   if (connection.announce_keep_alive) AddHeader(writer, "Connection", "keep-alive");
@@ -152,14 +155,19 @@ void WriteResponse(PHttp::ResponseWriter& writer, const HttpServerResponse& resp
   const bool close = connection.close;
   writer.send(static_cast<PHttp::Code>(response.status), response.body)
       .then(
-          [peer, close](ssize_t) {
-            if (!close) return;
-            if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_WR);
+          [peer, close, on_done](ssize_t) {
+            if (close) {
+              if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_WR);
+            }
+            on_done();
           },
-          [](std::exception_ptr) {});
+          [on_done](std::exception_ptr) { on_done(); });
 }
 
 }  // namespace
+
+using internal::InFlight;
+using internal::OpenConnections;
 
 struct HttpServer::State {
   HttpServerOptions options;
@@ -168,8 +176,11 @@ struct HttpServer::State {
   std::vector<RouteMetrics> route_metrics;  // parallel to router.routes()
   RouteMetrics unmatched;
   std::unique_ptr<PHttp::Endpoint> endpoint;  // set while serving
+  bool started = false;
   std::atomic<uint16_t> bound_port{0};
-  std::mutex mu;                              // guards endpoint and Start/Shutdown
+  std::mutex mu;  // guards endpoint, started
+  std::shared_ptr<InFlight> in_flight = std::make_shared<InFlight>();
+  std::shared_ptr<OpenConnections> connections = std::make_shared<OpenConnections>();
 
   RouteMetrics MakeRouteMetrics(const std::string& method, const std::string& route) {
     auto& requests = metrics->AddCounter("http_requests_total", "HTTP requests by route and status class",
@@ -255,6 +266,11 @@ HttpServerResponse HttpServer::State::Dispatch(HttpServerRequest& request, const
 
 void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter& writer) const {
   const auto start = std::chrono::steady_clock::now();
+  ConnectionChoice connection = ChooseConnection(raw);
+  if (!in_flight->Begin()) connection.close = true;
+  // Ends the in-flight count if anything below throws before the write is queued.
+  auto in_flight_guard = std::unique_ptr<InFlight, void (*)(InFlight*)>(in_flight.get(), [](InFlight* f) { f->End(); });
+  connections->Note(writer.getPeer());
   HttpServerRequest request = ToServerRequest(raw);
   request.mscv = RequestMscv(request);
   const RouteMetrics* metrics_for_route = &unmatched;
@@ -272,7 +288,8 @@ void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter& 
                           {"bytes", static_cast<uint64_t>(response.body.size())},
                           {"remote_ip", request.remote_ip},
                           {"mscv", request.mscv}});
-  WriteResponse(writer, response, ChooseConnection(raw), request.mscv);
+  in_flight_guard.release();
+  WriteResponse(writer, response, connection, request.mscv, [f = in_flight] { f->End(); });
 }
 
 HttpServer::HttpServer(HttpServerOptions options) : state_(std::make_shared<State>()) {
@@ -292,7 +309,7 @@ HttpServer::~HttpServer() { Shutdown(); }
 
 void HttpServer::Route(std::string method, std::string pattern, HttpHandler handler) {
   std::lock_guard lock(state_->mu);
-  if (state_->endpoint) throw std::logic_error("HttpServer::Route after Start");
+  if (state_->started) throw std::logic_error("HttpServer::Route after Start");
   RouteMetrics m = state_->MakeRouteMetrics(method, pattern);
   state_->router.Add(std::move(method), std::move(pattern), std::move(handler));
   state_->route_metrics.push_back(m);
@@ -300,7 +317,7 @@ void HttpServer::Route(std::string method, std::string pattern, HttpHandler hand
 
 void HttpServer::Start() {
   std::lock_guard lock(state_->mu);
-  if (state_->endpoint) throw std::logic_error("HttpServer::Start called twice");
+  if (state_->started) throw std::logic_error("HttpServer::Start called twice");
   const HttpServerOptions& o = state_->options;
   const auto timeout = std::chrono::milliseconds(o.request_timeout_ms);
   auto endpoint = std::make_unique<PHttp::Endpoint>(Pistache::Address(o.address, Pistache::Port(o.port)));
@@ -319,6 +336,7 @@ void HttpServer::Start() {
   }
   state_->bound_port = static_cast<uint16_t>(endpoint->getPort());
   state_->endpoint = std::move(endpoint);
+  state_->started = true;
   LogInfo("http_listening", {{"address", o.address}, {"port", static_cast<int>(state_->bound_port)}});
 }
 
@@ -334,7 +352,13 @@ void HttpServer::Shutdown() {
     std::lock_guard lock(state_->mu);
     endpoint = std::move(state_->endpoint);
   }
-  if (endpoint) endpoint->shutdown();
+  if (!endpoint) return;
+  if (!state_->in_flight->Drain(std::chrono::milliseconds(state_->options.shutdown_grace_ms))) {
+    LogWarn("http_shutdown_requests_abandoned", {});
+  }
+  endpoint->shutdown();
+  endpoint.reset();  // joins the event-loop threads
+  state_->connections->CloseAll();
   state_->bound_port = 0;
 }
 

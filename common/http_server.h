@@ -38,6 +38,7 @@ struct HttpServerOptions {
   size_t max_request_bytes = 1 << 20;  // body limit
   long request_timeout_ms = 30'000;    // to receive a request's head and body
   long keepalive_timeout_ms = 60'000;  // idle persistent connections are closed after
+  long shutdown_grace_ms = 10'000;     // Shutdown() waits this long for running requests
   MetricsRegistry* metrics = nullptr;  // nullptr = MetricsRegistry::Global()
 };
 
@@ -61,8 +62,10 @@ class HttpServer {
   // "http://address:port".
   std::string BaseUrl() const;
 
-  // Stops accepting, lets running handlers finish, closes connections and joins the
-  // threads. Idempotent.
+  // Graceful stop: requests that arrive from now on are answered with
+  // "Connection: close"; waits (up to shutdown_grace_ms) until every request received
+  // has its response written, then stops listening, joins the threads and closes the
+  // connections still open. Idempotent; a stopped server cannot be started again.
   void Shutdown();
 
   struct State;  // implementation detail, defined in http_server.cpp

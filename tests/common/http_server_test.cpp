@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <stdexcept>
 
 #include "common/http_client.h"
@@ -272,6 +274,14 @@ TEST_F(HttpServerTest, ShutdownStopsListeningAndIsIdempotent) {
   EXPECT_FALSE(conn.connected() && conn.Send(kPlainGet) && !conn.ReadResponse().empty());
 }
 
+TEST_F(HttpServerTest, ShutdownClosesIdleKeepAliveConnections) {
+  RawHttpConnection conn(server_->port());
+  ASSERT_TRUE(conn.Send(kPlainGet));
+  ASSERT_FALSE(conn.ReadResponse().empty());
+  server_->Shutdown();
+  EXPECT_TRUE(conn.ServerClosed());
+}
+
 TEST(HttpServerSetupTest, RouteAfterStartIsRefused) {
   MetricsRegistry metrics;
   HttpServerOptions options;
@@ -291,6 +301,44 @@ TEST(HttpServerSetupTest, BindFailureThrows) {
   options.port = first.port();
   HttpServer second(options);
   EXPECT_THROW(second.Start(), std::runtime_error);
+}
+
+TEST(HttpServerShutdownTest, LetsARunningHandlerFinish) {
+  MetricsRegistry metrics;
+  HttpServerOptions options;
+  options.metrics = &metrics;
+  HttpServer server(options);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false;
+  bool released = false;
+  server.Route("GET", "/slow", [&](const HttpServerRequest&) {
+    std::unique_lock lock(mu);
+    entered = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return released; });
+    return HttpServerResponse::Text(200, "finished");
+  });
+  server.Start();
+  Logger::Global().SetSink([](std::string_view) {});
+  CurlHttpClient client;
+  Result<HttpResponse> response = MakeError("not_run", "");
+  std::thread caller([&] { response = Get(client, server.BaseUrl() + "/slow"); });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return entered; });
+  }
+  std::thread stopper([&] { server.Shutdown(); });
+  {
+    std::lock_guard lock(mu);
+    released = true;
+  }
+  cv.notify_all();
+  stopper.join();
+  caller.join();
+  Logger::Global().SetSink(nullptr);
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->body, "finished");
 }
 
 }  // namespace
