@@ -140,6 +140,22 @@ void AddStandardHeaders(PHttp::ResponseWriter& writer, const HttpServerResponse&
   AddHeader(writer, "ms-cv", mscv);
 }
 
+// Calls f once: on Run() or, failing that, on destruction.
+class RunOnce {
+ public:
+  explicit RunOnce(std::function<void()> f) : f_(std::move(f)) {}
+  ~RunOnce() { Run(); }
+  RunOnce(const RunOnce&) = delete;
+  RunOnce& operator=(const RunOnce&) = delete;
+  void Run() {
+    if (!done_.exchange(true) && f_) f_();
+  }
+
+ private:
+  std::function<void()> f_;
+  std::atomic<bool> done_{false};
+};
+
 // Writes the response. Pistache put "Connection: Close" on the writer for every request
 // without a Connection header (the cause of one TCP connection per request); we replace
 // it with our own decision and, when closing, half-close the socket once the response is
@@ -153,15 +169,18 @@ void WriteResponse(PHttp::ResponseWriter& writer, const HttpServerResponse& resp
   AddStandardHeaders(writer, response, mscv);
   std::weak_ptr<Pistache::Tcp::Peer> peer = writer.getPeer();
   const bool close = connection.close;
+  // When the client disconnects first, Pistache drops the queued write without
+  // settling its promise; on_done then runs when the callbacks are destroyed.
+  auto done = std::make_shared<RunOnce>(std::move(on_done));
   writer.send(static_cast<PHttp::Code>(response.status), response.body)
       .then(
-          [peer, close, on_done](ssize_t) {
+          [peer, close, done](ssize_t) {
             if (close) {
               if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_WR);
             }
-            on_done();
+            done->Run();
           },
-          [on_done](std::exception_ptr) { on_done(); });
+          [done](std::exception_ptr) { done->Run(); });
 }
 
 }  // namespace
