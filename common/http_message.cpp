@@ -24,6 +24,13 @@ std::optional<std::string_view> HttpServerRequest::Header(std::string_view name)
   return std::nullopt;
 }
 
+std::string_view HttpServerRequest::Cookie(std::string_view name) const {
+  for (const auto& [n, v] : cookies) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
 std::string_view HttpServerRequest::PathParam(const std::string& name) const {
   const auto it = path_params.find(name);
   return it == path_params.end() ? std::string_view() : std::string_view(it->second);

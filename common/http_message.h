@@ -23,11 +23,14 @@ struct HttpServerRequest {
   std::string remote_ip;
   std::map<std::string, std::string> path_params;  // ":name" segments, decoded
   std::string mscv;  // this request's correlation vector (see mscv.h)
+  std::vector<std::pair<std::string, std::string>> cookies;  // from the Cookie header
 
   // First value of a header; `name` is compared case-insensitively.
   std::optional<std::string_view> Header(std::string_view name) const;
   // The decoded value of a ":name" segment of the route; empty if the route has none.
   std::string_view PathParam(const std::string& name) const;
+  // The value of a cookie sent by the client; empty if absent.
+  std::string_view Cookie(std::string_view name) const;
 };
 
 struct HttpServerResponse {

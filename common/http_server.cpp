@@ -103,7 +103,11 @@ HttpServerRequest ToServerRequest(const PHttp::Request& request) {
   HttpServerRequest r;
   r.method = PHttp::methodString(request.method());
   r.path = request.resource();
-  for (const auto& [name, raw] : request.headers().rawList()) r.headers.emplace_back(ToLower(name), raw.value());
+  for (const auto& [name, raw] : request.headers().rawList()) {
+    r.headers.emplace_back(ToLower(name), raw.value());
+  }
+  // Pistache takes the Cookie header out of the raw headers and parses it.
+  for (const auto& cookie : request.cookies()) r.cookies.emplace_back(cookie.name, cookie.value);
   r.body = request.body();
   r.remote_ip = request.address().host();
   return r;

@@ -16,7 +16,7 @@
 // Built in: GET /healthz -> {"status":"ok"}, GET /metrics -> Prometheus text.
 //
 // Pistache 0.0.5 limits that remain: one value per response header name, duplicate
-// query parameter names collapse to one, the Cookie header is not passed through,
+// query parameter names collapse to one, cookies arrive parsed (HttpServerRequest::cookies),
 // and pipelined requests (sent before the previous response arrived) are not
 // supported. Requests whose head plus body exceed max_request_bytes + 16 KiB are
 // refused by Pistache itself with a plain-text 413.
