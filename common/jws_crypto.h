@@ -16,8 +16,9 @@ namespace vc::common::jws_crypto {
 Result<std::string> Sign(const Jwk& key, JwsAlg alg, std::string_view input);
 
 // Ok if `signature` is valid for `input`; otherwise "invalid_signature", with
-// a message saying whether the length or the value was wrong. A fresh
-// EVP_MD_CTX per call, so one key can verify on many threads at once.
+// a message saying whether the length or the value was wrong. Safe to call for
+// one key from many threads at once: the key is only read, and the RSA/ECDSA
+// verification contexts are cached per thread (EdDSA/HMAC use fresh ones).
 Status Verify(const Jwk& key, JwsAlg alg, std::string_view input, std::string_view signature);
 
 }  // namespace vc::common::jws_crypto

@@ -248,6 +248,35 @@ TEST(JwsParse, UntrustedAlgIsQuotedShortly) {
   EXPECT_LT(r.error().message.size(), 100u);
 }
 
+TEST(JwsContextCache, SameKeyUnderTwoAlgsAndManyKeys) {
+  // Verification contexts are cached per thread by (key, alg): RS256 and PS256
+  // on one key must not share one, and more keys than cache slots must still work.
+  const Jwk rsa = Jwk::Generate(JwsAlg::kRS256);
+  const std::string rs = SignCompact(rsa, JwsAlg::kRS256, "{}").value();
+  const std::string ps = SignCompact(rsa, JwsAlg::kPS256, "{}").value();
+  auto ps_as_rs = ParseCompact(ps).value();
+  ps_as_rs.alg_name = "RS256";  // a PSS signature presented as PKCS#1 v1.5
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(VerifyCode(rs, rsa, {JwsAlg::kRS256, JwsAlg::kPS256}), "");
+    EXPECT_EQ(VerifyCode(ps, rsa, {JwsAlg::kRS256, JwsAlg::kPS256}), "");
+    EXPECT_EQ(VerifySignature(ps_as_rs, rsa, {JwsAlg::kRS256}).error().code, "invalid_signature");
+  }
+  std::vector<std::pair<Jwk, std::string>> keys;
+  for (int i = 0; i < 12; ++i) {
+    const Jwk k = Jwk::Generate(i % 2 ? JwsAlg::kES256 : JwsAlg::kES256K);
+    const JwsAlg alg = i % 2 ? JwsAlg::kES256 : JwsAlg::kES256K;
+    keys.emplace_back(k.PublicOnly(), SignCompact(k, alg, std::to_string(i)).value());
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      EXPECT_EQ(VerifyCode(keys[i].second, keys[i].first, {JwsAlg::kES256, JwsAlg::kES256K}), "");
+      const auto& other = keys[(i + 2) % keys.size()].first;  // same curve, wrong key
+      EXPECT_EQ(VerifyCode(keys[i].second, other, {JwsAlg::kES256, JwsAlg::kES256K}),
+                "invalid_signature");
+    }
+  }
+}
+
 TEST(JwsThreads, OneKeyVerifiesOnManyThreads) {
   const Jwk key = Jwk::Generate(JwsAlg::kES256);
   const Jwk pub = key.PublicOnly();
