@@ -11,15 +11,14 @@
 // of each, so the ratio survives a busy machine.
 // --tsv prints "alg<TAB>sign/s<TAB>verify/s<TAB>signing-input bytes<TAB>raw
 // verify/s" for bench/jose_vs_openssl.sh; otherwise a markdown table.
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <time.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
 
 #include "common/base64url.h"
 #include "common/crypto.h"
@@ -29,8 +28,8 @@
 
 namespace {
 
-using vc::common::JwsAlg;
 using vc::common::Jwk;
+using vc::common::JwsAlg;
 
 double CpuSeconds() {
   timespec ts{};
@@ -38,7 +37,7 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-constexpr JwsAlg kAllAlgs[] = {JwsAlg::kRS256, JwsAlg::kPS256, JwsAlg::kES256,
+constexpr JwsAlg kAllAlgs[] = {JwsAlg::kRS256,  JwsAlg::kPS256, JwsAlg::kES256,
                                JwsAlg::kES256K, JwsAlg::kEdDSA, JwsAlg::kHS256};
 
 // A typical small JWT payload (~200 bytes).
@@ -145,8 +144,9 @@ int main(int argc, char** argv) {
     }
   }
   if (!tsv) {
-    std::printf("| alg | sign ops/s | verify ops/s | raw verify ops/s | verify/raw |\n"
-                "|---|---:|---:|---:|---:|\n");
+    std::printf(
+        "| alg | sign ops/s | verify ops/s | raw verify ops/s | verify/raw |\n"
+        "|---|---:|---:|---:|---:|\n");
   }
   for (JwsAlg alg : kAllAlgs) {
     if (!only.empty() && only != vc::common::AlgName(alg)) continue;
@@ -154,23 +154,22 @@ int main(int argc, char** argv) {
     const Jwk verify_key = key.PublicOnly();
     const vc::common::JwsHeader header{"JWT", "bench-key", ""};
     const std::string token = vc::common::SignCompact(key, alg, kPayload, header).value();
-    const double sign = Measure(seconds, [&] {
-      return vc::common::SignCompact(key, alg, kPayload, header).ok();
-    });
+    const double sign =
+        Measure(seconds, [&] { return vc::common::SignCompact(key, alg, kPayload, header).ok(); });
     const RawVerifier raw_verifier(verify_key, alg, token);
     double verify = 0;
     double raw = 0;
     for (int round = 0; round < 3; ++round) {  // best of three, alternating
       verify = std::max(verify, Measure(seconds / 3, [&] {
-        return vc::common::VerifyCompact(token, verify_key, {alg}).ok();
-      }));
+                          return vc::common::VerifyCompact(token, verify_key, {alg}).ok();
+                        }));
       raw = std::max(raw, Measure(seconds / 3, [&] { return raw_verifier(); }));
     }
     const auto name = vc::common::AlgName(alg);
     const size_t input_bytes = token.rfind('.');
     if (tsv) {
-      std::printf("%.*s\t%.0f\t%.0f\t%zu\t%.0f\n", static_cast<int>(name.size()), name.data(),
-                  sign, verify, input_bytes, raw);
+      std::printf("%.*s\t%.0f\t%.0f\t%zu\t%.0f\n", static_cast<int>(name.size()), name.data(), sign,
+                  verify, input_bytes, raw);
     } else {
       std::printf("| %.*s | %.0f | %.0f | %.0f | %.0f%% |\n", static_cast<int>(name.size()),
                   name.data(), sign, verify, raw, 100 * verify / raw);

@@ -1,11 +1,11 @@
 #include "common/evp_key.h"
 
-#include <stdexcept>
-#include <vector>
-
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+
+#include <stdexcept>
+#include <vector>
 
 namespace vc::common::evp_key {
 namespace {
@@ -73,9 +73,8 @@ Result<ossl::PkeyPtr> FromRsa(const RsaMembers& m) {
   auto e = ToBn(m.e);
   const int bits = BN_num_bits(n.get());
   if (bits < kMinRsaBits || bits > kMaxRsaBits) {
-    return InvalidJwk("member \"n\": RSA modulus of " + std::to_string(bits) +
-                      " bits is outside " + std::to_string(kMinRsaBits) + ".." +
-                      std::to_string(kMaxRsaBits));
+    return InvalidJwk("member \"n\": RSA modulus of " + std::to_string(bits) + " bits is outside " +
+                      std::to_string(kMinRsaBits) + ".." + std::to_string(kMaxRsaBits));
   }
   if (m.e.size() > kMaxRsaExponentBytes || !BN_is_odd(e.get()) || BN_is_one(e.get())) {
     return InvalidJwk("member \"e\": not a usable RSA public exponent");
@@ -100,8 +99,7 @@ Result<ossl::PkeyPtr> FromRsa(const RsaMembers& m) {
     }
     ok = ok && push(OSSL_PKEY_PARAM_RSA_D, m.d) && push(OSSL_PKEY_PARAM_RSA_FACTOR1, m.p) &&
          push(OSSL_PKEY_PARAM_RSA_FACTOR2, m.q) && push(OSSL_PKEY_PARAM_RSA_EXPONENT1, m.dp) &&
-         push(OSSL_PKEY_PARAM_RSA_EXPONENT2, m.dq) &&
-         push(OSSL_PKEY_PARAM_RSA_COEFFICIENT1, m.qi);
+         push(OSSL_PKEY_PARAM_RSA_EXPONENT2, m.dq) && push(OSSL_PKEY_PARAM_RSA_COEFFICIENT1, m.qi);
   }
   if (!ok) throw std::bad_alloc();
   return FromData("RSA", bld.get(), priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
@@ -118,8 +116,8 @@ Result<ossl::PkeyPtr> FromEc(Curve curve, const EcMembers& m) {
   if (!bld) throw std::bad_alloc();
   ossl::BnPtr d;
   bool ok = 1 == OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) &&
-            1 == OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY,
-                                                  point.data(), point.size());
+            1 == OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                                  point.size());
   if (!m.d.empty()) {
     d = ToBn(m.d);
     ok = ok && 1 == OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get());
@@ -185,8 +183,8 @@ OkpMembers GetOkp(EVP_PKEY* key, bool with_private) {
   if (with_private) {
     len = kFieldBytes;
     m.d.assign(kFieldBytes, '\0');
-    if (1 != EVP_PKEY_get_raw_private_key(key, reinterpret_cast<unsigned char*>(m.d.data()),
-                                          &len)) {
+    if (1 !=
+        EVP_PKEY_get_raw_private_key(key, reinterpret_cast<unsigned char*>(m.d.data()), &len)) {
       m.d.clear();
     }
   }
@@ -233,9 +231,9 @@ namespace {
 Result<std::string> WritePem(EVP_PKEY* key, bool priv) {
   ossl::BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio) throw std::bad_alloc();
-  const int ok = priv ? PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0,
-                                                      nullptr, nullptr)
-                      : PEM_write_bio_PUBKEY(bio.get(), key);
+  const int ok =
+      priv ? PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
+           : PEM_write_bio_PUBKEY(bio.get(), key);
   if (1 != ok) return MakeError("invalid_key", "cannot write PEM: " + ossl::DrainErrors());
   char* data = nullptr;
   const long len = BIO_get_mem_data(bio.get(), &data);

@@ -17,8 +17,8 @@ namespace vc::common::evp_key {
 constexpr size_t kFieldBytes = 32;
 
 struct RsaMembers {
-  std::string n, e;                  // public
-  std::string d, p, q, dp, dq, qi;   // private; all empty for a public key
+  std::string n, e;                 // public
+  std::string d, p, q, dp, dq, qi;  // private; all empty for a public key
 };
 struct EcMembers {
   std::string x, y;  // kFieldBytes each

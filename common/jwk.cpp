@@ -13,9 +13,8 @@ namespace {
 
 using evp_key::kFieldBytes;
 
-// A JWK is small; a JWKS a little larger. Both come from the network.
+// A JWK is small, and comes from the network.
 constexpr JsonLimits kJwkLimits{64 * 1024, 8};
-constexpr JsonLimits kJwksLimits{1024 * 1024, 8};
 // RFC 7518 §3.2: an HMAC key at least as long as the hash output.
 constexpr size_t kMinHmacKeyBytes = 32;
 
@@ -30,7 +29,9 @@ Result<std::string> ReadMember(const rapidjson::Value& jwk, const char* name, bo
     if (required) return InvalidJwk(std::string("member \"") + name + "\" is missing");
     return std::string();
   }
-  if (!it->value.IsString()) return InvalidJwk(std::string("member \"") + name + "\" is not a string");
+  if (!it->value.IsString()) {
+    return InvalidJwk(std::string("member \"") + name + "\" is not a string");
+  }
   auto bytes = Base64UrlDecode({it->value.GetString(), it->value.GetStringLength()});
   if (!bytes) return InvalidJwk(std::string("member \"") + name + "\" is not base64url");
   if (bytes->empty() || (width != 0 && bytes->size() != width)) {
@@ -58,8 +59,9 @@ Result<ossl::PkeyPtr> ImportRsa(const rapidjson::Value& jwk) {
   if (auto s = ReadMembers(jwk, true, {{"n", &m.n}, {"e", &m.e}}); !s) return s.error();
   if (jwk.HasMember("d")) {
     // The CRT members too: OpenSSL signs with them, and a partial key is a bug upstream.
-    auto s = ReadMembers(jwk, true, {{"d", &m.d}, {"p", &m.p}, {"q", &m.q}, {"dp", &m.dp},
-                                     {"dq", &m.dq}, {"qi", &m.qi}});
+    auto s = ReadMembers(
+        jwk, true,
+        {{"d", &m.d}, {"p", &m.p}, {"q", &m.q}, {"dp", &m.dp}, {"dq", &m.dq}, {"qi", &m.qi}});
     if (!s) return s.error();
   }
   return evp_key::FromRsa(m);
@@ -87,6 +89,58 @@ std::optional<Curve> ParseCurve(std::string_view kty, std::optional<std::string_
   if (kty == "EC" && *crv == "secp256k1") return Curve::kSecp256k1;
   if (kty == "OKP" && *crv == "Ed25519") return Curve::kEd25519;
   return std::nullopt;
+}
+
+struct KeyMaterial {
+  KeyType type = KeyType::kOct;
+  Curve curve = Curve::kNone;
+  ossl::PkeyPtr pkey;  // all but oct
+  std::string secret;  // oct
+};
+
+// The key itself, by "kty" (and "crv").
+Result<KeyMaterial> ImportMaterial(const rapidjson::Value& jwk) {
+  auto kty = GetString(jwk, "kty");
+  if (!kty) return InvalidJwk("member \"kty\" is missing or not a string");
+  KeyMaterial m;
+  Result<ossl::PkeyPtr> pkey = ossl::PkeyPtr();
+  if (*kty == "RSA") {
+    m.type = KeyType::kRsa;
+    pkey = ImportRsa(jwk);
+  } else if (*kty == "EC" || *kty == "OKP") {
+    auto curve = ParseCurve(*kty, GetString(jwk, "crv"));
+    if (!curve) {
+      return InvalidJwk("member \"crv\" is missing or not supported for " + std::string(*kty));
+    }
+    m.type = *kty == "EC" ? KeyType::kEc : KeyType::kOkp;
+    m.curve = *curve;
+    pkey = m.type == KeyType::kEc ? ImportEc(jwk, *curve) : ImportOkp(jwk);
+  } else if (*kty == "oct") {
+    auto k = ReadMember(jwk, "k", true);
+    if (!k) return k.error();
+    m.secret = std::move(k).value();
+    return m;
+  } else {
+    return InvalidJwk("member \"kty\": unsupported key type \"" + std::string(*kty) + "\"");
+  }
+  if (!pkey) return pkey.error();
+  m.pkey = std::move(pkey).value();
+  return m;
+}
+
+// "kid" must be a string; "alg", when present, one we implement.
+Status ReadKidAndAlg(const rapidjson::Value& jwk, std::string& kid, std::optional<JwsAlg>& alg) {
+  if (jwk.HasMember("kid")) {
+    auto value = GetString(jwk, "kid");
+    if (!value) return InvalidJwk("member \"kid\" is not a string");
+    kid = std::string(*value);
+  }
+  if (jwk.HasMember("alg")) {
+    auto value = GetString(jwk, "alg");
+    alg = value ? ParseAlg(*value) : std::nullopt;
+    if (!alg) return InvalidJwk("member \"alg\" names no supported algorithm");
+  }
+  return Status::Ok();
 }
 
 std::string_view CurveName(Curve c) {
@@ -136,43 +190,18 @@ std::optional<JwsAlg> ParseAlg(std::string_view name) {
 
 Result<Jwk> Jwk::FromJson(const rapidjson::Value& jwk) {
   if (!jwk.IsObject()) return InvalidJwk("a JWK must be a JSON object");
-  auto kty = GetString(jwk, "kty");
-  if (!kty) return InvalidJwk("member \"kty\" is missing or not a string");
   Jwk key;
-  if (jwk.HasMember("kid")) {
-    auto kid = GetString(jwk, "kid");
-    if (!kid) return InvalidJwk("member \"kid\" is not a string");
-    key.kid_ = std::string(*kid);
-  }
-  if (jwk.HasMember("alg")) {
-    auto alg = GetString(jwk, "alg");
-    key.alg_ = alg ? ParseAlg(*alg) : std::nullopt;
-    if (!key.alg_) return InvalidJwk("member \"alg\" names no supported algorithm");
-  }
-  Result<ossl::PkeyPtr> pkey = ossl::PkeyPtr();
-  if (*kty == "RSA") {
-    key.type_ = KeyType::kRsa;
-    pkey = ImportRsa(jwk);
-  } else if (*kty == "EC" || *kty == "OKP") {
-    auto curve = ParseCurve(*kty, GetString(jwk, "crv"));
-    if (!curve) return InvalidJwk("member \"crv\" is missing or not supported for " + std::string(*kty));
-    key.type_ = *kty == "EC" ? KeyType::kEc : KeyType::kOkp;
-    key.curve_ = *curve;
-    pkey = key.type_ == KeyType::kEc ? ImportEc(jwk, *curve) : ImportOkp(jwk);
-  } else if (*kty == "oct") {
-    auto k = ReadMember(jwk, "k", true);
-    if (!k) return k.error();
-    key.type_ = KeyType::kOct;
-    key.secret_ = std::move(k).value();
-  } else {
-    return InvalidJwk("member \"kty\": unsupported key type \"" + std::string(*kty) + "\"");
-  }
-  if (!pkey) return pkey.error();
+  if (auto s = ReadKidAndAlg(jwk, key.kid_, key.alg_); !s) return s.error();
+  auto material = ImportMaterial(jwk);
+  if (!material) return material.error();
+  key.type_ = material->type;
+  key.curve_ = material->curve;
   if (key.type_ == KeyType::kOct) {
     key.has_private_ = true;
+    key.secret_ = std::move(material->secret);
   } else {
     key.has_private_ = jwk.HasMember("d");
-    key.pkey_ = std::shared_ptr<evp_pkey_st>(std::move(pkey).value());
+    key.pkey_ = std::shared_ptr<evp_pkey_st>(std::move(material->pkey));
   }
   if (key.alg_ && !key.CompatibleWith(*key.alg_)) {
     return InvalidJwk("member \"alg\": " + std::string(AlgName(*key.alg_)) +
@@ -221,16 +250,15 @@ Jwk Jwk::Generate(JwsAlg alg) {
     case JwsAlg::kES256K:
       key.type_ = KeyType::kEc;
       key.curve_ = alg == JwsAlg::kES256 ? Curve::kP256 : Curve::kSecp256k1;
-      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC",
-                              alg == JwsAlg::kES256 ? "P-256" : "secp256k1");
+      raw =
+          EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", alg == JwsAlg::kES256 ? "P-256" : "secp256k1");
       break;
     case JwsAlg::kEdDSA:
       key.type_ = KeyType::kOkp;
       key.curve_ = Curve::kEd25519;
       raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
       break;
-    case JwsAlg::kHS256:
-      break;
+    case JwsAlg::kHS256: break;
   }
   if (raw == nullptr) throw std::runtime_error("key generation failed: " + ossl::DrainErrors());
   key.pkey_ = std::shared_ptr<evp_pkey_st>(raw, EVP_PKEY_free);
@@ -275,8 +303,12 @@ Members KeyMembers(const Jwk& key, bool with_private) {
       auto m = evp_key::GetRsa(key.pkey(), priv);
       Members out{{"e", Base64UrlEncode(m.e)}, {"kty", "RSA"}, {"n", Base64UrlEncode(m.n)}};
       if (priv && !m.d.empty()) {
-        for (auto& [name, value] : {std::pair{"d", &m.d}, {"p", &m.p}, {"q", &m.q},
-                                    {"dp", &m.dp}, {"dq", &m.dq}, {"qi", &m.qi}}) {
+        for (auto& [name, value] : {std::pair{"d", &m.d},
+                                    {"p", &m.p},
+                                    {"q", &m.q},
+                                    {"dp", &m.dp},
+                                    {"dq", &m.dq},
+                                    {"qi", &m.qi}}) {
           out.emplace_back(name, Base64UrlEncode(*value));
         }
       }
@@ -284,8 +316,10 @@ Members KeyMembers(const Jwk& key, bool with_private) {
     }
     case KeyType::kEc: {
       auto m = evp_key::GetEc(key.pkey(), priv);
-      Members out{{"crv", std::string(CurveName(key.curve()))}, {"kty", "EC"},
-                  {"x", Base64UrlEncode(m.x)}, {"y", Base64UrlEncode(m.y)}};
+      Members out{{"crv", std::string(CurveName(key.curve()))},
+                  {"kty", "EC"},
+                  {"x", Base64UrlEncode(m.x)},
+                  {"y", Base64UrlEncode(m.y)}};
       if (priv && !m.d.empty()) out.emplace_back("d", Base64UrlEncode(m.d));
       return out;
     }
@@ -295,8 +329,7 @@ Members KeyMembers(const Jwk& key, bool with_private) {
       if (priv && !m.d.empty()) out.emplace_back("d", Base64UrlEncode(m.d));
       return out;
     }
-    case KeyType::kOct:
-      break;
+    case KeyType::kOct: break;
   }
   return {{"k", Base64UrlEncode(key.secret())}, {"kty", "oct"}};
 }
@@ -338,45 +371,6 @@ Jwk Jwk::PublicOnly() const {
   copy.pkey_ = std::shared_ptr<evp_pkey_st>(evp_key::PublicCopy(pkey_.get()));
   copy.has_private_ = false;
   return copy;
-}
-
-Result<Jwks> Jwks::FromJsonText(std::string_view text) {
-  auto doc = ParseJsonObject(text, kJwksLimits);
-  if (!doc) return MakeError("invalid_jwks", doc.error().message);
-  const rapidjson::Value* keys = GetArray(*doc, "keys");
-  if (keys == nullptr) return MakeError("invalid_jwks", "member \"keys\" is missing or not an array");
-  Jwks set;
-  for (const auto& entry : keys->GetArray()) {
-    auto key = Jwk::FromJson(entry);
-    if (key) {
-      set.keys_.push_back(std::move(key).value());
-    } else {
-      ++set.skipped_;
-    }
-  }
-  return set;
-}
-
-const Jwk* Jwks::FindByKid(std::string_view kid) const {
-  for (const auto& key : keys_) {
-    if (key.kid() == kid) return &key;
-  }
-  return nullptr;
-}
-
-std::string Jwks::ToPublicJson() const {
-  JsonWriter w;
-  w->StartObject();
-  w->Key("keys");
-  w->StartArray();
-  for (const auto& key : keys_) {
-    if (key.type() == KeyType::kOct) continue;  // never publish a shared secret
-    const std::string json = key.ToPublicJson();
-    w->RawValue(json.data(), json.size(), rapidjson::kObjectType);
-  }
-  w->EndArray();
-  w->EndObject();
-  return w.str();
 }
 
 }  // namespace vc::common

@@ -28,8 +28,8 @@ Result<std::string> DecodePart(std::string_view part, const char* what) {
   if (part.empty()) return MakeJoseError(JoseError::kMalformed, std::string("empty ") + what);
   auto bytes = Base64UrlDecode(part);
   if (!bytes) {
-    return MakeJoseError(JoseError::kMalformed, std::string(what) + " is not base64url: " +
-                                                    bytes.error().message);
+    return MakeJoseError(JoseError::kMalformed,
+                         std::string(what) + " is not base64url: " + bytes.error().message);
   }
   return bytes;
 }
@@ -59,16 +59,16 @@ Status ReadHeaderMembers(JwsToken& t) {
 Result<JwsAlg> Verify(const JwsToken& token, const Jwk& key, std::span<const JwsAlg> allowed) {
   const auto alg = ParseAlg(token.alg_name);
   if (!alg) {
-    return MakeJoseError(JoseError::kUnsupportedAlg, "alg " + Quote(token.alg_name) +
-                                                         " is not supported");
+    return MakeJoseError(JoseError::kUnsupportedAlg,
+                         "alg " + Quote(token.alg_name) + " is not supported");
   }
   if (std::find(allowed.begin(), allowed.end(), *alg) == allowed.end()) {
-    return MakeJoseError(JoseError::kAlgNotAllowed, "alg " + Quote(token.alg_name) +
-                                                        " is not allowed here");
+    return MakeJoseError(JoseError::kAlgNotAllowed,
+                         "alg " + Quote(token.alg_name) + " is not allowed here");
   }
   if (!key.CompatibleWith(*alg)) {
-    return MakeJoseError(JoseError::kKeyMismatch, "the key cannot verify alg " +
-                                                      Quote(token.alg_name));
+    return MakeJoseError(JoseError::kKeyMismatch,
+                         "the key cannot verify alg " + Quote(token.alg_name));
   }
   if (auto s = jws_crypto::Verify(key, *alg, token.signing_input, token.signature); !s) {
     return s.error();
@@ -99,8 +99,8 @@ Error MakeJoseError(JoseError e, std::string message) {
 Result<std::string> SignCompact(const Jwk& key, JwsAlg alg, std::string_view payload,
                                 const JwsHeader& header) {
   if (!key.CompatibleWith(alg) || !key.has_private()) {
-    return MakeJoseError(JoseError::kKeyMismatch, "the key cannot sign with " +
-                                                      std::string(AlgName(alg)));
+    return MakeJoseError(JoseError::kKeyMismatch,
+                         "the key cannot sign with " + std::string(AlgName(alg)));
   }
   JsonWriter w;
   w->StartObject();

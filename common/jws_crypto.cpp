@@ -1,8 +1,8 @@
 #include "common/jws_crypto.h"
 
-#include <array>
-
 #include <openssl/rsa.h>
+
+#include <array>
 
 #include "common/crypto.h"
 #include "common/es_signature.h"
@@ -30,9 +30,8 @@ ossl::MdCtxPtr NewContext(const Jwk& key, JwsAlg alg, bool sign) {
   const int ok = sign ? EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key.pkey())
                       : EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key.pkey());
   if (1 != ok) return nullptr;
-  if (alg == JwsAlg::kPS256 &&
-      (1 != EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) ||
-       1 != EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, kPssSaltBytes))) {
+  if (alg == JwsAlg::kPS256 && (1 != EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) ||
+                                1 != EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, kPssSaltBytes))) {
     return nullptr;
   }
   return ctx;
@@ -110,7 +109,9 @@ Result<std::string> Sign(const Jwk& key, JwsAlg alg, std::string_view input) {
   sig.resize(len);
   if (alg != JwsAlg::kES256 && alg != JwsAlg::kES256K) return sig;
   auto raw = es_signature::DerToRaw(sig, kEcHalfBytes);
-  if (!raw) return MakeJoseError(JoseError::kKeyMismatch, "OpenSSL returned a malformed ECDSA signature");
+  if (!raw) {
+    return MakeJoseError(JoseError::kKeyMismatch, "OpenSSL returned a malformed ECDSA signature");
+  }
   return std::move(*raw);
 }
 
@@ -148,8 +149,8 @@ Status Verify(const Jwk& key, JwsAlg alg, std::string_view input, std::string_vi
   bool ok = false;
   if (alg == JwsAlg::kEdDSA) {  // one-shot over the message: no digest, no reuse
     ossl::MdCtxPtr ctx = NewContext(key, alg, false);
-    ok = ctx && 1 == EVP_DigestVerify(ctx.get(), Bytes(signature), signature.size(),
-                                      Bytes(input), input.size());
+    ok = ctx && 1 == EVP_DigestVerify(ctx.get(), Bytes(signature), signature.size(), Bytes(input),
+                                      input.size());
   } else {
     ok = VerifyDigest(key, alg, input, signature);
   }

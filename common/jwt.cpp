@@ -46,7 +46,8 @@ std::string_view Code(ClaimError e) {
 Status CheckClaims(const rapidjson::Value& payload, const ClaimPolicy& policy) {
   if (!payload.IsObject()) return Error{"invalid_payload", "JWT payload is not a JSON object"};
   std::optional<int64_t> exp, nbf, iat;
-  for (auto [name, out] : {std::pair{"exp", &exp}, std::pair{"nbf", &nbf}, std::pair{"iat", &iat}}) {
+  for (auto [name, out] :
+       {std::pair{"exp", &exp}, std::pair{"nbf", &nbf}, std::pair{"iat", &iat}}) {
     if (auto s = ReadDate(payload, name, *out); !s) return s;
   }
   // A lifetime bound means nothing without an expiry.
@@ -63,7 +64,8 @@ Status CheckClaims(const rapidjson::Value& payload, const ClaimPolicy& policy) {
   const int64_t latest = policy.now + policy.skew_seconds;
   if (exp && earliest >= *exp) {
     return ClaimFailure(ClaimError::kExpired, "claim \"exp\" " + std::to_string(*exp) +
-                                                  " is past (now " + std::to_string(policy.now) + ")");
+                                                  " is past (now " + std::to_string(policy.now) +
+                                                  ")");
   }
   if (nbf && latest < *nbf) {
     return ClaimFailure(ClaimError::kNotYetValid, "claim \"nbf\" " + std::to_string(*nbf) +

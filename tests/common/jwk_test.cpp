@@ -13,7 +13,7 @@ namespace {
 using testing::LoadJwk;
 using testing::ReadJoseData;
 
-constexpr JwsAlg kAllAlgs[] = {JwsAlg::kRS256, JwsAlg::kPS256, JwsAlg::kES256,
+constexpr JwsAlg kAllAlgs[] = {JwsAlg::kRS256,  JwsAlg::kPS256, JwsAlg::kES256,
                                JwsAlg::kES256K, JwsAlg::kEdDSA, JwsAlg::kHS256};
 
 // The code of the error FromJsonText gives for `json` ("" if it succeeds).
@@ -175,7 +175,8 @@ TEST(JwkImport, RejectsOffCurvePoint) {
   // y + 1: the same x with a y that is not on P-256.
   std::string y = *Base64UrlDecode("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
   y.back() = static_cast<char>(y.back() + 1);
-  const std::string off = WithMember(WithMember(a3, "d", ""), "y", "\"" + Base64UrlEncode(y) + "\"");
+  const std::string off =
+      WithMember(WithMember(a3, "d", ""), "y", "\"" + Base64UrlEncode(y) + "\"");
   const std::string err = ImportError(off);
   EXPECT_EQ(err.substr(0, err.find(':')), "invalid_jwk");
   EXPECT_NE(err.find("not on curve P-256"), std::string::npos) << err;
@@ -200,11 +201,15 @@ TEST(JwkImport, RejectsMissingMembers) {
   const std::string rsa = ReadJoseData("rfc7515_a2_rsa.jwk.json");
   const std::string ec = ReadJoseData("rfc7515_a3_ec.jwk.json");
   const std::string ed = ReadJoseData("rfc8037_ed25519.jwk.json");
-  struct Case { std::string json; const char* member; };
-  for (const auto& c : {Case{WithMember(rsa, "kty", ""), "kty"}, Case{WithMember(rsa, "e", ""), "e"},
-                        Case{WithMember(rsa, "n", ""), "n"}, Case{WithMember(rsa, "qi", ""), "qi"},
-                        Case{WithMember(ec, "y", ""), "y"}, Case{WithMember(ec, "crv", ""), "crv"},
-                        Case{WithMember(ed, "x", ""), "x"}, Case{R"({"kty":"oct"})", "k"}}) {
+  struct Case {
+    std::string json;
+    const char* member;
+  };
+  for (const auto& c :
+       {Case{WithMember(rsa, "kty", ""), "kty"}, Case{WithMember(rsa, "e", ""), "e"},
+        Case{WithMember(rsa, "n", ""), "n"}, Case{WithMember(rsa, "qi", ""), "qi"},
+        Case{WithMember(ec, "y", ""), "y"}, Case{WithMember(ec, "crv", ""), "crv"},
+        Case{WithMember(ed, "x", ""), "x"}, Case{R"({"kty":"oct"})", "k"}}) {
     const std::string err = ImportError(c.json);
     EXPECT_EQ(err.substr(0, err.find(':')), "invalid_jwk") << c.member;
     EXPECT_NE(err.find(std::string("\"") + c.member + "\""), std::string::npos) << err;
@@ -232,8 +237,7 @@ TEST(JwkImport, RejectsMalformedMembers) {
 
 TEST(JwkImport, RejectsWeakRsaModulus) {
   const std::string n1024 = "\"" + Base64UrlEncode("\xc1" + std::string(127, '\x55')) + "\"";
-  const std::string err =
-      ImportError(WithMember(ReadJoseData("rfc7638_rsa.jwk.json"), "n", n1024));
+  const std::string err = ImportError(WithMember(ReadJoseData("rfc7638_rsa.jwk.json"), "n", n1024));
   EXPECT_NE(err.find("1024 bits"), std::string::npos) << err;
 }
 
@@ -246,7 +250,8 @@ TEST(JwkPem, RejectsGarbageAndEncryptedKeys) {
 TEST(JwkOct, SecretOnlyInPrivateJson) {
   const Jwk key = Jwk::FromSecret(std::string(32, 'k'));
   EXPECT_EQ(key.ToPublicJson(), R"({"kty":"oct"})");
-  EXPECT_EQ(key.ToPrivateJson(), R"({"k":"a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s","kty":"oct"})");
+  EXPECT_EQ(key.ToPrivateJson(),
+            R"({"k":"a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s","kty":"oct"})");
   auto back = Jwk::FromJsonText(key.ToPrivateJson());
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->secret(), key.secret());

@@ -16,7 +16,7 @@ using testing::kRfc7515Payload;
 using testing::LoadJwk;
 using testing::ReadJoseData;
 
-constexpr JwsAlg kAllAlgs[] = {JwsAlg::kRS256, JwsAlg::kPS256, JwsAlg::kES256,
+constexpr JwsAlg kAllAlgs[] = {JwsAlg::kRS256,  JwsAlg::kPS256, JwsAlg::kES256,
                                JwsAlg::kES256K, JwsAlg::kEdDSA, JwsAlg::kHS256};
 
 // The error code VerifyCompact gives ("" when the token verifies).
@@ -99,7 +99,8 @@ TEST_P(JwsRoundTrip, TruncatedSignatureFails) {
   auto parsed = ParseCompact(token_);
   ASSERT_TRUE(parsed.ok());
   const std::string sig = parsed->signature.substr(0, parsed->signature.size() - 1);
-  auto r = VerifyCompact(Token(parsed->header_json, parsed->payload, sig), verify_key_, {GetParam()});
+  auto r =
+      VerifyCompact(Token(parsed->header_json, parsed->payload, sig), verify_key_, {GetParam()});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "invalid_signature");
   EXPECT_NE(r.error().message.find("expected"), std::string::npos) << r.error().message;
@@ -109,9 +110,9 @@ TEST_P(JwsRoundTrip, ExtendedSignatureFails) {
   auto parsed = ParseCompact(token_);
   ASSERT_TRUE(parsed.ok());
   for (const std::string& sig : {parsed->signature + '\0', '\0' + parsed->signature}) {
-    EXPECT_EQ(VerifyCode(Token(parsed->header_json, parsed->payload, sig), verify_key_,
-                         {GetParam()}),
-              "invalid_signature");
+    EXPECT_EQ(
+        VerifyCode(Token(parsed->header_json, parsed->payload, sig), verify_key_, {GetParam()}),
+        "invalid_signature");
   }
 }
 
@@ -178,9 +179,9 @@ TEST(JwsSecurity, KeyOfAnotherCurveIsAMismatch) {
 
 TEST(JwsSecurity, ZeroEcdsaSignatureFails) {
   const Jwk key = Jwk::Generate(JwsAlg::kES256);
-  EXPECT_EQ(VerifyCode(Token(R"({"alg":"ES256"})", "{}", std::string(64, '\0')), key,
-                       {JwsAlg::kES256}),
-            "invalid_signature");
+  EXPECT_EQ(
+      VerifyCode(Token(R"({"alg":"ES256"})", "{}", std::string(64, '\0')), key, {JwsAlg::kES256}),
+      "invalid_signature");
 }
 
 TEST(JwsParse, BadBase64UrlInEachPart) {

@@ -111,8 +111,8 @@ TEST(JwtClaims, LifetimeTooLong) {
   EXPECT_EQ(ClaimCode(Exp(600), policy), "");
   EXPECT_EQ(ClaimCode(Exp(601), policy), "lifetime_too_long");
   // With iat, the lifetime is exp - iat.
-  const std::string issued_earlier = R"({"iat":)" + std::to_string(kNow - 300) + R"(,"exp":)" +
-                                     std::to_string(kNow + 400) + "}";
+  const std::string issued_earlier =
+      R"({"iat":)" + std::to_string(kNow - 300) + R"(,"exp":)" + std::to_string(kNow + 400) + "}";
   EXPECT_EQ(ClaimCode(issued_earlier, policy), "lifetime_too_long");
   // A bound on the lifetime needs an exp even when exp is not otherwise required.
   EXPECT_EQ(ClaimCode("{}", MaxLifetime(600, false)), "missing_claim");
@@ -126,9 +126,7 @@ TEST(JwtClaims, ExtremeValuesDoNotOverflow) {
   EXPECT_EQ(ClaimCode(R"({"exp":-9223372036854775808})"), "token_expired");
 }
 
-TEST(JwtClaims, PayloadMustBeAnObject) {
-  EXPECT_EQ(ClaimCode("[1]"), "invalid_payload");
-}
+TEST(JwtClaims, PayloadMustBeAnObject) { EXPECT_EQ(ClaimCode("[1]"), "invalid_payload"); }
 
 }  // namespace
 }  // namespace vc::common

@@ -16,10 +16,10 @@
 
 namespace {
 
-using vc::common::JwsAlg;
 using vc::common::Jwk;
+using vc::common::JwsAlg;
 
-constexpr JwsAlg kAllAlgs[] = {JwsAlg::kRS256, JwsAlg::kPS256, JwsAlg::kES256,
+constexpr JwsAlg kAllAlgs[] = {JwsAlg::kRS256,  JwsAlg::kPS256, JwsAlg::kES256,
                                JwsAlg::kES256K, JwsAlg::kEdDSA, JwsAlg::kHS256};
 
 int Sign(const std::string& path) {
