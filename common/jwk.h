@@ -31,16 +31,20 @@ class Jwk {
  public:
   // From a parsed JWK object. Public members are required; private members are
   // taken when present (all of them for RSA: d, p, q, dp, dq, qi; `d` for EC/OKP).
-  // An EC point is checked to be on its curve. Error code "invalid_jwk" with
-  // the member at fault in the message.
+  // An EC point is checked to be on its curve, a private part against the
+  // public one; EC/OKP members must be exactly 32 bytes; RSA moduli must be
+  // 2048..8192 bits; "alg", when present, must be one we support and fit the
+  // key. Error code "invalid_jwk" with the member at fault in the message.
   static Result<Jwk> FromJson(const rapidjson::Value& jwk);
   static Result<Jwk> FromJsonText(std::string_view text);
   // From PEM: PKCS#8 / traditional private key, or SubjectPublicKeyInfo.
+  // Error code "invalid_pem" (also for encrypted keys: no passphrase prompt).
   static Result<Jwk> FromPem(std::string_view pem);
   // A fresh key for `alg`: RSA 2048 for RS256/PS256, P-256, secp256k1, Ed25519,
   // 32 random bytes for HS256. Throws std::runtime_error if OpenSSL fails.
   static Jwk Generate(JwsAlg alg);
-  // A symmetric key (HS256) from raw bytes.
+  // A symmetric key (HS256) from raw bytes. HS256 needs at least 32 bytes
+  // (RFC 7518 §3.2); a shorter secret is not CompatibleWith(kHS256).
   static Jwk FromSecret(std::string secret);
 
   KeyType type() const { return type_; }
@@ -56,10 +60,14 @@ class Jwk {
   // when it has one, is the same.
   bool CompatibleWith(JwsAlg alg) const;
 
-  // JSON with the public members only (and "kid" when set) / with private members too.
+  // JSON with the public members only (and "kid" and "alg" when set) / with
+  // private members too. Members are written in RFC 7638 order, then private
+  // ones, then kid, alg. An oct key's public JSON is {"kty":"oct"} (+kid/alg):
+  // the secret "k" appears only in ToPrivateJson.
   std::string ToPublicJson() const;
   std::string ToPrivateJson() const;
-  // PEM: SubjectPublicKeyInfo, or PKCS#8 for the private key. Not for oct keys.
+  // PEM: SubjectPublicKeyInfo, or PKCS#8 for the private key. Not for oct keys
+  // nor (private) for public-only keys: error code "invalid_key".
   Result<std::string> ToPublicPem() const;
   Result<std::string> ToPrivatePem() const;
 
@@ -67,6 +75,8 @@ class Jwk {
   // in lexicographic order, no whitespace.
   std::string Thumbprint() const;
 
+  // The same key without its private part. An oct key is returned unchanged:
+  // a symmetric key has no public half.
   Jwk PublicOnly() const;
 
   // For jws.cpp: the OpenSSL key (nullptr for oct) and the raw secret (oct only).
@@ -88,13 +98,14 @@ class Jwk {
 // as §5 requires, so one odd key at an RP does not lock out the others.
 class Jwks {
  public:
+  // {"keys":[…]}; error code "invalid_jwks" if the document itself is wrong.
   static Result<Jwks> FromJsonText(std::string_view text);
   void Add(Jwk key) { keys_.push_back(std::move(key)); }
   const std::vector<Jwk>& keys() const { return keys_; }
   size_t skipped() const { return skipped_; }
   // The key whose kid equals `kid`, or nullptr.
   const Jwk* FindByKid(std::string_view kid) const;
-  // {"keys":[…]} with public members only.
+  // {"keys":[…]} with public members only; oct keys are left out.
   std::string ToPublicJson() const;
 
  private:

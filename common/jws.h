@@ -19,7 +19,8 @@ namespace vc::common {
 // One value per reason a token is refused; Code() gives the stable string.
 enum class JoseError {
   kMalformed,          // not three base64url parts, empty parts, or oversize
-  kInvalidHeader,      // header is not a JSON object (or has duplicate members)
+  kInvalidHeader,      // header is not a JSON object (or has duplicate members, is
+                       // over 8 KiB or 8 levels deep, has a non-string kid/typ, or "crit")
   kMissingAlg,         // header has no "alg" string
   kUnsupportedAlg,     // "alg" names an algorithm we do not implement ("none" included)
   kAlgNotAllowed,      // a known algorithm this use does not allow
@@ -61,6 +62,7 @@ constexpr size_t kDefaultMaxTokenBytes = 16 * 1024;
 
 // Splits and decodes; checks the header is a JSON object (no duplicate members,
 // depth-limited) with a string "alg". Does not verify anything cryptographic.
+// A header with "crit" is refused (RFC 7515 §4.1.11: we understand no extension).
 Result<JwsToken> ParseCompact(std::string_view token, size_t max_bytes = kDefaultMaxTokenBytes);
 
 // Verifies a parsed token: "alg" must be in `allowed` and compatible with `key`

@@ -32,9 +32,10 @@ struct ClaimPolicy {
   std::optional<int64_t> max_lifetime_seconds;
 };
 
-// Checks a decoded JWT payload (must be an object). exp/nbf/iat must be
-// NumericDates when present. The error's code is Code(ClaimError) and its
-// message names the claim.
+// Checks a decoded JWT payload (must be an object, else code "invalid_payload").
+// exp/nbf/iat must be NumericDates when present. max_lifetime_seconds implies
+// that exp is required. The error's code is Code(ClaimError) and its message
+// names the claim.
 Status CheckClaims(const rapidjson::Value& payload, const ClaimPolicy& policy);
 
 }  // namespace vc::common
