@@ -23,9 +23,14 @@ std::string Quote(std::string_view s) {
   return out + "\"";
 }
 
-// Decodes one part of the token; `what` names it in the error.
-Result<std::string> DecodePart(std::string_view part, const char* what) {
-  if (part.empty()) return MakeJoseError(JoseError::kMalformed, std::string("empty ") + what);
+// Decodes one part of the token; `what` names it in the error. Only the
+// signature may be empty: that is an unsecured JWS ("alg":"none"), which must
+// be refused for its algorithm, not reported as garbage.
+Result<std::string> DecodePart(std::string_view part, const char* what, bool may_be_empty = false) {
+  if (part.empty()) {
+    if (may_be_empty) return std::string();
+    return MakeJoseError(JoseError::kMalformed, std::string("empty ") + what);
+  }
   auto bytes = Base64UrlDecode(part);
   if (!bytes) {
     return MakeJoseError(JoseError::kMalformed,
@@ -146,7 +151,7 @@ Result<JwsToken> ParseCompact(std::string_view token, size_t max_bytes) {
   if (!header) return header.error();
   auto payload = DecodePart(token.substr(dot1 + 1, dot2 - dot1 - 1), "payload");
   if (!payload) return payload.error();
-  auto signature = DecodePart(token.substr(dot2 + 1), "signature");
+  auto signature = DecodePart(token.substr(dot2 + 1), "signature", true);
   if (!signature) return signature.error();
   t.header_json = std::move(header).value();
   t.payload = std::move(payload).value();

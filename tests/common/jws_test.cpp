@@ -148,9 +148,13 @@ TEST(JwsSecurity, AlgNoneIsUnsupported) {
   const Jwk key = Jwk::Generate(JwsAlg::kRS256);
   EXPECT_EQ(VerifyCode(Token(R"({"alg":"none"})", "{}", "x"), key, {JwsAlg::kRS256}),
             "unsupported_alg");
-  // The unsecured form has an empty third part and is not even well-formed here.
+  // The unsecured form (RFC 7515 A.5) has an empty third part: refused for its
+  // algorithm, so a caller can tell an "alg: none" attack from garbage.
   EXPECT_EQ(VerifyCode(Base64UrlEncode(R"({"alg":"none"})") + ".e30.", key, {JwsAlg::kRS256}),
-            "malformed_token");
+            "unsupported_alg");
+  // An empty signature under a real algorithm is just a bad signature.
+  EXPECT_EQ(VerifyCode(Base64UrlEncode(R"({"alg":"RS256"})") + ".e30.", key, {JwsAlg::kRS256}),
+            "invalid_signature");
   EXPECT_EQ(VerifyCode(Token(R"({"alg":"RS512"})", "{}", "x"), key, {JwsAlg::kRS256}),
             "unsupported_alg");
 }
