@@ -279,6 +279,12 @@ Jwk Jwk::WithKid(std::string kid) const {
   return copy;
 }
 
+Jwk Jwk::WithAlg(JwsAlg alg) const {
+  Jwk copy = *this;
+  copy.alg_ = alg;
+  return copy;
+}
+
 bool Jwk::CompatibleWith(JwsAlg alg) const {
   if (alg_ && *alg_ != alg) return false;
   switch (alg) {

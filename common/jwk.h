@@ -53,6 +53,8 @@ class Jwk {
   // "kid" and "alg" as given in the imported JWK (empty / nullopt if absent).
   const std::string& kid() const { return kid_; }
   Jwk WithKid(std::string kid) const;
+  // The same key, restricted to (and published with) "alg".
+  Jwk WithAlg(JwsAlg alg) const;
   std::optional<JwsAlg> alg() const { return alg_; }
 
   // True when this key can be used with `alg` (RSA ↔ RS256/PS256, P-256 ↔ ES256,

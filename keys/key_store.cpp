@@ -96,7 +96,7 @@ Result<StoredKey> KeyStore::Write(const std::string& purpose, JwsAlg alg, const 
   if (activate) {
     if (auto st = WritePrivateFile(pdir / "active", kid + "\n"); !st) return st.error();
   }
-  return StoredKey{key.WithKid(kid), alg, purpose, activate};
+  return StoredKey{key.WithKid(kid).WithAlg(alg), alg, purpose, activate};
 }
 
 Result<StoredKey> KeyStore::Generate(const std::string& purpose, JwsAlg alg, bool activate) {
@@ -147,7 +147,7 @@ Result<std::vector<StoredKey>> KeyStore::ListPurpose(const std::string& purpose)
     if (key->Thumbprint() != kid) {
       return Error{"invalid_key", entry.path().string() + ": file name does not match the key"};
     }
-    out.push_back(StoredKey{key->WithKid(kid), *alg, purpose, kid == active});
+    out.push_back(StoredKey{key->WithKid(kid).WithAlg(*alg), *alg, purpose, kid == active});
   }
   // Active first, then by kid so listings are stable.
   std::sort(out.begin(), out.end(), [](const StoredKey& a, const StoredKey& b) {

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "common/base64url.h"
+#include "common/crypto.h"
+#include "common/url.h"
 #include "common/json.h"
 #include <rapidjson/prettywriter.h>
 #include "common/jwk.h"
@@ -24,6 +26,8 @@ constexpr const char* kUsage = R"(usage: vcctl COMMAND [options]
   keys generate --purpose NAME [--alg ES256|ES256K|EdDSA|RS256|PS256] [--data-dir DIR]
   keys list [--purpose NAME] [--data-dir DIR]
   keys rotate --purpose NAME [--data-dir DIR]
+  jumpstart mint --org ID --key FILE --redirect-url URL [--request-id ID] [--exp SECONDS]
+                 [--base-url URL]              print the one-time link an RP would send
   jws verify --jwk FILE [--alg ALG] TOKEN     exit 0 only when the signature verifies
   jwk thumbprint FILE                          RFC 7638 SHA-256 thumbprint
   token inspect TOKEN                          decode header and payload (no verification)
@@ -114,6 +118,50 @@ std::vector<common::JwsAlg> AllowedFor(const common::Jwk& key, const std::string
   return out;
 }
 
+// The RP side of a jumpstart link: an RS256 JWT with OrgId, RequestId,
+// redirectUrl and exp, signed with the RP's private key (PEM or JWK file).
+int JumpstartMint(const Args& a) {
+  const std::string org = Opt(a, "org"), key_path = Opt(a, "key"), redirect = Opt(a, "redirect-url");
+  if (org.empty() || key_path.empty() || redirect.empty()) {
+    return Fail("jumpstart mint: --org, --key and --redirect-url are required");
+  }
+  std::string key_text;
+  if (!ReadFile(key_path, &key_text)) return Fail("cannot read " + key_path);
+  auto key = key_text.find("-----BEGIN") != std::string::npos ? common::Jwk::FromPem(key_text)
+                                                               : common::Jwk::FromJsonText(key_text);
+  if (!key) return Fail("invalid key: " + key.error().message);
+  if (!key->has_private() || !key->CompatibleWith(common::JwsAlg::kRS256)) {
+    return Fail("jumpstart mint: --key must be an RSA private key (jumpstart links are RS256)");
+  }
+  int64_t exp_in = 600;
+  try {
+    exp_in = std::stoll(Opt(a, "exp", "600"));
+  } catch (const std::exception&) {
+    return Fail("jumpstart mint: --exp must be a number of seconds");
+  }
+  const std::string request_id = Opt(a, "request-id", common::RandomId(12));
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("OrgId");
+  w->String(org);
+  w->Key("RequestId");
+  w->String(request_id);
+  w->Key("redirectUrl");
+  w->String(redirect);
+  w->Key("iat");
+  w->Int64(now);
+  w->Key("exp");
+  w->Int64(now + exp_in);
+  w->EndObject();
+  const std::string kid = key->kid().empty() ? key->Thumbprint() : key->kid();
+  auto token = common::SignCompact(*key, common::JwsAlg::kRS256, w.str(), {"JWT", kid, ""});
+  if (!token) return Fail(token.error().message);
+  std::cout << Opt(a, "base-url", "http://127.0.0.1:8080") << "/" << common::PercentEncode(org)
+            << "/?token=" << *token << "\n";
+  return 0;
+}
+
 int JwsVerify(const Args& a) {
   if (a.positional.size() != 3) return Fail("usage: vcctl jws verify --jwk FILE TOKEN");
   std::string jwk_text;
@@ -184,6 +232,7 @@ int main(int argc, char** argv) {
   const std::string& sub = a.positional[1];
   try {
     if (group == "keys") return KeysCommand(sub, a);
+    if (group == "jumpstart" && sub == "mint") return JumpstartMint(a);
     if (group == "jws" && sub == "verify") return JwsVerify(a);
     if (group == "jwk" && sub == "thumbprint") return JwkThumbprint(a);
     if (group == "token" && sub == "inspect") return TokenInspect(a);

@@ -1,0 +1,216 @@
+#include "server/app.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "common/clock.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/store.h"
+#include "issuer/auth0.h"
+#include "issuer/intake.h"
+#include "issuer/intake_routes.h"
+#include "issuer/jumpstart.h"
+#include "issuer/sessions.h"
+#include "keys/key_store.h"
+#include "keys/rp_keys.h"
+#include "server/demo_rp.h"
+
+namespace vc::server {
+namespace fs = std::filesystem;
+using common::Config;
+using common::ConfigError;
+
+namespace {
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void MakeDataDir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create data directory " + dir + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+}
+
+template <typename T>
+T Must(common::Result<T> r, const std::string& what) {
+  if (!r) throw std::runtime_error(what + ": " + r.error().message);
+  return std::move(r).value();
+}
+
+void Must(common::Status st, const std::string& what) {
+  if (!st) throw std::runtime_error(what + ": " + st.error().message);
+}
+
+}  // namespace
+
+std::pair<std::string, int> ParseListen(const std::string& listen, const std::string& path) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw ConfigError(path, "must be host:port");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = -1;
+  try {
+    size_t used = 0;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) throw ConfigError(path, "port must be 0..65535");
+  return {host, port};
+}
+
+struct App::Impl {
+  Config config;
+  common::SystemClock clock;
+  common::CurlHttpClient http;
+  std::unique_ptr<common::Database> db;
+  std::unique_ptr<keys::KeyStore> keys;
+  std::unique_ptr<keys::RpKeyRegistry> rp_keys;
+  std::unique_ptr<issuer::OrgRegistry> orgs;
+  std::unique_ptr<issuer::JumpstartVerifier> jumpstart;
+  std::unique_ptr<issuer::Auth0Intake> auth0;
+  std::unique_ptr<issuer::SessionStore> sessions;
+  std::unique_ptr<issuer::IntakeService> intake;
+  std::unique_ptr<common::HttpServer> server;
+  std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
+
+  void OpenStorage();
+  void BuildIssuer();
+  keys::RpKeySource OrgKeySource(const common::OrgConfig& org);
+};
+
+void App::Impl::OpenStorage() {
+  MakeDataDir(config.data_dir);
+  keys = std::make_unique<keys::KeyStore>(fs::path(config.data_dir) / "keys");
+  db = Must(common::Database::Open((fs::path(config.data_dir) / "vc.db").string()), "database");
+  Must(issuer::SessionStore::Migrate(*db), "database migration");
+  // The key that signs results for RPs is published at /.well-known/jwks.json.
+  Must(keys->ActiveOrGenerate(issuer::IntakeService::kResultKeyPurpose, common::JwsAlg::kES256),
+       "result signing key");
+}
+
+keys::RpKeySource App::Impl::OrgKeySource(const common::OrgConfig& org) {
+  keys::RpKeySource src;
+  src.org_id = org.id;
+  src.jwks_uri = org.keys.jwks_uri;
+  src.refresh_seconds = org.keys.refresh_seconds;
+  src.inline_jwks_json = org.keys.jwks;
+  for (const auto& file : org.keys.pem_files) src.pem_texts.push_back(ReadText(file));
+  if (src.jwks_uri.empty() && src.inline_jwks_json.empty() && src.pem_texts.empty()) {
+    // Development only (the config refuses it elsewhere): a generated demo RP
+    // key pair, so `vcctl jumpstart mint` can sign links for this org.
+    auto key = Must(keys->ActiveOrGenerate("rp-" + org.id, common::JwsAlg::kRS256), "demo RP key");
+    src.pem_texts.push_back(Must(key.key.PublicOnly().ToPublicPem(), "demo RP key"));
+    demo_keys.emplace_back(org.id, (keys->dir() / ("rp-" + org.id) /
+                                    ("RS256_" + key.key.kid() + ".pem")).string());
+  }
+  return src;
+}
+
+void App::Impl::BuildIssuer() {
+  rp_keys = std::make_unique<keys::RpKeyRegistry>(http, clock);
+  std::vector<issuer::Org> org_list;
+  for (const auto& org : config.orgs) {
+    Must(rp_keys->AddOrg(OrgKeySource(org)), "orgs." + org.id + ".keys");
+    org_list.push_back({org.id, org.name, org.redirect_urls, org.max_token_lifetime_seconds,
+                        org.proofing, org.contract});
+  }
+  orgs = std::make_unique<issuer::OrgRegistry>(org_list);
+  jumpstart = std::make_unique<issuer::JumpstartVerifier>(*orgs, *rp_keys, clock);
+  std::vector<issuer::Auth0Tenant> tenants;
+  for (const auto& a : config.auth0) tenants.push_back({a.domain, a.token_secret, a.proofing});
+  auth0 = std::make_unique<issuer::Auth0Intake>(std::move(tenants), clock);
+  sessions = std::make_unique<issuer::SessionStore>(*db, clock);
+  intake = std::make_unique<issuer::IntakeService>(
+      issuer::IntakeOptions{config.public_base_url, 3600, 300}, *orgs, *jumpstart, *auth0,
+      *sessions, *keys, clock);
+  issuer::IntakeRouteOptions route_options;
+  issuer::RegisterIntakeRoutes(*server, *intake, *keys, route_options);
+}
+
+App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
+  Config& c = impl_->config;
+  if (!options.config_path.empty()) {
+    c = common::LoadConfigFile(options.config_path);
+  } else if (!options.listen.empty()) {
+    // Embedded defaults on another address: the public URL (and the demo org's
+    // redirect URL derived from it) follow the listen address.
+    ParseListen(options.listen, "--listen");
+    common::JsonWriter w;
+    w->StartObject();
+    w->Key("listen");
+    w->String(options.listen);
+    w->Key("publicBaseUrl");
+    w->String("http://" + options.listen);
+    w->EndObject();
+    c = common::ParseConfig(w.str(), "");
+  } else {
+    c = common::DefaultConfig();
+  }
+  if (!options.data_dir.empty()) c.data_dir = options.data_dir;
+  if (!options.config_path.empty() && !options.listen.empty()) {
+    std::tie(c.listen_host, c.listen_port) = ParseListen(options.listen, "--listen");
+    c.listen = options.listen;
+  }
+  common::Logger::Global().SetLevel(c.log_level);
+  impl_->OpenStorage();
+  common::HttpServerOptions http;
+  http.address = c.listen_host;
+  http.port = static_cast<uint16_t>(c.listen_port);
+  impl_->server = std::make_unique<common::HttpServer>(http);
+  if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
+  if (c.environment == common::Environment::kDevelopment) {
+    RegisterDemoRp(*impl_->server, *impl_->keys);
+  }
+}
+
+App::~App() { Stop(); }
+
+void App::Start() {
+  impl_->server->Start();
+  if (impl_->rp_keys) impl_->rp_keys->Start();
+  common::LogInfo("vcserver_started", {{"url", BaseUrl()},
+                                       {"environment", common::EnvironmentName(impl_->config.environment)},
+                                       {"data_dir", impl_->config.data_dir}});
+}
+
+void App::Stop() {
+  if (!impl_) return;
+  if (impl_->server) impl_->server->Shutdown();
+  if (impl_->rp_keys) impl_->rp_keys->Stop();
+}
+
+std::string App::BaseUrl() const { return impl_->server->BaseUrl(); }
+const Config& App::config() const { return impl_->config; }
+
+std::string App::Greeting() const {
+  std::ostringstream out;
+  out << "vcserver is listening on " << BaseUrl() << "\n"
+      << "  health:  " << BaseUrl() << "/healthz\n"
+      << "  metrics: " << BaseUrl() << "/metrics\n";
+  for (const auto& [org, key_file] : impl_->demo_keys) {
+    const auto* cfg = impl_->config.FindOrg(org);
+    const std::string redirect = cfg && !cfg->redirect_urls.empty() ? cfg->redirect_urls[0] : "";
+    out << "  demo jumpstart link for org '" << org << "' (valid 10 minutes, one use):\n"
+        << "    build/bin/vcctl jumpstart mint --org " << org << " --key " << key_file
+        << " --redirect-url " << redirect << " --base-url " << impl_->config.public_base_url
+        << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace vc::server
