@@ -67,7 +67,8 @@ Config LoadConfigFile(const std::string& path);
 Config ParseConfig(std::string_view json, const std::string& base_dir);
 
 // "did:web:" for an http(s) URL: host, port as "%3A" and path segments joined
-// with ':' (https://idv.example/tenant -> did:web:idv.example:tenant).
+// with ':' (https://idv.example/tenant -> did:web:idv.example:tenant). Empty
+// for anything else, including URLs with userinfo, a query or a fragment.
 std::string DidWebFromUrl(std::string_view url);
 
 std::string_view EnvironmentName(Environment environment);

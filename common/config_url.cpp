@@ -101,7 +101,8 @@ namespace vc::common {
 
 std::string DidWebFromUrl(std::string_view url) {
   std::optional<config_internal::HttpUrl> parsed = config_internal::ParseHttpUrl(url);
-  if (!parsed) return {};
+  // A DID names a host and path only: credentials or a query have no place in it.
+  if (!parsed || parsed->has_userinfo || url.find_first_of("?#") != std::string_view::npos) return {};
   std::string did = "did:web:" + parsed->host;
   if (!parsed->port.empty()) did += "%3A" + parsed->port;
   std::string segment;

@@ -125,46 +125,6 @@ Result<ResolvedDid> ResolveDidJwk(std::string_view did) {
   return out;
 }
 
-Result<std::string> DidWebFromUrl(std::string_view url) {
-  std::string_view rest;
-  if (url.substr(0, 8) == "https://") {
-    rest = url.substr(8);
-  } else if (url.substr(0, 7) == "http://") {
-    rest = url.substr(7);
-  } else {
-    return Error{"invalid_did", "did:web needs an http(s) URL"};
-  }
-  if (rest.find_first_of("@?#\\") != std::string_view::npos) {
-    return Error{"invalid_did", "did:web URL must not have userinfo, query or fragment"};
-  }
-  const auto slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
-  if (authority.empty()) return Error{"invalid_did", "did:web URL has no host"};
-  std::string did(kDidWebPrefix);
-  for (char c : authority) {
-    if (c == ':') {
-      did += "%3A";  // the port's colon is percent-encoded (did:web spec §3.1)
-    } else if (IsHostChar(c)) {
-      did += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    } else {
-      return Error{"invalid_did", "did:web host has an invalid character"};
-    }
-  }
-  size_t pos = 0;
-  while (pos < path.size()) {
-    const auto next = path.find('/', pos + 1);
-    std::string_view seg = path.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
-    if (!seg.empty()) {
-      if (seg.find(':') != std::string_view::npos) return Error{"invalid_did", "':' in a path"};
-      did += ':';
-      did += seg;
-    }
-    pos = next == std::string_view::npos ? path.size() : next;
-  }
-  return did;
-}
-
 Result<std::string> DidWebDocumentUrl(std::string_view did, std::string_view scheme) {
   if (did.substr(0, kDidWebPrefix.size()) != kDidWebPrefix) {
     return Error{"invalid_did", "not a did:web"};

@@ -30,10 +30,8 @@ struct ResolvedDid {
 // keyAgreement, "enc" lists only keyAgreement. Error "invalid_did".
 common::Result<ResolvedDid> ResolveDidJwk(std::string_view did);
 
-// did:web for an origin and optional path: "http://127.0.0.1:8080" ->
-// "did:web:127.0.0.1%3A8080"; "https://a.example/x/y" -> "did:web:a.example:x:y".
-// Error "invalid_did" for a URL with userinfo, query or fragment.
-common::Result<std::string> DidWebFromUrl(std::string_view url);
+// (The did:web of a URL is common::DidWebFromUrl in common/config.h, since the
+// configuration derives default authorities from publicBaseUrl.)
 
 // Where a did:web document lives: "did:web:a.example" ->
 // "https://a.example/.well-known/did.json"; with path segments, ".../x/y/did.json".
