@@ -63,9 +63,9 @@ HttpServerResponse HttpServerResponse::JsonError(int status, std::string_view co
   JsonWriter w;
   w->StartObject();
   w->Key("error");
-  w->String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  w.String(code);
   w->Key("message");
-  w->String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  w.String(message);
   w->EndObject();
   return Json(status, w.str());
 }

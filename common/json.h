@@ -49,6 +49,10 @@ class JsonWriter {
   rapidjson::Writer<rapidjson::StringBuffer>& operator*() { return writer_; }
   rapidjson::Writer<rapidjson::StringBuffer>* operator->() { return &writer_; }
   std::string str() const { return std::string(buffer_.GetString(), buffer_.GetSize()); }
+  // Writes a string value (string_view, which rapidjson's own String() lacks).
+  void String(std::string_view s) {
+    writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  }
 
  private:
   rapidjson::StringBuffer buffer_;

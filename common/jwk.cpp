@@ -160,7 +160,7 @@ std::string WriteObject(const Members& members) {
   w->StartObject();
   for (const auto& [name, value] : members) {
     w->Key(name);
-    w->String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    w.String(value);
   }
   w->EndObject();
   return w.str();

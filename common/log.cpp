@@ -69,16 +69,16 @@ void Logger::Log(LogLevel level, std::string_view event, std::initializer_list<L
   w->String(Timestamp());
   w->Key("level");
   const auto lvl = LevelName(level);
-  w->String(lvl.data(), static_cast<rapidjson::SizeType>(lvl.size()));
+  w.String(lvl);
   w->Key("event");
-  w->String(event.data(), static_cast<rapidjson::SizeType>(event.size()));
+  w.String(event);
   for (const auto& f : fields) {
     w->Key(f.key.data(), static_cast<rapidjson::SizeType>(f.key.size()));
     std::visit(
         [&](const auto& v) {
           using T = std::decay_t<decltype(v)>;
           if constexpr (std::is_same_v<T, std::string_view>) {
-            w->String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+            w.String(v);
           } else if constexpr (std::is_same_v<T, int64_t>) {
             w->Int64(v);
           } else if constexpr (std::is_same_v<T, bool>) {

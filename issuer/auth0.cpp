@@ -135,7 +135,7 @@ Result<std::string> Auth0Intake::ReturnToken(const Auth0Claims& c, std::string_v
   w->Key("state");
   w->String(c.state);
   w->Key("status");
-  w->String(status.data(), static_cast<rapidjson::SizeType>(status.size()));
+  w.String(status);
   w->EndObject();
   return common::SignCompact(common::Jwk::FromSecret(tenant->secret), common::JwsAlg::kHS256,
                              w.str(), {"JWT", "", ""});

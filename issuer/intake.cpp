@@ -95,7 +95,7 @@ Result<std::string> IntakeService::ResultToken(const Session& s) const {
   w->String(s.request_id);
   w->Key("status");
   const auto status = StatusName(s.status);
-  w->String(status.data(), static_cast<rapidjson::SizeType>(status.size()));
+  w.String(status);
   w->Key("iat");
   w->Int64(now);
   w->Key("exp");

@@ -16,14 +16,10 @@ namespace {
 constexpr std::string_view kDidJwkPrefix = "did:jwk:";
 constexpr std::string_view kDidWebPrefix = "did:web:";
 
-void WriteString(JsonWriter& w, std::string_view s) {
-  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 void WriteRefList(JsonWriter& w, const char* name, const std::string& ref) {
   w->Key(name);
   w->StartArray();
-  WriteString(w, ref);
+  w.String(ref);
   w->EndArray();
 }
 
@@ -38,16 +34,16 @@ std::string DidJwkDocument(const std::string& did, const std::string& jwk_json,
   w->String("https://w3id.org/security/suites/jws-2020/v1");
   w->EndArray();
   w->Key("id");
-  WriteString(w, did);
+  w.String(did);
   w->Key("verificationMethod");
   w->StartArray();
   w->StartObject();
   w->Key("id");
-  WriteString(w, vm);
+  w.String(vm);
   w->Key("type");
   w->String("JsonWebKey2020");
   w->Key("controller");
-  WriteString(w, did);
+  w.String(did);
   w->Key("publicKeyJwk");
   w->RawValue(jwk_json.data(), jwk_json.size(), rapidjson::kObjectType);
   w->EndObject();
@@ -86,7 +82,7 @@ std::string CanonicalPublicJwkJson(const Jwk& key) {
   w->StartObject();
   for (const auto& [k, v] : members) {
     w->Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
-    WriteString(w, v);
+    w.String(v);
   }
   w->EndObject();
   return w.str();

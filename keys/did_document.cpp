@@ -12,17 +12,13 @@ using common::Result;
 
 namespace {
 
-void WriteString(JsonWriter& w, std::string_view s) {
-  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 void WriteMethod(JsonWriter& w, const std::string& did, const StoredKey& k) {
   const std::string pub = k.key.PublicOnly().ToPublicJson();
   w->StartObject();
   w->Key("id");
-  WriteString(w, "#" + k.key.kid());
+  w.String("#" + k.key.kid());
   w->Key("controller");
-  WriteString(w, did);
+  w.String(did);
   w->Key("type");
   w->String("JsonWebKey2020");
   w->Key("publicKeyJwk");
@@ -42,13 +38,13 @@ std::string DidWebDocument(const std::string& did, const std::vector<StoredKey>&
   JsonWriter w;
   w->StartObject();
   w->Key("id");
-  WriteString(w, did);
+  w.String(did);
   w->Key("@context");
   w->StartArray();
   w->String("https://www.w3.org/ns/did/v1");
   w->StartObject();
   w->Key("@base");
-  WriteString(w, did);
+  w.String(did);
   w->EndObject();
   w->EndArray();
   if (!origins.empty()) {
@@ -63,7 +59,7 @@ std::string DidWebDocument(const std::string& did, const std::vector<StoredKey>&
     w->StartObject();
     w->Key("origins");
     w->StartArray();
-    for (const auto& o : origins) WriteString(w, o);
+    for (const auto& o : origins) w.String(o);
     w->EndArray();
     w->EndObject();
     w->EndObject();
@@ -76,7 +72,7 @@ std::string DidWebDocument(const std::string& did, const std::vector<StoredKey>&
   for (const char* rel : {"authentication", "assertionMethod"}) {
     w->Key(rel);
     w->StartArray();
-    for (const auto& k : keys) WriteString(w, "#" + k.key.kid());
+    for (const auto& k : keys) w.String("#" + k.key.kid());
     w->EndArray();
   }
   w->EndObject();
