@@ -197,4 +197,23 @@ Result<Session> SessionStore::Finish(const std::string& id, SessionStatus status
   return out;
 }
 
+Result<int64_t> SessionStore::Prune(int64_t claim_grace_seconds,
+                                    int64_t session_retention_seconds) {
+  const int64_t now = clock_.NowSeconds();
+  int64_t removed = 0;
+  Status st = db_.Transaction([&](Connection& conn) -> Status {
+    auto claims = conn.Cached("DELETE FROM one_time_claims WHERE expires_at < ?");
+    if (!claims) return claims.error();
+    if (auto r = claims->BindInt64(1, now - claim_grace_seconds).Run(); !r) return r;
+    removed += conn.Changes();
+    auto sessions = conn.Cached("DELETE FROM sessions WHERE expires_at < ?");
+    if (!sessions) return sessions.error();
+    if (auto r = sessions->BindInt64(1, now - session_retention_seconds).Run(); !r) return r;
+    removed += conn.Changes();
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  return removed;
+}
+
 }  // namespace vc::issuer

@@ -83,6 +83,13 @@ class SessionStore {
   // status; "session_ended" if it already ended otherwise.
   common::Result<Session> Finish(const std::string& id, SessionStatus status);
 
+  // Deletes one-time claims whose token can no longer be accepted anyway (its
+  // exp is more than `claim_grace_seconds` past: the skew plus a margin), and
+  // sessions that expired more than `session_retention_seconds` ago. Returns
+  // how many rows went.
+  common::Result<int64_t> Prune(int64_t claim_grace_seconds = 600,
+                                int64_t session_retention_seconds = 30 * 86400);
+
  private:
   common::Database& db_;
   const common::Clock& clock_;

@@ -2,7 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -88,6 +92,13 @@ struct App::Impl {
   std::unique_ptr<common::HttpServer> server;
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
 
+  // Housekeeping (pruning spent one-time claims and old sessions) every 10 minutes.
+  std::mutex maintenance_mu;
+  std::condition_variable maintenance_cv;
+  bool stopping = false;
+  std::thread maintenance;
+  void RunMaintenance();
+
   void OpenStorage();
   void BuildIssuer();
   keys::RpKeySource OrgKeySource(const common::OrgConfig& org);
@@ -142,6 +153,19 @@ void App::Impl::BuildIssuer() {
   issuer::RegisterIntakeRoutes(*server, *intake, *keys, route_options);
 }
 
+void App::Impl::RunMaintenance() {
+  std::unique_lock lock(maintenance_mu);
+  while (!maintenance_cv.wait_for(lock, std::chrono::minutes(10), [this] { return stopping; })) {
+    if (!sessions) continue;
+    auto removed = sessions->Prune();
+    if (!removed) {
+      common::LogWarn("maintenance_failed", {{"error", removed.error().message}});
+    } else if (*removed > 0) {
+      common::LogInfo("maintenance_pruned", {{"rows", *removed}});
+    }
+  }
+}
+
 App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   Config& c = impl_->config;
   if (!options.config_path.empty()) {
@@ -183,6 +207,7 @@ App::~App() { Stop(); }
 void App::Start() {
   impl_->server->Start();
   if (impl_->rp_keys) impl_->rp_keys->Start();
+  impl_->maintenance = std::thread([impl = impl_.get()] { impl->RunMaintenance(); });
   common::LogInfo("vcserver_started", {{"url", BaseUrl()},
                                        {"environment", common::EnvironmentName(impl_->config.environment)},
                                        {"data_dir", impl_->config.data_dir}});
@@ -192,6 +217,12 @@ void App::Stop() {
   if (!impl_) return;
   if (impl_->server) impl_->server->Shutdown();
   if (impl_->rp_keys) impl_->rp_keys->Stop();
+  {
+    std::lock_guard lock(impl_->maintenance_mu);
+    impl_->stopping = true;
+  }
+  impl_->maintenance_cv.notify_all();
+  if (impl_->maintenance.joinable()) impl_->maintenance.join();
 }
 
 std::string App::BaseUrl() const { return impl_->server->BaseUrl(); }

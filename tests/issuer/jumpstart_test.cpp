@@ -247,3 +247,24 @@ TEST_F(JumpstartTest, UserCancelReturnsToRp) {
 
 }  // namespace
 }  // namespace vc::testing
+
+namespace vc::testing {
+namespace {
+
+TEST_F(JumpstartTest, PruneForgetsOnlyClaimsThatCanNoLongerBeReplayed) {
+  const std::string token = Mint("prune-me", "", nullptr, 120);
+  ASSERT_EQ(Get("/contoso/?token=" + token)->status, 303);
+  // Still inside exp + skew: the claim must stay, or the link would work twice.
+  clock_.Advance(150);
+  ASSERT_TRUE(sessions_->Prune().ok());
+  EXPECT_EQ(ErrorCode(*Get("/contoso/?token=" + token)), "token_replayed");
+  // Long after: the claim is gone, and the token is refused as expired instead.
+  clock_.Advance(3600);
+  auto removed = sessions_->Prune();
+  ASSERT_TRUE(removed.ok());
+  EXPECT_GE(*removed, 1);
+  EXPECT_EQ(ErrorCode(*Get("/contoso/?token=" + token)), "token_expired");
+}
+
+}  // namespace
+}  // namespace vc::testing
