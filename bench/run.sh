@@ -17,6 +17,10 @@ mkdir -p bench/results
   echo "## JOSE sign/verify vs the raw OpenSSL primitive (single thread)"
   echo
   bench/jose_vs_openssl.sh "$build_dir" 2
+  echo
+  echo "## Jumpstart validation over HTTP, vcserver vs a Node.js peer"
+  echo
+  bench/jumpstart_bench.sh "$build_dir" 5
 } | tee "$out.tmp"
 mv "$out.tmp" "$out"
 echo "wrote $out"

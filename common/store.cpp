@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <exception>
 #include <utility>
 
 namespace vc::common {
@@ -200,7 +201,74 @@ Status Database::RunOnWriter(const Work& work, Mode mode) {
   return MakeError("db_error", "unknown mode");
 }
 
-Status Database::Transaction(const Work& work) { return RunOnWriter(work, Mode::kWrite); }
+// One caller's work in a group commit; lives on that caller's stack.
+struct Database::Pending {
+  const Work* work;
+  Status status;
+  std::exception_ptr exception;
+  bool done = false;
+};
+
+namespace {
+constexpr size_t kMaxBatch = 256;
+}  // namespace
+
+Status Database::Transaction(const Work& work) {
+  if (HeldByThisThread(this)) return NestedUse();
+  Pending me{&work, Status::Ok(), nullptr};
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (leader_active_) {
+      queue_done_.wait(lock);
+      continue;
+    }
+    // Lead: take what is queued (ours included, unless an earlier leader ran it).
+    leader_active_ = true;
+    const size_t n = std::min(queue_.size(), kMaxBatch);
+    std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    for (Pending* p : batch) p->done = true;
+    leader_active_ = false;
+    queue_done_.notify_all();
+  }
+  lock.unlock();
+  if (me.exception) std::rethrow_exception(me.exception);
+  return me.status;
+}
+
+void Database::RunBatch(const std::vector<Pending*>& batch) {
+  std::lock_guard<std::mutex> writer_lock(writer_mutex_);
+  HoldGuard hold(this);
+  auto fail_all = [&](const Status& st) {
+    for (Pending* p : batch) {
+      if (p->status.ok() && !p->exception) p->status = st;
+    }
+  };
+  if (Status s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
+  RollbackGuard guard(*writer_);
+  for (Pending* p : batch) {
+    if (Status s = writer_->Exec("SAVEPOINT work"); !s.ok()) return fail_all(s);
+    try {
+      p->status = (*p->work)(*writer_);
+    } catch (...) {
+      p->exception = std::current_exception();
+    }
+    // Some errors (I/O, out of memory) make SQLite roll back the whole
+    // transaction on its own: then nothing of the batch can be committed.
+    if (!writer_->InTransaction()) {
+      return fail_all(MakeError("db_error", "the transaction was rolled back by SQLite after an error"));
+    }
+    if (!p->status.ok() || p->exception) {
+      if (Status s = writer_->Exec("ROLLBACK TO work"); !s.ok()) return fail_all(s);
+    }
+    if (Status s = writer_->Exec("RELEASE work"); !s.ok()) return fail_all(s);
+  }
+  if (Status s = writer_->Exec("COMMIT"); !s.ok()) fail_all(s);
+}
 
 Status Database::Exec(std::string_view sql) {
   return RunOnWriter([sql](Connection& conn) { return conn.Exec(sql); }, Mode::kAutocommit);

@@ -79,9 +79,13 @@ class Database {
                                                 const DatabaseOptions& options = {});
   ~Database();
 
-  // Runs `work` inside BEGIN IMMEDIATE ... COMMIT on the writer connection, so
-  // read-modify-write is atomic. An error from `work` (or an exception, which
-  // is rethrown) rolls back; the Status is work's error or the COMMIT's.
+  // Runs `work` atomically on the writer connection: read-modify-write sees no
+  // other writer. An error from `work` (or an exception, which is rethrown)
+  // undoes exactly its changes; the Status is work's error or the COMMIT's.
+  // Returns only once the changes are committed (durably, with full_sync).
+  // Group commit: works that arrive while another transaction runs are run
+  // together, one after another, each inside its own SAVEPOINT, in one
+  // BEGIN IMMEDIATE ... COMMIT, so concurrent requests share one fsync.
   // `work` must use only the Connection it is given: calling back into this
   // Database from inside it fails with "db_error" instead of deadlocking.
   Status Transaction(const Work& work);
@@ -101,6 +105,13 @@ class Database {
   void ReleaseReader(Connection* conn);
   enum class Mode { kAutocommit, kWrite, kRead };
   Status RunOnWriter(const Work& work, Mode mode);
+  struct Pending;
+  void RunBatch(const std::vector<Pending*>& batch);
+
+  std::mutex queue_mutex_;  // guards queue_ and leader_active_
+  std::condition_variable queue_done_;
+  std::vector<Pending*> queue_;
+  bool leader_active_ = false;
 
   std::string path_;
   std::mutex writer_mutex_;

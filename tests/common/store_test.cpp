@@ -362,3 +362,50 @@ TEST(Store, ConcurrentTransactionsNeverLoseUpdatesOrReportBusy) {
 
 }  // namespace
 }  // namespace vc::common
+
+namespace vc::common {
+namespace {
+
+// Group commit: concurrent transactions share one COMMIT, but each keeps its
+// own outcome — a failing or throwing work undoes only its own changes.
+TEST(StoreGroupCommit, EachWorkKeepsItsOwnOutcome) {
+  vc::testing::TempDir dir;
+  auto db = OpenOrDie(dir.File("g.db"));
+  ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
+  constexpr int kThreads = 48;
+  std::vector<Status> results(kThreads);
+  std::vector<bool> threw(kThreads, false);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        results[i] = db->Transaction([i](Connection& conn) -> Status {
+          auto st = conn.Cached("INSERT INTO t(k) VALUES(?)");
+          if (!st.ok()) return st.error();
+          if (Status s = st->BindInt64(1, i).Run(); !s.ok()) return s;
+          if (i % 4 == 1) return MakeError("rejected", "work " + std::to_string(i) + " says no");
+          if (i % 4 == 2) throw std::runtime_error("work threw");
+          return Status::Ok();
+        });
+      } catch (const std::runtime_error&) {
+        threw[i] = true;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kThreads; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(threw[i], i % 4 == 2);
+    if (i % 4 == 1) {
+      ASSERT_FALSE(results[i].ok());
+      EXPECT_EQ(results[i].error().code, "rejected");
+    } else if (i % 4 != 2) {
+      EXPECT_TRUE(results[i].ok()) << results[i].error().message;
+    }
+    EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t WHERE k = " + std::to_string(i)),
+              (i % 4 == 1 || i % 4 == 2) ? 0 : 1);
+  }
+}
+
+}  // namespace
+}  // namespace vc::common
