@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -195,6 +196,10 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   common::HttpServerOptions http;
   http.address = c.listen_host;
   http.port = static_cast<uint16_t>(c.listen_port);
+  // Handlers run on the event-loop threads and wait for the durable commit of
+  // one-time claims; more threads than cores lets concurrent requests share a
+  // group commit instead of queueing behind each fsync.
+  http.threads = static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
   impl_->server = std::make_unique<common::HttpServer>(http);
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
   if (c.environment == common::Environment::kDevelopment) {
