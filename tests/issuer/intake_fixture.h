@@ -22,6 +22,10 @@
 #include "issuer/intake.h"
 #include "issuer/intake_routes.h"
 #include "issuer/jumpstart.h"
+#include "issuer/proofing_attempts.h"
+#include "issuer/proofing_routes.h"
+#include "issuer/proofing_service.h"
+#include "issuer/sandbox_provider.h"
 #include "issuer/sessions.h"
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
@@ -87,11 +91,14 @@ class IntakeFixture : public ::testing::Test {
 
   void TearDown() override {
     server_.reset();
+    proofing_.reset();
+    sandbox_.reset();
     registry_.reset();
     std::filesystem::remove_all(dir_);
   }
 
   void OpenStores() {
+    proofing_.reset();
     intake_.reset();
     sessions_.reset();
     db_.reset();
@@ -99,6 +106,7 @@ class IntakeFixture : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
     ASSERT_TRUE(issuer::SessionStore::Migrate(*db_).ok());
+    ASSERT_TRUE(issuer::MigrateProofing(*db_).ok());
     sessions_ = std::make_unique<issuer::SessionStore>(*db_, clock_);
   }
 
@@ -114,7 +122,28 @@ class IntakeFixture : public ::testing::Test {
     options.metrics = &metrics_;
     server_ = std::make_unique<common::HttpServer>(options);
     issuer::RegisterIntakeRoutes(*server_, *intake_, *keys_);
+    BuildProofing();
     server_->Start();
+    base_url_ = server_->BaseUrl();
+    proofing_->SetPublicBaseUrl(base_url_);
+  }
+
+  // The proofing pages with the sandbox provider. The public URL is only known
+  // once the server listens, so providers read it through base_url_.
+  void BuildProofing() {
+    if (!crypto_) {
+      crypto_ = std::make_unique<issuer::IdentityCrypto>(*keys_->SecretOrCreate("identity-aes"),
+                                                         *keys_->SecretOrCreate("identity-lookup"));
+    }
+    sandbox_ = std::make_shared<issuer::SandboxProvider>(
+        "", *keys_->SecretOrCreate("sandbox-callback"), http_, clock_);
+    proofing_ = std::make_unique<issuer::ProofingService>(
+        issuer::ProofingServiceOptions{},
+        std::map<std::string, std::shared_ptr<issuer::ProofingProvider>>{{"sandbox", sandbox_}},
+        *db_, *crypto_, clock_);
+    issuer::ProofingRouteOptions po;
+    po.provider_for = [](const issuer::Session&) { return std::string("sandbox"); };
+    issuer::RegisterProofingRoutes(*server_, *intake_, *proofing_, sandbox_.get(), po);
   }
 
   // A jumpstart token: valid claims, overridable as raw JSON members.
@@ -181,7 +210,11 @@ class IntakeFixture : public ::testing::Test {
   std::unique_ptr<issuer::JumpstartVerifier> verifier_;
   std::unique_ptr<issuer::Auth0Intake> auth0_;
   std::unique_ptr<issuer::IntakeService> intake_;
+  std::unique_ptr<issuer::IdentityCrypto> crypto_;
+  std::shared_ptr<issuer::SandboxProvider> sandbox_;
+  std::unique_ptr<issuer::ProofingService> proofing_;
   std::unique_ptr<common::HttpServer> server_;
+  std::string base_url_;
 };
 
 }  // namespace vc::testing
