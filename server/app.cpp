@@ -20,6 +20,7 @@
 #include "issuer/sessions.h"
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
+#include "server/app_proofing.h"
 #include "server/demo_rp.h"
 
 namespace vc::server {
@@ -87,6 +88,7 @@ struct App::Impl {
   std::unique_ptr<issuer::IntakeService> intake;
   std::unique_ptr<common::HttpServer> server;
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
+  std::unique_ptr<ProofingWiring> proofing;
 
   void OpenStorage();
   void BuildIssuer();
@@ -140,6 +142,8 @@ void App::Impl::BuildIssuer() {
       *sessions, *keys, clock);
   issuer::IntakeRouteOptions route_options;
   issuer::RegisterIntakeRoutes(*server, *intake, *keys, route_options);
+  proofing = std::make_unique<ProofingWiring>(
+      ProofingDeps{config, *db, *keys, http, clock, *server, *intake, *orgs});
 }
 
 App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
@@ -183,6 +187,7 @@ App::~App() { Stop(); }
 void App::Start() {
   impl_->server->Start();
   if (impl_->rp_keys) impl_->rp_keys->Start();
+  if (impl_->proofing) impl_->proofing->Start();
   common::LogInfo("vcserver_started", {{"url", BaseUrl()},
                                        {"environment", common::EnvironmentName(impl_->config.environment)},
                                        {"data_dir", impl_->config.data_dir}});
@@ -192,6 +197,7 @@ void App::Stop() {
   if (!impl_) return;
   if (impl_->server) impl_->server->Shutdown();
   if (impl_->rp_keys) impl_->rp_keys->Stop();
+  if (impl_->proofing) impl_->proofing->Stop();
 }
 
 std::string App::BaseUrl() const { return impl_->server->BaseUrl(); }

@@ -1,0 +1,92 @@
+#include "server/app_proofing.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "common/log.h"
+#include "issuer/proofing_attempts.h"
+#include "issuer/proofing_routes.h"
+
+namespace vc::server {
+namespace {
+
+std::string MustSecret(keys::KeyStore& keys, const std::string& name) {
+  auto secret = keys.SecretOrCreate(name);
+  if (!secret) throw std::runtime_error("secret " + name + ": " + secret.error().message);
+  return *secret;
+}
+
+}  // namespace
+
+std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
+    const ProofingDeps& d, const std::string& name, const common::ProofingProviderConfig& p) {
+  if (p.type == common::ProviderType::kSandbox) {
+    if (d.config.environment == common::Environment::kProduction) {
+      throw common::ConfigError("proofingProviders." + name,
+                                "the sandbox provider is refused when environment is production");
+    }
+    auto sandbox = std::make_shared<issuer::SandboxProvider>(
+        d.config.public_base_url, MustSecret(d.keys, "sandbox-callback"), d.http, d.clock);
+    sandboxes_.push_back(sandbox);
+    return sandbox;
+  }
+  common::LogWarn("proofing_provider_not_built", {{"provider", name}});
+  return nullptr;
+}
+
+ProofingWiring::ProofingWiring(const ProofingDeps& d) {
+  auto st = issuer::MigrateProofing(d.db);
+  if (!st) throw std::runtime_error("database migration: " + st.error().message);
+  crypto_ = std::make_unique<issuer::IdentityCrypto>(MustSecret(d.keys, "identity-aes"),
+                                                     MustSecret(d.keys, "identity-lookup"));
+  std::map<std::string, std::shared_ptr<issuer::ProofingProvider>> providers;
+  for (const auto& [name, p] : d.config.proofing_providers) {
+    if (auto provider = MakeProvider(d, name, p)) providers.emplace(name, provider);
+  }
+  issuer::ProofingServiceOptions options;
+  options.public_base_url = d.config.public_base_url;
+  options.production = d.config.environment == common::Environment::kProduction;
+  service_ = std::make_unique<issuer::ProofingService>(options, providers, d.db, *crypto_, d.clock);
+  issuer::ProofingRouteOptions routes;
+  routes.public_base_url = d.config.public_base_url;
+  const common::Config& config = d.config;
+  const issuer::OrgRegistry& orgs = d.orgs;
+  routes.provider_for = [&config, &orgs](const issuer::Session& s) -> std::string {
+    if (s.kind == issuer::SessionKind::kAuth0) {
+      for (const auto& a : config.auth0) {
+        if (a.domain == s.org_id) return a.proofing;
+      }
+      return "";
+    }
+    const issuer::Org* org = orgs.Find(s.org_id);
+    return org ? org->proofing : "";
+  };
+  issuer::RegisterProofingRoutes(d.server, d.intake, *service_,
+                                 sandboxes_.empty() ? nullptr : sandboxes_.front().get(), routes);
+}
+
+ProofingWiring::~ProofingWiring() { Stop(); }
+
+void ProofingWiring::Start() {
+  for (auto& s : sandboxes_) s->StartWorker();
+  poller_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(10), [this] { return stop_; })) {
+      lock.unlock();
+      service_->PollDue();
+      lock.lock();
+    }
+  });
+}
+
+void ProofingWiring::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (poller_.joinable()) poller_.join();
+  for (auto& s : sandboxes_) s->StopWorker();
+}
+
+}  // namespace vc::server
