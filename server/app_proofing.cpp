@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/log.h"
+#include "issuer/alibaba_provider.h"
 #include "issuer/proofing_attempts.h"
 #include "issuer/proofing_routes.h"
 
@@ -29,6 +30,14 @@ std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
         d.config.public_base_url, MustSecret(d.keys, "sandbox-callback"), d.http, d.clock);
     sandboxes_.push_back(sandbox);
     return sandbox;
+  }
+  if (p.type == common::ProviderType::kAlibaba) {
+    issuer::AlibabaOptions o;
+    o.endpoint = p.endpoint;
+    o.access_key_id = p.access_key_id;
+    o.access_key_secret = p.access_key_secret;
+    o.v1_signature = p.signature_version == "v1";
+    return std::make_shared<issuer::AlibabaProvider>(o, d.http, d.clock);
   }
   common::LogWarn("proofing_provider_not_built", {{"provider", name}});
   return nullptr;
