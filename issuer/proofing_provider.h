@@ -72,6 +72,7 @@ struct CallbackEvent {
   std::string event_id;   // idempotency key (e.g. Jumio workflow execution id)
   int64_t sent_at_ms = 0; // for ignoring stale, out-of-order events
   std::string status;     // the provider's status word, informational
+  std::string attempt_id; // our attempt, when the authenticated part names it
 };
 
 class ProofingProvider {

@@ -1,5 +1,7 @@
 #include "issuer/proofing_service.h"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "common/json.h"
@@ -51,6 +53,35 @@ std::string ClaimsJson(const std::map<std::string, std::string>& claims) {
 }
 
 std::string Subject(const ProofingAttempt& a) { return a.owner + "/" + a.name; }
+
+// Lower-cased words of a name, sorted, so "KOVALENKO Olena" equals "Olena Kovalenko".
+std::vector<std::string> NameWords(const std::string& name) {
+  std::vector<std::string> words(1);
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c >= 0x80) words.back() += static_cast<char>(std::tolower(c));
+    else if (!words.back().empty()) words.emplace_back();
+  }
+  if (words.back().empty()) words.pop_back();
+  std::sort(words.begin(), words.end());
+  return words;
+}
+
+// Extracted claims (Jumio) must agree with what the user claimed: the name,
+// and for a PRC ID the date of birth embedded in the number.
+bool ClaimsAgree(const ClaimedIdentity& claimed, const std::map<std::string, std::string>& x) {
+  auto first = x.find("firstName"), last = x.find("lastName");
+  if (first != x.end() && last != x.end() &&
+      NameWords(first->second + " " + last->second) != NameWords(claimed.real_name)) {
+    return false;
+  }
+  auto dob = x.find("dateOfBirth");
+  if (dob != x.end() && claimed.id_card_type == "PRC_ID" && claimed.id_card_number.size() == 18) {
+    std::string digits = dob->second;
+    digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
+    if (digits != claimed.id_card_number.substr(6, 8)) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -144,7 +175,17 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
                                                const std::string& mscv) {
   if (!IsFinal(v.outcome)) return attempt;
   const int64_t now = clock_.NowSeconds();
+  ProviderVerdict checked = v;
   Status st = db_.Transaction([&](Connection& conn) {
+    if (checked.outcome == ProofingOutcome::kVerified && !checked.claims.empty()) {
+      auto record = identities_.Get(conn, attempt.owner, attempt.name);
+      if (!record) return Status(record.error());
+      if (record->has_value() && !ClaimsAgree((*record)->identity, checked.claims)) {
+        checked.outcome = ProofingOutcome::kMismatch;
+        checked.reason = "extracted_claims_mismatch";
+      }
+    }
+    const ProviderVerdict& v = checked;
     auto changed = AttemptStore::Finish(conn, attempt.id, v.outcome, v.reason, now);
     if (!changed) return Status(changed.error());
     if (!*changed) return Status::Ok();  // finished by someone else meanwhile
@@ -162,7 +203,7 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
   });
   if (!st) return st.error();
   common::LogInfo("proofing_verdict", {{"attempt", attempt.id}, {"provider", attempt.provider},
-                                       {"outcome", OutcomeName(v.outcome)}, {"mscv", mscv}});
+                                       {"outcome", OutcomeName(checked.outcome)}, {"mscv", mscv}});
   return attempts_.Get(attempt.id);
 }
 
@@ -183,11 +224,24 @@ Status ProofingService::HandleCallback(const std::string& name, const CallbackIn
                          event->reference, mscv, ""});
     return attempt.error();
   }
+  if (!event->attempt_id.empty() && event->attempt_id != attempt->id) {
+    (void)audit_.Append({0, 0, caller, Subject(*attempt), "callback", "unauthenticated", name,
+                         event->reference, mscv, "attempt_mismatch"});
+    return Error{"callback_unauthenticated", "the callback does not belong to this attempt"};
+  }
   auto accepted = attempts_.AcceptEvent(attempt->id, event->event_id, event->sent_at_ms);
   if (!accepted) return accepted.error();
   (void)audit_.Append({0, 0, caller, Subject(*attempt), "callback", *accepted ? "ok" : "ignored",
                        name, attempt->reference, mscv, event->status});
   if (!*accepted) return Status::Ok();
+  if (options_.defer_callback_fetch) {
+    {
+      std::lock_guard lock(poll_mu_);
+      queued_.emplace_back(attempt->id, caller);
+    }
+    if (options_.on_queued) options_.on_queued();
+    return Status::Ok();
+  }
   auto refreshed = Refresh(attempt->id, caller);
   if (!refreshed) return refreshed.error();
   return Status::Ok();
@@ -203,6 +257,19 @@ Result<ProofingAttempt> ProofingService::Refresh(const std::string& attempt_id,
   auto verdict = provider->Fetch(attempt->reference);
   if (!verdict) return verdict.error();
   return Apply(*attempt, *verdict, caller, "");
+}
+
+int ProofingService::ProcessQueued() {
+  std::vector<std::pair<std::string, std::string>> batch;
+  {
+    std::lock_guard lock(poll_mu_);
+    batch.swap(queued_);
+  }
+  for (const auto& [id, caller] : batch) {
+    auto r = Refresh(id, caller);
+    if (!r) common::LogWarn("proofing_fetch_failed", {{"attempt", id}, {"code", r.error().code}});
+  }
+  return static_cast<int>(batch.size());
 }
 
 int ProofingService::PollDue() {

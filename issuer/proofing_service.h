@@ -8,6 +8,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <vector>
 #include <string>
 
 #include "common/clock.h"
@@ -24,6 +26,10 @@ struct ProofingServiceOptions {
   bool production = false;      // refuses sandbox providers
   // Jumio-style polling when no callback arrives: seconds after the start.
   std::vector<int64_t> poll_schedule = {40, 60, 100, 160, 240, 340, 460, 600, 760, 940};
+  // Answer callbacks once recorded and fetch the verdict later (ProcessQueued),
+  // so providers get their 200 quickly. `on_queued` wakes whoever processes.
+  bool defer_callback_fetch = false;
+  std::function<void()> on_queued;
 };
 
 struct SubmitRequest {
@@ -65,6 +71,10 @@ class ProofingService {
   common::Status HandleCallback(const std::string& provider, const CallbackInput& in,
                                 const std::string& mscv);
 
+  // Fetches the verdicts of callbacks accepted with defer_callback_fetch;
+  // returns how many were processed.
+  int ProcessQueued();
+
   // Fetches and applies the verdict of a pending attempt (polling fallback).
   common::Result<ProofingAttempt> Refresh(const std::string& attempt_id, const std::string& caller);
   // Polls every pending attempt whose next scheduled poll time has passed;
@@ -90,6 +100,7 @@ class ProofingService {
   AuditLog audit_;
   std::map<std::string, int> polls_done_;  // attempt id -> polls made (guarded by poll_mu_)
   std::mutex poll_mu_;
+  std::vector<std::pair<std::string, std::string>> queued_;  // (attempt id, caller), guarded by poll_mu_
 };
 
 }  // namespace vc::issuer

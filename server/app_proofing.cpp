@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "issuer/alibaba_provider.h"
+#include "issuer/jumio_provider.h"
 #include "issuer/proofing_attempts.h"
 #include "issuer/proofing_routes.h"
 
@@ -39,8 +40,16 @@ std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
     o.v1_signature = p.signature_version == "v1";
     return std::make_shared<issuer::AlibabaProvider>(o, d.http, d.clock);
   }
-  common::LogWarn("proofing_provider_not_built", {{"provider", name}});
-  return nullptr;
+  issuer::JumioOptions o;
+  o.region = p.region;
+  o.base_url = p.base_url;
+  o.client_id = p.client_id;
+  o.client_secret = p.client_secret;
+  o.workflow_key = p.workflow_key;
+  // Without a configured secret, a generated one still authenticates callbacks.
+  o.callback_secret = p.callback_secret.empty() ? MustSecret(d.keys, "jumio-callback-" + name)
+                                                : p.callback_secret;
+  return std::make_shared<issuer::JumioProvider>(o, d.http, d.clock);
 }
 
 ProofingWiring::ProofingWiring(const ProofingDeps& d) {
@@ -55,6 +64,14 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
   issuer::ProofingServiceOptions options;
   options.public_base_url = d.config.public_base_url;
   options.production = d.config.environment == common::Environment::kProduction;
+  options.defer_callback_fetch = true;  // answer callbacks at once; the poller fetches
+  options.on_queued = [this] {
+    {
+      std::lock_guard lock(mu_);
+      work_ = true;
+    }
+    cv_.notify_all();
+  };
   service_ = std::make_unique<issuer::ProofingService>(options, providers, d.db, *crypto_, d.clock);
   issuer::ProofingRouteOptions routes;
   routes.public_base_url = d.config.public_base_url;
@@ -80,8 +97,12 @@ void ProofingWiring::Start() {
   for (auto& s : sandboxes_) s->StartWorker();
   poller_ = std::thread([this] {
     std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::seconds(10), [this] { return stop_; })) {
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::seconds(10), [this] { return stop_ || work_; });
+      if (stop_) break;
+      work_ = false;
       lock.unlock();
+      service_->ProcessQueued();
       service_->PollDue();
       lock.lock();
     }

@@ -58,6 +58,7 @@ class ProofingWiring {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  bool work_ = false;  // callbacks queued since the poller last ran
 };
 
 }  // namespace vc::server

@@ -137,13 +137,18 @@ class IntakeFixture : public ::testing::Test {
     }
     sandbox_ = std::make_shared<issuer::SandboxProvider>(
         "", *keys_->SecretOrCreate("sandbox-callback"), http_, clock_);
-    proofing_ = std::make_unique<issuer::ProofingService>(
-        issuer::ProofingServiceOptions{},
-        std::map<std::string, std::shared_ptr<issuer::ProofingProvider>>{{"sandbox", sandbox_}},
-        *db_, *crypto_, clock_);
+    auto providers = ExtraProviders();
+    providers.emplace("sandbox", sandbox_);
+    proofing_ = std::make_unique<issuer::ProofingService>(proofing_options_, providers, *db_,
+                                                          *crypto_, clock_);
     issuer::ProofingRouteOptions po;
-    po.provider_for = [](const issuer::Session&) { return std::string("sandbox"); };
+    po.provider_for = [this](const issuer::Session&) { return provider_name_; };
     issuer::RegisterProofingRoutes(*server_, *intake_, *proofing_, sandbox_.get(), po);
+  }
+
+  // Providers besides the sandbox, for fixtures that test one.
+  virtual std::map<std::string, std::shared_ptr<issuer::ProofingProvider>> ExtraProviders() {
+    return {};
   }
 
   // A jumpstart token: valid claims, overridable as raw JSON members.
@@ -215,6 +220,8 @@ class IntakeFixture : public ::testing::Test {
   std::unique_ptr<issuer::ProofingService> proofing_;
   std::unique_ptr<common::HttpServer> server_;
   std::string base_url_;
+  std::string provider_name_ = "sandbox";  // the provider every session uses
+  issuer::ProofingServiceOptions proofing_options_;
 };
 
 }  // namespace vc::testing
