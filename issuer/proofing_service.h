@@ -81,6 +81,7 @@ class ProofingService {
   // returns how many were polled. Driven by a timer or a test.
   int PollDue();
 
+  int64_t Now() const { return clock_.NowSeconds(); }
   AttemptStore& attempts() { return attempts_; }
   IdentityStore& identities() { return identities_; }
   AuditLog& audit() { return audit_; }

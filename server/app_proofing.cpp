@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "issuer/alibaba_provider.h"
+#include "issuer/identity_routes.h"
 #include "issuer/jumio_provider.h"
 #include "issuer/proofing_attempts.h"
 #include "issuer/proofing_routes.h"
@@ -89,6 +90,16 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
   };
   issuer::RegisterProofingRoutes(d.server, d.intake, *service_,
                                  sandboxes_.empty() ? nullptr : sandboxes_.front().get(), routes);
+  auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());
+  identities_ = std::make_unique<issuer::IdentityService>(
+      *service_, [&config, &orgs](const std::string& owner) -> std::string {
+        if (const issuer::Org* org = orgs.Find(owner)) return org->proofing;
+        for (const auto& a : config.auth0) {
+          if (a.domain == owner) return a.proofing;
+        }
+        return "";
+      });
+  issuer::RegisterIdentityRoutes(d.server, *identities_, *auth_, service_->audit());
 }
 
 ProofingWiring::~ProofingWiring() { Stop(); }

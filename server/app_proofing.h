@@ -15,6 +15,8 @@
 #include "common/http_client.h"
 #include "common/http_server.h"
 #include "common/store.h"
+#include "issuer/api_auth.h"
+#include "issuer/identity_service.h"
 #include "issuer/intake.h"
 #include "issuer/orgs.h"
 #include "issuer/proofing_service.h"
@@ -54,6 +56,8 @@ class ProofingWiring {
   std::unique_ptr<issuer::IdentityCrypto> crypto_;
   std::vector<std::shared_ptr<issuer::SandboxProvider>> sandboxes_;
   std::unique_ptr<issuer::ProofingService> service_;
+  std::unique_ptr<issuer::ApiAuthenticator> auth_;
+  std::unique_ptr<issuer::IdentityService> identities_;
   std::thread poller_;
   std::mutex mu_;
   std::condition_variable cv_;

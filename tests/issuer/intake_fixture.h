@@ -22,6 +22,9 @@
 #include "issuer/intake.h"
 #include "issuer/intake_routes.h"
 #include "issuer/jumpstart.h"
+#include "issuer/api_auth.h"
+#include "issuer/identity_routes.h"
+#include "issuer/identity_service.h"
 #include "issuer/proofing_attempts.h"
 #include "issuer/proofing_routes.h"
 #include "issuer/proofing_service.h"
@@ -35,6 +38,8 @@ namespace vc::testing {
 constexpr const char* kOrg = "contoso";
 constexpr const char* kRedirect = "https://contoso.example/onboarding/done";
 constexpr const char* kAuth0Domain = "example.auth0.com";
+constexpr const char* kAdminKey = "admin-key-0123456789";
+constexpr const char* kAppKey = "app-key-contoso-0123456789";
 constexpr const char* kAuth0Secret = "auth0-action-token-secret-0123456789";
 
 // The RP's JWKS endpoint: serves whatever keys the test sets.
@@ -91,6 +96,7 @@ class IntakeFixture : public ::testing::Test {
 
   void TearDown() override {
     server_.reset();
+    identity_.reset();
     proofing_.reset();
     sandbox_.reset();
     registry_.reset();
@@ -98,6 +104,7 @@ class IntakeFixture : public ::testing::Test {
   }
 
   void OpenStores() {
+    identity_.reset();
     proofing_.reset();
     intake_.reset();
     sessions_.reset();
@@ -144,6 +151,15 @@ class IntakeFixture : public ::testing::Test {
     issuer::ProofingRouteOptions po;
     po.provider_for = [this](const issuer::Session&) { return provider_name_; };
     issuer::RegisterProofingRoutes(*server_, *intake_, *proofing_, sandbox_.get(), po);
+    // The Casdoor-style API with one admin and one app key (kAdminKey, kAppKey).
+    api_auth_ = std::make_unique<issuer::ApiAuthenticator>(
+        std::vector<common::ApiKeyConfig>{
+            {"ops", "", "admin", "sha256:" + common::HexEncode(common::Sha256(kAdminKey))},
+            {"contoso-backend", kOrg, "app", "sha256:" + common::HexEncode(common::Sha256(kAppKey))}},
+        *sessions_);
+    identity_ = std::make_unique<issuer::IdentityService>(
+        *proofing_, [this](const std::string&) { return provider_name_; });
+    issuer::RegisterIdentityRoutes(*server_, *identity_, *api_auth_, proofing_->audit());
   }
 
   // Providers besides the sandbox, for fixtures that test one.
@@ -218,6 +234,8 @@ class IntakeFixture : public ::testing::Test {
   std::unique_ptr<issuer::IdentityCrypto> crypto_;
   std::shared_ptr<issuer::SandboxProvider> sandbox_;
   std::unique_ptr<issuer::ProofingService> proofing_;
+  std::unique_ptr<issuer::ApiAuthenticator> api_auth_;
+  std::unique_ptr<issuer::IdentityService> identity_;
   std::unique_ptr<common::HttpServer> server_;
   std::string base_url_;
   std::string provider_name_ = "sandbox";  // the provider every session uses
