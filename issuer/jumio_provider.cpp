@@ -166,7 +166,7 @@ Result<common::HttpResponse> JumioProvider::SendAuthorized(common::HttpRequest r
   return Error{"provider_error", "Jumio refused a fresh token (401)"};
 }
 
-Result<StartResult> JumioProvider::Start(const ProofingStart& start) {
+std::string JumioProvider::AccountBody(const ProofingStart& start) const {
   common::JsonWriter w;
   w->StartObject();
   w->Key("customerInternalReference");
@@ -188,10 +188,14 @@ Result<StartResult> JumioProvider::Start(const ProofingStart& start) {
   w->String(start.return_url);
   w->EndObject();
   w->EndObject();
+  return w.str();
+}
+
+Result<StartResult> JumioProvider::Start(const ProofingStart& start) {
   common::HttpRequest req;
   req.method = "POST";
   req.url = AccountsUrl();
-  req.body = w.str();
+  req.body = AccountBody(start);
   req.headers = {{"Content-Type", "application/json"}};
   auto resp = SendAuthorized(req);
   if (!resp) return resp.error();

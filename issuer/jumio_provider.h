@@ -56,6 +56,8 @@ class JumioProvider final : public ProofingProvider {
 
  private:
   common::Result<std::string> Token(bool force_refresh);
+  // The POST /api/v1/accounts JSON: opaque references only, never PII.
+  std::string AccountBody(const ProofingStart& start) const;
   // Sends with a bearer token; on 401 refreshes the token once and resends.
   common::Result<common::HttpResponse> SendAuthorized(common::HttpRequest request);
 

@@ -121,11 +121,7 @@ Status ProofingService::Refuse(const SubmitRequest& r, const std::string& code) 
   return Status::Ok();
 }
 
-Result<ProofingAttempt> ProofingService::Submit(const SubmitRequest& r) {
-  ProofingProvider* provider = Provider(r.provider);
-  if (!provider) return Error{"unknown_provider", "no such proofing provider"};
-  if (Status st = CheckFields(r.claimed); !st) return st.error();
-  if (Status st = provider->Validate(r.claimed); !st) return st.error();
+Status ProofingService::SaveClaimed(const SubmitRequest& r) {
   std::string refusal;
   Status saved = db_.Transaction([&](Connection& conn) {
     auto existing = identities_.Get(conn, r.owner, r.name);
@@ -137,12 +133,19 @@ Result<ProofingAttempt> ProofingService::Submit(const SubmitRequest& r) {
     return identities_.SaveClaimed(conn, r.owner, r.name, r.claimed, clock_.NowSeconds());
   });
   if (!saved && saved.error().code == "identity_locked") refusal = "identity_locked";
-  else if (!saved) return saved.error();
-  if (!refusal.empty()) {
-    (void)Refuse(r, refusal);
-    return Error{refusal, refusal == "already_verified" ? "the identity is already verified"
-                                                        : "the identity fields are locked"};
-  }
+  else if (!saved) return saved;
+  if (refusal.empty()) return Status::Ok();
+  (void)Refuse(r, refusal);
+  return Error{refusal, refusal == "already_verified" ? "the identity is already verified"
+                                                      : "the identity fields are locked"};
+}
+
+Result<ProofingAttempt> ProofingService::Submit(const SubmitRequest& r) {
+  ProofingProvider* provider = Provider(r.provider);
+  if (!provider) return Error{"unknown_provider", "no such proofing provider"};
+  if (Status st = CheckFields(r.claimed); !st) return st.error();
+  if (Status st = provider->Validate(r.claimed); !st) return st.error();
+  if (Status st = SaveClaimed(r); !st) return st.error();
   ProofingAttempt draft;
   draft.session_id = r.session_id;
   draft.owner = r.owner;

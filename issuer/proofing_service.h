@@ -91,6 +91,8 @@ class ProofingService {
   common::Result<ProofingAttempt> Apply(const ProofingAttempt& attempt, const ProviderVerdict& v,
                                         const std::string& caller, const std::string& mscv);
   common::Status Refuse(const SubmitRequest& r, const std::string& code);
+  // Records the claimed fields unless the record is verified (refusal audited).
+  common::Status SaveClaimed(const SubmitRequest& r);
 
   ProofingServiceOptions options_;
   std::map<std::string, std::shared_ptr<ProofingProvider>> providers_;

@@ -19,6 +19,16 @@ std::string MustSecret(keys::KeyStore& keys, const std::string& name) {
   return *secret;
 }
 
+// The provider configured for a record owner: an org's, or an Auth0 tenant's.
+std::string ProviderForOwner(const common::Config& config, const issuer::OrgRegistry& orgs,
+                             const std::string& owner) {
+  if (const issuer::Org* org = orgs.Find(owner)) return org->proofing;
+  for (const auto& a : config.auth0) {
+    if (a.domain == owner) return a.proofing;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
@@ -78,26 +88,15 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
   routes.public_base_url = d.config.public_base_url;
   const common::Config& config = d.config;
   const issuer::OrgRegistry& orgs = d.orgs;
-  routes.provider_for = [&config, &orgs](const issuer::Session& s) -> std::string {
-    if (s.kind == issuer::SessionKind::kAuth0) {
-      for (const auto& a : config.auth0) {
-        if (a.domain == s.org_id) return a.proofing;
-      }
-      return "";
-    }
-    const issuer::Org* org = orgs.Find(s.org_id);
-    return org ? org->proofing : "";
+  routes.provider_for = [&config, &orgs](const issuer::Session& s) {
+    return ProviderForOwner(config, orgs, s.org_id);
   };
   issuer::RegisterProofingRoutes(d.server, d.intake, *service_,
                                  sandboxes_.empty() ? nullptr : sandboxes_.front().get(), routes);
   auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());
   identities_ = std::make_unique<issuer::IdentityService>(
-      *service_, [&config, &orgs](const std::string& owner) -> std::string {
-        if (const issuer::Org* org = orgs.Find(owner)) return org->proofing;
-        for (const auto& a : config.auth0) {
-          if (a.domain == owner) return a.proofing;
-        }
-        return "";
+      *service_, [&config, &orgs](const std::string& owner) {
+        return ProviderForOwner(config, orgs, owner);
       });
   issuer::RegisterIdentityRoutes(d.server, *identities_, *auth_, service_->audit());
 }
