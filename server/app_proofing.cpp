@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "common/json.h"
 #include "common/log.h"
 #include "issuer/alibaba_provider.h"
 #include "issuer/identity_routes.h"
@@ -27,6 +28,20 @@ std::string ProviderForOwner(const common::Config& config, const issuer::OrgRegi
     if (a.domain == owner) return a.proofing;
   }
   return "";
+}
+
+// Options kept in the provider's raw JSON (config allows provider-specific
+// fields): "callbackIps": [..] (allowlist of callback sources) and
+// "warningPolicy": "review" (default) | "reject".
+void ApplyJumioExtras(const std::string& raw, issuer::JumioOptions& o) {
+  auto doc = common::ParseJsonObject(raw);
+  if (!doc) return;
+  if (const rapidjson::Value* ips = common::GetArray(*doc, "callbackIps")) {
+    for (const auto& ip : ips->GetArray()) {
+      if (ip.IsString()) o.callback_ips.emplace_back(ip.GetString(), ip.GetStringLength());
+    }
+  }
+  o.warning_is_rejection = common::GetString(*doc, "warningPolicy").value_or("review") == "reject";
 }
 
 }  // namespace
@@ -60,6 +75,7 @@ std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
   // Without a configured secret, a generated one still authenticates callbacks.
   o.callback_secret = p.callback_secret.empty() ? MustSecret(d.keys, "jumio-callback-" + name)
                                                 : p.callback_secret;
+  ApplyJumioExtras(p.raw, o);
   return std::make_shared<issuer::JumioProvider>(o, d.http, d.clock);
 }
 

@@ -240,3 +240,31 @@ TEST_F(JumioTest, ExtractedNameInAnotherOrderAndCaseAgrees) {
 
 }  // namespace
 }  // namespace vc::testing
+
+namespace vc::testing {
+namespace {
+
+TEST(JumioCallbackAuth, IpAllowlistAndUserReferenceHmac) {
+  common::ManualClock clock;
+  common::CurlHttpClient http;
+  issuer::JumioOptions o;
+  o.callback_secret = kCallbackSecret;
+  o.callback_ips = {"34.202.241.227"};
+  issuer::JumioProvider jumio(o, http, clock);
+  const std::string body = R"({"callbackSentAt":"2021-01-21T14:55:01.917Z","userReference":")" +
+                           jumio.UserReference("pa_1", 1) +
+                           R"(","workflowExecution":{"id":"w","status":"PROCESSED"},"account":{"id":"a"}})";
+  auto from_jumio = jumio.AuthenticateCallback({{}, body, "34.202.241.227"});
+  ASSERT_TRUE(from_jumio.ok());
+  EXPECT_EQ(from_jumio->reference, "a/w");
+  EXPECT_EQ(from_jumio->attempt_id, "pa_1");
+  EXPECT_EQ(from_jumio->sent_at_ms, 1611240901917);
+  EXPECT_FALSE(jumio.AuthenticateCallback({{}, body, "127.0.0.1"}).ok());
+  std::string no_ref = body;
+  no_ref.replace(no_ref.find("pa_1"), 4, "pa_2");
+  EXPECT_FALSE(jumio.AuthenticateCallback({{}, no_ref, "34.202.241.227"}).ok())
+      << "the HMAC covers the attempt id";
+}
+
+}  // namespace
+}  // namespace vc::testing
