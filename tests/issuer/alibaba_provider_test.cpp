@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+
 #include "common/clock.h"
+#include "common/log.h"
 #include "tests/fakes/fake_alibaba.h"
 
 namespace vc::testing {
@@ -132,6 +135,42 @@ TEST(AlibabaValidate, OnlyPrcIdsWithAValidChecksum) {
   EXPECT_TRUE(p.Validate({"张三", "PRC_ID", kId}).ok());
   EXPECT_FALSE(p.Validate({"张三", "PRC_ID", "110105194912310021"}).ok());
   EXPECT_FALSE(p.Validate({"张三", "PASSPORT", "E1234567"}).ok());
+}
+
+}  // namespace
+}  // namespace vc::testing
+
+namespace vc::testing {
+namespace {
+
+TEST(AlibabaLogs, NeverCarryTheNameOrNumber) {
+  FakeAlibaba fake("LTAI-test", "ak-secret");
+  fake.Script("李小龙", {{500, FakeAlibaba::CodeOnly("500")}, {200, FakeAlibaba::Biz("2")}});
+  std::mutex mu;
+  std::string captured;
+  common::Logger::Global().SetSink([&](std::string_view line) {
+    std::lock_guard lock(mu);
+    captured += line;
+  });
+  common::ManualClock clock;
+  common::CurlHttpClient http;
+  issuer::AlibabaOptions o;
+  o.endpoint = fake.url();
+  o.access_key_id = "LTAI-test";
+  o.access_key_secret = "ak-secret";
+  o.max_attempts = 1;
+  o.backoff = [](int64_t) {};
+  issuer::AlibabaProvider p(o, http, clock);
+  EXPECT_FALSE(p.Start({"pa_1", {"李小龙", "PRC_ID", kId}, "", ""}).ok());  // logs a warning
+  o.max_attempts = 3;
+  issuer::AlibabaProvider retrying(o, http, clock);
+  EXPECT_TRUE(retrying.Start({"pa_2", {"李小龙", "PRC_ID", kId}, "", ""}).ok());
+  common::Logger::Global().SetSink(nullptr);
+  std::lock_guard lock(mu);
+  EXPECT_NE(captured.find("alibaba_unavailable"), std::string::npos);
+  EXPECT_EQ(captured.find(kId), std::string::npos);
+  EXPECT_EQ(captured.find("李小龙"), std::string::npos);
+  EXPECT_EQ(captured.find("ak-secret"), std::string::npos);
 }
 
 }  // namespace
