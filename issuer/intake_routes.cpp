@@ -94,28 +94,6 @@ HttpServerResponse SessionError(const HttpServerRequest& req, const common::Erro
                        options);
 }
 
-// The page a session lands on. Proofing providers add their form here; until a
-// provider is configured for the org the user can only cancel.
-HttpServerResponse ProofingPage(IntakeService& intake, const HttpServerRequest& req,
-                                const IntakeRouteOptions& options) {
-  auto session = SessionFor(intake, req);
-  if (!session) return SessionError(req, session.error(), options);
-  if (session->status != SessionStatus::kActive) {
-    return ErrorResponse(req, 409, "session_ended", "the session has ended",
-                         "This verification has already ended.", options);
-  }
-  common::PageOptions page;
-  page.title = "Verify your identity";
-  page.banner = options.banner;
-  const std::string action = "/proofing/" + session->id + "/cancel";
-  page.body_html = "<h1>Verify your identity</h1><p>You were sent here by <strong>" +
-                   common::HtmlEscape(session->org_id) +
-                   "</strong> to prove who you are.</p><form method=\"post\" action=\"" +
-                   common::HtmlEscape(action) +
-                   "\"><button type=\"submit\">Cancel and go back</button></form>";
-  return Page(200, page);
-}
-
 HttpServerResponse Cancel(IntakeService& intake, const HttpServerRequest& req,
                           const IntakeRouteOptions& options) {
   auto session = SessionFor(intake, req);
@@ -155,9 +133,6 @@ void RegisterIntakeRoutes(common::HttpServer& server, IntakeService& intake, key
   auto auth0 = [&intake, options](const HttpServerRequest& r) { return Auth0(intake, r, options); };
   server.Route("GET", "/id-verification", auth0);
   server.Route("GET", "/id-verfication", auth0);  // the Auth0 guide's spelling
-  server.Route("GET", "/proofing/:session", [&intake, options](const HttpServerRequest& r) {
-    return ProofingPage(intake, r, options);
-  });
   server.Route("POST", "/proofing/:session/cancel", [&intake, options](const HttpServerRequest& r) {
     return Cancel(intake, r, options);
   });

@@ -15,8 +15,9 @@ struct IntakeRouteOptions {
 };
 
 // Registers: GET|POST /:org/ (jumpstart), GET /id-verification and
-// /id-verfication (Auth0), GET /proofing/:session, POST /proofing/:session/cancel,
-// GET /.well-known/jwks.json (the result-signing keys).
+// /id-verfication (Auth0), POST /proofing/:session/cancel, GET
+// /.well-known/jwks.json (the result-signing keys). The proofing pages
+// themselves (GET|POST /proofing/:session) are proofing_routes.h.
 void RegisterIntakeRoutes(common::HttpServer& server, IntakeService& intake,
                           keys::KeyStore& keys, IntakeRouteOptions options = {});
 

@@ -25,6 +25,7 @@
 #include "issuer/sessions.h"
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
+#include "server/app_proofing.h"
 #include "server/demo_rp.h"
 
 namespace vc::server {
@@ -92,6 +93,7 @@ struct App::Impl {
   std::unique_ptr<issuer::IntakeService> intake;
   std::unique_ptr<common::HttpServer> server;
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
+  std::unique_ptr<ProofingWiring> proofing;
 
   // Housekeeping (pruning spent one-time claims and old sessions) every 10 minutes.
   std::mutex maintenance_mu;
@@ -152,6 +154,8 @@ void App::Impl::BuildIssuer() {
       *sessions, *keys, clock);
   issuer::IntakeRouteOptions route_options;
   issuer::RegisterIntakeRoutes(*server, *intake, *keys, route_options);
+  proofing = std::make_unique<ProofingWiring>(
+      ProofingDeps{config, *db, *keys, http, clock, *server, *intake, *orgs});
 }
 
 void App::Impl::RunMaintenance() {
@@ -212,6 +216,7 @@ App::~App() { Stop(); }
 void App::Start() {
   impl_->server->Start();
   if (impl_->rp_keys) impl_->rp_keys->Start();
+  if (impl_->proofing) impl_->proofing->Start();
   impl_->maintenance = std::thread([impl = impl_.get()] { impl->RunMaintenance(); });
   common::LogInfo("vcserver_started", {{"url", BaseUrl()},
                                        {"environment", common::EnvironmentName(impl_->config.environment)},
@@ -222,6 +227,7 @@ void App::Stop() {
   if (!impl_) return;
   if (impl_->server) impl_->server->Shutdown();
   if (impl_->rp_keys) impl_->rp_keys->Stop();
+  if (impl_->proofing) impl_->proofing->Stop();
   {
     std::lock_guard lock(impl_->maintenance_mu);
     impl_->stopping = true;

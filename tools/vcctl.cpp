@@ -16,6 +16,8 @@
 #include <rapidjson/prettywriter.h>
 #include "common/jwk.h"
 #include "common/jws.h"
+#include "common/store.h"
+#include "issuer/audit_log.h"
 #include "keys/key_store.h"
 
 namespace {
@@ -31,6 +33,7 @@ constexpr const char* kUsage = R"(usage: vcctl COMMAND [options]
   jws verify --jwk FILE [--alg ALG] TOKEN     exit 0 only when the signature verifies
   jwk thumbprint FILE                          RFC 7638 SHA-256 thumbprint
   token inspect TOKEN                          decode header and payload (no verification)
+  audit verify [--data-dir DIR]                exit 0 only when the audit hash chain is intact
 )";
 
 struct Args {
@@ -220,6 +223,23 @@ int TokenInspect(const Args& a) {
   return 0;
 }
 
+// Walks the audit log's hash chain in DIR/vc.db (read-only use).
+int AuditVerify(const Args& a) {
+  const std::string path = Opt(a, "data-dir", "./var") + "/vc.db";
+  common::DatabaseOptions options;
+  options.create = false;
+  auto db = common::Database::Open(path, options);
+  if (!db) return Fail("cannot open " + path + ": " + db.error().message);
+  auto report = issuer::AuditLog::Verify(**db);
+  if (!report) return Fail("cannot read the audit log: " + report.error().message);
+  if (!report->ok) {
+    return Fail("audit chain broken at entry " + std::to_string(report->bad_seq) + ": " +
+                report->problem);
+  }
+  std::cout << "audit chain intact: " << report->entries << " entries\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -236,6 +256,7 @@ int main(int argc, char** argv) {
     if (group == "jws" && sub == "verify") return JwsVerify(a);
     if (group == "jwk" && sub == "thumbprint") return JwkThumbprint(a);
     if (group == "token" && sub == "inspect") return TokenInspect(a);
+    if (group == "audit" && sub == "verify") return AuditVerify(a);
   } catch (const std::exception& e) {
     return Fail(e.what());
   }

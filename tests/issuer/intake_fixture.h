@@ -22,6 +22,13 @@
 #include "issuer/intake.h"
 #include "issuer/intake_routes.h"
 #include "issuer/jumpstart.h"
+#include "issuer/api_auth.h"
+#include "issuer/identity_routes.h"
+#include "issuer/identity_service.h"
+#include "issuer/proofing_attempts.h"
+#include "issuer/proofing_routes.h"
+#include "issuer/proofing_service.h"
+#include "issuer/sandbox_provider.h"
 #include "issuer/sessions.h"
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
@@ -31,6 +38,8 @@ namespace vc::testing {
 constexpr const char* kOrg = "contoso";
 constexpr const char* kRedirect = "https://contoso.example/onboarding/done";
 constexpr const char* kAuth0Domain = "example.auth0.com";
+constexpr const char* kAdminKey = "admin-key-0123456789";
+constexpr const char* kAppKey = "app-key-contoso-0123456789";
 constexpr const char* kAuth0Secret = "auth0-action-token-secret-0123456789";
 
 // The RP's JWKS endpoint: serves whatever keys the test sets.
@@ -87,11 +96,16 @@ class IntakeFixture : public ::testing::Test {
 
   void TearDown() override {
     server_.reset();
+    identity_.reset();
+    proofing_.reset();
+    sandbox_.reset();
     registry_.reset();
     std::filesystem::remove_all(dir_);
   }
 
   void OpenStores() {
+    identity_.reset();
+    proofing_.reset();
     intake_.reset();
     sessions_.reset();
     db_.reset();
@@ -99,6 +113,7 @@ class IntakeFixture : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.error().message;
     db_ = std::move(*db);
     ASSERT_TRUE(issuer::SessionStore::Migrate(*db_).ok());
+    ASSERT_TRUE(issuer::MigrateProofing(*db_).ok());
     sessions_ = std::make_unique<issuer::SessionStore>(*db_, clock_);
   }
 
@@ -114,7 +129,42 @@ class IntakeFixture : public ::testing::Test {
     options.metrics = &metrics_;
     server_ = std::make_unique<common::HttpServer>(options);
     issuer::RegisterIntakeRoutes(*server_, *intake_, *keys_);
+    BuildProofing();
     server_->Start();
+    base_url_ = server_->BaseUrl();
+    proofing_->SetPublicBaseUrl(base_url_);
+  }
+
+  // The proofing pages with the sandbox provider. The public URL is only known
+  // once the server listens, so providers read it through base_url_.
+  void BuildProofing() {
+    if (!crypto_) {
+      crypto_ = std::make_unique<issuer::IdentityCrypto>(*keys_->SecretOrCreate("identity-aes"),
+                                                         *keys_->SecretOrCreate("identity-lookup"));
+    }
+    sandbox_ = std::make_shared<issuer::SandboxProvider>(
+        "", *keys_->SecretOrCreate("sandbox-callback"), http_, clock_);
+    auto providers = ExtraProviders();
+    providers.emplace("sandbox", sandbox_);
+    proofing_ = std::make_unique<issuer::ProofingService>(proofing_options_, providers, *db_,
+                                                          *crypto_, clock_);
+    issuer::ProofingRouteOptions po;
+    po.provider_for = [this](const issuer::Session&) { return provider_name_; };
+    issuer::RegisterProofingRoutes(*server_, *intake_, *proofing_, sandbox_.get(), po);
+    // The Casdoor-style API with one admin and one app key (kAdminKey, kAppKey).
+    api_auth_ = std::make_unique<issuer::ApiAuthenticator>(
+        std::vector<common::ApiKeyConfig>{
+            {"ops", "", "admin", "sha256:" + common::HexEncode(common::Sha256(kAdminKey))},
+            {"contoso-backend", kOrg, "app", "sha256:" + common::HexEncode(common::Sha256(kAppKey))}},
+        *sessions_);
+    identity_ = std::make_unique<issuer::IdentityService>(
+        *proofing_, [this](const std::string&) { return provider_name_; });
+    issuer::RegisterIdentityRoutes(*server_, *identity_, *api_auth_, proofing_->audit());
+  }
+
+  // Providers besides the sandbox, for fixtures that test one.
+  virtual std::map<std::string, std::shared_ptr<issuer::ProofingProvider>> ExtraProviders() {
+    return {};
   }
 
   // A jumpstart token: valid claims, overridable as raw JSON members.
@@ -181,7 +231,15 @@ class IntakeFixture : public ::testing::Test {
   std::unique_ptr<issuer::JumpstartVerifier> verifier_;
   std::unique_ptr<issuer::Auth0Intake> auth0_;
   std::unique_ptr<issuer::IntakeService> intake_;
+  std::unique_ptr<issuer::IdentityCrypto> crypto_;
+  std::shared_ptr<issuer::SandboxProvider> sandbox_;
+  std::unique_ptr<issuer::ProofingService> proofing_;
+  std::unique_ptr<issuer::ApiAuthenticator> api_auth_;
+  std::unique_ptr<issuer::IdentityService> identity_;
   std::unique_ptr<common::HttpServer> server_;
+  std::string base_url_;
+  std::string provider_name_ = "sandbox";  // the provider every session uses
+  issuer::ProofingServiceOptions proofing_options_;
 };
 
 }  // namespace vc::testing

@@ -1,0 +1,154 @@
+#include "issuer/identity_routes.h"
+
+#include <map>
+
+#include "common/json.h"
+
+namespace vc::issuer {
+using common::HttpServerRequest;
+using common::HttpServerResponse;
+
+namespace {
+
+// The envelope; `data_json` must already be JSON ("" = no data member).
+HttpServerResponse Envelope(int status, const std::string& code, const std::string& msg,
+                            const std::string& data_json = "") {
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("status");
+  w->String(code.empty() ? "ok" : "error");
+  if (!code.empty()) {
+    w->Key("code");
+    w->String(code);
+  }
+  w->Key("msg");
+  w->String(msg);
+  w->EndObject();
+  std::string body = w.str();
+  if (!data_json.empty()) body.insert(body.size() - 1, ",\"data\":" + data_json);
+  return HttpServerResponse::Json(status, body);
+}
+
+HttpServerResponse Fail(const common::Error& e) {
+  const int status = HttpStatusForCode(e.code);
+  return Envelope(status, e.code, status >= 500 ? "the service failed; try again later" : e.message);
+}
+
+std::string JsonString(const std::string& s) {
+  common::JsonWriter w;
+  w->String(s);
+  return w.str();
+}
+
+std::optional<std::string> OptionalString(const rapidjson::Value& doc, const char* key, bool* bad) {
+  if (!doc.HasMember(key)) return std::nullopt;
+  auto v = common::GetString(doc, key);
+  if (!v) *bad = true;
+  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+using Handler = HttpServerResponse (*)(IdentityService&, const Caller&, const HttpServerRequest&);
+
+HttpServerResponse VerifyIdentification(IdentityService& ids, const Caller& c,
+                                        const HttpServerRequest& req) {
+  auto q = [&](const char* k) { return std::string(req.query.Get(k).value_or("")); };
+  auto attempt = ids.Verify(c, q("owner"), q("name"), q("provider"), req.mscv);
+  if (!attempt) return Fail(attempt.error());
+  if (!IsFinal(attempt->outcome)) {
+    common::JsonWriter w;
+    w->StartObject();
+    w->Key("state");
+    w->String("pending");
+    w->Key("redirectUrl");
+    w->String(attempt->redirect_url);
+    w->EndObject();
+    return Envelope(202, "", "verification started", w.str());
+  }
+  if (attempt->outcome != ProofingOutcome::kVerified) {
+    return Envelope(200, "verification_failed", "Identity verification failed",
+                    JsonString(std::string(OutcomeName(attempt->outcome))));
+  }
+  auto record = ids.Get(c, attempt->owner, attempt->name);
+  return Envelope(200, "", "", JsonString(record ? record->identity.real_name : ""));
+}
+
+HttpServerResponse GetUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
+  auto r = ids.Get(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")));
+  return r ? Envelope(200, "", "", IdentityToJson(*r)) : Fail(r.error());
+}
+
+HttpServerResponse PatchUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
+  if (auto refused = common::RequireJsonContentType(req)) return *refused;
+  auto doc = common::ParseJsonObject(req.body);
+  if (!doc) return Fail({"invalid_input", doc.error().message});
+  bool bad = false;
+  IdentityPatch p;
+  p.real_name = OptionalString(*doc, "realName", &bad);
+  p.id_card_type = OptionalString(*doc, "idCardType", &bad);
+  p.id_card_number = OptionalString(*doc, "idCardNumber", &bad);
+  p.sets_verified = doc->HasMember("isVerified");
+  if (bad) return Fail({"invalid_input", "realName, idCardType and idCardNumber are strings"});
+  auto r = ids.Update(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")),
+                      p, req.mscv);
+  return r ? Envelope(200, "", "", IdentityToJson(*r)) : Fail(r.error());
+}
+
+HttpServerResponse ResetUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
+  if (auto refused = common::RequireJsonContentType(req)) return *refused;
+  auto doc = common::ParseJsonObject(req.body);
+  if (!doc) return Fail({"invalid_input", doc.error().message});
+  auto r = ids.Reset(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")),
+                     std::string(common::GetString(*doc, "reason").value_or("")), req.mscv);
+  return r ? Envelope(200, "", "", IdentityToJson(*r)) : Fail(r.error());
+}
+
+HttpServerResponse TestProvider(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
+  auto st = ids.TestProvider(c, std::string(req.PathParam("name")));
+  return st ? Envelope(200, "", "provider reachable, credentials accepted") : Fail(st.error());
+}
+
+}  // namespace
+
+int HttpStatusForCode(const std::string& code) {
+  static const std::map<std::string, int> kStatus = {
+      {"unauthenticated", 401}, {"forbidden", 403}, {"identity_not_found", 404},
+      {"unknown_provider", 404}, {"identity_incomplete", 400}, {"invalid_input", 400},
+      {"field_read_only", 400}, {"reason_required", 400}, {"already_verified", 409},
+      {"identity_locked", 409}, {"provider_unavailable", 503}, {"provider_error", 502}};
+  auto it = kStatus.find(code);
+  return it == kStatus.end() ? 500 : it->second;
+}
+
+void RegisterIdentityRoutes(common::HttpServer& server, IdentityService& ids,
+                            const ApiAuthenticator& auth, AuditLog& audit) {
+  auto route = [&server, &ids, &auth](const char* method, const char* path, Handler h) {
+    server.Route(method, path, [&ids, &auth, h](const HttpServerRequest& req) {
+      auto caller = auth.Authenticate(req);
+      if (!caller) return Fail({"unauthenticated", "sign in, or send Authorization: Bearer <key>"});
+      return h(ids, *caller, req);
+    });
+  };
+  route("POST", "/api/verify-identification", VerifyIdentification);
+  route("GET", "/api/users/:owner/:name", GetUser);
+  route("PATCH", "/api/users/:owner/:name", PatchUser);
+  route("POST", "/api/users/:owner/:name/reset-identity", ResetUser);
+  route("POST", "/api/providers/:name/test", TestProvider);
+  server.Route("GET", "/api/audit", [&auth, &audit](const HttpServerRequest& req) {
+    auto caller = auth.Authenticate(req);
+    if (!caller) return Fail({"unauthenticated", "send Authorization: Bearer <admin key>"});
+    if (caller->role != CallerRole::kAdmin) return Fail({"forbidden", "admins only"});
+    int64_t after = 0;
+    int limit = 100;
+    try {
+      after = std::stoll(std::string(req.query.Get("after").value_or("0")));
+      limit = std::clamp(std::stoi(std::string(req.query.Get("limit").value_or("100"))), 1, 1000);
+    } catch (const std::exception&) {
+      return Fail({"invalid_input", "after and limit are integers"});
+    }
+    auto entries = audit.List(after, limit);
+    if (!entries) return Fail(entries.error());
+    return HttpServerResponse::Json(200, AuditLog::ToJson(*entries));
+  });
+}
+
+}  // namespace vc::issuer

@@ -1,0 +1,58 @@
+// The Casdoor-style account operations on identity records, without HTTP:
+// read, update with the lock enforced by the server, admin reset (audited,
+// with a reason), and verify-identification through a provider. Errors carry
+// stable codes that identity_routes.cpp maps to HTTP statuses:
+//   "forbidden", "identity_not_found", "identity_incomplete",
+//   "already_verified", "identity_locked", "field_read_only",
+//   "reason_required", "unknown_provider", "invalid_input", provider errors.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "issuer/api_auth.h"
+#include "issuer/identity_records.h"
+#include "issuer/proofing_service.h"
+
+namespace vc::issuer {
+
+// A PATCH: absent members stay as they are.
+struct IdentityPatch {
+  std::optional<std::string> real_name;
+  std::optional<std::string> id_card_type;
+  std::optional<std::string> id_card_number;
+  bool sets_verified = false;  // the body tried to set isVerified
+};
+
+class IdentityService {
+ public:
+  // `default_provider` names the provider for an owner when the call names none.
+  IdentityService(ProofingService& proofing,
+                  std::function<std::string(const std::string& owner)> default_provider)
+      : proofing_(proofing), default_provider_(std::move(default_provider)) {}
+
+  common::Result<IdentityRecord> Get(const Caller& caller, const std::string& owner,
+                                     const std::string& name);
+  common::Result<IdentityRecord> Update(const Caller& caller, const std::string& owner,
+                                        const std::string& name, const IdentityPatch& patch,
+                                        const std::string& mscv);
+  // Admin only; unlocks a verified record.
+  common::Result<IdentityRecord> Reset(const Caller& caller, const std::string& owner,
+                                       const std::string& name, const std::string& reason,
+                                       const std::string& mscv);
+  // Runs the provider on the stored fields. Empty owner/name = the caller's own.
+  common::Result<ProofingAttempt> Verify(const Caller& caller, std::string owner, std::string name,
+                                         std::string provider, const std::string& mscv);
+  // Admin only: the provider's credentials and reachability; changes nothing.
+  common::Status TestProvider(const Caller& caller, const std::string& provider);
+
+ private:
+  common::Status Audit(const Caller& caller, const std::string& owner, const std::string& name,
+                       const std::string& action, const std::string& outcome,
+                       const std::string& mscv, const std::string& detail);
+  ProofingService& proofing_;
+  std::function<std::string(const std::string&)> default_provider_;
+};
+
+}  // namespace vc::issuer

@@ -1,0 +1,239 @@
+#include "issuer/proofing_attempts.h"
+
+#include <array>
+
+#include "common/crypto.h"
+#include "common/migrations.h"
+
+namespace vc::issuer {
+using common::Connection;
+using common::Error;
+using common::Result;
+using common::Status;
+
+namespace {
+
+// The audit table refuses UPDATE and DELETE through SQL; the hash chain
+// (audit_log.h) catches what is done to the file behind SQLite's back.
+const std::vector<common::Migration>& Migrations() {
+  static const std::vector<common::Migration> kMigrations = {
+      {1, "create_attempts_identities_audit", R"sql(
+        CREATE TABLE proofing_attempts (
+          id TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          name TEXT NOT NULL,
+          provider TEXT NOT NULL,
+          reference TEXT NOT NULL DEFAULT '',
+          outcome TEXT NOT NULL,
+          reason TEXT NOT NULL DEFAULT '',
+          redirect_url TEXT NOT NULL DEFAULT '',
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          last_event_ms INTEGER NOT NULL DEFAULT 0,
+          last_event_id TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX proofing_attempts_session ON proofing_attempts(session_id, created_at);
+        CREATE UNIQUE INDEX proofing_attempts_reference ON proofing_attempts(provider, reference)
+          WHERE reference != '';
+        CREATE TABLE identity_records (
+          owner TEXT NOT NULL,
+          name TEXT NOT NULL,
+          real_name TEXT NOT NULL,
+          id_card_type TEXT NOT NULL,
+          id_number_enc BLOB NOT NULL,
+          id_number_hmac TEXT NOT NULL,
+          verified INTEGER NOT NULL DEFAULT 0,
+          verified_at INTEGER NOT NULL DEFAULT 0,
+          provider TEXT NOT NULL DEFAULT '',
+          reference TEXT NOT NULL DEFAULT '',
+          claims TEXT NOT NULL DEFAULT '{}',
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (owner, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX identity_records_lookup ON identity_records(id_number_hmac);
+        CREATE TABLE audit_log (
+          seq INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          entry TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE TABLE audit_head (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          seq INTEGER NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      )sql"},
+  };
+  return kMigrations;
+}
+
+constexpr std::array<std::string_view, 8> kOutcomeNames = {
+    "pending", "verified", "rejected", "mismatch", "no_record", "needs_review", "expired", "error"};
+
+constexpr const char* kColumns =
+    "SELECT id, session_id, owner, name, provider, reference, outcome, reason, redirect_url, "
+    "created_at, updated_at, last_event_ms, last_event_id FROM proofing_attempts ";
+
+ProofingAttempt FromRow(const common::Statement& st) {
+  ProofingAttempt a;
+  a.id = st.ColumnText(0);
+  a.session_id = st.ColumnText(1);
+  a.owner = st.ColumnText(2);
+  a.name = st.ColumnText(3);
+  a.provider = st.ColumnText(4);
+  a.reference = st.ColumnText(5);
+  if (!ParseOutcome(st.ColumnText(6), &a.outcome)) a.outcome = ProofingOutcome::kError;
+  a.reason = st.ColumnText(7);
+  a.redirect_url = st.ColumnText(8);
+  a.created_at = st.ColumnInt64(9);
+  a.updated_at = st.ColumnInt64(10);
+  a.last_event_ms = st.ColumnInt64(11);
+  a.last_event_id = st.ColumnText(12);
+  return a;
+}
+
+}  // namespace
+
+std::string_view OutcomeName(ProofingOutcome o) { return kOutcomeNames[static_cast<size_t>(o)]; }
+
+bool ParseOutcome(std::string_view name, ProofingOutcome* out) {
+  for (size_t i = 0; i < kOutcomeNames.size(); ++i) {
+    if (kOutcomeNames[i] == name) {
+      *out = static_cast<ProofingOutcome>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsFinal(ProofingOutcome o) { return o != ProofingOutcome::kPending; }
+
+bool IsKnownIdCardType(std::string_view t) {
+  return t == "PRC_ID" || t == "PASSPORT" || t == "ID_CARD" || t == "DRIVING_LICENSE";
+}
+
+Status MigrateProofing(common::Database& db) {
+  return common::ApplyMigrations(db, "issuer_proofing", Migrations());
+}
+
+Result<ProofingAttempt> AttemptStore::Create(ProofingAttempt a) {
+  a.id = "pa_" + common::RandomId(16);
+  a.created_at = a.updated_at = clock_.NowSeconds();
+  a.outcome = ProofingOutcome::kPending;
+  Status st = db_.Transaction([&](Connection& conn) {
+    auto ins = conn.Cached(
+        "INSERT INTO proofing_attempts(id, session_id, owner, name, provider, outcome, "
+        "created_at, updated_at) VALUES(?, ?, ?, ?, ?, 'pending', ?, ?)");
+    if (!ins) return Status(ins.error());
+    return ins->BindText(1, a.id).BindText(2, a.session_id).BindText(3, a.owner)
+        .BindText(4, a.name).BindText(5, a.provider).BindInt64(6, a.created_at)
+        .BindInt64(7, a.updated_at).Run();
+  });
+  if (!st) return st.error();
+  return a;
+}
+
+Status AttemptStore::SetReference(const std::string& id, const std::string& reference,
+                                  const std::string& redirect_url) {
+  return db_.Transaction([&](Connection& conn) {
+    auto up = conn.Cached(
+        "UPDATE proofing_attempts SET reference = ?, redirect_url = ?, updated_at = ? "
+        "WHERE id = ?");
+    if (!up) return Status(up.error());
+    return up->BindText(1, reference).BindText(2, redirect_url)
+        .BindInt64(3, clock_.NowSeconds()).BindText(4, id).Run();
+  });
+}
+
+Result<std::optional<ProofingAttempt>> AttemptStore::QueryOne(
+    const std::string& sql, const std::vector<std::string>& args) const {
+  std::optional<ProofingAttempt> found;
+  Status st = db_.Read([&](Connection& conn) {
+    auto q = conn.Cached(kColumns + sql);
+    if (!q) return Status(q.error());
+    for (size_t i = 0; i < args.size(); ++i) q->BindText(static_cast<int>(i + 1), args[i]);
+    auto row = q->Step();
+    if (!row) return Status(row.error());
+    if (*row) found = FromRow(*q);
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+Result<ProofingAttempt> AttemptStore::Get(const std::string& id) const {
+  auto a = QueryOne("WHERE id = ?", {id});
+  if (!a) return a.error();
+  if (!a->has_value()) return Error{"attempt_not_found", "no such proofing attempt"};
+  return **a;
+}
+
+Result<ProofingAttempt> AttemptStore::FindByReference(const std::string& provider,
+                                                      const std::string& reference) const {
+  if (reference.empty()) return Error{"attempt_not_found", "no such proofing attempt"};
+  auto a = QueryOne("WHERE provider = ? AND reference = ?", {provider, reference});
+  if (!a) return a.error();
+  if (!a->has_value()) return Error{"attempt_not_found", "no such proofing attempt"};
+  return **a;
+}
+
+Result<std::optional<ProofingAttempt>> AttemptStore::LatestForSession(
+    const std::string& session_id) const {
+  return QueryOne("WHERE session_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                  {session_id});
+}
+
+Result<std::vector<ProofingAttempt>> AttemptStore::Pending() const {
+  std::vector<ProofingAttempt> out;
+  Status st = db_.Read([&](Connection& conn) {
+    auto q = conn.Cached(std::string(kColumns) +
+                         "WHERE outcome = 'pending' AND reference != '' ORDER BY created_at");
+    if (!q) return Status(q.error());
+    for (;;) {
+      auto row = q->Step();
+      if (!row) return Status(row.error());
+      if (!*row) return Status::Ok();
+      out.push_back(FromRow(*q));
+    }
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<bool> AttemptStore::AcceptEvent(const std::string& id, const std::string& event_id,
+                                       int64_t sent_at_ms) {
+  bool accepted = false;
+  Status st = db_.Transaction([&](Connection& conn) {
+    auto up = conn.Cached(
+        "UPDATE proofing_attempts SET last_event_ms = ?, last_event_id = ?, updated_at = ? "
+        "WHERE id = ? AND outcome = 'pending' AND last_event_ms < ?");
+    if (!up) return Status(up.error());
+    Status run = up->BindInt64(1, sent_at_ms).BindText(2, event_id)
+                     .BindInt64(3, clock_.NowSeconds()).BindText(4, id)
+                     .BindInt64(5, sent_at_ms).Run();
+    accepted = run.ok() && conn.Changes() == 1;
+    return run;
+  });
+  if (!st) return st.error();
+  return accepted;
+}
+
+Result<bool> AttemptStore::Finish(Connection& conn, const std::string& id, ProofingOutcome outcome,
+                                  const std::string& reason, int64_t now) {
+  auto up = conn.Cached(
+      "UPDATE proofing_attempts SET outcome = ?, reason = ?, updated_at = ? "
+      "WHERE id = ? AND outcome = 'pending'");
+  if (!up) return up.error();
+  Status run = up->BindText(1, OutcomeName(outcome)).BindText(2, reason).BindInt64(3, now)
+                   .BindText(4, id).Run();
+  if (!run) return run.error();
+  return conn.Changes() == 1;
+}
+
+}  // namespace vc::issuer

@@ -1,0 +1,74 @@
+// Proofing attempts in SQLite: one row per Start, with the provider's
+// reference once known, so that callbacks and polling find their attempt and
+// a restart loses nothing. Also owns the schema of the proofing component
+// (attempts, identity records, audit log: component "issuer_proofing").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "common/store.h"
+#include "issuer/proofing_provider.h"
+
+namespace vc::issuer {
+
+// Creates or upgrades every proofing table.
+common::Status MigrateProofing(common::Database& db);
+
+struct ProofingAttempt {
+  std::string id;          // opaque, random
+  std::string session_id;  // the intake session, "" for API-started checks
+  std::string owner;       // the identity record it proves
+  std::string name;
+  std::string provider;    // configured provider name
+  std::string reference;   // the provider's reference, "" until known
+  ProofingOutcome outcome = ProofingOutcome::kPending;
+  std::string reason;
+  std::string redirect_url;  // async: where the browser was sent
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  int64_t last_event_ms = 0;  // newest callback's sent_at accepted
+  std::string last_event_id;
+};
+
+class AttemptStore {
+ public:
+  AttemptStore(common::Database& db, const common::Clock& clock) : db_(db), clock_(clock) {}
+
+  // Inserts a new pending attempt (id, created_at filled in).
+  common::Result<ProofingAttempt> Create(ProofingAttempt attempt);
+  // Records the provider's reference and redirect after Start.
+  common::Status SetReference(const std::string& id, const std::string& reference,
+                              const std::string& redirect_url);
+  // "attempt_not_found" when unknown.
+  common::Result<ProofingAttempt> Get(const std::string& id) const;
+  common::Result<ProofingAttempt> FindByReference(const std::string& provider,
+                                                  const std::string& reference) const;
+  // The newest attempt of a session, nullopt when none.
+  common::Result<std::optional<ProofingAttempt>> LatestForSession(
+      const std::string& session_id) const;
+  // Pending attempts with a reference (for polling).
+  common::Result<std::vector<ProofingAttempt>> Pending() const;
+  // Accepts a callback event when the attempt is still pending and the event
+  // was sent after the last one accepted: a repeat (same sent_at) or an older
+  // event returns false and changes nothing.
+  common::Result<bool> AcceptEvent(const std::string& id, const std::string& event_id,
+                                   int64_t sent_at_ms);
+  // Moves a pending attempt to a final outcome inside the caller's
+  // transaction. false when it was no longer pending (someone else finished it).
+  static common::Result<bool> Finish(common::Connection& conn, const std::string& id,
+                                     ProofingOutcome outcome, const std::string& reason,
+                                     int64_t now);
+
+ private:
+  common::Result<std::optional<ProofingAttempt>> QueryOne(const std::string& sql,
+                                                          const std::vector<std::string>& args) const;
+  common::Database& db_;
+  const common::Clock& clock_;
+};
+
+}  // namespace vc::issuer

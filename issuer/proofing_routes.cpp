@@ -1,0 +1,220 @@
+#include "issuer/proofing_routes.h"
+
+#include <memory>
+
+#include "common/html.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "issuer/intake_routes.h"
+#include "issuer/proofing_pages.h"
+
+namespace vc::issuer {
+using common::HttpServerRequest;
+using common::HttpServerResponse;
+
+namespace {
+
+struct Ctx {
+  IntakeService& intake;
+  ProofingService& proofing;
+  SandboxProvider* sandbox;
+  ProofingRouteOptions options;
+};
+
+std::string Banner(const Ctx& c, const std::string& provider) {
+  std::string banner = c.options.banner;
+  if (c.proofing.IsSandbox(provider)) banner = banner.empty() ? kSandboxBanner : banner + " · " + kSandboxBanner;
+  return banner;
+}
+
+HttpServerResponse Page(int status, common::PageOptions page) {
+  auto resp = HttpServerResponse::Html(status, common::RenderPage(page));
+  resp.SetHeader("Content-Security-Policy", common::PageCsp(page));
+  return resp;
+}
+
+HttpServerResponse Error(const HttpServerRequest& req, int status, const std::string& code,
+                         const std::string& message, const std::string& banner) {
+  if (WantsJson(req)) return HttpServerResponse::JsonError(status, code, message);
+  common::PageOptions page;
+  page.title = "We could not continue";
+  page.banner = banner;
+  page.body_html = "<h1>We could not continue</h1><p>" + common::HtmlEscape(message) +
+                   "</p><p class=\"muted\">Reference: " + common::HtmlEscape(code) + " · " +
+                   common::HtmlEscape(req.mscv) + "</p>";
+  return Page(status, page);
+}
+
+HttpServerResponse StateJson(int status, std::string_view state, std::string_view location) {
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("state");
+  w->String(state.data(), static_cast<rapidjson::SizeType>(state.size()));
+  if (!location.empty()) {
+    w->Key("location");
+    w->String(location.data(), static_cast<rapidjson::SizeType>(location.size()));
+  }
+  w->EndObject();
+  return HttpServerResponse::Json(status, w.str());
+}
+
+// The authenticated, still-active session of the request, or the error response.
+std::variant<Session, HttpServerResponse> ActiveSession(const Ctx& c, const HttpServerRequest& req) {
+  const std::string id(req.PathParam("session"));
+  auto s = c.intake.sessions().Authenticate(id, req.Cookie(IntakeService::CookieName(id)));
+  if (!s) {
+    const auto& code = s.error().code;
+    const int status = code == "session_not_found" ? 404 : code == "session_forbidden" ? 403 : 410;
+    return Error(req, status, code,
+                 status == 403 ? "This verification was started in another browser."
+                               : "This verification session does not exist or has expired.",
+                 c.options.banner);
+  }
+  if (s->status != SessionStatus::kActive) {
+    return Error(req, 409, "session_ended", "This verification has already ended.", c.options.banner);
+  }
+  return *s;
+}
+
+HttpServerResponse ShowForm(const Ctx& c, const HttpServerRequest& req, const Session& s,
+                            int status, FormView view, const std::string& code = "") {
+  if (WantsJson(req)) {
+    return status == 200 ? StateJson(200, "form", "")
+                         : HttpServerResponse::JsonError(status, code, view.error);
+  }
+  view.session_id = s.id;
+  view.org_name = s.org_id;
+  auto page = FormPage(view);
+  page.banner = Banner(c, c.options.provider_for(s));
+  return Page(status, page);
+}
+
+HttpServerResponse Show(const Ctx& c, const HttpServerRequest& req) {
+  auto active = ActiveSession(c, req);
+  if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
+  const Session& s = std::get<Session>(active);
+  const std::string banner = Banner(c, c.options.provider_for(s));
+  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  if (!latest) return Error(req, 500, "internal_error", "Please try again later.", banner);
+  const bool retry = req.query.Get("retry") == "1";
+  if (!latest->has_value() ||
+      (retry && (*latest)->outcome != ProofingOutcome::kVerified && IsFinal((*latest)->outcome))) {
+    return ShowForm(c, req, s, 200, {});
+  }
+  const ProofingAttempt& a = **latest;
+  if (WantsJson(req)) return StateJson(200, OutcomeName(a.outcome), "");
+  common::PageOptions page = IsFinal(a.outcome) ? VerdictPage(s.id, s.org_id, a) : PendingPage(s.id);
+  page.banner = banner;
+  return Page(200, page);
+}
+
+ClaimedIdentity ClaimedFrom(const common::QueryParams& form) {
+  ClaimedIdentity c;
+  c.real_name = std::string(form.Get("realName").value_or(""));
+  c.id_card_type = std::string(form.Get("idCardType").value_or(""));
+  c.id_card_number = std::string(form.Get("idCardNumber").value_or(""));
+  return c;
+}
+
+HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
+  auto active = ActiveSession(c, req);
+  if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
+  const Session& s = std::get<Session>(active);
+  auto form = common::ParseForm(req.body);
+  if (!form) return ShowForm(c, req, s, 400, {"", "", "The form could not be read.", "", ""}, "invalid_input");
+  const ClaimedIdentity claimed = ClaimedFrom(*form);
+  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  if (latest && latest->has_value() && !IsFinal((*latest)->outcome)) {
+    return Error(req, 409, "proofing_in_progress", "Your check is already being processed.",
+                 Banner(c, c.options.provider_for(s)));
+  }
+  const auto [owner, name] = RecordKeyFor(s);
+  SubmitRequest sr{s.id, owner, name, c.options.provider_for(s), claimed, "session:" + s.id,
+                   req.mscv, c.options.public_base_url + "/proofing/" + s.id + "/return"};
+  auto attempt = c.proofing.Submit(sr);
+  if (!attempt) {
+    const auto& e = attempt.error();
+    FormView view{"", "", e.message, claimed.real_name, claimed.id_card_type};
+    if (e.code == "invalid_input") return ShowForm(c, req, s, 400, view, e.code);
+    if (e.code == "provider_unavailable") {
+      view.error = "The verification service is unavailable right now. Please try again.";
+      return ShowForm(c, req, s, 503, view, e.code);
+    }
+    const int status = e.code == "already_verified" || e.code == "identity_locked" ? 409 : 500;
+    return Error(req, status, e.code, status == 409 ? "This identity is already verified."
+                                                    : "Please try again later.",
+                 Banner(c, sr.provider));
+  }
+  const std::string next =
+      attempt->redirect_url.empty() ? "/proofing/" + s.id : attempt->redirect_url;
+  if (WantsJson(req)) return StateJson(200, OutcomeName(attempt->outcome), next);
+  return HttpServerResponse::Redirect(next);
+}
+
+HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req) {
+  auto active = ActiveSession(c, req);
+  if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
+  const Session& s = std::get<Session>(active);
+  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  if (!latest || !latest->has_value() || !IsFinal((*latest)->outcome)) {
+    return Error(req, 409, "proofing_not_finished", "Your check has not finished yet.",
+                 Banner(c, c.options.provider_for(s)));
+  }
+  return c.options.hand_off(s, (*latest)->outcome == ProofingOutcome::kVerified);
+}
+
+HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
+  CallbackInput in{req.headers, req.body, req.remote_ip};
+  common::Status st = c.proofing.HandleCallback(std::string(req.PathParam("provider")), in, req.mscv);
+  if (st) return HttpServerResponse::Json(200, R"({"status":"received"})");
+  const auto& code = st.error().code;
+  const int status = code == "callback_unauthenticated" ? 403
+                     : code == "unknown_provider" || code == "attempt_not_found" ? 404 : 500;
+  return HttpServerResponse::JsonError(status, code, status == 500 ? "internal error" : st.error().message);
+}
+
+void RegisterSandboxPages(common::HttpServer& server, SandboxProvider* sandbox) {
+  server.Route("GET", "/sandbox-provider/:ref", [](const HttpServerRequest& req) {
+    return Page(200, SandboxHostedPage(std::string(req.PathParam("ref"))));
+  });
+  server.Route("POST", "/sandbox-provider/:ref", [sandbox](const HttpServerRequest& req) {
+    auto back = sandbox->CompleteHosted(std::string(req.PathParam("ref")));
+    if (!back) {
+      return Page(404, {"Unknown check", "<h1>Unknown sandbox check</h1>", kSandboxBanner, ""});
+    }
+    return HttpServerResponse::Redirect(*back);
+  });
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> RecordKeyFor(const Session& s) {
+  return {s.org_id, s.kind == SessionKind::kAuth0 ? s.subject : s.request_id};
+}
+
+ProofingHandOff FinishSessionHandOff(IntakeService& intake) {
+  return [&intake](const Session& s, bool verified) {
+    auto back = intake.Finish(s.id, verified ? SessionStatus::kVerified : SessionStatus::kFailed);
+    if (!back) return HttpServerResponse::JsonError(409, back.error().code, "the session has ended");
+    return ReturnResponse(*back);
+  };
+}
+
+void RegisterProofingRoutes(common::HttpServer& server, IntakeService& intake,
+                            ProofingService& proofing, SandboxProvider* sandbox,
+                            ProofingRouteOptions options) {
+  if (!options.hand_off) options.hand_off = FinishSessionHandOff(intake);
+  auto ctx = std::make_shared<Ctx>(Ctx{intake, proofing, sandbox, std::move(options)});
+  server.Route("GET", "/proofing/:session", [ctx](const HttpServerRequest& r) { return Show(*ctx, r); });
+  server.Route("POST", "/proofing/:session", [ctx](const HttpServerRequest& r) { return Submit(*ctx, r); });
+  server.Route("GET", "/proofing/:session/return", [](const HttpServerRequest& r) {
+    return HttpServerResponse::Redirect("/proofing/" + common::PercentEncode(r.PathParam("session")));
+  });
+  server.Route("POST", "/proofing/:session/continue",
+               [ctx](const HttpServerRequest& r) { return Continue(*ctx, r); });
+  server.Route("POST", "/callbacks/:provider",
+               [ctx](const HttpServerRequest& r) { return Callback(*ctx, r); });
+  if (sandbox) RegisterSandboxPages(server, sandbox);
+}
+
+}  // namespace vc::issuer

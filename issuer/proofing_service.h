@@ -1,0 +1,109 @@
+// The proofing flow as a service (no HTTP): validate the claimed identity,
+// record it, start the provider, and apply verdicts from a synchronous start,
+// an authenticated callback or polling. A verified verdict marks the identity
+// record verified (which locks it). Every step writes an audit entry in the
+// same transaction as the change it records.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+#include <string>
+
+#include "common/clock.h"
+#include "common/store.h"
+#include "issuer/audit_log.h"
+#include "issuer/identity_records.h"
+#include "issuer/proofing_attempts.h"
+#include "issuer/proofing_provider.h"
+
+namespace vc::issuer {
+
+struct ProofingServiceOptions {
+  std::string public_base_url;  // for provider callback and return URLs
+  bool production = false;      // refuses sandbox providers
+  // Jumio-style polling when no callback arrives: seconds after the start.
+  std::vector<int64_t> poll_schedule = {40, 60, 100, 160, 240, 340, 460, 600, 760, 940};
+  // Answer callbacks once recorded and fetch the verdict later (ProcessQueued),
+  // so providers get their 200 quickly. `on_queued` wakes whoever processes.
+  bool defer_callback_fetch = false;
+  std::function<void()> on_queued;
+};
+
+struct SubmitRequest {
+  std::string session_id;  // "" for API-started checks
+  std::string owner;       // the identity record
+  std::string name;
+  std::string provider;    // configured provider name
+  ClaimedIdentity claimed;
+  std::string caller;      // for the audit log ("session:<id>", "apikey:<id>")
+  std::string mscv;
+  std::string return_url;  // async: where the provider sends the browser back
+};
+
+class ProofingService {
+ public:
+  // Throws std::invalid_argument when a sandbox provider is given in production.
+  ProofingService(ProofingServiceOptions options,
+                  std::map<std::string, std::shared_ptr<ProofingProvider>> providers,
+                  common::Database& db, const IdentityCrypto& crypto, const common::Clock& clock);
+
+  // For servers on port 0: the public URL is known only once listening. Call
+  // before the first request.
+  void SetPublicBaseUrl(std::string url) { options_.public_base_url = std::move(url); }
+
+  ProofingProvider* Provider(const std::string& name) const;  // nullptr when unknown
+  bool IsSandbox(const std::string& name) const;
+
+  // Validates (nothing stored on "invalid_input"), saves the claimed fields
+  // ("identity_locked" / "already_verified" refused), creates the attempt and
+  // starts the provider. A sync verdict is applied before returning.
+  // Errors: "invalid_input", "unknown_provider", "already_verified",
+  // "identity_locked", "provider_unavailable", "provider_error", "db_*".
+  common::Result<ProofingAttempt> Submit(const SubmitRequest& request);
+
+  // An inbound callback for `provider`: authenticated, deduplicated, then the
+  // verdict is fetched from the provider (never taken from the body).
+  // Errors: "unknown_provider", "callback_unauthenticated", "attempt_not_found".
+  // Ok also for duplicates and stale events (nothing changes).
+  common::Status HandleCallback(const std::string& provider, const CallbackInput& in,
+                                const std::string& mscv);
+
+  // Fetches the verdicts of callbacks accepted with defer_callback_fetch;
+  // returns how many were processed.
+  int ProcessQueued();
+
+  // Fetches and applies the verdict of a pending attempt (polling fallback).
+  common::Result<ProofingAttempt> Refresh(const std::string& attempt_id, const std::string& caller);
+  // Polls every pending attempt whose next scheduled poll time has passed;
+  // returns how many were polled. Driven by a timer or a test.
+  int PollDue();
+
+  int64_t Now() const { return clock_.NowSeconds(); }
+  AttemptStore& attempts() { return attempts_; }
+  IdentityStore& identities() { return identities_; }
+  AuditLog& audit() { return audit_; }
+  common::Database& db() { return db_; }
+
+ private:
+  common::Result<ProofingAttempt> Apply(const ProofingAttempt& attempt, const ProviderVerdict& v,
+                                        const std::string& caller, const std::string& mscv);
+  common::Status Refuse(const SubmitRequest& r, const std::string& code);
+  // Records the claimed fields unless the record is verified (refusal audited).
+  common::Status SaveClaimed(const SubmitRequest& r);
+
+  ProofingServiceOptions options_;
+  std::map<std::string, std::shared_ptr<ProofingProvider>> providers_;
+  common::Database& db_;
+  const common::Clock& clock_;
+  AttemptStore attempts_;
+  IdentityStore identities_;
+  AuditLog audit_;
+  std::map<std::string, int> polls_done_;  // attempt id -> polls made (guarded by poll_mu_)
+  std::mutex poll_mu_;
+  std::vector<std::pair<std::string, std::string>> queued_;  // (attempt id, caller), guarded by poll_mu_
+};
+
+}  // namespace vc::issuer

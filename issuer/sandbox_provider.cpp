@@ -1,0 +1,196 @@
+#include "issuer/sandbox_provider.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/crypto.h"
+#include "common/json.h"
+#include "common/log.h"
+
+namespace vc::issuer {
+using common::Error;
+using common::Result;
+using common::Status;
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// The documented test names (docs/proofing.md), compared case-insensitively.
+ProofingOutcome OutcomeForName(const std::string& lower_name) {
+  if (lower_name.find("reject") != std::string::npos) return ProofingOutcome::kRejected;
+  if (lower_name.find("mismatch") != std::string::npos) return ProofingOutcome::kMismatch;
+  if (lower_name.find("norecord") != std::string::npos) return ProofingOutcome::kNoRecord;
+  if (lower_name.find("review") != std::string::npos) return ProofingOutcome::kNeedsReview;
+  if (lower_name.find("expire") != std::string::npos) return ProofingOutcome::kExpired;
+  return ProofingOutcome::kVerified;
+}
+
+bool AllOf(std::string_view s, size_t min, size_t max, int (*pred)(int)) {
+  if (s.size() < min || s.size() > max) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
+}
+
+Error Invalid(std::string message) { return Error{"invalid_input", std::move(message)}; }
+
+}  // namespace
+
+bool IsValidPrcResidentId(std::string_view id) {
+  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  static constexpr char kCheck[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
+  if (id.size() != 18) return false;
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(id[i]))) return false;
+    sum += (id[i] - '0') * kWeights[i];
+  }
+  const char last = static_cast<char>(std::toupper(static_cast<unsigned char>(id[17])));
+  return kCheck[sum % 11] == last;
+}
+
+SandboxProvider::SandboxProvider(std::string public_base_url, std::string callback_secret,
+                                 common::HttpClient& http, const common::Clock& clock)
+    : public_base_url_(std::move(public_base_url)),
+      callback_secret_(std::move(callback_secret)),
+      http_(http),
+      clock_(clock) {}
+
+SandboxProvider::~SandboxProvider() { StopWorker(); }
+
+Status SandboxProvider::Validate(const ClaimedIdentity& c) const {
+  const auto& n = c.id_card_number;
+  if (c.id_card_type == "PRC_ID") {
+    if (!IsValidPrcResidentId(n)) {
+      return Invalid("A PRC resident ID has 17 digits and a check digit (0-9 or X), and the "
+                     "check digit must match.");
+    }
+  } else if (c.id_card_type == "PASSPORT") {
+    if (!AllOf(n, 6, 9, std::isalnum)) return Invalid("A passport number has 6 to 9 letters or digits.");
+  } else if (!AllOf(n, 5, 20, std::isalnum)) {
+    return Invalid("An ID card or driving licence number has 5 to 20 letters or digits.");
+  }
+  return Status::Ok();
+}
+
+Result<StartResult> SandboxProvider::Start(const ProofingStart& start) {
+  const std::string name = Lower(start.claimed.real_name);
+  if (name.find("unavailable") != std::string::npos) {
+    return Error{"provider_unavailable", "the sandbox provider pretends to be down"};
+  }
+  StartResult result;
+  result.reference = "sbx_" + common::RandomId(12);
+  if (name.find("async") == std::string::npos) {
+    result.verdict.outcome = OutcomeForName(name);
+    result.verdict.reason = "sandbox_" + std::string(OutcomeName(result.verdict.outcome));
+    if (result.verdict.outcome == ProofingOutcome::kVerified) {
+      result.verdict.claims["realName"] = start.claimed.real_name;
+    }
+    return result;
+  }
+  result.redirect_url = public_base_url_ + "/sandbox-provider/" + result.reference;
+  std::lock_guard lock(mu_);
+  checks_[result.reference] = {OutcomeForName(name), false, start.return_url, start.callback_url};
+  return result;
+}
+
+Result<ProviderVerdict> SandboxProvider::Fetch(const std::string& reference) {
+  std::lock_guard lock(mu_);
+  auto it = checks_.find(reference);
+  if (it == checks_.end()) return Error{"attempt_not_found", "unknown sandbox reference"};
+  ProviderVerdict v;
+  if (it->second.completed) {
+    v.outcome = it->second.final_outcome;
+    v.reason = "sandbox_" + std::string(OutcomeName(v.outcome));
+  }
+  return v;
+}
+
+Result<CallbackEvent> SandboxProvider::AuthenticateCallback(const CallbackInput& in) {
+  const Error refused{"callback_unauthenticated", "the callback signature does not match"};
+  std::string sig;
+  for (const auto& [k, v] : in.headers) {
+    if (k == kSandboxSignatureHeader) sig = v;
+  }
+  const std::string expected = common::HexEncode(common::HmacSha256(callback_secret_, in.body));
+  if (sig.empty() || !common::ConstantTimeEquals(sig, expected)) return refused;
+  auto doc = common::ParseJsonObject(in.body);
+  if (!doc) return refused;
+  CallbackEvent e;
+  e.reference = std::string(common::GetString(*doc, "reference").value_or(""));
+  e.event_id = e.reference;
+  e.sent_at_ms = common::GetInt64(*doc, "sentAt").value_or(0);
+  e.status = std::string(common::GetString(*doc, "status").value_or(""));
+  if (e.reference.empty()) return refused;
+  return e;
+}
+
+Result<std::string> SandboxProvider::CompleteHosted(const std::string& reference) {
+  std::lock_guard lock(mu_);
+  auto it = checks_.find(reference);
+  if (it == checks_.end()) return Error{"attempt_not_found", "unknown sandbox reference"};
+  if (!it->second.completed) {
+    it->second.completed = true;
+    common::JsonWriter w;
+    w->StartObject();
+    w->Key("reference");
+    w->String(reference);
+    w->Key("status");
+    w->String("PROCESSED");
+    w->Key("sentAt");
+    w->Int64(clock_.NowMillis());
+    w->EndObject();
+    queue_.push_back({it->second.callback_url, w.str()});
+    queued_cv_.notify_all();
+  }
+  return it->second.return_url;
+}
+
+int SandboxProvider::DeliverPending() {
+  std::deque<Queued> batch;
+  {
+    std::lock_guard lock(mu_);
+    batch.swap(queue_);
+  }
+  int sent = 0;
+  for (const auto& q : batch) {
+    common::HttpHeaders headers = {
+        {kSandboxSignatureHeader, common::HexEncode(common::HmacSha256(callback_secret_, q.body))}};
+    auto resp = common::PostJson(http_, q.url, q.body, headers);
+    if (resp && resp->status == 200) {
+      ++sent;
+    } else {
+      common::LogWarn("sandbox_callback_failed",
+                      {{"status", resp ? static_cast<int64_t>(resp->status) : int64_t{0}}});
+    }
+  }
+  return sent;
+}
+
+void SandboxProvider::StartWorker() {
+  worker_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      queued_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (stop_) break;
+      lock.unlock();
+      DeliverPending();
+      lock.lock();
+    }
+  });
+}
+
+void SandboxProvider::StopWorker() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  queued_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+}  // namespace vc::issuer

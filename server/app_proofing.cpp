@@ -1,0 +1,148 @@
+#include "server/app_proofing.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "common/json.h"
+#include "common/log.h"
+#include "issuer/alibaba_provider.h"
+#include "issuer/identity_routes.h"
+#include "issuer/jumio_provider.h"
+#include "issuer/proofing_attempts.h"
+#include "issuer/proofing_routes.h"
+
+namespace vc::server {
+namespace {
+
+std::string MustSecret(keys::KeyStore& keys, const std::string& name) {
+  auto secret = keys.SecretOrCreate(name);
+  if (!secret) throw std::runtime_error("secret " + name + ": " + secret.error().message);
+  return *secret;
+}
+
+// The provider configured for a record owner: an org's, or an Auth0 tenant's.
+std::string ProviderForOwner(const common::Config& config, const issuer::OrgRegistry& orgs,
+                             const std::string& owner) {
+  if (const issuer::Org* org = orgs.Find(owner)) return org->proofing;
+  for (const auto& a : config.auth0) {
+    if (a.domain == owner) return a.proofing;
+  }
+  return "";
+}
+
+// Options kept in the provider's raw JSON (config allows provider-specific
+// fields): "callbackIps": [..] (allowlist of callback sources) and
+// "warningPolicy": "review" (default) | "reject".
+void ApplyJumioExtras(const std::string& raw, issuer::JumioOptions& o) {
+  auto doc = common::ParseJsonObject(raw);
+  if (!doc) return;
+  if (const rapidjson::Value* ips = common::GetArray(*doc, "callbackIps")) {
+    for (const auto& ip : ips->GetArray()) {
+      if (ip.IsString()) o.callback_ips.emplace_back(ip.GetString(), ip.GetStringLength());
+    }
+  }
+  o.warning_is_rejection = common::GetString(*doc, "warningPolicy").value_or("review") == "reject";
+}
+
+}  // namespace
+
+std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
+    const ProofingDeps& d, const std::string& name, const common::ProofingProviderConfig& p) {
+  if (p.type == common::ProviderType::kSandbox) {
+    if (d.config.environment == common::Environment::kProduction) {
+      throw common::ConfigError("proofingProviders." + name,
+                                "the sandbox provider is refused when environment is production");
+    }
+    auto sandbox = std::make_shared<issuer::SandboxProvider>(
+        d.config.public_base_url, MustSecret(d.keys, "sandbox-callback"), d.http, d.clock);
+    sandboxes_.push_back(sandbox);
+    return sandbox;
+  }
+  if (p.type == common::ProviderType::kAlibaba) {
+    issuer::AlibabaOptions o;
+    o.endpoint = p.endpoint;
+    o.access_key_id = p.access_key_id;
+    o.access_key_secret = p.access_key_secret;
+    o.v1_signature = p.signature_version == "v1";
+    return std::make_shared<issuer::AlibabaProvider>(o, d.http, d.clock);
+  }
+  issuer::JumioOptions o;
+  o.region = p.region;
+  o.base_url = p.base_url;
+  o.client_id = p.client_id;
+  o.client_secret = p.client_secret;
+  o.workflow_key = p.workflow_key;
+  // Without a configured secret, a generated one still authenticates callbacks.
+  o.callback_secret = p.callback_secret.empty() ? MustSecret(d.keys, "jumio-callback-" + name)
+                                                : p.callback_secret;
+  ApplyJumioExtras(p.raw, o);
+  return std::make_shared<issuer::JumioProvider>(o, d.http, d.clock);
+}
+
+ProofingWiring::ProofingWiring(const ProofingDeps& d) {
+  auto st = issuer::MigrateProofing(d.db);
+  if (!st) throw std::runtime_error("database migration: " + st.error().message);
+  crypto_ = std::make_unique<issuer::IdentityCrypto>(MustSecret(d.keys, "identity-aes"),
+                                                     MustSecret(d.keys, "identity-lookup"));
+  std::map<std::string, std::shared_ptr<issuer::ProofingProvider>> providers;
+  for (const auto& [name, p] : d.config.proofing_providers) {
+    if (auto provider = MakeProvider(d, name, p)) providers.emplace(name, provider);
+  }
+  issuer::ProofingServiceOptions options;
+  options.public_base_url = d.config.public_base_url;
+  options.production = d.config.environment == common::Environment::kProduction;
+  options.defer_callback_fetch = true;  // answer callbacks at once; the poller fetches
+  options.on_queued = [this] {
+    {
+      std::lock_guard lock(mu_);
+      work_ = true;
+    }
+    cv_.notify_all();
+  };
+  service_ = std::make_unique<issuer::ProofingService>(options, providers, d.db, *crypto_, d.clock);
+  issuer::ProofingRouteOptions routes;
+  routes.public_base_url = d.config.public_base_url;
+  const common::Config& config = d.config;
+  const issuer::OrgRegistry& orgs = d.orgs;
+  routes.provider_for = [&config, &orgs](const issuer::Session& s) {
+    return ProviderForOwner(config, orgs, s.org_id);
+  };
+  issuer::RegisterProofingRoutes(d.server, d.intake, *service_,
+                                 sandboxes_.empty() ? nullptr : sandboxes_.front().get(), routes);
+  auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());
+  identities_ = std::make_unique<issuer::IdentityService>(
+      *service_, [&config, &orgs](const std::string& owner) {
+        return ProviderForOwner(config, orgs, owner);
+      });
+  issuer::RegisterIdentityRoutes(d.server, *identities_, *auth_, service_->audit());
+}
+
+ProofingWiring::~ProofingWiring() { Stop(); }
+
+void ProofingWiring::Start() {
+  for (auto& s : sandboxes_) s->StartWorker();
+  poller_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::seconds(10), [this] { return stop_ || work_; });
+      if (stop_) break;
+      work_ = false;
+      lock.unlock();
+      service_->ProcessQueued();
+      service_->PollDue();
+      lock.lock();
+    }
+  });
+}
+
+void ProofingWiring::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (poller_.joinable()) poller_.join();
+  for (auto& s : sandboxes_) s->StopWorker();
+}
+
+}  // namespace vc::server

@@ -1,0 +1,68 @@
+// The proofing part of the vcserver wiring: providers from config, the
+// proofing service and its routes, the sandbox callback workers and the
+// polling timer. Apart from app.cpp so each component's wiring merges alone.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "common/store.h"
+#include "issuer/api_auth.h"
+#include "issuer/identity_service.h"
+#include "issuer/intake.h"
+#include "issuer/orgs.h"
+#include "issuer/proofing_service.h"
+#include "issuer/sandbox_provider.h"
+#include "keys/key_store.h"
+
+namespace vc::server {
+
+struct ProofingDeps {
+  const common::Config& config;
+  common::Database& db;
+  keys::KeyStore& keys;
+  common::HttpClient& http;
+  const common::Clock& clock;
+  common::HttpServer& server;
+  issuer::IntakeService& intake;
+  const issuer::OrgRegistry& orgs;
+};
+
+class ProofingWiring {
+ public:
+  // Builds providers and registers routes (before the server starts). Throws
+  // common::ConfigError when a sandbox provider is configured in production,
+  // std::runtime_error when keys cannot be read.
+  explicit ProofingWiring(const ProofingDeps& deps);
+  ~ProofingWiring();
+
+  void Start();  // sandbox callback workers, polling timer
+  void Stop();   // idempotent
+
+  issuer::ProofingService& service() { return *service_; }
+
+ private:
+  std::shared_ptr<issuer::ProofingProvider> MakeProvider(const ProofingDeps& deps,
+                                                         const std::string& name,
+                                                         const common::ProofingProviderConfig& p);
+  std::unique_ptr<issuer::IdentityCrypto> crypto_;
+  std::vector<std::shared_ptr<issuer::SandboxProvider>> sandboxes_;
+  std::unique_ptr<issuer::ProofingService> service_;
+  std::unique_ptr<issuer::ApiAuthenticator> auth_;
+  std::unique_ptr<issuer::IdentityService> identities_;
+  std::thread poller_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool work_ = false;  // callbacks queued since the poller last ran
+};
+
+}  // namespace vc::server
