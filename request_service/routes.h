@@ -14,7 +14,16 @@
 
 namespace vc::request_service {
 
-void RegisterRequestServiceRoutes(common::HttpServer& server, RequestService& service, TokenService& tokens,
-                                  const common::Clock& clock);
+// The service can only be built once the listener's port is known (its public
+// URL and did:web contain it), and routes must be registered before Start():
+// handlers reach the service through this slot and answer 503 while it is empty.
+struct RequestServiceSlot {
+  RequestService* service = nullptr;
+  TokenService* tokens = nullptr;
+};
+
+// `slot` must outlive the server. `tenant_id` fixes the wallet paths.
+void RegisterRequestServiceRoutes(common::HttpServer& server, const RequestServiceSlot& slot,
+                                  const std::string& tenant_id, const common::Clock& clock);
 
 }  // namespace vc::request_service
