@@ -81,7 +81,8 @@ class CallbackReceiver {
 
 class RequestServiceFixture : public ::testing::Test {
  protected:
-  static constexpr int64_t kStart = 1'800'000'000;
+  // Real time, so that vcwallet (which reads the system clock) agrees with the service.
+  const int64_t kStart = common::SystemClock().NowSeconds();
 
   RequestServiceFixture()
       : clock_(kStart),
