@@ -23,6 +23,12 @@ inline constexpr const char* kRoleIssue = "VerifiableCredential.Create.IssueRequ
 inline constexpr const char* kRolePresent = "VerifiableCredential.Create.PresentRequest";
 inline constexpr const char* kRoleRevoke = "VerifiableCredential.Credential.Revoke";
 
+// The client vcserver generates when requestService.clients is empty, and the
+// key-store secrets behind it (vcctl request-service token reads the same).
+inline constexpr const char* kEmbeddedClientId = "vcserver-local";
+inline constexpr const char* kEmbeddedClientSecretName = "request-service-client";
+inline constexpr const char* kTokenKeySecretName = "request-service-token-key";
+
 enum class Operation { kIssue, kPresent, kRevoke };
 
 struct TokenError {

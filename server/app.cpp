@@ -21,6 +21,7 @@
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
 #include "server/demo_rp.h"
+#include "server/embedded_request_service.h"
 
 namespace vc::server {
 namespace fs = std::filesystem;
@@ -86,6 +87,7 @@ struct App::Impl {
   std::unique_ptr<issuer::SessionStore> sessions;
   std::unique_ptr<issuer::IntakeService> intake;
   std::unique_ptr<common::HttpServer> server;
+  std::unique_ptr<EmbeddedRequestService> request_service;
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
 
   void OpenStorage();
@@ -172,6 +174,11 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   http.address = c.listen_host;
   http.port = static_cast<uint16_t>(c.listen_port);
   impl_->server = std::make_unique<common::HttpServer>(http);
+  if (c.HasRole(common::Role::kRequestService) &&
+      c.request_service.mode == common::RequestServiceMode::kEmbedded) {
+    impl_->request_service = std::make_unique<EmbeddedRequestService>(c, *impl_->db, *impl_->keys, impl_->http,
+                                                                      impl_->clock, *impl_->server);
+  }
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
@@ -182,6 +189,7 @@ App::~App() { Stop(); }
 
 void App::Start() {
   impl_->server->Start();
+  if (impl_->request_service) impl_->request_service->Start(BaseUrl());
   if (impl_->rp_keys) impl_->rp_keys->Start();
   common::LogInfo("vcserver_started", {{"url", BaseUrl()},
                                        {"environment", common::EnvironmentName(impl_->config.environment)},
@@ -191,6 +199,7 @@ void App::Start() {
 void App::Stop() {
   if (!impl_) return;
   if (impl_->server) impl_->server->Shutdown();
+  if (impl_->request_service) impl_->request_service->Stop();
   if (impl_->rp_keys) impl_->rp_keys->Stop();
 }
 

@@ -17,6 +17,7 @@
 #include "common/jwk.h"
 #include "common/jws.h"
 #include "keys/key_store.h"
+#include "request_service/auth.h"
 
 namespace {
 using namespace vc;
@@ -31,6 +32,9 @@ constexpr const char* kUsage = R"(usage: vcctl COMMAND [options]
   jws verify --jwk FILE [--alg ALG] TOKEN     exit 0 only when the signature verifies
   jwk thumbprint FILE                          RFC 7638 SHA-256 thumbprint
   token inspect TOKEN                          decode header and payload (no verification)
+  request-service token [--data-dir DIR] [--tenant ID]
+                                               a bearer token of the generated embedded client,
+                                               for trying the Request Service API with curl
 )";
 
 struct Args {
@@ -222,6 +226,20 @@ int TokenInspect(const Args& a) {
 
 }  // namespace
 
+// Mints with the same key-store secrets vcserver uses for its generated client.
+int RequestServiceToken(const Args& a) {
+  keys::KeyStore store(KeysDir(a));
+  auto secret = store.SecretOrCreate(request_service::kEmbeddedClientSecretName);
+  auto key = store.SecretOrCreate(request_service::kTokenKeySecretName);
+  if (!secret || !key) return Fail("cannot read the Request Service secrets under " + KeysDir(a));
+  common::SystemClock clock;
+  request_service::TokenService tokens({}, *key, Opt(a, "tenant", "local"), clock);
+  std::cout << tokens.Mint({request_service::kEmbeddedClientId, *secret,
+                            {request_service::kRoleCreateAll, request_service::kRoleRevoke}})
+            << "\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const Args a = Parse(argc, argv);
   if (a.positional.size() < 2) {
@@ -236,6 +254,7 @@ int main(int argc, char** argv) {
     if (group == "jws" && sub == "verify") return JwsVerify(a);
     if (group == "jwk" && sub == "thumbprint") return JwkThumbprint(a);
     if (group == "token" && sub == "inspect") return TokenInspect(a);
+    if (group == "request-service" && sub == "token") return RequestServiceToken(a);
   } catch (const std::exception& e) {
     return Fail(e.what());
   }
