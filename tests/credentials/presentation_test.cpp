@@ -190,6 +190,52 @@ TEST_F(PresentationTest, VpTokenAsJsonArray) {
   EXPECT_EQ(Code(Validate(r)), "ok");
 }
 
+TEST_F(PresentationTest, MalformedToken) {
+  auto r = Answer({Vc(holder_.did)}, holder_);
+  r.vp_token = "not-a-jws";
+  EXPECT_EQ(Code(Validate(r)), "malformed_token");
+}
+
+TEST_F(PresentationTest, UnresolvableIssuerDid) {
+  issuer_.kid = "did:web:unknown.example#k";
+  VcToIssue vc{"did:web:unknown.example", holder_.did, {"VerifiedIdentity"}, {}, kNow, kNow + 60, "j", std::nullopt};
+  EXPECT_EQ(Code(Validate(Answer({IssueVcJwt(vc, issuer_).value()}, holder_))), "unresolvable_did");
+}
+
+TEST_F(PresentationTest, KidNotOfTheIssuer) {
+  VcToIssue vc{"did:web:other.example", holder_.did, {"VerifiedIdentity"}, {}, kNow, kNow + 60, "j", std::nullopt};
+  EXPECT_EQ(Code(Validate(Answer({IssueVcJwt(vc, issuer_).value()}, holder_))), "kid_not_issuer");
+}
+
+TEST_F(PresentationTest, AlgorithmNotAllowed) {
+  // PS256 is a JOSE algorithm we implement but not one credentials may use.
+  auto rsa = common::Jwk::Generate(common::JwsAlg::kPS256);
+  Holder ps = Holder::FromKey(rsa, common::JwsAlg::kPS256);
+  PresentationAnswer a{kVerifier, "n-1", "def", {"VerifiedIdentity"}, {Vc(ps.did)}, kNow};
+  EXPECT_EQ(Code(Validate({MakeSiopIdToken(ps, a).value(), MakeVpJwt(ps, a).value()})), "alg_not_allowed");
+}
+
+TEST_F(PresentationTest, VcNotYetValid) {
+  VcToIssue vc{kIssuer, holder_.did, {"VerifiedIdentity"}, {}, kNow + 3600, kNow + 7200, "j", std::nullopt};
+  EXPECT_EQ(Code(Validate(Answer({IssueVcJwt(vc, issuer_).value()}, holder_))), "not_yet_valid");
+}
+
+TEST_F(PresentationTest, IdTokenFromAnotherIssuer) {
+  auto r = Answer({Vc(holder_.did)}, holder_);
+  const std::string payload = R"({"iss":"https://evil.example","sub":")" + holder_.did +
+                              R"(","aud":"did:web:verifier.example","nonce":"n-1","_vp_token":{"presentation_submission":{}}})";
+  r.id_token = common::SignCompact(holder_.key, holder_.alg, payload, {"JWT", holder_.kid, ""}).value();
+  EXPECT_EQ(Code(Validate(r)), "bad_id_token_issuer");
+}
+
+TEST_F(PresentationTest, MissingPresentationSubmission) {
+  auto r = Answer({Vc(holder_.did)}, holder_);
+  const std::string payload = R"({"iss":"https://self-issued.me/v2/openid-vc","sub":")" + holder_.did +
+                              R"(","aud":"did:web:verifier.example","nonce":"n-1"})";
+  r.id_token = common::SignCompact(holder_.key, holder_.alg, payload, {"JWT", holder_.kid, ""}).value();
+  EXPECT_EQ(Code(Validate(r)), "missing_presentation_submission");
+}
+
 TEST(VerifyErrorTest, EveryValueHasAStableCode) {
   EXPECT_EQ(Code(VerifyError::kMalformedToken), "malformed_token");
   EXPECT_EQ(Code(VerifyError::kLinkedDomainUnverified), "linked_domain_unverified");
