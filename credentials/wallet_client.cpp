@@ -69,6 +69,35 @@ const rapidjson::Value* Descriptors(const rapidjson::Value& p) {
   return def ? common::GetArray(*def, "input_descriptors") : nullptr;
 }
 
+Result<std::string> IssueAndVerify(common::HttpClient& http, DidResolver& resolver, const Holder& holder,
+                                   const IssuanceProof& proof, int64_t now) {
+  auto jws = MakeIssuanceProof(holder, proof);
+  if (!jws) return jws.error();
+  common::HttpRequest post{"POST", proof.credential_issuer, {{"Content-Type", "text/plain"}}, *jws};
+  auto issued = http.Send(post);
+  if (!issued) return StepError("issue", issued.error().message);
+  if (issued->status != 200) return StepError("issue", Reason(*issued));
+  auto body = common::ParseJsonObject(issued->body);
+  const std::string vc = body ? Str(*body, "vc") : "";
+  auto verified = VerifyVcJwt(vc, resolver, now);
+  if (!verified || verified->subject != holder.did) return StepError("issue", "the credential received does not verify");
+  return vc;
+}
+
+Status Complete(common::HttpClient& http, const std::string& redirect_uri, const std::string& state) {
+  common::JsonWriter done;
+  done->StartObject();
+  done->Key("code");
+  done->String("issuance_successful");
+  done->Key("state");
+  done->String(state);
+  done->EndObject();
+  auto completed = common::PostJson(http, redirect_uri, done.str());
+  if (!completed) return StepError("completion", completed.error().message);
+  if (completed->status != 202) return StepError("completion", Reason(*completed));
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> RequestUriFromLink(const std::string& link) {
@@ -107,26 +136,9 @@ Result<std::string> WalletClient::Accept(const Holder& holder, const std::string
     pin_hash = PinHash(Str(*pin_spec, "salt"), pin);
   }
   IssuanceProof proof{issue_url, Str((*iss)[0], "manifest"), Str(p, "id_token_hint"), pin_hash, clock_.NowSeconds()};
-  auto jws = MakeIssuanceProof(holder, proof);
-  if (!jws) return jws.error();
-  common::HttpRequest post{"POST", issue_url, {{"Content-Type", "text/plain"}}, *jws};
-  auto issued = http_.Send(post);
-  if (!issued) return StepError("issue", issued.error().message);
-  if (issued->status != 200) return StepError("issue", Reason(*issued));
-  auto body = common::ParseJsonObject(issued->body);
-  const std::string vc = body ? Str(*body, "vc") : "";
-  auto verified = VerifyVcJwt(vc, resolver, clock_.NowSeconds());
-  if (!verified || verified->subject != holder.did) return StepError("issue", "the credential received does not verify");
-  common::JsonWriter done;
-  done->StartObject();
-  done->Key("code");
-  done->String("issuance_successful");
-  done->Key("state");
-  done->String(Str(p, "state"));
-  done->EndObject();
-  auto completed = common::PostJson(http_, Str(p, "redirect_uri"), done.str());
-  if (!completed) return StepError("completion", completed.error().message);
-  if (completed->status != 202) return StepError("completion", Reason(*completed));
+  auto vc = IssueAndVerify(http_, resolver, holder, proof, clock_.NowSeconds());
+  if (!vc) return vc;
+  if (auto s = Complete(http_, Str(p, "redirect_uri"), Str(p, "state")); !s) return s.error();
   return vc;
 }
 

@@ -166,19 +166,22 @@ std::string RequestService::PresentationRequestObject(const StoredRequest& r, co
   return w.str();
 }
 
+namespace {
+
 // The id_token_hint carries the caller's claims, signed by our authority, so
 // the issue endpoint can trust what the wallet sends back. It deliberately
 // omits the PIN hash Entra puts there: a 4-digit PIN hash in the wallet's hands
 // is brute-forced offline; the PIN is checked here, server-side.
-std::string RequestService::IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec) {
+std::string IdTokenHintPayload(const StoredRequest& r, const IssuanceSpec& spec, const std::string& issue_url,
+                               const std::string& authority) {
   JsonWriter hint;
   hint->StartObject();
   hint->Key("aud");
-  hint->String(IssueUrl());
+  hint->String(issue_url);
   hint->Key("nonce");
   hint->String(r.nonce);
   hint->Key("did");
-  hint->String(options_.authority);
+  hint->String(authority);
   for (const auto& [k, v] : spec.claims) {
     hint->Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
     hint->String(v);
@@ -192,18 +195,10 @@ std::string RequestService::IssuanceRequestObject(const StoredRequest& r, const 
   hint->Key("jti");
   hint->String(r.id);
   hint->EndObject();
-  const auto signer = CurrentSigner();
-  const std::string hint_jws =
-      common::SignCompact(signer.key, signer.alg, hint.str(), {"JWT", signer.kid, ""}).value();
-  JsonWriter w;
-  w->StartObject();
-  Common(w, r, options_.authority, options_.public_base_url + "/v1.0/verifiableCredentials/completeIssuance");
-  w->Key("prompt");
-  w->String("create");
-  w->Key("id_token_hint");
-  w->String(hint_jws);
-  if (spec.pin) PinObject(w, *spec.pin, r.pin_salt);
-  Registration(w, spec.client_name, "");
+  return hint.str();
+}
+
+void IssuanceDefinition(JsonWriter& w, const StoredRequest& r, const IssuanceSpec& spec, const std::string& did) {
   w->Key("claims");
   w->StartObject();
   w->Key("vp_token");
@@ -223,7 +218,7 @@ std::string RequestService::IssuanceRequestObject(const StoredRequest& r, const 
   w->Key("manifest");
   w->String(spec.manifest);
   w->Key("did");
-  w->String(options_.authority);
+  w->String(did);
   w->EndObject();
   w->EndArray();
   w->EndObject();
@@ -231,6 +226,26 @@ std::string RequestService::IssuanceRequestObject(const StoredRequest& r, const 
   w->EndObject();
   w->EndObject();
   w->EndObject();
+}
+
+}  // namespace
+
+std::string RequestService::IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec) {
+  const auto signer = CurrentSigner();
+  const std::string hint_jws =
+      common::SignCompact(signer.key, signer.alg, IdTokenHintPayload(r, spec, IssueUrl(), options_.authority),
+                          {"JWT", signer.kid, ""})
+          .value();
+  JsonWriter w;
+  w->StartObject();
+  Common(w, r, options_.authority, options_.public_base_url + "/v1.0/verifiableCredentials/completeIssuance");
+  w->Key("prompt");
+  w->String("create");
+  w->Key("id_token_hint");
+  w->String(hint_jws);
+  if (spec.pin) PinObject(w, *spec.pin, r.pin_salt);
+  Registration(w, spec.client_name, "");
+  IssuanceDefinition(w, r, spec, options_.authority);
   w->EndObject();
   return w.str();
 }
