@@ -82,8 +82,14 @@ ApiResult<Done> RequestService::CheckPin(const StoredRequest& r, const IssuanceS
   if (!spec.pin) return Done{};
   const std::string expected = spec.pin->hashed ? spec.pin->value : credentials::PinHash(r.pin_salt, spec.pin->value);
   if (common::ConstantTimeEquals(expected, pin_hash)) return Done{};
-  const int failures = r.pin_failures + 1;
-  Status s = db_.Transaction([&](Connection& c) { return UpdateRequest(c, r.id, "pin_failures", int64_t{failures}); });
+  // Read and count in one transaction, so concurrent guesses cannot share an attempt.
+  int failures = 0;
+  Status s = db_.Transaction([&](Connection& c) -> Status {
+    auto cur = FindRequest(c, "id", r.id);
+    if (!cur) return cur.error();
+    failures = (*cur ? (*cur)->pin_failures : 0) + 1;
+    return UpdateRequest(c, r.id, "pin_failures", int64_t{failures});
+  });
   if (!s) return ApiFailure{500, "internalError", s.error().code, ""};
   if (failures >= options_.pin_max_attempts) {
     auto done = Finish(r, spec.callback, "issuance_error",
@@ -101,7 +107,14 @@ ApiResult<std::string> RequestService::IssueVc(const StoredRequest& r, const Iss
   if (!claims) return BadField("claims", claims.error().message);
   const int64_t now = clock_.NowSeconds();
   std::string jwt;
+  bool already = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
+    auto cur = FindRequest(c, "id", r.id);  // one VC per request, even under concurrent calls
+    if (!cur) return cur.error();
+    if (!*cur || !(*cur)->issued_jti.empty() || (*cur)->pin_failures >= options_.pin_max_attempts) {
+      already = true;
+      return {};
+    }
     auto slot = AllocateStatusSlot(c, options_.status_list_size);
     if (!slot) return slot.error();
     credentials::VcToIssue vc{options_.authority, holder, {contract.type()}, *claims, now,
@@ -118,6 +131,7 @@ ApiResult<std::string> RequestService::IssueVc(const StoredRequest& r, const Iss
     return UpdateRequest(c, r.id, "issued_jti", vc.jti);
   });
   if (!s) return ApiFailure{500, "internalError", "The credential could not be issued: " + s.error().code, ""};
+  if (already) return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.", "request"};
   return jwt;
 }
 

@@ -54,6 +54,22 @@ class RequestService::LocalStatus final : public credentials::StatusChecker {
   credentials::StatusChecker& remote_;
 };
 
+// Our own linked domain is the origin we serve did-configuration.json from;
+// checking it over HTTP would make a request handler call its own server,
+// which can deadlock when every event-loop thread is busy.
+class RequestService::LocalDomains final : public credentials::LinkedDomainChecker {
+ public:
+  LocalDomains(RequestService& svc, credentials::LinkedDomainChecker& remote) : svc_(svc), remote_(remote) {}
+  common::Result<std::string> Verify(const std::string& did) override {
+    if (did == svc_.options_.authority) return svc_.options_.public_base_url + "/";
+    return remote_.Verify(did);
+  }
+
+ private:
+  RequestService& svc_;
+  credentials::LinkedDomainChecker& remote_;
+};
+
 RequestService::RequestService(RequestServiceOptions options, common::Database& db, keys::KeyStore& keys,
                                std::vector<common::ContractConfig> contracts, credentials::DidResolver& resolver,
                                credentials::StatusChecker& remote_status, credentials::LinkedDomainChecker& domains,
@@ -61,6 +77,8 @@ RequestService::RequestService(RequestServiceOptions options, common::Database& 
     : options_(std::move(options)), db_(db), keys_(keys), resolver_(resolver), domains_(domains), clock_(clock) {
   status_ = std::make_unique<LocalStatus>(*this, remote_status);
   status_checker_ = status_.get();
+  local_domains_ = std::make_unique<LocalDomains>(*this, domains_);
+  domain_checker_ = local_domains_.get();
   if (auto s = common::ApplyMigrations(db_, "request_service", RequestServiceMigrations()); !s) {
     throw std::runtime_error("request service schema: " + s.error().message);
   }

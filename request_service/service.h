@@ -93,6 +93,7 @@ class RequestService {
 
  private:
   class LocalStatus;
+  class LocalDomains;
   credentials::Signer CurrentSigner();
   const credentials::Contract* ContractForManifest(const std::string& url) const;
   ApiResult<CreatedRequest> Store(StoredRequest r, bool qr, const std::string& path);
@@ -115,6 +116,8 @@ class RequestService {
   credentials::DidResolver& resolver_;
   std::unique_ptr<LocalStatus> status_;
   credentials::StatusChecker* status_checker_ = nullptr;  // status_, as its interface
+  std::unique_ptr<LocalDomains> local_domains_;
+  credentials::LinkedDomainChecker* domain_checker_ = nullptr;
   credentials::LinkedDomainChecker& domains_;
   const common::Clock& clock_;
   std::function<void()> notify_;

@@ -20,7 +20,7 @@ ApiResult<WalletResponse> RequestService::VerifyPresentation(const common::Query
   if (!spec.ok()) return spec.failure();
   credentials::PresentationPolicy policy{options_.authority, r->nonce, spec->requested, clock_.NowSeconds(), 60};
   credentials::PresentationResponse response{std::string(*id_token), std::string(*vp_token)};
-  auto verified = credentials::ValidatePresentation(response, policy, resolver_, *status_checker_, domains_);
+  auto verified = credentials::ValidatePresentation(response, policy, resolver_, *status_checker_, *domain_checker_);
   const auto& cb = spec->callback;
   if (!verified) {
     const auto& e = verified.error();

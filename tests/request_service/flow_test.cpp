@@ -173,7 +173,8 @@ TEST_F(FlowTest, PublishedStatusListMarksTheRevokedIndex) {
                  R"({"claimValue":"nobody"})", Token("admin"))->status, 404);
 }
 
-TEST_F(FlowTest, LinkedDomainValidatedOverHttp) {
+// (The HTTP checker itself is exercised in ApiTest.DidDocumentAndConfigurationAreServed.)
+TEST_F(FlowTest, LinkedDomainReportedInTheCallback) {
   const std::string vc = Issue();
   const std::string lds = R"(,"configuration":{"validation":{"validateLinkedDomain":true}})";
   ASSERT_TRUE(wallet_.Present(holder_, {vc}, Create("Presentation", PresentationBody(lds))).ok());
