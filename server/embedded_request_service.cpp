@@ -57,6 +57,8 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   request_service::RequestServiceOptions o;
   o.public_base_url = ephemeral ? bound_base_url : p.config.public_base_url;
   o.tenant_id = p.config.request_service.tenant_id;
+  o.request_lifetime_seconds = p.config.request_service.request_lifetime_seconds;
+  o.alg = common::ParseAlg(p.config.request_service.signing_alg).value_or(common::JwsAlg::kES256);
   o.authority = ephemeral ? common::DidWebFromUrl(bound_base_url) : p.config.request_service.authority;
   const bool plain_http = o.public_base_url.rfind("http://", 0) == 0;
   p.resolver = std::make_unique<credentials::DidResolver>(
