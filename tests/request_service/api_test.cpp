@@ -106,6 +106,15 @@ TEST_F(ApiTest, ValidationErrorsAsEnvelopes) {
                  "requestedCredentials[0].configuration.validation.faceCheck", "FaceCheck cannot be performed");
 }
 
+TEST_F(ApiTest, ContentTypeAndManifestUrlAlias) {
+  common::HttpRequest req{"POST", base_ + kIssue, {{"Authorization", "Bearer " + Token()}, {"Content-Type", "text/plain"}},
+                          IssuanceBody()};
+  ExpectEnvelope(http_.Send(req), 415, "unsupportedMediaType", "unsupportedMediaType", "");
+  std::string alias = IssuanceBody();
+  alias.replace(alias.find(R"("manifest")"), 10, R"("manifestUrl")");
+  EXPECT_EQ(Post(kIssue, alias, Token())->status, 201);
+}
+
 TEST_F(ApiTest, ManifestAndRequestObjectsAreSignedByTheAuthority) {
   auto m = common::Get(http_, manifest());
   ASSERT_EQ(m->status, 200);
