@@ -158,7 +158,7 @@ RequestServiceConfig ParseRequestService(const ConfigNode& root, const Context& 
   std::optional<ConfigNode> node = root.Object("requestService");
   if (!node) return rs;
   node->AllowOnly({"mode", "baseUrl", "tokenUrl", "clientId", "clientSecret", "scope",
-                   "authority", "tenantId", "clients"});
+                   "authority", "tenantId", "clients", "requestLifetimeSeconds", "signingAlg"});
   std::string mode = "embedded";
   node->String("mode", &mode);
   if (mode == "remote") {
@@ -178,6 +178,11 @@ RequestServiceConfig ParseRequestService(const ConfigNode& root, const Context& 
   }
   if (node->String("tenantId", &rs.tenant_id) && !IsSafeId(rs.tenant_id)) {
     node->FailAt("tenantId", "must use only letters, digits, '.', '_' and '-'");
+  }
+  node->Int("requestLifetimeSeconds", 30, 3600, &rs.request_lifetime_seconds);
+  if (node->String("signingAlg", &rs.signing_alg) && rs.signing_alg != "ES256" &&
+      rs.signing_alg != "ES256K" && rs.signing_alg != "EdDSA" && rs.signing_alg != "RS256") {
+    node->FailAt("signingAlg", "must be one of ES256, ES256K, EdDSA, RS256");
   }
   std::set<std::string> ids;
   for (const ConfigNode& item : node->Array("clients")) {

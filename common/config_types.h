@@ -77,6 +77,8 @@ struct RequestServiceConfig {
   std::string authority;  // the issuer DID
   std::string tenant_id = "local";
   std::vector<RequestServiceClient> clients;
+  int64_t request_lifetime_seconds = 300;  // embedded: how long a request_uri answers
+  std::string signing_alg = "ES256";       // embedded: the authority key's algorithm on creation
 };
 
 struct ContractClaim {

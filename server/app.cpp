@@ -27,6 +27,7 @@
 #include "keys/rp_keys.h"
 #include "server/app_proofing.h"
 #include "server/demo_rp.h"
+#include "server/embedded_request_service.h"
 
 namespace vc::server {
 namespace fs = std::filesystem;
@@ -92,6 +93,7 @@ struct App::Impl {
   std::unique_ptr<issuer::SessionStore> sessions;
   std::unique_ptr<issuer::IntakeService> intake;
   std::unique_ptr<common::HttpServer> server;
+  std::unique_ptr<EmbeddedRequestService> request_service;
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
   std::unique_ptr<ProofingWiring> proofing;
 
@@ -205,6 +207,11 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   // group commit instead of queueing behind each fsync.
   http.threads = static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
   impl_->server = std::make_unique<common::HttpServer>(http);
+  if (c.HasRole(common::Role::kRequestService) &&
+      c.request_service.mode == common::RequestServiceMode::kEmbedded) {
+    impl_->request_service = std::make_unique<EmbeddedRequestService>(c, *impl_->db, *impl_->keys, impl_->http,
+                                                                      impl_->clock, *impl_->server);
+  }
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
@@ -215,6 +222,7 @@ App::~App() { Stop(); }
 
 void App::Start() {
   impl_->server->Start();
+  if (impl_->request_service) impl_->request_service->Start(BaseUrl());
   if (impl_->rp_keys) impl_->rp_keys->Start();
   if (impl_->proofing) impl_->proofing->Start();
   impl_->maintenance = std::thread([impl = impl_.get()] { impl->RunMaintenance(); });
@@ -226,6 +234,7 @@ void App::Start() {
 void App::Stop() {
   if (!impl_) return;
   if (impl_->server) impl_->server->Shutdown();
+  if (impl_->request_service) impl_->request_service->Stop();
   if (impl_->rp_keys) impl_->rp_keys->Stop();
   if (impl_->proofing) impl_->proofing->Stop();
   {

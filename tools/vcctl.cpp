@@ -19,6 +19,7 @@
 #include "common/store.h"
 #include "issuer/audit_log.h"
 #include "keys/key_store.h"
+#include "request_service/auth.h"
 
 namespace {
 using namespace vc;
@@ -34,6 +35,9 @@ constexpr const char* kUsage = R"(usage: vcctl COMMAND [options]
   jwk thumbprint FILE                          RFC 7638 SHA-256 thumbprint
   token inspect TOKEN                          decode header and payload (no verification)
   audit verify [--data-dir DIR]                exit 0 only when the audit hash chain is intact
+  request-service token [--data-dir DIR] [--tenant ID]
+                                               a bearer token of the generated embedded client,
+                                               for trying the Request Service API with curl
 )";
 
 struct Args {
@@ -242,6 +246,20 @@ int AuditVerify(const Args& a) {
 
 }  // namespace
 
+// Mints with the same key-store secrets vcserver uses for its generated client.
+int RequestServiceToken(const Args& a) {
+  keys::KeyStore store(KeysDir(a));
+  auto secret = store.SecretOrCreate(request_service::kEmbeddedClientSecretName);
+  auto key = store.SecretOrCreate(request_service::kTokenKeySecretName);
+  if (!secret || !key) return Fail("cannot read the Request Service secrets under " + KeysDir(a));
+  common::SystemClock clock;
+  request_service::TokenService tokens({}, *key, Opt(a, "tenant", "local"), clock);
+  std::cout << tokens.Mint({request_service::kEmbeddedClientId, *secret,
+                            {request_service::kRoleCreateAll, request_service::kRoleRevoke}})
+            << "\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const Args a = Parse(argc, argv);
   if (a.positional.size() < 2) {
@@ -257,6 +275,7 @@ int main(int argc, char** argv) {
     if (group == "jwk" && sub == "thumbprint") return JwkThumbprint(a);
     if (group == "token" && sub == "inspect") return TokenInspect(a);
     if (group == "audit" && sub == "verify") return AuditVerify(a);
+    if (group == "request-service" && sub == "token") return RequestServiceToken(a);
   } catch (const std::exception& e) {
     return Fail(e.what());
   }

@@ -174,6 +174,8 @@ TEST(Config, BadEnumValues) {
   ExpectError(R"({"roles":["issuer","issuer"]})", "roles[1]: duplicate role");
   ExpectError(R"({"roles":[]})", "roles: must name at least one role");
   ExpectError(R"({"requestService":{"mode":"hybrid"}})", "requestService.mode: must be one of");
+  ExpectError(R"({"requestService":{"signingAlg":"HS256"}})", "requestService.signingAlg: must be one of");
+  ExpectError(R"({"requestService":{"requestLifetimeSeconds":5}})", "requestService.requestLifetimeSeconds");
   ExpectError(R"({"proofingProviders":{"x":{"type":"onfido"}}})",
               "proofingProviders.x.type: must be one of");
   ExpectError(R"({"proofingProviders":{"x":{}}})", "proofingProviders.x.type: is required");

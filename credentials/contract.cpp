@@ -1,0 +1,128 @@
+#include "credentials/contract.h"
+
+#include "common/base64url.h"
+#include "common/crypto.h"
+#include "common/json.h"
+
+namespace vc::credentials {
+using common::Error;
+using common::JsonWriter;
+using common::Result;
+
+namespace {
+
+void Str(JsonWriter& w, std::string_view s) {
+  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void WriteDisplay(JsonWriter& w, const std::string& display_json) {
+  auto display = common::ParseJsonObject(display_json);
+  w->Key("display");
+  w->StartObject();
+  w->Key("locale");
+  w->String("en-US");
+  if (display) {
+    for (const char* part : {"card", "consent", "claims"}) {
+      if (const auto* v = common::GetObject(*display, part)) {
+        w->Key(part);
+        const std::string text = common::ToJson(*v);
+        w->RawValue(text.data(), text.size(), rapidjson::kObjectType);
+      }
+    }
+  }
+  w->EndObject();
+}
+
+void WriteAttestations(JsonWriter& w, const std::vector<common::ContractClaim>& rules) {
+  w->Key("attestations");
+  w->StartObject();
+  w->Key("idTokens");
+  w->StartArray();
+  w->StartObject();
+  w->Key("configuration");
+  w->String("https://self-issued.me");
+  w->Key("client_id");
+  w->String("");
+  w->Key("redirect_uri");
+  w->String("");
+  w->Key("scope");
+  w->String("openid");
+  w->Key("claims");
+  w->StartArray();
+  for (const auto& r : rules) {
+    w->StartObject();
+    w->Key("claim");
+    Str(w, "$." + r.input_claim);
+    w->Key("required");
+    w->Bool(r.required);
+    w->Key("indexed");
+    w->Bool(r.indexed);
+    w->EndObject();
+  }
+  w->EndArray();
+  w->Key("required");
+  w->Bool(true);
+  w->EndObject();
+  w->EndArray();
+  w->EndObject();
+}
+
+}  // namespace
+
+Result<Claims> Contract::MapClaims(const std::map<std::string, std::string>& input) const {
+  Claims out;
+  for (const auto& rule : config_.claims) {
+    auto it = input.find(rule.input_claim);
+    if (it == input.end()) {
+      if (rule.required) {
+        return Error{"missing_claim", "the claim `" + rule.input_claim + "` is required by contract `" +
+                                          config_.id + "`"};
+      }
+      continue;
+    }
+    out.emplace_back(rule.output_claim.empty() ? rule.input_claim : rule.output_claim, it->second);
+  }
+  return out;
+}
+
+std::string Contract::IndexedValue(const Claims& subject) const {
+  for (const auto& rule : config_.claims) {
+    if (!rule.indexed) continue;
+    const std::string& name = rule.output_claim.empty() ? rule.input_claim : rule.output_claim;
+    for (const auto& [k, v] : subject) {
+      if (k == name) return v;
+    }
+  }
+  return "";
+}
+
+std::string Contract::ManifestPayload(const std::string& issuer_did, const std::string& manifest_url,
+                                      const std::string& credential_issuer_url) const {
+  JsonWriter w;
+  w->StartObject();
+  w->Key("id");
+  Str(w, config_.id);
+  w->Key("iss");
+  Str(w, issuer_did);
+  w->Key("contract");
+  Str(w, manifest_url);
+  WriteDisplay(w, config_.display);
+  w->Key("input");
+  w->StartObject();
+  w->Key("id");
+  w->String("input");
+  w->Key("credentialIssuer");
+  Str(w, credential_issuer_url);
+  w->Key("issuer");
+  Str(w, issuer_did);
+  WriteAttestations(w, config_.claims);
+  w->EndObject();
+  w->EndObject();
+  return w.str();
+}
+
+std::string IndexClaimHash(const std::string& contract_id, const std::string& value) {
+  return common::Base64Encode(common::Sha256(contract_id + value));
+}
+
+}  // namespace vc::credentials

@@ -1,0 +1,63 @@
+// DID resolution for verifying credentials and presentations: did:jwk locally,
+// did:web over HTTP (the production HttpClient) with a time-bounded cache, and
+// documents registered in-process (our own authority, so the service does not
+// call itself over HTTP).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/http_client.h"
+#include "common/jwk.h"
+#include "common/result.h"
+#include "keys/did.h"
+
+namespace vc::credentials {
+
+struct DidResolverOptions {
+  // "https" in production; "http" lets a development deployment on plain http
+  // (and tests on 127.0.0.1) resolve its did:web.
+  std::string web_scheme = "https";
+  int64_t cache_seconds = 300;
+};
+
+class DidResolver {
+ public:
+  DidResolver(common::HttpClient& http, const common::Clock& clock,
+              DidResolverOptions options = {});
+
+  // Documents for `did` come from `source` (called on every resolution, so
+  // rotated keys appear at once) instead of the network.
+  void AddLocal(std::string did, std::function<std::string()> source);
+
+  // Errors "unresolvable_did" (method not supported, fetch failed, not 200,
+  // document invalid or for another DID).
+  common::Result<keys::ResolvedDid> Resolve(std::string_view did);
+
+  // The key of a verification method "did:…#frag". Errors "unresolvable_did",
+  // "unknown_key".
+  common::Result<common::Jwk> ResolveKey(std::string_view method_id);
+
+ private:
+  struct Cached {
+    keys::ResolvedDid doc;
+    int64_t until = 0;
+  };
+  common::Result<keys::ResolvedDid> ResolveWeb(std::string_view did);
+
+  common::HttpClient& http_;
+  const common::Clock& clock_;
+  DidResolverOptions options_;
+  std::mutex mu_;
+  std::map<std::string, Cached, std::less<>> cache_;
+  std::map<std::string, std::function<std::string()>, std::less<>> local_;
+};
+
+// "did:…" part of "did:…#frag" (the whole string when there is no '#').
+std::string_view DidOfMethod(std::string_view method_id);
+
+}  // namespace vc::credentials

@@ -1,0 +1,163 @@
+#include "credentials/holder.h"
+
+#include "common/base64url.h"
+#include "common/crypto.h"
+#include "common/jws.h"
+#include "common/json.h"
+#include "keys/did.h"
+
+namespace vc::credentials {
+using common::JsonWriter;
+using common::Result;
+
+namespace {
+
+constexpr int64_t kLifetime = 3600;
+
+void Str(JsonWriter& w, std::string_view s) {
+  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void Times(JsonWriter& w, int64_t iat) {
+  w->Key("iat");
+  w->Int64(iat);
+  w->Key("exp");
+  w->Int64(iat + kLifetime);
+}
+
+void WriteSubmission(JsonWriter& w, const PresentationAnswer& a) {
+  w->Key("_vp_token");
+  w->StartObject();
+  w->Key("presentation_submission");
+  w->StartObject();
+  w->Key("id");
+  Str(w, common::RandomId());
+  w->Key("definition_id");
+  Str(w, a.definition_id);
+  w->Key("descriptor_map");
+  w->StartArray();
+  for (size_t i = 0; i < a.descriptor_ids.size(); ++i) {
+    w->StartObject();
+    w->Key("id");
+    Str(w, a.descriptor_ids[i]);
+    w->Key("format");
+    w->String("jwt_vp");
+    w->Key("path");
+    w->String("$");
+    w->Key("path_nested");
+    w->StartObject();
+    w->Key("id");
+    Str(w, a.descriptor_ids[i]);
+    w->Key("format");
+    w->String("jwt_vc");
+    w->Key("path");
+    Str(w, "$.verifiableCredential[" + std::to_string(i) + "]");
+    w->EndObject();
+    w->EndObject();
+  }
+  w->EndArray();
+  w->EndObject();
+  w->EndObject();
+}
+
+}  // namespace
+
+Holder Holder::FromKey(common::Jwk key, common::JwsAlg alg) {
+  Holder h{std::move(key), alg, "", ""};
+  h.did = keys::DidJwkFromKey(h.key);
+  h.kid = h.did + "#0";
+  return h;
+}
+
+std::string PinHash(const std::string& salt, const std::string& pin) {
+  return common::Base64Encode(common::Sha256(salt + pin));
+}
+
+Result<std::string> MakeIssuanceProof(const Holder& holder, const IssuanceProof& proof) {
+  const std::string jwk = holder.key.PublicOnly().ToPublicJson();
+  JsonWriter w;
+  w->StartObject();
+  w->Key("sub");
+  Str(w, holder.key.Thumbprint());
+  w->Key("aud");
+  Str(w, proof.credential_issuer);
+  w->Key("sub_jwk");
+  w->RawValue(jwk.data(), jwk.size(), rapidjson::kObjectType);
+  Times(w, proof.iat);
+  w->Key("jti");
+  Str(w, common::RandomId());
+  w->Key("iss");
+  w->String("https://self-issued.me");
+  if (!proof.pin_hash.empty()) {
+    w->Key("pin");
+    Str(w, proof.pin_hash);
+  }
+  w->Key("contract");
+  Str(w, proof.contract);
+  w->Key("attestations");
+  w->StartObject();
+  w->Key("idTokens");
+  w->StartObject();
+  w->Key("https://self-issued.me");
+  Str(w, proof.id_token_hint);
+  w->EndObject();
+  w->EndObject();
+  w->Key("did");
+  Str(w, holder.did);
+  w->EndObject();
+  return common::SignCompact(holder.key, holder.alg, w.str(), {"JWT", holder.kid, ""});
+}
+
+Result<std::string> MakeSiopIdToken(const Holder& holder, const PresentationAnswer& a) {
+  JsonWriter w;
+  w->StartObject();
+  w->Key("iss");
+  w->String("https://self-issued.me/v2/openid-vc");
+  w->Key("sub");
+  Str(w, holder.did);
+  w->Key("aud");
+  Str(w, a.client_id);
+  w->Key("nonce");
+  Str(w, a.nonce);
+  Times(w, a.iat);
+  w->Key("jti");
+  Str(w, common::RandomId());
+  WriteSubmission(w, a);
+  w->EndObject();
+  return common::SignCompact(holder.key, holder.alg, w.str(), {"JWT", holder.kid, ""});
+}
+
+Result<std::string> MakeVpJwt(const Holder& holder, const PresentationAnswer& a) {
+  JsonWriter w;
+  w->StartObject();
+  w->Key("iss");
+  Str(w, holder.did);
+  w->Key("aud");
+  Str(w, a.client_id);
+  w->Key("nonce");
+  Str(w, a.nonce);
+  Times(w, a.iat);
+  w->Key("nbf");
+  w->Int64(a.iat);
+  w->Key("jti");
+  Str(w, common::RandomId());
+  w->Key("vp");
+  w->StartObject();
+  w->Key("@context");
+  w->StartArray();
+  w->String("https://www.w3.org/2018/credentials/v1");
+  w->EndArray();
+  w->Key("type");
+  w->StartArray();
+  w->String("VerifiablePresentation");
+  w->EndArray();
+  w->Key("verifiableCredential");
+  w->StartArray();
+  for (const auto& vc : a.vcs) Str(w, vc);
+  w->EndArray();
+  w->EndObject();
+  w->EndObject();
+  return common::SignCompact(holder.key, holder.alg, w.str(), {"JWT", holder.kid, ""});
+}
+
+}  // namespace vc::credentials

@@ -1,0 +1,194 @@
+#include "credentials/published.h"
+
+#include "common/json.h"
+
+namespace vc::credentials {
+using common::Error;
+using common::JsonWriter;
+using common::Result;
+
+namespace {
+
+constexpr const char* kDidConfigContext =
+    "https://identity.foundation/.well-known/contexts/did-configuration-v0.0.jsonld";
+
+void Str(JsonWriter& w, std::string_view s) {
+  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void WriteTimes(JsonWriter& w, int64_t iat, int64_t exp) {
+  w->Key("iat");
+  w->Int64(iat);
+  w->Key("nbf");
+  w->Int64(iat);
+  w->Key("exp");
+  w->Int64(exp);
+}
+
+std::vector<std::string> LinkedOrigins(const std::string& document_json) {
+  std::vector<std::string> out;
+  auto doc = common::ParseJsonObject(document_json, {256 * 1024, 16});
+  const auto* services = doc ? common::GetArray(*doc, "service") : nullptr;
+  if (!services) return out;
+  for (const auto& s : services->GetArray()) {
+    if (common::GetString(s, "type").value_or("") != "LinkedDomains") continue;
+    const auto* ep = common::GetObject(s, "serviceEndpoint");
+    const auto* origins = ep ? common::GetArray(*ep, "origins") : nullptr;
+    if (auto single = common::GetString(s, "serviceEndpoint")) out.emplace_back(*single);
+    if (!origins) continue;
+    for (const auto& o : origins->GetArray()) {
+      if (o.IsString()) out.emplace_back(o.GetString(), o.GetStringLength());
+    }
+  }
+  return out;
+}
+
+std::string TrimSlash(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Result<std::string> IssueDomainLinkage(const std::string& did, const std::string& origin,
+                                       const Signer& signer, int64_t iat, int64_t exp) {
+  JsonWriter w;
+  w->StartObject();
+  w->Key("sub");
+  Str(w, did);
+  w->Key("iss");
+  Str(w, did);
+  WriteTimes(w, iat, exp);
+  w->Key("vc");
+  w->StartObject();
+  w->Key("@context");
+  w->StartArray();
+  w->String("https://www.w3.org/2018/credentials/v1");
+  w->String(kDidConfigContext);
+  w->EndArray();
+  w->Key("issuer");
+  Str(w, did);
+  w->Key("issuanceDate");
+  Str(w, IsoTime(iat));
+  w->Key("expirationDate");
+  Str(w, IsoTime(exp));
+  w->Key("type");
+  w->StartArray();
+  w->String("VerifiableCredential");
+  w->String("DomainLinkageCredential");
+  w->EndArray();
+  w->Key("credentialSubject");
+  w->StartObject();
+  w->Key("id");
+  Str(w, did);
+  w->Key("origin");
+  Str(w, origin);
+  w->EndObject();
+  w->EndObject();
+  w->EndObject();
+  return common::SignCompact(signer.key, signer.alg, w.str(), {"JWT", signer.kid, ""});
+}
+
+std::string DidConfigurationJson(const std::string& linkage_jwt) {
+  JsonWriter w;
+  w->StartObject();
+  w->Key("@context");
+  w->String(kDidConfigContext);
+  w->Key("linked_dids");
+  w->StartArray();
+  Str(w, linkage_jwt);
+  w->EndArray();
+  w->EndObject();
+  return w.str();
+}
+
+Result<std::string> IssueStatusListCredential(const std::string& issuer, const std::string& url,
+                                              const StatusList& list, const Signer& signer, int64_t iat,
+                                              int64_t exp) {
+  JsonWriter w;
+  w->StartObject();
+  w->Key("iss");
+  Str(w, issuer);
+  w->Key("sub");
+  Str(w, url);
+  w->Key("jti");
+  Str(w, url);
+  WriteTimes(w, iat, exp);
+  w->Key("vc");
+  w->StartObject();
+  w->Key("@context");
+  w->StartArray();
+  w->String("https://www.w3.org/2018/credentials/v1");
+  w->EndArray();
+  w->Key("type");
+  w->StartArray();
+  w->String("VerifiableCredential");
+  w->String("BitstringStatusListCredential");
+  w->EndArray();
+  w->Key("credentialSubject");
+  w->StartObject();
+  w->Key("id");
+  Str(w, url + "#list");
+  w->Key("type");
+  w->String("BitstringStatusList");
+  w->Key("statusPurpose");
+  w->String("revocation");
+  w->Key("encodedList");
+  Str(w, list.Encode());
+  w->EndObject();
+  w->EndObject();
+  w->EndObject();
+  return common::SignCompact(signer.key, signer.alg, w.str(), {"JWT", signer.kid, ""});
+}
+
+Result<bool> HttpStatusChecker::IsRevoked(const std::string& issuer, const StatusEntry& entry) {
+  if (!entry.list_url.starts_with("https://") && !entry.list_url.starts_with("http://")) {
+    return Error{"status_unavailable", "statusListCredential is not an http(s) URL"};
+  }
+  auto response = common::Get(http_, entry.list_url);
+  if (!response || response->status != 200) {
+    return Error{"status_unavailable", "the status list could not be fetched"};
+  }
+  auto vc = VerifyVcJwt(response->body, resolver_, clock_.NowSeconds());
+  if (!vc) return Error{"status_unavailable", "status list: " + vc.error().message};
+  if (vc->issuer != issuer) return Error{"status_unavailable", "status list is not from the VC issuer"};
+  for (const auto& [k, v] : vc->claims) {
+    if (k != "encodedList") continue;
+    auto list = StatusList::Decode(v);
+    if (!list) return list.error();
+    if (static_cast<size_t>(entry.index) >= list->size()) {
+      return Error{"status_unavailable", "statusListIndex is outside the list"};
+    }
+    return list->Get(static_cast<size_t>(entry.index));
+  }
+  return Error{"status_unavailable", "status list has no encodedList"};
+}
+
+Result<std::string> HttpLinkedDomainChecker::Verify(const std::string& did) {
+  auto doc = resolver_.Resolve(did);
+  if (!doc) return doc.error();
+  for (const auto& origin : LinkedOrigins(doc->document_json)) {
+    if (OriginLinked(did, origin)) return origin;
+  }
+  return Error{"linked_domain_unverified", "no linked domain of " + did + " verified"};
+}
+
+bool HttpLinkedDomainChecker::OriginLinked(const std::string& did, const std::string& origin) {
+  auto response = common::Get(http_, TrimSlash(origin) + "/.well-known/did-configuration.json");
+  if (!response || response->status != 200) return false;
+  auto config = common::ParseJsonObject(response->body);
+  const auto* linked = config ? common::GetArray(*config, "linked_dids") : nullptr;
+  if (!linked) return false;
+  for (const auto& jwt : linked->GetArray()) {
+    if (!jwt.IsString()) continue;
+    auto vc = VerifyVcJwt(std::string_view(jwt.GetString(), jwt.GetStringLength()), resolver_,
+                          clock_.NowSeconds());
+    if (!vc || vc->issuer != did || vc->subject != did) continue;
+    for (const auto& [k, v] : vc->claims) {
+      if (k == "origin" && TrimSlash(v) == TrimSlash(origin)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace vc::credentials

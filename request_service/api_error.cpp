@@ -1,0 +1,93 @@
+#include "request_service/api_error.h"
+
+#include <ctime>
+
+#include "common/crypto.h"
+#include "common/json.h"
+
+namespace vc::request_service {
+
+ApiFailure BadField(std::string target, std::string message) {
+  return ApiFailure{400, "badOrMissingField", std::move(message), std::move(target)};
+}
+
+std::string_view OuterCode(int status) {
+  switch (status) {
+    case 400: return "badRequest";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "notFound";
+    case 405: return "methodNotAllowed";
+    case 409: return "conflict";
+    case 410: return "gone";
+    case 413: return "payloadTooLarge";
+    case 415: return "unsupportedMediaType";
+    case 429: return "tooManyRequests";
+    case 501: return "notImplemented";
+    case 502: return "badGateway";
+    case 503: return "serviceUnavailable";
+    default: return "internalServerError";
+  }
+}
+
+std::string_view OuterMessage(int status) {
+  switch (status) {
+    case 400: return "The request is invalid.";
+    case 401: return "The requested resource requires authentication";
+    case 403: return "Missing permissions to fulfill this request.";
+    case 404: return "The requested resource doesn't exist.";
+    case 405: return "The requested method isn't allowed on the requested resource.";
+    case 409: return "The server can't fulfill the request due to a server conflict.";
+    case 410: return "The requested resource is no longer available.";
+    case 413: return "The payload is too large.";
+    case 415: return "The specified media type is unsupported.";
+    case 429: return "Too many requests, try again later.";
+    case 501: return "The server doesn't support the requested function.";
+    case 502: return "bad response received from another gateway.";
+    case 503: return "The server is temporarily unavailable, please try again later.";
+    default: return "A generic error has occurred on the server.";
+  }
+}
+
+std::string HttpDate(int64_t now) {
+  const std::time_t t = static_cast<std::time_t>(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+common::HttpServerResponse EnvelopeResponse(const ApiFailure& f, const std::string& mscv, int64_t now) {
+  const int status = (f.status >= 400 && f.status < 600) ? f.status : 500;
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("requestId");
+  w->String(common::HexEncode(common::RandomBytes(16)));
+  w->Key("date");
+  w->String(HttpDate(now));
+  w->Key("mscv");
+  w->String(mscv);
+  w->Key("error");
+  w->StartObject();
+  w->Key("code");
+  w->String(std::string(OuterCode(status)));
+  w->Key("message");
+  w->String(std::string(OuterMessage(status)));
+  w->Key("innererror");
+  w->StartObject();
+  w->Key("code");
+  w->String(f.code);
+  w->Key("message");
+  w->String(f.message);
+  if (!f.target.empty()) {
+    w->Key("target");
+    w->String(f.target);
+  }
+  w->EndObject();
+  w->EndObject();
+  w->EndObject();
+  return common::HttpServerResponse::Json(status, w.str());
+}
+
+}  // namespace vc::request_service

@@ -1,0 +1,253 @@
+// The signed request objects a wallet fetches from request_uri (spec §7.2, §7.4).
+#include "common/jws.h"
+#include "common/json.h"
+#include "request_service/service.h"
+
+namespace vc::request_service {
+using common::JsonWriter;
+
+namespace {
+
+constexpr const char* kAlgs[] = {"ES256", "ES256K", "EdDSA", "RS256"};
+
+std::string RegexEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Constraints as the patterns wallets read (spec §7.2: values/contains/startsWith
+// compiled to case-insensitive regexes).
+std::string Pattern(const credentials::Constraint& c) {
+  if (!c.values.empty()) {
+    std::string alt;
+    for (const auto& v : c.values) alt += (alt.empty() ? "" : "|") + RegexEscape(v);
+    return "(?i)^(" + alt + ")$";
+  }
+  if (c.contains) return "(?i)" + RegexEscape(*c.contains);
+  return "(?i)^" + RegexEscape(c.starts_with.value_or(""));
+}
+
+void Registration(JsonWriter& w, const std::string& name, const std::string& purpose) {
+  w->Key("registration");
+  w->StartObject();
+  w->Key("client_name");
+  w->String(name);
+  if (!purpose.empty()) {
+    w->Key("client_purpose");
+    w->String(purpose);
+  }
+  w->Key("subject_syntax_types_supported");
+  w->StartArray();
+  w->String("did:web");
+  w->String("did:jwk");
+  w->EndArray();
+  w->Key("vp_formats");
+  w->StartObject();
+  for (const char* f : {"jwt_vp", "jwt_vc"}) {
+    w->Key(f);
+    w->StartObject();
+    w->Key("alg");
+    w->StartArray();
+    for (const char* a : kAlgs) w->String(a);
+    w->EndArray();
+    w->EndObject();
+  }
+  w->EndObject();
+  w->EndObject();
+}
+
+void Common(JsonWriter& w, const StoredRequest& r, const std::string& client_id, const std::string& redirect) {
+  w->Key("jti");
+  w->String(r.id);
+  w->Key("iat");
+  w->Int64(r.created);
+  w->Key("exp");
+  w->Int64(r.expiry);
+  w->Key("response_type");
+  w->String("id_token");
+  w->Key("response_mode");
+  w->String("post");
+  w->Key("scope");
+  w->String("openid");
+  w->Key("nonce");
+  w->String(r.nonce);
+  w->Key("client_id");
+  w->String(client_id);
+  w->Key("redirect_uri");
+  w->String(redirect);
+  w->Key("state");
+  w->String(r.wallet_state);
+}
+
+void Descriptor(JsonWriter& w, const credentials::RequestedCredential& rc) {
+  w->StartObject();
+  w->Key("id");
+  w->String(rc.type);
+  w->Key("name");
+  w->String(rc.type);
+  if (!rc.purpose.empty()) {
+    w->Key("purpose");
+    w->String(rc.purpose);
+  }
+  w->Key("schema");
+  w->StartArray();
+  w->StartObject();
+  w->Key("uri");
+  w->String(rc.type);
+  w->EndObject();
+  w->EndArray();
+  w->Key("constraints");
+  w->StartObject();
+  w->Key("fields");
+  w->StartArray();
+  for (const auto& c : rc.constraints) {
+    w->StartObject();
+    w->Key("path");
+    w->StartArray();
+    w->String("$.vc.credentialSubject." + c.claim_name);
+    w->EndArray();
+    w->Key("filter");
+    w->StartObject();
+    w->Key("type");
+    w->String("string");
+    w->Key("pattern");
+    w->String(Pattern(c));
+    w->EndObject();
+    w->EndObject();
+  }
+  w->EndArray();
+  w->EndObject();
+  w->EndObject();
+}
+
+void PinObject(JsonWriter& w, const PinSpec& pin, const std::string& salt) {
+  w->Key("pin");
+  w->StartObject();
+  w->Key("length");
+  w->Int(pin.length);
+  w->Key("type");
+  w->String("numeric");
+  w->Key("alg");
+  w->String("sha256");
+  w->Key("iterations");
+  w->Int(1);
+  w->Key("salt");
+  w->String(salt);
+  w->EndObject();
+}
+
+}  // namespace
+
+std::string RequestService::PresentationRequestObject(const StoredRequest& r, const PresentationSpec& spec) {
+  JsonWriter w;
+  w->StartObject();
+  Common(w, r, options_.authority, options_.public_base_url + "/v1.0/verifiableCredentials/verifyPresentation");
+  Registration(w, spec.client_name, spec.purpose);
+  w->Key("claims");
+  w->StartObject();
+  w->Key("vp_token");
+  w->StartObject();
+  w->Key("presentation_definition");
+  w->StartObject();
+  w->Key("id");
+  w->String(r.id);
+  w->Key("input_descriptors");
+  w->StartArray();
+  for (const auto& rc : spec.requested) Descriptor(w, rc);
+  w->EndArray();
+  w->EndObject();
+  w->EndObject();
+  w->EndObject();
+  w->EndObject();
+  return w.str();
+}
+
+namespace {
+
+// The id_token_hint carries the caller's claims, signed by our authority, so
+// the issue endpoint can trust what the wallet sends back. It deliberately
+// omits the PIN hash Entra puts there: a 4-digit PIN hash in the wallet's hands
+// is brute-forced offline; the PIN is checked here, server-side.
+std::string IdTokenHintPayload(const StoredRequest& r, const IssuanceSpec& spec, const std::string& issue_url,
+                               const std::string& authority) {
+  JsonWriter hint;
+  hint->StartObject();
+  hint->Key("aud");
+  hint->String(issue_url);
+  hint->Key("nonce");
+  hint->String(r.nonce);
+  hint->Key("did");
+  hint->String(authority);
+  for (const auto& [k, v] : spec.claims) {
+    hint->Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+    hint->String(v);
+  }
+  hint->Key("iss");
+  hint->String("https://self-issued.me");
+  hint->Key("iat");
+  hint->Int64(r.created);
+  hint->Key("exp");
+  hint->Int64(r.expiry);
+  hint->Key("jti");
+  hint->String(r.id);
+  hint->EndObject();
+  return hint.str();
+}
+
+void IssuanceDefinition(JsonWriter& w, const StoredRequest& r, const IssuanceSpec& spec, const std::string& did) {
+  w->Key("claims");
+  w->StartObject();
+  w->Key("vp_token");
+  w->StartObject();
+  w->Key("presentation_definition");
+  w->StartObject();
+  w->Key("id");
+  w->String(r.id);
+  w->Key("input_descriptors");
+  w->StartArray();
+  w->StartObject();
+  w->Key("id");
+  w->String(spec.type);
+  w->Key("issuance");
+  w->StartArray();
+  w->StartObject();
+  w->Key("manifest");
+  w->String(spec.manifest);
+  w->Key("did");
+  w->String(did);
+  w->EndObject();
+  w->EndArray();
+  w->EndObject();
+  w->EndArray();
+  w->EndObject();
+  w->EndObject();
+  w->EndObject();
+}
+
+}  // namespace
+
+std::string RequestService::IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec) {
+  const auto signer = CurrentSigner();
+  const std::string hint_jws =
+      common::SignCompact(signer.key, signer.alg, IdTokenHintPayload(r, spec, IssueUrl(), options_.authority),
+                          {"JWT", signer.kid, ""})
+          .value();
+  JsonWriter w;
+  w->StartObject();
+  Common(w, r, options_.authority, options_.public_base_url + "/v1.0/verifiableCredentials/completeIssuance");
+  w->Key("prompt");
+  w->String("create");
+  w->Key("id_token_hint");
+  w->String(hint_jws);
+  if (spec.pin) PinObject(w, *spec.pin, r.pin_salt);
+  Registration(w, spec.client_name, "");
+  IssuanceDefinition(w, r, spec, options_.authority);
+  w->EndObject();
+  return w.str();
+}
+
+}  // namespace vc::request_service

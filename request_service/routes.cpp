@@ -1,0 +1,143 @@
+#include "request_service/routes.h"
+
+#include "common/json.h"
+
+namespace vc::request_service {
+using common::HttpServerRequest;
+using common::HttpServerResponse;
+
+namespace {
+
+HttpServerResponse Created(const CreatedRequest& c) {
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("requestId");
+  w->String(c.request_id);
+  w->Key("url");
+  w->String(c.url);
+  w->Key("expiry");
+  w->Int64(c.expiry);
+  if (!c.qr_code.empty()) {
+    w->Key("qrCode");
+    w->String(c.qr_code);
+  }
+  w->EndObject();
+  return HttpServerResponse::Json(201, w.str());
+}
+
+HttpServerResponse Wallet(const WalletResponse& r) {
+  if (r.content_type.empty()) return HttpServerResponse::Text(r.status, "", "text/plain");
+  return HttpServerResponse::Text(r.status, r.body, r.content_type);
+}
+
+// Copied into each handler; `svc` and `tokens` read the slot at call time.
+struct Adapter {
+  const RequestServiceSlot* slot;
+  const common::Clock* clk;
+  RequestService& svc() const { return *slot->service; }
+  TokenService& tok() const { return *slot->tokens; }
+  bool ready() const { return slot->service != nullptr && slot->tokens != nullptr; }
+  const common::Clock& clock() const { return *clk; }
+
+  HttpServerResponse Fail(const ApiFailure& f, const HttpServerRequest& req) const {
+    return EnvelopeResponse(f, req.mscv, clock().NowSeconds());
+  }
+  template <typename T, typename F>
+  HttpServerResponse Answer(const ApiResult<T>& r, const HttpServerRequest& req, F ok) const {
+    return r.ok() ? ok(r.value()) : Fail(r.failure(), req);
+  }
+  HttpServerResponse Create(const HttpServerRequest& req, Operation op) const {
+    auto who = tok().Authorize(req.Header("authorization"), op);
+    if (!who.ok()) return Fail(who.failure(), req);
+    if (auto bad = common::RequireJsonContentType(req)) {
+      return Fail(ApiFailure{415, "unsupportedMediaType", "Content-Type must be application/json.", ""}, req);
+    }
+    auto r = op == Operation::kIssue ? svc().CreateIssuance(req.body) : svc().CreatePresentation(req.body);
+    return Answer(r, req, Created);
+  }
+};
+
+template <typename F>
+void Add(common::HttpServer& s, const Adapter& a, const char* method, const std::string& path, F handler) {
+  s.Route(method, path, [a, handler](const HttpServerRequest& req) {
+    if (!a.ready()) return a.Fail(ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req);
+    return handler(req);
+  });
+}
+
+void RegisterCreateAndToken(common::HttpServer& s, const Adapter& a) {
+  Add(s, a, "POST", "/oauth2/v2.0/token", [a](const HttpServerRequest& req) {
+    auto form = common::ParseForm(req.body);
+    if (!form) return HttpServerResponse::Json(400, TokenErrorJson({400, "invalid_request", "malformed form"}));
+    auto r = a.tok().Issue(*form);
+    if (auto* e = std::get_if<TokenError>(&r)) return HttpServerResponse::Json(e->status, TokenErrorJson(*e));
+    return HttpServerResponse::Json(200, std::get<std::string>(r));
+  });
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
+          [a](const HttpServerRequest& req) { return a.Create(req, Operation::kIssue); });
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/createPresentationRequest",
+          [a](const HttpServerRequest& req) { return a.Create(req, Operation::kPresent); });
+}
+
+void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& tid) {
+  const std::string vc = "/v1.0/tenants/" + tid + "/verifiableCredentials";
+  Add(s, a, "GET", vc + "/issuanceRequests/:id", [a](const HttpServerRequest& req) {
+    return a.Answer(a.svc().RequestObject("issuance", std::string(req.PathParam("id"))), req, Wallet);
+  });
+  Add(s, a, "GET", "/v1.0/" + tid + "/verifiableCredentials/presentationRequests/:id", [a](const HttpServerRequest& req) {
+    return a.Answer(a.svc().RequestObject("presentation", std::string(req.PathParam("id"))), req, Wallet);
+  });
+  Add(s, a, "GET", vc + "/contracts/:cid/manifest", [a](const HttpServerRequest& req) {
+    return a.Answer(a.svc().Manifest(std::string(req.PathParam("cid"))), req, Wallet);
+  });
+  Add(s, a, "POST", vc + "/issue", [a](const HttpServerRequest& req) {
+    return a.Answer(a.svc().Issue(req.body), req, Wallet);
+  });
+  Add(s, a, "GET", vc + "/status/:list", [a](const HttpServerRequest& req) {
+    return a.Answer(a.svc().StatusList(std::string(req.PathParam("list"))), req, Wallet);
+  });
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/completeIssuance", [a](const HttpServerRequest& req) {
+    return a.Answer(a.svc().CompleteIssuance(req.body), req, Wallet);
+  });
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/verifyPresentation", [a](const HttpServerRequest& req) {
+    auto form = common::ParseForm(req.body, {256 * 1024, 16});
+    if (!form) return a.Fail(BadField("", "The body is not a valid form."), req);
+    return a.Answer(a.svc().VerifyPresentation(*form), req, Wallet);
+  });
+}
+
+void RegisterPublished(common::HttpServer& s, const Adapter& a) {
+  Add(s, a, "GET", "/.well-known/did.json",
+          [a](const HttpServerRequest&) { return HttpServerResponse::Json(200, a.svc().DidDocument()); });
+  Add(s, a, "GET", "/.well-known/did-configuration.json",
+          [a](const HttpServerRequest&) { return HttpServerResponse::Json(200, a.svc().DidConfiguration()); });
+  auto revoked = [a](const ApiResult<int64_t>& r, const HttpServerRequest& req) {
+    return a.Answer(r, req, [](int64_t) { return HttpServerResponse::Text(204, "", "text/plain"); });
+  };
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/credentials/:id/revoke", [a, revoked](const HttpServerRequest& req) {
+    auto who = a.tok().Authorize(req.Header("authorization"), Operation::kRevoke);
+    if (!who.ok()) return a.Fail(who.failure(), req);
+    return revoked(a.svc().RevokeById(std::string(req.PathParam("id"))), req);
+  });
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/contracts/:cid/credentials/revoke",
+          [a, revoked](const HttpServerRequest& req) {
+            auto who = a.tok().Authorize(req.Header("authorization"), Operation::kRevoke);
+            if (!who.ok()) return a.Fail(who.failure(), req);
+            auto body = common::ParseJsonObject(req.body);
+            const auto value = body ? common::GetString(*body, "claimValue") : std::nullopt;
+            if (!value) return a.Fail(BadField("claimValue", "claimValue must be a string."), req);
+            return revoked(a.svc().RevokeByIndexedClaim(std::string(req.PathParam("cid")), std::string(*value)), req);
+          });
+}
+
+}  // namespace
+
+void RegisterRequestServiceRoutes(common::HttpServer& server, const RequestServiceSlot& slot,
+                                  const std::string& tenant_id, const common::Clock& clock) {
+  const Adapter a{&slot, &clock};
+  RegisterCreateAndToken(server, a);
+  RegisterWallet(server, a, tenant_id);
+  RegisterPublished(server, a);
+}
+
+}  // namespace vc::request_service

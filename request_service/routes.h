@@ -1,0 +1,29 @@
+// HTTP adapters for the embedded Request Service: each handler parses the
+// request into what RequestService / TokenService take and writes the answer;
+// failures become the Entra error envelope (spec §4). See service.h for paths.
+// Admin revocation (bearer token with role VerifiableCredential.Credential.Revoke):
+//   POST /v1.0/verifiableCredentials/credentials/{id}/revoke                 -> 204
+//   POST /v1.0/verifiableCredentials/contracts/{cid}/credentials/revoke
+//        {"claimValue": "…"}  (by the contract's indexed claim)              -> 204
+#pragma once
+
+#include "common/clock.h"
+#include "common/http_server.h"
+#include "request_service/auth.h"
+#include "request_service/service.h"
+
+namespace vc::request_service {
+
+// The service can only be built once the listener's port is known (its public
+// URL and did:web contain it), and routes must be registered before Start():
+// handlers reach the service through this slot and answer 503 while it is empty.
+struct RequestServiceSlot {
+  RequestService* service = nullptr;
+  TokenService* tokens = nullptr;
+};
+
+// `slot` must outlive the server. `tenant_id` fixes the wallet paths.
+void RegisterRequestServiceRoutes(common::HttpServer& server, const RequestServiceSlot& slot,
+                                  const std::string& tenant_id, const common::Clock& clock);
+
+}  // namespace vc::request_service

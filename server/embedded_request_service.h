@@ -1,0 +1,38 @@
+// The embedded Request Service as vcserver runs it: routes registered at
+// construction, the service built once the listener is bound (its public URL
+// and did:web contain the port when the config listens on port 0), and a
+// worker thread delivering callbacks. With no client in requestService.clients,
+// one client is generated into the data dir (DESIGN §3) and the config's
+// requestService.clientId/clientSecret point at it so the issuer and verifier
+// of this process can use it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "common/store.h"
+#include "keys/key_store.h"
+
+namespace vc::server {
+
+class EmbeddedRequestService {
+ public:
+  // Throws std::runtime_error when the client secret cannot be created.
+  EmbeddedRequestService(common::Config& config, common::Database& db, keys::KeyStore& keys,
+                         common::HttpClient& http, const common::Clock& clock, common::HttpServer& server);
+  ~EmbeddedRequestService();
+
+  // `bound_base_url` is used as the public URL when the config listens on port 0.
+  void Start(const std::string& bound_base_url);
+  void Stop();
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace vc::server

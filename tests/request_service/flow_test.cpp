@@ -1,0 +1,271 @@
+// The wallet protocol end to end over HTTP: issuance, presentation, callbacks.
+#include <gtest/gtest.h>
+
+#include "credentials/status_list.h"
+#include "common/base64url.h"
+#include "common/jws.h"
+#include "request_service/fixture.h"
+
+namespace vc::testing {
+namespace {
+
+class FlowTest : public RequestServiceFixture {
+ protected:
+  std::string Issue(const std::string& extra = "", const std::string& pin = "") {
+    const std::string link = Create("Issuance", IssuanceBody(extra));
+    auto vc = wallet_.Accept(holder_, link, pin);
+    EXPECT_TRUE(vc) << (vc ? "" : vc.error().message);
+    return vc ? *vc : "";
+  }
+  std::string LastBody() { return receiver_.received().back().body; }
+};
+
+TEST_F(FlowTest, IssueThenPresentWithCallbacksInOrder) {
+  const std::string vc = Issue();
+  ASSERT_FALSE(vc.empty());
+  Deliver();
+  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
+  EXPECT_EQ(receiver_.received()[0].api_key, "cb-key");
+
+  const std::string link = Create("Presentation", PresentationBody());
+  ASSERT_TRUE(wallet_.Present(holder_, {vc}, link).ok());
+  Deliver();
+  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful",
+                                                             "request_retrieved", "presentation_verified"}));
+  auto doc = common::ParseJsonObject(LastBody());
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(common::GetString(*doc, "subject"), holder_.did);
+  EXPECT_EQ(common::GetString(*doc, "state"), "st-1");
+  const auto& item = (*doc)["verifiedCredentialsData"][0];
+  EXPECT_EQ(common::GetString(item, "issuer"), authority());
+  EXPECT_TRUE(item["claims"]["realName"].IsString());
+  EXPECT_EQ(std::string(item["claims"]["realName"].GetString()), "Megan Bowen");
+  EXPECT_EQ(std::string(item["credentialState"]["revocationStatus"].GetString()), "VALID");
+  EXPECT_FALSE(doc->HasMember("receipt"));
+}
+
+TEST_F(FlowTest, RequestRetrievedOnceAndReceiptWhenAsked) {
+  const std::string vc = Issue();
+  const std::string link = Create("Presentation", PresentationBody("", R"(,"includeReceipt":true)"));
+  const std::string uri = *credentials::RequestUriFromLink(link);
+  ASSERT_EQ(common::Get(http_, uri)->status, 200);
+  ASSERT_TRUE(wallet_.Present(holder_, {vc}, link).ok());
+  Deliver();
+  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful",
+                                                             "request_retrieved", "presentation_verified"}));
+  auto doc = common::ParseJsonObject(LastBody());
+  EXPECT_TRUE(doc->HasMember("receipt"));
+}
+
+TEST_F(FlowTest, PinRightWrongAndAttemptsLimited) {
+  const std::string pin = R"(,"pin":{"value":"4821","length":4})";
+  EXPECT_FALSE(Issue(pin, "4821").empty());
+
+  const std::string link = Create("Issuance", IssuanceBody(pin));
+  auto missing = wallet_.Accept(holder_, link, "");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "pin");
+  auto wrong = wallet_.Accept(holder_, link, "0000");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("invalidPin"), std::string::npos) << wrong.error().message;
+  EXPECT_FALSE(wallet_.Accept(holder_, link, "0001"));
+  auto third = wallet_.Accept(holder_, link, "0002");
+  ASSERT_FALSE(third);
+  EXPECT_NE(third.error().message.find("pinAttemptsExceeded"), std::string::npos) << third.error().message;
+  auto right_too_late = wallet_.Accept(holder_, link, "4821");
+  EXPECT_FALSE(right_too_late);
+  Deliver();
+  auto doc = common::ParseJsonObject(LastBody());
+  EXPECT_EQ(common::GetString(*doc, "requestStatus"), "issuance_error");
+  EXPECT_EQ(common::GetString((*doc)["error"], "message"), "pin_attempts_exceeded");
+}
+
+TEST_F(FlowTest, HashedPin) {
+  const std::string hash = credentials::PinHash("090c8ff31bf248f8894b58ec88587c80", "9068");
+  EXPECT_EQ(hash, "SCcUhz518lqfqmQPVJHUWZ9Olq5UyFO/gPbcNiowq3M=");  // spec §7.5 vector
+  const std::string pin = R"(,"pin":{"value":")" + hash +
+                          R"(","length":4,"salt":"090c8ff31bf248f8894b58ec88587c80","alg":"sha256","iterations":1})";
+  EXPECT_FALSE(Issue(pin, "9068").empty());
+}
+
+TEST_F(FlowTest, ExpiredRequestAnswers410WithEnvelopeAndNoCallback) {
+  const std::string link = Create("Issuance", IssuanceBody());
+  clock_.Advance(301);
+  auto r = common::Get(http_, *credentials::RequestUriFromLink(link));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 410);
+  auto doc = common::ParseJsonObject(r->body);
+  EXPECT_EQ(common::GetString((*doc)["error"], "code"), "gone");
+  EXPECT_EQ(common::GetString((*doc)["error"]["innererror"], "code"), "requestExpired");
+  EXPECT_TRUE(doc->HasMember("mscv"));
+  Deliver();
+  EXPECT_TRUE(receiver_.received().empty());
+}
+
+TEST_F(FlowTest, ReplayedPresentationIsRefusedAndSendsNoSecondTerminalEvent) {
+  const std::string vc = Issue();
+  const std::string link = Create("Presentation", PresentationBody());
+  ASSERT_TRUE(wallet_.Present(holder_, {vc}, link).ok());
+  auto again = wallet_.Present(holder_, {vc}, link);
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("409"), std::string::npos) << again.error().message;
+  Deliver();
+  EXPECT_EQ(receiver_.Delivered().back(), "presentation_verified");
+  EXPECT_EQ(receiver_.Delivered().size(), 4u);
+}
+
+TEST_F(FlowTest, NonceOfAnotherRequestIsRefused) {
+  const std::string vc = Issue();
+  const std::string a = *credentials::RequestUriFromLink(Create("Presentation", PresentationBody()));
+  const std::string b = *credentials::RequestUriFromLink(Create("Presentation", PresentationBody()));
+  auto ra = common::ParseJsonObject(*common::Base64UrlDecode(common::Get(http_, a)->body.substr(
+      common::Get(http_, a)->body.find('.') + 1,
+      common::Get(http_, a)->body.rfind('.') - common::Get(http_, a)->body.find('.') - 1)));
+  auto rb_jws = common::Get(http_, b)->body;
+  auto rb = common::ParseJsonObject(*common::Base64UrlDecode(
+      rb_jws.substr(rb_jws.find('.') + 1, rb_jws.rfind('.') - rb_jws.find('.') - 1)));
+  credentials::PresentationAnswer ans{authority(), std::string(*common::GetString(*ra, "nonce")), "d",
+                                      {"VerifiedIdentity"}, {vc}, clock_.NowSeconds()};
+  auto r = common::PostForm(http_, base_ + "/v1.0/verifiableCredentials/verifyPresentation",
+                            {{"id_token", *credentials::MakeSiopIdToken(holder_, ans)},
+                             {"vp_token", *credentials::MakeVpJwt(holder_, ans)},
+                             {"state", std::string(*common::GetString(*rb, "state"))}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("nonce_mismatch"), std::string::npos) << r->body;
+  Deliver();
+  auto doc = common::ParseJsonObject(LastBody());
+  EXPECT_EQ(common::GetString(*doc, "requestStatus"), "presentation_error");
+  EXPECT_EQ(common::GetString((*doc)["error"], "code"), "nonce_mismatch");
+}
+
+TEST_F(FlowTest, RevokedWithAndWithoutAllowRevoked) {
+  const std::string vc = Issue();
+  auto token = common::ParseCompact(vc, 65536);
+  auto payload = common::ParseJsonObject(token->payload);
+  const std::string jti(*common::GetString(*payload, "jti"));
+  EXPECT_EQ(Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token())->status, 403);
+  EXPECT_EQ(Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token("admin"))->status, 204);
+
+  auto refused = wallet_.Present(holder_, {vc}, Create("Presentation", PresentationBody()));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("revoked"), std::string::npos) << refused.error().message;
+
+  const std::string allow = R"(,"configuration":{"validation":{"allowRevoked":true}})";
+  ASSERT_TRUE(wallet_.Present(holder_, {vc}, Create("Presentation", PresentationBody(allow))).ok());
+  Deliver();
+  auto doc = common::ParseJsonObject(LastBody());
+  EXPECT_EQ(std::string((*doc)["verifiedCredentialsData"][0]["credentialState"]["revocationStatus"].GetString()),
+            "REVOKED");
+}
+
+TEST_F(FlowTest, PublishedStatusListMarksTheRevokedIndex) {
+  const std::string vc = Issue();
+  auto v = credentials::VerifyVcJwt(vc, resolver_, clock_.NowSeconds());
+  ASSERT_TRUE(v && v->status);
+  EXPECT_EQ(*status_.IsRevoked(authority(), *v->status), false);
+  auto by_claim = Post("/v1.0/verifiableCredentials/contracts/VerifiedIdentity/credentials/revoke",
+                       R"({"claimValue":"X123"})", Token("admin"));
+  EXPECT_EQ(by_claim->status, 204);
+  // Over HTTP with the production checker, as any other verifier would.
+  EXPECT_EQ(*status_.IsRevoked(authority(), *v->status), true);
+  EXPECT_EQ(Post("/v1.0/verifiableCredentials/contracts/VerifiedIdentity/credentials/revoke",
+                 R"({"claimValue":"nobody"})", Token("admin"))->status, 404);
+}
+
+// (The HTTP checker itself is exercised in ApiTest.DidDocumentAndConfigurationAreServed.)
+TEST_F(FlowTest, LinkedDomainReportedInTheCallback) {
+  const std::string vc = Issue();
+  const std::string lds = R"(,"configuration":{"validation":{"validateLinkedDomain":true}})";
+  ASSERT_TRUE(wallet_.Present(holder_, {vc}, Create("Presentation", PresentationBody(lds))).ok());
+  Deliver();
+  auto doc = common::ParseJsonObject(LastBody());
+  EXPECT_EQ(std::string((*doc)["verifiedCredentialsData"][0]["domainValidation"]["url"].GetString()), base_ + "/");
+}
+
+TEST_F(FlowTest, IssuerNotAcceptedFailsThePresentation) {
+  const std::string vc = Issue();
+  std::string body = PresentationBody();
+  body.replace(body.find(R"("acceptedIssuers":[")") + 20, authority().size(), "did:web:other.example");
+  auto r = wallet_.Present(holder_, {vc}, Create("Presentation", body));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("issuer_not_accepted"), std::string::npos) << r.error().message;
+}
+
+TEST_F(FlowTest, RotatedKeysStillVerifyEarlierCredentials) {
+  const std::string vc = Issue();
+  ASSERT_TRUE(keys_.Rotate("request-service"));
+  credentials::DidResolver fresh(http_, clock_, {"http", 0});
+  fresh.AddLocal("unused", [] { return std::string(); });
+  EXPECT_TRUE(credentials::VerifyVcJwt(vc, fresh, clock_.NowSeconds()));
+  EXPECT_FALSE(Issue().empty());
+}
+
+TEST_F(FlowTest, CallbacksRetryOn5xxInOrderAndGiveUpAfterMaxAttempts) {
+  receiver_.AnswerNext(503);
+  Issue();
+  Deliver();  // request_retrieved answered 503; issuance_successful must wait behind it
+  EXPECT_EQ(receiver_.received().size(), 1u);
+  Deliver();  // not due yet (1 s backoff)
+  EXPECT_EQ(receiver_.received().size(), 1u);
+  clock_.Advance(1);
+  Deliver();
+  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
+
+  for (int i = 0; i < 3; ++i) receiver_.AnswerNext(500);
+  Create("Issuance", IssuanceBody());
+  const std::string link = Create("Issuance", IssuanceBody());
+  ASSERT_EQ(common::Get(http_, *credentials::RequestUriFromLink(link))->status, 200);
+  for (int i = 0; i < 5; ++i) {
+    Deliver();
+    clock_.Advance(10);
+  }
+  // 503 + its retry + issuance_successful, then 3 attempts of the new event and no more.
+  EXPECT_EQ(receiver_.received().size(), 6u);
+  EXPECT_EQ(*outbox_.Pending(), 0);
+}
+
+TEST_F(FlowTest, A4xxCallbackAnswerIsNotRetried) {
+  receiver_.AnswerNext(400);
+  const std::string link = Create("Issuance", IssuanceBody());
+  ASSERT_EQ(common::Get(http_, *credentials::RequestUriFromLink(link))->status, 200);
+  Deliver();
+  clock_.Advance(60);
+  Deliver();
+  EXPECT_EQ(receiver_.received().size(), 1u);
+  EXPECT_EQ(*outbox_.Pending(), 0);
+}
+
+TEST_F(FlowTest, UnreachableCallbackIsRetriedThenDropped) {
+  std::string body = IssuanceBody();
+  body.replace(body.find(receiver_.url()), receiver_.url().size(), "http://127.0.0.1:1/cb");
+  const std::string link = Create("Issuance", body);
+  ASSERT_EQ(common::Get(http_, *credentials::RequestUriFromLink(link))->status, 200);
+  for (int i = 0; i < 4; ++i) {
+    Deliver();
+    clock_.Advance(10);
+  }
+  EXPECT_EQ(*outbox_.Pending(), 0);
+}
+
+TEST_F(FlowTest, WalletReportsIssuanceFailureAsIssuanceError) {
+  const std::string link = Create("Issuance", IssuanceBody());
+  auto req = common::Get(http_, *credentials::RequestUriFromLink(link));
+  auto payload = common::ParseJsonObject(*common::Base64UrlDecode(
+      req->body.substr(req->body.find('.') + 1, req->body.rfind('.') - req->body.find('.') - 1)));
+  const std::string state(*common::GetString(*payload, "state"));
+  auto r = common::PostJson(http_, base_ + "/v1.0/verifiableCredentials/completeIssuance",
+                            R"({"code":"issuance_failed","state":")" + state + R"(","details":"user_canceled"})");
+  EXPECT_EQ(r->status, 202);
+  auto early = common::PostJson(http_, base_ + "/v1.0/verifiableCredentials/completeIssuance",
+                                R"({"code":"issuance_successful","state":")" + state + R"("})");
+  EXPECT_EQ(early->status, 400);  // nothing was issued
+  Deliver();
+  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_error"}));
+  auto doc = common::ParseJsonObject(LastBody());
+  EXPECT_EQ(common::GetString((*doc)["error"], "code"), "IssuanceFlowFailed");
+  EXPECT_EQ(common::GetString((*doc)["error"], "message"), "user_canceled");
+}
+
+}  // namespace
+}  // namespace vc::testing

@@ -1,0 +1,134 @@
+// RequestService and TokenService without a socket: an in-memory database, a
+// manual clock and an HttpClient that must never be called.
+#include "request_service/service.h"
+
+#include <gtest/gtest.h>
+
+#include "common/base64url.h"
+#include "common/json.h"
+#include "common/jws.h"
+#include "request_service/auth.h"
+#include "support/temp_dir.h"
+
+namespace vc::request_service {
+namespace {
+
+class NoNetwork final : public common::HttpClient {
+ public:
+  common::Result<common::HttpResponse> Send(const common::HttpRequest&) override {
+    ADD_FAILURE() << "the service must not call the network here";
+    return common::Error{"connect_failed", "no network"};
+  }
+};
+
+class Nothing final : public credentials::StatusChecker, public credentials::LinkedDomainChecker {
+ public:
+  common::Result<bool> IsRevoked(const std::string&, const credentials::StatusEntry&) override { return false; }
+  common::Result<std::string> Verify(const std::string&) override { return std::string("https://x/"); }
+};
+
+constexpr const char* kBase = "https://idv.example";
+constexpr const char* kDid = "did:web:idv.example";
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  ServiceTest()
+      : db_(common::Database::Open(":memory:").value()),
+        keys_(dir_.path() / "keys"),
+        resolver_(net_, clock_),
+        outbox_(*db_, net_, clock_) {
+    RequestServiceOptions o;
+    o.public_base_url = kBase;
+    o.authority = kDid;
+    common::ContractConfig c;
+    c.id = c.type = "VerifiedIdentity";
+    c.claims = {{"realName", "realName", true, false}};
+    svc_ = std::make_unique<RequestService>(o, *db_, keys_, std::vector{c}, resolver_, nothing_, nothing_, clock_);
+    svc_->SetOutboxNotifier([this] { ++notified_; });
+  }
+
+  std::string IssuanceBody() const {
+    return std::string(R"({"callback":{"url":"https://rp.example/cb","state":"s"},"registration":{"clientName":"c"},)") +
+           R"("authority":")" + kDid + R"(","type":"VerifiedIdentity","manifest":")" +
+           svc_->ManifestUrl("VerifiedIdentity") + R"(","claims":{"realName":"M"}})";
+  }
+
+  testing::TempDir dir_;
+  common::ManualClock clock_;
+  NoNetwork net_;
+  Nothing nothing_;
+  std::unique_ptr<common::Database> db_;
+  keys::KeyStore keys_;
+  credentials::DidResolver resolver_;
+  CallbackOutbox outbox_;
+  std::unique_ptr<RequestService> svc_;
+  int notified_ = 0;
+};
+
+TEST_F(ServiceTest, CreateThenFetchQueuesRequestRetrievedOnce) {
+  auto created = svc_->CreateIssuance(IssuanceBody());
+  ASSERT_TRUE(created.ok()) << created.failure().message;
+  EXPECT_EQ(created->expiry, clock_.NowSeconds() + 300);
+  EXPECT_TRUE(created->qr_code.empty());
+  ASSERT_TRUE(svc_->RequestObject("issuance", created->request_id).ok());
+  ASSERT_TRUE(svc_->RequestObject("issuance", created->request_id).ok());
+  EXPECT_EQ(*outbox_.Pending(), 1);
+  EXPECT_EQ(notified_, 1);
+  EXPECT_EQ(svc_->RequestObject("presentation", created->request_id).failure().status, 404);
+}
+
+TEST_F(ServiceTest, RequestObjectIsSignedUnderTheAuthority) {
+  auto created = svc_->CreateIssuance(IssuanceBody());
+  auto obj = svc_->RequestObject("issuance", created->request_id);
+  ASSERT_TRUE(obj.ok());
+  auto v = credentials::VerifyDidSignedJwt(obj->body, resolver_, "client_id");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(common::GetString(v->payload, "prompt"), "create");
+  EXPECT_EQ(common::GetString(v->payload, "redirect_uri"),
+            std::string(kBase) + "/v1.0/verifiableCredentials/completeIssuance");
+}
+
+TEST_F(ServiceTest, ExpiredRequestIsGoneAndQueuesNothing) {
+  auto created = svc_->CreateIssuance(IssuanceBody());
+  clock_.Advance(301);
+  auto r = svc_->RequestObject("issuance", created->request_id);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.failure().status, 410);
+  EXPECT_EQ(*outbox_.Pending(), 0);
+}
+
+TEST_F(ServiceTest, CompletionWithUnknownStateIs404) {
+  auto r = svc_->CompleteIssuance(R"({"code":"issuance_failed","state":"nope"})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.failure().status, 404);
+  EXPECT_EQ(svc_->CompleteIssuance(R"({"code":"other","state":"x"})").failure().target, "code");
+}
+
+TEST_F(ServiceTest, RevokeUnknownIs404AndStatusListUnknownIs404) {
+  EXPECT_EQ(svc_->RevokeById("urn:pic:none").failure().status, 404);
+  EXPECT_EQ(svc_->RevokeByIndexedClaim("Nope", "x").failure().status, 404);
+  EXPECT_EQ(svc_->StatusList("9").failure().status, 404);
+}
+
+TEST(TokenServiceTest, RolesDecide) {
+  common::ManualClock clock;
+  TokenService tokens({{"a", "sa", {kRoleCreateAll}}, {"i", "si", {kRoleIssue}}, {"p", "sp", {kRolePresent}},
+                       {"n", "sn", {}}},
+                      std::string(32, 'x'), "local", clock);
+  auto bearer = [&](const char* id, const char* secret, std::vector<std::string> roles) {
+    return "Bearer " + tokens.Mint({id, secret, std::move(roles)});
+  };
+  EXPECT_TRUE(tokens.Authorize(bearer("a", "sa", {kRoleCreateAll}), Operation::kPresent).ok());
+  EXPECT_TRUE(tokens.Authorize(bearer("i", "si", {kRoleIssue}), Operation::kIssue).ok());
+  EXPECT_EQ(tokens.Authorize(bearer("i", "si", {kRoleIssue}), Operation::kPresent).failure().status, 403);
+  EXPECT_EQ(tokens.Authorize(bearer("p", "sp", {kRolePresent}), Operation::kIssue).failure().status, 403);
+  EXPECT_EQ(tokens.Authorize(bearer("n", "sn", {}), Operation::kIssue).failure().code, "invalid_aad_access_token");
+  EXPECT_EQ(tokens.Authorize(std::nullopt, Operation::kIssue).failure().code, "tokenError");
+  TokenService other({}, std::string(32, 'y'), "local", clock);
+  EXPECT_EQ(other.Authorize(bearer("a", "sa", {kRoleCreateAll}), Operation::kIssue).failure().status, 401);
+  TokenService other_tenant({}, std::string(32, 'x'), "contoso", clock);
+  EXPECT_EQ(other_tenant.Authorize(bearer("a", "sa", {kRoleCreateAll}), Operation::kIssue).failure().status, 401);
+}
+
+}  // namespace
+}  // namespace vc::request_service
