@@ -11,10 +11,6 @@ using common::Result;
 
 namespace {
 
-void Str(JsonWriter& w, std::string_view s) {
-  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 void WriteDisplay(JsonWriter& w, const std::string& display_json) {
   auto display = common::ParseJsonObject(display_json);
   w->Key("display");
@@ -52,7 +48,7 @@ void WriteAttestations(JsonWriter& w, const std::vector<common::ContractClaim>& 
   for (const auto& r : rules) {
     w->StartObject();
     w->Key("claim");
-    Str(w, "$." + r.input_claim);
+    w.String("$." + r.input_claim);
     w->Key("required");
     w->Bool(r.required);
     w->Key("indexed");
@@ -101,20 +97,20 @@ std::string Contract::ManifestPayload(const std::string& issuer_did, const std::
   JsonWriter w;
   w->StartObject();
   w->Key("id");
-  Str(w, config_.id);
+  w.String(config_.id);
   w->Key("iss");
-  Str(w, issuer_did);
+  w.String(issuer_did);
   w->Key("contract");
-  Str(w, manifest_url);
+  w.String(manifest_url);
   WriteDisplay(w, config_.display);
   w->Key("input");
   w->StartObject();
   w->Key("id");
   w->String("input");
   w->Key("credentialIssuer");
-  Str(w, credential_issuer_url);
+  w.String(credential_issuer_url);
   w->Key("issuer");
-  Str(w, issuer_did);
+  w.String(issuer_did);
   WriteAttestations(w, config_.claims);
   w->EndObject();
   w->EndObject();

@@ -14,10 +14,6 @@ namespace {
 
 constexpr int64_t kLifetime = 3600;
 
-void Str(JsonWriter& w, std::string_view s) {
-  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 void Times(JsonWriter& w, int64_t iat) {
   w->Key("iat");
   w->Int64(iat);
@@ -31,15 +27,15 @@ void WriteSubmission(JsonWriter& w, const PresentationAnswer& a) {
   w->Key("presentation_submission");
   w->StartObject();
   w->Key("id");
-  Str(w, common::RandomId());
+  w.String(common::RandomId());
   w->Key("definition_id");
-  Str(w, a.definition_id);
+  w.String(a.definition_id);
   w->Key("descriptor_map");
   w->StartArray();
   for (size_t i = 0; i < a.descriptor_ids.size(); ++i) {
     w->StartObject();
     w->Key("id");
-    Str(w, a.descriptor_ids[i]);
+    w.String(a.descriptor_ids[i]);
     w->Key("format");
     w->String("jwt_vp");
     w->Key("path");
@@ -47,11 +43,11 @@ void WriteSubmission(JsonWriter& w, const PresentationAnswer& a) {
     w->Key("path_nested");
     w->StartObject();
     w->Key("id");
-    Str(w, a.descriptor_ids[i]);
+    w.String(a.descriptor_ids[i]);
     w->Key("format");
     w->String("jwt_vc");
     w->Key("path");
-    Str(w, "$.verifiableCredential[" + std::to_string(i) + "]");
+    w.String("$.verifiableCredential[" + std::to_string(i) + "]");
     w->EndObject();
     w->EndObject();
   }
@@ -78,32 +74,32 @@ Result<std::string> MakeIssuanceProof(const Holder& holder, const IssuanceProof&
   JsonWriter w;
   w->StartObject();
   w->Key("sub");
-  Str(w, holder.key.Thumbprint());
+  w.String(holder.key.Thumbprint());
   w->Key("aud");
-  Str(w, proof.credential_issuer);
+  w.String(proof.credential_issuer);
   w->Key("sub_jwk");
   w->RawValue(jwk.data(), jwk.size(), rapidjson::kObjectType);
   Times(w, proof.iat);
   w->Key("jti");
-  Str(w, common::RandomId());
+  w.String(common::RandomId());
   w->Key("iss");
   w->String("https://self-issued.me");
   if (!proof.pin_hash.empty()) {
     w->Key("pin");
-    Str(w, proof.pin_hash);
+    w.String(proof.pin_hash);
   }
   w->Key("contract");
-  Str(w, proof.contract);
+  w.String(proof.contract);
   w->Key("attestations");
   w->StartObject();
   w->Key("idTokens");
   w->StartObject();
   w->Key("https://self-issued.me");
-  Str(w, proof.id_token_hint);
+  w.String(proof.id_token_hint);
   w->EndObject();
   w->EndObject();
   w->Key("did");
-  Str(w, holder.did);
+  w.String(holder.did);
   w->EndObject();
   return common::SignCompact(holder.key, holder.alg, w.str(), {"JWT", holder.kid, ""});
 }
@@ -114,14 +110,14 @@ Result<std::string> MakeSiopIdToken(const Holder& holder, const PresentationAnsw
   w->Key("iss");
   w->String("https://self-issued.me/v2/openid-vc");
   w->Key("sub");
-  Str(w, holder.did);
+  w.String(holder.did);
   w->Key("aud");
-  Str(w, a.client_id);
+  w.String(a.client_id);
   w->Key("nonce");
-  Str(w, a.nonce);
+  w.String(a.nonce);
   Times(w, a.iat);
   w->Key("jti");
-  Str(w, common::RandomId());
+  w.String(common::RandomId());
   WriteSubmission(w, a);
   w->EndObject();
   return common::SignCompact(holder.key, holder.alg, w.str(), {"JWT", holder.kid, ""});
@@ -131,16 +127,16 @@ Result<std::string> MakeVpJwt(const Holder& holder, const PresentationAnswer& a)
   JsonWriter w;
   w->StartObject();
   w->Key("iss");
-  Str(w, holder.did);
+  w.String(holder.did);
   w->Key("aud");
-  Str(w, a.client_id);
+  w.String(a.client_id);
   w->Key("nonce");
-  Str(w, a.nonce);
+  w.String(a.nonce);
   Times(w, a.iat);
   w->Key("nbf");
   w->Int64(a.iat);
   w->Key("jti");
-  Str(w, common::RandomId());
+  w.String(common::RandomId());
   w->Key("vp");
   w->StartObject();
   w->Key("@context");
@@ -153,7 +149,7 @@ Result<std::string> MakeVpJwt(const Holder& holder, const PresentationAnswer& a)
   w->EndArray();
   w->Key("verifiableCredential");
   w->StartArray();
-  for (const auto& vc : a.vcs) Str(w, vc);
+  for (const auto& vc : a.vcs) w.String(vc);
   w->EndArray();
   w->EndObject();
   w->EndObject();

@@ -12,10 +12,6 @@ namespace {
 constexpr const char* kDidConfigContext =
     "https://identity.foundation/.well-known/contexts/did-configuration-v0.0.jsonld";
 
-void Str(JsonWriter& w, std::string_view s) {
-  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 void WriteTimes(JsonWriter& w, int64_t iat, int64_t exp) {
   w->Key("iat");
   w->Int64(iat);
@@ -55,9 +51,9 @@ Result<std::string> IssueDomainLinkage(const std::string& did, const std::string
   JsonWriter w;
   w->StartObject();
   w->Key("sub");
-  Str(w, did);
+  w.String(did);
   w->Key("iss");
-  Str(w, did);
+  w.String(did);
   WriteTimes(w, iat, exp);
   w->Key("vc");
   w->StartObject();
@@ -67,11 +63,11 @@ Result<std::string> IssueDomainLinkage(const std::string& did, const std::string
   w->String(kDidConfigContext);
   w->EndArray();
   w->Key("issuer");
-  Str(w, did);
+  w.String(did);
   w->Key("issuanceDate");
-  Str(w, IsoTime(iat));
+  w.String(IsoTime(iat));
   w->Key("expirationDate");
-  Str(w, IsoTime(exp));
+  w.String(IsoTime(exp));
   w->Key("type");
   w->StartArray();
   w->String("VerifiableCredential");
@@ -80,9 +76,9 @@ Result<std::string> IssueDomainLinkage(const std::string& did, const std::string
   w->Key("credentialSubject");
   w->StartObject();
   w->Key("id");
-  Str(w, did);
+  w.String(did);
   w->Key("origin");
-  Str(w, origin);
+  w.String(origin);
   w->EndObject();
   w->EndObject();
   w->EndObject();
@@ -96,7 +92,7 @@ std::string DidConfigurationJson(const std::string& linkage_jwt) {
   w->String(kDidConfigContext);
   w->Key("linked_dids");
   w->StartArray();
-  Str(w, linkage_jwt);
+  w.String(linkage_jwt);
   w->EndArray();
   w->EndObject();
   return w.str();
@@ -108,11 +104,11 @@ Result<std::string> IssueStatusListCredential(const std::string& issuer, const s
   JsonWriter w;
   w->StartObject();
   w->Key("iss");
-  Str(w, issuer);
+  w.String(issuer);
   w->Key("sub");
-  Str(w, url);
+  w.String(url);
   w->Key("jti");
-  Str(w, url);
+  w.String(url);
   WriteTimes(w, iat, exp);
   w->Key("vc");
   w->StartObject();
@@ -128,13 +124,13 @@ Result<std::string> IssueStatusListCredential(const std::string& issuer, const s
   w->Key("credentialSubject");
   w->StartObject();
   w->Key("id");
-  Str(w, url + "#list");
+  w.String(url + "#list");
   w->Key("type");
   w->String("BitstringStatusList");
   w->Key("statusPurpose");
   w->String("revocation");
   w->Key("encodedList");
-  Str(w, list.Encode());
+  w.String(list.Encode());
   w->EndObject();
   w->EndObject();
   w->EndObject();

@@ -16,24 +16,20 @@ namespace {
 
 constexpr size_t kMaxJwtBytes = 64 * 1024;
 
-void Str(JsonWriter& w, std::string_view s) {
-  w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 void WriteStatus(JsonWriter& w, const StatusEntry& s) {
   const std::string index = std::to_string(s.index);
   w->Key("credentialStatus");
   w->StartObject();
   w->Key("id");
-  Str(w, s.list_url + "#" + index);
+  w.String(s.list_url + "#" + index);
   w->Key("type");
   w->String("BitstringStatusListEntry");
   w->Key("statusPurpose");
   w->String("revocation");
   w->Key("statusListIndex");
-  Str(w, index);
+  w.String(index);
   w->Key("statusListCredential");
-  Str(w, s.list_url);
+  w.String(s.list_url);
   w->EndObject();
 }
 
@@ -49,13 +45,13 @@ void WriteVc(JsonWriter& w, const VcToIssue& vc) {
   if (vc.types.empty() || vc.types.front() != "VerifiableCredential") {
     w->String("VerifiableCredential");
   }
-  for (const auto& t : vc.types) Str(w, t);
+  for (const auto& t : vc.types) w.String(t);
   w->EndArray();
   w->Key("credentialSubject");
   w->StartObject();
   for (const auto& [k, v] : vc.claims) {
-    Str(w, k);
-    Str(w, v);
+    w.String(k);
+    w.String(v);
   }
   w->EndObject();
   if (vc.status) WriteStatus(w, *vc.status);
@@ -106,11 +102,11 @@ Result<std::string> IssueVcJwt(const VcToIssue& vc, const Signer& signer) {
   w->StartObject();
   WriteVc(w, vc);
   w->Key("jti");
-  Str(w, vc.jti);
+  w.String(vc.jti);
   w->Key("iss");
-  Str(w, vc.issuer);
+  w.String(vc.issuer);
   w->Key("sub");
-  Str(w, vc.subject);
+  w.String(vc.subject);
   w->Key("iat");
   w->Int64(vc.iat);
   w->Key("nbf");
