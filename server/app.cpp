@@ -261,6 +261,16 @@ std::string App::Greeting() const {
         << " --redirect-url " << redirect << " --base-url " << impl_->config.public_base_url
         << "\n";
   }
+  const auto& c = impl_->config;
+  if (!impl_->demo_keys.empty() && !c.proofing_providers.empty()) {
+    out << "  the sandbox's test inputs (names that reject, async mode, valid ID numbers): "
+           "docs/proofing.md\n";
+  }
+  if (c.HasRole(common::Role::kRequestService) &&
+      c.request_service.mode == common::RequestServiceMode::kEmbedded) {
+    out << "  embedded Request Service: " << c.public_base_url << "/v1.0 — a bearer token for curl:\n"
+        << "    build/bin/vcctl request-service token --data-dir " << c.data_dir << "\n";
+  }
   return out.str();
 }
 
