@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -126,6 +127,9 @@ class FakeEntra {
   std::string base() const { return server_.BaseUrl(); }
   void ScriptApi(Scripted s) { std::lock_guard l(mu_); api_.push_back(std::move(s)); }
   void ScriptToken(Scripted s) { std::lock_guard l(mu_); token_.push_back(std::move(s)); }
+  // From now on the token endpoint accepts only client assertions signed by `key`
+  // with iss = sub = client_id and aud = the token URL, as Entra does.
+  void RequireAssertion(common::Jwk key) { std::lock_guard l(mu_); assertion_key_ = std::move(key); }
   std::vector<std::string> bearers() { std::lock_guard l(mu_); return bearers_; }
   std::vector<common::QueryParams> forms() { std::lock_guard l(mu_); return forms_; }
 
@@ -138,6 +142,10 @@ class FakeEntra {
   HttpServerResponse Token(const HttpServerRequest& req) {
     std::lock_guard l(mu_);
     forms_.push_back(common::ParseForm(req.body).value());
+    if (assertion_key_ && !AssertionValid(forms_.back())) {
+      return HttpServerResponse::Json(
+          401, R"({"error":"invalid_client","error_description":"AADSTS700027: Client assertion failed signature validation."})");
+    }
     if (!token_.empty()) {
       Scripted s = token_.front();
       token_.pop_front();
@@ -157,7 +165,20 @@ class FakeEntra {
     return HttpServerResponse::Json(201, R"({"requestId":"r1","url":"openid-vc://?request_uri=x","expiry":5})");
   }
 
+  bool AssertionValid(const common::QueryParams& form) const {
+    if (form.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return false;
+    auto jwt = common::VerifyCompact(form.Get("client_assertion").value_or(""), *assertion_key_,
+                                     {common::JwsAlg::kRS256, common::JwsAlg::kPS256});
+    if (!jwt || jwt->kid != assertion_key_->Thumbprint()) return false;
+    auto claims = common::ParseJsonObject(jwt->payload);
+    return claims && common::GetString(*claims, "iss") == form.Get("client_id") &&
+           common::GetString(*claims, "sub") == form.Get("client_id") &&
+           common::GetString(*claims, "aud") == server_.BaseUrl() + "/token" &&
+           !common::GetString(*claims, "jti").value_or("").empty() && common::GetInt64(*claims, "exp");
+  }
+
   std::mutex mu_;
+  std::optional<common::Jwk> assertion_key_;
   std::deque<Scripted> api_, token_;
   std::vector<std::string> bearers_;
   std::vector<common::QueryParams> forms_;
@@ -299,6 +320,7 @@ TEST_F(FakeEntraClientTest, NetworkErrorKeepsTheHttpClientCode) {
 TEST_F(FakeEntraClientTest, ClientAssertionIsASignedJwtForTheTokenEndpoint) {
   for (auto alg : {common::JwsAlg::kRS256, common::JwsAlg::kPS256}) {
     auto key = common::Jwk::Generate(alg);
+    fake_.RequireAssertion(key.PublicOnly());
     auto o = Options();
     o.client_secret.clear();
     o.assertion_key = key;
@@ -318,6 +340,16 @@ TEST_F(FakeEntraClientTest, ClientAssertionIsASignedJwtForTheTokenEndpoint) {
     EXPECT_FALSE(common::GetString(*claims, "jti").value_or("").empty());
     EXPECT_EQ(common::GetInt64(*claims, "exp"), clock_.NowSeconds() + 300);
   }
+}
+
+TEST_F(FakeEntraClientTest, ClientAssertionSignedByAnotherKeyIsRefused) {
+  fake_.RequireAssertion(common::Jwk::Generate(common::JwsAlg::kRS256).PublicOnly());
+  auto o = Options();
+  o.assertion_key = common::Jwk::Generate(common::JwsAlg::kRS256);
+  auto created = Create(o);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().code, "token_invalid_client");
+  EXPECT_NE(created.error().message.find("AADSTS700027"), std::string::npos) << created.error().message;
 }
 
 }  // namespace
