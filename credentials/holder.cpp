@@ -1,4 +1,5 @@
 #include "credentials/holder.h"
+#include "credentials/vc_json.h"
 
 #include "common/base64url.h"
 #include "common/crypto.h"
@@ -139,14 +140,8 @@ Result<std::string> MakeVpJwt(const Holder& holder, const PresentationAnswer& a)
   w.String(common::RandomId());
   w->Key("vp");
   w->StartObject();
-  w->Key("@context");
-  w->StartArray();
-  w->String("https://www.w3.org/2018/credentials/v1");
-  w->EndArray();
-  w->Key("type");
-  w->StartArray();
-  w->String("VerifiablePresentation");
-  w->EndArray();
+  WriteContext(w);
+  WriteTypes(w, {"VerifiablePresentation"});
   w->Key("verifiableCredential");
   w->StartArray();
   for (const auto& vc : a.vcs) w.String(vc);

@@ -1,4 +1,5 @@
 #include "credentials/published.h"
+#include "credentials/vc_json.h"
 
 #include "common/json.h"
 
@@ -57,22 +58,14 @@ Result<std::string> IssueDomainLinkage(const std::string& did, const std::string
   WriteTimes(w, iat, exp);
   w->Key("vc");
   w->StartObject();
-  w->Key("@context");
-  w->StartArray();
-  w->String("https://www.w3.org/2018/credentials/v1");
-  w->String(kDidConfigContext);
-  w->EndArray();
+  WriteContext(w, {kDidConfigContext});
   w->Key("issuer");
   w.String(did);
   w->Key("issuanceDate");
   w.String(IsoTime(iat));
   w->Key("expirationDate");
   w.String(IsoTime(exp));
-  w->Key("type");
-  w->StartArray();
-  w->String("VerifiableCredential");
-  w->String("DomainLinkageCredential");
-  w->EndArray();
+  WriteTypes(w, {"VerifiableCredential", "DomainLinkageCredential"});
   w->Key("credentialSubject");
   w->StartObject();
   w->Key("id");
@@ -112,15 +105,8 @@ Result<std::string> IssueStatusListCredential(const std::string& issuer, const s
   WriteTimes(w, iat, exp);
   w->Key("vc");
   w->StartObject();
-  w->Key("@context");
-  w->StartArray();
-  w->String("https://www.w3.org/2018/credentials/v1");
-  w->EndArray();
-  w->Key("type");
-  w->StartArray();
-  w->String("VerifiableCredential");
-  w->String("BitstringStatusListCredential");
-  w->EndArray();
+  WriteContext(w);
+  WriteTypes(w, {"VerifiableCredential", "BitstringStatusListCredential"});
   w->Key("credentialSubject");
   w->StartObject();
   w->Key("id");

@@ -1,4 +1,5 @@
 #include "credentials/vc_jwt.h"
+#include "credentials/vc_json.h"
 
 #include <ctime>
 #include <cstdio>
@@ -36,10 +37,7 @@ void WriteStatus(JsonWriter& w, const StatusEntry& s) {
 void WriteVc(JsonWriter& w, const VcToIssue& vc) {
   w->Key("vc");
   w->StartObject();
-  w->Key("@context");
-  w->StartArray();
-  w->String("https://www.w3.org/2018/credentials/v1");
-  w->EndArray();
+  WriteContext(w);
   w->Key("type");
   w->StartArray();
   if (vc.types.empty() || vc.types.front() != "VerifiableCredential") {

@@ -140,13 +140,10 @@ void PinObject(JsonWriter& w, const PinSpec& pin, const std::string& salt) {
   w->EndObject();
 }
 
-}  // namespace
-
-std::string RequestService::PresentationRequestObject(const StoredRequest& r, const PresentationSpec& spec) {
-  JsonWriter w;
-  w->StartObject();
-  Common(w, r, options_.authority, options_.public_base_url + "/v1.0/verifiableCredentials/verifyPresentation");
-  Registration(w, spec.client_name, spec.purpose);
+// claims.vp_token.presentation_definition {id, input_descriptors: [...]}: the
+// frame both request objects share; `descriptors` writes the array's items.
+template <typename F>
+void WritePresentationDefinition(JsonWriter& w, const std::string& id, F&& descriptors) {
   w->Key("claims");
   w->StartObject();
   w->Key("vp_token");
@@ -154,14 +151,26 @@ std::string RequestService::PresentationRequestObject(const StoredRequest& r, co
   w->Key("presentation_definition");
   w->StartObject();
   w->Key("id");
-  w->String(r.id);
+  w->String(id);
   w->Key("input_descriptors");
   w->StartArray();
-  for (const auto& rc : spec.requested) Descriptor(w, rc);
+  descriptors();
   w->EndArray();
   w->EndObject();
   w->EndObject();
   w->EndObject();
+}
+
+}  // namespace
+
+std::string RequestService::PresentationRequestObject(const StoredRequest& r, const PresentationSpec& spec) {
+  JsonWriter w;
+  w->StartObject();
+  Common(w, r, options_.authority, options_.public_base_url + "/v1.0/verifiableCredentials/verifyPresentation");
+  Registration(w, spec.client_name, spec.purpose);
+  WritePresentationDefinition(w, r.id, [&] {
+    for (const auto& rc : spec.requested) Descriptor(w, rc);
+  });
   w->EndObject();
   return w.str();
 }
@@ -199,33 +208,21 @@ std::string IdTokenHintPayload(const StoredRequest& r, const IssuanceSpec& spec,
 }
 
 void IssuanceDefinition(JsonWriter& w, const StoredRequest& r, const IssuanceSpec& spec, const std::string& did) {
-  w->Key("claims");
-  w->StartObject();
-  w->Key("vp_token");
-  w->StartObject();
-  w->Key("presentation_definition");
-  w->StartObject();
-  w->Key("id");
-  w->String(r.id);
-  w->Key("input_descriptors");
-  w->StartArray();
-  w->StartObject();
-  w->Key("id");
-  w->String(spec.type);
-  w->Key("issuance");
-  w->StartArray();
-  w->StartObject();
-  w->Key("manifest");
-  w->String(spec.manifest);
-  w->Key("did");
-  w->String(did);
-  w->EndObject();
-  w->EndArray();
-  w->EndObject();
-  w->EndArray();
-  w->EndObject();
-  w->EndObject();
-  w->EndObject();
+  WritePresentationDefinition(w, r.id, [&] {
+    w->StartObject();
+    w->Key("id");
+    w->String(spec.type);
+    w->Key("issuance");
+    w->StartArray();
+    w->StartObject();
+    w->Key("manifest");
+    w->String(spec.manifest);
+    w->Key("did");
+    w->String(did);
+    w->EndObject();
+    w->EndArray();
+    w->EndObject();
+  });
 }
 
 }  // namespace
