@@ -1,4 +1,5 @@
 #include "common/http_client.h"
+#include "common/text.h"
 
 #include <curl/curl.h>
 
@@ -31,8 +32,6 @@ CURL* ThreadHandle() {
   curl_easy_reset(handle.get());
   return handle.get();
 }
-
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -75,8 +74,7 @@ size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) {
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) return n;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), ToLowerAscii);
+  std::string name = AsciiLower(line.substr(0, colon));
   t->response.headers.emplace_back(std::move(name), std::string(Trim(line.substr(colon + 1))));
   return n;
 }
@@ -179,7 +177,7 @@ std::optional<std::string_view> HttpResponse::Header(std::string_view name) cons
   for (const auto& [n, v] : headers) {
     if (n.size() == name.size() &&
         std::equal(n.begin(), n.end(), name.begin(),
-                   [](char a, char b) { return a == ToLowerAscii(b); })) {
+                   [](char a, char b) { return a == AsciiLower(b); })) {
       return std::string_view(v);
     }
   }

@@ -18,6 +18,7 @@
 #include "common/http_server_lifecycle.h"
 #include "common/log.h"
 #include "common/mscv.h"
+#include "common/text.h"
 
 namespace vc::common {
 namespace {
@@ -32,14 +33,6 @@ struct RouteMetrics {
   std::array<Counter*, 4> by_class{};  // 2xx, 3xx, 4xx, 5xx (1xx is never final here)
   Histogram* duration = nullptr;
 };
-
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), ToLowerAscii);
-  return out;
-}
 
 bool IsSafeHeaderText(std::string_view s) {
   return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
@@ -75,7 +68,7 @@ ConnectionChoice ChooseConnection(const PHttp::Request& request) {
     std::string_view v = value;
     while (!v.empty()) {
       const size_t comma = v.find(',');
-      std::string token = ToLower(v.substr(0, comma));
+      std::string token = AsciiLower(v.substr(0, comma));
       token.erase(std::remove_if(token.begin(), token.end(), [](char c) { return c == ' ' || c == '\t'; }),
                   token.end());
       has_close |= token == "close";
@@ -104,7 +97,7 @@ HttpServerRequest ToServerRequest(const PHttp::Request& request) {
   r.method = PHttp::methodString(request.method());
   r.path = request.resource();
   for (const auto& [name, raw] : request.headers().rawList()) {
-    r.headers.emplace_back(ToLower(name), raw.value());
+    r.headers.emplace_back(AsciiLower(name), raw.value());
   }
   // Pistache takes the Cookie header out of the raw headers and parses it.
   for (const auto& cookie : request.cookies()) r.cookies.emplace_back(cookie.name, cookie.value);
@@ -134,7 +127,7 @@ void AddStandardHeaders(PHttp::ResponseWriter& writer, const HttpServerResponse&
                         const std::string& mscv) {
   bool has_cache_control = false;
   for (const auto& [name, value] : response.headers) {
-    has_cache_control |= ToLower(name) == "cache-control";
+    has_cache_control |= AsciiLower(name) == "cache-control";
     AddHeader(writer, name, value);
   }
   if (!response.content_type.empty()) AddHeader(writer, "Content-Type", response.content_type);

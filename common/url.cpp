@@ -1,4 +1,5 @@
 #include "common/url.h"
+#include "common/text.h"
 
 #include <charconv>
 
@@ -19,13 +20,6 @@ int HexValue(char c) {
   return -1;
 }
 
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLowerAscii(c);
-  return out;
-}
 
 Error InvalidUrl(std::string_view why) { return MakeError("invalid_url", std::string(why)); }
 
@@ -52,7 +46,7 @@ Result<std::string> ParseScheme(std::string_view url, size_t* rest) {
     }
   }
   *rest = sep + 3;
-  return ToLower(scheme);
+  return AsciiLower(scheme);
 }
 
 bool IsHostChar(char c) {
@@ -86,7 +80,7 @@ Status ParseHostPort(std::string_view authority, ParsedUrl* out) {
       if (!IsHostChar(c)) return InvalidUrl("malformed host");
     }
   }
-  out->host = ToLower(host);
+  out->host = AsciiLower(host);
   if (authority.size() > host.size()) {  // a ':' was present
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);

@@ -5,6 +5,7 @@
 
 #include "common/json.h"
 #include "credentials/verify_error.h"
+#include "common/text.h"
 
 namespace vc::credentials {
 using common::Result;
@@ -13,12 +14,6 @@ using common::Status;
 namespace {
 
 constexpr std::string_view kSiopIssuer = "https://self-issued.me/v2/openid-vc";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool HasAudience(const rapidjson::Value& p, const std::string& aud) {
   if (auto a = common::GetString(p, "aud")) return *a == aud;
@@ -126,12 +121,12 @@ Result<VerifiedCredentialData> Match(const RequestedCredential& want, const std:
 bool ConstraintHolds(const Constraint& c, const Claims& claims) {
   auto it = std::find_if(claims.begin(), claims.end(), [&](const auto& kv) { return kv.first == c.claim_name; });
   if (it == claims.end()) return false;
-  const std::string value = Lower(it->second);
+  const std::string value = common::AsciiLower(it->second);
   if (!c.values.empty()) {
-    return std::any_of(c.values.begin(), c.values.end(), [&](const auto& v) { return Lower(v) == value; });
+    return std::any_of(c.values.begin(), c.values.end(), [&](const auto& v) { return common::AsciiLower(v) == value; });
   }
-  if (c.contains) return value.find(Lower(*c.contains)) != std::string::npos;
-  if (c.starts_with) return value.starts_with(Lower(*c.starts_with));
+  if (c.contains) return value.find(common::AsciiLower(*c.contains)) != std::string::npos;
+  if (c.starts_with) return value.starts_with(common::AsciiLower(*c.starts_with));
   return false;
 }
 

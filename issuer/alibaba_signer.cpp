@@ -10,16 +10,10 @@
 
 #include "common/base64url.h"
 #include "common/crypto.h"
+#include "common/text.h"
 
 namespace vc::issuer {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -56,7 +50,7 @@ Acs3Signature SignAcs3(const Acs3Request& r, std::string_view access_key_id,
                        std::string_view access_key_secret) {
   std::map<std::string, std::vector<std::string>> signed_values;
   for (const auto& [name, value] : r.headers) {
-    const std::string lower = Lower(name);
+    const std::string lower = common::AsciiLower(name);
     if (lower == "host" || lower == "content-type" || lower.rfind("x-acs-", 0) == 0) {
       signed_values[lower].push_back(Trim(value));
     }

@@ -6,6 +6,7 @@
 #include "common/crypto.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/text.h"
 
 namespace vc::issuer {
 using common::Error;
@@ -13,13 +14,6 @@ using common::Result;
 using common::Status;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The documented test names (docs/proofing.md), compared case-insensitively.
 ProofingOutcome OutcomeForName(const std::string& lower_name) {
@@ -78,7 +72,7 @@ Status SandboxProvider::Validate(const ClaimedIdentity& c) const {
 }
 
 Result<StartResult> SandboxProvider::Start(const ProofingStart& start) {
-  const std::string name = Lower(start.claimed.real_name);
+  const std::string name = common::AsciiLower(start.claimed.real_name);
   if (name.find("unavailable") != std::string::npos) {
     return Error{"provider_unavailable", "the sandbox provider pretends to be down"};
   }

@@ -13,6 +13,7 @@
 
 #include "common/base64url.h"
 #include "common/crypto.h"
+#include "common/text.h"
 
 namespace vc::keys {
 namespace fs = std::filesystem;
@@ -24,13 +25,7 @@ using common::Status;
 
 namespace {
 
-Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"io_error", "cannot read " + path.string()};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+Result<std::string> ReadFile(const fs::path& path) { return common::ReadFile(path.string()); }
 
 void MakePrivateDir(const fs::path& dir) {
   std::error_code ec;

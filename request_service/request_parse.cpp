@@ -5,6 +5,7 @@
 #include "common/json.h"
 #include "common/url.h"
 #include "credentials/vc_jwt.h"
+#include "common/text.h"
 
 namespace vc::request_service {
 namespace detail {
@@ -29,8 +30,7 @@ std::optional<ApiFailure> ParseCallbackHeaders(const rapidjson::Value& cb, Callb
   if (!cb["headers"].IsObject()) return BadField("callback.headers", "callback.headers must be an object.");
   for (const auto& m : cb["headers"].GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
-    std::string lower = name;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = common::AsciiLower(name);
     if (lower != "api-key" && lower != "authorization") {
       return BadField("callback.headers." + name,
                       "Invalid callback header `" + name + "`: only api-key and Authorization are accepted.");

@@ -28,6 +28,7 @@
 #include "server/app_proofing.h"
 #include "server/demo_rp.h"
 #include "server/embedded_request_service.h"
+#include "common/text.h"
 
 namespace vc::server {
 namespace fs = std::filesystem;
@@ -37,11 +38,9 @@ using common::ConfigError;
 namespace {
 
 std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = common::ReadFile(path);
+  if (!text) throw std::runtime_error(text.error().message);
+  return std::move(text).value();
 }
 
 void MakeDataDir(const std::string& dir) {

@@ -20,6 +20,7 @@
 #include "issuer/audit_log.h"
 #include "keys/key_store.h"
 #include "request_service/auth.h"
+#include "common/text.h"
 
 namespace {
 using namespace vc;
@@ -69,12 +70,9 @@ std::string Opt(const Args& a, const std::string& name, const std::string& fallb
 }
 
 bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
+  auto text = common::ReadFile(path);
+  if (text) *out = std::move(text).value();
+  return text.ok();
 }
 
 std::string KeysDir(const Args& a) { return Opt(a, "data-dir", "./var") + "/keys"; }
