@@ -7,7 +7,7 @@
 #include "common/json.h"
 #include "common/jws.h"
 #include "request_service/events.h"
-#include "request_service/qr.h"
+#include "common/qr.h"
 
 namespace vc::request_service {
 using common::Connection;
@@ -167,7 +167,7 @@ ApiResult<CreatedRequest> RequestService::Store(StoredRequest r, bool qr, const 
   // The raw https URL after request_uri=, as Microsoft's examples and samples expect (spec §10).
   out.url = "openid-vc://?request_uri=" + options_.public_base_url + path + r.id;
   out.expiry = r.expiry;
-  if (qr) out.qr_code = QrCodeDataUri(out.url);
+  if (qr) out.qr_code = common::QrCodeDataUri(out.url);
   return out;
 }
 

@@ -5,7 +5,6 @@
 #include "common/base64url.h"
 #include "request_service/api_error.h"
 #include "request_service/fixture.h"
-#include "request_service/qr.h"
 
 namespace vc::testing {
 namespace {
@@ -157,12 +156,6 @@ TEST(EnvelopeTest, OuterCodesFollowTheSpecTable) {
   EXPECT_EQ(request_service::OuterMessage(410), "The requested resource is no longer available.");
   EXPECT_EQ(request_service::OuterCode(500), "internalServerError");
   EXPECT_EQ(request_service::HttpDate(1651231219), "Fri, 29 Apr 2022 11:20:19 GMT");
-}
-
-TEST(QrTest, PngHasHeaderAndScalesWithText) {
-  const std::string png = request_service::QrCodePng("openid-vc://?request_uri=https://x/y");
-  EXPECT_EQ(png.substr(12, 4), "IHDR");
-  EXPECT_EQ(png.substr(png.size() - 8, 4), "IEND");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "request_service/qr.h"
+#include "common/qr.h"
 
 #include <zlib.h>
 
@@ -6,8 +6,9 @@
 #include <stdexcept>
 
 #include "common/base64url.h"
+#include "common/html.h"
 
-namespace vc::request_service {
+namespace vc::common {
 
 namespace {
 
@@ -60,8 +61,34 @@ std::string QrCodePng(const std::string& text, int scale, int border) {
   return png;
 }
 
+std::string QrCodeSvg(const std::string& text, const std::string& label) {
+  const auto qr = qrcodegen::QrCode::encodeText(text.c_str(), qrcodegen::QrCode::Ecc::MEDIUM);
+  constexpr int kBorder = 4;
+  const int side = qr.getSize() + 2 * kBorder;
+  std::string path;
+  for (int y = 0; y < qr.getSize(); ++y) {
+    for (int x = 0; x < qr.getSize();) {
+      if (!qr.getModule(x, y)) {
+        ++x;
+        continue;
+      }
+      int run = 1;  // one rectangle per horizontal run of dark modules
+      while (x + run < qr.getSize() && qr.getModule(x + run, y)) ++run;
+      const std::string n = std::to_string(run);
+      path += "M" + std::to_string(x + kBorder) + "," + std::to_string(y + kBorder) + "h" + n +
+              "v1h-" + n + "z";
+      x += run;
+    }
+  }
+  const std::string box = std::to_string(side);
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + box + " " + box +
+         "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"" + HtmlEscape(label) +
+         "\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + path +
+         "\"/></svg>";
+}
+
 std::string QrCodeDataUri(const std::string& text) {
   return "data:image/png;base64," + common::Base64Encode(QrCodePng(text));
 }
 
-}  // namespace vc::request_service
+}  // namespace vc::common
