@@ -66,6 +66,11 @@ Config LoadConfigFile(const std::string& path);
 // Parses JSON text; `base_dir` anchors relative paths ("" = current directory).
 Config ParseConfig(std::string_view json, const std::string& base_dir);
 
+// For a server that learns its port only when binding (listen port 0): replaces
+// the public base URL, and every URL and did:web the configuration derived from
+// it, with `base_url`.
+void RebasePublicBaseUrl(Config& config, const std::string& base_url);
+
 // "did:web:" for an http(s) URL: host, port as "%3A" and path segments joined
 // with ':' (https://idv.example/tenant -> did:web:idv.example:tenant). Empty
 // for anything else, including URLs with userinfo, a query or a fragment.

@@ -19,6 +19,13 @@ OrgConfig DemoOrg(const std::string& public_base_url) {
   return org;  // no keys: the server generates the demo RP key pair
 }
 
+// Where a server listening on host:port is reached on this machine.
+std::string UrlForListen(const std::string& host, int port) {
+  std::string h = host == "0.0.0.0" || host.empty() ? "127.0.0.1" : host == "::" ? "::1" : host;
+  if (h.find(':') != std::string::npos) h = "[" + h + "]";
+  return "http://" + h + ":" + std::to_string(port);
+}
+
 ContractConfig DefaultContract() {
   ContractConfig contract;
   contract.id = "VerifiedIdentity";
@@ -90,8 +97,10 @@ void ParseScalars(const ci::ConfigNode& root, const ci::Context& ctx, Config& c)
     while (c.public_base_url.size() > 1 && c.public_base_url.back() == '/') {
       c.public_base_url.pop_back();
     }
-    if (c.environment == Environment::kDevelopment) c.orgs = {DemoOrg(c.public_base_url)};
+  } else if (root.Has("listen")) {
+    c.public_base_url = UrlForListen(c.listen_host, c.listen_port);
   }
+  if (c.environment == Environment::kDevelopment) c.orgs = {DemoOrg(c.public_base_url)};
   if (root.NonEmptyString("dataDir", &c.data_dir)) c.data_dir = ci::ResolvePath(c.data_dir, ctx);
   if (root.Has("roles")) c.roles = ParseRoles(root);
   std::string level;
@@ -143,6 +152,26 @@ Config LoadConfigFile(const std::string& path) {
   if (!text) throw ConfigError("$", "cannot read config file " + path);
   const std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
   return ParseConfig(*text, dir.string());
+}
+
+void RebasePublicBaseUrl(Config& c, const std::string& base_url) {
+  const std::string old = c.public_base_url;
+  const std::string old_did = DidWebFromUrl(old);
+  auto rebase = [&](std::string& value) {
+    if (value == old_did && !old_did.empty()) {
+      value = DidWebFromUrl(base_url);
+    } else if (value.rfind(old, 0) == 0 &&
+               (value.size() == old.size() || value[old.size()] == '/')) {
+      value = base_url + value.substr(old.size());
+    }
+  };
+  rebase(c.public_base_url);
+  RequestServiceConfig& rs = c.request_service;
+  for (std::string* v : {&rs.base_url, &rs.token_url, &rs.authority, &c.verifier.authority}) rebase(*v);
+  for (OrgConfig& org : c.orgs) {
+    for (std::string& url : org.redirect_urls) rebase(url);
+  }
+  for (ContractConfig& contract : c.contracts) rebase(contract.manifest_url);
 }
 
 bool Config::HasRole(Role role) const {

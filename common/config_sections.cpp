@@ -39,9 +39,17 @@ OrgKeys ParseOrgKeys(const ConfigNode& keys, const Context& ctx) {
   return out;
 }
 
+// "pinLength": 0 (no PIN) or 4..16 digits (Entra's PIN limits, spec §2.3).
+void ParsePinLength(const ConfigNode& node, int* out) {
+  int64_t length = 0;
+  if (!node.Int("pinLength", 0, 16, &length)) return;
+  if (length != 0 && length < 4) node.FailAt("pinLength", "must be 0 (no PIN) or 4 to 16");
+  *out = static_cast<int>(length);
+}
+
 OrgConfig ParseOrg(const ConfigNode& node, const Context& ctx) {
   node.AllowOnly({"id", "name", "redirectUrls", "keys", "maxTokenLifetimeSeconds", "proofing",
-                  "contract"});
+                  "contract", "issueCredential", "pinLength", "credentialLifetimeSeconds"});
   OrgConfig org;
   RequireSafeId(node, "id", &org.id);
   if (!node.NonEmptyString("name", &org.name)) org.name = org.id;
@@ -54,6 +62,9 @@ OrgConfig ParseOrg(const ConfigNode& node, const Context& ctx) {
   node.Int("maxTokenLifetimeSeconds", 1, 24 * 3600, &org.max_token_lifetime_seconds);
   node.NonEmptyString("proofing", &org.proofing);
   node.NonEmptyString("contract", &org.contract);
+  node.Bool("issueCredential", &org.issue_credential);
+  ParsePinLength(node, &org.pin_length);
+  node.Int("credentialLifetimeSeconds", 60, kMaxSeconds, &org.credential_lifetime_seconds);
   return org;
 }
 
@@ -83,7 +94,7 @@ ContractClaim ParseClaim(const ConfigNode& node) {
 }
 
 ContractConfig ParseContract(const ConfigNode& node) {
-  node.AllowOnly({"id", "type", "validityIntervalSeconds", "claims", "display"});
+  node.AllowOnly({"id", "type", "validityIntervalSeconds", "claims", "display", "manifestUrl"});
   ContractConfig contract;
   RequireSafeId(node, "id", &contract.id);
   if (!node.NonEmptyString("type", &contract.type)) contract.type = contract.id;
@@ -96,6 +107,9 @@ ContractConfig ParseContract(const ConfigNode& node) {
     contract.claims.push_back(std::move(claim));
   }
   if (std::optional<ConfigNode> display = node.Object("display")) contract.display = display->Raw();
+  if (node.NonEmptyString("manifestUrl", &contract.manifest_url)) {
+    CheckUrlAt(node.Child("manifestUrl"), contract.manifest_url, false, false);
+  }
   return contract;
 }
 
@@ -137,7 +151,7 @@ std::vector<OrgConfig> ParseOrgs(const ConfigNode& root, const Context& ctx) {
 std::vector<Auth0Config> ParseAuth0(const ConfigNode& root, const Context& ctx) {
   std::vector<Auth0Config> entries;
   for (const ConfigNode& node : root.Array("auth0")) {
-    node.AllowOnly({"domain", "tokenSecret", "proofing"});
+    node.AllowOnly({"domain", "tokenSecret", "proofing", "contract", "pinLength"});
     Auth0Config entry;
     if (!node.NonEmptyString("domain", &entry.domain)) node.FailAt("domain", "is required");
     std::optional<HttpUrl> url = ParseHttpUrl("https://" + entry.domain);
@@ -148,6 +162,8 @@ std::vector<Auth0Config> ParseAuth0(const ConfigNode& root, const Context& ctx) 
       node.FailAt("tokenSecret", "is required");
     }
     node.NonEmptyString("proofing", &entry.proofing);
+    node.NonEmptyString("contract", &entry.contract);
+    ParsePinLength(node, &entry.pin_length);
     entries.push_back(std::move(entry));
   }
   return entries;

@@ -30,12 +30,17 @@ struct OrgConfig {
   int64_t max_token_lifetime_seconds = 600;
   std::string proofing;  // a proofingProviders key; defaults to the only one
   std::string contract;  // a contracts id; defaults to the only one
+  bool issue_credential = true;  // after proofing, issue a Verified ID of `contract`
+  int pin_length = 0;            // 4..16: a PIN shown to the user and sent hashed; 0 = none
+  int64_t credential_lifetime_seconds = 0;  // > 0: sent as expirationDate; 0 = the contract's
 };
 
 struct Auth0Config {
   std::string domain;        // the tenant host; results go to https://{domain}/continue
   std::string token_secret;  // HS256 secret shared with the Action (secret)
   std::string proofing;      // defaults like OrgConfig::proofing
+  std::string contract;      // when set, a Verified ID of this contract is issued after proofing
+  int pin_length = 0;        // as OrgConfig::pin_length
 };
 
 enum class ProviderType { kSandbox, kJumio, kAlibaba };
@@ -94,6 +99,10 @@ struct ContractConfig {
   int64_t validity_interval_seconds = 2592000;
   std::vector<ContractClaim> claims;
   std::string display = "{}";  // JSON object text (card, consent, claims labels)
+  // The manifest URL sent in createIssuanceRequest. Embedded mode: defaults to
+  // {publicBaseUrl}/v1.0/tenants/{tenantId}/verifiableCredentials/contracts/{id}/manifest;
+  // remote mode (Entra): required for contracts an org or tenant issues.
+  std::string manifest_url;
 };
 
 struct VerifierPolicy {

@@ -1,5 +1,7 @@
 // The second pass over a parsed configuration: defaults that depend on other
 // sections, cross-references between sections, and production-only rules.
+#include <set>
+
 #include "common/config_internal.h"
 
 namespace vc::common::config_internal {
@@ -45,6 +47,10 @@ void CompleteOrgs(Config& c, const Context& ctx) {
   }
   for (size_t i = 0; i < c.auth0.size(); ++i) {
     ResolveProofing(c, c.auth0[i].proofing, IndexPath("auth0", i, "proofing"));
+    const std::string& contract = c.auth0[i].contract;
+    if (!contract.empty() && c.FindContract(contract) == nullptr) {
+      throw ConfigError(IndexPath("auth0", i, "contract"), "unknown contract \"" + contract + "\"");
+    }
   }
   for (size_t i = 0; i < c.api_keys.size(); ++i) {
     const std::string& org = c.api_keys[i].org;
@@ -67,9 +73,34 @@ void CompleteRequestService(Config& c) {
     }
     return;
   }
+  for (ContractConfig& contract : c.contracts) {
+    if (contract.manifest_url.empty()) {
+      contract.manifest_url = c.public_base_url + "/v1.0/tenants/" + rs.tenant_id +
+                              "/verifiableCredentials/contracts/" + contract.id + "/manifest";
+    }
+  }
   if (rs.base_url.empty()) rs.base_url = c.public_base_url + "/v1.0";
   if (rs.token_url.empty()) rs.token_url = c.public_base_url + "/oauth2/v2.0/token";
   if (rs.authority.empty()) rs.authority = DidWebFromUrl(c.public_base_url);
+}
+
+// Remote mode: a contract that is issued must say where its manifest is.
+void RequireManifests(const Config& c) {
+  if (c.request_service.mode != RequestServiceMode::kRemote) return;
+  std::set<std::string> issued;
+  for (const OrgConfig& org : c.orgs) {
+    if (org.issue_credential) issued.insert(org.contract);
+  }
+  for (const Auth0Config& a : c.auth0) {
+    if (!a.contract.empty()) issued.insert(a.contract);
+  }
+  for (size_t i = 0; i < c.contracts.size(); ++i) {
+    if (c.contracts[i].manifest_url.empty() && issued.count(c.contracts[i].id) > 0) {
+      throw ConfigError(IndexPath("contracts", i, "manifestUrl"),
+                        "is required when requestService.mode is remote (the contract's "
+                        "manifest URL at the Request Service)");
+    }
+  }
 }
 
 }  // namespace
@@ -81,6 +112,7 @@ void CompleteAndValidate(Config& c, const Context& ctx) {
   CompleteRequestService(c);
   if (c.verifier.authority.empty()) c.verifier.authority = DidWebFromUrl(c.public_base_url);
   CompleteOrgs(c, ctx);
+  RequireManifests(c);
 }
 
 }  // namespace vc::common::config_internal

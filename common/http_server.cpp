@@ -1,6 +1,9 @@
 #include "common/http_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -193,6 +196,7 @@ struct HttpServer::State {
   RouteMetrics unmatched;
   std::unique_ptr<PHttp::Endpoint> endpoint;  // set while serving
   bool started = false;
+  int reserved_fd = -1;  // ReservePort()'s socket until Start() listens
   std::atomic<uint16_t> bound_port{0};
   std::mutex mu;  // guards endpoint, started
   std::shared_ptr<InFlight> in_flight = std::make_shared<InFlight>();
@@ -331,6 +335,54 @@ void HttpServer::Route(std::string method, std::string pattern, HttpHandler hand
   state_->route_metrics.push_back(m);
 }
 
+namespace {
+
+// A socket bound to address:0 with SO_REUSEPORT only (so a SO_REUSEADDR bind by
+// anyone else fails while it is held); -1 on failure.
+int BindEphemeral(const std::string& address, uint16_t* port) {
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  const bool v6 = address.find(':') != std::string::npos;
+  if (v6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
+    a->sin6_family = AF_INET6;
+    if (inet_pton(AF_INET6, address.c_str(), &a->sin6_addr) != 1) return -1;
+    len = sizeof(sockaddr_in6);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&addr);
+    a->sin_family = AF_INET;
+    if (inet_pton(AF_INET, address.c_str(), &a->sin_addr) != 1) return -1;
+    len = sizeof(sockaddr_in);
+  }
+  const int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  *port = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
+                   : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  return fd;
+}
+
+}  // namespace
+
+uint16_t HttpServer::ReservePort() {
+  std::lock_guard lock(state_->mu);
+  if (state_->started) throw std::logic_error("HttpServer::ReservePort after Start");
+  HttpServerOptions& o = state_->options;
+  if (o.port != 0) return o.port;
+  uint16_t port = 0;
+  const int fd = BindEphemeral(o.address, &port);
+  if (fd < 0) throw std::runtime_error("cannot reserve a port on " + o.address);
+  state_->reserved_fd = fd;
+  o.port = port;
+  return port;
+}
+
 void HttpServer::Start() {
   std::lock_guard lock(state_->mu);
   if (state_->started) throw std::logic_error("HttpServer::Start called twice");
@@ -339,7 +391,9 @@ void HttpServer::Start() {
   auto endpoint = std::make_unique<PHttp::Endpoint>(Pistache::Address(o.address, Pistache::Port(o.port)));
   endpoint->init(PHttp::Endpoint::options()
                      .threads(o.threads)
-                     .flags(Pistache::Tcp::Options::ReuseAddr)
+                     .flags(state_->reserved_fd >= 0
+                                ? Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::ReusePort
+                                : Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr))
                      .maxRequestSize(o.max_request_bytes + kHeadAllowance)
                      .headerTimeout(timeout)
                      .bodyTimeout(timeout)
@@ -349,6 +403,10 @@ void HttpServer::Start() {
     endpoint->serveThreaded();
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot listen on " + o.address + ":" + std::to_string(o.port) + ": " + e.what());
+  }
+  if (state_->reserved_fd >= 0) {
+    ::close(state_->reserved_fd);  // the listening socket holds the port now
+    state_->reserved_fd = -1;
   }
   state_->bound_port = static_cast<uint16_t>(endpoint->getPort());
   state_->endpoint = std::move(endpoint);
@@ -367,6 +425,8 @@ void HttpServer::Shutdown() {
   {
     std::lock_guard lock(state_->mu);
     endpoint = std::move(state_->endpoint);
+    if (state_->reserved_fd >= 0) ::close(state_->reserved_fd);  // reserved, never started
+    state_->reserved_fd = -1;
   }
   if (!endpoint) return;
   if (!state_->in_flight->Drain(std::chrono::milliseconds(state_->options.shutdown_grace_ms))) {

@@ -53,6 +53,13 @@ class HttpServer {
   // Start(); throws std::logic_error after, std::invalid_argument on a bad pattern.
   void Route(std::string method, std::string pattern, HttpHandler handler);
 
+  // With port 0: picks the ephemeral port now and holds it (a bound, not yet
+  // listening SO_REUSEPORT socket) until Start() listens on it, so the public URL
+  // is known while components are still being built. Returns the port; with a
+  // fixed port returns it unchanged. Throws std::runtime_error when no port can
+  // be bound. Only before Start().
+  uint16_t ReservePort();
+
   // Binds and serves on background threads; returns once the socket is listening.
   // Throws std::runtime_error when the address cannot be bound.
   void Start();

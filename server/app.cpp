@@ -206,6 +206,13 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   // group commit instead of queueing behind each fsync.
   http.threads = static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
   impl_->server = std::make_unique<common::HttpServer>(http);
+  if (c.listen_port == 0 && c.public_base_url.ends_with(":0")) {
+    // Port 0 with a URL derived from it: hold the port now so every component
+    // is built with the URL it will really be reached at.
+    const uint16_t port = impl_->server->ReservePort();
+    std::string base = c.public_base_url;
+    common::RebasePublicBaseUrl(c, base.substr(0, base.size() - 1) + std::to_string(port));
+  }
   if (c.HasRole(common::Role::kRequestService) &&
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {
     impl_->request_service = std::make_unique<EmbeddedRequestService>(c, *impl_->db, *impl_->keys, impl_->http,

@@ -285,6 +285,49 @@ TEST(Config, RequestServiceRemoteNeedsEndpointAndCredentials) {
               "requestService.clients[1].clientId: duplicate client id \"a\"");
 }
 
+TEST(Config, IssuanceSettings) {
+  const std::string remote = R"("requestService":{"mode":"remote","baseUrl":"https://rs/v1.0",
+      "tokenUrl":"https://login/token","clientId":"c","clientSecret":"s","authority":"did:web:idv.example"})";
+  // Remote mode: the contract the demo org issues needs its manifest URL at Entra.
+  ExpectError("{" + remote + "}", "contracts[0].manifestUrl: is required when requestService.mode is remote");
+  const Config r = ParseConfig("{" + remote + R"(,"contracts":[{"id":"V",
+      "manifestUrl":"https://rs/v1.0/tenants/t/verifiableCredentials/contracts/x/manifest"}]})", "");
+  EXPECT_EQ(r.contracts[0].manifest_url, "https://rs/v1.0/tenants/t/verifiableCredentials/contracts/x/manifest");
+  // Nothing issued: no manifest needed.
+  EXPECT_NO_THROW(ParseConfig("{" + remote + R"(,"orgs":[{"id":"o","issueCredential":false}]})", ""));
+  // Embedded mode: the manifest is ours.
+  const Config e = ParseConfig(R"({"publicBaseUrl":"https://idv.example"})", "");
+  EXPECT_EQ(e.contracts[0].manifest_url,
+            "https://idv.example/v1.0/tenants/local/verifiableCredentials/contracts/VerifiedIdentity/manifest");
+  ExpectError(R"({"orgs":[{"id":"o","pinLength":3}]})", "orgs[0].pinLength: must be 0 (no PIN) or 4 to 16");
+  ExpectError(R"({"orgs":[{"id":"o","pinLength":17}]})", "orgs[0].pinLength:");
+  ExpectError(R"({"auth0":[{"domain":"t.auth0.com","tokenSecret":"s","contract":"nope"}]})",
+              "auth0[0].contract: unknown contract \"nope\"");
+  const Config o = ParseConfig(R"({"orgs":[{"id":"o","pinLength":4,"credentialLifetimeSeconds":86400}],
+      "auth0":[{"domain":"t.auth0.com","tokenSecret":"s","contract":"VerifiedIdentity","pinLength":6}]})", "");
+  EXPECT_EQ(o.orgs[0].pin_length, 4);
+  EXPECT_TRUE(o.orgs[0].issue_credential);
+  EXPECT_EQ(o.orgs[0].credential_lifetime_seconds, 86400);
+  EXPECT_EQ(o.auth0[0].contract, "VerifiedIdentity");
+  EXPECT_EQ(o.auth0[0].pin_length, 6);
+}
+
+TEST(Config, PortZeroIsRebasedOnceBound) {
+  Config c = ParseConfig(R"({"listen":"127.0.0.1:0"})", "");
+  EXPECT_EQ(c.public_base_url, "http://127.0.0.1:0");
+  RebasePublicBaseUrl(c, "http://127.0.0.1:41234");
+  EXPECT_EQ(c.public_base_url, "http://127.0.0.1:41234");
+  EXPECT_EQ(c.request_service.base_url, "http://127.0.0.1:41234/v1.0");
+  EXPECT_EQ(c.request_service.token_url, "http://127.0.0.1:41234/oauth2/v2.0/token");
+  EXPECT_EQ(c.request_service.authority, "did:web:127.0.0.1%3A41234");
+  EXPECT_EQ(c.verifier.authority, "did:web:127.0.0.1%3A41234");
+  EXPECT_EQ(c.orgs[0].redirect_urls[0], "http://127.0.0.1:41234/demo/rp/done");
+  EXPECT_EQ(c.contracts[0].manifest_url.rfind("http://127.0.0.1:41234/v1.0/tenants/local/", 0), 0u);
+  // A listen address with no publicBaseUrl gives a URL on that address.
+  EXPECT_EQ(ParseConfig(R"({"listen":"0.0.0.0:9000"})", "").public_base_url, "http://127.0.0.1:9000");
+  EXPECT_EQ(ParseConfig(R"({"listen":"[::1]:9000"})", "").public_base_url, "http://[::1]:9000");
+}
+
 TEST(Config, ContractRules) {
   ExpectError(R"({"contracts":[{"id":"c","claims":[{"inputClaim":"a","indexed":true},
                   {"inputClaim":"b","indexed":true}]}]})",

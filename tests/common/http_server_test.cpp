@@ -303,6 +303,35 @@ TEST(HttpServerSetupTest, BindFailureThrows) {
   EXPECT_THROW(second.Start(), std::runtime_error);
 }
 
+TEST(HttpServerSetupTest, ReservedPortIsHeldUntilStartThenServed) {
+  MetricsRegistry metrics;
+  HttpServerOptions options;
+  options.metrics = &metrics;
+  HttpServer server(options);
+  server.Route("GET", "/ping", [](const HttpServerRequest&) { return HttpServerResponse::Text(200, "pong"); });
+  const uint16_t port = server.ReservePort();
+  ASSERT_NE(port, 0);
+  EXPECT_EQ(server.ReservePort(), port);  // idempotent
+  // Nobody else can take the port while it is reserved.
+  HttpServerOptions other = options;
+  other.port = port;
+  HttpServer squatter(other);
+  EXPECT_THROW(squatter.Start(), std::runtime_error);
+  server.Start();
+  EXPECT_EQ(server.port(), port);
+  CurlHttpClient http;
+  auto resp = Get(http, server.BaseUrl() + "/ping");
+  ASSERT_TRUE(resp.ok()) << resp.error().message;
+  EXPECT_EQ(resp->body, "pong");
+  // A reserved server that never starts gives the port back.
+  HttpServer unused(options);
+  const uint16_t unused_port = unused.ReservePort();
+  unused.Shutdown();
+  other.port = unused_port;
+  HttpServer after(other);
+  EXPECT_NO_THROW(after.Start());
+}
+
 TEST(HttpServerShutdownTest, LetsARunningHandlerFinish) {
   MetricsRegistry metrics;
   HttpServerOptions options;

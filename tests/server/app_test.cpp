@@ -51,6 +51,13 @@ TEST(App, EmbeddedDefaultsCreateTheDataDir) {
   EXPECT_NE(app.Greeting().find("vcctl jumpstart mint --org contoso"), std::string::npos);
   common::CurlHttpClient http;
   EXPECT_EQ(common::Get(http, app.BaseUrl() + "/healthz")->status, 200);
+  // Port 0: the public URL, the demo RP and the did:web follow the bound port.
+  EXPECT_EQ(app.config().public_base_url, app.BaseUrl());
+  EXPECT_EQ(app.config().orgs[0].redirect_urls[0], app.BaseUrl() + "/demo/rp/done");
+  EXPECT_NE(app.Greeting().find("--base-url " + app.BaseUrl()), std::string::npos);
+  auto did = common::Get(http, app.BaseUrl() + "/.well-known/did.json");
+  ASSERT_EQ(did->status, 200);
+  EXPECT_NE(did->body.find(common::DidWebFromUrl(app.BaseUrl())), std::string::npos);
 }
 
 TEST(VcserverBinary, RefusesABadConfigNamingTheField) {
