@@ -16,6 +16,10 @@ button,.button{display:inline-block;background:#0b5cad;color:#fff;border:0;borde
 label{display:block;margin:.8rem 0 .2rem;font-weight:600}
 input,select{width:100%;box-sizing:border-box;padding:.55rem;font-size:1rem;border:1px solid #c3c9d2;border-radius:6px}
 .error{color:#b42318}
+.qr{max-width:16rem;margin:1rem auto;transition:opacity .3s}
+.qr svg{width:100%;height:auto;display:block}
+.dim{opacity:.1}
+.pin{font-size:1.6rem;letter-spacing:.3em;font-weight:700}
 )css";
 
 }  // namespace

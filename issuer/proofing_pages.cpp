@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "issuer/session_web.h"
+
 namespace vc::issuer {
 using common::HtmlEscape;
 
@@ -10,11 +12,6 @@ namespace {
 std::string Option(const std::string& value, const std::string& label, const std::string& chosen) {
   return "<option value=\"" + value + "\"" + (value == chosen ? " selected" : "") + ">" + label +
          "</option>";
-}
-
-std::string PostButton(const std::string& action, const std::string& label) {
-  return "<form method=\"post\" action=\"" + HtmlEscape(action) + "\"><button type=\"submit\">" +
-         HtmlEscape(label) + "</button></form>";
 }
 
 }  // namespace

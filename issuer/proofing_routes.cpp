@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "issuer/intake_routes.h"
 #include "issuer/proofing_pages.h"
+#include "issuer/session_web.h"
 
 namespace vc::issuer {
 using common::HttpServerRequest;
@@ -27,24 +28,6 @@ std::string Banner(const Ctx& c, const std::string& provider) {
   return banner;
 }
 
-HttpServerResponse Page(int status, common::PageOptions page) {
-  auto resp = HttpServerResponse::Html(status, common::RenderPage(page));
-  resp.SetHeader("Content-Security-Policy", common::PageCsp(page));
-  return resp;
-}
-
-HttpServerResponse Error(const HttpServerRequest& req, int status, const std::string& code,
-                         const std::string& message, const std::string& banner) {
-  if (WantsJson(req)) return HttpServerResponse::JsonError(status, code, message);
-  common::PageOptions page;
-  page.title = "We could not continue";
-  page.banner = banner;
-  page.body_html = "<h1>We could not continue</h1><p>" + common::HtmlEscape(message) +
-                   "</p><p class=\"muted\">Reference: " + common::HtmlEscape(code) + " · " +
-                   common::HtmlEscape(req.mscv) + "</p>";
-  return Page(status, page);
-}
-
 HttpServerResponse StateJson(int status, std::string_view state, std::string_view location) {
   common::JsonWriter w;
   w->StartObject();
@@ -58,22 +41,8 @@ HttpServerResponse StateJson(int status, std::string_view state, std::string_vie
   return HttpServerResponse::Json(status, w.str());
 }
 
-// The authenticated, still-active session of the request, or the error response.
-std::variant<Session, HttpServerResponse> ActiveSession(const Ctx& c, const HttpServerRequest& req) {
-  const std::string id(req.PathParam("session"));
-  auto s = c.intake.sessions().Authenticate(id, req.Cookie(IntakeService::CookieName(id)));
-  if (!s) {
-    const auto& code = s.error().code;
-    const int status = code == "session_not_found" ? 404 : code == "session_forbidden" ? 403 : 410;
-    return Error(req, status, code,
-                 status == 403 ? "This verification was started in another browser."
-                               : "This verification session does not exist or has expired.",
-                 c.options.banner);
-  }
-  if (s->status != SessionStatus::kActive) {
-    return Error(req, 409, "session_ended", "This verification has already ended.", c.options.banner);
-  }
-  return *s;
+std::variant<Session, HttpServerResponse> Active(const Ctx& c, const HttpServerRequest& req) {
+  return ActiveSession(c.intake, req, c.options.banner);
 }
 
 HttpServerResponse ShowForm(const Ctx& c, const HttpServerRequest& req, const Session& s,
@@ -86,16 +55,16 @@ HttpServerResponse ShowForm(const Ctx& c, const HttpServerRequest& req, const Se
   view.org_name = s.org_id;
   auto page = FormPage(view);
   page.banner = Banner(c, c.options.provider_for(s));
-  return Page(status, page);
+  return PageResponse(status, page);
 }
 
 HttpServerResponse Show(const Ctx& c, const HttpServerRequest& req) {
-  auto active = ActiveSession(c, req);
+  auto active = Active(c, req);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
   const std::string banner = Banner(c, c.options.provider_for(s));
   auto latest = c.proofing.attempts().LatestForSession(s.id);
-  if (!latest) return Error(req, 500, "internal_error", "Please try again later.", banner);
+  if (!latest) return ErrorResponse(req, 500, "internal_error", "Please try again later.", banner);
   const bool retry = req.query.Get("retry") == "1";
   if (!latest->has_value() ||
       (retry && (*latest)->outcome != ProofingOutcome::kVerified && IsFinal((*latest)->outcome))) {
@@ -105,7 +74,7 @@ HttpServerResponse Show(const Ctx& c, const HttpServerRequest& req) {
   if (WantsJson(req)) return StateJson(200, OutcomeName(a.outcome), "");
   common::PageOptions page = IsFinal(a.outcome) ? VerdictPage(s.id, s.org_id, a) : PendingPage(s.id);
   page.banner = banner;
-  return Page(200, page);
+  return PageResponse(200, page);
 }
 
 ClaimedIdentity ClaimedFrom(const common::QueryParams& form) {
@@ -117,7 +86,7 @@ ClaimedIdentity ClaimedFrom(const common::QueryParams& form) {
 }
 
 HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
-  auto active = ActiveSession(c, req);
+  auto active = Active(c, req);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
   auto form = common::ParseForm(req.body);
@@ -125,7 +94,7 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
   const ClaimedIdentity claimed = ClaimedFrom(*form);
   auto latest = c.proofing.attempts().LatestForSession(s.id);
   if (latest && latest->has_value() && !IsFinal((*latest)->outcome)) {
-    return Error(req, 409, "proofing_in_progress", "Your check is already being processed.",
+    return ErrorResponse(req, 409, "proofing_in_progress", "Your check is already being processed.",
                  Banner(c, c.options.provider_for(s)));
   }
   const auto [owner, name] = RecordKeyFor(s);
@@ -141,7 +110,7 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
       return ShowForm(c, req, s, 503, view, e.code);
     }
     const int status = e.code == "already_verified" || e.code == "identity_locked" ? 409 : 500;
-    return Error(req, status, e.code, status == 409 ? "This identity is already verified."
+    return ErrorResponse(req, status, e.code, status == 409 ? "This identity is already verified."
                                                     : "Please try again later.",
                  Banner(c, sr.provider));
   }
@@ -152,12 +121,12 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
 }
 
 HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req) {
-  auto active = ActiveSession(c, req);
+  auto active = Active(c, req);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
   auto latest = c.proofing.attempts().LatestForSession(s.id);
   if (!latest || !latest->has_value() || !IsFinal((*latest)->outcome)) {
-    return Error(req, 409, "proofing_not_finished", "Your check has not finished yet.",
+    return ErrorResponse(req, 409, "proofing_not_finished", "Your check has not finished yet.",
                  Banner(c, c.options.provider_for(s)));
   }
   return c.options.hand_off(s, (*latest)->outcome == ProofingOutcome::kVerified);
@@ -175,12 +144,12 @@ HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
 
 void RegisterSandboxPages(common::HttpServer& server, SandboxProvider* sandbox) {
   server.Route("GET", "/sandbox-provider/:ref", [](const HttpServerRequest& req) {
-    return Page(200, SandboxHostedPage(std::string(req.PathParam("ref"))));
+    return PageResponse(200, SandboxHostedPage(std::string(req.PathParam("ref"))));
   });
   server.Route("POST", "/sandbox-provider/:ref", [sandbox](const HttpServerRequest& req) {
     auto back = sandbox->CompleteHosted(std::string(req.PathParam("ref")));
     if (!back) {
-      return Page(404, {"Unknown check", "<h1>Unknown sandbox check</h1>", kSandboxBanner, ""});
+      return PageResponse(404, {"Unknown check", "<h1>Unknown sandbox check</h1>", kSandboxBanner, ""});
     }
     return HttpServerResponse::Redirect(*back);
   });

@@ -25,6 +25,7 @@
 #include "issuer/sessions.h"
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
+#include "server/app_issuance.h"
 #include "server/app_proofing.h"
 #include "server/demo_rp.h"
 #include "server/embedded_request_service.h"
@@ -95,6 +96,7 @@ struct App::Impl {
   std::unique_ptr<EmbeddedRequestService> request_service;
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
   std::unique_ptr<ProofingWiring> proofing;
+  std::unique_ptr<IssuanceWiring> issuance;
 
   // Housekeeping (pruning spent one-time claims and old sessions) every 10 minutes.
   std::mutex maintenance_mu;
@@ -155,8 +157,13 @@ void App::Impl::BuildIssuer() {
       *sessions, *keys, clock);
   issuer::IntakeRouteOptions route_options;
   issuer::RegisterIntakeRoutes(*server, *intake, *keys, route_options);
-  proofing = std::make_unique<ProofingWiring>(
-      ProofingDeps{config, *db, *keys, http, clock, *server, *intake, *orgs});
+  ProofingDeps deps{config, *db, *keys, http, clock, *server, *intake, *orgs};
+  // Proofing hands verified users on to issuance, which is built after it
+  // because it reads the identity records proofing keeps.
+  deps.hand_off = [this](const issuer::Session& s, bool verified) { return issuance->HandOff(s, verified); };
+  proofing = std::make_unique<ProofingWiring>(deps);
+  issuance = std::make_unique<IssuanceWiring>(
+      IssuanceDeps{config, *db, *keys, http, clock, *server, *intake, *orgs, proofing->service()});
 }
 
 void App::Impl::RunMaintenance() {

@@ -107,6 +107,7 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
   routes.provider_for = [&config, &orgs](const issuer::Session& s) {
     return ProviderForOwner(config, orgs, s.org_id);
   };
+  routes.hand_off = d.hand_off;
   issuer::RegisterProofingRoutes(d.server, d.intake, *service_,
                                  sandboxes_.empty() ? nullptr : sandboxes_.front().get(), routes);
   auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());

@@ -19,6 +19,7 @@
 #include "issuer/identity_service.h"
 #include "issuer/intake.h"
 #include "issuer/orgs.h"
+#include "issuer/proofing_routes.h"
 #include "issuer/proofing_service.h"
 #include "issuer/sandbox_provider.h"
 #include "keys/key_store.h"
@@ -34,6 +35,7 @@ struct ProofingDeps {
   common::HttpServer& server;
   issuer::IntakeService& intake;
   const issuer::OrgRegistry& orgs;
+  issuer::ProofingHandOff hand_off = nullptr;  // default: FinishSessionHandOff
 };
 
 class ProofingWiring {

@@ -1,0 +1,253 @@
+#include "issuer/issuance.h"
+
+#include "common/base64url.h"
+#include "common/crypto.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "credentials/vc_jwt.h"
+#include "issuer/audit_log.h"
+#include "issuer/proofing_routes.h"
+
+namespace vc::issuer {
+using common::Error;
+using common::Result;
+
+namespace {
+
+// A PIN of `length` decimal digits from the CSPRNG (rejection sampling: no bias).
+std::string RandomPin(int length) {
+  std::string pin;
+  while (static_cast<int>(pin.size()) < length) {
+    for (unsigned char b : common::RandomBytes(16)) {
+      if (b < 250 && static_cast<int>(pin.size()) < length) pin.push_back(static_cast<char>('0' + b % 10));
+    }
+  }
+  return pin;
+}
+
+void WriteStringMap(common::JsonWriter& w, const std::map<std::string, std::string>& values) {
+  w->StartObject();
+  for (const auto& [k, v] : values) {
+    w.String(k);
+    w.String(v);
+  }
+  w->EndObject();
+}
+
+void WritePin(common::JsonWriter& w, const std::string& pin) {
+  // Spec §2.3: hashed as Base64(SHA-256(UTF-8(salt + pin))); the plain PIN never leaves.
+  const std::string salt = common::Base64UrlEncode(common::RandomBytes(16));
+  w->Key("pin");
+  w->StartObject();
+  w->Key("value");
+  w.String(common::Base64Encode(common::Sha256(salt + pin)));
+  w->Key("type");
+  w->String("numeric");
+  w->Key("length");
+  w->Int(static_cast<int>(pin.size()));
+  w->Key("salt");
+  w.String(salt);
+  w->Key("alg");
+  w->String("sha256");
+  w->Key("iterations");
+  w->Int(1);
+  w->EndObject();
+}
+
+}  // namespace
+
+std::map<std::string, std::string> AvailableClaims(const IdentityRecord& r) {
+  std::map<std::string, std::string> out;
+  if (auto doc = common::ParseJsonObject(r.claims_json)) {
+    for (const auto& m : doc->GetObject()) {
+      if (m.value.IsString()) out[m.name.GetString()] = m.value.GetString();
+    }
+  }
+  out["realName"] = r.identity.real_name;
+  out["idCardType"] = r.identity.id_card_type;
+  out["idCardNumber"] = r.identity.id_card_number;
+  out["provider"] = r.provider;
+  if (r.verified_at > 0) out["verifiedAt"] = credentials::IsoTime(r.verified_at);
+  return out;
+}
+
+Result<std::map<std::string, std::string>> ContractClaims(
+    const common::ContractConfig& contract, const std::map<std::string, std::string>& available) {
+  std::map<std::string, std::string> out;
+  for (const auto& rule : contract.claims) {
+    auto it = available.find(rule.input_claim);
+    if (it != available.end() && !it->second.empty()) {
+      out[rule.input_claim] = it->second;
+    } else if (rule.required) {
+      return Error{"missing_claim", "the identity record has no value for the required claim \"" +
+                                        rule.input_claim + "\" of contract " + contract.id};
+    }
+  }
+  return out;
+}
+
+IssuanceService::IssuanceService(IssuanceOptions options, credentials::RequestServiceClient& client,
+                                 IssuanceStore& store, SessionStore& sessions, common::Database& db,
+                                 const common::Clock& clock)
+    : options_(std::move(options)), client_(client), store_(store), sessions_(sessions), db_(db),
+      clock_(clock) {}
+
+Result<std::string> IssuanceService::RequestBody(const IssuancePlan& plan,
+                                                 const std::map<std::string, std::string>& claims,
+                                                 const std::string& state,
+                                                 const std::string& pin) const {
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("authority");
+  w.String(options_.authority);
+  w->Key("includeQRCode");
+  w->Bool(false);  // the page draws its own code from `url`
+  w->Key("registration");
+  w->StartObject();
+  w->Key("clientName");
+  w.String(plan.client_name);
+  w->EndObject();
+  w->Key("callback");
+  w->StartObject();
+  w->Key("url");
+  w.String(options_.public_base_url + "/api/issuer/callback");
+  w->Key("state");
+  w.String(state);
+  w->Key("headers");
+  WriteStringMap(w, {{"api-key", options_.callback_api_key}});
+  w->EndObject();
+  w->Key("type");
+  w.String(plan.contract.type);
+  w->Key("manifest");
+  w.String(plan.contract.manifest_url);
+  w->Key("claims");
+  WriteStringMap(w, claims);
+  if (!pin.empty()) WritePin(w, pin);
+  if (plan.credential_lifetime_seconds > 0) {
+    w->Key("expirationDate");
+    w.String(credentials::IsoTime(clock_.NowSeconds() + plan.credential_lifetime_seconds));
+  }
+  w->EndObject();
+  return w.str();
+}
+
+Result<IssuanceRecord> IssuanceService::Start(const Session& session, const IssuancePlan& plan,
+                                              const std::map<std::string, std::string>& available) {
+  auto claims = ContractClaims(plan.contract, available);
+  if (!claims) return claims.error();
+  IssuanceRecord record;
+  record.session_id = session.id;
+  record.state = common::RandomId(24);
+  record.pin = plan.pin_length > 0 ? RandomPin(plan.pin_length) : "";
+  auto body = RequestBody(plan, *claims, record.state, record.pin);
+  if (!body) return body.error();
+  auto created = client_.CreateIssuanceRequest(*body);
+  if (!created) {
+    common::LogWarn("issuance_request_failed", {{"session", session.id}, {"error", created.error().code},
+                                                {"message", created.error().message}});
+    return created.error();
+  }
+  record.request_id = created->request_id;
+  record.url = created->url;
+  record.expiry = created->expiry;
+  auto stored = store_.Insert(std::move(record));
+  if (stored) {
+    common::LogInfo("issuance_request_created", {{"session", session.id}, {"issuance", stored->id},
+                                                 {"request_id", stored->request_id}});
+  }
+  return stored;
+}
+
+namespace {
+
+// The callback body (spec §5.3) as an event; nullopt for statuses this flow does not know.
+std::optional<IssuanceEvent> EventFrom(const rapidjson::Value& body) {
+  auto status_name = common::GetString(body, "requestStatus");
+  if (!status_name) status_name = common::GetString(body, "code");  // pre-GA field name
+  const auto status = ParseIssuanceStatus(status_name.value_or(""));
+  const auto state = common::GetString(body, "state");
+  if (!status || *status == IssuanceStatus::kCreated || !state) return std::nullopt;
+  IssuanceEvent e;
+  e.state = std::string(*state);
+  e.request_id = std::string(common::GetString(body, "requestId").value_or(""));
+  e.status = *status;
+  if (const rapidjson::Value* error = common::GetObject(body, "error")) {
+    e.error_code = std::string(common::GetString(*error, "code").value_or("")).substr(0, 128);
+    e.error_message = std::string(common::GetString(*error, "message").value_or("")).substr(0, 256);
+  }
+  return e;
+}
+
+}  // namespace
+
+CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::string_view body,
+                                               const std::string& mscv) {
+  if (options_.callback_api_key.empty() || !common::ConstantTimeEquals(api_key, options_.callback_api_key)) {
+    return CallbackResult::kUnauthenticated;
+  }
+  auto doc = common::ParseJsonObject(body);
+  if (!doc) return CallbackResult::kMalformed;
+  const auto event = EventFrom(*doc);
+  if (!event) return CallbackResult::kIgnored;
+  auto found = store_.FindByState(event->state);
+  if (!found || !*found) return CallbackResult::kIgnored;
+  auto session = sessions_.Get((*found)->session_id);
+  const auto [owner, name] = session ? RecordKeyFor(*session) : std::make_pair(std::string(), std::string());
+  bool changed = false;
+  common::Status st = db_.Transaction([&](common::Connection& conn) {
+    auto applied = store_.Apply(conn, *event);
+    if (!applied) return common::Status(applied.error());
+    if (!*applied || !(*applied)->second) return common::Status::Ok();
+    changed = true;
+    AuditEntry entry{0, 0, "request_service", owner + "/" + name, "issuance",
+                     std::string(IssuanceStatusName(event->status)), "", (*applied)->first.request_id,
+                     mscv, event->error_code};
+    auto seq = AuditLog::Append(conn, std::move(entry), clock_.NowSeconds());
+    return seq ? common::Status::Ok() : common::Status(seq.error());
+  });
+  if (!st) {
+    common::LogError("issuance_callback_failed", {{"error", st.error().message}});
+    return CallbackResult::kMalformed;
+  }
+  common::LogInfo("issuance_callback", {{"issuance", (*found)->id},
+                                        {"status", IssuanceStatusName(event->status)},
+                                        {"changed", changed}});
+  return changed ? CallbackResult::kApplied : CallbackResult::kIgnored;
+}
+
+std::string IssuanceMessage(std::string_view status) {
+  if (status == "request_created") return "Scan the QR code with your wallet.";
+  if (status == "request_retrieved") return "QR code scanned. Finish in your wallet.";
+  if (status == "issuance_successful") return "Your credential is in your wallet.";
+  if (status == "issuance_error") return "Your wallet could not add the credential.";
+  if (status == "expired") return "This code has expired.";
+  return "Unknown state.";
+}
+
+std::string IssuanceService::StatusJson(const IssuanceRecord& r) const {
+  const std::string status =
+      r.Expired(clock_.NowSeconds()) ? "expired" : std::string(IssuanceStatusName(r.status));
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("id");
+  w.String(r.id);
+  w->Key("status");
+  w.String(status);
+  w->Key("message");
+  w.String(IssuanceMessage(status));
+  w->Key("expiry");
+  w->Int64(r.expiry);
+  if (r.status == IssuanceStatus::kError) {
+    w->Key("error");
+    w->StartObject();
+    w->Key("code");
+    w.String(r.error_code);
+    w->Key("message");
+    w.String(r.error_message);
+    w->EndObject();
+  }
+  w->EndObject();
+  return w.str();
+}
+
+}  // namespace vc::issuer

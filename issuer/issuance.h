@@ -1,0 +1,92 @@
+// Issuance orchestration: once proofing verified a user, ask a Request Service
+// (Entra's or the embedded one, through credentials::RequestServiceClient) to
+// issue the org's contract with claims from the identity record, follow the
+// Request Service's callbacks, and tell the page how far the wallet got.
+// Knows nothing of HTTP; issuance_routes.cpp adapts it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/clock.h"
+#include "common/config_types.h"
+#include "common/result.h"
+#include "common/store.h"
+#include "credentials/request_service_client.h"
+#include "issuer/identity_records.h"
+#include "issuer/issuance_store.h"
+#include "issuer/sessions.h"
+
+namespace vc::issuer {
+
+// What a session's org (or Auth0 tenant) issues.
+struct IssuancePlan {
+  common::ContractConfig contract;           // type, manifest URL, claim rules
+  std::string client_name;                   // registration.clientName (the org's name)
+  int pin_length = 0;                        // 0 = no PIN
+  int64_t credential_lifetime_seconds = 0;   // > 0: expirationDate = now + this
+};
+
+struct IssuanceOptions {
+  std::string public_base_url;  // callback URL = this + /api/issuer/callback
+  std::string authority;        // the issuer DID (requestService.authority)
+  std::string callback_api_key; // sent in callback.headers["api-key"], checked on receipt
+};
+
+// The claims a verified identity record offers to a contract, by inputClaim
+// name: realName, idCardType, idCardNumber, provider, verifiedAt (ISO 8601) and
+// the provider's extracted string claims (never overriding those).
+std::map<std::string, std::string> AvailableClaims(const IdentityRecord& record);
+
+// The contract's inputs taken from `available`: only claims a rule names (so the
+// raw ID number leaves only when the contract maps it). Error "missing_claim"
+// naming the first required input that is absent.
+common::Result<std::map<std::string, std::string>> ContractClaims(
+    const common::ContractConfig& contract, const std::map<std::string, std::string>& available);
+
+// What a callback did, for the HTTP answer (2xx unless unauthenticated or unreadable).
+enum class CallbackResult { kApplied, kIgnored, kUnauthenticated, kMalformed };
+
+class IssuanceService {
+ public:
+  IssuanceService(IssuanceOptions options, credentials::RequestServiceClient& client,
+                  IssuanceStore& store, SessionStore& sessions, common::Database& db,
+                  const common::Clock& clock);
+
+  // Creates an issuance request for `session` and stores it. Errors:
+  // "missing_claim", and the client's codes ("request_service_*", "token_*",
+  // network codes) when the Request Service refuses or cannot be reached.
+  common::Result<IssuanceRecord> Start(const Session& session, const IssuancePlan& plan,
+                                       const std::map<std::string, std::string>& available);
+
+  // A Request Service callback (spec §5): `api_key` compared in constant time;
+  // requestStatus (or the legacy `code`) and state read; unknown statuses and
+  // states ignored; events applied forward-only with an audit entry.
+  CallbackResult HandleCallback(std::string_view api_key, std::string_view body,
+                                const std::string& mscv);
+
+  IssuanceStore& store() { return store_; }
+  int64_t Now() const { return clock_.NowSeconds(); }
+
+  // The JSON the page polls: {id, status, message, expiry[, error]}; status is
+  // "expired" for a non-terminal record past its expiry.
+  std::string StatusJson(const IssuanceRecord& record) const;
+
+ private:
+  common::Result<std::string> RequestBody(const IssuancePlan& plan,
+                                          const std::map<std::string, std::string>& claims,
+                                          const std::string& state, const std::string& pin) const;
+
+  IssuanceOptions options_;
+  credentials::RequestServiceClient& client_;
+  IssuanceStore& store_;
+  SessionStore& sessions_;
+  common::Database& db_;
+  const common::Clock& clock_;
+};
+
+// A sentence for the user about a status ("expired" included).
+std::string IssuanceMessage(std::string_view status);
+
+}  // namespace vc::issuer

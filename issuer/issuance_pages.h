@@ -1,0 +1,23 @@
+// The HTML of the issuance step: the QR code and deep link while the wallet
+// works (polling /api/issuer/request-status every second), success (continue to
+// the RP), failure and expiry (a fresh code), and "no code yet". Pure rendering.
+#pragma once
+
+#include <string>
+
+#include "common/html.h"
+#include "issuer/issuance_store.h"
+
+namespace vc::issuer {
+
+struct IssuanceView {
+  std::string session_id;
+  std::string org_name;
+  std::string status;  // IssuanceStatusName, "expired", or "none" (no request yet)
+  const IssuanceRecord* record = nullptr;  // null when status is "none"
+  std::string error;   // why creating a request failed (plain text), for "none"
+};
+
+common::PageOptions IssuancePage(const IssuanceView& view);
+
+}  // namespace vc::issuer

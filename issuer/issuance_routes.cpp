@@ -1,0 +1,177 @@
+#include "issuer/issuance_routes.h"
+
+#include <memory>
+
+#include "common/log.h"
+#include "common/qr.h"
+#include "common/url.h"
+#include "issuer/intake_routes.h"
+#include "issuer/issuance_pages.h"
+#include "issuer/session_web.h"
+
+namespace vc::issuer {
+using common::HttpServerRequest;
+using common::HttpServerResponse;
+
+namespace {
+
+struct Ctx {
+  IntakeService& intake;
+  IssuanceService& issuance;
+  IssuanceRouteOptions options;
+};
+
+using Handler = HttpServerResponse (*)(const Ctx&, const HttpServerRequest&, const Session&);
+
+// Runs `handler` for an active session of this browser whose proofing verified it.
+HttpServerResponse WithVerifiedSession(const Ctx& c, const HttpServerRequest& req, Handler handler) {
+  auto active = ActiveSession(c.intake, req, c.options.banner);
+  if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
+  const Session& s = std::get<Session>(active);
+  if (!c.options.claims_for(s)) {
+    return ErrorResponse(req, 409, "not_verified", "Your identity has not been verified yet.",
+                         c.options.banner);
+  }
+  return handler(c, req, s);
+}
+
+std::string PageUrl(const Session& s) { return "/issuance/" + common::PercentEncode(s.id); }
+
+// The session's latest request and the status the user sees ("none", "expired", …).
+std::pair<std::optional<IssuanceRecord>, std::string> Latest(const Ctx& c, const Session& s) {
+  auto latest = c.issuance.store().LatestForSession(s.id);
+  if (!latest || !*latest) return {std::nullopt, "none"};
+  const IssuanceRecord& r = **latest;
+  return {r, r.Expired(c.issuance.Now()) ? "expired" : std::string(IssuanceStatusName(r.status))};
+}
+
+HttpServerResponse Render(const Ctx& c, const Session& s, int status, const std::string& error = "") {
+  auto [record, state] = Latest(c, s);
+  IssuanceView view{s.id, c.options.org_name_for(s), state, record ? &*record : nullptr, error};
+  auto page = IssuancePage(view);
+  page.banner = c.options.banner;
+  auto resp = PageResponse(status, page);
+  resp.SetHeader("Cache-Control", "no-store");
+  return resp;
+}
+
+// Creates a request; the page shows it, or why it could not be created.
+HttpServerResponse CreateAndShow(const Ctx& c, const HttpServerRequest& req, const Session& s) {
+  auto plan = c.options.plan_for(s);
+  auto claims = c.options.claims_for(s);
+  if (!plan || !claims) {
+    return ErrorResponse(req, 409, "issuance_not_configured", "No credential is issued for this verification.",
+                         c.options.banner);
+  }
+  auto created = c.issuance.Start(s, *plan, *claims);
+  if (!created) {
+    const bool missing = created.error().code == "missing_claim";
+    return Render(c, s, missing ? 409 : 503,
+                  missing ? "Your verified identity lacks a detail this credential needs."
+                          : "We could not reach the credential service. Please try again.");
+  }
+  return HttpServerResponse::Redirect(PageUrl(s));
+}
+
+HttpServerResponse Show(const Ctx& c, const HttpServerRequest&, const Session& s) {
+  return Render(c, s, 200);
+}
+
+HttpServerResponse New(const Ctx& c, const HttpServerRequest& req, const Session& s) {
+  const std::string state = Latest(c, s).second;
+  if (state == "request_created" || state == "request_retrieved" || state == "issuance_successful") {
+    return HttpServerResponse::Redirect(PageUrl(s));  // the current code still works
+  }
+  return CreateAndShow(c, req, s);
+}
+
+HttpServerResponse Qr(const Ctx& c, const HttpServerRequest& req, const Session& s) {
+  auto [record, state] = Latest(c, s);
+  if (!record || (state != "request_created" && state != "request_retrieved")) {
+    return ErrorResponse(req, 404, "no_active_code", "There is no code to scan right now.", c.options.banner);
+  }
+  auto resp = HttpServerResponse::Text(200, common::QrCodePng(record->url, 8), "image/png");
+  resp.SetHeader("Cache-Control", "no-store");
+  return resp;
+}
+
+HttpServerResponse Finish(const Ctx& c, const HttpServerRequest& req, const Session& s,
+                          SessionStatus status) {
+  auto back = c.intake.Finish(s.id, status);
+  if (!back) return ErrorResponse(req, 409, back.error().code, "This verification has already ended.", c.options.banner);
+  return ReturnResponse(*back);
+}
+
+HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req, const Session& s) {
+  if (Latest(c, s).second != "issuance_successful") {
+    return ErrorResponse(req, 409, "issuance_not_finished", "Your credential has not been added yet.",
+                         c.options.banner);
+  }
+  return Finish(c, req, s, SessionStatus::kIssued);
+}
+
+HttpServerResponse Skip(const Ctx& c, const HttpServerRequest& req, const Session& s) {
+  return Finish(c, req, s, SessionStatus::kVerified);
+}
+
+HttpServerResponse RequestStatus(const Ctx& c, const HttpServerRequest& req) {
+  const std::string id(req.query.Get("id").value_or(""));
+  auto record = c.issuance.store().Get(id);
+  if (!record) return HttpServerResponse::JsonError(404, "request_not_found", "no issuance request with this id");
+  const std::string& sid = record->session_id;
+  auto s = c.intake.sessions().Authenticate(sid, req.Cookie(IntakeService::CookieName(sid)));
+  if (!s) return HttpServerResponse::JsonError(403, "session_forbidden", "this request belongs to another browser");
+  auto resp = HttpServerResponse::Json(200, c.issuance.StatusJson(*record));
+  resp.SetHeader("Cache-Control", "no-store");
+  return resp;
+}
+
+HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
+  const std::string api_key(req.Header("api-key").value_or(""));
+  switch (c.issuance.HandleCallback(api_key, req.body, req.mscv)) {
+    case CallbackResult::kUnauthenticated:
+      return HttpServerResponse::JsonError(401, "unauthorized", "api-key wrong or missing");
+    case CallbackResult::kMalformed:
+      return HttpServerResponse::JsonError(400, "invalid_body", "the callback body is not a JSON object");
+    default:
+      // Unknown states and statuses too: a non-2xx answer breaks the wallet (spec §5.1).
+      return HttpServerResponse::Json(200, R"({"status":"received"})");
+  }
+}
+
+}  // namespace
+
+void RegisterIssuanceRoutes(common::HttpServer& server, IntakeService& intake, IssuanceService& issuance,
+                            IssuanceRouteOptions options) {
+  auto ctx = std::make_shared<Ctx>(Ctx{intake, issuance, std::move(options)});
+  auto route = [&server, ctx](const char* method, const char* path, Handler h) {
+    server.Route(method, path, [ctx, h](const HttpServerRequest& r) { return WithVerifiedSession(*ctx, r, h); });
+  };
+  route("GET", "/issuance/:session", Show);
+  route("GET", "/issuance/:session/qr.png", Qr);
+  route("POST", "/issuance/:session/new", New);
+  route("POST", "/issuance/:session/continue", Continue);
+  route("POST", "/issuance/:session/skip", Skip);
+  server.Route("GET", "/api/issuer/request-status",
+               [ctx](const HttpServerRequest& r) { return RequestStatus(*ctx, r); });
+  server.Route("POST", "/api/issuer/callback", [ctx](const HttpServerRequest& r) { return Callback(*ctx, r); });
+}
+
+ProofingHandOff IssuanceHandOff(IntakeService& intake, IssuanceService& issuance,
+                                IssuanceRouteOptions options) {
+  auto ctx = std::make_shared<Ctx>(Ctx{intake, issuance, std::move(options)});
+  ProofingHandOff finish = FinishSessionHandOff(intake);
+  return [ctx, finish](const Session& s, bool verified) {
+    if (!verified || !ctx->options.plan_for(s)) return finish(s, verified);
+    // Created or not, the issuance page takes it from here (it offers a retry).
+    auto plan = ctx->options.plan_for(s);
+    auto claims = ctx->options.claims_for(s);
+    if (claims) {
+      auto created = ctx->issuance.Start(s, *plan, *claims);
+      if (!created) common::LogWarn("issuance_not_created", {{"session", s.id}, {"error", created.error().code}});
+    }
+    return HttpServerResponse::Redirect(PageUrl(s));
+  };
+}
+
+}  // namespace vc::issuer

@@ -1,0 +1,85 @@
+#include "server/app_issuance.h"
+
+#include <stdexcept>
+
+#include "common/base64url.h"
+
+#include "issuer/proofing_routes.h"
+
+namespace vc::server {
+namespace {
+
+// The verified identity record of a session, as claims.
+common::Result<std::map<std::string, std::string>> VerifiedClaims(issuer::ProofingService& proofing,
+                                                                  const issuer::Session& s) {
+  const auto [owner, name] = issuer::RecordKeyFor(s);
+  std::optional<issuer::IdentityRecord> record;
+  common::Status st = proofing.db().Read([&](common::Connection& conn) {
+    auto r = proofing.identities().Get(conn, owner, name);
+    if (!r) return common::Status(r.error());
+    record = std::move(*r);
+    return common::Status::Ok();
+  });
+  if (!st) return st.error();
+  if (!record || !record->verified) {
+    return common::Error{"not_verified", "the identity record of this session is not verified"};
+  }
+  return issuer::AvailableClaims(*record);
+}
+
+}  // namespace
+
+std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config, const issuer::Session& s) {
+  issuer::IssuancePlan plan;
+  std::string contract;
+  if (s.kind == issuer::SessionKind::kAuth0) {
+    for (const auto& a : config.auth0) {
+      if (a.domain != s.org_id) continue;
+      contract = a.contract;
+      plan.pin_length = a.pin_length;
+      plan.client_name = a.domain;
+    }
+  } else if (const common::OrgConfig* org = config.FindOrg(s.org_id); org && org->issue_credential) {
+    contract = org->contract;
+    plan.pin_length = org->pin_length;
+    plan.credential_lifetime_seconds = org->credential_lifetime_seconds;
+    plan.client_name = org->name;
+  }
+  const common::ContractConfig* c = contract.empty() ? nullptr : config.FindContract(contract);
+  if (c == nullptr) return std::nullopt;
+  plan.contract = *c;
+  return plan;
+}
+
+IssuanceWiring::IssuanceWiring(const IssuanceDeps& d) {
+  common::Status st = issuer::IssuanceStore::Migrate(d.db);
+  if (!st) throw std::runtime_error("database migration: " + st.error().message);
+  auto api_key = d.keys.SecretOrCreate("issuer-callback-api-key");
+  if (!api_key) throw std::runtime_error("issuer callback key: " + api_key.error().message);
+  client_ = std::make_unique<credentials::RequestServiceClient>(
+      credentials::RequestServiceClientOptions::FromConfig(d.config.request_service), d.http, d.clock);
+  store_ = std::make_unique<issuer::IssuanceStore>(d.db, d.clock);
+  // The secret is raw bytes; the header value must be text.
+  issuer::IssuanceOptions options{d.config.public_base_url, d.config.request_service.authority,
+                                  common::Base64UrlEncode(*api_key)};
+  service_ = std::make_unique<issuer::IssuanceService>(options, *client_, *store_, d.intake.sessions(),
+                                                       d.db, d.clock);
+  const common::Config& config = d.config;
+  issuer::ProofingService& proofing = d.proofing;
+  const issuer::OrgRegistry& orgs = d.orgs;
+  issuer::IssuanceRouteOptions routes;
+  routes.plan_for = [&config](const issuer::Session& s) { return PlanFor(config, s); };
+  routes.claims_for = [&proofing](const issuer::Session& s) { return VerifiedClaims(proofing, s); };
+  routes.org_name_for = [&orgs](const issuer::Session& s) {
+    const issuer::Org* org = orgs.Find(s.org_id);
+    return org ? org->name : s.org_id;
+  };
+  hand_off_ = issuer::IssuanceHandOff(d.intake, *service_, routes);
+  issuer::RegisterIssuanceRoutes(d.server, d.intake, *service_, routes);
+}
+
+common::HttpServerResponse IssuanceWiring::HandOff(const issuer::Session& session, bool verified) {
+  return hand_off_(session, verified);
+}
+
+}  // namespace vc::server

@@ -1,0 +1,55 @@
+// The issuance part of the vcserver wiring: the Request Service client (the
+// embedded service or Entra, from requestService), the issuance service, its
+// routes and the proofing hand-off that leads to them. Apart from app.cpp so
+// each component's wiring merges alone.
+#pragma once
+
+#include <memory>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "common/store.h"
+#include "credentials/request_service_client.h"
+#include "issuer/intake.h"
+#include "issuer/issuance_routes.h"
+#include "issuer/orgs.h"
+#include "issuer/proofing_service.h"
+#include "keys/key_store.h"
+
+namespace vc::server {
+
+struct IssuanceDeps {
+  const common::Config& config;
+  common::Database& db;
+  keys::KeyStore& keys;
+  common::HttpClient& http;
+  const common::Clock& clock;
+  common::HttpServer& server;
+  issuer::IntakeService& intake;
+  const issuer::OrgRegistry& orgs;
+  issuer::ProofingService& proofing;
+};
+
+class IssuanceWiring {
+ public:
+  // Registers the routes (before the server starts). Throws std::runtime_error
+  // when the database or the callback secret cannot be set up.
+  explicit IssuanceWiring(const IssuanceDeps& deps);
+
+  // What the proofing routes call once a user continues after a verdict.
+  common::HttpServerResponse HandOff(const issuer::Session& session, bool verified);
+
+ private:
+  std::unique_ptr<credentials::RequestServiceClient> client_;
+  std::unique_ptr<issuer::IssuanceStore> store_;
+  std::unique_ptr<issuer::IssuanceService> service_;
+  issuer::ProofingHandOff hand_off_;
+};
+
+// The plan for a session from config: the org's contract (unless the org has
+// issueCredential false) or the Auth0 tenant's contract (when it names one).
+std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config, const issuer::Session& session);
+
+}  // namespace vc::server
