@@ -38,7 +38,12 @@ class Journey {
                                       redirect_url, "--base-url", base_});
     ASSERT_EQ(minted.exit_code, 0) << minted.output;
     std::string link = minted.output.substr(0, minted.output.find('\n'));
-    auto resp = Send("GET", link.substr(base_.size()), "");
+    StartAt(link.substr(base_.size()));
+  }
+
+  // Opens a session at an intake path (a jumpstart link, an Auth0 redirect).
+  void StartAt(const std::string& path) {
+    auto resp = Send("GET", path, "");
     ASSERT_EQ(resp.status, 303) << resp.body;
     const std::string location(resp.Header("location").value_or(""));
     ASSERT_EQ(location.rfind("/proofing/", 0), 0u) << location;

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "common/http_client.h"
+#include "common/base64url.h"
 #include "common/json.h"
+#include "keys/key_store.h"
 #include "server/app.h"
 #include "tests/server/issuance_flow.h"
 #include "tests/support/run.h"
@@ -90,6 +92,29 @@ TEST_F(IssuanceFlowTest, TheIssuancePageNeedsTheSessionCookieAndAVerifiedIdentit
   ASSERT_EQ(skip.status, 303);
   EXPECT_EQ(journey_->VerifiedReturn(std::string(skip.Header("location").value_or(""))).Get("status"),
             "verified");
+}
+
+TEST_F(IssuanceFlowTest, CallbackAnswersEveryDocumentedBodyAndChecksTheApiKey) {
+  keys::KeyStore keys(data_ + "/keys");
+  const std::string key = common::Base64UrlEncode(*keys.SecretOrCreate("issuer-callback-api-key"));
+  common::CurlHttpClient http;
+  const std::string url = app_->BaseUrl() + "/api/issuer/callback";
+  const std::string retrieved = R"({"requestId":"799f23ea","requestStatus":"request_retrieved","state":"de19cb6b"})";
+  EXPECT_EQ(common::PostJson(http, url, retrieved)->status, 401);
+  EXPECT_EQ(common::PostJson(http, url, retrieved, {{"api-key", key + "x"}})->status, 401);
+  EXPECT_EQ(common::PostJson(http, url, "[1,2]", {{"api-key", key}})->status, 400);
+  // Spec §5.3 bodies for states we never issued, and statuses of other flows: 2xx, nothing changes.
+  for (const std::string& body :
+       {retrieved,
+        std::string(R"({"requestId":"799f23ea","requestStatus":"issuance_successful","state":"de19cb6b"})"),
+        std::string(R"({"requestId":"799f23ea","requestStatus":"issuance_error","state":"de19cb6b",
+                        "error":{"code":"IssuanceFlowFailed","message":"issuance_service_error"}})"),
+        std::string(R"({"requestId":"e4ef27ca","requestStatus":"presentation_verified","state":"92d076dd",
+                        "subject":"did:jwk:x","verifiedCredentialsData":[]})"),
+        std::string(R"({"requestId":"1","requestStatus":"something_new","state":"s"})")}) {
+    auto resp = common::PostJson(http, url, body, {{"api-key", key}});
+    EXPECT_EQ(resp->status, 200) << body;
+  }
 }
 
 }  // namespace
