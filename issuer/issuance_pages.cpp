@@ -53,6 +53,8 @@ std::string Waiting(const IssuanceView& v) {
           "<a href=\"" + HtmlEscape(base + "/qr.png") + "\">QR code as an image</a>.</p></div>";
   html += "<form id=\"continue\" method=\"post\" action=\"" + HtmlEscape(base + "/continue") +
           "\" hidden></form>";
+  html += "<p class=\"muted\">No wallet at hand?</p>" +
+          PostButton(base + "/skip", "Return to " + v.org_name + " without a credential", "skip");
   return html;
 }
 
