@@ -272,7 +272,11 @@ std::string App::Greeting() const {
     out << "  demo jumpstart link for org '" << org << "' (valid 10 minutes, one use):\n"
         << "    build/bin/vcctl jumpstart mint --org " << org << " --key " << key_file
         << " --redirect-url " << redirect << " --base-url " << impl_->config.public_base_url
-        << "\n";
+        << "\n"
+        << "  open the printed link, pass the sandbox check, then complete the wallet step with the\n"
+        << "  issuance page's \"Open in wallet\" link:\n"
+        << "    build/bin/vcwallet --wallet " << impl_->config.data_dir
+        << "/demo-wallet.json accept 'openid-vc://?request_uri=...'\n";
   }
   const auto& c = impl_->config;
   if (!impl_->demo_keys.empty() && !c.proofing_providers.empty()) {
