@@ -162,8 +162,7 @@ void App::Impl::BuildIssuer() {
   // because it reads the identity records proofing keeps.
   deps.hand_off = [this](const issuer::Session& s, bool verified) { return issuance->HandOff(s, verified); };
   proofing = std::make_unique<ProofingWiring>(deps);
-  issuance = std::make_unique<IssuanceWiring>(
-      IssuanceDeps{config, *db, *keys, http, clock, *server, *intake, *orgs, proofing->service()});
+  issuance = std::make_unique<IssuanceWiring>(deps, proofing->service());
 }
 
 void App::Impl::RunMaintenance() {

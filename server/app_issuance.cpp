@@ -51,7 +51,7 @@ std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config, const 
   return plan;
 }
 
-IssuanceWiring::IssuanceWiring(const IssuanceDeps& d) {
+IssuanceWiring::IssuanceWiring(const ProofingDeps& d, issuer::ProofingService& proofing_service) {
   common::Status st = issuer::IssuanceStore::Migrate(d.db);
   if (!st) throw std::runtime_error("database migration: " + st.error().message);
   auto api_key = d.keys.SecretOrCreate("issuer-callback-api-key");
@@ -65,7 +65,7 @@ IssuanceWiring::IssuanceWiring(const IssuanceDeps& d) {
   service_ = std::make_unique<issuer::IssuanceService>(options, *client_, *store_, d.intake.sessions(),
                                                        d.db, d.clock);
   const common::Config& config = d.config;
-  issuer::ProofingService& proofing = d.proofing;
+  issuer::ProofingService& proofing = proofing_service;
   const issuer::OrgRegistry& orgs = d.orgs;
   issuer::IssuanceRouteOptions routes;
   routes.plan_for = [&config](const issuer::Session& s) { return PlanFor(config, s); };

@@ -17,26 +17,17 @@
 #include "issuer/orgs.h"
 #include "issuer/proofing_service.h"
 #include "keys/key_store.h"
+#include "server/app_proofing.h"
 
 namespace vc::server {
 
-struct IssuanceDeps {
-  const common::Config& config;
-  common::Database& db;
-  keys::KeyStore& keys;
-  common::HttpClient& http;
-  const common::Clock& clock;
-  common::HttpServer& server;
-  issuer::IntakeService& intake;
-  const issuer::OrgRegistry& orgs;
-  issuer::ProofingService& proofing;
-};
 
 class IssuanceWiring {
  public:
   // Registers the routes (before the server starts). Throws std::runtime_error
   // when the database or the callback secret cannot be set up.
-  explicit IssuanceWiring(const IssuanceDeps& deps);
+  // Takes the proofing wiring's dependencies and the identity records proofing keeps.
+  IssuanceWiring(const ProofingDeps& deps, issuer::ProofingService& proofing);
 
   // What the proofing routes call once a user continues after a verdict.
   common::HttpServerResponse HandOff(const issuer::Session& session, bool verified);
