@@ -162,9 +162,9 @@ ProofingHandOff IssuanceHandOff(IntakeService& intake, IssuanceService& issuance
   auto ctx = std::make_shared<Ctx>(Ctx{intake, issuance, std::move(options)});
   ProofingHandOff finish = FinishSessionHandOff(intake);
   return [ctx, finish](const Session& s, bool verified) {
-    if (!verified || !ctx->options.plan_for(s)) return finish(s, verified);
+    auto plan = verified ? ctx->options.plan_for(s) : std::nullopt;
+    if (!plan) return finish(s, verified);
     // Created or not, the issuance page takes it from here (it offers a retry).
-    auto plan = ctx->options.plan_for(s);
     auto claims = ctx->options.claims_for(s);
     if (claims) {
       auto created = ctx->issuance.Start(s, *plan, *claims);
