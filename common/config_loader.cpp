@@ -35,8 +35,12 @@ Config BaseConfig(Environment environment) {
   Config c;
   c.environment = environment;
   c.contracts = {DefaultContract()};
-  c.verifier.policies = {
-      {"onboarding", R"({"id":"onboarding","requestedCredentials":[{"type":"VerifiedIdentity"}]})"}};
+  c.verifier.policies = {{"onboarding", R"({"id":"onboarding","includeReceipt":true,)"
+                                        R"("registration":{"clientName":"vcserver verifier",)"
+                                        R"("purpose":"Prove your verified identity"},)"
+                                        R"("requestedCredentials":[{"type":"VerifiedIdentity",)"
+                                        R"("purpose":"Your verified name"}]})"}};
+  c.verifier.default_policies = true;
   if (environment == Environment::kDevelopment) {
     c.orgs = {DemoOrg(c.public_base_url)};
     ProofingProviderConfig sandbox;
@@ -106,7 +110,7 @@ void ParseSections(const ci::ConfigNode& root, const ci::Context& ctx, Config& c
   if (root.Has("orgs")) c.orgs = ci::ParseOrgs(root, ctx);
   if (root.Has("auth0")) c.auth0 = ci::ParseAuth0(root, ctx);
   if (root.Has("requestService")) c.request_service = ci::ParseRequestService(root, ctx);
-  if (root.Has("verifier")) c.verifier = ci::ParseVerifier(root);
+  if (root.Has("verifier")) c.verifier = ci::ParseVerifier(root, ctx);
   if (root.Has("apiKeys")) c.api_keys = ci::ParseApiKeys(root);
 }
 
