@@ -26,6 +26,7 @@
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
 #include "server/app_proofing.h"
+#include "server/app_verifier.h"
 #include "server/demo_rp.h"
 #include "server/embedded_request_service.h"
 #include "common/text.h"
@@ -95,6 +96,7 @@ struct App::Impl {
   std::unique_ptr<EmbeddedRequestService> request_service;
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
   std::unique_ptr<ProofingWiring> proofing;
+  std::unique_ptr<VerifierWiring> verifier;
 
   // Housekeeping (pruning spent one-time claims and old sessions) every 10 minutes.
   std::mutex maintenance_mu;
@@ -212,6 +214,10 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
                                                                       impl_->clock, *impl_->server);
   }
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
+  if (c.HasRole(common::Role::kVerifier)) {
+    impl_->verifier = std::make_unique<VerifierWiring>(
+        VerifierDeps{c, *impl_->db, *impl_->keys, impl_->http, impl_->clock, *impl_->server});
+  }
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
   }
@@ -222,6 +228,7 @@ App::~App() { Stop(); }
 void App::Start() {
   impl_->server->Start();
   if (impl_->request_service) impl_->request_service->Start(BaseUrl());
+  if (impl_->verifier) impl_->verifier->Start(BaseUrl());
   if (impl_->rp_keys) impl_->rp_keys->Start();
   if (impl_->proofing) impl_->proofing->Start();
   impl_->maintenance = std::thread([impl = impl_.get()] { impl->RunMaintenance(); });
@@ -236,6 +243,7 @@ void App::Stop() {
   if (impl_->request_service) impl_->request_service->Stop();
   if (impl_->rp_keys) impl_->rp_keys->Stop();
   if (impl_->proofing) impl_->proofing->Stop();
+  if (impl_->verifier) impl_->verifier->Stop();
   {
     std::lock_guard lock(impl_->maintenance_mu);
     impl_->stopping = true;

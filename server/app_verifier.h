@@ -1,0 +1,71 @@
+// The verifier part of the vcserver wiring: policies from config (validated at
+// construction, before the server listens), the routes, and once the server is
+// bound the Request Service client, the VerifierService, the webhook outbox worker
+// and the purge timer. Apart from app.cpp so each component's wiring merges alone.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/api_keys.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "common/outbox.h"
+#include "common/store.h"
+#include "credentials/did_resolver.h"
+#include "credentials/published.h"
+#include "credentials/request_service_client.h"
+#include "keys/key_store.h"
+#include "verifier/policy.h"
+#include "verifier/service.h"
+
+namespace vc::server {
+
+struct VerifierDeps {
+  const common::Config& config;
+  common::Database& db;
+  keys::KeyStore& keys;
+  common::HttpClient& http;
+  const common::Clock& clock;
+  common::HttpServer& server;
+};
+
+class VerifierWiring {
+ public:
+  // Parses the policies (common::ConfigError naming the JSON path at fault) and
+  // registers the routes; they answer 503 until Start().
+  explicit VerifierWiring(const VerifierDeps& deps);
+  ~VerifierWiring();
+
+  // `bound_base_url` replaces publicBaseUrl (and what derives from it: the
+  // authority, the embedded Request Service URLs and its DID among accepted
+  // issuers) when the config listens on port 0 (tests). Call after the embedded
+  // Request Service was constructed (it fills in requestService.clientId).
+  // Throws std::runtime_error when the callback secret cannot be created.
+  void Start(const std::string& bound_base_url);
+  void Stop();  // idempotent
+
+ private:
+  VerifierDeps deps_;
+  std::vector<verifier::Policy> policies_;
+  common::ApiKeyVerifier api_keys_;
+  verifier::VerifierService* service_ptr_ = nullptr;  // read by the routes
+  std::unique_ptr<credentials::RequestServiceClient> client_;
+  std::unique_ptr<credentials::DidResolver> resolver_;
+  std::unique_ptr<credentials::HttpStatusChecker> status_;
+  std::unique_ptr<credentials::HttpLinkedDomainChecker> domains_;
+  std::unique_ptr<verifier::VerifierService> service_;
+  std::unique_ptr<common::HttpOutbox> webhooks_;
+  std::unique_ptr<common::OutboxWorker> webhook_worker_;
+  std::thread purger_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+}  // namespace vc::server
