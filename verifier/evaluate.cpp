@@ -104,7 +104,7 @@ std::optional<Failure> CheckOne(const credentials::RequestedCredential& want, co
     return Fail(VerifyError::kIssuerNotAccepted, "issuer " + r.issuer + " is not accepted");
   }
   if (r.revoked && !want.allow_revoked) return Fail(VerifyError::kRevoked, "the credential has been revoked");
-  if (!r.exp || *r.exp <= now) return Fail(VerifyError::kExpired, "the credential has expired or has no expiry");
+  if (r.exp && *r.exp <= now) return Fail(VerifyError::kExpired, "the credential has expired");
   for (const auto& c : want.constraints) {
     if (!credentials::ConstraintHolds(c, r.claims)) {
       return Fail(VerifyError::kConstraintFailed, "constraint on `" + c.claim_name + "` not met");

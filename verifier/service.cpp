@@ -53,7 +53,8 @@ std::string RequestJson(const StoredPresentation& row, int64_t now) {
   w->Key("id");
   w.String(row.id);
   w->Key("policy");
-  w.String(common::GetString(*common::ParseJsonObject(row.policy), "id").value_or(""));
+  auto policy = common::ParseJsonObject(row.policy);
+  w.String(policy ? common::GetString(*policy, "id").value_or("") : "");
   w->Key("status");
   w.String(status);
   w->Key("message");
