@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "common/base64url.h"
 #include "common/log.h"
 #include "verifier/routes.h"
 
@@ -49,7 +50,10 @@ std::vector<verifier::Policy> AcceptingBound(std::vector<verifier::Policy> polic
 }  // namespace
 
 VerifierWiring::VerifierWiring(const VerifierDeps& deps)
-    : deps_(deps), policies_(verifier::LoadPolicies(deps.config.verifier)), api_keys_(deps.config.api_keys) {
+    : deps_(deps),
+      policies_(verifier::LoadPolicies(deps.config.verifier)),
+      api_keys_(deps.config.api_keys),
+      loopback_(deps.http, deps.server) {
   verifier::VerifierRouteOptions routes;
   routes.demo = deps.config.environment == common::Environment::kDevelopment;
   routes.banner = routes.demo ? "DEVELOPMENT" : "";
@@ -63,16 +67,21 @@ void VerifierWiring::Start(const std::string& bound_base_url) {
   const Effective e = Derive(c, bound_base_url);
   auto secret = deps_.keys.SecretOrCreate(kCallbackSecretName);
   if (!secret) throw std::runtime_error("verifier callback secret: " + secret.error().message);
+  if (c.HasRole(common::Role::kRequestService) &&
+      c.request_service.mode == common::RequestServiceMode::kEmbedded) {
+    loopback_.SetBaseUrl(e.base_url);
+  }
   auto options = credentials::RequestServiceClientOptions::FromConfig(c.request_service);
   options.base_url = e.rs_base_url;
   options.token_url = e.rs_token_url;
-  client_ = std::make_unique<credentials::RequestServiceClient>(options, deps_.http, deps_.clock);
+  client_ = std::make_unique<credentials::RequestServiceClient>(options, loopback_, deps_.clock);
   const bool plain_http = e.base_url.rfind("http://", 0) == 0;
   resolver_ = std::make_unique<credentials::DidResolver>(
-      deps_.http, deps_.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
-  status_ = std::make_unique<credentials::HttpStatusChecker>(deps_.http, *resolver_, deps_.clock);
-  domains_ = std::make_unique<credentials::HttpLinkedDomainChecker>(deps_.http, *resolver_, deps_.clock);
-  verifier::VerifierOptions vo{e.authority, e.base_url + "/api/verifier/callback", *secret,
+      loopback_, deps_.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
+  status_ = std::make_unique<credentials::HttpStatusChecker>(loopback_, *resolver_, deps_.clock);
+  domains_ = std::make_unique<credentials::HttpLinkedDomainChecker>(loopback_, *resolver_, deps_.clock);
+  // Raw random bytes; the header carries text.
+  verifier::VerifierOptions vo{e.authority, e.base_url + "/api/verifier/callback", common::Base64UrlEncode(*secret),
                                c.verifier.result_retention_seconds, c.verifier.webhook};
   service_ = std::make_unique<verifier::VerifierService>(
       vo, AcceptingBound(policies_, c.request_service.authority, e.rs_authority), deps_.db, *client_, *resolver_,

@@ -2,6 +2,8 @@
 // construction, before the server listens), the routes, and once the server is
 // bound the Request Service client, the VerifierService, the webhook outbox worker
 // and the purge timer. Apart from app.cpp so each component's wiring merges alone.
+// With the embedded Request Service in this process, the verifier reaches it (and
+// its did:web and status lists) in process, not over a socket (loopback_http_client.h).
 #pragma once
 
 #include <condition_variable>
@@ -21,6 +23,7 @@
 #include "credentials/published.h"
 #include "credentials/request_service_client.h"
 #include "keys/key_store.h"
+#include "server/loopback_http_client.h"
 #include "verifier/policy.h"
 #include "verifier/service.h"
 
@@ -54,6 +57,7 @@ class VerifierWiring {
   VerifierDeps deps_;
   std::vector<verifier::Policy> policies_;
   common::ApiKeyVerifier api_keys_;
+  LoopbackHttpClient loopback_;  // calls to this process's own URL are served in process
   verifier::VerifierService* service_ptr_ = nullptr;  // read by the routes
   std::unique_ptr<credentials::RequestServiceClient> client_;
   std::unique_ptr<credentials::DidResolver> resolver_;
