@@ -14,8 +14,8 @@ namespace vc::common {
 
 // The configured key a request presented.
 struct ApiKeyMatch {
-  std::string id;    // the key's configured id
-  std::string org;   // the org an "app" key acts for ("" for an org-less admin key)
+  std::string id;   // the key's configured id
+  std::string org;  // the org an "app" key acts for ("" for an org-less admin key)
   bool admin = false;
 };
 

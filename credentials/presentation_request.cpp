@@ -8,7 +8,9 @@ namespace {
 
 using Err = std::optional<FieldError>;
 
-Err Bad(std::string path, std::string message) { return FieldError{std::move(path), std::move(message)}; }
+Err Bad(std::string path, std::string message) {
+  return FieldError{std::move(path), std::move(message)};
+}
 
 Err ParseStringArray(const rapidjson::Value& obj, const char* name, const std::string& path,
                      std::vector<std::string>& out) {
@@ -29,9 +31,11 @@ Err ParseConstraint(const rapidjson::Value& c, const std::string& path, Constrai
   out.claim_name = std::string(*name);
   const int operands = (c.HasMember("values") ? 1 : 0) + (c.HasMember("contains") ? 1 : 0) +
                        (c.HasMember("startsWith") ? 1 : 0);
-  if (operands != 1) return Bad(path, "A constraint needs exactly one of values, contains or startsWith.");
+  if (operands != 1)
+    return Bad(path, "A constraint needs exactly one of values, contains or startsWith.");
   if (auto f = ParseStringArray(c, "values", path + ".values", out.values)) return f;
-  if (c.HasMember("values") && out.values.empty()) return Bad(path + ".values", "values must not be empty.");
+  if (c.HasMember("values") && out.values.empty())
+    return Bad(path + ".values", "values must not be empty.");
   for (const char* op : {"contains", "startsWith"}) {
     if (!c.HasMember(op)) continue;
     const auto v = common::GetString(c, op);
@@ -41,8 +45,8 @@ Err ParseConstraint(const rapidjson::Value& c, const std::string& path, Constrai
   return std::nullopt;
 }
 
-Err ParseFaceCheck(const rapidjson::Value& fc, const std::string& path, const std::string& prefix, bool receipt,
-                   RequestedCredential& out) {
+Err ParseFaceCheck(const rapidjson::Value& fc, const std::string& path, const std::string& prefix,
+                   bool receipt, RequestedCredential& out) {
   if (!fc.IsObject()) return Bad(path, "faceCheck must be an object.");
   const auto photo = common::GetString(fc, "sourcePhotoClaimName");
   if (!photo || photo->empty()) {
@@ -52,17 +56,20 @@ Err ParseFaceCheck(const rapidjson::Value& fc, const std::string& path, const st
   if (fc.HasMember("matchConfidenceThreshold")) {
     const auto t = common::GetInt64(fc, "matchConfidenceThreshold");
     if (!t || *t < 50 || *t > 100) {
-      return Bad(path + ".matchConfidenceThreshold", "matchConfidenceThreshold must be an integer from 50 to 100.");
+      return Bad(path + ".matchConfidenceThreshold",
+                 "matchConfidenceThreshold must be an integer from 50 to 100.");
     }
     face.match_confidence_threshold = static_cast<int>(*t);
   }
-  if (receipt) return Bad(prefix + "includeReceipt", "includeReceipt must be false when faceCheck is requested.");
+  if (receipt)
+    return Bad(prefix + "includeReceipt",
+               "includeReceipt must be false when faceCheck is requested.");
   out.face_check = std::move(face);
   return std::nullopt;
 }
 
-Err ParseValidation(const rapidjson::Value& rc, const std::string& path, const std::string& prefix, bool receipt,
-                    RequestedCredential& out) {
+Err ParseValidation(const rapidjson::Value& rc, const std::string& path, const std::string& prefix,
+                    bool receipt, RequestedCredential& out) {
   if (!rc.HasMember("configuration")) return std::nullopt;
   const auto* conf = common::GetObject(rc, "configuration");
   if (!conf) return Bad(path + ".configuration", "configuration must be an object.");
@@ -73,25 +80,31 @@ Err ParseValidation(const rapidjson::Value& rc, const std::string& path, const s
   for (auto [name, dest] : {std::pair{"allowRevoked", &out.allow_revoked},
                             std::pair{"validateLinkedDomain", &out.validate_linked_domain}}) {
     if (v->HasMember(name) && !(*v)[name].IsBool()) {
-      return Bad(vpath + "." + name, std::string("The request contains `") + name + "`, but it is not boolean.");
+      return Bad(vpath + "." + name,
+                 std::string("The request contains `") + name + "`, but it is not boolean.");
     }
     if (v->HasMember(name)) *dest = (*v)[name].GetBool();
   }
-  if (v->HasMember("faceCheck")) return ParseFaceCheck((*v)["faceCheck"], vpath + ".faceCheck", prefix, receipt, out);
+  if (v->HasMember("faceCheck"))
+    return ParseFaceCheck((*v)["faceCheck"], vpath + ".faceCheck", prefix, receipt, out);
   return std::nullopt;
 }
 
-Err ParseRequested(const rapidjson::Value& rc, const std::string& path, const std::string& prefix, bool receipt,
-                   RequestedCredential& out) {
+Err ParseRequested(const rapidjson::Value& rc, const std::string& path, const std::string& prefix,
+                   bool receipt, RequestedCredential& out) {
   if (!rc.IsObject()) return Bad(path, path + " must be an object.");
   const auto type = common::GetString(rc, "type");
   if (!type || type->empty()) return Bad(path + ".type", "Each requested credential needs a type.");
   out.type = std::string(*type);
-  if (rc.HasMember("purpose") && !rc["purpose"].IsString()) return Bad(path + ".purpose", "purpose must be a string.");
+  if (rc.HasMember("purpose") && !rc["purpose"].IsString())
+    return Bad(path + ".purpose", "purpose must be a string.");
   out.purpose = std::string(common::GetString(rc, "purpose").value_or(""));
-  if (auto f = ParseStringArray(rc, "acceptedIssuers", path + ".acceptedIssuers", out.accepted_issuers)) return f;
+  if (auto f =
+          ParseStringArray(rc, "acceptedIssuers", path + ".acceptedIssuers", out.accepted_issuers))
+    return f;
   for (const auto& i : out.accepted_issuers) {
-    if (!i.starts_with("did:")) return Bad(path + ".acceptedIssuers", "acceptedIssuers must be DIDs.");
+    if (!i.starts_with("did:"))
+      return Bad(path + ".acceptedIssuers", "acceptedIssuers must be DIDs.");
   }
   if (rc.HasMember("constraints")) {
     const auto* cs = common::GetArray(rc, "constraints");
@@ -149,11 +162,13 @@ void WriteConstraint(common::JsonWriter& w, const Constraint& c) {
 
 }  // namespace
 
-std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj, const std::string& prefix,
-                                                    bool include_receipt, std::vector<RequestedCredential>& out) {
+std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj,
+                                                    const std::string& prefix, bool include_receipt,
+                                                    std::vector<RequestedCredential>& out) {
   const auto* rcs = common::GetArray(obj, "requestedCredentials");
   if (!rcs || rcs->Empty()) {
-    return Bad(prefix + "requestedCredentials", "A non-empty requestedCredentials array is required.");
+    return Bad(prefix + "requestedCredentials",
+               "A non-empty requestedCredentials array is required.");
   }
   for (rapidjson::SizeType i = 0; i < rcs->Size(); ++i) {
     RequestedCredential rc;
@@ -170,7 +185,8 @@ std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const s
   if (!reg) return Bad(prefix + "registration", "A registration object is required.");
   const auto n = common::GetString(*reg, "clientName");
   if (!n || n->empty()) {
-    return Bad(prefix + "registration.clientName", "registration.clientName must be a non-empty string.");
+    return Bad(prefix + "registration.clientName",
+               "registration.clientName must be a non-empty string.");
   }
   out.client_name = std::string(*n);
   if (reg->HasMember("purpose")) {
@@ -181,7 +197,8 @@ std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const s
   return std::nullopt;
 }
 
-void WriteRequestedCredentials(common::JsonWriter& w, const std::vector<RequestedCredential>& requested) {
+void WriteRequestedCredentials(common::JsonWriter& w,
+                               const std::vector<RequestedCredential>& requested) {
   w->StartArray();
   for (const auto& rc : requested) {
     w->StartObject();

@@ -6,11 +6,11 @@
 // so both apply one set of rules. Every refusal names the JSON path at fault.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <rapidjson/document.h>
 
 #include "common/json.h"
 #include "credentials/presentation.h"
@@ -37,8 +37,9 @@ struct Registration {
 // startsWith; allowRevoked and validateLinkedDomain booleans; faceCheck needs
 // sourcePhotoClaimName, a matchConfidenceThreshold from 50 to 100 when given,
 // and `include_receipt` false (the error then names prefix + "includeReceipt").
-std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj, const std::string& prefix,
-                                                    bool include_receipt, std::vector<RequestedCredential>& out);
+std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj,
+                                                    const std::string& prefix, bool include_receipt,
+                                                    std::vector<RequestedCredential>& out);
 
 // Parses `obj["registration"]` {clientName, purpose?}.
 std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const std::string& prefix,
@@ -46,6 +47,7 @@ std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const s
 
 // Writes the requestedCredentials array as createPresentationRequest expects it
 // (the inverse of ParseRequestedCredentials) into an open JsonWriter value position.
-void WriteRequestedCredentials(common::JsonWriter& w, const std::vector<RequestedCredential>& requested);
+void WriteRequestedCredentials(common::JsonWriter& w,
+                               const std::vector<RequestedCredential>& requested);
 
 }  // namespace vc::credentials

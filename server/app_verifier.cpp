@@ -12,15 +12,21 @@ namespace {
 
 constexpr const char* kCallbackSecretName = "verifier-callback";
 
+}  // namespace
+
 // On port 0 the public URL is only known once bound: what the config derived
 // from the configured URL is derived again from the bound one.
-struct Effective {
+struct VerifierWiring::Effective {
   std::string base_url, authority, rs_base_url, rs_token_url, rs_authority;
 };
 
+namespace {
+
+using Effective = VerifierWiring::Effective;
+
 Effective Derive(const common::Config& c, const std::string& bound) {
-  Effective e{c.public_base_url, c.verifier.authority, c.request_service.base_url, c.request_service.token_url,
-              c.request_service.authority};
+  Effective e{c.public_base_url, c.verifier.authority, c.request_service.base_url,
+              c.request_service.token_url, c.request_service.authority};
   if (c.listen_port != 0) return e;
   const bool embedded = c.request_service.mode == common::RequestServiceMode::kEmbedded;
   const std::string configured_did = common::DidWebFromUrl(c.public_base_url);
@@ -34,8 +40,8 @@ Effective Derive(const common::Config& c, const std::string& bound) {
   return e;
 }
 
-std::vector<verifier::Policy> AcceptingBound(std::vector<verifier::Policy> policies, const std::string& from,
-                                             const std::string& to) {
+std::vector<verifier::Policy> AcceptingBound(std::vector<verifier::Policy> policies,
+                                             const std::string& from, const std::string& to) {
   if (from == to) return policies;
   for (auto& p : policies) {
     for (auto& rc : p.requested) {
@@ -71,7 +77,22 @@ void VerifierWiring::Start(const std::string& bound_base_url) {
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {
     loopback_.SetBaseUrl(e.base_url);
   }
-  auto options = credentials::RequestServiceClientOptions::FromConfig(c.request_service);
+  BuildClients(e);
+  // Raw random bytes; the header carries text.
+  verifier::VerifierOptions vo{e.authority, e.base_url + "/api/verifier/callback",
+                               common::Base64UrlEncode(*secret),
+                               c.verifier.result_retention_seconds, c.verifier.webhook};
+  service_ = std::make_unique<verifier::VerifierService>(
+      vo, AcceptingBound(policies_, c.request_service.authority, e.rs_authority), deps_.db,
+      *client_, *resolver_, *status_, *domains_, deps_.clock);
+  StartWorkers();
+  service_ptr_ = service_.get();
+  common::LogInfo("verifier_started", {{"authority", e.authority},
+                                       {"policies", static_cast<int64_t>(policies_.size())}});
+}
+
+void VerifierWiring::BuildClients(const Effective& e) {
+  auto options = credentials::RequestServiceClientOptions::FromConfig(deps_.config.request_service);
   options.base_url = e.rs_base_url;
   options.token_url = e.rs_token_url;
   client_ = std::make_unique<credentials::RequestServiceClient>(options, loopback_, deps_.clock);
@@ -79,17 +100,15 @@ void VerifierWiring::Start(const std::string& bound_base_url) {
   resolver_ = std::make_unique<credentials::DidResolver>(
       loopback_, deps_.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
   status_ = std::make_unique<credentials::HttpStatusChecker>(loopback_, *resolver_, deps_.clock);
-  domains_ = std::make_unique<credentials::HttpLinkedDomainChecker>(loopback_, *resolver_, deps_.clock);
-  // Raw random bytes; the header carries text.
-  verifier::VerifierOptions vo{e.authority, e.base_url + "/api/verifier/callback", common::Base64UrlEncode(*secret),
-                               c.verifier.result_retention_seconds, c.verifier.webhook};
-  service_ = std::make_unique<verifier::VerifierService>(
-      vo, AcceptingBound(policies_, c.request_service.authority, e.rs_authority), deps_.db, *client_, *resolver_,
-      *status_, *domains_, deps_.clock);
-  webhooks_ = std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.http, deps_.clock);
+  domains_ =
+      std::make_unique<credentials::HttpLinkedDomainChecker>(loopback_, *resolver_, deps_.clock);
+}
+
+void VerifierWiring::StartWorkers() {
+  webhooks_ = std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.http,
+                                                   deps_.clock);
   webhook_worker_ = std::make_unique<common::OutboxWorker>(*webhooks_);
   service_->SetWebhookNotifier([w = webhook_worker_.get()] { w->Notify(); });
-  service_ptr_ = service_.get();
   purger_ = std::thread([this] {
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; })) {
@@ -97,7 +116,6 @@ void VerifierWiring::Start(const std::string& bound_base_url) {
       if (!removed) common::LogWarn("verifier_purge_failed", {{"error", removed.error().message}});
     }
   });
-  common::LogInfo("verifier_started", {{"authority", e.authority}, {"policies", static_cast<int64_t>(policies_.size())}});
 }
 
 void VerifierWiring::Stop() {

@@ -53,7 +53,12 @@ class VerifierWiring {
   void Start(const std::string& bound_base_url);
   void Stop();  // idempotent
 
+  struct Effective;  // URLs and DIDs as derived for the bound address (app_verifier.cpp)
+
  private:
+  void BuildClients(const Effective& e);
+  void StartWorkers();
+
   VerifierDeps deps_;
   std::vector<verifier::Policy> policies_;
   common::ApiKeyVerifier api_keys_;

@@ -37,7 +37,8 @@ common::Result<common::HttpResponse> LoopbackHttpClient::Send(const common::Http
   common::HttpServerResponse out = server_.HandleInProcess(std::move(in));
   common::HttpResponse response{out.status, {}, std::move(out.body)};
   if (!out.content_type.empty()) response.headers.emplace_back("content-type", out.content_type);
-  for (auto& [k, v] : out.headers) response.headers.emplace_back(common::AsciiLower(k), std::move(v));
+  for (auto& [k, v] : out.headers)
+    response.headers.emplace_back(common::AsciiLower(k), std::move(v));
   return response;
 }
 

@@ -64,8 +64,8 @@ std::string PolicyOptions(const std::vector<Policy>& policies) {
   for (const auto& p : policies) {
     std::string types;
     for (const auto& rc : p.requested) types += (types.empty() ? "" : ", ") + rc.type;
-    html += "<option value=\"" + common::HtmlEscape(p.id) + "\">" + common::HtmlEscape(p.id + " (" + types + ")") +
-            "</option>";
+    html += "<option value=\"" + common::HtmlEscape(p.id) + "\">" +
+            common::HtmlEscape(p.id + " (" + types + ")") + "</option>";
   }
   return html;
 }
@@ -77,23 +77,29 @@ const std::string& DemoPageScript() {
   return script;
 }
 
-common::HttpServerResponse DemoPageResponse(const std::vector<Policy>& policies, const std::string& banner) {
+common::HttpServerResponse DemoPageResponse(const std::vector<Policy>& policies,
+                                            const std::string& banner) {
   common::PageOptions page;
   page.title = "Verifier demo";
   page.banner = banner;
   page.script = DemoPageScript();
   if (policies.empty()) {
-    page.body_html = "<h1>Verifier demo</h1><p>No presentation policy is configured (verifier.policies).</p>";
+    page.body_html =
+        "<h1>Verifier demo</h1><p>No presentation policy is configured (verifier.policies).</p>";
   } else {
     page.body_html =
-        "<h1>Verifier demo</h1><p class=\"muted\">Ask a wallet to present a credential, as a relying party "
-        "would.</p><form id=\"vf-form\"><label for=\"vf-policy\">Policy</label><select id=\"vf-policy\" "
-        "name=\"policy\">" + PolicyOptions(policies) +
+        "<h1>Verifier demo</h1><p class=\"muted\">Ask a wallet to present a credential, as a "
+        "relying party "
+        "would.</p><form id=\"vf-form\"><label for=\"vf-policy\">Policy</label><select "
+        "id=\"vf-policy\" "
+        "name=\"policy\">" +
+        PolicyOptions(policies) +
         "</select><p><button type=\"submit\">Create presentation request</button></p></form>"
         "<p id=\"vf-error\" class=\"error\" role=\"alert\"></p>"
         "<section id=\"vf-out\" hidden><div id=\"vf-qr\"></div>"
         "<p>Deep link: <a id=\"vf-link\" href=\"#\"></a></p>"
-        "<p>Status: <strong id=\"vf-status\"></strong> <span id=\"vf-message\" class=\"muted\"></span></p>"
+        "<p>Status: <strong id=\"vf-status\"></strong> <span id=\"vf-message\" "
+        "class=\"muted\"></span></p>"
         "<dl id=\"vf-claims\" hidden></dl></section>";
   }
   auto r = common::HttpServerResponse::Html(200, common::RenderPage(page));

@@ -13,7 +13,8 @@
 
 namespace vc::verifier {
 
-common::HttpServerResponse DemoPageResponse(const std::vector<Policy>& policies, const std::string& banner);
+common::HttpServerResponse DemoPageResponse(const std::vector<Policy>& policies,
+                                            const std::string& banner);
 
 // The page's script (exposed for tests of its CSP hash).
 const std::string& DemoPageScript();

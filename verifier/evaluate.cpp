@@ -4,8 +4,8 @@
 #include <optional>
 #include <vector>
 
-#include "common/jws.h"
 #include "common/json.h"
+#include "common/jws.h"
 #include "credentials/verify_error.h"
 
 namespace vc::verifier {
@@ -28,7 +28,9 @@ struct Failure {
   std::string code, message;
 };
 
-Failure Fail(VerifyError e, std::string message) { return {std::string(credentials::Code(e)), std::move(message)}; }
+Failure Fail(VerifyError e, std::string message) {
+  return {std::string(credentials::Code(e)), std::move(message)};
+}
 
 std::vector<std::string> Types(const rapidjson::Value& item) {
   std::vector<std::string> out;
@@ -56,8 +58,9 @@ CredentialResult FromCallback(const rapidjson::Value& item) {
   r.issuer = std::string(common::GetString(item, "issuer").value_or(""));
   if (const auto* claims = common::GetObject(item, "claims")) {
     for (const auto& m : claims->GetObject()) {
-      r.claims.emplace_back(m.name.GetString(),
-                            m.value.IsString() ? std::string(m.value.GetString()) : common::ToJson(m.value));
+      r.claims.emplace_back(m.name.GetString(), m.value.IsString()
+                                                    ? std::string(m.value.GetString())
+                                                    : common::ToJson(m.value));
     }
   }
   if (const auto* cs = common::GetObject(item, "credentialState")) {
@@ -84,7 +87,8 @@ CredentialResult FromVerified(const credentials::VerifiedCredentialData& d) {
   return r;
 }
 
-std::optional<Failure> CheckFace(const credentials::RequestedCredential& want, const CredentialResult& r) {
+std::optional<Failure> CheckFace(const credentials::RequestedCredential& want,
+                                 const CredentialResult& r) {
   if (!want.face_check) return std::nullopt;
   if (!r.face_score || *r.face_score < want.face_check->match_confidence_threshold) {
     return Failure{"face_check_failed", "the FaceCheck score is missing or below the threshold"};
@@ -94,8 +98,8 @@ std::optional<Failure> CheckFace(const credentials::RequestedCredential& want, c
 
 // The policy's rules on one reported credential (the checks the Request Service
 // was asked to make, made again on what it reported).
-std::optional<Failure> CheckOne(const credentials::RequestedCredential& want, const CredentialResult& r,
-                                int64_t now) {
+std::optional<Failure> CheckOne(const credentials::RequestedCredential& want,
+                                const CredentialResult& r, int64_t now) {
   if (std::find(r.types.begin(), r.types.end(), want.type) == r.types.end()) {
     return Fail(VerifyError::kTypeMismatch, "no credential of type " + want.type);
   }
@@ -103,7 +107,8 @@ std::optional<Failure> CheckOne(const credentials::RequestedCredential& want, co
   if (!ok.empty() && std::find(ok.begin(), ok.end(), r.issuer) == ok.end()) {
     return Fail(VerifyError::kIssuerNotAccepted, "issuer " + r.issuer + " is not accepted");
   }
-  if (r.revoked && !want.allow_revoked) return Fail(VerifyError::kRevoked, "the credential has been revoked");
+  if (r.revoked && !want.allow_revoked)
+    return Fail(VerifyError::kRevoked, "the credential has been revoked");
   if (r.exp && *r.exp <= now) return Fail(VerifyError::kExpired, "the credential has expired");
   for (const auto& c : want.constraints) {
     if (!credentials::ConstraintHolds(c, r.claims)) {
@@ -111,19 +116,21 @@ std::optional<Failure> CheckOne(const credentials::RequestedCredential& want, co
     }
   }
   if (want.validate_linked_domain && r.domain.empty()) {
-    return Fail(VerifyError::kLinkedDomainUnverified, "the issuer's linked domain was not validated");
+    return Fail(VerifyError::kLinkedDomainUnverified,
+                "the issuer's linked domain was not validated");
   }
   return CheckFace(want, r);
 }
 
 // Matches each requested credential to a reported one (by type, in order).
-std::optional<Failure> CheckAll(const Policy& policy, std::vector<CredentialResult>& reported, int64_t now,
-                                std::vector<CredentialResult>& matched) {
+std::optional<Failure> CheckAll(const Policy& policy, std::vector<CredentialResult>& reported,
+                                int64_t now, std::vector<CredentialResult>& matched) {
   for (const auto& want : policy.requested) {
     auto it = std::find_if(reported.begin(), reported.end(), [&](const CredentialResult& r) {
       return std::find(r.types.begin(), r.types.end(), want.type) != r.types.end();
     });
-    if (it == reported.end()) return Fail(VerifyError::kTypeMismatch, "no credential of type " + want.type);
+    if (it == reported.end())
+      return Fail(VerifyError::kTypeMismatch, "no credential of type " + want.type);
     if (auto f = CheckOne(want, *it, now)) return f;
     matched.push_back(*it);
   }
@@ -154,18 +161,20 @@ std::optional<std::string> ReceiptVpToken(const rapidjson::Value& receipt) {
 // Defence in depth: verifies the receipt's presentation ourselves. On success
 // `out` holds the credentials as we verified them, in requestedCredentials order.
 std::optional<Failure> VerifyReceipt(const rapidjson::Value& receipt, const std::string& subject,
-                                     const Policy& policy, const EvaluationContext& ctx, std::string& nonce,
-                                     std::vector<CredentialResult>& out) {
+                                     const Policy& policy, const EvaluationContext& ctx,
+                                     std::string& nonce, std::vector<CredentialResult>& out) {
   const auto id_token = common::GetString(receipt, "id_token");
   const auto vp_token = ReceiptVpToken(receipt);
   if (!id_token || !vp_token) {
     return Failure{"receipt_missing", "the receipt lacks id_token or vp_token"};
   }
   nonce = ReceiptNonce(std::string(*id_token));
-  if (nonce.empty()) return Fail(VerifyError::kMalformedToken, "the receipt's id_token has no nonce");
+  if (nonce.empty())
+    return Fail(VerifyError::kMalformedToken, "the receipt's id_token has no nonce");
   credentials::PresentationPolicy p{ctx.authority, nonce, policy.requested, ctx.now, 60};
   credentials::PresentationResponse response{std::string(*id_token), *vp_token};
-  auto verified = credentials::ValidatePresentation(response, p, ctx.resolver, ctx.status, ctx.domains);
+  auto verified =
+      credentials::ValidatePresentation(response, p, ctx.resolver, ctx.status, ctx.domains);
   if (!verified) return Failure{verified.error().code, "receipt: " + verified.error().message};
   if (verified->subject != subject) {
     return Failure{"receipt_mismatch", "the receipt's holder is not the reported subject"};
@@ -235,11 +244,13 @@ Evaluation Error(const Failure& f, std::string nonce = "") {
 
 }  // namespace
 
-Evaluation EvaluateVerified(const rapidjson::Value& body, const Policy& policy, const EvaluationContext& ctx) {
+Evaluation EvaluateVerified(const rapidjson::Value& body, const Policy& policy,
+                            const EvaluationContext& ctx) {
   const auto subject = common::GetString(body, "subject");
   const auto* data = common::GetArray(body, "verifiedCredentialsData");
   if (!subject || !data) {
-    return Error({"malformed_callback", "presentation_verified without subject or verifiedCredentialsData"});
+    return Error(
+        {"malformed_callback", "presentation_verified without subject or verifiedCredentialsData"});
   }
   std::vector<CredentialResult> reported;
   for (const auto& item : data->GetArray()) {
@@ -251,17 +262,22 @@ Evaluation EvaluateVerified(const rapidjson::Value& body, const Policy& policy, 
   if (!receipt && policy.include_receipt) {
     return Error({"receipt_missing", "the policy asks for a receipt and the callback has none"});
   }
-  if (!receipt) return Evaluation{Terminal{"presentation_verified", ResultJson(std::string(*subject), matched), "", ""}, ""};
+  if (!receipt)
+    return Evaluation{
+        Terminal{"presentation_verified", ResultJson(std::string(*subject), matched), "", ""}, ""};
   std::string nonce;
   std::vector<CredentialResult> ours;
-  if (auto f = VerifyReceipt(*receipt, std::string(*subject), policy, ctx, nonce, ours)) return Error(*f, nonce);
+  if (auto f = VerifyReceipt(*receipt, std::string(*subject), policy, ctx, nonce, ours))
+    return Error(*f, nonce);
   for (size_t i = 0; i < ours.size() && i < matched.size(); ++i) {
     ours[i].face_score = matched[i].face_score;  // FaceCheck is only in the callback
     ours[i].face_quality = matched[i].face_quality;
   }
   std::vector<CredentialResult> rechecked;
   if (auto f = CheckAll(policy, ours, ctx.now, rechecked)) return Error(*f, nonce);
-  return Evaluation{Terminal{"presentation_verified", ResultJson(std::string(*subject), rechecked), "", ""}, nonce};
+  return Evaluation{
+      Terminal{"presentation_verified", ResultJson(std::string(*subject), rechecked), "", ""},
+      nonce};
 }
 
 }  // namespace vc::verifier

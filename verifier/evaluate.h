@@ -7,10 +7,10 @@
 // issuers, expiry, revocation). Any mismatch is a failure with a reason code.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <string>
-
-#include <rapidjson/document.h>
 
 #include "credentials/did_resolver.h"
 #include "credentials/presentation.h"
@@ -41,6 +41,7 @@ struct Evaluation {
 // reported subject) and "face_check_failed" (score absent or below threshold).
 // The result JSON is {subject, credentials:[{types, issuer, claims, revocationStatus,
 // domainValidation, issuanceDate, expirationDate, faceCheck?}]}.
-Evaluation EvaluateVerified(const rapidjson::Value& body, const Policy& policy, const EvaluationContext& ctx);
+Evaluation EvaluateVerified(const rapidjson::Value& body, const Policy& policy,
+                            const EvaluationContext& ctx);
 
 }  // namespace vc::verifier

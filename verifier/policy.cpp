@@ -10,9 +10,11 @@ using credentials::FieldError;
 std::optional<FieldError> CheckKeys(const rapidjson::Value& obj, const std::string& prefix) {
   for (const auto& m : obj.GetObject()) {
     const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    if (name != "id" && name != "requestedCredentials" && name != "registration" && name != "includeReceipt") {
-      return FieldError{prefix + std::string(name),
-                        "unknown key (allowed: id, requestedCredentials, registration, includeReceipt)"};
+    if (name != "id" && name != "requestedCredentials" && name != "registration" &&
+        name != "includeReceipt") {
+      return FieldError{
+          prefix + std::string(name),
+          "unknown key (allowed: id, requestedCredentials, registration, includeReceipt)"};
     }
   }
   return std::nullopt;
@@ -21,8 +23,8 @@ std::optional<FieldError> CheckKeys(const rapidjson::Value& obj, const std::stri
 bool SafeId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '_' || c == '.';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -30,8 +32,8 @@ bool SafeId(std::string_view id) {
 
 }  // namespace
 
-std::optional<FieldError> ParsePolicy(const rapidjson::Value& obj, const std::string& prefix, bool require_id,
-                                      Policy& out) {
+std::optional<FieldError> ParsePolicy(const rapidjson::Value& obj, const std::string& prefix,
+                                      bool require_id, Policy& out) {
   const std::string where = prefix.empty() ? "$" : prefix.substr(0, prefix.size() - 1);
   if (!obj.IsObject()) return FieldError{where, "must be an object"};
   if (auto f = CheckKeys(obj, prefix)) return f;
@@ -43,7 +45,8 @@ std::optional<FieldError> ParsePolicy(const rapidjson::Value& obj, const std::st
     return FieldError{prefix + "id", "is required"};
   }
   if (obj.HasMember("includeReceipt")) {
-    if (!obj["includeReceipt"].IsBool()) return FieldError{prefix + "includeReceipt", "must be a boolean"};
+    if (!obj["includeReceipt"].IsBool())
+      return FieldError{prefix + "includeReceipt", "must be a boolean"};
     out.include_receipt = obj["includeReceipt"].GetBool();
   }
   if (obj.HasMember("registration")) {
@@ -57,7 +60,8 @@ std::vector<Policy> LoadPolicies(const common::VerifierConfig& config) {
   for (size_t i = 0; i < config.policies.size(); ++i) {
     const std::string prefix = "verifier.policies[" + std::to_string(i) + "].";
     auto doc = common::ParseJsonObject(config.policies[i].raw);
-    if (!doc) throw common::ConfigError(prefix.substr(0, prefix.size() - 1), "must be a JSON object");
+    if (!doc)
+      throw common::ConfigError(prefix.substr(0, prefix.size() - 1), "must be a JSON object");
     Policy p;
     if (auto f = ParsePolicy(*doc, prefix, true, p)) throw common::ConfigError(f->path, f->message);
     out.push_back(std::move(p));

@@ -6,11 +6,11 @@
 // they are the Request Service's own (credentials/presentation_request.h).
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <rapidjson/document.h>
 
 #include "common/config_types.h"
 #include "common/json.h"
@@ -32,8 +32,9 @@ struct Policy {
 // "verifier.policies[0]." or "policy."). Keys other than id, requestedCredentials,
 // registration and includeReceipt are refused (a typo must not silently widen
 // what is accepted). `require_id`: config policies need a safe id.
-std::optional<credentials::FieldError> ParsePolicy(const rapidjson::Value& obj, const std::string& prefix,
-                                                   bool require_id, Policy& out);
+std::optional<credentials::FieldError> ParsePolicy(const rapidjson::Value& obj,
+                                                   const std::string& prefix, bool require_id,
+                                                   Policy& out);
 
 // Every configured policy, parsed. Throws common::ConfigError naming the JSON path
 // at fault, e.g. "verifier.policies[0].requestedCredentials[0].constraints[1]".

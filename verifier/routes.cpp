@@ -48,31 +48,35 @@ HttpServerResponse Created(const CreatedPresentation& c, bool svg) {
   return HttpServerResponse::Json(201, w.str());
 }
 
-HttpServerResponse CreateFor(VerifierService& svc, const std::string& org, const HttpServerRequest& req,
-                             bool svg) {
+HttpServerResponse CreateFor(VerifierService& svc, const std::string& org,
+                             const HttpServerRequest& req, bool svg) {
   if (auto bad = common::RequireJsonContentType(req)) return *bad;
   auto r = svc.Create(org, req.body);
   return r.ok() ? Created(*r.value, svg) : Error(r.error);
 }
 
-HttpServerResponse GetFor(VerifierService& svc, const std::string& org, const HttpServerRequest& req) {
+HttpServerResponse GetFor(VerifierService& svc, const std::string& org,
+                          const HttpServerRequest& req) {
   auto r = svc.Get(org, std::string(req.PathParam("id")));
   return r.ok() ? HttpServerResponse::Json(200, *r.value) : Error(r.error);
 }
 
 // The org an API key acts for: its own, or any ("*") for an admin key.
-std::optional<std::string> CallerOrg(const common::ApiKeyVerifier& keys, const HttpServerRequest& req) {
+std::optional<std::string> CallerOrg(const common::ApiKeyVerifier& keys,
+                                     const HttpServerRequest& req) {
   auto match = keys.Match(req);
   if (!match) return std::nullopt;
   return match->admin ? std::string("*") : match->org;
 }
 
 HttpServerResponse Unauthorized() {
-  return HttpServerResponse::JsonError(401, "unauthorized", "an API key is required: Authorization: Bearer <key>")
+  return HttpServerResponse::JsonError(401, "unauthorized",
+                                       "an API key is required: Authorization: Bearer <key>")
       .SetHeader("WWW-Authenticate", "Bearer");
 }
 
-void RegisterDemo(common::HttpServer& server, VerifierService* const& service, const VerifierRouteOptions& o) {
+void RegisterDemo(common::HttpServer& server, VerifierService* const& service,
+                  const VerifierRouteOptions& o) {
   server.Route("GET", "/verifier", [&service, o](const HttpServerRequest&) {
     if (!service) return Unavailable();
     return DemoPageResponse(service->policies(), o.banner);
@@ -90,20 +94,23 @@ void RegisterDemo(common::HttpServer& server, VerifierService* const& service, c
 }  // namespace
 
 void RegisterVerifierRoutes(common::HttpServer& server, VerifierService* const& service,
-                            const common::ApiKeyVerifier& keys, const VerifierRouteOptions& options) {
-  server.Route("POST", "/api/verifier/presentation-requests", [&service, &keys](const HttpServerRequest& req) {
-    auto org = CallerOrg(keys, req);
-    if (!org) return Unauthorized();
-    if (!service) return Unavailable();
-    // An admin key without an org creates requests only admins can read back.
-    return CreateFor(*service, *org == "*" ? "" : *org, req, false);
-  });
-  server.Route("GET", "/api/verifier/presentation-requests/:id", [&service, &keys](const HttpServerRequest& req) {
-    auto org = CallerOrg(keys, req);
-    if (!org) return Unauthorized();
-    if (!service) return Unavailable();
-    return GetFor(*service, *org, req);
-  });
+                            const common::ApiKeyVerifier& keys,
+                            const VerifierRouteOptions& options) {
+  server.Route("POST", "/api/verifier/presentation-requests",
+               [&service, &keys](const HttpServerRequest& req) {
+                 auto org = CallerOrg(keys, req);
+                 if (!org) return Unauthorized();
+                 if (!service) return Unavailable();
+                 // An admin key without an org creates requests only admins can read back.
+                 return CreateFor(*service, *org == "*" ? "" : *org, req, false);
+               });
+  server.Route("GET", "/api/verifier/presentation-requests/:id",
+               [&service, &keys](const HttpServerRequest& req) {
+                 auto org = CallerOrg(keys, req);
+                 if (!org) return Unauthorized();
+                 if (!service) return Unavailable();
+                 return GetFor(*service, *org, req);
+               });
   server.Route("POST", "/api/verifier/callback", [&service](const HttpServerRequest& req) {
     if (!service) return Unavailable();
     auto answer = service->HandleCallback(req.Header("api-key"), req.body);

@@ -19,7 +19,7 @@ namespace vc::verifier {
 inline constexpr const char* kDemoOrg = "verifier-demo";
 
 struct VerifierRouteOptions {
-  bool demo = false;  // register the demo page and its two unauthenticated routes
+  bool demo = false;   // register the demo page and its two unauthenticated routes
   std::string banner;  // shown on the demo page (e.g. "DEVELOPMENT")
 };
 
@@ -27,6 +27,7 @@ struct VerifierRouteOptions {
 // before the service exists (it is built once the server is bound); until then
 // the routes answer 503.
 void RegisterVerifierRoutes(common::HttpServer& server, VerifierService* const& service,
-                            const common::ApiKeyVerifier& keys, const VerifierRouteOptions& options);
+                            const common::ApiKeyVerifier& keys,
+                            const VerifierRouteOptions& options);
 
 }  // namespace vc::verifier

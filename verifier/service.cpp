@@ -11,7 +11,9 @@
 namespace vc::verifier {
 namespace {
 
-bool IsTerminal(const std::string& s) { return s == "presentation_verified" || s == "presentation_error"; }
+bool IsTerminal(const std::string& s) {
+  return s == "presentation_verified" || s == "presentation_error";
+}
 
 std::string StatusOf(const StoredPresentation& row, int64_t now) {
   if (!IsTerminal(row.status) && row.expiry > 0 && now > row.expiry) return "expired";
@@ -77,20 +79,31 @@ std::string RequestJson(const StoredPresentation& row, int64_t now) {
   return w.str();
 }
 
-VerifierService::VerifierService(VerifierOptions options, std::vector<Policy> policies, common::Database& db,
-                                 credentials::RequestServiceClient& client, credentials::DidResolver& resolver,
-                                 credentials::StatusChecker& status, credentials::LinkedDomainChecker& domains,
+VerifierService::VerifierService(VerifierOptions options, std::vector<Policy> policies,
+                                 common::Database& db, credentials::RequestServiceClient& client,
+                                 credentials::DidResolver& resolver,
+                                 credentials::StatusChecker& status,
+                                 credentials::LinkedDomainChecker& domains,
                                  const common::Clock& clock)
-    : options_(std::move(options)), policies_(std::move(policies)), store_(db), client_(client),
-      resolver_(resolver), status_(status), domains_(domains), clock_(clock) {
+    : options_(std::move(options)),
+      policies_(std::move(policies)),
+      store_(db),
+      client_(client),
+      resolver_(resolver),
+      status_(status),
+      domains_(domains),
+      clock_(clock) {
   auto st = common::ApplyMigrations(db, "verifier", VerifierMigrations());
   if (!st) throw std::runtime_error("verifier migration: " + st.error().message);
 }
 
 std::optional<ApiError> VerifierService::ResolvePolicy(const std::string& body, Policy& out) const {
   auto doc = common::ParseJsonObject(body, {256 * 1024, 32});
-  if (!doc) return ApiError{400, "invalid_request", "the body is not a JSON object: " + doc.error().message, ""};
-  if (!doc->HasMember("policy")) return BadField("policy", "is required (a policy id or a policy object)");
+  if (!doc)
+    return ApiError{400, "invalid_request", "the body is not a JSON object: " + doc.error().message,
+                    ""};
+  if (!doc->HasMember("policy"))
+    return BadField("policy", "is required (a policy id or a policy object)");
   const rapidjson::Value& p = (*doc)["policy"];
   if (p.IsString()) {
     const std::string id(p.GetString(), p.GetStringLength());
@@ -100,13 +113,15 @@ std::optional<ApiError> VerifierService::ResolvePolicy(const std::string& body, 
         return std::nullopt;
       }
     }
-    return ApiError{400, "unknown_policy", "policy: no configured policy has the id `" + id + "`", "policy"};
+    return ApiError{400, "unknown_policy", "policy: no configured policy has the id `" + id + "`",
+                    "policy"};
   }
   if (auto f = ParsePolicy(p, "policy.", false, out)) return BadField(f->path, f->message);
   return std::nullopt;
 }
 
-std::string VerifierService::PresentationBody(const Policy& policy, const std::string& state) const {
+std::string VerifierService::PresentationBody(const Policy& policy,
+                                              const std::string& state) const {
   common::JsonWriter w;
   w->StartObject();
   w->Key("authority");
@@ -142,7 +157,8 @@ std::string VerifierService::PresentationBody(const Policy& policy, const std::s
   return w.str();
 }
 
-Outcome<CreatedPresentation> VerifierService::Create(const std::string& org, const std::string& body) {
+Outcome<CreatedPresentation> VerifierService::Create(const std::string& org,
+                                                     const std::string& body) {
   Policy policy;
   if (auto e = ResolvePolicy(body, policy)) return {std::nullopt, *e};
   StoredPresentation row;
@@ -151,7 +167,8 @@ Outcome<CreatedPresentation> VerifierService::Create(const std::string& org, con
   row.policy = PolicyJson(policy);
   row.state = common::RandomId(24);
   row.created = clock_.NowSeconds();
-  if (auto s = store_.Insert(row); !s) return {std::nullopt, {500, "storage_error", "could not store the request", ""}};
+  if (auto s = store_.Insert(row); !s)
+    return {std::nullopt, {500, "storage_error", "could not store the request", ""}};
   // No lock is held here: the call may reach this very server (embedded mode).
   auto created = client_.CreatePresentationRequest(PresentationBody(policy, row.state));
   if (!created) {
@@ -173,14 +190,17 @@ Outcome<std::string> VerifierService::Get(const std::string& org, const std::str
   return {RequestJson(**row, clock_.NowSeconds()), {}};
 }
 
-CallbackAnswer VerifierService::HandleCallback(std::optional<std::string_view> api_key, const std::string& body) {
+CallbackAnswer VerifierService::HandleCallback(std::optional<std::string_view> api_key,
+                                               const std::string& body) {
   if (!api_key || !common::ConstantTimeEquals(*api_key, options_.callback_api_key)) {
     return {401, R"({"error":"unauthorized","message":"api-key wrong or missing"})"};
   }
   auto doc = common::ParseJsonObject(body, {10 << 20, 64});
-  if (!doc) return {400, R"({"error":"invalid_request","message":"the body is not a JSON object"})"};
+  if (!doc)
+    return {400, R"({"error":"invalid_request","message":"the body is not a JSON object"})"};
   // requestStatus, or the legacy "code" (spec §5.2).
-  std::string status(common::GetString(*doc, "requestStatus").value_or(common::GetString(*doc, "code").value_or("")));
+  std::string status(common::GetString(*doc, "requestStatus")
+                         .value_or(common::GetString(*doc, "code").value_or("")));
   const auto state = common::GetString(*doc, "state");
   if (!state) return Ignored("no_state");
   auto row = store_.Find("state", std::string(*state));
@@ -195,27 +215,32 @@ CallbackAnswer VerifierService::HandleCallback(std::optional<std::string_view> a
     if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
     return CallbackAnswer{};
   }
-  if (status == "presentation_verified" || status == "presentation_error") return OnTerminal(**row, *doc, status);
+  if (status == "presentation_verified" || status == "presentation_error")
+    return OnTerminal(**row, *doc, status);
   return Ignored("unknown_status");
 }
 
-CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row, const rapidjson::Value& body,
+CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
+                                           const rapidjson::Value& body,
                                            const std::string& status) {
   if (IsTerminal(row.status)) return Ignored("already_terminal");
   Evaluation ev;
   if (status == "presentation_error") {
     const auto* err = common::GetObject(body, "error");
-    ev.terminal = Terminal{status, "", std::string(err ? common::GetString(*err, "code").value_or("") : ""),
-                           std::string(err ? common::GetString(*err, "message").value_or("") : "")};
+    ev.terminal =
+        Terminal{status, "", std::string(err ? common::GetString(*err, "code").value_or("") : ""),
+                 std::string(err ? common::GetString(*err, "message").value_or("") : "")};
     if (ev.terminal.error_code.empty()) ev.terminal.error_code = "presentation_error";
   } else {
     auto policy_doc = common::ParseJsonObject(row.policy);
     Policy policy;
     if (!policy_doc || ParsePolicy(*policy_doc, "", false, policy)) {
-      ev.terminal = Terminal{"presentation_error", "", "policy_unreadable", "the stored policy is unreadable"};
+      ev.terminal = Terminal{"presentation_error", "", "policy_unreadable",
+                             "the stored policy is unreadable"};
     } else {
-      ev = EvaluateVerified(body, policy,
-                            EvaluationContext{options_.authority, clock_.NowSeconds(), resolver_, status_, domains_});
+      ev = EvaluateVerified(
+          body, policy,
+          EvaluationContext{options_.authority, clock_.NowSeconds(), resolver_, status_, domains_});
     }
   }
   auto changed = store_.Finish(row.state, ev.terminal, ev.nonce, clock_.NowSeconds(),
@@ -224,18 +249,22 @@ CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row, const 
                                });
   if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
   if (*changed && notify_ && !options_.webhook.url.empty()) notify_();
-  common::LogInfo("verifier_presentation_finished",
-                  {{"id", row.id}, {"status", ev.terminal.status}, {"code", ev.terminal.error_code}});
+  common::LogInfo(
+      "verifier_presentation_finished",
+      {{"id", row.id}, {"status", ev.terminal.status}, {"code", ev.terminal.error_code}});
   return CallbackAnswer{};
 }
 
-common::Status VerifierService::EnqueueWebhook(common::Connection& c, const StoredPresentation& row) {
+common::Status VerifierService::EnqueueWebhook(common::Connection& c,
+                                               const StoredPresentation& row) {
   if (options_.webhook.url.empty()) return {};
   const std::string body = RequestJson(row, clock_.NowSeconds());
-  const std::string signature = "sha256=" + common::HexEncode(common::HmacSha256(options_.webhook.secret, body));
-  return common::HttpOutbox::Enqueue(c, kWebhookTable, row.id, options_.webhook.url,
-                                     {{"X-Signature", signature}, {"Idempotency-Key", row.id + ":" + row.status}},
-                                     body, clock_.NowMillis());
+  const std::string signature =
+      "sha256=" + common::HexEncode(common::HmacSha256(options_.webhook.secret, body));
+  return common::HttpOutbox::Enqueue(
+      c, kWebhookTable, row.id, options_.webhook.url,
+      {{"X-Signature", signature}, {"Idempotency-Key", row.id + ":" + row.status}}, body,
+      clock_.NowMillis());
 }
 
 common::Result<int64_t> VerifierService::Purge() {

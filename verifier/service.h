@@ -97,7 +97,8 @@ class VerifierService {
  private:
   std::optional<ApiError> ResolvePolicy(const std::string& body, Policy& out) const;
   std::string PresentationBody(const Policy& policy, const std::string& state) const;
-  CallbackAnswer OnTerminal(const StoredPresentation& row, const rapidjson::Value& body, const std::string& status);
+  CallbackAnswer OnTerminal(const StoredPresentation& row, const rapidjson::Value& body,
+                            const std::string& status);
   common::Status EnqueueWebhook(common::Connection& c, const StoredPresentation& row);
 
   VerifierOptions options_;

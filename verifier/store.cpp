@@ -10,17 +10,19 @@ using common::Status;
 namespace {
 
 constexpr const char* kColumns =
-    "id, org, policy, state, rs_request_id, url, expiry, status, result, error_code, error_message, created, "
+    "id, org, policy, state, rs_request_id, url, expiry, status, result, error_code, "
+    "error_message, created, "
     "updated";
 
 StoredPresentation Read(common::Statement& st) {
-  return StoredPresentation{st.ColumnText(0), st.ColumnText(1), st.ColumnText(2), st.ColumnText(3),
-                            st.ColumnText(4), st.ColumnText(5), st.ColumnInt64(6), st.ColumnText(7),
-                            st.ColumnText(8), st.ColumnText(9), st.ColumnText(10), st.ColumnInt64(11),
-                            st.ColumnInt64(12)};
+  return StoredPresentation{
+      st.ColumnText(0),  st.ColumnText(1),   st.ColumnText(2),  st.ColumnText(3), st.ColumnText(4),
+      st.ColumnText(5),  st.ColumnInt64(6),  st.ColumnText(7),  st.ColumnText(8), st.ColumnText(9),
+      st.ColumnText(10), st.ColumnInt64(11), st.ColumnInt64(12)};
 }
 
-Result<std::optional<StoredPresentation>> FindIn(Connection& c, const char* column, const std::string& value) {
+Result<std::optional<StoredPresentation>> FindIn(Connection& c, const char* column,
+                                                 const std::string& value) {
   const std::string col = std::string(column) == "id" ? "id" : "state";
   auto st = c.Cached(std::string("SELECT ") + kColumns + " FROM vf_requests WHERE " + col + " = ?");
   if (!st) return st.error();
@@ -36,10 +38,12 @@ bool IsTerminal(const std::string& status) {
 }
 
 // Claims `nonce` for `request_id`; false when another request already had it.
-Result<bool> ClaimNonce(Connection& c, const std::string& nonce, const std::string& request_id, int64_t now) {
+Result<bool> ClaimNonce(Connection& c, const std::string& nonce, const std::string& request_id,
+                        int64_t now) {
   auto st = c.Cached("INSERT OR IGNORE INTO vf_nonces(nonce, request_id, created) VALUES(?,?,?)");
   if (!st) return st.error();
-  if (auto s = st->BindText(1, nonce).BindText(2, request_id).BindInt64(3, now).Run(); !s) return s.error();
+  if (auto s = st->BindText(1, nonce).BindText(2, request_id).BindInt64(3, now).Run(); !s)
+    return s.error();
   return c.Changes() == 1;
 }
 
@@ -59,20 +63,32 @@ CREATE TABLE vf_nonces(nonce TEXT PRIMARY KEY, request_id TEXT NOT NULL, created
 
 Status PresentationStore::Insert(const StoredPresentation& p) {
   return db_.Transaction([&](Connection& c) -> Status {
-    auto st = c.Cached("INSERT INTO vf_requests(id, org, policy, state, status, created, updated) "
-                       "VALUES(?,?,?,?,?,?,?)");
+    auto st = c.Cached(
+        "INSERT INTO vf_requests(id, org, policy, state, status, created, updated) "
+        "VALUES(?,?,?,?,?,?,?)");
     if (!st) return st.error();
-    return st->BindText(1, p.id).BindText(2, p.org).BindText(3, p.policy).BindText(4, p.state)
-        .BindText(5, p.status).BindInt64(6, p.created).BindInt64(7, p.created).Run();
+    return st->BindText(1, p.id)
+        .BindText(2, p.org)
+        .BindText(3, p.policy)
+        .BindText(4, p.state)
+        .BindText(5, p.status)
+        .BindInt64(6, p.created)
+        .BindInt64(7, p.created)
+        .Run();
   });
 }
 
 Status PresentationStore::SetCreated(const std::string& id, const std::string& rs_request_id,
                                      const std::string& url, int64_t expiry) {
   return db_.Transaction([&](Connection& c) -> Status {
-    auto st = c.Cached("UPDATE vf_requests SET rs_request_id = ?, url = ?, expiry = ? WHERE id = ?");
+    auto st =
+        c.Cached("UPDATE vf_requests SET rs_request_id = ?, url = ?, expiry = ? WHERE id = ?");
     if (!st) return st.error();
-    return st->BindText(1, rs_request_id).BindText(2, url).BindInt64(3, expiry).BindText(4, id).Run();
+    return st->BindText(1, rs_request_id)
+        .BindText(2, url)
+        .BindInt64(3, expiry)
+        .BindText(4, id)
+        .Run();
   });
 }
 
@@ -84,7 +100,8 @@ Status PresentationStore::Remove(const std::string& id) {
   });
 }
 
-Result<std::optional<StoredPresentation>> PresentationStore::Find(const char* column, const std::string& value) {
+Result<std::optional<StoredPresentation>> PresentationStore::Find(const char* column,
+                                                                  const std::string& value) {
   std::optional<StoredPresentation> out;
   Status s = db_.Read([&](Connection& c) -> Status {
     auto r = FindIn(c, column, value);
@@ -99,8 +116,9 @@ Result<std::optional<StoredPresentation>> PresentationStore::Find(const char* co
 Result<bool> PresentationStore::MarkRetrieved(const std::string& state, int64_t now) {
   bool changed = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
-    auto st = c.Cached("UPDATE vf_requests SET status = 'request_retrieved', updated = ? "
-                       "WHERE state = ? AND status = 'request_created'");
+    auto st = c.Cached(
+        "UPDATE vf_requests SET status = 'request_retrieved', updated = ? "
+        "WHERE state = ? AND status = 'request_created'");
     if (!st) return st.error();
     if (auto r = st->BindInt64(1, now).BindText(2, state).Run(); !r) return r;
     changed = c.Changes() == 1;
@@ -110,7 +128,8 @@ Result<bool> PresentationStore::MarkRetrieved(const std::string& state, int64_t 
   return changed;
 }
 
-Result<bool> PresentationStore::Finish(const std::string& state, Terminal t, const std::string& nonce, int64_t now,
+Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
+                                       const std::string& nonce, int64_t now,
                                        const OnRecorded& on_recorded) {
   bool changed = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
@@ -121,13 +140,22 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t, con
     if (!nonce.empty()) {
       auto fresh = ClaimNonce(c, nonce, p.id, now);
       if (!fresh) return fresh.error();
-      if (!*fresh) t = Terminal{"presentation_error", "", "nonce_replay", "this presentation was already used"};
+      if (!*fresh)
+        t = Terminal{"presentation_error", "", "nonce_replay",
+                     "this presentation was already used"};
     }
-    auto st = c.Cached("UPDATE vf_requests SET status = ?, result = ?, error_code = ?, error_message = ?, "
-                       "updated = ? WHERE id = ?");
+    auto st = c.Cached(
+        "UPDATE vf_requests SET status = ?, result = ?, error_code = ?, error_message = ?, "
+        "updated = ? WHERE id = ?");
     if (!st) return st.error();
-    if (auto r = st->BindText(1, t.status).BindText(2, t.result).BindText(3, t.error_code)
-                     .BindText(4, t.error_message).BindInt64(5, now).BindText(6, p.id).Run(); !r) {
+    if (auto r = st->BindText(1, t.status)
+                     .BindText(2, t.result)
+                     .BindText(3, t.error_code)
+                     .BindText(4, t.error_message)
+                     .BindInt64(5, now)
+                     .BindText(6, p.id)
+                     .Run();
+        !r) {
       return r;
     }
     p.status = t.status;

@@ -22,10 +22,10 @@ std::vector<common::Migration> VerifierMigrations();
 // Stored status values: request_created, request_retrieved, presentation_verified,
 // presentation_error. "expired" is derived on reading (see service.h).
 struct StoredPresentation {
-  std::string id;       // ours, returned to the application
-  std::string org;      // the API key's org ("" for admin keys and the demo page)
-  std::string policy;   // the policy as asked (PolicyJson)
-  std::string state;    // callback.state: random, binds callbacks to this row
+  std::string id;             // ours, returned to the application
+  std::string org;            // the API key's org ("" for admin keys and the demo page)
+  std::string policy;         // the policy as asked (PolicyJson)
+  std::string state;          // callback.state: random, binds callbacks to this row
   std::string rs_request_id;  // the Request Service's requestId, once created
   std::string url;            // the openid-vc:// deep link
   int64_t expiry = 0;
@@ -50,11 +50,12 @@ class PresentationStore {
 
   common::Status Insert(const StoredPresentation& p);
   // Records what the Request Service answered to the create call.
-  common::Status SetCreated(const std::string& id, const std::string& rs_request_id, const std::string& url,
-                            int64_t expiry);
+  common::Status SetCreated(const std::string& id, const std::string& rs_request_id,
+                            const std::string& url, int64_t expiry);
   common::Status Remove(const std::string& id);
   // `column` is "id" or "state"; nullopt when absent.
-  common::Result<std::optional<StoredPresentation>> Find(const char* column, const std::string& value);
+  common::Result<std::optional<StoredPresentation>> Find(const char* column,
+                                                         const std::string& value);
 
   // request_created -> request_retrieved; false when the row is in another status.
   common::Result<bool> MarkRetrieved(const std::string& state, int64_t now);
@@ -65,8 +66,8 @@ class PresentationStore {
   // `on_recorded` runs in the same transaction with the terminal as recorded
   // (the webhook is enqueued there, so it is durable with the result).
   using OnRecorded = std::function<common::Status(common::Connection&, const StoredPresentation&)>;
-  common::Result<bool> Finish(const std::string& state, Terminal terminal, const std::string& nonce, int64_t now,
-                              const OnRecorded& on_recorded);
+  common::Result<bool> Finish(const std::string& state, Terminal terminal, const std::string& nonce,
+                              int64_t now, const OnRecorded& on_recorded);
 
   // Deletes requests and nonces created before `before` (unix seconds), and
   // delivered webhooks; returns the number of requests deleted.

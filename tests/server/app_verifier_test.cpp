@@ -4,11 +4,11 @@
 // VerifiedIdentity from the embedded authority), `vcwallet present` answers, and the
 // verified claims appear in the result. Real HTTP on port 0; callbacks flow through
 // the server's own outbox workers, so the test polls with a deadline.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <fstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "common/crypto.h"
 #include "common/http_client.h"
@@ -26,10 +26,12 @@ class AppVerifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string config = dir_.File("config.json");
-    std::ofstream(config) << R"({"listen":"127.0.0.1:0","publicBaseUrl":"http://127.0.0.1:0","dataDir":")" +
-                                 dir_.File("var") + R"(","apiKeys":[{"id":"contoso-backend","org":"contoso",)"
-                                 R"("role":"app","hash":"sha256:)" +
-                                 common::HexEncode(common::Sha256(kKey)) + R"("}]})";
+    std::ofstream(config)
+        << R"({"listen":"127.0.0.1:0","publicBaseUrl":"http://127.0.0.1:0","dataDir":")" +
+               dir_.File("var") +
+               R"(","apiKeys":[{"id":"contoso-backend","org":"contoso",)"
+               R"("role":"app","hash":"sha256:)" +
+               common::HexEncode(common::Sha256(kKey)) + R"("}]})";
     app_ = std::make_unique<server::App>(server::AppOptions{config, "", ""});
     app_->Start();
     base_ = app_->BaseUrl();
@@ -45,17 +47,21 @@ class AppVerifierTest : public ::testing::Test {
   std::string IssuanceLink() {
     const auto& rs = app_->config().request_service;
     auto token = common::PostForm(http_, base_ + "/oauth2/v2.0/token",
-                                  {{"grant_type", "client_credentials"}, {"client_id", rs.client_id},
-                                   {"client_secret", rs.client_secret}, {"scope", rs.scope}});
+                                  {{"grant_type", "client_credentials"},
+                                   {"client_id", rs.client_id},
+                                   {"client_secret", rs.client_secret},
+                                   {"scope", rs.scope}});
     auto doc = common::ParseJsonObject(token ? token->body : "");
     const std::string bearer(doc ? common::GetString(*doc, "access_token").value_or("") : "");
     const std::string body =
-        R"({"callback":{"url":")" + base_ + R"(/healthz","state":"s"},"registration":{"clientName":"IDV"},)"
-        R"("authority":")" + common::DidWebFromUrl(base_) + R"(","type":"VerifiedIdentity","manifest":")" + base_ +
+        R"({"callback":{"url":")" + base_ +
+        R"(/healthz","state":"s"},"registration":{"clientName":"IDV"},)"
+        R"("authority":")" +
+        common::DidWebFromUrl(base_) + R"(","type":"VerifiedIdentity","manifest":")" + base_ +
         R"(/v1.0/tenants/local/verifiableCredentials/contracts/VerifiedIdentity/manifest",)"
         R"("claims":{"realName":"Megan Bowen","idCardType":"PASSPORT"}})";
-    auto r = common::PostJson(http_, base_ + "/v1.0/verifiableCredentials/createIssuanceRequest", body,
-                              {{"Authorization", "Bearer " + bearer}});
+    auto r = common::PostJson(http_, base_ + "/v1.0/verifiableCredentials/createIssuanceRequest",
+                              body, {{"Authorization", "Bearer " + bearer}});
     EXPECT_TRUE(r && r->status == 201) << (r ? r->body : r.error().message);
     auto created = common::ParseJsonObject(r ? r->body : "");
     return created ? std::string(common::GetString(*created, "url").value_or("")) : "";
@@ -67,7 +73,8 @@ class AppVerifierTest : public ::testing::Test {
     req.method = method;
     req.url = base_ + path;
     req.body = body;
-    req.headers = {{"Authorization", std::string("Bearer ") + kKey}, {"Content-Type", "application/json"}};
+    req.headers = {{"Authorization", std::string("Bearer ") + kKey},
+                   {"Content-Type", "application/json"}};
     return http_.Send(req);
   }
 
@@ -107,7 +114,8 @@ TEST_F(AppVerifierTest, IssuedCredentialPresentedWithVcwalletIsVerified) {
   ASSERT_EQ(presented.exit_code, 0) << presented.output;
   auto result = common::ParseJsonObject(WaitFor(id, "presentation_verified"));
   ASSERT_TRUE(result);
-  ASSERT_EQ(common::GetString(*result, "status"), "presentation_verified") << common::ToJson(*result);
+  ASSERT_EQ(common::GetString(*result, "status"), "presentation_verified")
+      << common::ToJson(*result);
   const auto& c = (*result)["credentials"][0];
   EXPECT_EQ(common::GetString(c, "issuer"), common::DidWebFromUrl(base_));
   EXPECT_EQ(std::string(c["claims"]["realName"].GetString()), "Megan Bowen");

@@ -40,7 +40,8 @@ TEST(LoopbackHttpClient, AHandlerCanCallItsOwnServerWithOneThread) {
   wrong_method.method = "POST";
   wrong_method.url = server.BaseUrl() + "/outer";
   EXPECT_EQ(loopback.Send(wrong_method)->status, 405);
-  auto direct = loopback.Send(common::HttpRequest{"GET", server.BaseUrl() + "/inner/x", {}, "", 1000});
+  auto direct =
+      loopback.Send(common::HttpRequest{"GET", server.BaseUrl() + "/inner/x", {}, "", 1000});
   EXPECT_EQ(direct->Header("content-type").value_or(""), "application/json");
   server.Shutdown();
 }

@@ -19,7 +19,8 @@ class VerifierApiTest : public VerifierFixture {
     ASSERT_TRUE(doc) << r->body;
     EXPECT_EQ(common::GetString(*doc, "error"), code) << r->body;
     EXPECT_EQ(common::GetString(*doc, "field"), field) << r->body;
-    EXPECT_NE(common::GetString(*doc, "message").value_or("").find(field), std::string::npos) << r->body;
+    EXPECT_NE(common::GetString(*doc, "message").value_or("").find(field), std::string::npos)
+        << r->body;
   }
 };
 
@@ -29,14 +30,19 @@ TEST_F(VerifierApiTest, CreateAnswers201WithLinkExpiryAndQr) {
   ASSERT_EQ(r->status, 201) << r->body;
   auto doc = common::ParseJsonObject(r->body);
   EXPECT_FALSE(common::GetString(*doc, "id").value_or("").empty());
-  EXPECT_TRUE(common::GetString(*doc, "url").value_or("").starts_with("openid-vc://?request_uri=" + base_));
+  EXPECT_TRUE(
+      common::GetString(*doc, "url").value_or("").starts_with("openid-vc://?request_uri=" + base_));
   EXPECT_GT(common::GetInt64(*doc, "expiry").value_or(0), clock_.NowSeconds());
   EXPECT_TRUE(common::GetString(*doc, "qr").value_or("").starts_with("data:image/png;base64,"));
 }
 
 TEST_F(VerifierApiTest, ApiKeyRequiredAndResultsStayInTheirOrg) {
-  EXPECT_EQ(Api("POST", "/api/verifier/presentation-requests", R"({"policy":"identity"})", "")->status, 401);
-  EXPECT_EQ(Api("POST", "/api/verifier/presentation-requests", R"({"policy":"identity"})", "nope")->status, 401);
+  EXPECT_EQ(
+      Api("POST", "/api/verifier/presentation-requests", R"({"policy":"identity"})", "")->status,
+      401);
+  EXPECT_EQ(Api("POST", "/api/verifier/presentation-requests", R"({"policy":"identity"})", "nope")
+                ->status,
+            401);
   auto s = Start(R"("identity")");
   int status = 0;
   Result(s.id, &status, kOtherOrgKey);
@@ -52,19 +58,25 @@ TEST_F(VerifierApiTest, ApiKeyRequiredAndResultsStayInTheirOrg) {
 TEST_F(VerifierApiTest, InvalidInputIsA400NamingTheField) {
   ExpectBad("{}", "invalid_request", "policy");
   ExpectBad(R"({"policy":"nope"})", "unknown_policy", "policy");
-  ExpectBad(R"({"policy":{"requestedCredentials":[]}})", "invalid_request", "policy.requestedCredentials");
-  ExpectBad(R"({"policy":{"requestedCredentials":[{"type":"T","constraints":[{"claimName":"a","values":["x"]},)"
-            R"({"claimName":"b","contains":"x","startsWith":"y"}]}]}})",
-            "invalid_request", "policy.requestedCredentials[0].constraints[1]");
-  ExpectBad(R"({"policy":{"requestedCredentials":[{"type":"T","configuration":{"validation":{"faceCheck":)"
-            R"({"sourcePhotoClaimName":"photo","matchConfidenceThreshold":101}}}}]}})",
-            "invalid_request", "policy.requestedCredentials[0].configuration.validation.faceCheck.matchConfidenceThreshold");
-  ExpectBad(R"({"policy":{"includeReceipt":true,"requestedCredentials":[{"type":"T","configuration":{"validation":)"
-            R"({"faceCheck":{"sourcePhotoClaimName":"photo"}}}}]}})",
-            "invalid_request", "policy.includeReceipt");
+  ExpectBad(R"({"policy":{"requestedCredentials":[]}})", "invalid_request",
+            "policy.requestedCredentials");
+  ExpectBad(
+      R"({"policy":{"requestedCredentials":[{"type":"T","constraints":[{"claimName":"a","values":["x"]},)"
+      R"({"claimName":"b","contains":"x","startsWith":"y"}]}]}})",
+      "invalid_request", "policy.requestedCredentials[0].constraints[1]");
+  ExpectBad(
+      R"({"policy":{"requestedCredentials":[{"type":"T","configuration":{"validation":{"faceCheck":)"
+      R"({"sourcePhotoClaimName":"photo","matchConfidenceThreshold":101}}}}]}})",
+      "invalid_request",
+      "policy.requestedCredentials[0].configuration.validation.faceCheck.matchConfidenceThreshold");
+  ExpectBad(
+      R"({"policy":{"includeReceipt":true,"requestedCredentials":[{"type":"T","configuration":{"validation":)"
+      R"({"faceCheck":{"sourcePhotoClaimName":"photo"}}}}]}})",
+      "invalid_request", "policy.includeReceipt");
   ExpectBad(R"({"policy":{"requestedCredentials":[{"type":"T","acceptedIssuers":["https://x"]}]}})",
             "invalid_request", "policy.requestedCredentials[0].acceptedIssuers");
-  ExpectBad(R"({"policy":{"requestedCredentails":[]}})", "invalid_request", "policy.requestedCredentails");
+  ExpectBad(R"({"policy":{"requestedCredentails":[]}})", "invalid_request",
+            "policy.requestedCredentails");
   auto r = Api("POST", "/api/verifier/presentation-requests", "not json");
   EXPECT_EQ(r->status, 400);
 }
@@ -113,7 +125,8 @@ TEST_F(VerifierApiTest, DemoPageListsPoliciesUnderItsCsp) {
   EXPECT_NE(csp.find("script-src 'sha256-"), std::string::npos);
   EXPECT_EQ(r->body.find("<script src"), std::string::npos);
 
-  auto created = common::PostJson(http_, vbase_ + "/verifier/demo/requests", R"({"policy":"identity"})");
+  auto created =
+      common::PostJson(http_, vbase_ + "/verifier/demo/requests", R"({"policy":"identity"})");
   ASSERT_EQ(created->status, 201) << created->body;
   auto doc = common::ParseJsonObject(created->body);
   EXPECT_TRUE(common::GetString(*doc, "qrSvg").value_or("").starts_with("<svg"));

@@ -21,33 +21,43 @@ class VerifierCallbackTest : public VerifierFixture {
     row.state = state;
     row.created = clock_.NowSeconds();
     EXPECT_TRUE(store.Insert(row).ok());
-    EXPECT_TRUE(store.SetCreated(row.id, "rs-" + state, "openid-vc://?request_uri=x", clock_.NowSeconds() + 300).ok());
+    EXPECT_TRUE(store
+                    .SetCreated(row.id, "rs-" + state, "openid-vc://?request_uri=x",
+                                clock_.NowSeconds() + 300)
+                    .ok());
     return row.id;
   }
   std::string Item(const std::string& issuer, const std::string& extra = "") {
-    return R"({"issuer":")" + issuer + R"(","type":["VerifiableCredential","VerifiedIdentity"],)"
+    return R"({"issuer":")" + issuer +
+           R"(","type":["VerifiableCredential","VerifiedIdentity"],)"
            R"("claims":{"realName":"Megan Bowen"},"credentialState":{"revocationStatus":"VALID"},)"
-           R"("issuanceDate":")" + credentials::IsoTime(clock_.NowSeconds() - 60) +
-           R"(","expirationDate":")" + credentials::IsoTime(clock_.NowSeconds() + 3600) + "\"" + extra + "}";
+           R"("issuanceDate":")" +
+           credentials::IsoTime(clock_.NowSeconds() - 60) + R"(","expirationDate":")" +
+           credentials::IsoTime(clock_.NowSeconds() + 3600) + "\"" + extra + "}";
   }
-  std::string Verified(const std::string& state, const std::string& item, const std::string& extra = "") {
-    return R"({"requestId":"rs-)" + state + R"(","requestStatus":"presentation_verified","state":")" + state +
-           R"(","subject":")" + holder_.did + R"(","verifiedCredentialsData":[)" + item + "]" + extra + "}";
+  std::string Verified(const std::string& state, const std::string& item,
+                       const std::string& extra = "") {
+    return R"({"requestId":"rs-)" + state +
+           R"(","requestStatus":"presentation_verified","state":")" + state + R"(","subject":")" +
+           holder_.did + R"(","verifiedCredentialsData":[)" + item + "]" + extra + "}";
   }
   // A receipt as the Request Service would attach it: the holder's id_token and VP.
-  std::string Receipt(const std::vector<std::string>& vcs, bool array, const std::string& nonce = "n-1") {
-    credentials::PresentationAnswer a{authority(), nonce, "d", {"VerifiedIdentity"}, vcs, clock_.NowSeconds()};
+  std::string Receipt(const std::vector<std::string>& vcs, bool array,
+                      const std::string& nonce = "n-1") {
+    credentials::PresentationAnswer a{authority(),          nonce, "d",
+                                      {"VerifiedIdentity"}, vcs,   clock_.NowSeconds()};
     const std::string vp = *credentials::MakeVpJwt(holder_, a);
-    return R"(,"receipt":{"id_token":")" + *credentials::MakeSiopIdToken(holder_, a) + R"(","vp_token":)" +
-           (array ? "[\"" + vp + "\"]" : "\"" + vp + "\"") + "}";
+    return R"(,"receipt":{"id_token":")" + *credentials::MakeSiopIdToken(holder_, a) +
+           R"(","vp_token":)" + (array ? "[\"" + vp + "\"]" : "\"" + vp + "\"") + "}";
   }
   std::string ReceiptPolicy() {
     return R"({"id":"r","includeReceipt":true,"requestedCredentials":[{"type":"VerifiedIdentity",)"
-           R"("acceptedIssuers":[")" + authority() + R"("]}]})";
+           R"("acceptedIssuers":[")" +
+           authority() + R"("]}]})";
   }
   std::string PlainPolicy() {
-    return R"({"id":"p","requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":[")" + authority() +
-           R"("]}]})";
+    return R"({"id":"p","requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":[")" +
+           authority() + R"("]}]})";
   }
 };
 
@@ -64,24 +74,34 @@ TEST_F(VerifierCallbackTest, ApiKeyWrongOrMissingIs401AndChangesNothing) {
 TEST_F(VerifierCallbackTest, UnknownStateAndStatusAre2xxAndChangeNothing) {
   const std::string id = Seed(PlainPolicy(), "s1");
   EXPECT_EQ(Callback(Verified("nobody", Item(authority())))->status, 200);
-  EXPECT_EQ(Callback(R"({"requestId":"rs-s1","requestStatus":"selfie_taken","state":"s1"})")->status, 200);
-  EXPECT_EQ(Callback(R"({"requestId":"rs-s1","requestStatus":"issuance_successful","state":"s1"})")->status, 200);
+  EXPECT_EQ(
+      Callback(R"({"requestId":"rs-s1","requestStatus":"selfie_taken","state":"s1"})")->status,
+      200);
+  EXPECT_EQ(Callback(R"({"requestId":"rs-s1","requestStatus":"issuance_successful","state":"s1"})")
+                ->status,
+            200);
   EXPECT_EQ(Callback(R"({"requestStatus":"presentation_verified"})")->status, 200);
-  EXPECT_EQ(Callback(R"({"requestId":"other","requestStatus":"request_retrieved","state":"s1"})")->status, 200);
+  EXPECT_EQ(
+      Callback(R"({"requestId":"other","requestStatus":"request_retrieved","state":"s1"})")->status,
+      200);
   EXPECT_EQ(StatusOf(id), "request_created");
   EXPECT_EQ(Callback("not json")->status, 400);
   // The legacy "code" field is read when requestStatus is absent.
-  EXPECT_EQ(Callback(R"({"requestId":"rs-s1","code":"request_retrieved","state":"s1"})")->status, 200);
+  EXPECT_EQ(Callback(R"({"requestId":"rs-s1","code":"request_retrieved","state":"s1"})")->status,
+            200);
   EXPECT_EQ(StatusOf(id), "request_retrieved");
 }
 
 TEST_F(VerifierCallbackTest, ASecondTerminalEventDoesNotChangeTheFirst) {
   const std::string id = Seed(PlainPolicy(), "s1");
   ASSERT_EQ(Callback(Verified("s1", Item(authority())))->status, 200);
-  const std::string error = R"({"requestId":"rs-s1","requestStatus":"presentation_error","state":"s1",)"
-                            R"("error":{"code":"claimValidationError","message":"late"}})";
+  const std::string error =
+      R"({"requestId":"rs-s1","requestStatus":"presentation_error","state":"s1",)"
+      R"("error":{"code":"claimValidationError","message":"late"}})";
   EXPECT_EQ(Callback(error)->status, 200);
-  EXPECT_EQ(Callback(R"({"requestId":"rs-s1","requestStatus":"request_retrieved","state":"s1"})")->status, 200);
+  EXPECT_EQ(
+      Callback(R"({"requestId":"rs-s1","requestStatus":"request_retrieved","state":"s1"})")->status,
+      200);
   EXPECT_EQ(StatusOf(id), "presentation_verified");
 
   const std::string failed = Seed(PlainPolicy(), "s2");
@@ -107,7 +127,8 @@ TEST_F(VerifierCallbackTest, ForgedOrReplayedReceiptsAreFailures) {
   const size_t dot1 = vc.find('.'), dot2 = vc.rfind('.');
   std::string payload = *common::Base64UrlDecode(vc.substr(dot1 + 1, dot2 - dot1 - 1));
   payload.replace(payload.find("Megan Bowen"), 11, "Eve Mallory");
-  const std::string tampered = vc.substr(0, dot1 + 1) + common::Base64UrlEncode(payload) + vc.substr(dot2);
+  const std::string tampered =
+      vc.substr(0, dot1 + 1) + common::Base64UrlEncode(payload) + vc.substr(dot2);
 
   const std::string forged = Seed(ReceiptPolicy(), "s1");
   ASSERT_EQ(Callback(Verified("s1", Item(authority()), Receipt({tampered}, false)))->status, 200);
@@ -155,27 +176,39 @@ TEST_F(VerifierCallbackTest, ReportedCredentialsAreCheckedAgainstThePolicy) {
 }
 
 TEST_F(VerifierCallbackTest, FaceCheckScoresAgainstTheThreshold) {
-  const std::string policy = R"({"id":"f","requestedCredentials":[{"type":"VerifiedIdentity","configuration":)"
-                             R"({"validation":{"faceCheck":{"sourcePhotoClaimName":"photo","matchConfidenceThreshold":80}}}}]})";
+  const std::string policy =
+      R"({"id":"f","requestedCredentials":[{"type":"VerifiedIdentity","configuration":)"
+      R"({"validation":{"faceCheck":{"sourcePhotoClaimName":"photo","matchConfidenceThreshold":80}}}}]})";
   const std::string pass = Seed(policy, "s1");
-  ASSERT_EQ(Callback(Verified("s1", Item(authority(),
-                                         R"(,"faceCheck":{"matchConfidenceScore":86.314159,"sourcePhotoQuality":"HIGH"})")))
-                ->status,
-            200);
+  ASSERT_EQ(
+      Callback(
+          Verified(
+              "s1",
+              Item(
+                  authority(),
+                  R"(,"faceCheck":{"matchConfidenceScore":86.314159,"sourcePhotoQuality":"HIGH"})")))
+          ->status,
+      200);
   auto doc = Result(pass);
   ASSERT_EQ(common::GetString(doc, "status"), "presentation_verified") << common::ToJson(doc);
-  EXPECT_DOUBLE_EQ(doc["credentials"][0]["faceCheck"]["matchConfidenceScore"].GetDouble(), 86.314159);
+  EXPECT_DOUBLE_EQ(doc["credentials"][0]["faceCheck"]["matchConfidenceScore"].GetDouble(),
+                   86.314159);
   EXPECT_EQ(common::GetString(doc["credentials"][0]["faceCheck"], "sourcePhotoQuality"), "HIGH");
 
   const std::string low = Seed(policy, "s2");
-  ASSERT_EQ(Callback(Verified("s2", Item(authority(), R"(,"faceCheck":{"matchConfidenceScore":60.5})")))->status, 200);
+  ASSERT_EQ(
+      Callback(Verified("s2", Item(authority(), R"(,"faceCheck":{"matchConfidenceScore":60.5})")))
+          ->status,
+      200);
   EXPECT_EQ(ErrorCodeOf(low), "face_check_failed");
 
   const std::string refused = Seed(policy, "s3");
-  ASSERT_EQ(Callback(R"({"requestId":"rs-s3","requestStatus":"presentation_error","state":"s3","error":)"
-                     R"({"code":"claimValidationError","message":"Match confidence score failing to meet the threshold."}})")
-                ->status,
-            200);
+  ASSERT_EQ(
+      Callback(
+          R"({"requestId":"rs-s3","requestStatus":"presentation_error","state":"s3","error":)"
+          R"({"code":"claimValidationError","message":"Match confidence score failing to meet the threshold."}})")
+          ->status,
+      200);
   EXPECT_EQ(ErrorCodeOf(refused), "claimValidationError");
 }
 
@@ -183,7 +216,8 @@ TEST_F(VerifierCallbackTest, WebhookIsSignedRetriedAndSentOnce) {
   const std::string id = Seed(PlainPolicy(), "s1");
   hooks_.AnswerNext(503);
   ASSERT_EQ(Callback(Verified("s1", Item(authority())))->status, 200);
-  ASSERT_EQ(Callback(Verified("s1", Item(authority())))->status, 200);  // duplicate: no second webhook
+  ASSERT_EQ(Callback(Verified("s1", Item(authority())))->status,
+            200);  // duplicate: no second webhook
   DeliverWebhooks();
   ASSERT_EQ(hooks_.received().size(), 1u);
   DeliverWebhooks();  // not due before the 1 s backoff

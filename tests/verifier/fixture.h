@@ -11,8 +11,8 @@
 
 #include "common/api_keys.h"
 #include "common/crypto.h"
-#include "common/outbox.h"
 #include "common/jws.h"
+#include "common/outbox.h"
 #include "credentials/holder.h"
 #include "credentials/request_service_client.h"
 #include "request_service/fixture.h"
@@ -50,10 +50,13 @@ class VerifierFixture : public RequestServiceFixture {
     verifier::RegisterVerifierRoutes(verifier_server_, service_ptr_, api_keys_, {true, "TEST"});
     verifier_server_.Start();
     vbase_ = verifier_server_.BaseUrl();
-    verifier::VerifierOptions o{authority(), vbase_ + "/api/verifier/callback", "verifier-cb-secret", 3600,
+    verifier::VerifierOptions o{authority(),
+                                vbase_ + "/api/verifier/callback",
+                                "verifier-cb-secret",
+                                3600,
                                 {hooks_.url(), kWebhookSecret}};
-    service_ = std::make_unique<verifier::VerifierService>(o, Policies(), *db_, client_, resolver_, status_,
-                                                           domains_, clock_);
+    service_ = std::make_unique<verifier::VerifierService>(o, Policies(), *db_, client_, resolver_,
+                                                           status_, domains_, clock_);
     service_ptr_ = service_.get();
   }
 
@@ -62,13 +65,16 @@ class VerifierFixture : public RequestServiceFixture {
   std::vector<verifier::Policy> Policies() {
     common::VerifierConfig c;
     c.policies = {{"identity", R"({"id":"identity","includeReceipt":true,"requestedCredentials":[)"
-                               R"({"type":"VerifiedIdentity","acceptedIssuers":[")" + authority() + R"("]}]})"},
-                  {"any-issuer", R"({"id":"any-issuer","requestedCredentials":[{"type":"VerifiedIdentity"}]})"}};
+                               R"({"type":"VerifiedIdentity","acceptedIssuers":[")" +
+                                   authority() + R"("]}]})"},
+                  {"any-issuer",
+                   R"({"id":"any-issuer","requestedCredentials":[{"type":"VerifiedIdentity"}]})"}};
     return verifier::LoadPolicies(c);
   }
 
   common::Result<common::HttpResponse> Api(const std::string& method, const std::string& path,
-                                           const std::string& body = "", const std::string& key = kAppKey) {
+                                           const std::string& body = "",
+                                           const std::string& key = kAppKey) {
     common::HttpRequest req;
     req.method = method;
     req.url = vbase_ + path;
@@ -92,7 +98,8 @@ class VerifierFixture : public RequestServiceFixture {
   }
 
   // GET of a request's result as a parsed document (status code in `status`).
-  rapidjson::Document Result(const std::string& id, int* status = nullptr, const std::string& key = kAppKey) {
+  rapidjson::Document Result(const std::string& id, int* status = nullptr,
+                             const std::string& key = kAppKey) {
     auto r = Api("GET", "/api/verifier/presentation-requests/" + id, "", key);
     if (status) *status = r ? r->status : 0;
     auto doc = common::ParseJsonObject(r ? r->body : "");
@@ -134,19 +141,22 @@ class VerifierFixture : public RequestServiceFixture {
   rapidjson::Document RequestObject(const std::string& link) {
     auto r = common::Get(http_, *credentials::RequestUriFromLink(link));
     auto token = common::ParseCompact(r ? r->body : "", 65536);
-    auto payload = token ? common::ParseJsonObject(token->payload) : common::Result<rapidjson::Document>(
-                                                                      common::Error{"", ""});
+    auto payload = token ? common::ParseJsonObject(token->payload)
+                         : common::Result<rapidjson::Document>(common::Error{"", ""});
     return payload ? std::move(*payload) : rapidjson::Document();
   }
 
   // Answers a presentation link as a broken or dishonest wallet could: `vcs` as
   // given (no checks), under `descriptor`, with the request's nonce unless `nonce`.
-  common::Result<common::HttpResponse> PresentRaw(const std::string& link, const std::vector<std::string>& vcs,
-                                                  const std::string& descriptor, const std::string& nonce = "") {
+  common::Result<common::HttpResponse> PresentRaw(const std::string& link,
+                                                  const std::vector<std::string>& vcs,
+                                                  const std::string& descriptor,
+                                                  const std::string& nonce = "") {
     auto p = RequestObject(link);
     auto str = [&](const char* k) { return std::string(common::GetString(p, k).value_or("")); };
-    credentials::PresentationAnswer a{str("client_id"), nonce.empty() ? str("nonce") : nonce, "d", {descriptor},
-                                      vcs, clock_.NowSeconds()};
+    credentials::PresentationAnswer a{
+        str("client_id"),   nonce.empty() ? str("nonce") : nonce, "d", {descriptor}, vcs,
+        clock_.NowSeconds()};
     return common::PostForm(http_, str("redirect_uri"),
                             {{"id_token", *credentials::MakeSiopIdToken(holder_, a)},
                              {"vp_token", *credentials::MakeVpJwt(holder_, a)},

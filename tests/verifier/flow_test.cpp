@@ -14,15 +14,16 @@ class VerifierFlowTest : public VerifierFixture {
  protected:
   std::string InlinePolicy(const std::string& rc_extra, bool receipt = true) {
     return std::string(R"({"includeReceipt":)") + (receipt ? "true" : "false") +
-           R"(,"requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":[")" + authority() + R"("])" +
-           rc_extra + "}]}";
+           R"(,"requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":[")" +
+           authority() + R"("])" + rc_extra + "}]}";
   }
   // A VC signed by the Request Service's own key, with any content.
   std::string SignVc(int64_t iat, int64_t exp) {
     auto k = keys_.Active("request-service");
     credentials::Signer signer{k->key, k->alg, authority() + "#" + k->key.kid()};
-    credentials::VcToIssue vc{authority(), holder_.did, {"VerifiedIdentity"}, {{"realName", "Megan Bowen"}},
-                              iat, exp, "urn:pic:expired", std::nullopt};
+    credentials::VcToIssue vc{
+        authority(), holder_.did, {"VerifiedIdentity"}, {{"realName", "Megan Bowen"}},
+        iat,         exp,         "urn:pic:expired",    std::nullopt};
     return *credentials::IssueVcJwt(vc, signer);
   }
   void ExpectFailure(const std::string& id, const std::string& code) {
@@ -52,7 +53,8 @@ TEST_F(VerifierFlowTest, IssuedCredentialIsVerifiedByTypeAndIssuer) {
   EXPECT_EQ(common::GetString(c, "revocationStatus"), "VALID");
   EXPECT_TRUE(c["domainValidation"].IsNull());
   EXPECT_TRUE(credentials::ParseIsoTime(*common::GetString(c, "issuanceDate")));
-  EXPECT_GT(*credentials::ParseIsoTime(*common::GetString(c, "expirationDate")), clock_.NowSeconds());
+  EXPECT_GT(*credentials::ParseIsoTime(*common::GetString(c, "expirationDate")),
+            clock_.NowSeconds());
 }
 
 TEST_F(VerifierFlowTest, ScanningTheCodeIsReportedAsRetrieved) {
@@ -64,7 +66,8 @@ TEST_F(VerifierFlowTest, ScanningTheCodeIsReportedAsRetrieved) {
 
 TEST_F(VerifierFlowTest, IssuerNotAccepted) {
   const std::string vc = IssueVc();
-  auto s = Start(R"({"requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":["did:web:other.example"]}]})");
+  auto s = Start(
+      R"({"requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":["did:web:other.example"]}]})");
   EXPECT_FALSE(wallet_.Present(holder_, {vc}, s.url).ok());
   Deliver();
   ExpectFailure(s.id, "issuer_not_accepted");
@@ -84,7 +87,9 @@ TEST_F(VerifierFlowTest, RevokedRefusedUnlessAllowedAndThenReportedRevoked) {
   const std::string vc = IssueVc();
   auto payload = common::ParseJsonObject(common::ParseCompact(vc, 65536)->payload);
   const std::string jti(*common::GetString(*payload, "jti"));
-  ASSERT_EQ(Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token("admin"))->status, 204);
+  ASSERT_EQ(Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token("admin"))
+                ->status,
+            204);
 
   auto refused = Start(R"("identity")");
   EXPECT_FALSE(wallet_.Present(holder_, {vc}, refused.url).ok());
@@ -112,7 +117,8 @@ TEST_F(VerifierFlowTest, TamperedCredential) {
   const size_t a = vc.find('.'), b = vc.rfind('.');
   std::string payload = *common::Base64UrlDecode(vc.substr(a + 1, b - a - 1));
   payload.replace(payload.find("Megan Bowen"), 11, "Eve Mallory");
-  const std::string tampered = vc.substr(0, a + 1) + common::Base64UrlEncode(payload) + vc.substr(b);
+  const std::string tampered =
+      vc.substr(0, a + 1) + common::Base64UrlEncode(payload) + vc.substr(b);
   auto s = Start(R"("identity")");
   ASSERT_TRUE(PresentRaw(s.url, {tampered}, "VerifiedIdentity"));
   Deliver();
@@ -121,7 +127,8 @@ TEST_F(VerifierFlowTest, TamperedCredential) {
 
 TEST_F(VerifierFlowTest, ConstraintNotMet) {
   const std::string vc = IssueVc();
-  auto met = Start(InlinePolicy(R"(,"constraints":[{"claimName":"realName","startsWith":"megan"}])"));
+  auto met =
+      Start(InlinePolicy(R"(,"constraints":[{"claimName":"realName","startsWith":"megan"}])"));
   ASSERT_TRUE(wallet_.Present(holder_, {vc}, met.url).ok());
   auto unmet = Start(InlinePolicy(R"(,"constraints":[{"claimName":"realName","values":["Zed"]}])"));
   EXPECT_FALSE(wallet_.Present(holder_, {vc}, unmet.url).ok());
