@@ -273,6 +273,9 @@ std::string App::Greeting() const {
     out << "  the sandbox's test inputs (names that reject, async mode, valid ID numbers): "
            "docs/proofing.md\n";
   }
+  if (impl_->verifier && c.environment == common::Environment::kDevelopment) {
+    out << "  verifier demo page: " << BaseUrl() << "/verifier (docs/verifier.md)\n";
+  }
   if (c.HasRole(common::Role::kRequestService) &&
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {
     out << "  embedded Request Service: " << c.public_base_url << "/v1.0 — a bearer token for curl:\n"

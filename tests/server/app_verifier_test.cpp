@@ -123,12 +123,13 @@ TEST_F(AppVerifierTest, IssuedCredentialPresentedWithVcwalletIsVerified) {
   EXPECT_TRUE(common::GetString(*result, "subject").value_or("").starts_with("did:jwk:"));
 }
 
-TEST_F(AppVerifierTest, CallbackWithoutTheApiKeyIsRefused) {
+TEST_F(AppVerifierTest, CallbackNeedsTheApiKeyAndTheDemoPageIsAnnounced) {
   auto r = common::PostJson(http_, base_ + "/api/verifier/callback",
                             R"({"requestStatus":"presentation_verified","state":"x"})");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);
   EXPECT_EQ(common::Get(http_, base_ + "/verifier")->status, 200);
+  EXPECT_NE(app_->Greeting().find(base_ + "/verifier"), std::string::npos) << app_->Greeting();
 }
 
 }  // namespace
