@@ -160,8 +160,37 @@ std::optional<std::string> ReceiptVpToken(const rapidjson::Value& receipt) {
 
 // Defence in depth: verifies the receipt's presentation ourselves. On success
 // `out` holds the credentials as we verified them, in requestedCredentials order.
+// Status lists we can read (http(s) statusListCredential) are read; for any other
+// status entry (Entra's RevocationList2021Status under a DID URL) the Request
+// Service's reported revocationStatus for that issuer is used instead of failing.
+class ReportedOrHttpStatus final : public credentials::StatusChecker {
+ public:
+  ReportedOrHttpStatus(credentials::StatusChecker& http,
+                       const std::vector<CredentialResult>& reported)
+      : http_(http), reported_(reported) {}
+  common::Result<bool> IsRevoked(const std::string& issuer,
+                                 const credentials::StatusEntry& entry) override {
+    if (entry.list_url.starts_with("https://") || entry.list_url.starts_with("http://")) {
+      return http_.IsRevoked(issuer, entry);
+    }
+    bool found = false, revoked = false;
+    for (const auto& r : reported_) {
+      if (r.issuer != issuer) continue;
+      found = true;
+      revoked = revoked || r.revoked;
+    }
+    if (!found) return common::Error{"status_unavailable", "no reported status for " + issuer};
+    return revoked;
+  }
+
+ private:
+  credentials::StatusChecker& http_;
+  const std::vector<CredentialResult>& reported_;
+};
+
 std::optional<Failure> VerifyReceipt(const rapidjson::Value& receipt, const std::string& subject,
                                      const Policy& policy, const EvaluationContext& ctx,
+                                     const std::vector<CredentialResult>& reported,
                                      std::string& nonce, std::vector<CredentialResult>& out) {
   const auto id_token = common::GetString(receipt, "id_token");
   const auto vp_token = ReceiptVpToken(receipt);
@@ -173,8 +202,8 @@ std::optional<Failure> VerifyReceipt(const rapidjson::Value& receipt, const std:
     return Fail(VerifyError::kMalformedToken, "the receipt's id_token has no nonce");
   credentials::PresentationPolicy p{ctx.authority, nonce, policy.requested, ctx.now, 60};
   credentials::PresentationResponse response{std::string(*id_token), *vp_token};
-  auto verified =
-      credentials::ValidatePresentation(response, p, ctx.resolver, ctx.status, ctx.domains);
+  ReportedOrHttpStatus status(ctx.status, reported);
+  auto verified = credentials::ValidatePresentation(response, p, ctx.resolver, status, ctx.domains);
   if (!verified) return Failure{verified.error().code, "receipt: " + verified.error().message};
   if (verified->subject != subject) {
     return Failure{"receipt_mismatch", "the receipt's holder is not the reported subject"};
@@ -267,7 +296,7 @@ Evaluation EvaluateVerified(const rapidjson::Value& body, const Policy& policy,
         Terminal{"presentation_verified", ResultJson(std::string(*subject), matched), "", ""}, ""};
   std::string nonce;
   std::vector<CredentialResult> ours;
-  if (auto f = VerifyReceipt(*receipt, std::string(*subject), policy, ctx, nonce, ours))
+  if (auto f = VerifyReceipt(*receipt, std::string(*subject), policy, ctx, matched, nonce, ours))
     return Error(*f, nonce);
   for (size_t i = 0; i < ours.size() && i < matched.size(); ++i) {
     ours[i].face_score = matched[i].face_score;  // FaceCheck is only in the callback

@@ -147,6 +147,27 @@ TEST_F(VerifierCallbackTest, ForgedOrReplayedReceiptsAreFailures) {
   EXPECT_EQ(ErrorCodeOf(replayed), "nonce_replay");
 }
 
+TEST_F(VerifierCallbackTest, StatusEntriesWeCannotReadUseTheReportedStatus) {
+  // Entra's status entries point at DID URLs, not http(s) status list credentials.
+  const int64_t now = clock_.NowSeconds();
+  const std::string vc =
+      SignVc(now - 60, now + 3600, credentials::StatusEntry{"did:web:status.example?service=x", 5});
+  const std::string valid = Seed(ReceiptPolicy(), "s1");
+  ASSERT_EQ(Callback(Verified("s1", Item(authority()), Receipt({vc}, false, "n-1")))->status, 200);
+  EXPECT_EQ(StatusOf(valid), "presentation_verified");
+
+  std::string allow = ReceiptPolicy();
+  allow.replace(allow.find("]}]}"), 4,
+                R"(],"configuration":{"validation":{"allowRevoked":true}}}]})");
+  const std::string revoked = Seed(allow, "s2");
+  std::string item = Item(authority());
+  item.replace(item.find("VALID"), 5, "REVOKED");
+  ASSERT_EQ(Callback(Verified("s2", item, Receipt({vc}, false, "n-2")))->status, 200);
+  auto doc = Result(revoked);
+  ASSERT_EQ(common::GetString(doc, "status"), "presentation_verified") << common::ToJson(doc);
+  EXPECT_EQ(common::GetString(doc["credentials"][0], "revocationStatus"), "REVOKED");
+}
+
 TEST_F(VerifierCallbackTest, ReportedCredentialsAreCheckedAgainstThePolicy) {
   const std::string issuer = Seed(PlainPolicy(), "s1");
   ASSERT_EQ(Callback(Verified("s1", Item("did:web:evil.example")))->status, 200);

@@ -15,6 +15,7 @@
 #include "common/outbox.h"
 #include "credentials/holder.h"
 #include "credentials/request_service_client.h"
+#include "credentials/vc_jwt.h"
 #include "request_service/fixture.h"
 #include "verifier/routes.h"
 #include "verifier/service.h"
@@ -161,6 +162,18 @@ class VerifierFixture : public RequestServiceFixture {
                             {{"id_token", *credentials::MakeSiopIdToken(holder_, a)},
                              {"vp_token", *credentials::MakeVpJwt(holder_, a)},
                              {"state", str("state")}});
+  }
+
+  // A VerifiedIdentity VC signed by the Request Service's own key, with any
+  // lifetime and status entry (what the service itself would not issue).
+  std::string SignVc(int64_t iat, int64_t exp,
+                     std::optional<credentials::StatusEntry> status = std::nullopt) {
+    auto k = keys_.Active("request-service");
+    credentials::Signer signer{k->key, k->alg, authority() + "#" + k->key.kid()};
+    credentials::VcToIssue vc{
+        authority(), holder_.did, {"VerifiedIdentity"},     {{"realName", "Megan Bowen"}},
+        iat,         exp,         "urn:pic:signed-by-test", status};
+    return *credentials::IssueVcJwt(vc, signer);
   }
 
   void DeliverWebhooks() { ASSERT_TRUE(webhooks_.DeliverDue().ok()); }

@@ -17,15 +17,6 @@ class VerifierFlowTest : public VerifierFixture {
            R"(,"requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":[")" +
            authority() + R"("])" + rc_extra + "}]}";
   }
-  // A VC signed by the Request Service's own key, with any content.
-  std::string SignVc(int64_t iat, int64_t exp) {
-    auto k = keys_.Active("request-service");
-    credentials::Signer signer{k->key, k->alg, authority() + "#" + k->key.kid()};
-    credentials::VcToIssue vc{
-        authority(), holder_.did, {"VerifiedIdentity"}, {{"realName", "Megan Bowen"}},
-        iat,         exp,         "urn:pic:expired",    std::nullopt};
-    return *credentials::IssueVcJwt(vc, signer);
-  }
   void ExpectFailure(const std::string& id, const std::string& code) {
     auto doc = Result(id);
     EXPECT_EQ(common::GetString(doc, "status"), "presentation_error") << common::ToJson(doc);
