@@ -68,7 +68,8 @@ Config ParseConfig(std::string_view json, const std::string& base_dir);
 
 // For a server that learns its port only when binding (listen port 0): replaces
 // the public base URL, and every URL and did:web the configuration derived from
-// it, with `base_url`.
+// it (including the old DID among the verifier policies' accepted issuers), with
+// `base_url`.
 void RebasePublicBaseUrl(Config& config, const std::string& base_url);
 
 // "did:web:" for an http(s) URL: host, port as "%3A" and path segments joined

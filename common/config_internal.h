@@ -94,7 +94,7 @@ std::map<std::string, ProofingProviderConfig> ParseProviders(const ConfigNode& r
                                                              const Context& ctx);
 RequestServiceConfig ParseRequestService(const ConfigNode& root, const Context& ctx);
 std::vector<ContractConfig> ParseContracts(const ConfigNode& root);
-VerifierConfig ParseVerifier(const ConfigNode& root);
+VerifierConfig ParseVerifier(const ConfigNode& root, const Context& ctx);
 std::vector<ApiKeyConfig> ParseApiKeys(const ConfigNode& root);
 
 // Fills defaults that depend on other sections (URLs from publicBaseUrl, an

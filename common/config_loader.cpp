@@ -42,8 +42,12 @@ Config BaseConfig(Environment environment) {
   Config c;
   c.environment = environment;
   c.contracts = {DefaultContract()};
-  c.verifier.policies = {
-      {"onboarding", R"({"id":"onboarding","requestedCredentials":[{"type":"VerifiedIdentity"}]})"}};
+  c.verifier.policies = {{"onboarding", R"({"id":"onboarding","includeReceipt":true,)"
+                                        R"("registration":{"clientName":"vcserver verifier",)"
+                                        R"("purpose":"Prove your verified identity"},)"
+                                        R"("requestedCredentials":[{"type":"VerifiedIdentity",)"
+                                        R"("purpose":"Your verified name"}]})"}};
+  c.verifier.default_policies = true;
   if (environment == Environment::kDevelopment) {
     c.orgs = {DemoOrg(c.public_base_url)};
     ProofingProviderConfig sandbox;
@@ -115,7 +119,7 @@ void ParseSections(const ci::ConfigNode& root, const ci::Context& ctx, Config& c
   if (root.Has("orgs")) c.orgs = ci::ParseOrgs(root, ctx);
   if (root.Has("auth0")) c.auth0 = ci::ParseAuth0(root, ctx);
   if (root.Has("requestService")) c.request_service = ci::ParseRequestService(root, ctx);
-  if (root.Has("verifier")) c.verifier = ci::ParseVerifier(root);
+  if (root.Has("verifier")) c.verifier = ci::ParseVerifier(root, ctx);
   if (root.Has("apiKeys")) c.api_keys = ci::ParseApiKeys(root);
 }
 
@@ -172,6 +176,15 @@ void RebasePublicBaseUrl(Config& c, const std::string& base_url) {
     for (std::string& url : org.redirect_urls) rebase(url);
   }
   for (ContractConfig& contract : c.contracts) rebase(contract.manifest_url);
+  // Policies are still raw JSON here; the demo policy names the old DID as issuer.
+  const std::string quoted_old = "\"" + old_did + "\"";
+  const std::string quoted_new = "\"" + DidWebFromUrl(base_url) + "\"";
+  for (VerifierPolicy& policy : c.verifier.policies) {
+    for (size_t at = policy.raw.find(quoted_old); at != std::string::npos && !old_did.empty();
+         at = policy.raw.find(quoted_old, at + quoted_new.size())) {
+      policy.raw.replace(at, quoted_old.size(), quoted_new);
+    }
+  }
 }
 
 bool Config::HasRole(Role role) const {

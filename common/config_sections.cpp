@@ -218,11 +218,20 @@ std::vector<ContractConfig> ParseContracts(const ConfigNode& root) {
   return contracts;
 }
 
-VerifierConfig ParseVerifier(const ConfigNode& root) {
+VerifierConfig ParseVerifier(const ConfigNode& root, const Context& ctx) {
   VerifierConfig verifier;
   std::optional<ConfigNode> node = root.Object("verifier");
   if (!node) return verifier;
-  node->AllowOnly({"authority", "policies"});
+  node->AllowOnly({"authority", "policies", "resultRetentionSeconds", "webhook"});
+  node->Int("resultRetentionSeconds", 60, 365LL * 86400, &verifier.result_retention_seconds);
+  if (std::optional<ConfigNode> hook = node->Object("webhook")) {
+    hook->AllowOnly({"url", "secret"});
+    if (!hook->NonEmptyString("url", &verifier.webhook.url)) hook->FailAt("url", "is required");
+    CheckUrl(*hook, "url", verifier.webhook.url, ctx.production());
+    if (!hook->Secret("secret", ctx, &verifier.webhook.secret) || verifier.webhook.secret.size() < 16) {
+      hook->FailAt("secret", "is required (at least 16 characters)");
+    }
+  }
   if (node->NonEmptyString("authority", &verifier.authority) &&
       verifier.authority.rfind("did:", 0) != 0) {
     node->FailAt("authority", "must be a DID (did:web:... or did:ion:...)");

@@ -110,9 +110,21 @@ struct VerifierPolicy {
   std::string raw;  // the whole policy object as JSON text
 };
 
+// Where the verifier tells the application that a presentation request ended.
+struct VerifierWebhook {
+  std::string url;     // "" = no webhook
+  std::string secret;  // secret; HMAC-SHA256 key for the X-Signature header
+};
+
 struct VerifierConfig {
   std::string authority;  // defaults to the did:web of publicBaseUrl
+  // Policies are parsed and validated by the verifier at startup (verifier/policy.h).
   std::vector<VerifierPolicy> policies;
+  // True while the policies are the built-in demo one: the config loader then makes
+  // it accept the embedded Request Service's authority as issuer.
+  bool default_policies = false;
+  int64_t result_retention_seconds = 3600;  // results are purged this long after creation
+  VerifierWebhook webhook;
 };
 
 struct ApiKeyConfig {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/config_internal.h"
+#include "common/json.h"
 
 namespace vc::common::config_internal {
 namespace {
@@ -103,6 +104,24 @@ void RequireManifests(const Config& c) {
   }
 }
 
+// The built-in demo policy accepts what this process's embedded Request Service
+// issues (its authority is only known once publicBaseUrl is).
+void CompleteDefaultPolicy(Config& c) {
+  if (!c.verifier.default_policies || c.request_service.authority.empty()) return;
+  for (auto& p : c.verifier.policies) {
+    Result<rapidjson::Document> doc = ParseJsonObject(p.raw);
+    if (!doc.ok()) continue;
+    rapidjson::Value& rcs = (*doc)["requestedCredentials"];
+    auto& alloc = doc->GetAllocator();
+    for (auto& rc : rcs.GetArray()) {
+      rapidjson::Value issuers(rapidjson::kArrayType);
+      issuers.PushBack(rapidjson::Value(c.request_service.authority.c_str(), alloc), alloc);
+      rc.AddMember("acceptedIssuers", issuers, alloc);
+    }
+    p.raw = ToJson(*doc);
+  }
+}
+
 }  // namespace
 
 void CompleteAndValidate(Config& c, const Context& ctx) {
@@ -111,6 +130,7 @@ void CompleteAndValidate(Config& c, const Context& ctx) {
   if (base->has_query) throw ConfigError("publicBaseUrl", "must not contain a query");
   CompleteRequestService(c);
   if (c.verifier.authority.empty()) c.verifier.authority = DidWebFromUrl(c.public_base_url);
+  CompleteDefaultPolicy(c);
   CompleteOrgs(c, ctx);
   RequireManifests(c);
 }

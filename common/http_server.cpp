@@ -284,6 +284,18 @@ HttpServerResponse HttpServer::State::Dispatch(HttpServerRequest& request, const
   return CallHandler(router.routes()[match.route_index].handler, request);
 }
 
+HttpServerResponse HttpServer::HandleInProcess(HttpServerRequest request) const {
+  HttpRouter::Match match = state_->router.Find(request.method, request.path);
+  if (match.kind == HttpRouter::Match::Kind::kMethodNotAllowed) {
+    return HttpServerResponse::JsonError(405, "method_not_allowed", "Method not allowed on this resource.");
+  }
+  if (match.kind != HttpRouter::Match::Kind::kFound) {
+    return HttpServerResponse::JsonError(404, "not_found", "No such resource.");
+  }
+  request.path_params = std::move(match.params);
+  return CallHandler(state_->router.routes()[match.route_index].handler, request);
+}
+
 void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter& writer) const {
   const auto start = std::chrono::steady_clock::now();
   ConnectionChoice connection = ChooseConnection(raw);

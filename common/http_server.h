@@ -69,6 +69,14 @@ class HttpServer {
   // "http://address:port".
   std::string BaseUrl() const;
 
+  // Runs the handler routed for `request` on the calling thread, without a socket:
+  // routing (404/405 as JSON errors), path parameters and the exception guard, but no
+  // access log, metrics or body limit. For one component of this process calling
+  // another (the verifier calling the embedded Request Service): over the network, a
+  // handler that waits for its own server can deadlock, because Pistache gives each
+  // connection to one event-loop thread (fd modulo threads), possibly the waiting one.
+  HttpServerResponse HandleInProcess(HttpServerRequest request) const;
+
   // Graceful stop: requests that arrive from now on are answered with
   // "Connection: close"; waits (up to shutdown_grace_ms) until every request received
   // has its response written, then stops listening, joins the threads and closes the

@@ -23,6 +23,12 @@ struct Constraint {
   std::optional<std::string> starts_with;
 };
 
+// FaceCheck settings (spec §3.1); matching happens in Entra, not here.
+struct FaceCheck {
+  std::string source_photo_claim_name;
+  int match_confidence_threshold = 70;  // 50..100
+};
+
 struct RequestedCredential {
   std::string type;
   std::string purpose;
@@ -30,6 +36,7 @@ struct RequestedCredential {
   std::vector<Constraint> constraints;
   bool allow_revoked = false;
   bool validate_linked_domain = false;
+  std::optional<FaceCheck> face_check;
 };
 
 // Revocation lookups, behind an interface so tests and the embedded service

@@ -1,7 +1,5 @@
 #include "issuer/api_auth.h"
 
-#include "common/crypto.h"
-
 namespace vc::issuer {
 
 bool Caller::MayAct(const std::string& o, const std::string& n) const {
@@ -14,16 +12,11 @@ bool Caller::MayAct(const std::string& o, const std::string& n) const {
 }
 
 std::optional<Caller> ApiAuthenticator::Authenticate(const common::HttpServerRequest& req) const {
-  const std::string auth(req.Header("authorization").value_or(""));
-  if (auth.rfind("Bearer ", 0) == 0) {
-    const std::string presented = "sha256:" + common::HexEncode(common::Sha256(auth.substr(7)));
-    const common::ApiKeyConfig* match = nullptr;
-    for (const auto& k : keys_) {  // no early exit: every key is compared
-      if (common::ConstantTimeEquals(presented, k.hash) && !match) match = &k;
-    }
+  if (common::ApiKeyVerifier::HasBearer(req)) {
+    auto match = keys_.Match(req);
     if (!match) return std::nullopt;
     Caller c;
-    c.role = match->role == "admin" ? CallerRole::kAdmin : CallerRole::kApp;
+    c.role = match->admin ? CallerRole::kAdmin : CallerRole::kApp;
     c.id = "apikey:" + match->id;
     c.org = match->org;
     return c;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/api_keys.h"
 #include "common/config_types.h"
 #include "common/http_message.h"
 #include "issuer/sessions.h"
@@ -37,7 +38,7 @@ class ApiAuthenticator {
   std::optional<Caller> Authenticate(const common::HttpServerRequest& request) const;
 
  private:
-  std::vector<common::ApiKeyConfig> keys_;
+  common::ApiKeyVerifier keys_;
   const SessionStore& sessions_;
 };
 

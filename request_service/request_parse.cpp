@@ -4,6 +4,7 @@
 
 #include "common/json.h"
 #include "common/url.h"
+#include "credentials/presentation_request.h"
 #include "credentials/vc_jwt.h"
 #include "common/text.h"
 
@@ -69,16 +70,10 @@ std::optional<ApiFailure> ParseAuthority(const rapidjson::Value& body, std::stri
 
 std::optional<ApiFailure> ParseRegistration(const rapidjson::Value& body, std::string& name,
                                             std::string* purpose) {
-  const auto* reg = common::GetObject(body, "registration");
-  if (!reg) return BadField("registration", "The request does not contain a registration object.");
-  const auto n = common::GetString(*reg, "clientName");
-  if (!n || n->empty()) return BadField("registration.clientName", "registration.clientName must be a non-empty string.");
-  name = std::string(*n);
-  if (reg->HasMember("purpose")) {
-    const auto p = common::GetString(*reg, "purpose");
-    if (!p) return BadField("registration.purpose", "registration.purpose must be a string.");
-    if (purpose) *purpose = std::string(*p);
-  }
+  credentials::Registration reg;
+  if (auto f = credentials::ParseRegistration(body, "", reg)) return BadField(f->path, f->message);
+  name = reg.client_name;
+  if (purpose) *purpose = reg.purpose;
   return std::nullopt;
 }
 

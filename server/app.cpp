@@ -27,8 +27,10 @@
 #include "keys/rp_keys.h"
 #include "server/app_issuance.h"
 #include "server/app_proofing.h"
+#include "server/app_verifier.h"
 #include "server/demo_rp.h"
 #include "server/embedded_request_service.h"
+#include "server/loopback_http_client.h"
 #include "common/text.h"
 
 namespace vc::server {
@@ -83,7 +85,11 @@ std::pair<std::string, int> ParseListen(const std::string& listen, const std::st
 struct App::Impl {
   Config config;
   common::SystemClock clock;
-  common::CurlHttpClient http;
+  common::CurlHttpClient network;
+  // What every component calls: requests to our own public URL (the embedded
+  // Request Service, its callbacks to us, our did:web and status lists, the demo
+  // RP's JWKS) are served in process, the rest go to `network`.
+  std::unique_ptr<LoopbackHttpClient> http;
   std::unique_ptr<common::Database> db;
   std::unique_ptr<keys::KeyStore> keys;
   std::unique_ptr<keys::RpKeyRegistry> rp_keys;
@@ -97,6 +103,7 @@ struct App::Impl {
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
   std::unique_ptr<ProofingWiring> proofing;
   std::unique_ptr<IssuanceWiring> issuance;
+  std::unique_ptr<VerifierWiring> verifier;
 
   // Housekeeping (pruning spent one-time claims and old sessions) every 10 minutes.
   std::mutex maintenance_mu;
@@ -139,7 +146,7 @@ keys::RpKeySource App::Impl::OrgKeySource(const common::OrgConfig& org) {
 }
 
 void App::Impl::BuildIssuer() {
-  rp_keys = std::make_unique<keys::RpKeyRegistry>(http, clock);
+  rp_keys = std::make_unique<keys::RpKeyRegistry>(*http, clock);
   std::vector<issuer::Org> org_list;
   for (const auto& org : config.orgs) {
     Must(rp_keys->AddOrg(OrgKeySource(org)), "orgs." + org.id + ".keys");
@@ -157,7 +164,7 @@ void App::Impl::BuildIssuer() {
       *sessions, *keys, clock);
   issuer::IntakeRouteOptions route_options;
   issuer::RegisterIntakeRoutes(*server, *intake, *keys, route_options);
-  ProofingDeps deps{config, *db, *keys, http, clock, *server, *intake, *orgs};
+  ProofingDeps deps{config, *db, *keys, *http, clock, *server, *intake, *orgs};
   // Proofing hands verified users on to issuance, which is built after it
   // because it reads the identity records proofing keeps.
   deps.hand_off = [this](const issuer::Session& s, bool verified) { return issuance->HandOff(s, verified); };
@@ -219,12 +226,18 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
     std::string base = c.public_base_url;
     common::RebasePublicBaseUrl(c, base.substr(0, base.size() - 1) + std::to_string(port));
   }
+  impl_->http = std::make_unique<LoopbackHttpClient>(impl_->network, *impl_->server);
+  impl_->http->SetBaseUrl(c.public_base_url);
   if (c.HasRole(common::Role::kRequestService) &&
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {
-    impl_->request_service = std::make_unique<EmbeddedRequestService>(c, *impl_->db, *impl_->keys, impl_->http,
+    impl_->request_service = std::make_unique<EmbeddedRequestService>(c, *impl_->db, *impl_->keys, *impl_->http,
                                                                       impl_->clock, *impl_->server);
   }
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
+  if (c.HasRole(common::Role::kVerifier)) {
+    impl_->verifier = std::make_unique<VerifierWiring>(
+        VerifierDeps{c, *impl_->db, *impl_->keys, *impl_->http, impl_->clock, *impl_->server});
+  }
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
   }
@@ -235,6 +248,7 @@ App::~App() { Stop(); }
 void App::Start() {
   impl_->server->Start();
   if (impl_->request_service) impl_->request_service->Start(BaseUrl());
+  if (impl_->verifier) impl_->verifier->Start();
   if (impl_->rp_keys) impl_->rp_keys->Start();
   if (impl_->proofing) impl_->proofing->Start();
   impl_->maintenance = std::thread([impl = impl_.get()] { impl->RunMaintenance(); });
@@ -249,6 +263,7 @@ void App::Stop() {
   if (impl_->request_service) impl_->request_service->Stop();
   if (impl_->rp_keys) impl_->rp_keys->Stop();
   if (impl_->proofing) impl_->proofing->Stop();
+  if (impl_->verifier) impl_->verifier->Stop();
   {
     std::lock_guard lock(impl_->maintenance_mu);
     impl_->stopping = true;
@@ -281,6 +296,9 @@ std::string App::Greeting() const {
   if (!impl_->demo_keys.empty() && !c.proofing_providers.empty()) {
     out << "  the sandbox's test inputs (names that reject, async mode, valid ID numbers): "
            "docs/proofing.md\n";
+  }
+  if (impl_->verifier && c.environment == common::Environment::kDevelopment) {
+    out << "  verifier demo page: " << BaseUrl() << "/verifier (docs/verifier.md)\n";
   }
   if (c.HasRole(common::Role::kRequestService) &&
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {

@@ -323,6 +323,10 @@ TEST(Config, PortZeroIsRebasedOnceBound) {
   EXPECT_EQ(c.verifier.authority, "did:web:127.0.0.1%3A41234");
   EXPECT_EQ(c.orgs[0].redirect_urls[0], "http://127.0.0.1:41234/demo/rp/done");
   EXPECT_EQ(c.contracts[0].manifest_url.rfind("http://127.0.0.1:41234/v1.0/tenants/local/", 0), 0u);
+  // The demo policy accepts the embedded Request Service's DID, the bound one.
+  ASSERT_FALSE(c.verifier.policies.empty());
+  EXPECT_NE(c.verifier.policies[0].raw.find(R"("did:web:127.0.0.1%3A41234")"), std::string::npos);
+  EXPECT_EQ(c.verifier.policies[0].raw.find("%3A0\""), std::string::npos);
   // A listen address with no publicBaseUrl gives a URL on that address.
   EXPECT_EQ(ParseConfig(R"({"listen":"0.0.0.0:9000"})", "").public_base_url, "http://127.0.0.1:9000");
   EXPECT_EQ(ParseConfig(R"({"listen":"[::1]:9000"})", "").public_base_url, "http://[::1]:9000");

@@ -33,6 +33,14 @@ struct ReceivedCallback {
   std::string request_status;
   std::string body;
   int answered = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+
+  std::string Header(const std::string& name) const {
+    for (const auto& [k, v] : headers) {
+      if (k == name) return v;
+    }
+    return "";
+  }
 };
 
 // Records every callback POST; answers with the queued statuses, then 200.
@@ -41,7 +49,7 @@ class CallbackReceiver {
   CallbackReceiver() {
     server_.Route("POST", "/cb", [this](const common::HttpServerRequest& req) {
       std::lock_guard lock(mu_);
-      ReceivedCallback r{std::string(req.Header("api-key").value_or("")), "", req.body, 200};
+      ReceivedCallback r{std::string(req.Header("api-key").value_or("")), "", req.body, 200, req.headers};
       if (auto doc = common::ParseJsonObject(req.body)) {
         r.request_status = std::string(common::GetString(*doc, "requestStatus").value_or(""));
       }

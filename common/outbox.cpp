@@ -1,4 +1,4 @@
-#include "request_service/outbox.h"
+#include "common/outbox.h"
 
 #include <set>
 #include <vector>
@@ -6,36 +6,42 @@
 #include "common/json.h"
 #include "common/log.h"
 
-namespace vc::request_service {
-using common::Connection;
-using common::Result;
-using common::Status;
+namespace vc::common {
 
-CallbackOutbox::CallbackOutbox(common::Database& db, common::HttpClient& http, const common::Clock& clock,
-                               OutboxOptions options)
-    : db_(db), http_(http), clock_(clock), options_(options) {}
+std::string OutboxTableSql(const std::string& t) {
+  return "CREATE TABLE " + t + "(\n"
+         "  id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, url TEXT NOT NULL,\n"
+         "  headers TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,\n"
+         "  next_at_ms INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0, outcome TEXT NOT NULL DEFAULT '');\n"
+         "CREATE INDEX " + t + "_pending ON " + t + "(done, id);\n";
+}
 
-Status CallbackOutbox::Enqueue(Connection& c, const std::string& request_id, const CallbackSpec& callback,
-                               const std::string& body, int64_t now_ms) {
-  common::JsonWriter w;
+HttpOutbox::HttpOutbox(Database& db, std::string table, HttpClient& http, const Clock& clock,
+                       OutboxOptions options)
+    : db_(db), table_(std::move(table)), http_(http), clock_(clock), options_(options) {}
+
+Status HttpOutbox::Enqueue(Connection& c, const std::string& table, const std::string& key, const std::string& url,
+                           const std::vector<std::pair<std::string, std::string>>& headers,
+                           const std::string& body, int64_t now_ms) {
+  JsonWriter w;
   w->StartObject();
-  for (const auto& [k, v] : callback.headers) {
+  for (const auto& [k, v] : headers) {
     w->Key(k.c_str());
     w->String(v);
   }
   w->EndObject();
-  auto st = c.Cached("INSERT INTO rs_outbox(request_id, url, headers, body, next_at_ms) VALUES(?,?,?,?,?)");
+  auto st = c.Cached("INSERT INTO " + table + "(request_id, url, headers, body, next_at_ms) VALUES(?,?,?,?,?)");
   if (!st) return st.error();
-  return st->BindText(1, request_id).BindText(2, callback.url).BindText(3, w.str()).BindText(4, body)
+  return st->BindText(1, key).BindText(2, url).BindText(3, w.str()).BindText(4, body)
       .BindInt64(5, now_ms).Run();
 }
 
-Result<int> CallbackOutbox::DeliverDue() {
+Result<int> HttpOutbox::DeliverDue() {
   std::lock_guard lock(deliver_mu_);
   std::vector<Entry> pending;
   Status read = db_.Read([&](Connection& c) -> Status {
-    auto st = c.Cached("SELECT id, request_id, url, headers, body, attempts, next_at_ms FROM rs_outbox "
-                       "WHERE done = 0 ORDER BY id");
+    auto st = c.Cached("SELECT id, request_id, url, headers, body, attempts, next_at_ms FROM " + table_ +
+                       " WHERE done = 0 ORDER BY id");
     if (!st) return st.error();
     for (;;) {
       auto row = st->Step();
@@ -49,25 +55,25 @@ Result<int> CallbackOutbox::DeliverDue() {
   std::set<std::string> blocked;  // requests with an earlier event still pending
   int attempted = 0;
   for (const auto& e : pending) {
-    if (blocked.count(e.request_id) || e.next_at_ms > clock_.NowMillis()) {
-      blocked.insert(e.request_id);
+    if (blocked.count(e.key) || e.next_at_ms > clock_.NowMillis()) {
+      blocked.insert(e.key);
       continue;
     }
     ++attempted;
-    if (auto s = Attempt(e); !s) blocked.insert(e.request_id);
+    if (auto s = Attempt(e); !s) blocked.insert(e.key);
   }
   return attempted;
 }
 
 // Returns an error when the event is still pending after this attempt.
-Status CallbackOutbox::Attempt(const Entry& e) {
-  common::HttpRequest req;
+Status HttpOutbox::Attempt(const Entry& e) {
+  HttpRequest req;
   req.method = "POST";
   req.url = e.url;
   req.body = e.body;
   req.timeout_ms = options_.timeout_ms;
   req.headers = {{"Content-Type", "application/json"}};
-  if (auto h = common::ParseJsonObject(e.headers)) {
+  if (auto h = ParseJsonObject(e.headers)) {
     for (const auto& m : h->GetObject()) {
       if (m.value.IsString()) req.headers.emplace_back(m.name.GetString(), m.value.GetString());
     }
@@ -79,20 +85,20 @@ Status CallbackOutbox::Attempt(const Entry& e) {
   const bool done = !retry || attempts >= options_.max_attempts;
   const int64_t next = clock_.NowMillis() + (options_.base_backoff_ms << (attempts - 1));
   Status s = db_.Transaction([&](Connection& c) -> Status {
-    auto st = c.Cached("UPDATE rs_outbox SET attempts = ?, done = ?, outcome = ?, next_at_ms = ? WHERE id = ?");
+    auto st = c.Cached("UPDATE " + table_ + " SET attempts = ?, done = ?, outcome = ?, next_at_ms = ? WHERE id = ?");
     if (!st) return st.error();
     return st->BindInt64(1, attempts).BindInt64(2, done ? 1 : 0).BindText(3, outcome).BindInt64(4, next)
         .BindInt64(5, e.id).Run();
   });
   if (!s) return s;
   if (done) return {};
-  return common::Error{"callback_pending", outcome};
+  return Error{"callback_pending", outcome};
 }
 
-Result<int64_t> CallbackOutbox::Pending() {
+Result<int64_t> HttpOutbox::Pending() {
   int64_t n = 0;
   Status s = db_.Read([&](Connection& c) -> Status {
-    auto st = c.Cached("SELECT COUNT(*) FROM rs_outbox WHERE done = 0");
+    auto st = c.Cached("SELECT COUNT(*) FROM " + table_ + " WHERE done = 0");
     if (!st) return st.error();
     auto row = st->Step();
     if (!row) return row.error();
@@ -103,7 +109,7 @@ Result<int64_t> CallbackOutbox::Pending() {
   return n;
 }
 
-OutboxWorker::OutboxWorker(CallbackOutbox& outbox, long interval_ms)
+OutboxWorker::OutboxWorker(HttpOutbox& outbox, long interval_ms)
     : outbox_(outbox), interval_ms_(interval_ms), thread_([this] { Run(); }) {}
 
 OutboxWorker::~OutboxWorker() {
@@ -135,4 +141,4 @@ void OutboxWorker::Run() {
   }
 }
 
-}  // namespace vc::request_service
+}  // namespace vc::common

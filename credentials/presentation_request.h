@@ -1,0 +1,53 @@
+// The parts of a createPresentationRequest body (spec §3.1) that say what a
+// verifier asks for: requestedCredentials (type, purpose, acceptedIssuers,
+// constraints, configuration.validation incl. faceCheck), registration and
+// includeReceipt. Shared by the embedded Request Service (which parses request
+// bodies) and the verifier (which parses its configured and inline policies),
+// so both apply one set of rules. Every refusal names the JSON path at fault.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "credentials/presentation.h"
+
+namespace vc::credentials {
+
+// A refusal: `path` is the JSON path at fault, prefixed as the caller asked
+// (e.g. "requestedCredentials[0].constraints[1]" or
+// "verifier.policies[0].requestedCredentials[0].constraints[1]").
+struct FieldError {
+  std::string path;
+  std::string message;
+};
+
+struct Registration {
+  std::string client_name;  // required, non-empty
+  std::string purpose;      // optional
+};
+
+// Parses `obj["requestedCredentials"]` (a non-empty array) into `out`.
+// `prefix` is prepended to every path ("" or "verifier.policies[0].").
+// Rules: type non-empty; purpose a string; acceptedIssuers DIDs; each constraint
+// has a claimName and exactly one of values (non-empty strings) / contains /
+// startsWith; allowRevoked and validateLinkedDomain booleans; faceCheck needs
+// sourcePhotoClaimName, a matchConfidenceThreshold from 50 to 100 when given,
+// and `include_receipt` false (the error then names prefix + "includeReceipt").
+std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj,
+                                                    const std::string& prefix, bool include_receipt,
+                                                    std::vector<RequestedCredential>& out);
+
+// Parses `obj["registration"]` {clientName, purpose?}.
+std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const std::string& prefix,
+                                            Registration& out);
+
+// Writes the requestedCredentials array as createPresentationRequest expects it
+// (the inverse of ParseRequestedCredentials) into an open JsonWriter value position.
+void WriteRequestedCredentials(common::JsonWriter& w,
+                               const std::vector<RequestedCredential>& requested);
+
+}  // namespace vc::credentials

@@ -1,0 +1,82 @@
+#include "server/app_verifier.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "common/base64url.h"
+#include "common/log.h"
+#include "verifier/routes.h"
+
+namespace vc::server {
+namespace {
+
+constexpr const char* kCallbackSecretName = "verifier-callback";
+
+}  // namespace
+
+VerifierWiring::VerifierWiring(const VerifierDeps& deps)
+    : deps_(deps),
+      policies_(verifier::LoadPolicies(deps.config.verifier)),
+      api_keys_(deps.config.api_keys) {
+  verifier::VerifierRouteOptions routes;
+  routes.demo = deps.config.environment == common::Environment::kDevelopment;
+  routes.banner = routes.demo ? "DEVELOPMENT" : "";
+  verifier::RegisterVerifierRoutes(deps.server, service_ptr_, api_keys_, routes);
+}
+
+VerifierWiring::~VerifierWiring() { Stop(); }
+
+void VerifierWiring::Start() {
+  const common::Config& c = deps_.config;
+  auto secret = deps_.keys.SecretOrCreate(kCallbackSecretName);
+  if (!secret) throw std::runtime_error("verifier callback secret: " + secret.error().message);
+  BuildClients();
+  // Raw random bytes; the header carries text.
+  verifier::VerifierOptions vo{c.verifier.authority, c.public_base_url + "/api/verifier/callback",
+                               common::Base64UrlEncode(*secret),
+                               c.verifier.result_retention_seconds, c.verifier.webhook};
+  service_ = std::make_unique<verifier::VerifierService>(
+      vo, policies_, deps_.db,
+      *client_, *resolver_, *status_, *domains_, deps_.clock);
+  StartWorkers();
+  service_ptr_ = service_.get();
+  common::LogInfo("verifier_started", {{"authority", c.verifier.authority},
+                                       {"policies", static_cast<int64_t>(policies_.size())}});
+}
+
+void VerifierWiring::BuildClients() {
+  auto options = credentials::RequestServiceClientOptions::FromConfig(deps_.config.request_service);
+  client_ = std::make_unique<credentials::RequestServiceClient>(options, deps_.http, deps_.clock);
+  const bool plain_http = deps_.config.public_base_url.rfind("http://", 0) == 0;
+  resolver_ = std::make_unique<credentials::DidResolver>(
+      deps_.http, deps_.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
+  status_ = std::make_unique<credentials::HttpStatusChecker>(deps_.http, *resolver_, deps_.clock);
+  domains_ =
+      std::make_unique<credentials::HttpLinkedDomainChecker>(deps_.http, *resolver_, deps_.clock);
+}
+
+void VerifierWiring::StartWorkers() {
+  webhooks_ = std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.http,
+                                                   deps_.clock);
+  webhook_worker_ = std::make_unique<common::OutboxWorker>(*webhooks_);
+  service_->SetWebhookNotifier([w = webhook_worker_.get()] { w->Notify(); });
+  purger_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; })) {
+      auto removed = service_->Purge();
+      if (!removed) common::LogWarn("verifier_purge_failed", {{"error", removed.error().message}});
+    }
+  });
+}
+
+void VerifierWiring::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (purger_.joinable()) purger_.join();
+  webhook_worker_.reset();
+}
+
+}  // namespace vc::server

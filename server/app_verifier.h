@@ -1,0 +1,74 @@
+// The verifier part of the vcserver wiring: policies from config (validated at
+// construction, before the server listens), the routes, and once the server is
+// bound the Request Service client, the VerifierService, the webhook outbox worker
+// and the purge timer. Apart from app.cpp so each component's wiring merges alone.
+// deps.http serves calls to this process's own URL in process (the embedded Request
+// Service, our did:web and status lists; loopback_http_client.h).
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/api_keys.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "common/outbox.h"
+#include "common/store.h"
+#include "credentials/did_resolver.h"
+#include "credentials/published.h"
+#include "credentials/request_service_client.h"
+#include "keys/key_store.h"
+#include "verifier/policy.h"
+#include "verifier/service.h"
+
+namespace vc::server {
+
+struct VerifierDeps {
+  const common::Config& config;
+  common::Database& db;
+  keys::KeyStore& keys;
+  common::HttpClient& http;
+  const common::Clock& clock;
+  common::HttpServer& server;
+};
+
+class VerifierWiring {
+ public:
+  // Parses the policies (common::ConfigError naming the JSON path at fault) and
+  // registers the routes; they answer 503 until Start().
+  explicit VerifierWiring(const VerifierDeps& deps);
+  ~VerifierWiring();
+
+  // Call once the server is bound and after the embedded Request Service was
+  // constructed (it fills in requestService.clientId). Throws std::runtime_error
+  // when the callback secret cannot be created.
+  void Start();
+  void Stop();  // idempotent
+
+ private:
+  void BuildClients();
+  void StartWorkers();
+
+  VerifierDeps deps_;
+  std::vector<verifier::Policy> policies_;
+  common::ApiKeyVerifier api_keys_;
+  verifier::VerifierService* service_ptr_ = nullptr;  // read by the routes
+  std::unique_ptr<credentials::RequestServiceClient> client_;
+  std::unique_ptr<credentials::DidResolver> resolver_;
+  std::unique_ptr<credentials::HttpStatusChecker> status_;
+  std::unique_ptr<credentials::HttpLinkedDomainChecker> domains_;
+  std::unique_ptr<verifier::VerifierService> service_;
+  std::unique_ptr<common::HttpOutbox> webhooks_;
+  std::unique_ptr<common::OutboxWorker> webhook_worker_;
+  std::thread purger_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+}  // namespace vc::server

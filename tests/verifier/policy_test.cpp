@@ -1,0 +1,115 @@
+// Presentation policies from config: the Request Service's rules, errors naming
+// the JSON path, and the built-in demo policy.
+#include "verifier/policy.h"
+
+#include <gtest/gtest.h>
+
+#include "common/config.h"
+
+namespace vc::verifier {
+namespace {
+
+std::string LoadError(const std::string& policy_json) {
+  common::VerifierConfig c;
+  c.policies = {{"ok", R"({"id":"ok","requestedCredentials":[{"type":"T"}]})"}, {"p", policy_json}};
+  try {
+    LoadPolicies(c);
+  } catch (const common::ConfigError& e) {
+    return e.path();
+  }
+  return "";
+}
+
+TEST(VerifierPolicy, ErrorsNameTheJsonPath) {
+  const std::string rc = R"({"id":"p","requestedCredentials":[{"type":"T",)";
+  EXPECT_EQ(
+      LoadError(rc + R"("constraints":[{"claimName":"a","values":["x"]},{"claimName":"b"}]}]})"),
+      "verifier.policies[1].requestedCredentials[0].constraints[1]");
+  EXPECT_EQ(LoadError(rc + R"("constraints":[{"claimName":"a","values":[]}]}]})"),
+            "verifier.policies[1].requestedCredentials[0].constraints[0].values");
+  EXPECT_EQ(
+      LoadError(
+          rc +
+          R"("configuration":{"validation":{"faceCheck":{"matchConfidenceThreshold":70}}}}]})"),
+      "verifier.policies[1].requestedCredentials[0].configuration.validation.faceCheck."
+      "sourcePhotoClaimName");
+  EXPECT_EQ(
+      LoadError(rc + R"("configuration":{"validation":{"faceCheck":{"sourcePhotoClaimName":"p",)"
+                     R"("matchConfidenceThreshold":49}}}}]})"),
+      "verifier.policies[1].requestedCredentials[0].configuration.validation.faceCheck."
+      "matchConfidenceThreshold");
+  EXPECT_EQ(
+      LoadError(
+          R"({"id":"p","includeReceipt":true,"requestedCredentials":[{"type":"T","configuration":)"
+          R"({"validation":{"faceCheck":{"sourcePhotoClaimName":"p"}}}}]})"),
+      "verifier.policies[1].includeReceipt");
+  EXPECT_EQ(LoadError(rc + R"("configuration":{"validation":{"allowRevoked":"yes"}}}]})"),
+            "verifier.policies[1].requestedCredentials[0].configuration.validation.allowRevoked");
+  EXPECT_EQ(LoadError(R"({"id":"p","requestedCredentials":[{"type":""}]})"),
+            "verifier.policies[1].requestedCredentials[0].type");
+  EXPECT_EQ(LoadError(R"({"id":"p"})"), "verifier.policies[1].requestedCredentials");
+  EXPECT_EQ(
+      LoadError(
+          R"({"id":"p","registration":{"purpose":"x"},"requestedCredentials":[{"type":"T"}]})"),
+      "verifier.policies[1].registration.clientName");
+  EXPECT_EQ(LoadError(R"({"id":"p","acceptedIssuers":[],"requestedCredentials":[{"type":"T"}]})"),
+            "verifier.policies[1].acceptedIssuers");
+  EXPECT_EQ(LoadError(R"({"id":"p","requestedCredentials":[{"type":"T"}]})"), "");
+}
+
+TEST(VerifierPolicy, ConfigFileErrorsNameThePathBeforeListening) {
+  // Through the whole config loader, as vcserver --config reads it.
+  const std::string json =
+      R"({"verifier":{"policies":[{"id":"p","requestedCredentials":[{"type":"T",)"
+      R"("constraints":[{"claimName":"a","contains":"x"},{"claimName":"b","contains":1}]}]}]}})";
+  common::Config c = common::ParseConfig(json, "");
+  try {
+    LoadPolicies(c.verifier);
+    FAIL() << "expected a ConfigError";
+  } catch (const common::ConfigError& e) {
+    EXPECT_EQ(e.path(), "verifier.policies[0].requestedCredentials[0].constraints[1].contains");
+  }
+  EXPECT_THROW(common::ParseConfig(R"({"verifier":{"resultRetentionSeconds":5}})", ""),
+               common::ConfigError);
+  EXPECT_THROW(
+      common::ParseConfig(R"({"verifier":{"webhook":{"url":"http://h/x","secret":"short"}}})", ""),
+      common::ConfigError);
+  auto hook = common::ParseConfig(
+      R"({"verifier":{"resultRetentionSeconds":600,"webhook":{"url":"http://h/x","secret":"0123456789abcdef"}}})",
+      "");
+  EXPECT_EQ(hook.verifier.result_retention_seconds, 600);
+  EXPECT_EQ(hook.verifier.webhook.url, "http://h/x");
+}
+
+TEST(VerifierPolicy, RoundTripKeepsEverything) {
+  common::VerifierConfig c;
+  c.policies = {
+      {"p",
+       R"({"id":"p","includeReceipt":true,"registration":{"clientName":"Contoso","purpose":"x"},)"
+       R"("requestedCredentials":[{"type":"T","purpose":"why","acceptedIssuers":["did:web:a"],)"
+       R"("constraints":[{"claimName":"a","values":["1","2"]},{"claimName":"b","startsWith":"z"}],)"
+       R"("configuration":{"validation":{"allowRevoked":true,"validateLinkedDomain":true}}}]})"}};
+  const auto policies = LoadPolicies(c);
+  const std::string json = PolicyJson(policies[0]);
+  auto doc = common::ParseJsonObject(json);
+  Policy again;
+  ASSERT_FALSE(ParsePolicy(*doc, "", true, again));
+  EXPECT_EQ(PolicyJson(again), json);
+  EXPECT_TRUE(again.requested[0].allow_revoked);
+  EXPECT_EQ(again.requested[0].constraints[1].starts_with, "z");
+  EXPECT_EQ(again.registration.client_name, "Contoso");
+}
+
+TEST(VerifierPolicy, DefaultPolicyAcceptsTheEmbeddedAuthority) {
+  const common::Config c = common::DefaultConfig();
+  const auto policies = LoadPolicies(c.verifier);
+  ASSERT_EQ(policies.size(), 1u);
+  EXPECT_EQ(policies[0].id, "onboarding");
+  EXPECT_TRUE(policies[0].include_receipt);
+  EXPECT_EQ(policies[0].requested[0].type, "VerifiedIdentity");
+  EXPECT_EQ(policies[0].requested[0].accepted_issuers,
+            std::vector<std::string>{c.request_service.authority});
+}
+
+}  // namespace
+}  // namespace vc::verifier

@@ -1,0 +1,96 @@
+#include "verifier/policy.h"
+
+#include "common/config.h"
+
+namespace vc::verifier {
+namespace {
+
+using credentials::FieldError;
+
+std::optional<FieldError> CheckKeys(const rapidjson::Value& obj, const std::string& prefix) {
+  for (const auto& m : obj.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (name != "id" && name != "requestedCredentials" && name != "registration" &&
+        name != "includeReceipt") {
+      return FieldError{
+          prefix + std::string(name),
+          "unknown key (allowed: id, requestedCredentials, registration, includeReceipt)"};
+    }
+  }
+  return std::nullopt;
+}
+
+bool SafeId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<FieldError> ParsePolicy(const rapidjson::Value& obj, const std::string& prefix,
+                                      bool require_id, Policy& out) {
+  const std::string where = prefix.empty() ? "$" : prefix.substr(0, prefix.size() - 1);
+  if (!obj.IsObject()) return FieldError{where, "must be an object"};
+  if (auto f = CheckKeys(obj, prefix)) return f;
+  if (obj.HasMember("id")) {
+    const auto id = common::GetString(obj, "id");
+    if (!id || !SafeId(*id)) return FieldError{prefix + "id", "must be 1-64 of A-Z a-z 0-9 - _ ."};
+    out.id = std::string(*id);
+  } else if (require_id) {
+    return FieldError{prefix + "id", "is required"};
+  }
+  if (obj.HasMember("includeReceipt")) {
+    if (!obj["includeReceipt"].IsBool())
+      return FieldError{prefix + "includeReceipt", "must be a boolean"};
+    out.include_receipt = obj["includeReceipt"].GetBool();
+  }
+  if (obj.HasMember("registration")) {
+    if (auto f = credentials::ParseRegistration(obj, prefix, out.registration)) return f;
+  }
+  return credentials::ParseRequestedCredentials(obj, prefix, out.include_receipt, out.requested);
+}
+
+std::vector<Policy> LoadPolicies(const common::VerifierConfig& config) {
+  std::vector<Policy> out;
+  for (size_t i = 0; i < config.policies.size(); ++i) {
+    const std::string prefix = "verifier.policies[" + std::to_string(i) + "].";
+    auto doc = common::ParseJsonObject(config.policies[i].raw);
+    if (!doc)
+      throw common::ConfigError(prefix.substr(0, prefix.size() - 1), "must be a JSON object");
+    Policy p;
+    if (auto f = ParsePolicy(*doc, prefix, true, p)) throw common::ConfigError(f->path, f->message);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::string PolicyJson(const Policy& p) {
+  common::JsonWriter w;
+  w->StartObject();
+  if (!p.id.empty()) {
+    w->Key("id");
+    w.String(p.id);
+  }
+  w->Key("includeReceipt");
+  w->Bool(p.include_receipt);
+  w->Key("registration");
+  w->StartObject();
+  w->Key("clientName");
+  w.String(p.registration.client_name);
+  if (!p.registration.purpose.empty()) {
+    w->Key("purpose");
+    w.String(p.registration.purpose);
+  }
+  w->EndObject();
+  w->Key("requestedCredentials");
+  credentials::WriteRequestedCredentials(w, p.requested);
+  w->EndObject();
+  return w.str();
+}
+
+}  // namespace vc::verifier

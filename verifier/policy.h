@@ -1,0 +1,47 @@
+// Presentation policies: what a verifier asks a wallet to prove (DESIGN.md §3
+// "verifier.policies", spec §3.1). A policy is requestedCredentials (type, purpose,
+// accepted issuer DIDs, constraints, allowRevoked, validateLinkedDomain, FaceCheck),
+// registration {clientName, purpose} and includeReceipt. The same rules apply to
+// policies from the config (checked at startup) and inline ones sent to the API;
+// they are the Request Service's own (credentials/presentation_request.h).
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config_types.h"
+#include "common/json.h"
+#include "credentials/presentation.h"
+#include "credentials/presentation_request.h"
+
+namespace vc::verifier {
+
+inline constexpr const char* kDefaultClientName = "vcserver verifier";
+
+struct Policy {
+  std::string id;  // "" for an inline policy
+  std::vector<credentials::RequestedCredential> requested;
+  credentials::Registration registration{kDefaultClientName, ""};
+  bool include_receipt = false;
+};
+
+// Parses one policy object. `prefix` is prepended to error paths (e.g.
+// "verifier.policies[0]." or "policy."). Keys other than id, requestedCredentials,
+// registration and includeReceipt are refused (a typo must not silently widen
+// what is accepted). `require_id`: config policies need a safe id.
+std::optional<credentials::FieldError> ParsePolicy(const rapidjson::Value& obj,
+                                                   const std::string& prefix, bool require_id,
+                                                   Policy& out);
+
+// Every configured policy, parsed. Throws common::ConfigError naming the JSON path
+// at fault, e.g. "verifier.policies[0].requestedCredentials[0].constraints[1]".
+std::vector<Policy> LoadPolicies(const common::VerifierConfig& config);
+
+// Writes the policy as a JSON object (the inverse of ParsePolicy), so a stored
+// request keeps exactly what was asked even if the config changes later.
+std::string PolicyJson(const Policy& policy);
+
+}  // namespace vc::verifier

@@ -1,0 +1,122 @@
+#include "verifier/routes.h"
+
+#include "common/json.h"
+#include "common/qr.h"
+#include "verifier/demo_page.h"
+
+namespace vc::verifier {
+using common::HttpServerRequest;
+using common::HttpServerResponse;
+
+namespace {
+
+HttpServerResponse Error(const ApiError& e) {
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("error");
+  w.String(e.code);
+  w->Key("message");
+  w.String(e.message);
+  if (!e.field.empty()) {
+    w->Key("field");
+    w.String(e.field);
+  }
+  w->EndObject();
+  return HttpServerResponse::Json(e.status, w.str());
+}
+
+HttpServerResponse Unavailable() {
+  return HttpServerResponse::JsonError(503, "not_ready", "the verifier is starting; try again");
+}
+
+HttpServerResponse Created(const CreatedPresentation& c, bool svg) {
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("id");
+  w.String(c.id);
+  w->Key("url");
+  w.String(c.url);
+  w->Key("expiry");
+  w->Int64(c.expiry);
+  w->Key("qr");
+  w.String(common::QrCodeDataUri(c.url));
+  if (svg) {
+    w->Key("qrSvg");
+    w.String(common::QrCodeSvg(c.url, "QR code to present a credential"));
+  }
+  w->EndObject();
+  return HttpServerResponse::Json(201, w.str());
+}
+
+HttpServerResponse CreateFor(VerifierService& svc, const std::string& org,
+                             const HttpServerRequest& req, bool svg) {
+  if (auto bad = common::RequireJsonContentType(req)) return *bad;
+  auto r = svc.Create(org, req.body);
+  return r.ok() ? Created(*r.value, svg) : Error(r.error);
+}
+
+HttpServerResponse GetFor(VerifierService& svc, const std::string& org,
+                          const HttpServerRequest& req) {
+  auto r = svc.Get(org, std::string(req.PathParam("id")));
+  return r.ok() ? HttpServerResponse::Json(200, *r.value) : Error(r.error);
+}
+
+// The org an API key acts for: its own, or any ("*") for an admin key.
+std::optional<std::string> CallerOrg(const common::ApiKeyVerifier& keys,
+                                     const HttpServerRequest& req) {
+  auto match = keys.Match(req);
+  if (!match) return std::nullopt;
+  return match->admin ? std::string("*") : match->org;
+}
+
+HttpServerResponse Unauthorized() {
+  return HttpServerResponse::JsonError(401, "unauthorized",
+                                       "an API key is required: Authorization: Bearer <key>")
+      .SetHeader("WWW-Authenticate", "Bearer");
+}
+
+void RegisterDemo(common::HttpServer& server, VerifierService* const& service,
+                  const VerifierRouteOptions& o) {
+  server.Route("GET", "/verifier", [&service, o](const HttpServerRequest&) {
+    if (!service) return Unavailable();
+    return DemoPageResponse(service->policies(), o.banner);
+  });
+  server.Route("POST", "/verifier/demo/requests", [&service](const HttpServerRequest& req) {
+    if (!service) return Unavailable();
+    return CreateFor(*service, kDemoOrg, req, true);
+  });
+  server.Route("GET", "/verifier/demo/requests/:id", [&service](const HttpServerRequest& req) {
+    if (!service) return Unavailable();
+    return GetFor(*service, kDemoOrg, req);
+  });
+}
+
+}  // namespace
+
+void RegisterVerifierRoutes(common::HttpServer& server, VerifierService* const& service,
+                            const common::ApiKeyVerifier& keys,
+                            const VerifierRouteOptions& options) {
+  server.Route("POST", "/api/verifier/presentation-requests",
+               [&service, &keys](const HttpServerRequest& req) {
+                 auto org = CallerOrg(keys, req);
+                 if (!org) return Unauthorized();
+                 if (!service) return Unavailable();
+                 // An admin key without an org creates requests only admins can read back.
+                 return CreateFor(*service, *org == "*" ? "" : *org, req, false);
+               });
+  server.Route("GET", "/api/verifier/presentation-requests/:id",
+               [&service, &keys](const HttpServerRequest& req) {
+                 auto org = CallerOrg(keys, req);
+                 if (!org) return Unauthorized();
+                 if (!service) return Unavailable();
+                 return GetFor(*service, *org, req);
+               });
+  server.Route("POST", "/api/verifier/callback", [&service](const HttpServerRequest& req) {
+    if (!service) return Unavailable();
+    auto answer = service->HandleCallback(req.Header("api-key"), req.body);
+    return HttpServerResponse::Json(answer.status, answer.body);
+  });
+  if (options.demo) RegisterDemo(server, service, options);
+}
+
+}  // namespace vc::verifier

@@ -1,0 +1,274 @@
+#include "verifier/service.h"
+
+#include <stdexcept>
+
+#include "common/crypto.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/outbox.h"
+#include "verifier/evaluate.h"
+
+namespace vc::verifier {
+namespace {
+
+bool IsTerminal(const std::string& s) {
+  return s == "presentation_verified" || s == "presentation_error";
+}
+
+std::string StatusOf(const StoredPresentation& row, int64_t now) {
+  if (!IsTerminal(row.status) && row.expiry > 0 && now > row.expiry) return "expired";
+  return row.status;
+}
+
+std::string MessageOf(const std::string& status) {
+  if (status == "request_created") return "Waiting for the QR code to be scanned";
+  if (status == "request_retrieved") return "QR code scanned. Waiting for the wallet";
+  if (status == "presentation_verified") return "Presentation verified";
+  if (status == "presentation_error") return "Presentation failed";
+  return "The request expired before a presentation arrived";
+}
+
+void WriteResult(common::JsonWriter& w, const std::string& result) {
+  auto doc = common::ParseJsonObject(result, {16 << 20, 32});
+  if (!doc) return;
+  for (const auto& m : doc->GetObject()) {
+    w->Key(m.name.GetString(), m.name.GetStringLength());
+    m.value.Accept(*w);
+  }
+}
+
+ApiError BadField(std::string field, std::string message) {
+  return ApiError{400, "invalid_request", field + ": " + message, field};
+}
+
+CallbackAnswer Ignored(const char* why) {
+  common::LogInfo("verifier_callback_ignored", {{"reason", why}});
+  return CallbackAnswer{200, "{}"};
+}
+
+}  // namespace
+
+std::string RequestJson(const StoredPresentation& row, int64_t now) {
+  const std::string status = StatusOf(row, now);
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("id");
+  w.String(row.id);
+  w->Key("policy");
+  auto policy = common::ParseJsonObject(row.policy);
+  w.String(policy ? common::GetString(*policy, "id").value_or("") : "");
+  w->Key("status");
+  w.String(status);
+  w->Key("message");
+  w.String(MessageOf(status));
+  w->Key("url");
+  w.String(row.url);
+  w->Key("expiry");
+  w->Int64(row.expiry);
+  if (status == "presentation_verified") WriteResult(w, row.result);
+  if (status == "presentation_error") {
+    w->Key("error");
+    w->StartObject();
+    w->Key("code");
+    w.String(row.error_code);
+    w->Key("message");
+    w.String(row.error_message);
+    w->EndObject();
+  }
+  w->EndObject();
+  return w.str();
+}
+
+VerifierService::VerifierService(VerifierOptions options, std::vector<Policy> policies,
+                                 common::Database& db, credentials::RequestServiceClient& client,
+                                 credentials::DidResolver& resolver,
+                                 credentials::StatusChecker& status,
+                                 credentials::LinkedDomainChecker& domains,
+                                 const common::Clock& clock)
+    : options_(std::move(options)),
+      policies_(std::move(policies)),
+      store_(db),
+      client_(client),
+      resolver_(resolver),
+      status_(status),
+      domains_(domains),
+      clock_(clock) {
+  auto st = common::ApplyMigrations(db, "verifier", VerifierMigrations());
+  if (!st) throw std::runtime_error("verifier migration: " + st.error().message);
+}
+
+std::optional<ApiError> VerifierService::ResolvePolicy(const std::string& body, Policy& out) const {
+  auto doc = common::ParseJsonObject(body, {256 * 1024, 32});
+  if (!doc)
+    return ApiError{400, "invalid_request", "the body is not a JSON object: " + doc.error().message,
+                    ""};
+  if (!doc->HasMember("policy"))
+    return BadField("policy", "is required (a policy id or a policy object)");
+  const rapidjson::Value& p = (*doc)["policy"];
+  if (p.IsString()) {
+    const std::string id(p.GetString(), p.GetStringLength());
+    for (const auto& known : policies_) {
+      if (known.id == id) {
+        out = known;
+        return std::nullopt;
+      }
+    }
+    return ApiError{400, "unknown_policy", "policy: no configured policy has the id `" + id + "`",
+                    "policy"};
+  }
+  if (auto f = ParsePolicy(p, "policy.", false, out)) return BadField(f->path, f->message);
+  return std::nullopt;
+}
+
+std::string VerifierService::PresentationBody(const Policy& policy,
+                                              const std::string& state) const {
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("authority");
+  w.String(options_.authority);
+  w->Key("includeQRCode");
+  w->Bool(false);
+  w->Key("includeReceipt");
+  w->Bool(policy.include_receipt);
+  w->Key("registration");
+  w->StartObject();
+  w->Key("clientName");
+  w.String(policy.registration.client_name);
+  if (!policy.registration.purpose.empty()) {
+    w->Key("purpose");
+    w.String(policy.registration.purpose);
+  }
+  w->EndObject();
+  w->Key("callback");
+  w->StartObject();
+  w->Key("url");
+  w.String(options_.callback_url);
+  w->Key("state");
+  w.String(state);
+  w->Key("headers");
+  w->StartObject();
+  w->Key("api-key");
+  w.String(options_.callback_api_key);
+  w->EndObject();
+  w->EndObject();
+  w->Key("requestedCredentials");
+  credentials::WriteRequestedCredentials(w, policy.requested);
+  w->EndObject();
+  return w.str();
+}
+
+Outcome<CreatedPresentation> VerifierService::Create(const std::string& org,
+                                                     const std::string& body) {
+  Policy policy;
+  if (auto e = ResolvePolicy(body, policy)) return {std::nullopt, *e};
+  StoredPresentation row;
+  row.id = common::RandomId(16);
+  row.org = org;
+  row.policy = PolicyJson(policy);
+  row.state = common::RandomId(24);
+  row.created = clock_.NowSeconds();
+  if (auto s = store_.Insert(row); !s)
+    return {std::nullopt, {500, "storage_error", "could not store the request", ""}};
+  // No lock is held here: the call may reach this very server (embedded mode).
+  auto created = client_.CreatePresentationRequest(PresentationBody(policy, row.state));
+  if (!created) {
+    (void)store_.Remove(row.id);
+    return {std::nullopt, {502, "request_service_error", created.error().message, ""}};
+  }
+  if (auto s = store_.SetCreated(row.id, created->request_id, created->url, created->expiry); !s) {
+    return {std::nullopt, {500, "storage_error", "could not store the request", ""}};
+  }
+  return {CreatedPresentation{row.id, created->url, created->expiry}, {}};
+}
+
+Outcome<std::string> VerifierService::Get(const std::string& org, const std::string& id) {
+  auto row = store_.Find("id", id);
+  if (!row) return {std::nullopt, {500, "storage_error", "could not read the request", ""}};
+  if (!*row || (org != "*" && (*row)->org != org)) {
+    return {std::nullopt, {404, "not_found", "no presentation request with this id", ""}};
+  }
+  return {RequestJson(**row, clock_.NowSeconds()), {}};
+}
+
+CallbackAnswer VerifierService::HandleCallback(std::optional<std::string_view> api_key,
+                                               const std::string& body) {
+  if (!api_key || !common::ConstantTimeEquals(*api_key, options_.callback_api_key)) {
+    return {401, R"({"error":"unauthorized","message":"api-key wrong or missing"})"};
+  }
+  auto doc = common::ParseJsonObject(body, {10 << 20, 64});
+  if (!doc)
+    return {400, R"({"error":"invalid_request","message":"the body is not a JSON object"})"};
+  // requestStatus, or the legacy "code" (spec §5.2).
+  std::string status(common::GetString(*doc, "requestStatus")
+                         .value_or(common::GetString(*doc, "code").value_or("")));
+  const auto state = common::GetString(*doc, "state");
+  if (!state) return Ignored("no_state");
+  auto row = store_.Find("state", std::string(*state));
+  if (!row) return {500, R"({"error":"storage_error","message":"try again"})"};
+  if (!*row) return Ignored("unknown_state");
+  const auto request_id = common::GetString(*doc, "requestId");
+  if (!(*row)->rs_request_id.empty() && request_id && *request_id != (*row)->rs_request_id) {
+    return Ignored("request_id_mismatch");
+  }
+  if (status == "request_retrieved") {
+    auto changed = store_.MarkRetrieved(std::string(*state), clock_.NowSeconds());
+    if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
+    return CallbackAnswer{};
+  }
+  if (status == "presentation_verified" || status == "presentation_error")
+    return OnTerminal(**row, *doc, status);
+  return Ignored("unknown_status");
+}
+
+CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
+                                           const rapidjson::Value& body,
+                                           const std::string& status) {
+  if (IsTerminal(row.status)) return Ignored("already_terminal");
+  Evaluation ev;
+  if (status == "presentation_error") {
+    const auto* err = common::GetObject(body, "error");
+    ev.terminal =
+        Terminal{status, "", std::string(err ? common::GetString(*err, "code").value_or("") : ""),
+                 std::string(err ? common::GetString(*err, "message").value_or("") : "")};
+    if (ev.terminal.error_code.empty()) ev.terminal.error_code = "presentation_error";
+  } else {
+    auto policy_doc = common::ParseJsonObject(row.policy);
+    Policy policy;
+    if (!policy_doc || ParsePolicy(*policy_doc, "", false, policy)) {
+      ev.terminal = Terminal{"presentation_error", "", "policy_unreadable",
+                             "the stored policy is unreadable"};
+    } else {
+      ev = EvaluateVerified(
+          body, policy,
+          EvaluationContext{options_.authority, clock_.NowSeconds(), resolver_, status_, domains_});
+    }
+  }
+  auto changed = store_.Finish(row.state, ev.terminal, ev.nonce, clock_.NowSeconds(),
+                               [this](common::Connection& c, const StoredPresentation& done) {
+                                 return EnqueueWebhook(c, done);
+                               });
+  if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
+  if (*changed && notify_ && !options_.webhook.url.empty()) notify_();
+  common::LogInfo(
+      "verifier_presentation_finished",
+      {{"id", row.id}, {"status", ev.terminal.status}, {"code", ev.terminal.error_code}});
+  return CallbackAnswer{};
+}
+
+common::Status VerifierService::EnqueueWebhook(common::Connection& c,
+                                               const StoredPresentation& row) {
+  if (options_.webhook.url.empty()) return {};
+  const std::string body = RequestJson(row, clock_.NowSeconds());
+  const std::string signature =
+      "sha256=" + common::HexEncode(common::HmacSha256(options_.webhook.secret, body));
+  return common::HttpOutbox::Enqueue(
+      c, kWebhookTable, row.id, options_.webhook.url,
+      {{"X-Signature", signature}, {"Idempotency-Key", row.id + ":" + row.status}}, body,
+      clock_.NowMillis());
+}
+
+common::Result<int64_t> VerifierService::Purge() {
+  return store_.Purge(clock_.NowSeconds() - options_.retention_seconds);
+}
+
+}  // namespace vc::verifier

@@ -1,0 +1,118 @@
+// The verifier (DESIGN.md §1 step 3, §4): creates presentation requests from a
+// policy through a Request Service (Entra or embedded), receives its callbacks,
+// keeps the results for the application and tells it by webhook when a request
+// ends. Knows nothing of HTTP serving: routes.h adapts it.
+//
+// Request lifecycle (GET status): request_created -> request_retrieved ->
+// presentation_verified | presentation_error; "expired" when no terminal event came
+// before the Request Service's expiry. Terminal states never change again.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/config_types.h"
+#include "common/store.h"
+#include "credentials/did_resolver.h"
+#include "credentials/presentation.h"
+#include "credentials/request_service_client.h"
+#include "verifier/policy.h"
+#include "verifier/store.h"
+
+namespace vc::verifier {
+
+struct VerifierOptions {
+  std::string authority;         // our verifier DID (createPresentationRequest authority)
+  std::string callback_url;      // {publicBaseUrl}/api/verifier/callback
+  std::string callback_api_key;  // sent as callback.headers.api-key, checked on callbacks
+  int64_t retention_seconds = 3600;
+  common::VerifierWebhook webhook;  // url "" = none
+};
+
+// An error for the API caller: HTTP status, stable code, message, and the JSON
+// path at fault for 400s ("" otherwise).
+struct ApiError {
+  int status = 400;
+  std::string code;
+  std::string message;
+  std::string field;
+};
+
+struct CreatedPresentation {
+  std::string id;
+  std::string url;     // openid-vc:// deep link
+  int64_t expiry = 0;  // unix seconds
+};
+
+template <typename T>
+struct Outcome {  // exactly one of value / error
+  std::optional<T> value;
+  ApiError error;
+  bool ok() const { return value.has_value(); }
+};
+
+struct CallbackAnswer {
+  int status = 200;
+  std::string body = "{}";
+};
+
+class VerifierService {
+ public:
+  // Applies the verifier's migrations; throws std::runtime_error when they fail.
+  VerifierService(VerifierOptions options, std::vector<Policy> policies, common::Database& db,
+                  credentials::RequestServiceClient& client, credentials::DidResolver& resolver,
+                  credentials::StatusChecker& status, credentials::LinkedDomainChecker& domains,
+                  const common::Clock& clock);
+
+  // `body`: {"policy": "<configured id>"} or {"policy": {inline policy}}. Errors:
+  // 400 invalid_request (field = JSON path, e.g. "policy.requestedCredentials[0].type"),
+  // 400 unknown_policy, 502 request_service_error (the Request Service refused or
+  // could not be reached; the message says why).
+  Outcome<CreatedPresentation> Create(const std::string& org, const std::string& body);
+
+  // The request as JSON {id, policy, status, message, expiry, url, subject?,
+  // credentials?, error?}. 404 not_found for an unknown id or another org's request
+  // (`org` "*" = any org: admin keys).
+  Outcome<std::string> Get(const std::string& org, const std::string& id);
+
+  // A Request Service callback (spec §5): `api_key` is the header's value. 401 for a
+  // missing/wrong key, 400 for a body that is not a JSON object; every other body is
+  // answered 200, and only known states and statuses change anything, once.
+  CallbackAnswer HandleCallback(std::optional<std::string_view> api_key, const std::string& body);
+
+  // Deletes results older than the retention; returns how many.
+  common::Result<int64_t> Purge();
+
+  const std::vector<Policy>& policies() const { return policies_; }
+  // Called after a webhook was queued (the wiring wakes its OutboxWorker).
+  void SetWebhookNotifier(std::function<void()> notify) { notify_ = std::move(notify); }
+  // The authority may only be known once the server is bound (port 0).
+  void SetAuthority(std::string authority) { options_.authority = std::move(authority); }
+  void SetCallbackUrl(std::string url) { options_.callback_url = std::move(url); }
+
+ private:
+  std::optional<ApiError> ResolvePolicy(const std::string& body, Policy& out) const;
+  std::string PresentationBody(const Policy& policy, const std::string& state) const;
+  CallbackAnswer OnTerminal(const StoredPresentation& row, const rapidjson::Value& body,
+                            const std::string& status);
+  common::Status EnqueueWebhook(common::Connection& c, const StoredPresentation& row);
+
+  VerifierOptions options_;
+  std::vector<Policy> policies_;
+  PresentationStore store_;
+  credentials::RequestServiceClient& client_;
+  credentials::DidResolver& resolver_;
+  credentials::StatusChecker& status_;
+  credentials::LinkedDomainChecker& domains_;
+  const common::Clock& clock_;
+  std::function<void()> notify_;
+};
+
+// The JSON the API returns for a stored request at time `now` (also the webhook body).
+std::string RequestJson(const StoredPresentation& row, int64_t now);
+
+}  // namespace vc::verifier

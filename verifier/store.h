@@ -1,0 +1,80 @@
+// The verifier's tables (component "verifier"): presentation requests and their
+// results, the nonces of receipts already accepted (replay detection), and the
+// webhook outbox. A result is written before the callback that carries it is
+// answered; rows are purged once older than the configured retention.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/migrations.h"
+#include "common/store.h"
+
+namespace vc::verifier {
+
+inline constexpr const char* kWebhookTable = "vf_outbox";
+
+std::vector<common::Migration> VerifierMigrations();
+
+// Stored status values: request_created, request_retrieved, presentation_verified,
+// presentation_error. "expired" is derived on reading (see service.h).
+struct StoredPresentation {
+  std::string id;             // ours, returned to the application
+  std::string org;            // the API key's org ("" for admin keys and the demo page)
+  std::string policy;         // the policy as asked (PolicyJson)
+  std::string state;          // callback.state: random, binds callbacks to this row
+  std::string rs_request_id;  // the Request Service's requestId, once created
+  std::string url;            // the openid-vc:// deep link
+  int64_t expiry = 0;
+  std::string status = "request_created";
+  std::string result;  // JSON object text once verified (see service.h)
+  std::string error_code;
+  std::string error_message;
+  int64_t created = 0;
+  int64_t updated = 0;
+};
+
+struct Terminal {
+  std::string status;  // presentation_verified | presentation_error
+  std::string result;  // when verified
+  std::string error_code;
+  std::string error_message;
+};
+
+class PresentationStore {
+ public:
+  explicit PresentationStore(common::Database& db) : db_(db) {}
+
+  common::Status Insert(const StoredPresentation& p);
+  // Records what the Request Service answered to the create call.
+  common::Status SetCreated(const std::string& id, const std::string& rs_request_id,
+                            const std::string& url, int64_t expiry);
+  common::Status Remove(const std::string& id);
+  // `column` is "id" or "state"; nullopt when absent.
+  common::Result<std::optional<StoredPresentation>> Find(const char* column,
+                                                         const std::string& value);
+
+  // request_created -> request_retrieved; false when the row is in another status.
+  common::Result<bool> MarkRetrieved(const std::string& state, int64_t now);
+
+  // Records a terminal event once: false (nothing changed) when the request is
+  // already terminal. When `nonce` is not empty it is claimed first; a nonce
+  // already claimed turns the event into presentation_error "nonce_replay".
+  // `on_recorded` runs in the same transaction with the terminal as recorded
+  // (the webhook is enqueued there, so it is durable with the result).
+  using OnRecorded = std::function<common::Status(common::Connection&, const StoredPresentation&)>;
+  common::Result<bool> Finish(const std::string& state, Terminal terminal, const std::string& nonce,
+                              int64_t now, const OnRecorded& on_recorded);
+
+  // Deletes requests and nonces created before `before` (unix seconds), and
+  // delivered webhooks; returns the number of requests deleted.
+  common::Result<int64_t> Purge(int64_t before);
+
+ private:
+  common::Database& db_;
+};
+
+}  // namespace vc::verifier
