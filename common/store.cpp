@@ -63,7 +63,7 @@ class RollbackGuard {
 };
 
 Status RunInTransaction(Connection& conn, const char* begin, const Database::Work& work) {
-  if (Status s = conn.Exec(begin); !s.ok()) return s;
+  if (Status s = conn.ExecCached(begin); !s.ok()) return s;
   RollbackGuard guard(conn);
   if (Status s = work(conn); !s.ok()) return s;
   // Some errors (I/O, out of memory) make SQLite roll back on its own; if the
@@ -71,7 +71,7 @@ Status RunInTransaction(Connection& conn, const char* begin, const Database::Wor
   if (!conn.InTransaction()) {
     return MakeError("db_error", "the transaction was rolled back by SQLite after an error");
   }
-  return conn.Exec("COMMIT");
+  return conn.ExecCached("COMMIT");
 }
 
 }  // namespace
@@ -109,6 +109,12 @@ Status Connection::Exec(std::string_view sql) {
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, text);
   return Status::Ok();
+}
+
+Status Connection::ExecCached(std::string_view sql) {
+  auto st = Cached(sql);
+  if (!st) return st.error();
+  return st->Run();
 }
 
 Result<Statement> Connection::Prepare(std::string_view sql) {
@@ -201,12 +207,17 @@ Status Database::RunOnWriter(const Work& work, Mode mode) {
   return MakeError("db_error", "unknown mode");
 }
 
-// One caller's work in a group commit; lives on that caller's stack.
+// One caller's work in a group commit; lives on that caller's stack. Each
+// waiter has its own condition variable, so finishing a batch wakes exactly the
+// callers whose work it committed, plus the one caller that leads next; a
+// shared notify_all woke every waiting handler thread on every commit.
 struct Database::Pending {
-  const Work* work;
-  Status status;
+  const Work* work = nullptr;
+  Status status = Status::Ok();
   std::exception_ptr exception;
-  bool done = false;
+  bool done = false;  // committed (or failed) by some leader
+  bool lead = false;  // handed the leadership by the previous leader
+  std::condition_variable wake;
 };
 
 namespace {
@@ -215,25 +226,31 @@ constexpr size_t kMaxBatch = 256;
 
 Status Database::Transaction(const Work& work) {
   if (HeldByThisThread(this)) return NestedUse();
-  Pending me{&work, Status::Ok(), nullptr};
+  Pending me;
+  me.work = &work;
   std::unique_lock<std::mutex> lock(queue_mutex_);
   queue_.push_back(&me);
+  if (leader_active_) me.wake.wait(lock, [&me] { return me.done || me.lead; });
+  leader_active_ = true;
+  // Lead until our own work is committed: take what is queued, in order.
   while (!me.done) {
-    if (leader_active_) {
-      queue_done_.wait(lock);
-      continue;
-    }
-    // Lead: take what is queued (ours included, unless an earlier leader ran it).
-    leader_active_ = true;
     const size_t n = std::min(queue_.size(), kMaxBatch);
     std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
     RunBatch(batch);
     lock.lock();
-    for (Pending* p : batch) p->done = true;
+    // Notified under the lock: a woken caller returns and destroys its Pending.
+    for (Pending* p : batch) {
+      p->done = true;
+      if (p != &me) p->wake.notify_one();
+    }
+  }
+  if (queue_.empty()) {
     leader_active_ = false;
-    queue_done_.notify_all();
+  } else {
+    queue_.front()->lead = true;
+    queue_.front()->wake.notify_one();
   }
   lock.unlock();
   if (me.exception) std::rethrow_exception(me.exception);
@@ -248,10 +265,10 @@ void Database::RunBatch(const std::vector<Pending*>& batch) {
       if (p->status.ok() && !p->exception) p->status = st;
     }
   };
-  if (Status s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
+  if (Status s = writer_->ExecCached("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
   RollbackGuard guard(*writer_);
   for (Pending* p : batch) {
-    if (Status s = writer_->Exec("SAVEPOINT work"); !s.ok()) return fail_all(s);
+    if (Status s = writer_->ExecCached("SAVEPOINT work"); !s.ok()) return fail_all(s);
     try {
       p->status = (*p->work)(*writer_);
     } catch (...) {
@@ -263,11 +280,11 @@ void Database::RunBatch(const std::vector<Pending*>& batch) {
       return fail_all(MakeError("db_error", "the transaction was rolled back by SQLite after an error"));
     }
     if (!p->status.ok() || p->exception) {
-      if (Status s = writer_->Exec("ROLLBACK TO work"); !s.ok()) return fail_all(s);
+      if (Status s = writer_->ExecCached("ROLLBACK TO work"); !s.ok()) return fail_all(s);
     }
-    if (Status s = writer_->Exec("RELEASE work"); !s.ok()) return fail_all(s);
+    if (Status s = writer_->ExecCached("RELEASE work"); !s.ok()) return fail_all(s);
   }
-  if (Status s = writer_->Exec("COMMIT"); !s.ok()) fail_all(s);
+  if (Status s = writer_->ExecCached("COMMIT"); !s.ok()) fail_all(s);
 }
 
 Status Database::Exec(std::string_view sql) {
