@@ -207,17 +207,12 @@ Status Database::RunOnWriter(const Work& work, Mode mode) {
   return MakeError("db_error", "unknown mode");
 }
 
-// One caller's work in a group commit; lives on that caller's stack. Each
-// waiter has its own condition variable, so finishing a batch wakes exactly the
-// callers whose work it committed, plus the one caller that leads next; a
-// shared notify_all woke every waiting handler thread on every commit.
+// One caller's work in a group commit; lives on that caller's stack.
 struct Database::Pending {
-  const Work* work = nullptr;
-  Status status = Status::Ok();
+  const Work* work;
+  Status status;
   std::exception_ptr exception;
-  bool done = false;  // committed (or failed) by some leader
-  bool lead = false;  // handed the leadership by the previous leader
-  std::condition_variable wake;
+  bool done = false;
 };
 
 namespace {
@@ -226,31 +221,25 @@ constexpr size_t kMaxBatch = 256;
 
 Status Database::Transaction(const Work& work) {
   if (HeldByThisThread(this)) return NestedUse();
-  Pending me;
-  me.work = &work;
+  Pending me{&work, Status::Ok(), nullptr};
   std::unique_lock<std::mutex> lock(queue_mutex_);
   queue_.push_back(&me);
-  if (leader_active_) me.wake.wait(lock, [&me] { return me.done || me.lead; });
-  leader_active_ = true;
-  // Lead until our own work is committed: take what is queued, in order.
   while (!me.done) {
+    if (leader_active_) {
+      queue_done_.wait(lock);
+      continue;
+    }
+    // Lead: take what is queued (ours included, unless an earlier leader ran it).
+    leader_active_ = true;
     const size_t n = std::min(queue_.size(), kMaxBatch);
     std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
     RunBatch(batch);
     lock.lock();
-    // Notified under the lock: a woken caller returns and destroys its Pending.
-    for (Pending* p : batch) {
-      p->done = true;
-      if (p != &me) p->wake.notify_one();
-    }
-  }
-  if (queue_.empty()) {
+    for (Pending* p : batch) p->done = true;
     leader_active_ = false;
-  } else {
-    queue_.front()->lead = true;
-    queue_.front()->wake.notify_one();
+    queue_done_.notify_all();
   }
   lock.unlock();
   if (me.exception) std::rethrow_exception(me.exception);

@@ -113,6 +113,7 @@ class Database {
   void RunBatch(const std::vector<Pending*>& batch);
 
   std::mutex queue_mutex_;  // guards queue_ and leader_active_
+  std::condition_variable queue_done_;
   std::vector<Pending*> queue_;
   bool leader_active_ = false;
 
