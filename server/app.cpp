@@ -206,8 +206,8 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   // group commit instead of queueing behind each fsync. Pistache pins each
   // connection to one thread, so with fewer threads than busy connections a
   // handler waiting on a commit also holds up the other connections on its
-  // thread (bench/results/profile.md: 32 threads gave 1.6-2x the jumpstart rate
-  // of 8 at 32 connections, same run).
+  // thread (bench/results/profile.md: at 32 connections, 32 threads cut the
+  // fsyncs per jumpstart request from ~1/4 to ~1/13).
   http.threads = static_cast<int>(std::max(32u, 8 * std::thread::hardware_concurrency()));
   impl_->server = std::make_unique<common::HttpServer>(http);
   if (c.HasRole(common::Role::kRequestService) &&
