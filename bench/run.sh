@@ -74,7 +74,7 @@ awk '
     n = index(key, "."); group = substr(key, 1, n - 1); name = substr(key, n + 1)
     if (!(group in seen)) { seen[group] = 1; order[++groups] = group }
     item = "\"" esc(name) "\": " (val ~ /^-?[0-9]+(\.[0-9]+)?$/ ? val : "\"" esc(val) "\"")
-    body[group] = (group in body) ? body[group] ",\n    " item : item
+    body[group] = (count[group]++ > 0) ? body[group] ",\n    " item : item
   }
   END {
     printf "{\n"
