@@ -46,6 +46,7 @@ while IFS=$'\t' read -r alg sign verify _ raw; do
   echo "jose.$alg.sign $sign" >> "$facts"
   echo "jose.$alg.verify $verify" >> "$facts"
   echo "jose.$alg.raw_verify_inprocess $raw" >> "$facts"
+  awk -v a="$alg" -v v="$verify" -v r="$raw" 'BEGIN { printf "jose.%s.verify_vs_raw_inprocess %.3f\n", a, v / r }' >> "$facts"
   if [ -z "$ref" ]; then
     printf '| %s | %s | %.0f | n/a | n/a | %.0f | n/a | n/a | %s |\n' "$alg" "$prim" "$sign" "$verify" "$inproc"
     continue
@@ -53,6 +54,8 @@ while IFS=$'\t' read -r alg sign verify _ raw; do
   read -r ref_sign ref_verify <<<"$ref"
   echo "jose.$alg.openssl_speed_sign $ref_sign" >> "$facts"
   echo "jose.$alg.openssl_speed_verify $ref_verify" >> "$facts"
+  awk -v a="$alg" -v s="$sign" -v v="$verify" -v rs="$ref_sign" -v rv="$ref_verify" 'BEGIN {
+    printf "jose.%s.sign_vs_openssl_speed %.3f\njose.%s.verify_vs_openssl_speed %.3f\n", a, s / rs, a, v / rv }' >> "$facts"
   awk -v a="$alg" -v p="$prim" -v s="$sign" -v v="$verify" -v rs="$ref_sign" -v rv="$ref_verify" \
     -v ip="$inproc" \
     'BEGIN { printf "| %s | %s | %.0f | %.0f | %.0f%% | %.0f | %.0f | %.0f%% | %s |\n", a, p, s, rs, 100*s/rs, v, rv, 100*v/rv, ip }'
