@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 build_dir=${1:-build-release}
 secs=${2:-2}
 bench="$build_dir/bin/jose_bench"
+facts=${FACTS:-/dev/null}  # "key value" lines for bench/run.sh's JSON
 [ -x "$bench" ] || { echo "missing $bench: cmake --build $build_dir --target jose_bench" >&2; exit 1; }
 
 ours=$("$bench" "$secs" --tsv)
@@ -42,11 +43,19 @@ while IFS=$'\t' read -r alg sign verify _ raw; do
     HS256) prim="hmac sha256, ${hmac_bytes}-byte input"; ref="$hmac_ops $hmac_ops" ;;
     *) prim="n/a (no openssl speed test for secp256k1)"; ref="" ;;
   esac
+  echo "jose.$alg.sign $sign" >> "$facts"
+  echo "jose.$alg.verify $verify" >> "$facts"
+  echo "jose.$alg.raw_verify_inprocess $raw" >> "$facts"
+  awk -v a="$alg" -v v="$verify" -v r="$raw" 'BEGIN { printf "jose.%s.verify_vs_raw_inprocess %.3f\n", a, v / r }' >> "$facts"
   if [ -z "$ref" ]; then
     printf '| %s | %s | %.0f | n/a | n/a | %.0f | n/a | n/a | %s |\n' "$alg" "$prim" "$sign" "$verify" "$inproc"
     continue
   fi
   read -r ref_sign ref_verify <<<"$ref"
+  echo "jose.$alg.openssl_speed_sign $ref_sign" >> "$facts"
+  echo "jose.$alg.openssl_speed_verify $ref_verify" >> "$facts"
+  awk -v a="$alg" -v s="$sign" -v v="$verify" -v rs="$ref_sign" -v rv="$ref_verify" 'BEGIN {
+    printf "jose.%s.sign_vs_openssl_speed %.3f\njose.%s.verify_vs_openssl_speed %.3f\n", a, s / rs, a, v / rv }' >> "$facts"
   awk -v a="$alg" -v p="$prim" -v s="$sign" -v v="$verify" -v rs="$ref_sign" -v rv="$ref_verify" \
     -v ip="$inproc" \
     'BEGIN { printf "| %s | %s | %.0f | %.0f | %.0f%% | %.0f | %.0f | %.0f%% | %s |\n", a, p, s, rs, 100*s/rs, v, rv, 100*v/rv, ip }'

@@ -36,7 +36,7 @@ function done(summary, latency, requests)
     refused = refused + (t:get("bad") or 0)
     used = used + (t:get("counter") or 0)
   end
-  io.write(string.format("RESULT requests=%d non303=%d p50_ms=%.3f p99_ms=%.3f rps=%.1f\n",
+  io.write(string.format("RESULT requests=%d refused=%d p50_ms=%.3f p99_ms=%.3f rps=%.1f\n",
                          summary.requests, refused, latency:percentile(50) / 1000,
                          latency:percentile(99) / 1000,
                          summary.requests / (summary.duration / 1e6)))

@@ -63,7 +63,7 @@ class RollbackGuard {
 };
 
 Status RunInTransaction(Connection& conn, const char* begin, const Database::Work& work) {
-  if (Status s = conn.Exec(begin); !s.ok()) return s;
+  if (Status s = conn.ExecCached(begin); !s.ok()) return s;
   RollbackGuard guard(conn);
   if (Status s = work(conn); !s.ok()) return s;
   // Some errors (I/O, out of memory) make SQLite roll back on its own; if the
@@ -71,7 +71,7 @@ Status RunInTransaction(Connection& conn, const char* begin, const Database::Wor
   if (!conn.InTransaction()) {
     return MakeError("db_error", "the transaction was rolled back by SQLite after an error");
   }
-  return conn.Exec("COMMIT");
+  return conn.ExecCached("COMMIT");
 }
 
 }  // namespace
@@ -109,6 +109,12 @@ Status Connection::Exec(std::string_view sql) {
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, text);
   return Status::Ok();
+}
+
+Status Connection::ExecCached(std::string_view sql) {
+  auto st = Cached(sql);
+  if (!st) return st.error();
+  return st->Run();
 }
 
 Result<Statement> Connection::Prepare(std::string_view sql) {
@@ -248,10 +254,10 @@ void Database::RunBatch(const std::vector<Pending*>& batch) {
       if (p->status.ok() && !p->exception) p->status = st;
     }
   };
-  if (Status s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
+  if (Status s = writer_->ExecCached("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
   RollbackGuard guard(*writer_);
   for (Pending* p : batch) {
-    if (Status s = writer_->Exec("SAVEPOINT work"); !s.ok()) return fail_all(s);
+    if (Status s = writer_->ExecCached("SAVEPOINT work"); !s.ok()) return fail_all(s);
     try {
       p->status = (*p->work)(*writer_);
     } catch (...) {
@@ -263,11 +269,11 @@ void Database::RunBatch(const std::vector<Pending*>& batch) {
       return fail_all(MakeError("db_error", "the transaction was rolled back by SQLite after an error"));
     }
     if (!p->status.ok() || p->exception) {
-      if (Status s = writer_->Exec("ROLLBACK TO work"); !s.ok()) return fail_all(s);
+      if (Status s = writer_->ExecCached("ROLLBACK TO work"); !s.ok()) return fail_all(s);
     }
-    if (Status s = writer_->Exec("RELEASE work"); !s.ok()) return fail_all(s);
+    if (Status s = writer_->ExecCached("RELEASE work"); !s.ok()) return fail_all(s);
   }
-  if (Status s = writer_->Exec("COMMIT"); !s.ok()) fail_all(s);
+  if (Status s = writer_->ExecCached("COMMIT"); !s.ok()) fail_all(s);
 }
 
 Status Database::Exec(std::string_view sql) {

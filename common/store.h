@@ -38,6 +38,10 @@ class Connection {
 
   // Runs one or more statements with no parameters and no result rows.
   Status Exec(std::string_view sql);
+  // Runs one statement with no parameters and no result rows from the
+  // statement cache: for the transaction control (BEGIN, SAVEPOINT, COMMIT…)
+  // run on every write, which sqlite3_exec would compile anew each time.
+  Status ExecCached(std::string_view sql);
   // Prepares a statement that is finalised when the handle goes away.
   Result<Statement> Prepare(std::string_view sql);
   // Like Prepare, but kept per connection by SQL text for the hot path; the

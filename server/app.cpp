@@ -216,8 +216,12 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   http.port = static_cast<uint16_t>(c.listen_port);
   // Handlers run on the event-loop threads and wait for the durable commit of
   // one-time claims; more threads than cores lets concurrent requests share a
-  // group commit instead of queueing behind each fsync.
-  http.threads = static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
+  // group commit instead of queueing behind each fsync. Pistache pins each
+  // connection to one thread, so with fewer threads than busy connections a
+  // handler waiting on a commit also holds up the other connections on its
+  // thread (bench/results/profile.md: at 32 connections, 32 threads cut the
+  // fsyncs per jumpstart request from ~1/4 to ~1/13).
+  http.threads = static_cast<int>(std::max(32u, 8 * std::thread::hardware_concurrency()));
   impl_->server = std::make_unique<common::HttpServer>(http);
   if (c.listen_port == 0 && c.public_base_url.ends_with(":0")) {
     // Port 0 with a URL derived from it: hold the port now so every component
