@@ -77,5 +77,25 @@ TEST(Json, WritesCompactly) {
   EXPECT_EQ(ToJson(*doc), R"({"a":[1,"x"]})");
 }
 
+// Found by fuzz/json_fuzz.cpp (seed "mixed.json" mutated): RapidJSON 1.1.0
+// decoded a lone low-surrogate escape into invalid UTF-8, which our own parser
+// then refused when the value was written and read back.
+TEST(Json, LoneSurrogateEscapesAreRefusedInValuesAndKeys) {
+  for (const char* text : {R"(["\u8d3d\ude00"])", R"({"a":"\udc00"})", R"({"\udfff":1})",
+                           R"(["x\ud800"])", R"(["\ud800\u0041"])"}) {
+    auto doc = ParseJson(text);
+    ASSERT_FALSE(doc.ok()) << text;
+    EXPECT_EQ(doc.error().code, "invalid_json");
+  }
+  auto bad = ParseJson(R"({"a":"\udc00"})");
+  EXPECT_NE(bad.error().message.find("surrogate"), std::string::npos) << bad.error().message;
+  // A proper pair, and characters either side of the surrogate range, still parse.
+  auto good = ParseJson(R"(["\ud83d\ude00","\ud7ff","\ue000","\u0000"])");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  auto again = ParseJson(ToJson(*good));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ToJson(*again), ToJson(*good));
+}
+
 }  // namespace
 }  // namespace vc::common
