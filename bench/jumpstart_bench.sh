@@ -32,7 +32,7 @@ count=$(( secs * 30000 ))
 write_config() {  # $1 = log level
   cat > "$work/config.json" <<JSON
 {"environment":"test","listen":"127.0.0.1:0","publicBaseUrl":"http://127.0.0.1:8080",
- "dataDir":"$work/data","logLevel":"$1","proofingProviders":{"sandbox":{"type":"sandbox"}},
+ "dataDir":"$work/data","logLevel":"$1","rateLimits":{"intake":{"perIp":0,"perOrg":0}},"proofingProviders":{"sandbox":{"type":"sandbox"}},
  "orgs":[{"id":"bench","redirectUrls":["$redirect"],"keys":{"pemFiles":["$work/rp_pub.pem"]},"maxTokenLifetimeSeconds":3600}]}
 JSON
 }
