@@ -303,7 +303,7 @@ TEST(HttpServerSetupTest, BindFailureThrows) {
   EXPECT_THROW(second.Start(), std::runtime_error);
 }
 
-TEST(HttpServerShutdownTest, LetsARunningHandlerFinish) {
+TEST(HttpServerShutdownTest, ConcurrentShutdownLetsARunningHandlerFinish) {
   MetricsRegistry metrics;
   HttpServerOptions options;
   options.metrics = &metrics;

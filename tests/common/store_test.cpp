@@ -368,7 +368,7 @@ namespace {
 
 // Group commit: concurrent transactions share one COMMIT, but each keeps its
 // own outcome — a failing or throwing work undoes only its own changes.
-TEST(StoreGroupCommit, EachWorkKeepsItsOwnOutcome) {
+TEST(StoreGroupCommit, ConcurrentWorksEachKeepTheirOwnOutcome) {
   vc::testing::TempDir dir;
   auto db = OpenOrDie(dir.File("g.db"));
   ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
