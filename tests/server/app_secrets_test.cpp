@@ -1,0 +1,118 @@
+// Secrets hygiene of the whole server: a full sandbox proofing journey (link,
+// form with an ID number, verdict, back to the RP), a token request and an
+// admin API call, with every kind of configured secret set, at debug level.
+// No log line may contain the ID number, the name, or any secret value.
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+#include "common/crypto.h"
+#include "common/http_client.h"
+#include "common/jwk.h"
+#include "common/jws.h"
+#include "common/log.h"
+#include "common/url.h"
+#include "server/app.h"
+#include "tests/support/temp_dir.h"
+
+namespace vc::testing {
+namespace {
+
+constexpr const char* kIdNumber = "11010519491231002X";
+constexpr const char* kName = "Secretive Testperson";
+const char* const kSecrets[] = {
+    "auth0-tokensecret-0123456789abcdef0123456789",  // via env:
+    "jumio-client-secret-9f8e7d",      "jumio-callback-secret-1a2b3c",
+    "aliyun-access-key-secret-77aa",   "rs-client-secret-5e5e5e5e",
+    "admin-api-key-plain-4d4d",
+};
+
+class LogCapture {
+ public:
+  LogCapture() {
+    common::Logger::Global().SetSink([this](std::string_view line) {
+      std::lock_guard lock(mu_);
+      lines_ += std::string(line) + "\n";
+    });
+  }
+  ~LogCapture() { common::Logger::Global().SetSink(nullptr); }
+  std::string text() {
+    std::lock_guard lock(mu_);
+    return lines_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::string lines_;
+};
+
+std::string Config(const TempDir& dir, const std::string& rp_pem) {
+  return R"({"environment":"test","listen":"127.0.0.1:0","logLevel":"debug",
+    "publicBaseUrl":"http://127.0.0.1:1","dataDir":")" + dir.File("data") + R"(",
+    "orgs":[{"id":"acme","redirectUrls":["https://acme.example/done"],
+             "keys":{"pemFiles":[")" + rp_pem + R"("]},"proofing":"sandbox"}],
+    "auth0":[{"domain":"example.auth0.com","tokenSecret":"env:VC_TEST_AUTH0_SECRET","proofing":"sandbox"}],
+    "proofingProviders":{"sandbox":{"type":"sandbox"},
+      "jumio":{"type":"jumio","clientId":"jc","clientSecret":"jumio-client-secret-9f8e7d",
+               "callbackSecret":"jumio-callback-secret-1a2b3c"},
+      "aliyun":{"type":"alibaba","accessKeyId":"LTAIid","accessKeySecret":"aliyun-access-key-secret-77aa"}},
+    "requestService":{"clients":[{"clientId":"backend","clientSecret":"rs-client-secret-5e5e5e5e"}]},
+    "apiKeys":[{"id":"ops","role":"admin","hash":"sha256:)" +
+         common::HexEncode(common::Sha256("admin-api-key-plain-4d4d")) + R"("}]})";
+}
+
+TEST(AppSecrets, NoIdNumberNameOrSecretInAnyLogLine) {
+  TempDir dir;
+  setenv("VC_TEST_AUTH0_SECRET", kSecrets[0], 1);
+  const common::Jwk rp = common::Jwk::Generate(common::JwsAlg::kRS256);
+  std::ofstream(dir.File("rp.pem")) << *rp.PublicOnly().ToPublicPem();
+  std::ofstream(dir.File("config.json")) << Config(dir, dir.File("rp.pem"));
+  LogCapture logs;
+  server::App app({dir.File("config.json"), "", ""});
+  app.Start();
+  common::CurlHttpClient http;
+  const int64_t now = time(nullptr);
+  auto token = common::SignCompact(rp, common::JwsAlg::kRS256,
+      R"({"OrgId":"acme","RequestId":"secrets-1","redirectUrl":"https://acme.example/done","iat":)" +
+      std::to_string(now) + R"(,"exp":)" + std::to_string(now + 300) + "}");
+  ASSERT_TRUE(token.ok());
+  auto intake = common::Get(http, app.BaseUrl() + "/acme/?token=" + *token);
+  ASSERT_EQ(intake->status, 303) << intake->body;
+  const std::string cookie(intake->Header("set-cookie")->substr(0, intake->Header("set-cookie")->find(';')));
+  const std::string page(*intake->Header("location"));
+  const common::HttpHeaders with_cookie = {{"Cookie", cookie}};
+  auto form = common::PostForm(http, app.BaseUrl() + page,
+                               {{"realName", kName}, {"idCardType", "PRC_ID"}, {"idCardNumber", kIdNumber}},
+                               with_cookie);
+  ASSERT_TRUE(form.ok());
+  EXPECT_LT(form->status, 400) << form->body;
+  auto done = common::PostForm(http, app.BaseUrl() + page + "/continue", {}, with_cookie);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, 303) << done->body;
+  EXPECT_EQ(done->Header("location").value_or("").rfind("https://acme.example/done?", 0), 0u);
+  // A token request, a refused one, and an admin call carry secrets in bodies and headers.
+  auto tok = common::PostForm(http, app.BaseUrl() + "/oauth2/v2.0/token",
+                              {{"grant_type", "client_credentials"}, {"client_id", "backend"},
+                               {"client_secret", kSecrets[4]},
+                               {"scope", "3db474b9-6a0c-4840-96ac-1fceb342124f/.default"}});
+  EXPECT_EQ(tok->status, 200) << tok->body;
+  (void)common::PostForm(http, app.BaseUrl() + "/oauth2/v2.0/token",
+                         {{"grant_type", "client_credentials"}, {"client_id", "backend"},
+                          {"client_secret", std::string(kSecrets[4]) + "x"}});
+  auto audit = common::Get(http, app.BaseUrl() + "/api/audit",
+                           {{"Authorization", std::string("Bearer ") + kSecrets[5]}});
+  EXPECT_EQ(audit->status, 200);
+  app.Stop();
+  unsetenv("VC_TEST_AUTH0_SECRET");
+  const std::string text = logs.text();
+  EXPECT_NE(text.find("http_access"), std::string::npos);  // the capture saw the traffic
+  for (const char* needle : {kIdNumber, kName}) EXPECT_EQ(text.find(needle), std::string::npos) << needle;
+  EXPECT_EQ(text.find(common::PercentEncode(kName)), std::string::npos);
+  for (const char* secret : kSecrets) EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  EXPECT_EQ(text.find(*token), std::string::npos);  // the jumpstart token travels in the query
+}
+
+}  // namespace
+}  // namespace vc::testing
