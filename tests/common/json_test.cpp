@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace vc::common {
 namespace {
 
@@ -75,6 +77,19 @@ TEST(Json, WritesCompactly) {
   auto doc = ParseJson(R"( { "a" : [ 1 , "x" ] } )");
   ASSERT_TRUE(doc.ok());
   EXPECT_EQ(ToJson(*doc), R"({"a":[1,"x"]})");
+}
+
+// Found by fuzz/json_fuzz.cpp: without full precision this 88-digit number was
+// read one ULP off, so writing and re-reading the document changed it.
+TEST(Json, NumbersSurviveAWriteAndReRead) {
+  const std::string text = "[1666666666666666666666666666666666666666666666666666600000000000000000000000000000058603]";
+  auto doc = ParseJson(text);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ((*doc)[0].GetDouble(), std::strtod(text.c_str() + 1, nullptr));
+  const std::string once = ToJson(*doc);
+  auto again = ParseJson(once);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ToJson(*again), once);
 }
 
 // Found by fuzz/json_fuzz.cpp (seed "mixed.json" mutated): RapidJSON 1.1.0
