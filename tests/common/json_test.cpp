@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 namespace vc::common {
 namespace {
 
@@ -79,17 +77,13 @@ TEST(Json, WritesCompactly) {
   EXPECT_EQ(ToJson(*doc), R"({"a":[1,"x"]})");
 }
 
-// Found by fuzz/json_fuzz.cpp: without full precision this 88-digit number was
-// read one ULP off, so writing and re-reading the document changed it.
-TEST(Json, NumbersSurviveAWriteAndReRead) {
-  const std::string text = "[1666666666666666666666666666666666666666666666666666600000000000000000000000000000058603]";
-  auto doc = ParseJson(text);
-  ASSERT_TRUE(doc.ok());
-  EXPECT_EQ((*doc)[0].GetDouble(), std::strtod(text.c_str() + 1, nullptr));
-  const std::string once = ToJson(*doc);
-  auto again = ParseJson(once);
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(ToJson(*again), once);
+// Found by fuzz/json_fuzz.cpp: with kParseFullPrecisionFlag, RapidJSON 1.1.0
+// reached __builtin_clzll(0) on a zero mantissa with an exponent ("0e90").
+// Under clang's UBSan (./dev fuzz) this test would stop on that.
+TEST(Json, ZeroMantissasWithExponentsAreZero) {
+  auto doc = ParseJson("[0e90,0.0e-400,0E+308,-0e5,1e-400,0.000e10]");
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  for (const auto& v : doc->GetArray()) EXPECT_EQ(v.GetDouble(), 0.0) << ToJson(v);
 }
 
 // Found by fuzz/json_fuzz.cpp (seed "mixed.json" mutated): RapidJSON 1.1.0
