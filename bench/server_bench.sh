@@ -43,6 +43,7 @@ done
 # its public URL and authority. No "roles": every role, as in a default install.
 cat > "$work/config.json" <<JSON
 {"environment":"test","listen":"127.0.0.1:0","dataDir":"$work/data","logLevel":"warn",
+ "rateLimits":{"intake":{"perIp":0,"perOrg":0},"token":{"perIp":0,"perOrg":0},"create":{"perIp":0,"perOrg":0}},
  "proofingProviders":{"sandbox":{"type":"sandbox"}},
  "orgs":[{"id":"bench","redirectUrls":["$redirect"],"keys":{"pemFiles":["$work/rp_pub.pem"]},"maxTokenLifetimeSeconds":3600}]}
 JSON

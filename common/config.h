@@ -51,6 +51,8 @@ struct Config {
   std::vector<ContractConfig> contracts;
   VerifierConfig verifier;
   std::vector<ApiKeyConfig> api_keys;
+  RateLimitsConfig rate_limits;
+  TlsConfig tls;
 
   bool HasRole(Role role) const;
   const OrgConfig* FindOrg(std::string_view id) const;          // nullptr if unknown

@@ -96,6 +96,8 @@ RequestServiceConfig ParseRequestService(const ConfigNode& root, const Context& 
 std::vector<ContractConfig> ParseContracts(const ConfigNode& root);
 VerifierConfig ParseVerifier(const ConfigNode& root, const Context& ctx);
 std::vector<ApiKeyConfig> ParseApiKeys(const ConfigNode& root);
+RateLimitsConfig ParseRateLimits(const ConfigNode& root);
+TlsConfig ParseTls(const ConfigNode& root, const Context& ctx);
 
 // Fills defaults that depend on other sections (URLs from publicBaseUrl, an
 // org's only provider or contract) and checks cross-references.

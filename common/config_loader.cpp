@@ -121,6 +121,8 @@ void ParseSections(const ci::ConfigNode& root, const ci::Context& ctx, Config& c
   if (root.Has("requestService")) c.request_service = ci::ParseRequestService(root, ctx);
   if (root.Has("verifier")) c.verifier = ci::ParseVerifier(root, ctx);
   if (root.Has("apiKeys")) c.api_keys = ci::ParseApiKeys(root);
+  if (root.Has("rateLimits")) c.rate_limits = ci::ParseRateLimits(root);
+  if (root.Has("tls")) c.tls = ci::ParseTls(root, ctx);
 }
 
 }  // namespace
@@ -140,7 +142,7 @@ Config ParseConfig(std::string_view json, const std::string& base_dir) {
   const ci::ConfigNode root(*doc, "$");
   root.AllowOnly({"environment", "listen", "publicBaseUrl", "dataDir", "roles", "logLevel",
                   "orgs", "auth0", "proofingProviders", "requestService", "contracts",
-                  "verifier", "apiKeys"});
+                  "verifier", "apiKeys", "rateLimits", "tls"});
   ci::Context ctx;
   ctx.environment = ParseEnvironment(root);
   ctx.base_dir = base_dir;

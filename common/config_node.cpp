@@ -16,9 +16,25 @@ const char* TypeName(const rapidjson::Value& v) {
   return "null";
 }
 
+// Keys that read unambiguously after a '.'; others are written as ["…"].
+bool IsPlainKey(std::string_view key) {
+  if (key.empty()) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+}
+
 }  // namespace
 
+// Found by fuzz/config_fuzz.cpp: an unknown key "" at the top gave the empty
+// path, and keys with dots, quotes or control characters gave misleading ones.
 std::string ConfigNode::Child(std::string_view key) const {
+  if (!IsPlainKey(key)) {
+    JsonWriter quoted;
+    quoted.String(key);
+    return path_ + "[" + quoted.str() + "]";
+  }
   if (path_ == "$") return std::string(key);
   return path_ + "." + std::string(key);
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/rate_limit.h"
+
 namespace vc::common {
 
 enum class Environment { kDevelopment, kTest, kProduction };
@@ -132,6 +134,28 @@ struct ApiKeyConfig {
   std::string org;   // required for role "app"; optional for "admin"
   std::string role;  // "app" or "admin"
   std::string hash;  // "sha256:" + 64 lowercase hex of the key
+};
+
+// A per-client-IP and a per-org limit for one group of endpoints.
+struct RateLimitPair {
+  RateLimit per_ip;
+  RateLimit per_org;
+};
+
+// "rateLimits" (docs/configuration.md): intake (GET|POST /{orgId}/, Auth0
+// /id-verification), the embedded token endpoint (per client_id) and the
+// create endpoints (per calling client). A rate of 0 disables a limit.
+struct RateLimitsConfig {
+  RateLimitPair intake{{5, 100}, {50, 500}};
+  RateLimitPair token{{10, 100}, {10, 100}};
+  RateLimitPair create{{50, 500}, {50, 500}};
+  int64_t max_tracked_keys = 100'000;  // buckets kept per limit (memory bound)
+};
+
+// Outbound TLS. Verification of the peer is always on: there is deliberately
+// no setting to turn it off. ca_bundle (a PEM file) replaces the system store.
+struct TlsConfig {
+  std::string ca_bundle;  // "" = the system's CA certificates
 };
 
 }  // namespace vc::common

@@ -21,6 +21,9 @@ struct HttpServerRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote_ip;
+  // Sent by this process to itself (HttpServer::HandleInProcess through the
+  // loopback client): no per-IP rate limit, since every user shares that "IP".
+  bool in_process = false;
   std::map<std::string, std::string> path_params;  // ":name" segments, decoded
   std::string mscv;  // this request's correlation vector (see mscv.h)
   std::vector<std::pair<std::string, std::string>> cookies;  // from the Cookie header

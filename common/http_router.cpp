@@ -57,6 +57,17 @@ size_t HttpRouter::Add(std::string method, std::string pattern, HttpHandler hand
   return routes_.size() - 1;
 }
 
+bool HttpRouter::Wrap(std::string_view method, std::string_view pattern,
+                      const std::function<HttpHandler(HttpHandler)>& wrap) {
+  for (Route& r : routes_) {
+    if (r.method == method && r.pattern == pattern) {
+      r.handler = wrap(std::move(r.handler));
+      return true;
+    }
+  }
+  return false;
+}
+
 HttpRouter::Match HttpRouter::Find(std::string_view method, std::string_view path) const {
   Match match;
   if (path.empty() || path[0] != '/') return match;

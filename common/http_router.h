@@ -5,6 +5,7 @@
 // match, literal segments win over parameters at the first position they differ.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -36,6 +37,11 @@ class HttpRouter {
   // pattern are already registered (programming errors found at startup).
   size_t Add(std::string method, std::string pattern, HttpHandler handler);
 
+  // Replaces the handler of the route registered as exactly (method, pattern) by
+  // wrap(old handler), e.g. to put a rate limit in front of it. False when no
+  // such route is registered.
+  bool Wrap(std::string_view method, std::string_view pattern,
+            const std::function<HttpHandler(HttpHandler)>& wrap);
   // kBadPath when a parameter segment holds an invalid percent-encoding.
   Match Find(std::string_view method, std::string_view path) const;
 

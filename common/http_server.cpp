@@ -395,6 +395,13 @@ uint16_t HttpServer::ReservePort() {
   return port;
 }
 
+bool HttpServer::WrapRoute(std::string_view method, std::string_view pattern,
+                           const std::function<HttpHandler(HttpHandler)>& wrap) {
+  std::lock_guard lock(state_->mu);
+  if (state_->started) throw std::logic_error("HttpServer::WrapRoute after Start");
+  return state_->router.Wrap(method, pattern, wrap);
+}
+
 void HttpServer::Start() {
   std::lock_guard lock(state_->mu);
   if (state_->started) throw std::logic_error("HttpServer::Start called twice");

@@ -23,8 +23,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/http_message.h"
 #include "common/metrics.h"
@@ -52,6 +54,12 @@ class HttpServer {
   // Registers a handler for `method` and `pattern` (see http_router.h). Only before
   // Start(); throws std::logic_error after, std::invalid_argument on a bad pattern.
   void Route(std::string method, std::string pattern, HttpHandler handler);
+  // Wraps the handler registered for exactly (method, pattern): the handler
+  // becomes wrap(handler). Decorators such as rate limits use it, so that the
+  // components that register routes stay unaware of them. Only before Start()
+  // (std::logic_error after); false when no such route is registered.
+  bool WrapRoute(std::string_view method, std::string_view pattern,
+                 const std::function<HttpHandler(HttpHandler)>& wrap);
 
   // With port 0: picks the ephemeral port now and holds it (a bound, not yet
   // listening SO_REUSEPORT socket) until Start() listens on it, so the public URL

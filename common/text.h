@@ -25,6 +25,10 @@ inline bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates (U+D800..U+DFFF),
+// nothing above U+10FFFF, no truncated sequences.
+bool IsValidUtf8(std::string_view bytes);
+
 // The whole file as bytes. Error "io_error" naming the path.
 Result<std::string> ReadFile(const std::string& path);
 

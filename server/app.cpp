@@ -31,6 +31,7 @@
 #include "server/demo_rp.h"
 #include "server/embedded_request_service.h"
 #include "server/loopback_http_client.h"
+#include "server/rate_limits.h"
 #include "common/text.h"
 
 namespace vc::server {
@@ -98,6 +99,7 @@ struct App::Impl {
   std::unique_ptr<issuer::Auth0Intake> auth0;
   std::unique_ptr<issuer::SessionStore> sessions;
   std::unique_ptr<issuer::IntakeService> intake;
+  std::unique_ptr<RateLimits> rate_limits;  // wraps server routes: outlives the server
   std::unique_ptr<common::HttpServer> server;
   std::unique_ptr<EmbeddedRequestService> request_service;
   std::vector<std::pair<std::string, std::string>> demo_keys;  // org -> private key file
@@ -210,6 +212,7 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
     c.listen = options.listen;
   }
   common::Logger::Global().SetLevel(c.log_level);
+  impl_->network = common::CurlHttpClient(common::CurlHttpClientOptions{c.tls.ca_bundle});
   impl_->OpenStorage();
   common::HttpServerOptions http;
   http.address = c.listen_host;
@@ -245,6 +248,8 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
   }
+  impl_->rate_limits = std::make_unique<RateLimits>(c.rate_limits, impl_->clock);
+  impl_->rate_limits->Apply(*impl_->server);
 }
 
 App::~App() { Stop(); }

@@ -36,7 +36,9 @@ EmbeddedRequestService::EmbeddedRequestService(common::Config& config, common::D
                                                common::HttpServer& server)
     : parts_(std::make_unique<Parts>(Parts{config, db, keys, http, clock, {}, {}, {}, {}, {}, {}, {}, {}})) {
   auto& rs = config.request_service;
-  if (rs.clients.empty()) {
+  // This process's own client (the issuer's and verifier's), beside any clients
+  // the config lists for other backends, unless the config names the one to use.
+  if (rs.clients.empty() || rs.client_id.empty()) {
     auto secret = keys.SecretOrCreate(kEmbeddedClientSecretName);
     if (!secret) throw std::runtime_error("request service client: " + secret.error().message);
     rs.clients.push_back({kEmbeddedClientId, *secret,

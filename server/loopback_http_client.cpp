@@ -34,6 +34,7 @@ common::Result<common::HttpResponse> LoopbackHttpClient::Send(const common::Http
   for (const auto& [k, v] : request.headers) in.headers.emplace_back(common::AsciiLower(k), v);
   in.body = request.body;
   in.remote_ip = "127.0.0.1";
+  in.in_process = true;
   common::HttpServerResponse out = server_.HandleInProcess(std::move(in));
   common::HttpResponse response{out.status, {}, std::move(out.body)};
   if (!out.content_type.empty()) response.headers.emplace_back("content-type", out.content_type);

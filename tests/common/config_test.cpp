@@ -153,6 +153,13 @@ TEST(Config, UnknownKeysAreErrors) {
       R"({"proofingProviders":{"sandbox":{"type":"sandbox","delayMs":5}}})", ""));
 }
 
+// Found by fuzz/config_fuzz.cpp: an unknown key "" at the top gave an empty path.
+TEST(Config, KeysThatAreNotPlainAreQuotedInPaths) {
+  ExpectError(R"({"":[{"+id":"c08"}]})", R"($[""]: unknown key)");
+  ExpectError(R"({"a.b":1})", R"($["a.b"]: unknown key)");
+  ExpectError(R"({"orgs":[{"id":"a","x\ny":1}]})", R"(orgs[0]["x\ny"]: unknown key)");
+}
+
 TEST(Config, WrongTypes) {
   ExpectError(R"({"listen":8080})", "listen: must be a string");
   ExpectError(R"({"orgs":{}})", "orgs: must be an array");

@@ -332,7 +332,7 @@ TEST(HttpServerSetupTest, ReservedPortIsHeldUntilStartThenServed) {
   EXPECT_NO_THROW(after.Start());
 }
 
-TEST(HttpServerShutdownTest, LetsARunningHandlerFinish) {
+TEST(HttpServerShutdownTest, ConcurrentShutdownLetsARunningHandlerFinish) {
   MetricsRegistry metrics;
   HttpServerOptions options;
   options.metrics = &metrics;

@@ -77,5 +77,34 @@ TEST(Json, WritesCompactly) {
   EXPECT_EQ(ToJson(*doc), R"({"a":[1,"x"]})");
 }
 
+// Found by fuzz/json_fuzz.cpp: with kParseFullPrecisionFlag, RapidJSON 1.1.0
+// reached __builtin_clzll(0) on a zero mantissa with an exponent ("0e90").
+// Under clang's UBSan (./dev fuzz) this test would stop on that.
+TEST(Json, ZeroMantissasWithExponentsAreZero) {
+  auto doc = ParseJson("[0e90,0.0e-400,0E+308,-0e5,1e-400,0.000e10]");
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  for (const auto& v : doc->GetArray()) EXPECT_EQ(v.GetDouble(), 0.0) << ToJson(v);
+}
+
+// Found by fuzz/json_fuzz.cpp (seed "mixed.json" mutated): RapidJSON 1.1.0
+// decoded a lone low-surrogate escape into invalid UTF-8, which our own parser
+// then refused when the value was written and read back.
+TEST(Json, LoneSurrogateEscapesAreRefusedInValuesAndKeys) {
+  for (const char* text : {R"(["\u8d3d\ude00"])", R"({"a":"\udc00"})", R"({"\udfff":1})",
+                           R"(["x\ud800"])", R"(["\ud800\u0041"])"}) {
+    auto doc = ParseJson(text);
+    ASSERT_FALSE(doc.ok()) << text;
+    EXPECT_EQ(doc.error().code, "invalid_json");
+  }
+  auto bad = ParseJson(R"({"a":"\udc00"})");
+  EXPECT_NE(bad.error().message.find("surrogate"), std::string::npos) << bad.error().message;
+  // A proper pair, and characters either side of the surrogate range, still parse.
+  auto good = ParseJson(R"(["\ud83d\ude00","\ud7ff","\ue000","\u0000"])");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  auto again = ParseJson(ToJson(*good));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ToJson(*again), ToJson(*good));
+}
+
 }  // namespace
 }  // namespace vc::common

@@ -282,7 +282,7 @@ TEST(JwsContextCache, SameKeyUnderTwoAlgsAndManyKeys) {
   }
 }
 
-TEST(JwsThreads, OneKeyVerifiesOnManyThreads) {
+TEST(JwsThreads, ConcurrentVerificationsWithOneKey) {
   const Jwk key = Jwk::Generate(JwsAlg::kES256);
   const Jwk pub = key.PublicOnly();
   const std::string token = SignCompact(key, JwsAlg::kES256, "{}").value();

@@ -1,6 +1,10 @@
 // The wallet protocol end to end over HTTP: issuance, presentation, callbacks.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "credentials/status_list.h"
 #include "common/base64url.h"
 #include "common/jws.h"
@@ -171,6 +175,44 @@ TEST_F(FlowTest, PublishedStatusListMarksTheRevokedIndex) {
   EXPECT_EQ(*status_.IsRevoked(authority(), *v->status), true);
   EXPECT_EQ(Post("/v1.0/verifiableCredentials/contracts/VerifiedIdentity/credentials/revoke",
                  R"({"claimValue":"nobody"})", Token("admin"))->status, 404);
+}
+
+// Revocations racing each other (each credential revoked twice, from two
+// threads) leave one consistent list: every revoked index set, nothing else.
+TEST_F(FlowTest, ConcurrentRevocationsGiveAConsistentStatusList) {
+  constexpr int kCredentials = 8;
+  std::vector<std::string> jtis;
+  std::vector<credentials::StatusEntry> entries;
+  for (int i = 0; i <= kCredentials; ++i) {  // the last one stays valid
+    const std::string vc = Issue();
+    auto v = credentials::VerifyVcJwt(vc, resolver_, clock_.NowSeconds());
+    ASSERT_TRUE(v && v->status);
+    entries.push_back(*v->status);
+    auto payload = common::ParseJsonObject(common::ParseCompact(vc, 65536)->payload);
+    jtis.emplace_back(*common::GetString(*payload, "jti"));
+  }
+  std::set<int64_t> indices;
+  for (const auto& e : entries) indices.insert(e.index);
+  ASSERT_EQ(indices.size(), entries.size());
+  const std::string admin = Token("admin");
+  std::atomic<int> revoked{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2 * kCredentials; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string& jti = jtis[t % kCredentials];
+      auto r = Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", admin);
+      (r && r->status == 204 ? revoked : failed)++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(revoked.load(), 2 * kCredentials);  // revoking twice is not an error
+  EXPECT_EQ(failed.load(), 0);
+  for (int i = 0; i < kCredentials; ++i) {
+    auto r = status_.IsRevoked(authority(), entries[i]);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(*r) << "credential " << i;
+  }
+  EXPECT_FALSE(*status_.IsRevoked(authority(), entries[kCredentials]));
 }
 
 // (The HTTP checker itself is exercised in ApiTest.DidDocumentAndConfigurationAreServed.)

@@ -1,0 +1,114 @@
+#include "server/rate_limits.h"
+
+#include <string>
+
+#include "common/html.h"
+#include "common/json.h"
+#include "common/jws.h"
+#include "common/rate_limit.h"
+#include "request_service/api_error.h"
+#include "request_service/auth.h"
+
+namespace vc::server {
+namespace {
+
+using common::HttpServerRequest;
+using common::HttpServerResponse;
+using Reject = std::function<HttpServerResponse(const HttpServerRequest&, int64_t)>;
+using OrgKey = std::function<std::string(const HttpServerRequest&)>;
+
+std::string Message(int64_t retry_after) {
+  return "Too many requests; try again in " + std::to_string(retry_after) + " s.";
+}
+
+// A claim of a JWT whose signature is NOT checked: only for choosing a bucket.
+std::string UnverifiedClaim(std::string_view token, const char* claim) {
+  auto jws = common::ParseCompact(token);
+  if (!jws) return "";
+  auto payload = common::ParseJsonObject(jws->payload);
+  if (!payload) return "";
+  return std::string(common::GetString(*payload, claim).value_or(""));
+}
+
+std::string BearerAppId(const HttpServerRequest& r) {
+  const std::string_view auth = r.Header("authorization").value_or("");
+  if (auth.size() < 8 || auth.substr(0, 7) != "Bearer ") return "";
+  return UnverifiedClaim(auth.substr(7), "appid");
+}
+
+std::string FormClientId(const HttpServerRequest& r) {
+  auto form = common::ParseForm(r.body);
+  return form ? std::string(form->Get("client_id").value_or("")) : "";
+}
+
+// Browsers get a page; a client asking for JSON gets the plain JSON error.
+HttpServerResponse IntakePage(const HttpServerRequest& r, int64_t retry_after) {
+  if (r.Header("accept").value_or("").find("application/json") != std::string_view::npos) {
+    return common::RateLimitedJson(retry_after);
+  }
+  return HttpServerResponse::Html(
+      429, common::RenderErrorPage("Too many attempts",
+                                   "Please wait " + std::to_string(retry_after) +
+                                       " seconds, then open your link again."));
+}
+
+HttpServerResponse OAuthError(const HttpServerRequest&, int64_t retry_after) {
+  return HttpServerResponse::Json(
+      429, request_service::TokenErrorJson({429, "rate_limited", Message(retry_after)}));
+}
+
+Reject EntraEnvelope(const common::Clock& clock) {
+  return [&clock](const HttpServerRequest& r, int64_t retry_after) {
+    return request_service::EnvelopeResponse({429, "rateLimited", Message(retry_after), ""},
+                                             r.mscv, clock.NowSeconds());
+  };
+}
+
+}  // namespace
+
+RateLimits::RateLimits(const common::RateLimitsConfig& config, const common::Clock& clock)
+    : clock_(clock) {
+  const auto keys = static_cast<size_t>(config.max_tracked_keys);
+  intake_ = MakeGroup(config.intake, keys);
+  token_ = MakeGroup(config.token, keys);
+  create_ = MakeGroup(config.create, keys);
+}
+
+RateLimits::Group RateLimits::MakeGroup(const common::RateLimitPair& pair, size_t max_keys) const {
+  Group g;
+  if (pair.per_ip.enabled()) g.per_ip = std::make_unique<common::RateLimiter>(pair.per_ip, clock_, max_keys);
+  if (pair.per_org.enabled()) g.per_org = std::make_unique<common::RateLimiter>(pair.per_org, clock_, max_keys);
+  return g;
+}
+
+void RateLimits::Apply(common::HttpServer& server) {
+  const OrgKey path_org = [](const HttpServerRequest& r) { return std::string(r.PathParam("org")); };
+  const OrgKey auth0_iss = [](const HttpServerRequest& r) {
+    return UnverifiedClaim(r.query.Get("token").value_or(""), "iss");
+  };
+  struct Entry {
+    const char* method;
+    const char* pattern;
+    const Group& group;
+    OrgKey org;
+    Reject reject;
+  };
+  const Entry table[] = {
+      {"GET", "/:org/", intake_, path_org, IntakePage},
+      {"POST", "/:org/", intake_, path_org, IntakePage},
+      {"GET", "/id-verification", intake_, auth0_iss, IntakePage},
+      {"GET", "/id-verfication", intake_, auth0_iss, IntakePage},
+      {"POST", "/oauth2/v2.0/token", token_, FormClientId, OAuthError},
+      {"POST", "/v1.0/verifiableCredentials/createIssuanceRequest", create_, BearerAppId, EntraEnvelope(clock_)},
+      {"POST", "/v1.0/verifiableCredentials/createPresentationRequest", create_, BearerAppId, EntraEnvelope(clock_)},
+  };
+  for (const Entry& e : table) {
+    if (!e.group.per_ip && !e.group.per_org) continue;
+    common::RateLimitRoute route{e.group.per_ip.get(), e.group.per_org.get(), e.org, e.reject};
+    server.WrapRoute(e.method, e.pattern, [&route](common::HttpHandler inner) {
+      return common::RateLimited(std::move(inner), route);
+    });
+  }
+}
+
+}  // namespace vc::server
