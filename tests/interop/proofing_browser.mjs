@@ -5,61 +5,21 @@
 // journey leaves the issuance page without a credential (issuance_browser.mjs
 // takes the credential).
 // Usage: node proofing_browser.mjs PATH/TO/build/bin
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  console.error('FAIL: npm package "playwright-core" is not installed; run (cd tests/interop && npm ci)');
-  process.exit(1);
-}
-const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!fs.existsSync(browserPath)) {
-  console.error(`FAIL: no browser at ${browserPath}; ./dev test installs Debian's chromium`);
-  process.exit(1);
-}
+import { Checks, launchBrowser, loadChromium, mintLink, startServer, watchedPage } from './browser_support.mjs';
+
 const bin = process.argv[2];
-let failures = 0;
-const check = (ok, msg) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${msg}`); if (!ok) failures++; };
-
-// The sandbox's async callback is sent to publicBaseUrl, so the server must
-// know its port up front: ask the OS for a free one.
-const port = await new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const base = `http://127.0.0.1:${port}`;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proofing-browser-'));
-fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({
-  environment: 'development', listen: `127.0.0.1:${port}`, publicBaseUrl: base,
-  dataDir: path.join(dir, 'data'),
-}));
-const server = spawn(path.join(bin, 'vcserver'), ['--config', path.join(dir, 'config.json')],
-                     { stdio: ['ignore', 'pipe', 'ignore'] });
-const keyFile = await new Promise((resolve, reject) => {
-  const rl = readline.createInterface({ input: server.stdout });
-  rl.on('line', (line) => { const m = line.match(/--key (\S+)/); if (m) resolve(m[1]); });
-  server.on('exit', (code) => reject(new Error(`vcserver exited with ${code}`)));
-});
-const mint = () => execFileSync(path.join(bin, 'vcctl'), [
-  'jumpstart', 'mint', '--org', 'contoso', '--key', keyFile,
-  '--redirect-url', `${base}/demo/rp/done`, '--base-url', base]).toString().trim();
-
-const browser = await chromium.launch({
-  executablePath: browserPath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const chromium = await loadChromium();
+const checks = new Checks('proofing browser test');
+const check = checks.check.bind(checks);
+// The sandbox's async callback goes to publicBaseUrl: the server rebases it on the port it reserved.
+const vc = await startServer(bin, 'proofing-browser');
+const browser = await launchBrowser(chromium);
 async function journey(name, realName) {
-  const page = await browser.newPage();
-  const csp = [];
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
-  await page.goto(mint());
+  const page = await watchedPage(browser);
+  await page.goto(mintLink(bin, vc));
   check(/\/proofing\//.test(page.url()), `${name}: the link lands on the proofing page`);
   check((await page.textContent('body')).includes('SANDBOX'), `${name}: the page says SANDBOX`);
   await page.fill('#realName', realName);
@@ -84,7 +44,7 @@ async function journey(name, realName) {
   const text = await page.textContent('body');
   check(text.includes('ended with status verified'), `${name}: back at the RP with status verified`);
   check(text.includes('signed result verifies'), `${name}: the RP verified the signed result`);
-  check(csp.length === 0, `${name}: no Content-Security-Policy violations (${csp.join(' | ')})`);
+  check(page.csp.length === 0, `${name}: no Content-Security-Policy violations (${page.csp.join(' | ')})`);
   await page.close();
 }
 try {
@@ -94,8 +54,6 @@ try {
   check(false, `unexpected error: ${e.stack}`);
 } finally {
   await browser.close();
-  server.kill('SIGTERM');
-  fs.rmSync(dir, { recursive: true, force: true });
+  vc.stop();
 }
-console.log(failures === 0 ? 'proofing browser test: all checks passed' : `${failures} check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+checks.finish();

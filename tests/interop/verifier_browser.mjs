@@ -5,41 +5,22 @@
 // the link shown on the page, and the page (polling every second) shows the
 // verified claims. No Content-Security-Policy violation is allowed.
 // Usage: node verifier_browser.mjs PATH/TO/build/bin
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { promisify } from 'node:util';
 
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  console.error('FAIL: npm package "playwright-core" is not installed; run (cd tests/interop && npm ci)');
-  process.exit(1);
-}
-const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!fs.existsSync(browserPath)) {
-  console.error(`FAIL: no browser at ${browserPath}; ./dev test installs Debian's chromium`);
-  process.exit(1);
-}
-const bin = process.argv[2];
-let failures = 0;
-const check = (ok, msg) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${msg}`); if (!ok) failures++; };
+import { Checks, launchBrowser, loadChromium, startServer, watchedPage } from './browser_support.mjs';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verifier-browser-'));
-const data = path.join(dir, 'var');
-const walletFile = path.join(dir, 'wallet.json');
-const server = spawn(path.join(bin, 'vcserver'), ['--data-dir', data, '--listen', '127.0.0.1:0'],
-                     { stdio: ['ignore', 'pipe', 'ignore'] });
+const bin = process.argv[2];
+const chromium = await loadChromium();
+const checks = new Checks('verifier browser test');
+const check = checks.check.bind(checks);
+const vc = await startServer(bin, 'verifier-browser');
+const { base, data } = vc;
+const walletFile = path.join(vc.dir, 'wallet.json');
 let browser;
 try {
-  const base = await new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: server.stdout });
-    rl.on('line', (line) => { const m = line.match(/listening on (http:\/\/\S+)/); if (m) resolve(m[1]); });
-    server.on('exit', (code) => reject(new Error(`vcserver exited with ${code}`)));
-  });
   const bearer = execFileSync(path.join(bin, 'vcctl'), ['request-service', 'token', '--data-dir', data])
     .toString().trim();
   const create = await fetch(`${base}/v1.0/verifiableCredentials/createIssuanceRequest`, {
@@ -56,14 +37,8 @@ try {
   check(create.status === 201, `createIssuanceRequest 201 (got ${create.status})`);
   execFileSync(path.join(bin, 'vcwallet'), ['--wallet', walletFile, 'accept', (await create.json()).url]);
 
-  browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = await browser.newPage();
-  const csp = [];
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
+  browser = await launchBrowser(chromium);
+  const page = await watchedPage(browser);
   await page.goto(`${base}/verifier`);
   await page.selectOption('#vf-policy', 'onboarding');
   await page.click('button[type="submit"]');
@@ -82,13 +57,11 @@ try {
   check(claims.includes('VerifiedIdentity') && claims.includes('VALID'), 'the page shows type and revocation status');
   check(claims.includes('did:jwk:'), 'the page shows the holder (subject)');
   await page.screenshot({ path: path.join(os.tmpdir(), 'verifier-demo.png') });
-  check(csp.length === 0, `no Content-Security-Policy violations (${csp.join(' | ')})`);
+  check(page.csp.length === 0, `no Content-Security-Policy violations (${page.csp.join(' | ')})`);
 } catch (e) {
   check(false, `unexpected error: ${e.stack}`);
 } finally {
   if (browser) await browser.close();
-  server.kill('SIGTERM');
-  fs.rmSync(dir, { recursive: true, force: true });
+  vc.stop();
 }
-console.log(failures === 0 ? 'verifier browser test: all checks passed' : `${failures} check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+checks.finish();
