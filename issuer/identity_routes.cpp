@@ -3,42 +3,13 @@
 #include <map>
 
 #include "common/json.h"
+#include "issuer/casdoor_envelope.h"
 
 namespace vc::issuer {
 using common::HttpServerRequest;
 using common::HttpServerResponse;
 
 namespace {
-
-// The envelope; `data_json` must already be JSON ("" = no data member).
-HttpServerResponse Envelope(int status, const std::string& code, const std::string& msg,
-                            const std::string& data_json = "") {
-  common::JsonWriter w;
-  w->StartObject();
-  w->Key("status");
-  w->String(code.empty() ? "ok" : "error");
-  if (!code.empty()) {
-    w->Key("code");
-    w->String(code);
-  }
-  w->Key("msg");
-  w->String(msg);
-  w->EndObject();
-  std::string body = w.str();
-  if (!data_json.empty()) body.insert(body.size() - 1, ",\"data\":" + data_json);
-  return HttpServerResponse::Json(status, body);
-}
-
-HttpServerResponse Fail(const common::Error& e) {
-  const int status = HttpStatusForCode(e.code);
-  return Envelope(status, e.code, status >= 500 ? "the service failed; try again later" : e.message);
-}
-
-std::string JsonString(const std::string& s) {
-  common::JsonWriter w;
-  w->String(s);
-  return w.str();
-}
 
 std::optional<std::string> OptionalString(const rapidjson::Value& doc, const char* key, bool* bad) {
   if (!doc.HasMember(key)) return std::nullopt;
@@ -108,16 +79,6 @@ HttpServerResponse TestProvider(IdentityService& ids, const Caller& c, const Htt
 }
 
 }  // namespace
-
-int HttpStatusForCode(const std::string& code) {
-  static const std::map<std::string, int> kStatus = {
-      {"unauthenticated", 401}, {"forbidden", 403}, {"identity_not_found", 404},
-      {"unknown_provider", 404}, {"identity_incomplete", 400}, {"invalid_input", 400},
-      {"field_read_only", 400}, {"reason_required", 400}, {"already_verified", 409},
-      {"identity_locked", 409}, {"provider_unavailable", 503}, {"provider_error", 502}};
-  auto it = kStatus.find(code);
-  return it == kStatus.end() ? 500 : it->second;
-}
 
 void RegisterIdentityRoutes(common::HttpServer& server, IdentityService& ids,
                             const ApiAuthenticator& auth, AuditLog& audit) {

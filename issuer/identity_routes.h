@@ -7,17 +7,16 @@
 //   POST  /api/users/:owner/:name/reset-identity   {reason}   (admin)
 //   POST  /api/providers/:name/test                          (admin)
 //   GET   /api/audit?after=&limit=                           (admin)
+// Credential offers for these records: account_issuance_routes.h.
 #pragma once
 
 #include "common/http_server.h"
 #include "issuer/api_auth.h"
 #include "issuer/audit_log.h"
+#include "issuer/casdoor_envelope.h"
 #include "issuer/identity_service.h"
 
 namespace vc::issuer {
-
-// The HTTP status for an error code of IdentityService or the providers.
-int HttpStatusForCode(const std::string& code);
 
 void RegisterIdentityRoutes(common::HttpServer& server, IdentityService& identities,
                             const ApiAuthenticator& auth, AuditLog& audit);

@@ -133,17 +133,24 @@ Result<std::string> IssuanceService::RequestBody(const IssuancePlan& plan,
 
 Result<IssuanceRecord> IssuanceService::Start(const Session& session, const IssuancePlan& plan,
                                               const std::map<std::string, std::string>& available) {
+  const auto [owner, name] = RecordKeyFor(session);
+  return Start(IssuanceSubject{session.id, owner, name}, plan, available);
+}
+
+Result<IssuanceRecord> IssuanceService::Start(const IssuanceSubject& who, const IssuancePlan& plan,
+                                              const std::map<std::string, std::string>& available) {
   auto claims = ContractClaims(plan.contract, available);
   if (!claims) return claims.error();
   IssuanceRecord record;
-  record.session_id = session.id;
+  record.session_id = who.session_id;
+  record.subject = who.owner + "/" + who.name;
   record.state = common::RandomId(24);
   record.pin = plan.pin_length > 0 ? RandomPin(plan.pin_length) : "";
   auto body = RequestBody(plan, *claims, record.state, record.pin);
   if (!body) return body.error();
   auto created = client_.CreateIssuanceRequest(*body);
   if (!created) {
-    common::LogWarn("issuance_request_failed", {{"session", session.id}, {"error", created.error().code},
+    common::LogWarn("issuance_request_failed", {{"session", who.session_id}, {"error", created.error().code},
                                                 {"message", created.error().message}});
     return created.error();
   }
@@ -152,7 +159,7 @@ Result<IssuanceRecord> IssuanceService::Start(const Session& session, const Issu
   record.expiry = created->expiry;
   auto stored = store_.Insert(std::move(record));
   if (stored) {
-    common::LogInfo("issuance_request_created", {{"session", session.id}, {"issuance", stored->id},
+    common::LogInfo("issuance_request_created", {{"session", who.session_id}, {"issuance", stored->id},
                                                  {"request_id", stored->request_id}});
   }
   return stored;
@@ -191,15 +198,21 @@ CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::st
   if (!event) return CallbackResult::kIgnored;
   auto found = store_.FindByState(event->state);
   if (!found || !*found) return CallbackResult::kIgnored;
-  auto session = sessions_.Get((*found)->session_id);
-  const auto [owner, name] = session ? RecordKeyFor(*session) : std::make_pair(std::string(), std::string());
+  std::string subject = (*found)->subject;
+  if (subject.empty()) {  // rows written before the subject column
+    auto session = sessions_.Get((*found)->session_id);
+    if (session) {
+      const auto [owner, name] = RecordKeyFor(*session);
+      subject = owner + "/" + name;
+    }
+  }
   bool changed = false;
   common::Status st = db_.Transaction([&](common::Connection& conn) {
     auto applied = store_.Apply(conn, *event);
     if (!applied) return common::Status(applied.error());
     if (!*applied || !(*applied)->second) return common::Status::Ok();
     changed = true;
-    AuditEntry entry{0, 0, "request_service", owner + "/" + name, "issuance",
+    AuditEntry entry{0, 0, "request_service", subject, "issuance",
                      std::string(IssuanceStatusName(event->status)), "", (*applied)->first.request_id,
                      mscv, event->error_code};
     auto seq = AuditLog::Append(conn, std::move(entry), clock_.NowSeconds());

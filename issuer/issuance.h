@@ -45,6 +45,14 @@ std::map<std::string, std::string> AvailableClaims(const IdentityRecord& record)
 common::Result<std::map<std::string, std::string>> ContractClaims(
     const common::ContractConfig& contract, const std::map<std::string, std::string>& available);
 
+// Whose credential a request is: the identity record (owner, name) and the
+// browser session that shows the code ("" for an account offer made through the API).
+struct IssuanceSubject {
+  std::string session_id;
+  std::string owner;
+  std::string name;
+};
+
 // What a callback did, for the HTTP answer (2xx unless unauthenticated or unreadable).
 enum class CallbackResult { kApplied, kIgnored, kUnauthenticated, kMalformed };
 
@@ -54,9 +62,12 @@ class IssuanceService {
                   IssuanceStore& store, SessionStore& sessions, common::Database& db,
                   const common::Clock& clock);
 
-  // Creates an issuance request for `session` and stores it. Errors:
+  // Creates an issuance request for `who` and stores it. Errors:
   // "missing_claim", and the client's codes ("request_service_*", "token_*",
   // network codes) when the Request Service refuses or cannot be reached.
+  common::Result<IssuanceRecord> Start(const IssuanceSubject& who, const IssuancePlan& plan,
+                                       const std::map<std::string, std::string>& available);
+  // The same for a session's identity record, shown on the session's page.
   common::Result<IssuanceRecord> Start(const Session& session, const IssuancePlan& plan,
                                        const std::map<std::string, std::string>& available);
 

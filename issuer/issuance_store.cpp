@@ -32,6 +32,11 @@ const std::vector<common::Migration>& Migrations() {
         );
         CREATE INDEX issuer_issuances_session ON issuer_issuances(session_id, created_at);
       )sql"},
+      // Whose identity record the credential carries ("owner/name"): account
+      // offers (the Casdoor-style API) have no session to derive it from.
+      {2, "add_issuer_issuances_subject", R"sql(
+        ALTER TABLE issuer_issuances ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+      )sql"},
   };
   return kMigrations;
 }
@@ -41,7 +46,7 @@ constexpr std::array<std::string_view, 4> kStatusNames = {
 
 constexpr const char* kColumns =
     "SELECT id, session_id, state, request_id, url, expiry, pin, status, error_code, "
-    "error_message, created_at, updated_at FROM issuer_issuances ";
+    "error_message, created_at, updated_at, subject FROM issuer_issuances ";
 
 IssuanceRecord FromRow(const common::Statement& st) {
   IssuanceRecord r;
@@ -57,6 +62,7 @@ IssuanceRecord FromRow(const common::Statement& st) {
   r.error_message = st.ColumnText(9);
   r.created_at = st.ColumnInt64(10);
   r.updated_at = st.ColumnInt64(11);
+  r.subject = st.ColumnText(12);
   return r;
 }
 
@@ -94,11 +100,11 @@ Result<IssuanceRecord> IssuanceStore::Insert(IssuanceRecord r) {
   Status st = db_.Transaction([&](Connection& conn) {
     auto ins = conn.Cached(
         "INSERT INTO issuer_issuances(id, session_id, state, request_id, url, expiry, pin, status, "
-        "created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, 'request_created', ?, ?)");
+        "created_at, updated_at, subject) VALUES(?, ?, ?, ?, ?, ?, ?, 'request_created', ?, ?, ?)");
     if (!ins) return Status(ins.error());
     return ins->BindText(1, r.id).BindText(2, r.session_id).BindText(3, r.state)
         .BindText(4, r.request_id).BindText(5, r.url).BindInt64(6, r.expiry).BindText(7, r.pin)
-        .BindInt64(8, r.created_at).BindInt64(9, r.updated_at).Run();
+        .BindInt64(8, r.created_at).BindInt64(9, r.updated_at).BindText(10, r.subject).Run();
   });
   if (!st) return st.error();
   return r;

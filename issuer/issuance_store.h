@@ -26,7 +26,8 @@ inline bool IsTerminal(IssuanceStatus s) {
 
 struct IssuanceRecord {
   std::string id;          // ours, random: the page polls /api/issuer/request-status?id=
-  std::string session_id;
+  std::string session_id;  // "" for an account offer (no browser session)
+  std::string subject;     // the identity record, "owner/name" ("" in rows before migration 2)
   std::string state;       // callback.state, random; never shown to the browser
   std::string request_id;  // the Request Service's
   std::string url;         // openid-vc:// deep link

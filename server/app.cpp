@@ -171,7 +171,7 @@ void App::Impl::BuildIssuer() {
   // because it reads the identity records proofing keeps.
   deps.hand_off = [this](const issuer::Session& s, bool verified) { return issuance->HandOff(s, verified); };
   proofing = std::make_unique<ProofingWiring>(deps);
-  issuance = std::make_unique<IssuanceWiring>(deps, proofing->service());
+  issuance = std::make_unique<IssuanceWiring>(deps, *proofing);
 }
 
 void App::Impl::RunMaintenance() {

@@ -4,6 +4,7 @@
 
 #include "common/base64url.h"
 
+#include "issuer/account_issuance_routes.h"
 #include "issuer/proofing_routes.h"
 
 namespace vc::server {
@@ -29,29 +30,50 @@ common::Result<std::map<std::string, std::string>> VerifiedClaims(issuer::Proofi
 
 }  // namespace
 
-std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config, const issuer::Session& s) {
-  issuer::IssuancePlan plan;
-  std::string contract;
-  if (s.kind == issuer::SessionKind::kAuth0) {
-    for (const auto& a : config.auth0) {
-      if (a.domain != s.org_id) continue;
-      contract = a.contract;
-      plan.pin_length = a.pin_length;
-      plan.client_name = a.domain;
-    }
-  } else if (const common::OrgConfig* org = config.FindOrg(s.org_id); org && org->issue_credential) {
-    contract = org->contract;
-    plan.pin_length = org->pin_length;
-    plan.credential_lifetime_seconds = org->credential_lifetime_seconds;
-    plan.client_name = org->name;
-  }
+namespace {
+
+std::optional<issuer::IssuancePlan> WithContract(const common::Config& config, const std::string& contract,
+                                                 issuer::IssuancePlan plan) {
   const common::ContractConfig* c = contract.empty() ? nullptr : config.FindContract(contract);
   if (c == nullptr) return std::nullopt;
   plan.contract = *c;
   return plan;
 }
 
-IssuanceWiring::IssuanceWiring(const ProofingDeps& d, issuer::ProofingService& proofing_service) {
+std::optional<issuer::IssuancePlan> Auth0Plan(const common::Config& config, const std::string& domain) {
+  for (const auto& a : config.auth0) {
+    if (a.domain != domain) continue;
+    issuer::IssuancePlan plan;
+    plan.pin_length = a.pin_length;
+    plan.client_name = a.domain;
+    return WithContract(config, a.contract, plan);
+  }
+  return std::nullopt;
+}
+
+std::optional<issuer::IssuancePlan> OrgPlan(const common::Config& config, const std::string& org_id) {
+  const common::OrgConfig* org = config.FindOrg(org_id);
+  if (org == nullptr || !org->issue_credential) return std::nullopt;
+  issuer::IssuancePlan plan;
+  plan.pin_length = org->pin_length;
+  plan.credential_lifetime_seconds = org->credential_lifetime_seconds;
+  plan.client_name = org->name;
+  return WithContract(config, org->contract, plan);
+}
+
+}  // namespace
+
+std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config, const issuer::Session& s) {
+  return s.kind == issuer::SessionKind::kAuth0 ? Auth0Plan(config, s.org_id) : OrgPlan(config, s.org_id);
+}
+
+std::optional<issuer::IssuancePlan> PlanForOwner(const common::Config& config, const std::string& owner) {
+  if (config.FindOrg(owner) != nullptr) return OrgPlan(config, owner);
+  return Auth0Plan(config, owner);
+}
+
+IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_wiring) {
+  issuer::ProofingService& proofing = proofing_wiring.service();
   common::Status st = issuer::IssuanceStore::Migrate(d.db);
   if (!st) throw std::runtime_error("database migration: " + st.error().message);
   auto api_key = d.keys.SecretOrCreate("issuer-callback-api-key");
@@ -65,7 +87,6 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, issuer::ProofingService& p
   service_ = std::make_unique<issuer::IssuanceService>(options, *client_, *store_, d.intake.sessions(),
                                                        d.db, d.clock);
   const common::Config& config = d.config;
-  issuer::ProofingService& proofing = proofing_service;
   const issuer::OrgRegistry& orgs = d.orgs;
   issuer::IssuanceRouteOptions routes;
   routes.plan_for = [&config](const issuer::Session& s) { return PlanFor(config, s); };
@@ -76,6 +97,9 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, issuer::ProofingService& p
   };
   hand_off_ = issuer::IssuanceHandOff(d.intake, *service_, routes);
   issuer::RegisterIssuanceRoutes(d.server, d.intake, *service_, routes);
+  issuer::RegisterAccountIssuanceRoutes(
+      d.server, proofing_wiring.identities(), proofing_wiring.auth(), *service_,
+      [&config](const std::string& owner) { return PlanForOwner(config, owner); });
 }
 
 common::HttpServerResponse IssuanceWiring::HandOff(const issuer::Session& session, bool verified) {

@@ -26,8 +26,9 @@ class IssuanceWiring {
  public:
   // Registers the routes (before the server starts). Throws std::runtime_error
   // when the database or the callback secret cannot be set up.
-  // Takes the proofing wiring's dependencies and the identity records proofing keeps.
-  IssuanceWiring(const ProofingDeps& deps, issuer::ProofingService& proofing);
+  // Takes the proofing wiring's dependencies, the identity records proofing keeps
+  // and its API callers (for the account routes).
+  IssuanceWiring(const ProofingDeps& deps, ProofingWiring& proofing);
 
   // What the proofing routes call once a user continues after a verdict.
   common::HttpServerResponse HandOff(const issuer::Session& session, bool verified);
@@ -42,5 +43,9 @@ class IssuanceWiring {
 // The plan for a session from config: the org's contract (unless the org has
 // issueCredential false) or the Auth0 tenant's contract (when it names one).
 std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config, const issuer::Session& session);
+
+// The plan for an account's records (the Casdoor-style API): the org whose id is
+// `owner`, else the Auth0 tenant whose domain it is.
+std::optional<issuer::IssuancePlan> PlanForOwner(const common::Config& config, const std::string& owner);
 
 }  // namespace vc::server

@@ -50,6 +50,8 @@ class ProofingWiring {
   void Stop();   // idempotent
 
   issuer::ProofingService& service() { return *service_; }
+  issuer::IdentityService& identities() { return *identities_; }
+  const issuer::ApiAuthenticator& auth() const { return *auth_; }
 
  private:
   std::shared_ptr<issuer::ProofingProvider> MakeProvider(const ProofingDeps& deps,

@@ -1,0 +1,95 @@
+#include "issuer/account_issuance_routes.h"
+
+#include "common/json.h"
+#include "common/log.h"
+#include "common/qr.h"
+#include "issuer/casdoor_envelope.h"
+
+namespace vc::issuer {
+using common::HttpServerRequest;
+using common::HttpServerResponse;
+
+namespace {
+
+struct Ctx {
+  IdentityService& identities;
+  const ApiAuthenticator& auth;
+  IssuanceService& issuance;
+  OwnerPlan plan_for;
+};
+
+std::string OfferJson(const IssuanceRecord& r) {
+  common::JsonWriter w;
+  w->StartObject();
+  w->Key("id");
+  w.String(r.id);
+  w->Key("status");
+  w.String(std::string(IssuanceStatusName(r.status)));
+  w->Key("url");
+  w.String(r.url);
+  w->Key("qrCode");
+  w.String(common::QrCodeDataUri(r.url));
+  if (!r.pin.empty()) {
+    w->Key("pin");
+    w.String(r.pin);
+  }
+  w->Key("expiry");
+  w->Int64(r.expiry);
+  w->EndObject();
+  return w.str();
+}
+
+HttpServerResponse CreateOffer(Ctx& c, const Caller& caller, const std::string& owner,
+                               const std::string& name) {
+  auto record = c.identities.Get(caller, owner, name);
+  if (!record) return Fail(record.error());
+  if (!record->verified) {
+    return Fail({"not_verified", "the identity record has not been verified"});
+  }
+  std::optional<IssuancePlan> plan = c.plan_for(owner);
+  if (!plan) {
+    return Fail({"issuance_not_configured", "no credential is issued for records of " + owner});
+  }
+  auto offer = c.issuance.Start(IssuanceSubject{"", owner, name}, *plan, AvailableClaims(*record));
+  if (!offer) {
+    if (offer.error().code == "missing_claim") return Fail(offer.error());
+    // The Request Service's own words stay in our log (issuance_request_failed).
+    return Envelope(502, "request_service_unavailable",
+                    "the Request Service did not create the request; try again later");
+  }
+  return Envelope(201, "", "scan the QR code with a wallet", OfferJson(*offer));
+}
+
+HttpServerResponse GetOffer(Ctx& c, const Caller& caller, const std::string& owner,
+                            const std::string& name, const std::string& id) {
+  auto record = c.identities.Get(caller, owner, name);
+  if (!record) return Fail(record.error());
+  auto offer = c.issuance.store().Get(id);
+  // Another record's offer is as unknown as a missing one.
+  if (!offer || offer->subject != owner + "/" + name) {
+    return Fail({"issuance_not_found", "no credential offer with this id for this user"});
+  }
+  return Envelope(200, "", "", c.issuance.StatusJson(*offer));
+}
+
+}  // namespace
+
+void RegisterAccountIssuanceRoutes(common::HttpServer& server, IdentityService& identities,
+                                   const ApiAuthenticator& auth, IssuanceService& issuance,
+                                   OwnerPlan plan_for) {
+  auto ctx = std::make_shared<Ctx>(Ctx{identities, auth, issuance, std::move(plan_for)});
+  server.Route("POST", "/api/users/:owner/:name/credential", [ctx](const HttpServerRequest& req) {
+    auto caller = ctx->auth.Authenticate(req);
+    if (!caller) return Fail({"unauthenticated", "sign in, or send Authorization: Bearer <key>"});
+    return CreateOffer(*ctx, *caller, std::string(req.PathParam("owner")),
+                       std::string(req.PathParam("name")));
+  });
+  server.Route("GET", "/api/users/:owner/:name/credential/:id", [ctx](const HttpServerRequest& req) {
+    auto caller = ctx->auth.Authenticate(req);
+    if (!caller) return Fail({"unauthenticated", "sign in, or send Authorization: Bearer <key>"});
+    return GetOffer(*ctx, *caller, std::string(req.PathParam("owner")),
+                    std::string(req.PathParam("name")), std::string(req.PathParam("id")));
+  });
+}
+
+}  // namespace vc::issuer

@@ -1,0 +1,29 @@
+// Credentials for accounts (the Casdoor-style API): an application, an admin or
+// the user themself asks for a credential for a verified identity record and
+// gets the Request Service's deep link, a QR code and the PIN to show. Routes:
+//   POST /api/users/:owner/:name/credential        a new offer (201)
+//   GET  /api/users/:owner/:name/credential/:id    how far the wallet got
+// Answers are Casdoor's envelope (casdoor_envelope.h); callers as for the other
+// /api/users routes (api_auth.h). The callbacks arrive at /api/issuer/callback
+// like a session's.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/http_server.h"
+#include "issuer/api_auth.h"
+#include "issuer/identity_service.h"
+#include "issuer/issuance.h"
+
+namespace vc::issuer {
+
+// What the records of `owner` are issued (an org's contract); nullopt = none.
+using OwnerPlan = std::function<std::optional<IssuancePlan>(const std::string& owner)>;
+
+void RegisterAccountIssuanceRoutes(common::HttpServer& server, IdentityService& identities,
+                                   const ApiAuthenticator& auth, IssuanceService& issuance,
+                                   OwnerPlan plan_for);
+
+}  // namespace vc::issuer
