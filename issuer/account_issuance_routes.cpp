@@ -84,12 +84,14 @@ void RegisterAccountIssuanceRoutes(common::HttpServer& server, IdentityService& 
     return CreateOffer(*ctx, *caller, std::string(req.PathParam("owner")),
                        std::string(req.PathParam("name")));
   });
-  server.Route("GET", "/api/users/:owner/:name/credential/:id", [ctx](const HttpServerRequest& req) {
-    auto caller = ctx->auth.Authenticate(req);
-    if (!caller) return Fail({"unauthenticated", "sign in, or send Authorization: Bearer <key>"});
-    return GetOffer(*ctx, *caller, std::string(req.PathParam("owner")),
-                    std::string(req.PathParam("name")), std::string(req.PathParam("id")));
-  });
+  server.Route(
+      "GET", "/api/users/:owner/:name/credential/:id", [ctx](const HttpServerRequest& req) {
+        auto caller = ctx->auth.Authenticate(req);
+        if (!caller)
+          return Fail({"unauthenticated", "sign in, or send Authorization: Bearer <key>"});
+        return GetOffer(*ctx, *caller, std::string(req.PathParam("owner")),
+                        std::string(req.PathParam("name")), std::string(req.PathParam("id")));
+      });
 }
 
 }  // namespace vc::issuer

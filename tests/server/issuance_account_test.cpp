@@ -39,7 +39,8 @@ class AccountIssuanceTest : public ::testing::Test {
                dir_.File("var") + R"(","proofingProviders":{"sandbox":{"type":"sandbox"}},
         "orgs":[{"id":"acme","name":"Acme","redirectUrls":["https://acme.example/done"],"pinLength":4},
                 {"id":"plain","redirectUrls":["https://plain.example/done"],"issueCredential":false}],
-        "apiKeys":[)" + KeyEntry("acme", "acme", "app", kAcmeKey) + "," +
+        "apiKeys":[)" +
+               KeyEntry("acme", "acme", "app", kAcmeKey) + "," +
                KeyEntry("plain", "plain", "app", kPlainKey) + "," +
                KeyEntry("ops", "", "admin", kAdminKey) + "]}";
     app_ = std::make_unique<server::App>(server::AppOptions{dir_.File("config.json"), "", ""});
@@ -65,11 +66,13 @@ class AccountIssuanceTest : public ::testing::Test {
 
   // A record with the sandbox's valid PRC number, verified through the API.
   void VerifiedUser(const std::string& owner, const std::string& name, const std::string& key) {
-    auto patched = Call("PATCH", "/api/users/" + owner + "/" + name, key,
-                        R"({"realName":"Alice Chen","idCardType":"PRC_ID","idCardNumber":"11010519491231002X"})");
+    auto patched = Call(
+        "PATCH", "/api/users/" + owner + "/" + name, key,
+        R"({"realName":"Alice Chen","idCardType":"PRC_ID","idCardNumber":"11010519491231002X"})");
     ASSERT_EQ(patched.status, 200) << patched.body;
-    auto verified = Call("POST", "/api/verify-identification?owner=" + owner + "&name=" + name +
-                                     "&provider=sandbox", key);
+    auto verified = Call(
+        "POST", "/api/verify-identification?owner=" + owner + "&name=" + name + "&provider=sandbox",
+        key);
     ASSERT_EQ(verified.status, 200) << verified.body;
   }
 
@@ -77,7 +80,8 @@ class AccountIssuanceTest : public ::testing::Test {
     auto doc = common::ParseJsonObject(r.body);
     if (!doc) return "";
     const rapidjson::Value* data = common::GetObject(*doc, "data");
-    if (std::string(key) == "code") return std::string(common::GetString(*doc, "code").value_or(""));
+    if (std::string(key) == "code")
+      return std::string(common::GetString(*doc, "code").value_or(""));
     return data ? std::string(common::GetString(*data, key).value_or("")) : "";
   }
 
@@ -87,8 +91,9 @@ class AccountIssuanceTest : public ::testing::Test {
 };
 
 TEST_F(AccountIssuanceTest, AVerifiedAccountGetsACredentialWithThePin) {
-  auto patched = Call("PATCH", "/api/users/acme/alice", kAcmeKey,
-                      R"({"realName":"Alice Chen","idCardType":"PRC_ID","idCardNumber":"11010519491231002X"})");
+  auto patched = Call(
+      "PATCH", "/api/users/acme/alice", kAcmeKey,
+      R"({"realName":"Alice Chen","idCardType":"PRC_ID","idCardNumber":"11010519491231002X"})");
   ASSERT_EQ(patched.status, 200) << patched.body;
   auto early = Call("POST", "/api/users/acme/alice/credential", kAcmeKey);
   EXPECT_EQ(early.status, 409) << early.body;
@@ -119,8 +124,10 @@ TEST_F(AccountIssuanceTest, AVerifiedAccountGetsACredentialWithThePin) {
   EXPECT_EQ(listed.output.find("11010519491231002X"), std::string::npos);
 
   auto audit = Call("GET", "/api/audit?limit=1000", kAdminKey);
-  EXPECT_NE(audit.body.find(R"("subject":"acme/alice","action":"issuance","outcome":"issuance_successful")"),
-            std::string::npos) << audit.body;
+  EXPECT_NE(audit.body.find(
+                R"("subject":"acme/alice","action":"issuance","outcome":"issuance_successful")"),
+            std::string::npos)
+      << audit.body;
   // Another user's path does not reveal the offer, even to an admin.
   VerifiedUser("acme", "bob", kAcmeKey);
   auto other = Call("GET", "/api/users/acme/bob/credential/" + id, kAdminKey);
