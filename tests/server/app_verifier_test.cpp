@@ -1,5 +1,6 @@
-// vcserver's verifier end to end, as an operator runs it: the embedded Request
-// Service issues a VerifiedIdentity credential to build/bin/vcwallet, the
+// vcserver's verifier end to end, as an operator runs it: the issuance flow
+// (jumpstart, sandbox proofing, the embedded Request Service) issues a
+// VerifiedIdentity credential to build/bin/vcwallet, the
 // application asks for it with its API key and the default policy (type
 // VerifiedIdentity from the embedded authority), `vcwallet present` answers, and the
 // verified claims appear in the result. Real HTTP on port 0; callbacks flow through
@@ -14,6 +15,7 @@
 #include "common/http_client.h"
 #include "common/json.h"
 #include "server/app.h"
+#include "tests/server/issuance_flow.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_dir.h"
 
@@ -43,28 +45,22 @@ class AppVerifierTest : public ::testing::Test {
     return RunBinary("vcwallet", args);
   }
 
-  // An issuance link from the embedded Request Service, as the issuer would create it.
-  std::string IssuanceLink() {
-    const auto& rs = app_->config().request_service;
-    auto token = common::PostForm(http_, base_ + "/oauth2/v2.0/token",
-                                  {{"grant_type", "client_credentials"},
-                                   {"client_id", rs.client_id},
-                                   {"client_secret", rs.client_secret},
-                                   {"scope", rs.scope}});
-    auto doc = common::ParseJsonObject(token ? token->body : "");
-    const std::string bearer(doc ? common::GetString(*doc, "access_token").value_or("") : "");
-    const std::string body =
-        R"({"callback":{"url":")" + base_ +
-        R"(/healthz","state":"s"},"registration":{"clientName":"IDV"},)"
-        R"("authority":")" +
-        common::DidWebFromUrl(base_) + R"(","type":"VerifiedIdentity","manifest":")" + base_ +
-        R"(/v1.0/tenants/local/verifiableCredentials/contracts/VerifiedIdentity/manifest",)"
-        R"("claims":{"realName":"Megan Bowen","idCardType":"PASSPORT"}})";
-    auto r = common::PostJson(http_, base_ + "/v1.0/verifiableCredentials/createIssuanceRequest",
-                              body, {{"Authorization", "Bearer " + bearer}});
-    EXPECT_TRUE(r && r->status == 201) << (r ? r->body : r.error().message);
-    auto created = common::ParseJsonObject(r ? r->body : "");
-    return created ? std::string(common::GetString(*created, "url").value_or("")) : "";
+  // A credential through the issuer's whole flow: `vcctl jumpstart mint` link →
+  // sandbox proofing → the issuance page's deep link → `vcwallet accept` → the
+  // page's status turns to issuance_successful → back to the demo RP as "issued".
+  void IssueThroughTheIssuanceFlow(const std::string& real_name) {
+    Journey journey(base_);
+    journey.Start(Journey::DemoRpKey(dir_.File("var")), base_ + "/demo/rp/done");
+    ASSERT_EQ(journey.ProofAndContinue(real_name), "/issuance/" + journey.session());
+    const std::string id = journey.IssuanceId();
+    auto accepted = Wallet({"accept", journey.DeepLink()});
+    ASSERT_EQ(accepted.exit_code, 0) << accepted.output;
+    ASSERT_EQ(journey.WaitForStatus(id, "issuance_successful"), "issuance_successful");
+    auto back = journey.Send("POST", "/issuance/" + journey.session() + "/continue", "");
+    ASSERT_EQ(back.status, 303) << back.body;
+    EXPECT_EQ(
+        journey.VerifiedReturn(std::string(back.Header("location").value_or(""))).Get("status"),
+        "issued");
   }
 
   common::Result<common::HttpResponse> Api(const std::string& method, const std::string& path,
@@ -99,8 +95,8 @@ class AppVerifierTest : public ::testing::Test {
 };
 
 TEST_F(AppVerifierTest, IssuedCredentialPresentedWithVcwalletIsVerified) {
-  auto accepted = Wallet({"accept", IssuanceLink()});
-  ASSERT_EQ(accepted.exit_code, 0) << accepted.output;
+  IssueThroughTheIssuanceFlow("Megan Bowen");
+  if (HasFatalFailure()) return;
 
   auto created = Api("POST", "/api/verifier/presentation-requests", R"({"policy":"onboarding"})");
   ASSERT_TRUE(created);
