@@ -47,6 +47,9 @@ std::optional<std::string> OptionalString(const rapidjson::Value& doc, const cha
   return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
 }
 
+// The Casdoor envelope, not RequireJsonContentType's {"error","message"} body.
+const common::Error kNotJson{"unsupported_media_type", "Content-Type must be application/json"};
+
 using Handler = HttpServerResponse (*)(IdentityService&, const Caller&, const HttpServerRequest&);
 
 HttpServerResponse VerifyIdentification(IdentityService& ids, const Caller& c,
@@ -78,7 +81,7 @@ HttpServerResponse GetUser(IdentityService& ids, const Caller& c, const HttpServ
 }
 
 HttpServerResponse PatchUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
-  if (auto refused = common::RequireJsonContentType(req)) return *refused;
+  if (common::RequireJsonContentType(req)) return Fail(kNotJson);
   auto doc = common::ParseJsonObject(req.body);
   if (!doc) return Fail({"invalid_input", doc.error().message});
   bool bad = false;
@@ -94,7 +97,7 @@ HttpServerResponse PatchUser(IdentityService& ids, const Caller& c, const HttpSe
 }
 
 HttpServerResponse ResetUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
-  if (auto refused = common::RequireJsonContentType(req)) return *refused;
+  if (common::RequireJsonContentType(req)) return Fail(kNotJson);
   auto doc = common::ParseJsonObject(req.body);
   if (!doc) return Fail({"invalid_input", doc.error().message});
   auto r = ids.Reset(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")),
@@ -114,7 +117,8 @@ int HttpStatusForCode(const std::string& code) {
       {"unauthenticated", 401}, {"forbidden", 403}, {"identity_not_found", 404},
       {"unknown_provider", 404}, {"identity_incomplete", 400}, {"invalid_input", 400},
       {"field_read_only", 400}, {"reason_required", 400}, {"already_verified", 409},
-      {"identity_locked", 409}, {"provider_unavailable", 503}, {"provider_error", 502}};
+      {"identity_locked", 409}, {"provider_unavailable", 503}, {"provider_error", 502},
+      {"unsupported_media_type", 415}};
   auto it = kStatus.find(code);
   return it == kStatus.end() ? 500 : it->second;
 }
