@@ -5,6 +5,7 @@
 #include "common/html.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/media_type.h"
 #include "issuer/intake_routes.h"
 #include "issuer/proofing_pages.h"
 #include "issuer/session_web.h"
@@ -89,6 +90,10 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
   auto active = Active(c, req);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
+  if (!common::HasMediaType(req, common::kFormMediaType)) {
+    return ShowForm(c, req, s, 415, {"", "", "The form could not be read.", "", ""},
+                    "unsupported_media_type");
+  }
   auto form = common::ParseForm(req.body);
   if (!form) return ShowForm(c, req, s, 400, {"", "", "The form could not be read.", "", ""}, "invalid_input");
   const ClaimedIdentity claimed = ClaimedFrom(*form);
@@ -137,8 +142,10 @@ HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
   common::Status st = c.proofing.HandleCallback(std::string(req.PathParam("provider")), in, req.mscv);
   if (st) return HttpServerResponse::Json(200, R"({"status":"received"})");
   const auto& code = st.error().code;
-  const int status = code == "callback_unauthenticated" ? 403
-                     : code == "unknown_provider" || code == "attempt_not_found" ? 404 : 500;
+  const int status = code == "callback_unauthenticated"                      ? 403
+                     : code == "unknown_provider" || code == "attempt_not_found" ? 404
+                     : code == "invalid_callback"                              ? 400
+                                                                               : 500;
   return HttpServerResponse::JsonError(status, code, status == 500 ? "internal error" : st.error().message);
 }
 
