@@ -149,15 +149,20 @@ HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
   return HttpServerResponse::JsonError(status, code, status == 500 ? "internal error" : st.error().message);
 }
 
+HttpServerResponse UnknownSandboxCheck() {
+  return PageResponse(404, {"Unknown check", "<h1>Unknown sandbox check</h1>", kSandboxBanner, ""});
+}
+
 void RegisterSandboxPages(common::HttpServer& server, SandboxProvider* sandbox) {
-  server.Route("GET", "/sandbox-provider/:ref", [](const HttpServerRequest& req) {
-    return PageResponse(200, SandboxHostedPage(std::string(req.PathParam("ref"))));
+  // Only checks the sandbox started have a page: any other reference is 404, as on POST.
+  server.Route("GET", "/sandbox-provider/:ref", [sandbox](const HttpServerRequest& req) {
+    const std::string ref(req.PathParam("ref"));
+    if (!sandbox->Fetch(ref)) return UnknownSandboxCheck();
+    return PageResponse(200, SandboxHostedPage(ref));
   });
   server.Route("POST", "/sandbox-provider/:ref", [sandbox](const HttpServerRequest& req) {
     auto back = sandbox->CompleteHosted(std::string(req.PathParam("ref")));
-    if (!back) {
-      return PageResponse(404, {"Unknown check", "<h1>Unknown sandbox check</h1>", kSandboxBanner, ""});
-    }
+    if (!back) return UnknownSandboxCheck();
     return HttpServerResponse::Redirect(*back);
   });
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/url.h"
+#include "tests/common/raw_http_client.h"
 #include "tests/hostile/catalogue.h"
 #include "tests/hostile/db_snapshot.h"
 
@@ -111,7 +112,7 @@ TEST_F(HostileIds, IntakeAndProofing) {
           {"GET", "/proofing/{id}/return", Shape::kJsonError, 303},
           {"POST", "/proofing/{id}/continue", Shape::kJsonError, 404},
           {"POST", "/proofing/{id}/cancel", Shape::kJsonError, 404},
-          {"GET", "/sandbox-provider/{id}", Shape::kHtml, 200},
+          {"GET", "/sandbox-provider/{id}", Shape::kHtml, 404},
           {"POST", "/sandbox-provider/{id}", Shape::kHtml, 404},
           {"POST", "/callbacks/{id}", Shape::kJsonError, 404},
       },
@@ -167,6 +168,24 @@ TEST_F(HostileIds, VerifierAndAdmin) {
           {"GET", "/.well-known/did-configuration.json?x={id}", Shape::kJsonError, 200},
       },
       {"audit_log"});
+}
+
+// Literal dot segments, which curl resolves before sending, over a raw socket:
+// routes match segments exactly, so these name nothing (404) and read no file.
+TEST_F(HostileIds, LiteralDotSegmentsNameNothing) {
+  const auto port =
+      static_cast<uint16_t>(std::stoi(server_->base().substr(server_->base().rfind(':') + 1)));
+  for (const std::string path :
+       {"/../../../etc/passwd", "/proofing/../../etc/passwd", "/.well-known/../../etc/passwd",
+        "/v1.0/tenants/local/verifiableCredentials/status/../../../../../etc/passwd",
+        "/sandbox-provider/..", "/contoso/../../etc/passwd", "/./healthz/.."}) {
+    common::testing::RawHttpConnection conn(port);
+    ASSERT_TRUE(conn.connected());
+    ASSERT_TRUE(conn.Send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    const std::string response = conn.ReadResponse();
+    EXPECT_EQ(response.rfind("HTTP/1.1 404", 0), 0u) << path << ": " << response.substr(0, 200);
+    EXPECT_EQ(response.find("root:"), std::string::npos) << path;
+  }
 }
 
 // PATCH creates the record it names (Casdoor's users exist before they are
