@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base64url.h"
 #include "common/crypto.h"
 #include "common/url.h"
 #include "tests/hostile/catalogue.h"
@@ -277,6 +278,43 @@ TEST_F(HostileBodies, RequestServiceApi) {
        // Repeated names collapse to one and values are opaque: the state names no request.
        {{Attack::kDuplicateKey, 404}, {Attack::kBadUtf8, 404}, {Attack::kHugeString, 400}}},
   });
+}
+
+// The wallet's proof is a bare JWS (text/plain): every hostile text is a 400
+// tokenError in the envelope, before any lookup.
+TEST_F(HostileBodies, WalletIssueTakesOnlyAProofJws) {
+  const std::string deep_header = common::Base64UrlEncode(R"({"a":)" + Nested("[", "]") + "}");
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {"empty", ""},
+      {"not a JWS", "not-a-jws"},
+      {"SQL '; DROP TABLE", "'; DROP TABLE x;--"},
+      {"invalid UTF-8", "\xff\xfe\xc0\xaf"},
+      {"CRLF", "a.b.c\r\nX-Injected: 1"},
+      {"alg none", common::Base64UrlEncode(R"({"alg":"none"})") + ".e30."},
+      {"10,000-deep header", deep_header + ".e30.c2ln"},
+      {"900 KiB", std::string(900 * 1024, 'a') + ".e30.c2ln"},
+  };
+  std::vector<Case> cases;
+  for (const auto& [name, body] : bodies) {
+    Case c{"POST /v1.0/tenants/local/verifiableCredentials/issue × " + name,
+           {},
+           400,
+           Shape::kEnvelope};
+    c.req.method = "POST";
+    c.req.url = "/v1.0/tenants/local/verifiableCredentials/issue";
+    c.req.body = body;
+    c.req.headers = {{"Content-Type", "text/plain"}};
+    cases.push_back(std::move(c));
+  }
+  Case oversize = cases.back();
+  oversize.name = "POST /v1.0/tenants/local/verifiableCredentials/issue × oversize body";
+  oversize.req.body = std::string((1 << 20) + 1, 'a');
+  oversize.status = 413;
+  oversize.shape = Shape::kJsonError;
+  cases.push_back(oversize);
+  const DbSnapshot before = Snapshot(server_->db_path());
+  RunCatalogue(*server_, cases);
+  ExpectUnchanged(before, Snapshot(server_->db_path()));
 }
 
 TEST_F(HostileBodies, VerifierApiAndCallback) {
