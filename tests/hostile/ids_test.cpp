@@ -87,6 +87,11 @@ class HostileIds : public ::testing::Test {
     delete server_;
     server_ = nullptr;
   }
+  void RunCasesUnchanged(const std::vector<Case>& cases) {
+    const DbSnapshot before = Snapshot(server_->db_path());
+    RunCatalogue(*server_, cases);
+    ExpectUnchanged(before, Snapshot(server_->db_path()));
+  }
   void RunUnchanged(const std::vector<Route>& routes,
                     const std::set<std::string>& append_only = {}) {
     const DbSnapshot before = Snapshot(server_->db_path());
@@ -117,6 +122,27 @@ TEST_F(HostileIds, IntakeAndProofing) {
           {"POST", "/callbacks/{id}", Shape::kJsonError, 404},
       },
       {"audit_log"});
+}
+
+// The same ids as a browser sends them (no Accept: application/json): the error
+// pages must answer the same status and show the id, if at all, escaped
+// (ExpectWellBehaved looks for the raw markup in every HTML answer).
+TEST_F(HostileIds, BrowserPagesAnswerTheSameAndEscape) {
+  std::vector<Case> cases = Catalogue({
+      {"GET", "/{id}/?token=x", Shape::kHtml, 404},
+      {"GET", "/contoso/?token={id}", Shape::kHtml, 400},
+      {"GET", "/id-verification?token={id}&state=s", Shape::kHtml, 400},
+      {"GET", "/proofing/{id}", Shape::kHtml, 404},
+      {"POST", "/proofing/{id}/continue", Shape::kHtml, 404},
+      {"POST", "/proofing/{id}/cancel", Shape::kHtml, 404},
+      {"GET", "/issuance/{id}", Shape::kHtml, 404},
+      {"POST", "/issuance/{id}/continue", Shape::kHtml, 404},
+  });
+  for (Case& c : cases) {
+    c.req.headers = {{"Accept", "text/html"}};
+    if (c.status >= 400 && c.name.ends_with(kBadEncoding.first)) c.shape = Shape::kJsonError;
+  }
+  RunCasesUnchanged(cases);
 }
 
 TEST_F(HostileIds, Issuance) {
