@@ -18,6 +18,9 @@ std::optional<std::string> OptionalString(const rapidjson::Value& doc, const cha
   return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
 }
 
+// The Casdoor envelope, not RequireJsonContentType's {"error","message"} body.
+const common::Error kNotJson{"unsupported_media_type", "Content-Type must be application/json"};
+
 using Handler = HttpServerResponse (*)(IdentityService&, const Caller&, const HttpServerRequest&);
 
 HttpServerResponse VerifyIdentification(IdentityService& ids, const Caller& c,
@@ -49,7 +52,7 @@ HttpServerResponse GetUser(IdentityService& ids, const Caller& c, const HttpServ
 }
 
 HttpServerResponse PatchUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
-  if (auto refused = common::RequireJsonContentType(req)) return *refused;
+  if (common::RequireJsonContentType(req)) return Fail(kNotJson);
   auto doc = common::ParseJsonObject(req.body);
   if (!doc) return Fail({"invalid_input", doc.error().message});
   bool bad = false;
@@ -65,7 +68,7 @@ HttpServerResponse PatchUser(IdentityService& ids, const Caller& c, const HttpSe
 }
 
 HttpServerResponse ResetUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
-  if (auto refused = common::RequireJsonContentType(req)) return *refused;
+  if (common::RequireJsonContentType(req)) return Fail(kNotJson);
   auto doc = common::ParseJsonObject(req.body);
   if (!doc) return Fail({"invalid_input", doc.error().message});
   auto r = ids.Reset(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")),

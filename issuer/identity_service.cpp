@@ -1,5 +1,9 @@
 #include "issuer/identity_service.h"
 
+#include <algorithm>
+
+#include "common/text.h"
+
 namespace vc::issuer {
 using common::Connection;
 using common::Error;
@@ -19,6 +23,21 @@ Status CheckPatch(const IdentityPatch& p) {
   }
   if (p.id_card_number && (p.id_card_number->empty() || p.id_card_number->size() > 64)) {
     return Error{"invalid_input", "idCardNumber must be 1 to 64 bytes"};
+  }
+  return Status::Ok();
+}
+
+// A PATCH may create the record, so its key must be text an operator can read back:
+// org ids, Auth0 tenants, RequestIds and subs never hold control bytes.
+Status CheckRecordKey(const std::string& owner, const std::string& name) {
+  for (const std::string* part : {&owner, &name}) {
+    const bool control = std::any_of(part->begin(), part->end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    if (part->empty() || part->size() > 256 || control || !common::IsValidUtf8(*part)) {
+      return Error{"invalid_input",
+                   "owner and name must be 1 to 256 bytes of UTF-8 text without control characters"};
+    }
   }
   return Status::Ok();
 }
@@ -53,6 +72,7 @@ Result<IdentityRecord> IdentityService::Update(const Caller& caller, const std::
                                                const std::string& name, const IdentityPatch& patch,
                                                const std::string& mscv) {
   if (!caller.MayAct(owner, name)) return kForbidden;
+  if (Status st = CheckRecordKey(owner, name); !st) return st.error();
   if (Status st = CheckPatch(patch); !st) return st.error();
   std::string refusal;
   Status st = proofing_.db().Transaction([&](Connection& conn) {

@@ -2,6 +2,7 @@
 
 #include "common/html.h"
 #include "common/log.h"
+#include "common/media_type.h"
 
 namespace vc::issuer {
 using common::HttpServerRequest;
@@ -38,6 +39,11 @@ HttpServerResponse Jumpstart(IntakeService& intake, const HttpServerRequest& req
                              const IntakeRouteOptions& options) {
   std::string token(req.query.Get("token").value_or(""));
   if (req.method == "POST") {
+    if (!common::HasMediaType(req, common::kFormMediaType)) {
+      return ErrorResponse(req, 415, "unsupported_media_type",
+                           "Content-Type must be application/x-www-form-urlencoded",
+                           UserMessage(JumpstartError::kMalformedToken), options);
+    }
     auto form = common::ParseForm(req.body);
     if (!form) {
       return ErrorResponse(req, 400, "malformed_token", form.error().message,

@@ -5,6 +5,7 @@
 #include "common/html.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/media_type.h"
 #include "issuer/intake_routes.h"
 #include "issuer/proofing_pages.h"
 #include "issuer/session_web.h"
@@ -89,6 +90,10 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
   auto active = Active(c, req);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
+  if (!common::HasMediaType(req, common::kFormMediaType)) {
+    return ShowForm(c, req, s, 415, {"", "", "The form could not be read.", "", ""},
+                    "unsupported_media_type");
+  }
   auto form = common::ParseForm(req.body);
   if (!form) return ShowForm(c, req, s, 400, {"", "", "The form could not be read.", "", ""}, "invalid_input");
   const ClaimedIdentity claimed = ClaimedFrom(*form);
@@ -137,20 +142,27 @@ HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
   common::Status st = c.proofing.HandleCallback(std::string(req.PathParam("provider")), in, req.mscv);
   if (st) return HttpServerResponse::Json(200, R"({"status":"received"})");
   const auto& code = st.error().code;
-  const int status = code == "callback_unauthenticated" ? 403
-                     : code == "unknown_provider" || code == "attempt_not_found" ? 404 : 500;
+  const int status = code == "callback_unauthenticated"                      ? 403
+                     : code == "unknown_provider" || code == "attempt_not_found" ? 404
+                     : code == "invalid_callback"                              ? 400
+                                                                               : 500;
   return HttpServerResponse::JsonError(status, code, status == 500 ? "internal error" : st.error().message);
 }
 
+HttpServerResponse UnknownSandboxCheck() {
+  return PageResponse(404, {"Unknown check", "<h1>Unknown sandbox check</h1>", kSandboxBanner, ""});
+}
+
 void RegisterSandboxPages(common::HttpServer& server, SandboxProvider* sandbox) {
-  server.Route("GET", "/sandbox-provider/:ref", [](const HttpServerRequest& req) {
-    return PageResponse(200, SandboxHostedPage(std::string(req.PathParam("ref"))));
+  // Only checks the sandbox started have a page: any other reference is 404, as on POST.
+  server.Route("GET", "/sandbox-provider/:ref", [sandbox](const HttpServerRequest& req) {
+    const std::string ref(req.PathParam("ref"));
+    if (!sandbox->Fetch(ref)) return UnknownSandboxCheck();
+    return PageResponse(200, SandboxHostedPage(ref));
   });
   server.Route("POST", "/sandbox-provider/:ref", [sandbox](const HttpServerRequest& req) {
     auto back = sandbox->CompleteHosted(std::string(req.PathParam("ref")));
-    if (!back) {
-      return PageResponse(404, {"Unknown check", "<h1>Unknown sandbox check</h1>", kSandboxBanner, ""});
-    }
+    if (!back) return UnknownSandboxCheck();
     return HttpServerResponse::Redirect(*back);
   });
 }

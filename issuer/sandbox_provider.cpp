@@ -112,14 +112,16 @@ Result<CallbackEvent> SandboxProvider::AuthenticateCallback(const CallbackInput&
   }
   const std::string expected = common::HexEncode(common::HmacSha256(callback_secret_, in.body));
   if (sig.empty() || !common::ConstantTimeEquals(sig, expected)) return refused;
+  // Authentic from here on (the signature covers the body), so a bad body is the
+  // sender's mistake, not an impostor: say what is wrong.
   auto doc = common::ParseJsonObject(in.body);
-  if (!doc) return refused;
+  if (!doc) return Error{"invalid_callback", doc.error().message};
   CallbackEvent e;
   e.reference = std::string(common::GetString(*doc, "reference").value_or(""));
   e.event_id = e.reference;
   e.sent_at_ms = common::GetInt64(*doc, "sentAt").value_or(0);
   e.status = std::string(common::GetString(*doc, "status").value_or(""));
-  if (e.reference.empty()) return refused;
+  if (e.reference.empty()) return Error{"invalid_callback", "the callback has no reference"};
   return e;
 }
 

@@ -1,6 +1,7 @@
 #include "request_service/routes.h"
 
 #include "common/json.h"
+#include "common/media_type.h"
 
 namespace vc::request_service {
 using common::HttpServerRequest;
@@ -42,6 +43,14 @@ struct Adapter {
   HttpServerResponse Fail(const ApiFailure& f, const HttpServerRequest& req) const {
     return EnvelopeResponse(f, req.mscv, clock().NowSeconds());
   }
+  // 415 in the envelope when the body is not of `type`.
+  std::optional<HttpServerResponse> RequireType(const HttpServerRequest& req,
+                                                std::string_view type) const {
+    if (common::HasMediaType(req, type)) return std::nullopt;
+    return Fail(ApiFailure{415, "unsupportedMediaType",
+                           "Content-Type must be " + std::string(type) + ".", ""},
+                req);
+  }
   template <typename T, typename F>
   HttpServerResponse Answer(const ApiResult<T>& r, const HttpServerRequest& req, F ok) const {
     return r.ok() ? ok(r.value()) : Fail(r.failure(), req);
@@ -49,9 +58,7 @@ struct Adapter {
   HttpServerResponse Create(const HttpServerRequest& req, Operation op) const {
     auto who = tok().Authorize(req.Header("authorization"), op);
     if (!who.ok()) return Fail(who.failure(), req);
-    if (auto bad = common::RequireJsonContentType(req)) {
-      return Fail(ApiFailure{415, "unsupportedMediaType", "Content-Type must be application/json.", ""}, req);
-    }
+    if (auto bad = RequireType(req, common::kJsonMediaType)) return *bad;
     auto r = op == Operation::kIssue ? svc().CreateIssuance(req.body) : svc().CreatePresentation(req.body);
     return Answer(r, req, Created);
   }
@@ -67,6 +74,11 @@ void Add(common::HttpServer& s, const Adapter& a, const char* method, const std:
 
 void RegisterCreateAndToken(common::HttpServer& s, const Adapter& a) {
   Add(s, a, "POST", "/oauth2/v2.0/token", [a](const HttpServerRequest& req) {
+    if (!common::HasMediaType(req, common::kFormMediaType)) {
+      return HttpServerResponse::Json(
+          415, TokenErrorJson({415, "invalid_request",
+                               "Content-Type must be application/x-www-form-urlencoded"}));
+    }
     auto form = common::ParseForm(req.body);
     if (!form) return HttpServerResponse::Json(400, TokenErrorJson({400, "invalid_request", "malformed form"}));
     auto r = a.tok().Issue(*form);
@@ -97,9 +109,11 @@ void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& 
     return a.Answer(a.svc().StatusList(std::string(req.PathParam("list"))), req, Wallet);
   });
   Add(s, a, "POST", "/v1.0/verifiableCredentials/completeIssuance", [a](const HttpServerRequest& req) {
+    if (auto bad = a.RequireType(req, common::kJsonMediaType)) return *bad;
     return a.Answer(a.svc().CompleteIssuance(req.body), req, Wallet);
   });
   Add(s, a, "POST", "/v1.0/verifiableCredentials/verifyPresentation", [a](const HttpServerRequest& req) {
+    if (auto bad = a.RequireType(req, common::kFormMediaType)) return *bad;
     auto form = common::ParseForm(req.body, {256 * 1024, 16});
     if (!form) return a.Fail(BadField("", "The body is not a valid form."), req);
     return a.Answer(a.svc().VerifyPresentation(*form), req, Wallet);
@@ -123,6 +137,7 @@ void RegisterPublished(common::HttpServer& s, const Adapter& a) {
           [a, revoked](const HttpServerRequest& req) {
             auto who = a.tok().Authorize(req.Header("authorization"), Operation::kRevoke);
             if (!who.ok()) return a.Fail(who.failure(), req);
+            if (auto bad = a.RequireType(req, common::kJsonMediaType)) return *bad;
             auto body = common::ParseJsonObject(req.body);
             const auto value = body ? common::GetString(*body, "claimValue") : std::nullopt;
             if (!value) return a.Fail(BadField("claimValue", "claimValue must be a string."), req);

@@ -1,8 +1,11 @@
 #include "issuer/sandbox_provider.h"
 
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/http_client.h"
 
 namespace vc::testing {
@@ -64,6 +67,19 @@ TEST_F(SandboxTest, CallbackWithoutOrWithWrongSignatureIsRefused) {
   const std::string body = R"({"reference":"sbx_1","status":"PROCESSED","sentAt":1})";
   EXPECT_FALSE(sandbox_.AuthenticateCallback({{}, body, ""}).ok());
   EXPECT_FALSE(sandbox_.AuthenticateCallback({{{"x-sandbox-signature", "00"}}, body, ""}).ok());
+}
+
+// The signature covers the body, so a signed body that cannot be read comes from
+// the provider itself: invalid_callback (400), not callback_unauthenticated (403).
+TEST_F(SandboxTest, SignedCallbackWithAnUnreadableBodyIsInvalidNotUnauthenticated) {
+  const std::string secret = "secret-0123456789abcdef0123456789ab";
+  const std::vector<std::string> bodies = {"{not json", R"({"status":"PROCESSED"})"};
+  for (const std::string& body : bodies) {
+    const std::string sig = common::HexEncode(common::HmacSha256(secret, body));
+    auto r = sandbox_.AuthenticateCallback({{{"x-sandbox-signature", sig}}, body, ""});
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.error().code, "invalid_callback") << body;
+  }
 }
 
 }  // namespace

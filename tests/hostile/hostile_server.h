@@ -1,0 +1,175 @@
+// A whole vcserver (every role, development defaults plus an Auth0 tenant, an
+// admin API key and a Request Service client, rate limits off) on port 0, and
+// what a hostile client needs to get past authentication so that its payload
+// reaches the code behind it: a proofing session and its cookie, a Request
+// Service bearer token, the callback secrets, a jumpstart signer.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "common/base64url.h"
+#include "common/crypto.h"
+#include "common/http_client.h"
+#include "common/json.h"
+#include "common/jwk.h"
+#include "common/jws.h"
+#include "common/url.h"
+#include "keys/key_store.h"
+#include "server/app.h"
+#include "tests/support/temp_dir.h"
+
+namespace vc::testing {
+
+inline constexpr const char* kAdminKey = "hostile-admin-key";
+inline constexpr const char* kAuth0Domain = "example.auth0.com";
+inline constexpr const char* kAuth0Secret = "hostile-auth0-secret-0123456789abcdef";
+inline constexpr const char* kRsClient = "backend";
+inline constexpr const char* kRsSecret = "hostile-rs-secret";
+inline constexpr const char* kRsScope = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
+
+class HostileServer {
+ public:
+  HostileServer() {
+    std::ofstream(dir_.File("config.json")) << Config();
+    app_ = std::make_unique<server::App>(server::AppOptions{dir_.File("config.json"), "", ""});
+    app_->Start();
+    base_ = app_->BaseUrl();
+  }
+  ~HostileServer() { app_->Stop(); }
+
+  const std::string& base() const { return base_; }
+  std::string db_path() const { return dir_.File("data") + "/vc.db"; }
+  // The registered redirect URL of the demo org contoso.
+  std::string rp_redirect() const { return base_ + "/demo/rp/done"; }
+
+  // Sends `req` with `req.url` relative to the server (a path and query).
+  common::HttpResponse Send(common::HttpRequest req) {
+    req.url = base_ + req.url;
+    auto resp = http_.Send(req);
+    if (!resp) {
+      ADD_FAILURE() << req.method << " " << req.url.substr(0, 200) << ": " << resp.error().message;
+      return {};
+    }
+    return *resp;
+  }
+
+  // A jumpstart token of org contoso signed with its RP key; `redirect_url` is
+  // put into the claims as given (JSON-escaped).
+  std::string Jumpstart(const std::string& request_id, const std::string& redirect_url) {
+    const auto key = common::Jwk::FromPem(ReadFile(RpKeyFile()));
+    EXPECT_TRUE(key.ok());
+    const int64_t now = std::time(nullptr);
+    common::JsonWriter w;
+    w->StartObject();
+    w->Key("OrgId");
+    w->String("contoso");
+    w->Key("RequestId");
+    w.String(request_id);
+    w->Key("redirectUrl");
+    w.String(redirect_url);
+    w->Key("iat");
+    w->Int64(now);
+    w->Key("exp");
+    w->Int64(now + 300);
+    w->EndObject();
+    auto token = common::SignCompact(*key, common::JwsAlg::kRS256, w.str());
+    EXPECT_TRUE(token.ok());
+    return token.ok() ? *token : "";
+  }
+
+  // An Auth0 redirect token (HS256) of the configured tenant, or of `iss`.
+  std::string Auth0Token(const std::string& sub, const std::string& iss = kAuth0Domain) {
+    const int64_t now = std::time(nullptr);
+    common::JsonWriter w;
+    w->StartObject();
+    w->Key("iss");
+    w.String(iss);
+    w->Key("sub");
+    w.String(sub);
+    w->Key("iat");
+    w->Int64(now);
+    w->Key("exp");
+    w->Int64(now + 300);
+    w->EndObject();
+    auto token =
+        common::SignCompact(common::Jwk::FromSecret(kAuth0Secret), common::JwsAlg::kHS256, w.str());
+    return token.ok() ? *token : "";
+  }
+
+  // Opens a jumpstart session: {session id, "name=value" cookie}.
+  std::pair<std::string, std::string> OpenSession(const std::string& request_id) {
+    common::HttpRequest req;
+    req.url = "/contoso/?token=" + Jumpstart(request_id, rp_redirect());
+    auto resp = Send(req);
+    EXPECT_EQ(resp.status, 303) << resp.body;
+    const std::string location(resp.Header("location").value_or(""));
+    const std::string cookie(resp.Header("set-cookie").value_or(""));
+    return {location.substr(location.rfind('/') + 1), cookie.substr(0, cookie.find(';'))};
+  }
+
+  std::string BearerToken() {
+    auto resp = common::PostForm(http_, base_ + "/oauth2/v2.0/token",
+                                 {{"grant_type", "client_credentials"},
+                                  {"client_id", kRsClient},
+                                  {"client_secret", kRsSecret},
+                                  {"scope", kRsScope}});
+    EXPECT_TRUE(resp.ok() && resp->status == 200);
+    auto doc = common::ParseJsonObject(resp.ok() ? resp->body : "");
+    return doc ? std::string(common::GetString(*doc, "access_token").value_or("")) : "";
+  }
+
+  // A secret of the server's key store (created at startup) as raw bytes, e.g. "sandbox-callback".
+  std::string Secret(const std::string& name) {
+    keys::KeyStore store(dir_.File("data") + "/keys");
+    auto secret = store.SecretOrCreate(name);
+    EXPECT_TRUE(secret.ok());
+    return secret.ok() ? *secret : "";
+  }
+  // The same as the server sends it in an `api-key` header (base64url).
+  std::string HeaderSecret(const std::string& name) {
+    return common::Base64UrlEncode(Secret(name));
+  }
+
+ private:
+  std::string Config() const {
+    return R"({"listen":"127.0.0.1:0","publicBaseUrl":"http://127.0.0.1:0","dataDir":")" +
+           dir_.File("data") + R"(",
+      "auth0":[{"domain":")" +
+           kAuth0Domain + R"(","tokenSecret":")" + kAuth0Secret +
+           R"(","proofing":"sandbox"}],
+      "apiKeys":[{"id":"ops","role":"admin","hash":"sha256:)" +
+           common::HexEncode(common::Sha256(kAdminKey)) + R"("}],
+      "requestService":{"clients":[{"clientId":")" +
+           kRsClient + R"(","clientSecret":")" + kRsSecret + R"(",
+        "roles":["VerifiableCredential.Create.All","VerifiableCredential.Credential.Revoke"]}]},
+      "rateLimits":{"intake":{"perIp":0,"perOrg":0},"token":{"perIp":0,"perOrg":0},
+                    "create":{"perIp":0,"perOrg":0}}})";
+  }
+
+  std::string RpKeyFile() const {
+    for (const auto& e :
+         std::filesystem::directory_iterator(dir_.File("data") + "/keys/rp-contoso")) {
+      if (e.path().extension() == ".pem") return e.path().string();
+    }
+    return "";
+  }
+
+  static std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  TempDir dir_;
+  std::unique_ptr<server::App> app_;
+  std::string base_;
+  common::CurlHttpClient http_;
+};
+
+}  // namespace vc::testing
