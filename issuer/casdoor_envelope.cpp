@@ -7,23 +7,16 @@
 namespace vc::issuer {
 
 int HttpStatusForCode(const std::string& code) {
-  static const std::map<std::string, int> kStatus = {{"unauthenticated", 401},
-                                                     {"forbidden", 403},
-                                                     {"identity_not_found", 404},
-                                                     {"unknown_provider", 404},
-                                                     {"identity_incomplete", 400},
-                                                     {"invalid_input", 400},
-                                                     {"field_read_only", 400},
-                                                     {"reason_required", 400},
-                                                     {"already_verified", 409},
-                                                     {"identity_locked", 409},
-                                                     {"provider_unavailable", 503},
-                                                     {"provider_error", 502},
-                                                     {"not_verified", 409},
-                                                     {"issuance_not_configured", 409},
-                                                     {"missing_claim", 409},
-                                                     {"issuance_not_found", 404},
-                                                     {"request_service_unavailable", 502}};
+  // clang-format off
+  static const std::map<std::string, int> kStatus = {
+      {"unauthenticated", 401}, {"forbidden", 403}, {"identity_not_found", 404},
+      {"unknown_provider", 404}, {"identity_incomplete", 400}, {"invalid_input", 400},
+      {"field_read_only", 400}, {"reason_required", 400}, {"already_verified", 409},
+      {"identity_locked", 409}, {"provider_unavailable", 503}, {"provider_error", 502},
+      {"not_verified", 409}, {"issuance_not_configured", 409}, {"missing_claim", 409},
+      {"issuance_not_found", 404}, {"request_service_unavailable", 502},
+      {"unsupported_media_type", 415}};
+  // clang-format on
   auto it = kStatus.find(code);
   return it == kStatus.end() ? 500 : it->second;
 }
