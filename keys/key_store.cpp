@@ -27,11 +27,32 @@ namespace {
 
 Result<std::string> ReadFile(const fs::path& path) { return common::ReadFile(path.string()); }
 
+// Creates `dir` and any missing parents with mode 0700 from the start (mkdir
+// with the mode, not chmod afterwards, so no moment exists where another user
+// could open or list it); an existing `dir` is narrowed to 0700.
 void MakePrivateDir(const fs::path& dir) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (fs::is_directory(dir, ec)) {
+    ::chmod(dir.c_str(), 0700);
+    return;
+  }
+  if (dir.has_parent_path() && dir.parent_path() != dir) {
+    const fs::path parent = dir.parent_path();
+    if (!fs::exists(parent, ec)) MakePrivateDir(parent);
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw std::runtime_error("cannot create " + dir.string() + ": " + std::strerror(errno));
+  }
+  // The umask may only have narrowed it; narrow is fine, but make it exact.
+  ::chmod(dir.c_str(), 0700);
+}
+
+// fsyncs a directory so that a rename into it survives a power loss.
+void SyncDir(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
 }
 
 std::string Trim(std::string s) {
@@ -50,9 +71,12 @@ bool IsValidKeyName(std::string_view name) {
 
 Status WritePrivateFile(const fs::path& path, std::string_view data) {
   const fs::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // A fresh file created with mode 0600 (never a leftover opened with wider
+  // permissions, never through a symlink): the secret is private from its
+  // first byte whatever the umask.
+  ::unlink(tmp.c_str());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return Error{"io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno)};
-  ::fchmod(fd, 0600);  // in case the file existed with wider permissions
   size_t off = 0;
   while (off < data.size()) {
     const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
@@ -70,7 +94,25 @@ Status WritePrivateFile(const fs::path& path, std::string_view data) {
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     return Error{"io_error", "cannot rename into " + path.string() + ": " + std::strerror(errno)};
   }
+  SyncDir(path.has_parent_path() ? path.parent_path() : fs::path("."));
   return Status::Ok();
+}
+
+std::vector<LooseKeyFile> FindLooseKeyFiles(const fs::path& dir) {
+  std::vector<LooseKeyFile> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if ((st.st_mode & 077) != 0) {
+      out.push_back({it->path(), static_cast<unsigned>(st.st_mode & 0777)});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const LooseKeyFile& a, const LooseKeyFile& b) { return a.path < b.path; });
+  return out;
 }
 
 KeyStore::KeyStore(fs::path dir) : dir_(std::move(dir)) { MakePrivateDir(dir_); }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
@@ -111,6 +112,77 @@ TEST_F(KeyStoreTest, SecretsPersist) {
   EXPECT_EQ(Mode(dir_ / "secrets" / "session-hmac"), 0600u);
   KeyStore again(dir_);
   EXPECT_EQ(*again.SecretOrCreate("session-hmac"), *s1);
+}
+
+// Sets the process umask for one scope (the most permissive one shows whether
+// files are created private, rather than narrowed by the usual 022).
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
+  ~ScopedUmask() { ::umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
+TEST_F(KeyStoreTest, KeysSecretsAndTheirDirectoriesArePrivateEvenWithUmaskZero) {
+  ScopedUmask open_umask(0);
+  const fs::path nested = dir_ / "data" / "keys";
+  KeyStore store(nested);
+  ASSERT_TRUE(store.Generate("issuer", common::JwsAlg::kES256).ok());
+  ASSERT_TRUE(store.SecretOrCreate("session-hmac").ok());
+  EXPECT_EQ(Mode(dir_ / "data"), 0700u);
+  EXPECT_EQ(Mode(nested), 0700u);
+  EXPECT_EQ(Mode(nested / "issuer"), 0700u);
+  EXPECT_EQ(Mode(nested / "secrets"), 0700u);
+  int files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(nested)) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    EXPECT_EQ(Mode(e.path()), 0600u) << e.path();
+  }
+  EXPECT_EQ(files, 3);  // the key, `active`, the secret; no temp file left behind
+  EXPECT_TRUE(FindLooseKeyFiles(nested).empty());
+}
+
+TEST_F(KeyStoreTest, ALeftoverTempFileWithWideModeIsNotReused) {
+  ScopedUmask open_umask(0);
+  fs::create_directories(dir_);
+  const fs::path target = dir_ / "secret";
+  const fs::path tmp = dir_ / "secret.tmp";
+  {
+    std::ofstream(tmp) << "stale";
+  }
+  fs::permissions(tmp, fs::perms(0644));
+  ASSERT_TRUE(WritePrivateFile(target, "s3cr3t").ok());
+  EXPECT_EQ(Mode(target), 0600u);
+  EXPECT_FALSE(fs::exists(tmp));
+  // A symlink planted at the temp name is not followed.
+  const fs::path elsewhere = dir_ / "elsewhere";
+  fs::create_symlink(elsewhere, tmp);
+  ASSERT_TRUE(WritePrivateFile(target, "again").ok());
+  EXPECT_FALSE(fs::exists(elsewhere));
+  EXPECT_EQ(Mode(target), 0600u);
+}
+
+TEST_F(KeyStoreTest, LooseKeyFilesAreFoundWithTheirModes) {
+  KeyStore store(dir_);
+  ASSERT_TRUE(store.Generate("issuer", common::JwsAlg::kES256).ok());
+  ASSERT_TRUE(store.SecretOrCreate("session-hmac").ok());
+  EXPECT_TRUE(FindLooseKeyFiles(dir_).empty());
+  fs::permissions(dir_ / "secrets" / "session-hmac", fs::perms(0640));
+  fs::path pem;
+  for (const auto& e : fs::directory_iterator(dir_ / "issuer")) {
+    if (e.path().extension() == ".pem") pem = e.path();
+  }
+  fs::permissions(pem, fs::perms(0604));
+  auto loose = FindLooseKeyFiles(dir_);
+  ASSERT_EQ(loose.size(), 2u);
+  EXPECT_EQ(loose[0].path, pem);
+  EXPECT_EQ(loose[0].mode, 0604u);
+  EXPECT_EQ(loose[1].path, dir_ / "secrets" / "session-hmac");
+  EXPECT_EQ(loose[1].mode, 0640u);
+  EXPECT_TRUE(FindLooseKeyFiles(dir_ / "missing").empty());
 }
 
 }  // namespace
