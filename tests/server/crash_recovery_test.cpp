@@ -3,7 +3,8 @@
 // threads drive it: two walk jumpstart journeys to `vcwallet accept`, two
 // create issuance requests on the embedded Request Service whose callbacks go
 // to the receiver, accept them, and answer verifier presentation requests with
-// `vcwallet present`. Once enough steps were acknowledged the child is sent
+// `vcwallet present`. Half-way through the receiver starts answering 503, so
+// events wait in the outboxes. Once enough steps were acknowledged the child is sent
 // SIGKILL while requests are in flight, then started again on the same data
 // directory and port. Nothing a client saw acknowledged may be lost:
 //   - a jumpstart link that was answered 303 stays used (token_replayed);
@@ -13,7 +14,8 @@
 //     `vcctl audit verify` passes;
 //   - the outboxes resume: each completed issuance reaches the receiver as
 //     issuance_successful, each presentation as a presentation_verified webhook,
-//     at least once, with an Idempotency-Key that is the same on every delivery.
+//     and so does every other terminal event committed, at least once, with an
+//     Idempotency-Key that is the same (with the same body) on every delivery.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -54,13 +56,16 @@ class Receiver {
  public:
   struct Call {
     std::string path, idempotency_key, body;
+    int answered = 200;
   };
   Receiver() {
     for (const char* path : {"/rs", "/hook"}) {
       server_.Route("POST", path, [this, path](const common::HttpServerRequest& r) {
         std::lock_guard lock(mu_);
-        calls_.push_back({path, std::string(r.Header("idempotency-key").value_or("")), r.body});
-        return common::HttpServerResponse::Json(200, "{}");
+        const int status = refusing_.load() ? 503 : 200;
+        calls_.push_back(
+            {path, std::string(r.Header("idempotency-key").value_or("")), r.body, status});
+        return common::HttpServerResponse::Json(status, "{}");
       });
     }
     server_.Start();
@@ -70,14 +75,18 @@ class Receiver {
     std::lock_guard lock(mu_);
     return calls_;
   }
+  // Whether an event was delivered (answered 2xx).
   bool Has(const std::string& path, const std::string& key) {
     for (const auto& c : calls()) {
-      if (c.path == path && c.idempotency_key == key) return true;
+      if (c.path == path && c.idempotency_key == key && c.answered == 200) return true;
     }
     return false;
   }
+  // While set, every POST is answered 503, so events pile up in the outboxes.
+  void Refuse(bool refuse) { refusing_ = refuse; }
 
  private:
+  std::atomic<bool> refusing_{false};
   std::mutex mu_;
   std::vector<Call> calls_;
   common::HttpServer server_;
@@ -242,6 +251,31 @@ class CrashRecoveryTest : public ::testing::Test {
     }
   }
 
+  // Every terminal event the server has committed (acknowledged to a client or
+  // not: a wallet may have been cut off before it read the answer), as the
+  // receiver path and Idempotency-Key it must arrive with.
+  std::vector<std::pair<std::string, std::string>> CommittedTerminalEvents(common::Database& db) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto collect = [&](const std::string& path, const std::string& sql, const std::string& arg) {
+      EXPECT_TRUE(db.Read([&](common::Connection& c) -> common::Status {
+                      auto st = c.Prepare(sql);
+                      if (!st) return st.error();
+                      if (!arg.empty()) st->BindText(1, arg);
+                      for (auto row = st->Step(); row.ok() && *row; row = st->Step()) {
+                        out.emplace_back(path, st->ColumnText(0) + ":" + st->ColumnText(1));
+                      }
+                      return {};
+                    }).ok());
+    };
+    collect("/rs", "SELECT id, terminal FROM rs_requests WHERE terminal != '' AND instr(body, ?)",
+            receiver_.url() + "/rs");
+    collect("/hook",
+            "SELECT id, status FROM vf_requests "
+            "WHERE status IN ('presentation_verified', 'presentation_error')",
+            "");
+    return out;
+  }
+
   // Polls `done` for up to 30 s (the server's outbox workers deliver on their own).
   static bool Eventually(const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -281,7 +315,13 @@ TEST_F(CrashRecoveryTest, KillNineMidLoadLosesNothingAcknowledged) {
     });
   }
   {
+    // From half-way on the receiver refuses, so the crash finds events waiting
+    // in the outboxes (retries back off 1, 2, 4, 8 s: well within 5 attempts).
     std::unique_lock lock(acks_.mu);
+    acks_.changed.wait_for(lock, std::chrono::seconds(90), [this] {
+      return acks_.count >= kKillAfterAcks / 2 || !acks_.failures.empty();
+    });
+    receiver_.Refuse(true);
     acks_.changed.wait_for(lock, std::chrono::seconds(90), [this] {
       return (acks_.count >= kKillAfterAcks && acks_.presentations.size() >= 2 &&
               acks_.issuances.size() >= 2) ||
@@ -297,6 +337,8 @@ TEST_F(CrashRecoveryTest, KillNineMidLoadLosesNothingAcknowledged) {
   ASSERT_FALSE(acks_.presentations.empty());
   ASSERT_FALSE(acks_.issuances.empty());
 
+  const size_t refused = receiver_.calls().size();
+  receiver_.Refuse(false);
   ServerProcess second;
   ASSERT_TRUE(second.Start({"--config", WriteConfig("config-restart.json", base_), "--listen",
                             "127.0.0.1:" + first.port()},
@@ -329,6 +371,11 @@ TEST_F(CrashRecoveryTest, KillNineMidLoadLosesNothingAcknowledged) {
   }
   auto db = common::Database::Open(data_ + "/vc.db");
   ASSERT_TRUE(db.ok());
+  const auto committed = CommittedTerminalEvents(**db);
+  EXPECT_GE(committed.size(), acks_.rs_requests.size() + acks_.presentations.size());
+  for (const auto& [path, key] : committed) {
+    EXPECT_TRUE(Eventually([&] { return receiver_.Has(path, key); })) << path << " " << key;
+  }
   common::SystemClock clock;
   issuer::IssuanceStore issuances(**db, clock);
   for (const auto& id : acks_.issuances) {
@@ -384,7 +431,8 @@ TEST_F(CrashRecoveryTest, KillNineMidLoadLosesNothingAcknowledged) {
             << acks_.issuances.size() << " journeys issued, " << acks_.rs_requests.size()
             << " direct issuances, " << acks_.presentations.size() << " presentations, "
             << audit_before.size() << " audit entries; " << held << " credentials held, "
-            << receiver_.calls().size() << " deliveries received\n";
+            << receiver_.calls().size() << " deliveries received, " << committed.size()
+            << " terminal events committed, " << refused << " calls before the crash\n";
   auto verified = RunBinary("vcctl", {"audit", "verify", "--data-dir", data_});
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
 }
