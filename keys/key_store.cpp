@@ -60,6 +60,14 @@ std::string Trim(std::string s) {
   return s;
 }
 
+Result<std::string> ReadSecret(const fs::path& file) {
+  auto text = ReadFile(file);
+  if (!text) return text.error();
+  auto raw = common::Base64UrlDecode(Trim(*text));
+  if (!raw || raw->size() < 16) return Error{"invalid_key", file.string() + ": not a valid secret"};
+  return *raw;
+}
+
 }  // namespace
 
 bool IsValidKeyName(std::string_view name) {
@@ -69,12 +77,14 @@ bool IsValidKeyName(std::string_view name) {
   });
 }
 
-Status WritePrivateFile(const fs::path& path, std::string_view data) {
-  const fs::path tmp = path.string() + ".tmp";
-  // A fresh file created with mode 0600 (never a leftover opened with wider
-  // permissions, never through a symlink): the secret is private from its
-  // first byte whatever the umask.
-  ::unlink(tmp.c_str());
+namespace {
+
+// Writes `data` to a new file beside `path` with a random name, created with
+// mode 0600 (O_EXCL: never a leftover opened with wider permissions, never
+// through a symlink; private from its first byte whatever the umask) and
+// fsynced. Returns its path; the caller renames or links it into place.
+Result<fs::path> WriteTempFile(const fs::path& path, std::string_view data) {
+  const fs::path tmp = path.string() + ".tmp-" + common::RandomId(8);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return Error{"io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno)};
   size_t off = 0;
@@ -83,6 +93,7 @@ Status WritePrivateFile(const fs::path& path, std::string_view data) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);
+      ::unlink(tmp.c_str());
       return Error{"io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno)};
     }
     off += static_cast<size_t>(n);
@@ -90,12 +101,45 @@ Status WritePrivateFile(const fs::path& path, std::string_view data) {
   // The key must be on disk before anything signed with it leaves the process.
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
-  if (!synced) return Error{"io_error", "cannot sync " + tmp.string()};
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Error{"io_error", "cannot rename into " + path.string() + ": " + std::strerror(errno)};
+  if (!synced) {
+    ::unlink(tmp.c_str());
+    return Error{"io_error", "cannot sync " + tmp.string()};
   }
-  SyncDir(path.has_parent_path() ? path.parent_path() : fs::path("."));
+  return tmp;
+}
+
+fs::path DirOf(const fs::path& path) {
+  return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+}  // namespace
+
+Status WritePrivateFile(const fs::path& path, std::string_view data) {
+  auto tmp = WriteTempFile(path, data);
+  if (!tmp) return tmp.error();
+  if (::rename(tmp->c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp->c_str());
+    return Error{"io_error", "cannot rename into " + path.string() + ": " + std::strerror(err)};
+  }
+  SyncDir(DirOf(path));
   return Status::Ok();
+}
+
+Result<bool> CreatePrivateFileOnce(const fs::path& path, std::string_view data) {
+  auto tmp = WriteTempFile(path, data);
+  if (!tmp) return tmp.error();
+  // link() fails with EEXIST instead of replacing: of concurrent creators
+  // (threads, or vcctl beside vcserver) exactly one wins.
+  const int rc = ::link(tmp->c_str(), path.c_str());
+  const int err = errno;
+  ::unlink(tmp->c_str());
+  if (rc != 0 && err == EEXIST) return false;
+  if (rc != 0) {
+    return Error{"io_error", "cannot create " + path.string() + ": " + std::strerror(err)};
+  }
+  SyncDir(DirOf(path));
+  return true;
 }
 
 std::vector<LooseKeyFile> FindLooseKeyFiles(const fs::path& dir) {
@@ -249,20 +293,16 @@ Result<std::string> KeyStore::SecretOrCreate(const std::string& name, size_t byt
   std::lock_guard lock(mu_);
   const fs::path sdir = dir_ / "secrets";
   const fs::path file = sdir / name;
-  if (auto existing = ReadFile(file); existing) {
-    auto raw = common::Base64UrlDecode(Trim(*existing));
-    if (!raw || raw->size() < 16) return Error{"invalid_key", file.string() + ": not a valid secret"};
-    return *raw;
-  }
+  if (fs::exists(file)) return ReadSecret(file);
   try {
     MakePrivateDir(sdir);
   } catch (const std::exception& e) {
     return Error{"io_error", e.what()};
   }
   std::string secret = common::RandomBytes(bytes);
-  if (auto st = WritePrivateFile(file, common::Base64UrlEncode(secret) + "\n"); !st) {
-    return st.error();
-  }
+  auto created = CreatePrivateFileOnce(file, common::Base64UrlEncode(secret) + "\n");
+  if (!created) return created.error();
+  if (!*created) return ReadSecret(file);  // another process created it first: use theirs
   return secret;
 }
 

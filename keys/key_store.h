@@ -69,9 +69,16 @@ class KeyStore {
 bool IsValidKeyName(std::string_view name);
 
 // Writes `data` to `path` atomically (temp file + rename) with mode 0600: the
-// temp file is created fresh with that mode (O_EXCL, no symlink followed), so
-// no other user can open it at any moment, whatever the umask.
+// temp file has a random name and is created fresh with that mode (O_EXCL, no
+// symlink followed), so no other user can open it at any moment, whatever the
+// umask, and concurrent writers never share one.
 common::Status WritePrivateFile(const std::filesystem::path& path, std::string_view data);
+
+// Like WritePrivateFile, but only if `path` does not exist yet: false (and
+// nothing written) when it does, even when another process creates it at the
+// same moment. Used for secrets generated on first use.
+common::Result<bool> CreatePrivateFileOnce(const std::filesystem::path& path,
+                                           std::string_view data);
 
 // A file under a key store directory that users other than the owner may
 // access (any of the mode bits 077), e.g. copied in with cp or left 0644.

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
@@ -149,20 +151,35 @@ TEST_F(KeyStoreTest, ALeftoverTempFileWithWideModeIsNotReused) {
   ScopedUmask open_umask(0);
   fs::create_directories(dir_);
   const fs::path target = dir_ / "secret";
-  const fs::path tmp = dir_ / "secret.tmp";
-  {
-    std::ofstream(tmp) << "stale";
-  }
-  fs::permissions(tmp, fs::perms(0644));
+  const fs::path stale = dir_ / "secret.tmp";
+  std::ofstream(stale) << "stale";
+  fs::permissions(stale, fs::perms(0644));
   ASSERT_TRUE(WritePrivateFile(target, "s3cr3t").ok());
   EXPECT_EQ(Mode(target), 0600u);
-  EXPECT_FALSE(fs::exists(tmp));
-  // A symlink planted at the temp name is not followed.
-  const fs::path elsewhere = dir_ / "elsewhere";
-  fs::create_symlink(elsewhere, tmp);
-  ASSERT_TRUE(WritePrivateFile(target, "again").ok());
-  EXPECT_FALSE(fs::exists(elsewhere));
-  EXPECT_EQ(Mode(target), 0600u);
+  std::ifstream in(target);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "s3cr3t");
+  EXPECT_EQ(Mode(stale), 0644u);  // left alone: the secret never went through it
+}
+
+TEST_F(KeyStoreTest, ASecretIsCreatedOnceUnderConcurrentFirstUse) {
+  fs::create_directories(dir_);
+  EXPECT_EQ(CreatePrivateFileOnce(dir_ / "once", "first").value(), true);
+  EXPECT_EQ(CreatePrivateFileOnce(dir_ / "once", "second").value(), false);
+  // Two key stores on one directory (vcserver and vcctl) asking at the same time.
+  std::vector<std::string> got(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] {
+      KeyStore store(dir_);
+      auto secret = store.SecretOrCreate("shared");
+      got[i] = secret ? *secret : "error: " + secret.error().message;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) EXPECT_EQ(g, got[0]);
+  EXPECT_EQ(*KeyStore(dir_).SecretOrCreate("shared"), got[0]);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "secrets"), fs::directory_iterator()), 1);
 }
 
 TEST_F(KeyStoreTest, LooseKeyFilesAreFoundWithTheirModes) {
