@@ -86,7 +86,9 @@ namespace {
 Result<fs::path> WriteTempFile(const fs::path& path, std::string_view data) {
   const fs::path tmp = path.string() + ".tmp-" + common::RandomId(8);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{"io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno)};
+  if (fd < 0) {
+    return Error{"io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno)};
+  }
   size_t off = 0;
   while (off < data.size()) {
     const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
