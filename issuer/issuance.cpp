@@ -197,7 +197,11 @@ CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::st
   const auto event = EventFrom(*doc);
   if (!event) return CallbackResult::kIgnored;
   auto found = store_.FindByState(event->state);
-  if (!found || !*found) return CallbackResult::kIgnored;
+  if (!found) {
+    common::LogError("issuance_callback_failed", {{"error", found.error().message}});
+    return CallbackResult::kStorageError;
+  }
+  if (!*found) return CallbackResult::kIgnored;
   std::string subject = (*found)->subject;
   if (subject.empty()) {  // rows written before the subject column
     auto session = sessions_.Get((*found)->session_id);
@@ -220,7 +224,7 @@ CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::st
   });
   if (!st) {
     common::LogError("issuance_callback_failed", {{"error", st.error().message}});
-    return CallbackResult::kMalformed;
+    return CallbackResult::kStorageError;
   }
   common::LogInfo("issuance_callback", {{"issuance", (*found)->id},
                                         {"status", IssuanceStatusName(event->status)},

@@ -53,8 +53,11 @@ struct IssuanceSubject {
   std::string name;
 };
 
-// What a callback did, for the HTTP answer (2xx unless unauthenticated or unreadable).
-enum class CallbackResult { kApplied, kIgnored, kUnauthenticated, kMalformed };
+// What a callback did, for the HTTP answer (2xx unless unauthenticated, unreadable
+// or not recorded). kStorageError: the event could not be read or committed; the
+// answer is a 5xx so that the Request Service's outbox retries it (a 4xx would
+// be final, and the event lost).
+enum class CallbackResult { kApplied, kIgnored, kUnauthenticated, kMalformed, kStorageError };
 
 class IssuanceService {
  public:

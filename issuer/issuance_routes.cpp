@@ -133,6 +133,10 @@ HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
       return HttpServerResponse::JsonError(401, "unauthorized", "api-key wrong or missing");
     case CallbackResult::kMalformed:
       return HttpServerResponse::JsonError(400, "invalid_body", "the callback body is not a JSON object");
+    case CallbackResult::kStorageError:
+      // 5xx: the Request Service's outbox retries; a 4xx would drop the event.
+      return HttpServerResponse::JsonError(500, "storage_error",
+                                           "the event was not recorded; try again");
     default:
       // Unknown states and statuses too: a non-2xx answer breaks the wallet (spec §5.1).
       return HttpServerResponse::Json(200, R"({"status":"received"})");

@@ -27,16 +27,45 @@ namespace {
 
 Result<std::string> ReadFile(const fs::path& path) { return common::ReadFile(path.string()); }
 
+// Creates `dir` and any missing parents with mode 0700 from the start (mkdir
+// with the mode, not chmod afterwards, so no moment exists where another user
+// could open or list it); an existing `dir` is narrowed to 0700.
 void MakePrivateDir(const fs::path& dir) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (fs::is_directory(dir, ec)) {
+    ::chmod(dir.c_str(), 0700);
+    return;
+  }
+  if (dir.has_parent_path() && dir.parent_path() != dir) {
+    const fs::path parent = dir.parent_path();
+    if (!fs::exists(parent, ec)) MakePrivateDir(parent);
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw std::runtime_error("cannot create " + dir.string() + ": " + std::strerror(errno));
+  }
+  // The umask may only have narrowed it; narrow is fine, but make it exact.
+  ::chmod(dir.c_str(), 0700);
+}
+
+// fsyncs a directory so that a rename into it survives a power loss.
+void SyncDir(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
 }
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+Result<std::string> ReadSecret(const fs::path& file) {
+  auto text = ReadFile(file);
+  if (!text) return text.error();
+  auto raw = common::Base64UrlDecode(Trim(*text));
+  if (!raw || raw->size() < 16) return Error{"invalid_key", file.string() + ": not a valid secret"};
+  return *raw;
 }
 
 }  // namespace
@@ -48,17 +77,25 @@ bool IsValidKeyName(std::string_view name) {
   });
 }
 
-Status WritePrivateFile(const fs::path& path, std::string_view data) {
-  const fs::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{"io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno)};
-  ::fchmod(fd, 0600);  // in case the file existed with wider permissions
+namespace {
+
+// Writes `data` to a new file beside `path` with a random name, created with
+// mode 0600 (O_EXCL: never a leftover opened with wider permissions, never
+// through a symlink; private from its first byte whatever the umask) and
+// fsynced. Returns its path; the caller renames or links it into place.
+Result<fs::path> WriteTempFile(const fs::path& path, std::string_view data) {
+  const fs::path tmp = path.string() + ".tmp-" + common::RandomId(8);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Error{"io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno)};
+  }
   size_t off = 0;
   while (off < data.size()) {
     const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);
+      ::unlink(tmp.c_str());
       return Error{"io_error", "cannot write " + tmp.string() + ": " + std::strerror(errno)};
     }
     off += static_cast<size_t>(n);
@@ -66,11 +103,62 @@ Status WritePrivateFile(const fs::path& path, std::string_view data) {
   // The key must be on disk before anything signed with it leaves the process.
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
-  if (!synced) return Error{"io_error", "cannot sync " + tmp.string()};
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Error{"io_error", "cannot rename into " + path.string() + ": " + std::strerror(errno)};
+  if (!synced) {
+    ::unlink(tmp.c_str());
+    return Error{"io_error", "cannot sync " + tmp.string()};
   }
+  return tmp;
+}
+
+fs::path DirOf(const fs::path& path) {
+  return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+}  // namespace
+
+Status WritePrivateFile(const fs::path& path, std::string_view data) {
+  auto tmp = WriteTempFile(path, data);
+  if (!tmp) return tmp.error();
+  if (::rename(tmp->c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp->c_str());
+    return Error{"io_error", "cannot rename into " + path.string() + ": " + std::strerror(err)};
+  }
+  SyncDir(DirOf(path));
   return Status::Ok();
+}
+
+Result<bool> CreatePrivateFileOnce(const fs::path& path, std::string_view data) {
+  auto tmp = WriteTempFile(path, data);
+  if (!tmp) return tmp.error();
+  // link() fails with EEXIST instead of replacing: of concurrent creators
+  // (threads, or vcctl beside vcserver) exactly one wins.
+  const int rc = ::link(tmp->c_str(), path.c_str());
+  const int err = errno;
+  ::unlink(tmp->c_str());
+  if (rc != 0 && err == EEXIST) return false;
+  if (rc != 0) {
+    return Error{"io_error", "cannot create " + path.string() + ": " + std::strerror(err)};
+  }
+  SyncDir(DirOf(path));
+  return true;
+}
+
+std::vector<LooseKeyFile> FindLooseKeyFiles(const fs::path& dir) {
+  std::vector<LooseKeyFile> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if ((st.st_mode & 077) != 0) {
+      out.push_back({it->path(), static_cast<unsigned>(st.st_mode & 0777)});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const LooseKeyFile& a, const LooseKeyFile& b) { return a.path < b.path; });
+  return out;
 }
 
 KeyStore::KeyStore(fs::path dir) : dir_(std::move(dir)) { MakePrivateDir(dir_); }
@@ -207,20 +295,16 @@ Result<std::string> KeyStore::SecretOrCreate(const std::string& name, size_t byt
   std::lock_guard lock(mu_);
   const fs::path sdir = dir_ / "secrets";
   const fs::path file = sdir / name;
-  if (auto existing = ReadFile(file); existing) {
-    auto raw = common::Base64UrlDecode(Trim(*existing));
-    if (!raw || raw->size() < 16) return Error{"invalid_key", file.string() + ": not a valid secret"};
-    return *raw;
-  }
+  if (fs::exists(file)) return ReadSecret(file);
   try {
     MakePrivateDir(sdir);
   } catch (const std::exception& e) {
     return Error{"io_error", e.what()};
   }
   std::string secret = common::RandomBytes(bytes);
-  if (auto st = WritePrivateFile(file, common::Base64UrlEncode(secret) + "\n"); !st) {
-    return st.error();
-  }
+  auto created = CreatePrivateFileOnce(file, common::Base64UrlEncode(secret) + "\n");
+  if (!created) return created.error();
+  if (!*created) return ReadSecret(file);  // another process created it first: use theirs
   return secret;
 }
 

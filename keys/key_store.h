@@ -68,7 +68,28 @@ class KeyStore {
 // True for names made of [a-z0-9-], 1..64 characters.
 bool IsValidKeyName(std::string_view name);
 
-// Writes `data` to `path` atomically (temp file + rename) with mode 0600.
+// Writes `data` to `path` atomically (temp file + rename) with mode 0600: the
+// temp file has a random name and is created fresh with that mode (O_EXCL, no
+// symlink followed), so no other user can open it at any moment, whatever the
+// umask, and concurrent writers never share one.
 common::Status WritePrivateFile(const std::filesystem::path& path, std::string_view data);
+
+// Like WritePrivateFile, but only if `path` does not exist yet: false (and
+// nothing written) when it does, even when another process creates it at the
+// same moment. Used for secrets generated on first use.
+common::Result<bool> CreatePrivateFileOnce(const std::filesystem::path& path,
+                                           std::string_view data);
+
+// A file under a key store directory that users other than the owner may
+// access (any of the mode bits 077), e.g. copied in with cp or left 0644.
+struct LooseKeyFile {
+  std::filesystem::path path;
+  unsigned mode = 0;  // permission bits, e.g. 0644
+};
+
+// Every regular file under `dir` (recursively) with a group or other
+// permission bit, sorted by path; empty when all are private or `dir` is
+// missing. vcserver refuses to start on these in production and warns otherwise.
+std::vector<LooseKeyFile> FindLooseKeyFiles(const std::filesystem::path& dir);
 
 }  // namespace vc::keys

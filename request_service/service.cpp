@@ -216,7 +216,8 @@ ApiResult<WalletResponse> RequestService::RequestObject(const std::string& kind,
     if (!*cur || (*cur)->retrieved) return {};
     if (auto u = UpdateRequest(c, id, "retrieved", int64_t{1}); !u) return u;
     queued = true;
-    return CallbackOutbox::Enqueue(c, id, cb, SimpleEvent(id, "request_retrieved", cb.state), clock_.NowMillis());
+    const std::string event = SimpleEvent(id, "request_retrieved", cb.state);
+    return CallbackOutbox::Enqueue(c, id, "request_retrieved", cb, event, clock_.NowMillis());
   });
   if (!s) return Internal(s.error());
   if (queued) Notify();
@@ -236,7 +237,7 @@ ApiResult<Done> RequestService::Finish(const StoredRequest& r, const CallbackSpe
       return {};
     }
     if (auto u = UpdateRequest(c, r.id, "terminal", status); !u) return u;
-    return CallbackOutbox::Enqueue(c, r.id, cb, event_body, clock_.NowMillis());
+    return CallbackOutbox::Enqueue(c, r.id, status, cb, event_body, clock_.NowMillis());
   });
   if (!s) return Internal(s.error());
   if (already) return ApiFailure{409, "requestCompleted", "The request has already completed.", "state"};

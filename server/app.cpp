@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <algorithm>
@@ -49,9 +50,35 @@ std::string ReadText(const std::string& path) {
 
 void MakeDataDir(const std::string& dir) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  const fs::path parent = fs::path(dir).parent_path();
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  // Created 0700 from the start (its parents are the operator's business).
+  if (!ec && ::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    ec = std::error_code(errno, std::generic_category());
+  }
   if (ec) throw std::runtime_error("cannot create data directory " + dir + ": " + ec.message());
   ::chmod(dir.c_str(), 0700);
+}
+
+std::string OctalMode(unsigned mode) {
+  std::ostringstream out;
+  out << '0' << std::oct << mode;
+  return out.str();
+}
+
+// Key files others may read: refused in production (the key may already have
+// leaked; the operator must look), a warning elsewhere.
+void CheckKeyFilePermissions(const fs::path& dir, common::Environment environment) {
+  for (const auto& loose : keys::FindLooseKeyFiles(dir)) {
+    const std::string file = loose.path.string();
+    if (environment == common::Environment::kProduction) {
+      throw std::runtime_error("key file " + file + " is accessible to other users (mode " +
+                               OctalMode(loose.mode) + "); run chmod 600 " + file +
+                               " and check whether the key must be rotated");
+    }
+    common::LogWarn("key_file_permissions",
+                    {{"file", file}, {"mode", OctalMode(loose.mode)}, {"fix", "chmod 600"}});
+  }
 }
 
 template <typename T>
@@ -121,6 +148,7 @@ struct App::Impl {
 
 void App::Impl::OpenStorage() {
   MakeDataDir(config.data_dir);
+  CheckKeyFilePermissions(fs::path(config.data_dir) / "keys", config.environment);
   keys = std::make_unique<keys::KeyStore>(fs::path(config.data_dir) / "keys");
   db = Must(common::Database::Open((fs::path(config.data_dir) / "vc.db").string()), "database");
   Must(issuer::SessionStore::Migrate(*db), "database migration");

@@ -223,5 +223,20 @@ TEST_F(IssuanceServiceTest, ErrorIsKeptAndExpiryIsReported) {
   EXPECT_EQ(common::GetString(*common::GetObject(*status, "error"), "message"), "fetch_contract_error");
 }
 
+// A callback that cannot be recorded must be retried by the Request Service's
+// outbox (5xx), not answered like a bad body (4xx is final there: the event
+// would be lost).
+TEST_F(IssuanceServiceTest, ACallbackThatCannotBeStoredAsksForARetry) {
+  auto r = service_->Start(session_, plan_, Available());
+  ASSERT_TRUE(r.ok());
+  const std::string body =
+      R"({"requestId":"rq-1","requestStatus":"issuance_successful","state":")" + r->state + R"("})";
+  ASSERT_TRUE(db_->Exec("ALTER TABLE issuer_issuances RENAME TO moved_away").ok());
+  EXPECT_EQ(Callback(body), CallbackResult::kStorageError);
+  ASSERT_TRUE(db_->Exec("ALTER TABLE moved_away RENAME TO issuer_issuances").ok());
+  EXPECT_EQ(Callback(body), CallbackResult::kApplied);
+  EXPECT_EQ(StatusOf(r->id), "issuance_successful");
+}
+
 }  // namespace
 }  // namespace vc::testing

@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
@@ -111,6 +114,92 @@ TEST_F(KeyStoreTest, SecretsPersist) {
   EXPECT_EQ(Mode(dir_ / "secrets" / "session-hmac"), 0600u);
   KeyStore again(dir_);
   EXPECT_EQ(*again.SecretOrCreate("session-hmac"), *s1);
+}
+
+// Sets the process umask for one scope (the most permissive one shows whether
+// files are created private, rather than narrowed by the usual 022).
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
+  ~ScopedUmask() { ::umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
+TEST_F(KeyStoreTest, KeysSecretsAndTheirDirectoriesArePrivateEvenWithUmaskZero) {
+  ScopedUmask open_umask(0);
+  const fs::path nested = dir_ / "data" / "keys";
+  KeyStore store(nested);
+  ASSERT_TRUE(store.Generate("issuer", common::JwsAlg::kES256).ok());
+  ASSERT_TRUE(store.SecretOrCreate("session-hmac").ok());
+  EXPECT_EQ(Mode(dir_ / "data"), 0700u);
+  EXPECT_EQ(Mode(nested), 0700u);
+  EXPECT_EQ(Mode(nested / "issuer"), 0700u);
+  EXPECT_EQ(Mode(nested / "secrets"), 0700u);
+  int files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(nested)) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    EXPECT_EQ(Mode(e.path()), 0600u) << e.path();
+  }
+  EXPECT_EQ(files, 3);  // the key, `active`, the secret; no temp file left behind
+  EXPECT_TRUE(FindLooseKeyFiles(nested).empty());
+}
+
+TEST_F(KeyStoreTest, ALeftoverTempFileWithWideModeIsNotReused) {
+  ScopedUmask open_umask(0);
+  fs::create_directories(dir_);
+  const fs::path target = dir_ / "secret";
+  const fs::path stale = dir_ / "secret.tmp";
+  std::ofstream(stale) << "stale";
+  fs::permissions(stale, fs::perms(0644));
+  ASSERT_TRUE(WritePrivateFile(target, "s3cr3t").ok());
+  EXPECT_EQ(Mode(target), 0600u);
+  std::ifstream in(target);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "s3cr3t");
+  EXPECT_EQ(Mode(stale), 0644u);  // left alone: the secret never went through it
+}
+
+TEST_F(KeyStoreTest, ASecretIsCreatedOnceUnderConcurrentFirstUse) {
+  fs::create_directories(dir_);
+  EXPECT_EQ(CreatePrivateFileOnce(dir_ / "once", "first").value(), true);
+  EXPECT_EQ(CreatePrivateFileOnce(dir_ / "once", "second").value(), false);
+  // Two key stores on one directory (vcserver and vcctl) asking at the same time.
+  std::vector<std::string> got(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] {
+      KeyStore store(dir_);
+      auto secret = store.SecretOrCreate("shared");
+      got[i] = secret ? *secret : "error: " + secret.error().message;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) EXPECT_EQ(g, got[0]);
+  EXPECT_EQ(*KeyStore(dir_).SecretOrCreate("shared"), got[0]);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "secrets"), fs::directory_iterator()), 1);
+}
+
+TEST_F(KeyStoreTest, LooseKeyFilesAreFoundWithTheirModes) {
+  KeyStore store(dir_);
+  ASSERT_TRUE(store.Generate("issuer", common::JwsAlg::kES256).ok());
+  ASSERT_TRUE(store.SecretOrCreate("session-hmac").ok());
+  EXPECT_TRUE(FindLooseKeyFiles(dir_).empty());
+  fs::permissions(dir_ / "secrets" / "session-hmac", fs::perms(0640));
+  fs::path pem;
+  for (const auto& e : fs::directory_iterator(dir_ / "issuer")) {
+    if (e.path().extension() == ".pem") pem = e.path();
+  }
+  fs::permissions(pem, fs::perms(0604));
+  auto loose = FindLooseKeyFiles(dir_);
+  ASSERT_EQ(loose.size(), 2u);
+  EXPECT_EQ(loose[0].path, pem);
+  EXPECT_EQ(loose[0].mode, 0604u);
+  EXPECT_EQ(loose[1].path, dir_ / "secrets" / "session-hmac");
+  EXPECT_EQ(loose[1].mode, 0640u);
+  EXPECT_TRUE(FindLooseKeyFiles(dir_ / "missing").empty());
 }
 
 }  // namespace

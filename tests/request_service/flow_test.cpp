@@ -253,6 +253,14 @@ TEST_F(FlowTest, CallbacksRetryOn5xxInOrderAndGiveUpAfterMaxAttempts) {
   clock_.Advance(1);
   Deliver();
   EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
+  // Each event carries an Idempotency-Key naming it, the same on its redelivery.
+  auto got = receiver_.received();
+  ASSERT_EQ(got.size(), 3u);
+  auto request_id = common::ParseJsonObject(got[0].body);
+  const std::string id(common::GetString(*request_id, "requestId").value_or(""));
+  EXPECT_EQ(got[0].Header("idempotency-key"), id + ":request_retrieved");
+  EXPECT_EQ(got[1].Header("idempotency-key"), id + ":request_retrieved");
+  EXPECT_EQ(got[2].Header("idempotency-key"), id + ":issuance_successful");
 
   for (int i = 0; i < 3; ++i) receiver_.AnswerNext(500);
   Create("Issuance", IssuanceBody());

@@ -3,6 +3,9 @@
 // vp_token as a string or an array, FaceCheck, the receipt re-check, the webhook.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "common/base64url.h"
 #include "verifier/fixture.h"
 
@@ -259,6 +262,60 @@ TEST_F(VerifierCallbackTest, WebhookIsSignedRetriedAndSentOnce) {
   clock_.Advance(60);
   DeliverWebhooks();
   EXPECT_EQ(hooks_.received().size(), 2u);
+}
+
+// 32 threads post conflicting callbacks for one request at once, over HTTP:
+// presentation_verified, presentation_error, duplicates of both and a late
+// request_retrieved. All are answered 200 {}; one terminal state is recorded,
+// never overwritten by a second wave, and exactly one webhook is queued and sent,
+// carrying the status that won.
+TEST_F(VerifierCallbackTest, ConcurrentConflictingCallbacksRecordOneTerminalAndOneWebhook) {
+  constexpr int kThreads = 32;
+  const std::string id = Seed(PlainPolicy(), "s1");
+  const std::string verified = Verified("s1", Item(authority()));
+  auto body = [&](int i) -> std::string {
+    if (i % 3 == 0) return verified;
+    if (i % 3 == 1) {
+      return R"({"requestId":"rs-s1","requestStatus":"presentation_error","state":"s1",)"
+             R"("error":{"code":"e)" +
+             std::to_string(i) + R"(","message":"m"}})";
+    }
+    return R"({"requestId":"rs-s1","requestStatus":"request_retrieved","state":"s1"})";
+  };
+  auto race = [&] {
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        common::CurlHttpClient http;
+        const std::string b = body(i);
+        ready.fetch_add(1);
+        while (ready.load() < kThreads) std::this_thread::yield();
+        auto r = common::PostJson(http, vbase_ + "/api/verifier/callback", b,
+                                  {{"api-key", "verifier-cb-secret"}});
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        EXPECT_EQ(r->status, 200);
+        EXPECT_EQ(r->body, "{}");
+      });
+    }
+    for (auto& t : threads) t.join();
+  };
+  race();
+  const std::string won = StatusOf(id);
+  ASSERT_TRUE(won == "presentation_verified" || won == "presentation_error") << won;
+  const std::string code = ErrorCodeOf(id);
+  EXPECT_EQ(*webhooks_.Pending(), 1);
+  race();
+  EXPECT_EQ(StatusOf(id), won);
+  EXPECT_EQ(ErrorCodeOf(id), code);
+  EXPECT_EQ(*webhooks_.Pending(), 1);
+  DeliverWebhooks();
+  auto got = hooks_.received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].Header("idempotency-key"), id + ":" + won);
+  auto doc = common::ParseJsonObject(got[0].body);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(common::GetString(*doc, "status"), won);
 }
 
 }  // namespace
