@@ -194,7 +194,7 @@ void App::Impl::BuildIssuer() {
       *sessions, *keys, clock);
   issuer::IntakeRouteOptions route_options;
   issuer::RegisterIntakeRoutes(*server, *intake, *keys, route_options);
-  ProofingDeps deps{config, *db, *keys, *http, clock, *server, *intake, *orgs};
+  ProofingDeps deps{{config, *db, *keys, *http, clock, *server}, *intake, *orgs};
   // Proofing hands verified users on to issuance, which is built after it
   // because it reads the identity records proofing keeps.
   deps.hand_off = [this](const issuer::Session& s, bool verified) { return issuance->HandOff(s, verified); };

@@ -23,16 +23,11 @@
 #include "issuer/proofing_service.h"
 #include "issuer/sandbox_provider.h"
 #include "keys/key_store.h"
+#include "server/app_deps.h"
 
 namespace vc::server {
 
-struct ProofingDeps {
-  const common::Config& config;
-  common::Database& db;
-  keys::KeyStore& keys;
-  common::HttpClient& http;
-  const common::Clock& clock;
-  common::HttpServer& server;
+struct ProofingDeps : AppDeps {
   issuer::IntakeService& intake;
   const issuer::OrgRegistry& orgs;
   issuer::ProofingHandOff hand_off = nullptr;  // default: FinishSessionHandOff

@@ -23,19 +23,13 @@
 #include "credentials/published.h"
 #include "credentials/request_service_client.h"
 #include "keys/key_store.h"
+#include "server/app_deps.h"
 #include "verifier/policy.h"
 #include "verifier/service.h"
 
 namespace vc::server {
 
-struct VerifierDeps {
-  const common::Config& config;
-  common::Database& db;
-  keys::KeyStore& keys;
-  common::HttpClient& http;
-  const common::Clock& clock;
-  common::HttpServer& server;
-};
+using VerifierDeps = AppDeps;
 
 class VerifierWiring {
  public:

@@ -1,0 +1,24 @@
+// What every component's wiring in vcserver takes from the App: the config and
+// the process-wide database, key store, HTTP client (loopback_http_client.h),
+// clock and server. Components that need more extend it (ProofingDeps).
+#pragma once
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "common/store.h"
+#include "keys/key_store.h"
+
+namespace vc::server {
+
+struct AppDeps {
+  const common::Config& config;
+  common::Database& db;
+  keys::KeyStore& keys;
+  common::HttpClient& http;
+  const common::Clock& clock;
+  common::HttpServer& server;
+};
+
+}  // namespace vc::server
