@@ -20,11 +20,11 @@
 #include <cstdlib>
 #include <string>
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/es_signature.h"
-#include "common/jws.h"
-#include "common/openssl_ptr.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/jose/es_signature.h"
+#include "common/jose/jws.h"
+#include "common/base/openssl_ptr.h"
 
 namespace {
 

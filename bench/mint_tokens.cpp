@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/json.h"
-#include "common/jwk.h"
-#include "common/jws.h"
+#include "common/base/json.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
 
 namespace {
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/jws.h"
+#include "common/base/clock.h"
+#include "common/jose/jws.h"
 #include "credentials/holder.h"
 #include "credentials/presentation.h"
 #include "keys/did.h"

@@ -1,8 +1,8 @@
 #include "credentials/contract.h"
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/json.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
 
 namespace vc::credentials {
 using common::Error;

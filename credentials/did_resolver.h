@@ -10,10 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "common/clock.h"
-#include "common/http_client.h"
-#include "common/jwk.h"
-#include "common/result.h"
+#include "common/base/clock.h"
+#include "common/http/http_client.h"
+#include "common/jose/jwk.h"
+#include "common/base/result.h"
 #include "keys/did.h"
 
 namespace vc::credentials {

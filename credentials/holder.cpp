@@ -1,10 +1,10 @@
 #include "credentials/holder.h"
 #include "credentials/vc_json.h"
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/jws.h"
-#include "common/json.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/jose/jws.h"
+#include "common/base/json.h"
 #include "keys/did.h"
 
 namespace vc::credentials {

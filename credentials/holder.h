@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "common/jwk.h"
-#include "common/result.h"
+#include "common/jose/jwk.h"
+#include "common/base/result.h"
 
 namespace vc::credentials {
 

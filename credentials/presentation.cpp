@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include "common/json.h"
+#include "common/base/json.h"
 #include "credentials/verify_error.h"
-#include "common/text.h"
+#include "common/base/text.h"
 
 namespace vc::credentials {
 using common::Result;

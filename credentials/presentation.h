@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "common/base/result.h"
 #include "credentials/did_resolver.h"
 #include "credentials/vc_jwt.h"
 

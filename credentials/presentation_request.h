@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "common/json.h"
+#include "common/base/json.h"
 #include "credentials/presentation.h"
 
 namespace vc::credentials {

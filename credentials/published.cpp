@@ -1,7 +1,7 @@
 #include "credentials/published.h"
 #include "credentials/vc_json.h"
 
-#include "common/json.h"
+#include "common/base/json.h"
 
 namespace vc::credentials {
 using common::Error;

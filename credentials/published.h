@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "common/http_client.h"
+#include "common/http/http_client.h"
 #include "credentials/presentation.h"
 #include "credentials/status_list.h"
 #include "credentials/vc_jwt.h"

@@ -6,10 +6,10 @@
 #include <thread>
 #include <utility>
 
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/jws.h"
-#include "common/url.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "common/http/url.h"
 
 namespace vc::credentials {
 namespace {

@@ -11,11 +11,11 @@
 #include <optional>
 #include <string>
 
-#include "common/clock.h"
-#include "common/config_types.h"
-#include "common/http_client.h"
-#include "common/jwk.h"
-#include "common/result.h"
+#include "common/base/clock.h"
+#include "common/config/config_types.h"
+#include "common/http/http_client.h"
+#include "common/jose/jwk.h"
+#include "common/base/result.h"
 
 namespace vc::credentials {
 

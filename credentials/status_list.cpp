@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "common/base64url.h"
+#include "common/base/base64url.h"
 
 namespace vc::credentials {
 using common::Error;

@@ -5,7 +5,7 @@
 #include <initializer_list>
 #include <string_view>
 
-#include "common/json.h"
+#include "common/base/json.h"
 
 namespace vc::credentials {
 

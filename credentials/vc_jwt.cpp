@@ -4,7 +4,7 @@
 #include <ctime>
 #include <cstdio>
 
-#include "common/json.h"
+#include "common/base/json.h"
 #include "credentials/verify_error.h"
 
 namespace vc::credentials {

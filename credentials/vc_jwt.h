@@ -13,9 +13,9 @@
 
 #include <rapidjson/document.h>
 
-#include "common/jwk.h"
-#include "common/jws.h"
-#include "common/result.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
+#include "common/base/result.h"
 #include "credentials/did_resolver.h"
 
 namespace vc::credentials {

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/json.h"
-#include "common/url.h"
+#include "common/base/json.h"
+#include "common/http/url.h"
 #include "credentials/did_resolver.h"
 #include "credentials/vc_jwt.h"
 #include "keys/key_store.h"

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/http_client.h"
-#include "common/result.h"
+#include "common/base/clock.h"
+#include "common/http/http_client.h"
+#include "common/base/result.h"
 #include "credentials/holder.h"
 
 namespace vc::credentials {

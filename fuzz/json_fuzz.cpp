@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/json.h"
+#include "common/base/json.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "common/clock.h"
-#include "common/http_client.h"
+#include "common/base/clock.h"
+#include "common/http/http_client.h"
 #include "issuer/jumio_provider.h"
 
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "common/jwk.h"
+#include "common/jose/jwk.h"
 
 using vc::common::Jwk;
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/jwk.h"
+#include "common/jose/jwk.h"
 
 namespace vc::fuzz {
 

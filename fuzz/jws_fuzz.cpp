@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/jws.h"
+#include "common/jose/jws.h"
 #include "fuzz/jws_common.h"
 
 using vc::common::JwsAlg;

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/url.h"
+#include "common/http/url.h"
 
 namespace vcc = vc::common;
 

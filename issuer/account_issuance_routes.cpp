@@ -1,8 +1,8 @@
 #include "issuer/account_issuance_routes.h"
 
-#include "common/json.h"
-#include "common/log.h"
-#include "common/qr.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
+#include "common/http/qr.h"
 #include "issuer/casdoor_envelope.h"
 
 namespace vc::issuer {

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "issuer/api_auth.h"
 #include "issuer/identity_service.h"
 #include "issuer/issuance.h"

@@ -3,9 +3,9 @@
 #include <ctime>
 #include <thread>
 
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/log.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
 #include "issuer/alibaba_signer.h"
 #include "issuer/sandbox_provider.h"
 

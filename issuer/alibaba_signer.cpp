@@ -8,9 +8,9 @@
 #include <map>
 #include <vector>
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/text.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/base/text.h"
 
 namespace vc::issuer {
 namespace {

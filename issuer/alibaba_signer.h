@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/url.h"
+#include "common/http/url.h"
 
 namespace vc::issuer {
 

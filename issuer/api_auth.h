@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "common/api_keys.h"
-#include "common/config_types.h"
-#include "common/http_message.h"
+#include "common/config/api_keys.h"
+#include "common/config/config_types.h"
+#include "common/http/http_message.h"
 #include "issuer/sessions.h"
 
 namespace vc::issuer {

@@ -1,7 +1,7 @@
 #include "issuer/audit_log.h"
 
-#include "common/crypto.h"
-#include "common/json.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
 
 namespace vc::issuer {
 using common::Connection;

@@ -2,12 +2,12 @@
 
 #include <array>
 
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/jwk.h"
-#include "common/jws.h"
-#include "common/jwt.h"
-#include "common/url.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
+#include "common/jose/jwt.h"
+#include "common/http/url.h"
 
 namespace vc::issuer {
 using common::Error;

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/result.h"
+#include "common/base/clock.h"
+#include "common/base/result.h"
 
 namespace vc::issuer {
 

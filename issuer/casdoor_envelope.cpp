@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "common/json.h"
+#include "common/base/json.h"
 
 namespace vc::issuer {
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "common/http_message.h"
-#include "common/result.h"
+#include "common/http/http_message.h"
+#include "common/base/result.h"
 
 namespace vc::issuer {
 

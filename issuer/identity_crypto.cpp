@@ -4,8 +4,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include "common/crypto.h"
-#include "common/openssl_ptr.h"
+#include "common/base/crypto.h"
+#include "common/base/openssl_ptr.h"
 
 namespace vc::issuer {
 namespace {

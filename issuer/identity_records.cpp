@@ -1,7 +1,7 @@
 #include "issuer/identity_records.h"
 
-#include "common/json.h"
-#include "common/log.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
 
 namespace vc::issuer {
 using common::Connection;

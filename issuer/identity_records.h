@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
-#include "common/store.h"
+#include "common/base/result.h"
+#include "common/store/store.h"
 #include "issuer/identity_crypto.h"
 #include "issuer/proofing_provider.h"
 

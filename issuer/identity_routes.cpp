@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "common/json.h"
+#include "common/base/json.h"
 #include "issuer/casdoor_envelope.h"
 
 namespace vc::issuer {

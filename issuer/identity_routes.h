@@ -10,7 +10,7 @@
 // Credential offers for these records: account_issuance_routes.h.
 #pragma once
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "issuer/api_auth.h"
 #include "issuer/audit_log.h"
 #include "issuer/casdoor_envelope.h"

@@ -1,8 +1,8 @@
 #include "issuer/intake.h"
 
-#include "common/json.h"
-#include "common/jws.h"
-#include "common/url.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "common/http/url.h"
 
 namespace vc::issuer {
 using common::Error;

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/clock.h"
-#include "common/result.h"
+#include "common/base/clock.h"
+#include "common/base/result.h"
 #include "issuer/auth0.h"
 #include "issuer/jumpstart.h"
 #include "issuer/sessions.h"

@@ -1,8 +1,8 @@
 #include "issuer/intake_routes.h"
 
-#include "common/html.h"
-#include "common/log.h"
-#include "common/media_type.h"
+#include "common/http/html.h"
+#include "common/base/log.h"
+#include "common/http/media_type.h"
 
 namespace vc::issuer {
 using common::HttpServerRequest;

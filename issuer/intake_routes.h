@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "common/http_message.h"
-#include "common/http_server.h"
+#include "common/http/http_message.h"
+#include "common/http/http_server.h"
 #include "issuer/intake.h"
 
 namespace vc::issuer {

@@ -1,9 +1,9 @@
 #include "issuer/issuance.h"
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/log.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
 #include "credentials/vc_jwt.h"
 #include "issuer/audit_log.h"
 #include "issuer/proofing_routes.h"

@@ -9,10 +9,10 @@
 #include <map>
 #include <string>
 
-#include "common/clock.h"
-#include "common/config_types.h"
-#include "common/result.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/config/config_types.h"
+#include "common/base/result.h"
+#include "common/store/store.h"
 #include "credentials/request_service_client.h"
 #include "issuer/identity_records.h"
 #include "issuer/issuance_store.h"

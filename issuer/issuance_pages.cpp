@@ -1,6 +1,6 @@
 #include "issuer/issuance_pages.h"
 
-#include "common/qr.h"
+#include "common/http/qr.h"
 #include "issuer/issuance.h"
 #include "issuer/session_web.h"
 

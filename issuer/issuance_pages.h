@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "common/html.h"
+#include "common/http/html.h"
 #include "issuer/issuance_store.h"
 
 namespace vc::issuer {

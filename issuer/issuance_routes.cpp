@@ -2,9 +2,9 @@
 
 #include <memory>
 
-#include "common/log.h"
-#include "common/qr.h"
-#include "common/url.h"
+#include "common/base/log.h"
+#include "common/http/qr.h"
+#include "common/http/url.h"
 #include "issuer/intake_routes.h"
 #include "issuer/issuance_pages.h"
 #include "issuer/session_web.h"

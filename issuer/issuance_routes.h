@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "issuer/intake.h"
 #include "issuer/issuance.h"
 #include "issuer/proofing_routes.h"

@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <ctime>
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/log.h"
-#include "common/url.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
+#include "common/http/url.h"
 
 namespace vc::issuer {
 using common::Error;

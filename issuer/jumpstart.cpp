@@ -2,9 +2,9 @@
 
 #include <array>
 
-#include "common/json.h"
-#include "common/jws.h"
-#include "common/jwt.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "common/jose/jwt.h"
 
 namespace vc::issuer {
 using common::Error;

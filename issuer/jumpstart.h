@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/clock.h"
-#include "common/result.h"
+#include "common/base/clock.h"
+#include "common/base/result.h"
 #include "issuer/orgs.h"
 #include "keys/rp_keys.h"
 

@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include "common/crypto.h"
-#include "common/migrations.h"
+#include "common/base/crypto.h"
+#include "common/store/migrations.h"
 
 namespace vc::issuer {
 using common::Connection;

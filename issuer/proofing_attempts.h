@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/result.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/base/result.h"
+#include "common/store/store.h"
 #include "issuer/proofing_provider.h"
 
 namespace vc::issuer {

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/http_client.h"
-#include "common/result.h"
+#include "common/http/http_client.h"
+#include "common/base/result.h"
 
 namespace vc::issuer {
 

@@ -2,10 +2,10 @@
 
 #include <memory>
 
-#include "common/html.h"
-#include "common/json.h"
-#include "common/log.h"
-#include "common/media_type.h"
+#include "common/http/html.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
+#include "common/http/media_type.h"
 #include "issuer/intake_routes.h"
 #include "issuer/proofing_pages.h"
 #include "issuer/session_web.h"

@@ -12,8 +12,8 @@
 #include <functional>
 #include <string>
 
-#include "common/http_message.h"
-#include "common/http_server.h"
+#include "common/http/http_message.h"
+#include "common/http/http_server.h"
 #include "issuer/intake.h"
 #include "issuer/proofing_service.h"
 #include "issuer/sandbox_provider.h"

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "common/json.h"
-#include "common/log.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
 
 namespace vc::issuer {
 using common::Connection;

@@ -12,8 +12,8 @@
 #include <vector>
 #include <string>
 
-#include "common/clock.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/store/store.h"
 #include "issuer/audit_log.h"
 #include "issuer/identity_records.h"
 #include "issuer/proofing_attempts.h"

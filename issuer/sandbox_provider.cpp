@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/log.h"
-#include "common/text.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
+#include "common/base/text.h"
 
 namespace vc::issuer {
 using common::Error;

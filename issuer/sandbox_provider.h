@@ -14,8 +14,8 @@
 #include <string>
 #include <thread>
 
-#include "common/clock.h"
-#include "common/http_client.h"
+#include "common/base/clock.h"
+#include "common/http/http_client.h"
 #include "issuer/proofing_provider.h"
 
 namespace vc::issuer {

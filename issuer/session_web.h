@@ -6,8 +6,8 @@
 #include <string>
 #include <variant>
 
-#include "common/html.h"
-#include "common/http_message.h"
+#include "common/http/html.h"
+#include "common/http/http_message.h"
 #include "issuer/intake.h"
 
 namespace vc::issuer {

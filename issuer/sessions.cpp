@@ -1,7 +1,7 @@
 #include "issuer/sessions.h"
 
-#include "common/crypto.h"
-#include "common/migrations.h"
+#include "common/base/crypto.h"
+#include "common/store/migrations.h"
 
 namespace vc::issuer {
 using common::Connection;

@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/clock.h"
-#include "common/result.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/base/result.h"
+#include "common/store/store.h"
 
 namespace vc::issuer {
 

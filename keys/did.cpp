@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "common/base64url.h"
-#include "common/json.h"
+#include "common/base/base64url.h"
+#include "common/base/json.h"
 
 namespace vc::keys {
 using common::Error;

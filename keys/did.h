@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/jwk.h"
-#include "common/result.h"
+#include "common/jose/jwk.h"
+#include "common/base/result.h"
 #include "keys/key_store.h"
 
 namespace vc::keys {

@@ -1,7 +1,7 @@
 // did:web documents: writing ours (Entra's shape, spec §8.2) and reading any.
 #include <algorithm>
 
-#include "common/json.h"
+#include "common/base/json.h"
 #include "keys/did.h"
 
 namespace vc::keys {

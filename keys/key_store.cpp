@@ -11,9 +11,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/text.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/base/text.h"
 
 namespace vc::keys {
 namespace fs = std::filesystem;

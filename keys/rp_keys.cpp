@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "common/log.h"
+#include "common/base/log.h"
 
 namespace vc::keys {
 using common::Error;

@@ -17,11 +17,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/http_client.h"
-#include "common/jwk.h"
-#include "common/metrics.h"
-#include "common/result.h"
+#include "common/base/clock.h"
+#include "common/http/http_client.h"
+#include "common/jose/jwk.h"
+#include "common/base/metrics.h"
+#include "common/base/result.h"
 
 namespace vc::keys {
 

@@ -2,8 +2,8 @@
 
 #include <ctime>
 
-#include "common/crypto.h"
-#include "common/json.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
 
 namespace vc::request_service {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <variant>
 
-#include "common/http_message.h"
+#include "common/http/http_message.h"
 
 namespace vc::request_service {
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/jws.h"
-#include "common/jwt.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "common/jose/jwt.h"
 
 namespace vc::request_service {
 

@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/config_types.h"
-#include "common/jwk.h"
-#include "common/url.h"
+#include "common/base/clock.h"
+#include "common/config/config_types.h"
+#include "common/jose/jwk.h"
+#include "common/http/url.h"
 #include "request_service/api_error.h"
 
 namespace vc::request_service {

@@ -1,6 +1,6 @@
 #include "request_service/events.h"
 
-#include "common/json.h"
+#include "common/base/json.h"
 
 namespace vc::request_service {
 using common::JsonWriter;

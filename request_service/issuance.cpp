@@ -1,9 +1,9 @@
 // The wallet's issuance leg: manifest, issue (attestation, PIN, holder proof),
 // completion.
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/jws.h"
-#include "common/jwt.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "common/jose/jwt.h"
 #include "credentials/holder.h"
 #include "request_service/events.h"
 #include "request_service/service.h"

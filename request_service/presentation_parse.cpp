@@ -1,6 +1,6 @@
 // createPresentationRequest: the shared rules of credentials/presentation_request
 // plus what is particular to this embedded service (it has no FaceCheck).
-#include "common/json.h"
+#include "common/base/json.h"
 #include "credentials/presentation_request.h"
 #include "request_service/request_parse.h"
 

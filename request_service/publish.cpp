@@ -1,7 +1,7 @@
 // What the authority publishes (DID document, did-configuration, status lists)
 // and revocation.
-#include "common/config.h"
-#include "common/url.h"
+#include "common/config/config.h"
+#include "common/http/url.h"
 #include "credentials/published.h"
 #include "keys/did.h"
 #include "request_service/service.h"

@@ -1,6 +1,6 @@
 // The signed request objects a wallet fetches from request_uri (spec §7.2, §7.4).
-#include "common/jws.h"
-#include "common/json.h"
+#include "common/jose/jws.h"
+#include "common/base/json.h"
 #include "request_service/service.h"
 
 namespace vc::request_service {

@@ -2,11 +2,11 @@
 
 #include <cctype>
 
-#include "common/json.h"
-#include "common/url.h"
+#include "common/base/json.h"
+#include "common/http/url.h"
 #include "credentials/presentation_request.h"
 #include "credentials/vc_jwt.h"
-#include "common/text.h"
+#include "common/base/text.h"
 
 namespace vc::request_service {
 namespace detail {

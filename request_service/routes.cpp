@@ -1,7 +1,7 @@
 #include "request_service/routes.h"
 
-#include "common/json.h"
-#include "common/media_type.h"
+#include "common/base/json.h"
+#include "common/http/media_type.h"
 
 namespace vc::request_service {
 using common::HttpServerRequest;

@@ -7,8 +7,8 @@
 //        {"claimValue": "…"}  (by the contract's indexed claim)              -> 204
 #pragma once
 
-#include "common/clock.h"
-#include "common/http_server.h"
+#include "common/base/clock.h"
+#include "common/http/http_server.h"
 #include "request_service/auth.h"
 #include "request_service/service.h"
 

@@ -3,11 +3,11 @@
 
 #include <stdexcept>
 
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/jws.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
 #include "request_service/events.h"
-#include "common/qr.h"
+#include "common/http/qr.h"
 
 namespace vc::request_service {
 using common::Connection;

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/config_types.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/config/config_types.h"
+#include "common/store/store.h"
 #include "credentials/contract.h"
 #include "credentials/did_resolver.h"
 #include "credentials/presentation.h"

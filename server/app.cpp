@@ -13,12 +13,12 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "common/clock.h"
-#include "common/http_client.h"
-#include "common/http_server.h"
-#include "common/json.h"
-#include "common/log.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
+#include "common/store/store.h"
 #include "issuer/auth0.h"
 #include "issuer/intake.h"
 #include "issuer/intake_routes.h"
@@ -33,7 +33,7 @@
 #include "server/embedded_request_service.h"
 #include "server/loopback_http_client.h"
 #include "server/rate_limits.h"
-#include "common/text.h"
+#include "common/base/text.h"
 
 namespace vc::server {
 namespace fs = std::filesystem;

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "common/config.h"
+#include "common/config/config.h"
 
 namespace vc::server {
 

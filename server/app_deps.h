@@ -3,11 +3,11 @@
 // clock and server. Components that need more extend it (ProofingDeps).
 #pragma once
 
-#include "common/clock.h"
-#include "common/config.h"
-#include "common/http_client.h"
-#include "common/http_server.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/config/config.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
+#include "common/store/store.h"
 #include "keys/key_store.h"
 
 namespace vc::server {

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "common/base64url.h"
+#include "common/base/base64url.h"
 
 #include "issuer/account_issuance_routes.h"
 #include "issuer/proofing_routes.h"

@@ -6,11 +6,11 @@
 
 #include <memory>
 
-#include "common/clock.h"
-#include "common/config.h"
-#include "common/http_client.h"
-#include "common/http_server.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/config/config.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
+#include "common/store/store.h"
 #include "credentials/request_service_client.h"
 #include "issuer/intake.h"
 #include "issuer/issuance_routes.h"

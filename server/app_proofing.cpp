@@ -3,8 +3,8 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "common/json.h"
-#include "common/log.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
 #include "issuer/alibaba_provider.h"
 #include "issuer/identity_routes.h"
 #include "issuer/jumio_provider.h"

@@ -10,11 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/config.h"
-#include "common/http_client.h"
-#include "common/http_server.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/config/config.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
+#include "common/store/store.h"
 #include "issuer/api_auth.h"
 #include "issuer/identity_service.h"
 #include "issuer/intake.h"

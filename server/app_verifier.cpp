@@ -3,8 +3,8 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "common/base64url.h"
-#include "common/log.h"
+#include "common/base/base64url.h"
+#include "common/base/log.h"
 #include "verifier/routes.h"
 
 namespace vc::server {

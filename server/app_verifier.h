@@ -12,13 +12,13 @@
 #include <string>
 #include <thread>
 
-#include "common/api_keys.h"
-#include "common/clock.h"
-#include "common/config.h"
-#include "common/http_client.h"
-#include "common/http_server.h"
-#include "common/outbox.h"
-#include "common/store.h"
+#include "common/config/api_keys.h"
+#include "common/base/clock.h"
+#include "common/config/config.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
+#include "common/http/outbox.h"
+#include "common/store/store.h"
 #include "credentials/did_resolver.h"
 #include "credentials/published.h"
 #include "credentials/request_service_client.h"

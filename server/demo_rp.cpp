@@ -1,9 +1,9 @@
 #include "server/demo_rp.h"
 
-#include "common/html.h"
-#include "common/json.h"
-#include "common/jws.h"
-#include "common/jwt.h"
+#include "common/http/html.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "common/jose/jwt.h"
 #include "issuer/intake.h"
 
 namespace vc::server {

@@ -3,7 +3,7 @@
 // the signed result exactly as an RP would (against our published keys).
 #pragma once
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "keys/key_store.h"
 
 namespace vc::server {

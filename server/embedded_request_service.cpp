@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "common/log.h"
+#include "common/base/log.h"
 #include "credentials/did_resolver.h"
 #include "credentials/published.h"
 #include "request_service/auth.h"

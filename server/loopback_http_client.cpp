@@ -1,7 +1,7 @@
 #include "server/loopback_http_client.h"
 
-#include "common/text.h"
-#include "common/url.h"
+#include "common/base/text.h"
+#include "common/http/url.h"
 
 namespace vc::server {
 

@@ -8,8 +8,8 @@
 #include <mutex>
 #include <string>
 
-#include "common/http_client.h"
-#include "common/http_server.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
 
 namespace vc::server {
 

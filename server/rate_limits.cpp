@@ -2,10 +2,10 @@
 
 #include <string>
 
-#include "common/html.h"
-#include "common/json.h"
-#include "common/jws.h"
-#include "common/rate_limit.h"
+#include "common/http/html.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "common/http/rate_limit.h"
 #include "request_service/api_error.h"
 #include "request_service/auth.h"
 

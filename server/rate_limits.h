@@ -13,9 +13,9 @@
 #include <memory>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/config_types.h"
-#include "common/http_server.h"
+#include "common/base/clock.h"
+#include "common/config/config_types.h"
+#include "common/http/http_server.h"
 
 namespace vc::server {
 

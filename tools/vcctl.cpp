@@ -9,18 +9,18 @@
 #include <string>
 #include <vector>
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/url.h"
-#include "common/json.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/http/url.h"
+#include "common/base/json.h"
 #include <rapidjson/prettywriter.h>
-#include "common/jwk.h"
-#include "common/jws.h"
-#include "common/store.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
+#include "common/store/store.h"
 #include "issuer/audit_log.h"
 #include "keys/key_store.h"
 #include "request_service/auth.h"
-#include "common/text.h"
+#include "common/base/text.h"
 
 namespace {
 using namespace vc;

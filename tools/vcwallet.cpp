@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/http_client.h"
-#include "common/json.h"
+#include "common/base/clock.h"
+#include "common/http/http_client.h"
+#include "common/base/json.h"
 #include "credentials/vc_jwt.h"
 #include "credentials/wallet_client.h"
 

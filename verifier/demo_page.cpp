@@ -1,6 +1,6 @@
 #include "verifier/demo_page.h"
 
-#include "common/html.h"
+#include "common/http/html.h"
 
 namespace vc::verifier {
 namespace {

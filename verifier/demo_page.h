@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/http_message.h"
+#include "common/http/http_message.h"
 #include "verifier/policy.h"
 
 namespace vc::verifier {

@@ -4,8 +4,8 @@
 #include <optional>
 #include <vector>
 
-#include "common/json.h"
-#include "common/jws.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
 #include "credentials/verify_error.h"
 
 namespace vc::verifier {

@@ -1,6 +1,6 @@
 #include "verifier/policy.h"
 
-#include "common/config.h"
+#include "common/config/config.h"
 
 namespace vc::verifier {
 namespace {

@@ -1,7 +1,7 @@
 #include "verifier/routes.h"
 
-#include "common/json.h"
-#include "common/qr.h"
+#include "common/base/json.h"
+#include "common/http/qr.h"
 #include "verifier/demo_page.h"
 
 namespace vc::verifier {

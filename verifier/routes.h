@@ -10,8 +10,8 @@
 // API errors are {"error", "message"} plus "field" (the JSON path) for invalid input.
 #pragma once
 
-#include "common/api_keys.h"
-#include "common/http_server.h"
+#include "common/config/api_keys.h"
+#include "common/http/http_server.h"
 #include "verifier/service.h"
 
 namespace vc::verifier {

@@ -2,10 +2,10 @@
 
 #include <stdexcept>
 
-#include "common/crypto.h"
-#include "common/json.h"
-#include "common/log.h"
-#include "common/outbox.h"
+#include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/base/log.h"
+#include "common/http/outbox.h"
 #include "verifier/evaluate.h"
 
 namespace vc::verifier {

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/config_types.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/config/config_types.h"
+#include "common/store/store.h"
 #include "credentials/did_resolver.h"
 #include "credentials/presentation.h"
 #include "credentials/request_service_client.h"

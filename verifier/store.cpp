@@ -1,6 +1,6 @@
 #include "verifier/store.h"
 
-#include "common/outbox.h"
+#include "common/http/outbox.h"
 
 namespace vc::verifier {
 using common::Connection;

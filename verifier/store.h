@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "common/migrations.h"
-#include "common/store.h"
+#include "common/store/migrations.h"
+#include "common/store/store.h"
 
 namespace vc::verifier {
 

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "common/base64url.h"
-#include "common/clock.h"
+#include "common/base/base64url.h"
+#include "common/base/clock.h"
 #include "credentials/holder.h"
 #include "credentials/verify_error.h"
 #include "keys/did.h"

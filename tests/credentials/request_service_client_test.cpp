@@ -13,10 +13,10 @@
 
 #include <gtest/gtest.h>
 
-#include "common/http_server.h"
-#include "common/json.h"
-#include "common/jws.h"
-#include "common/url.h"
+#include "common/http/http_server.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "common/http/url.h"
 #include "request_service/fixture.h"
 
 namespace vc::credentials {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/json.h"
+#include "common/base/json.h"
 #include "keys/did.h"
 
 namespace vc::credentials {

@@ -13,12 +13,12 @@
 #include <set>
 #include <string>
 
-#include "common/clock.h"
-#include "common/crypto.h"
-#include "common/http_client.h"
-#include "common/http_server.h"
-#include "common/json.h"
-#include "common/url.h"
+#include "common/base/clock.h"
+#include "common/base/crypto.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
+#include "common/base/json.h"
+#include "common/http/url.h"
 #include "credentials/request_service_client.h"
 
 namespace vc::testing {

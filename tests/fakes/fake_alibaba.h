@@ -4,8 +4,8 @@
 // otherwise the scripted Id2MetaVerify answer for the request's UserName.
 #pragma once
 
-#include "common/crypto.h"
-#include "common/url.h"
+#include "common/base/crypto.h"
+#include "common/http/url.h"
 #include "issuer/alibaba_signer.h"
 
 #include <map>
@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 
 namespace vc::testing {
 

@@ -4,9 +4,9 @@
 // specs/proofing-providers.md §2. Tokens can be revoked to provoke a 401.
 #pragma once
 
-#include "common/base64url.h"
-#include "common/json.h"
-#include "common/url.h"
+#include "common/base/base64url.h"
+#include "common/base/json.h"
+#include "common/http/url.h"
 
 #include <map>
 #include <memory>
@@ -14,7 +14,7 @@
 #include <set>
 #include <string>
 
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 
 namespace vc::testing {
 

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/url.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/http/url.h"
 #include "tests/hostile/catalogue.h"
 #include "tests/hostile/db_snapshot.h"
 

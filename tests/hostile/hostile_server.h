@@ -14,13 +14,13 @@
 #include <memory>
 #include <string>
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/http_client.h"
-#include "common/json.h"
-#include "common/jwk.h"
-#include "common/jws.h"
-#include "common/url.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/http/http_client.h"
+#include "common/base/json.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
+#include "common/http/url.h"
 #include "keys/key_store.h"
 #include "server/app.h"
 #include "tests/support/temp_dir.h"

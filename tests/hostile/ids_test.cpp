@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "common/url.h"
-#include "tests/common/raw_http_client.h"
+#include "common/http/url.h"
+#include "support/raw_http_client.h"
 #include "tests/hostile/catalogue.h"
 #include "tests/hostile/db_snapshot.h"
 

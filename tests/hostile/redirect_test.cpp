@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "common/url.h"
+#include "common/http/url.h"
 #include "tests/hostile/catalogue.h"
 #include "tests/hostile/db_snapshot.h"
 

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "common/json.h"
-#include "common/jws.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
 
 namespace {
 

@@ -5,8 +5,8 @@
 
 #include <mutex>
 
-#include "common/clock.h"
-#include "common/log.h"
+#include "common/base/clock.h"
+#include "common/base/log.h"
 #include "tests/fakes/fake_alibaba.h"
 
 namespace vc::testing {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/clock.h"
+#include "common/base/clock.h"
 #include "issuer/proofing_attempts.h"
 #include "tests/support/audit_tamper.h"
 #include "tests/support/temp_dir.h"

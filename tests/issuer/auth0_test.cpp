@@ -1,6 +1,6 @@
-#include "common/base64url.h"
-#include "common/html.h"
-#include "common/url.h"
+#include "common/base/base64url.h"
+#include "common/http/html.h"
+#include "common/http/url.h"
 #include "tests/issuer/intake_fixture.h"
 
 namespace vc::testing {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/crypto.h"
+#include "common/base/crypto.h"
 #include "issuer/proofing_attempts.h"
 
 namespace vc::testing {

@@ -9,10 +9,10 @@
 
 #include <mutex>
 
-#include "common/base64url.h"
-#include "common/crypto.h"
-#include "common/http_server.h"
-#include "common/json.h"
+#include "common/base/base64url.h"
+#include "common/base/crypto.h"
+#include "common/http/http_server.h"
+#include "common/base/json.h"
 #include "issuer/audit_log.h"
 #include "issuer/proofing_attempts.h"
 #include "tests/support/temp_dir.h"

@@ -3,7 +3,7 @@
 
 #include <regex>
 
-#include "common/url.h"
+#include "common/http/url.h"
 #include "tests/fakes/fake_jumio.h"
 #include "tests/issuer/intake_fixture.h"
 

@@ -1,8 +1,8 @@
 #include <atomic>
 #include <thread>
 
-#include "common/base64url.h"
-#include "common/url.h"
+#include "common/base/base64url.h"
+#include "common/http/url.h"
 #include "tests/issuer/intake_fixture.h"
 
 namespace vc::testing {

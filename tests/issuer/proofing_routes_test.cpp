@@ -3,9 +3,9 @@
 #include <mutex>
 #include <vector>
 
-#include "common/crypto.h"
-#include "common/log.h"
-#include "common/url.h"
+#include "common/base/crypto.h"
+#include "common/base/log.h"
+#include "common/http/url.h"
 #include "tests/issuer/intake_fixture.h"
 
 namespace vc::testing {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/jws.h"
+#include "common/jose/jws.h"
 #include "tests/issuer/intake_fixture.h"
 
 namespace vc::testing {

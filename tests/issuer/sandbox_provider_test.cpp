@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "common/clock.h"
-#include "common/crypto.h"
-#include "common/http_client.h"
+#include "common/base/clock.h"
+#include "common/base/crypto.h"
+#include "common/http/http_client.h"
 
 namespace vc::testing {
 namespace {

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "common/base64url.h"
-#include "common/config.h"
-#include "common/json.h"
+#include "common/base/base64url.h"
+#include "common/config/config.h"
+#include "common/base/json.h"
 
 namespace vc::keys {
 namespace {

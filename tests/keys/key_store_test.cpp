@@ -8,8 +8,8 @@
 #include <vector>
 #include <gtest/gtest.h>
 
-#include "common/crypto.h"
-#include "common/jws.h"
+#include "common/base/crypto.h"
+#include "common/jose/jws.h"
 
 namespace vc::keys {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/jwk.h"
+#include "common/jose/jwk.h"
 
 namespace vc::keys {
 namespace {

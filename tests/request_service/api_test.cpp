@@ -2,7 +2,7 @@
 // envelope and the checks that need the service's own state.
 #include <gtest/gtest.h>
 
-#include "common/base64url.h"
+#include "common/base/base64url.h"
 #include "request_service/api_error.h"
 #include "request_service/fixture.h"
 

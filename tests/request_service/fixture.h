@@ -11,12 +11,12 @@
 
 #include <gtest/gtest.h>
 
-#include "common/clock.h"
-#include "common/config.h"
-#include "common/http_client.h"
-#include "common/http_server.h"
-#include "common/json.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/config/config.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
+#include "common/base/json.h"
+#include "common/store/store.h"
 #include "credentials/published.h"
 #include "credentials/wallet_client.h"
 #include "keys/key_store.h"

@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "credentials/status_list.h"
-#include "common/base64url.h"
-#include "common/jws.h"
+#include "common/base/base64url.h"
+#include "common/jose/jws.h"
 #include "request_service/fixture.h"
 
 namespace vc::testing {

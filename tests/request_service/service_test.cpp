@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "common/base64url.h"
-#include "common/json.h"
-#include "common/jws.h"
+#include "common/base/base64url.h"
+#include "common/base/json.h"
+#include "common/jose/jws.h"
 #include "request_service/auth.h"
 #include "support/temp_dir.h"
 

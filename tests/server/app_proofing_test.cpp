@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "common/config.h"
-#include "common/crypto.h"
-#include "common/http_client.h"
+#include "common/config/config.h"
+#include "common/base/crypto.h"
+#include "common/http/http_client.h"
 #include "server/app.h"
 #include "tests/support/temp_dir.h"
 

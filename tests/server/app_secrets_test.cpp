@@ -9,12 +9,12 @@
 
 #include <gtest/gtest.h>
 
-#include "common/crypto.h"
-#include "common/http_client.h"
-#include "common/jwk.h"
-#include "common/jws.h"
-#include "common/log.h"
-#include "common/url.h"
+#include "common/base/crypto.h"
+#include "common/http/http_client.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
+#include "common/base/log.h"
+#include "common/http/url.h"
 #include "server/app.h"
 #include "tests/server/issuance_flow.h"
 #include "tests/support/temp_dir.h"

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/http_client.h"
+#include "common/http/http_client.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_dir.h"
 

@@ -11,9 +11,9 @@
 #include <fstream>
 #include <thread>
 
-#include "common/crypto.h"
-#include "common/http_client.h"
-#include "common/json.h"
+#include "common/base/crypto.h"
+#include "common/http/http_client.h"
+#include "common/base/json.h"
 #include "server/app.h"
 #include "tests/server/issuance_flow.h"
 #include "tests/support/run.h"

@@ -2,9 +2,9 @@
 // generated client usable through the token endpoint and through vcctl.
 #include <gtest/gtest.h>
 
-#include "common/http_client.h"
-#include "common/json.h"
-#include "common/url.h"
+#include "common/http/http_client.h"
+#include "common/base/json.h"
+#include "common/http/url.h"
 #include "server/app.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_dir.h"

@@ -10,9 +10,9 @@
 #include <regex>
 #include <thread>
 
-#include "common/crypto.h"
-#include "common/http_client.h"
-#include "common/json.h"
+#include "common/base/crypto.h"
+#include "common/http/http_client.h"
+#include "common/base/json.h"
 #include "server/app.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_dir.h"

@@ -8,7 +8,7 @@
 
 #include <fstream>
 
-#include "common/config.h"
+#include "common/config/config.h"
 #include "server/app.h"
 #include "tests/fakes/entra_gateway.h"
 #include "tests/server/issuance_flow.h"

@@ -11,11 +11,11 @@
 #include <string>
 #include <thread>
 
-#include "common/http_client.h"
-#include "common/json.h"
-#include "common/jwk.h"
-#include "common/jws.h"
-#include "common/url.h"
+#include "common/http/http_client.h"
+#include "common/base/json.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
+#include "common/http/url.h"
 #include "tests/support/run.h"
 
 namespace vc::testing {

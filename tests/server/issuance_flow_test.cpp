@@ -4,9 +4,9 @@
 // callbacks → issuance_successful → 303 to the RP with a result that verifies.
 #include <gtest/gtest.h>
 
-#include "common/http_client.h"
-#include "common/base64url.h"
-#include "common/json.h"
+#include "common/http/http_client.h"
+#include "common/base/base64url.h"
+#include "common/base/json.h"
 #include "keys/key_store.h"
 #include "server/app.h"
 #include "tests/server/issuance_flow.h"

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <regex>
 
-#include "common/jwk.h"
-#include "common/jws.h"
-#include "common/url.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
+#include "common/http/url.h"
 #include "server/app.h"
 #include "tests/server/issuance_flow.h"
 #include "tests/support/run.h"

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/base64url.h"
-#include "common/http_client.h"
-#include "common/json.h"
+#include "common/base/base64url.h"
+#include "common/http/http_client.h"
+#include "common/base/json.h"
 #include "issuer/audit_log.h"
 #include "issuer/issuance_store.h"
 #include "keys/key_store.h"

@@ -7,9 +7,9 @@
 
 #include <fstream>
 
-#include "common/http_client.h"
-#include "common/json.h"
-#include "common/base64url.h"
+#include "common/http/http_client.h"
+#include "common/base/json.h"
+#include "common/base/base64url.h"
 #include "server/app.h"
 #include "tests/support/temp_dir.h"
 

@@ -1,8 +1,8 @@
 // vcctl audit verify against a data directory whose database file is edited.
 #include <gtest/gtest.h>
 
-#include "common/clock.h"
-#include "common/store.h"
+#include "common/base/clock.h"
+#include "common/store/store.h"
 #include "issuer/audit_log.h"
 #include "issuer/proofing_attempts.h"
 #include "tests/support/audit_tamper.h"

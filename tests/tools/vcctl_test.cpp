@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include "common/json.h"
-#include "common/jwk.h"
-#include "common/jws.h"
-#include "common/url.h"
+#include "common/base/json.h"
+#include "common/jose/jwk.h"
+#include "common/jose/jws.h"
+#include "common/http/url.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_dir.h"
 

@@ -2,7 +2,7 @@
 // 201 body, expiry, retention and purge, and the demo page.
 #include <gtest/gtest.h>
 
-#include "common/html.h"
+#include "common/http/html.h"
 #include "verifier/demo_page.h"
 #include "verifier/fixture.h"
 

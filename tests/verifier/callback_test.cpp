@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "common/base64url.h"
+#include "common/base/base64url.h"
 #include "verifier/fixture.h"
 
 namespace vc::testing {

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "common/api_keys.h"
-#include "common/crypto.h"
-#include "common/jws.h"
-#include "common/outbox.h"
+#include "common/config/api_keys.h"
+#include "common/base/crypto.h"
+#include "common/jose/jws.h"
+#include "common/http/outbox.h"
 #include "credentials/holder.h"
 #include "credentials/request_service_client.h"
 #include "credentials/vc_jwt.h"

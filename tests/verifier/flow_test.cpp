@@ -3,7 +3,7 @@
 // Every failure is reported with its reason and never as verified.
 #include <gtest/gtest.h>
 
-#include "common/base64url.h"
+#include "common/base/base64url.h"
 #include "credentials/vc_jwt.h"
 #include "verifier/fixture.h"
 

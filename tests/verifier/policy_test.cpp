@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/config.h"
+#include "common/config/config.h"
 
 namespace vc::verifier {
 namespace {

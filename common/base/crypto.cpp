@@ -1,0 +1,61 @@
+#include "common/base/crypto.h"
+
+#include <stdexcept>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "common/base/base64url.h"
+
+namespace vc::common {
+
+std::string Sha256(std::string_view data) {
+  std::string out(32, '\0');
+  unsigned int len = 0;
+  if (1 != EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                      EVP_sha256(), nullptr)) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  return out;
+}
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  std::string out(32, '\0');
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+            reinterpret_cast<unsigned char*>(out.data()), &len)) {
+    throw std::runtime_error("HMAC-SHA256 failed");
+  }
+  return out;
+}
+
+std::string RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (n > 0 && 1 != RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n))) {
+    throw std::runtime_error("the system random generator failed");
+  }
+  return out;
+}
+
+std::string RandomId(size_t bytes) { return Base64UrlEncode(RandomBytes(bytes)); }
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+}  // namespace vc::common

@@ -1,0 +1,161 @@
+// The sections of the configuration (DESIGN.md §3) as plain structs. Secrets
+// are already resolved (inline, "env:NAME" or "file:PATH"); "raw" members keep
+// the JSON text as written (secrets unresolved) for fields added later.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/http/rate_limit.h"
+
+namespace vc::common {
+
+enum class Environment { kDevelopment, kTest, kProduction };
+enum class Role { kIssuer, kVerifier, kRequestService };
+
+// Exactly one source, or none: then the server generates a demo RP key pair
+// into dataDir (development only).
+struct OrgKeys {
+  std::string jwks_uri;                // fetched and refreshed every refresh_seconds
+  int64_t refresh_seconds = 900;
+  std::string jwks;                    // inline JWKS as JSON text; "" when absent
+  std::vector<std::string> pem_files;  // resolved against the config file's directory
+};
+
+struct OrgConfig {
+  std::string id;
+  std::string name;                        // defaults to id
+  std::vector<std::string> redirect_urls;  // exact-match allow-list
+  OrgKeys keys;
+  int64_t max_token_lifetime_seconds = 600;
+  std::string proofing;  // a proofingProviders key; defaults to the only one
+  std::string contract;  // a contracts id; defaults to the only one
+  bool issue_credential = true;  // after proofing, issue a Verified ID of `contract`
+  int pin_length = 0;            // 4..16: a PIN shown to the user and sent hashed; 0 = none
+  int64_t credential_lifetime_seconds = 0;  // > 0: sent as expirationDate; 0 = the contract's
+};
+
+struct Auth0Config {
+  std::string domain;        // the tenant host; results go to https://{domain}/continue
+  std::string token_secret;  // HS256 secret shared with the Action (secret)
+  std::string proofing;      // defaults like OrgConfig::proofing
+  std::string contract;      // when set, a Verified ID of this contract is issued after proofing
+  int pin_length = 0;        // as OrgConfig::pin_length
+};
+
+enum class ProviderType { kSandbox, kJumio, kAlibaba };
+
+struct ProofingProviderConfig {
+  ProviderType type = ProviderType::kSandbox;
+  // jumio
+  std::string region = "amer-1";
+  std::string base_url;         // overrides the region's API host (tests)
+  std::string client_id;
+  std::string client_secret;    // secret
+  int64_t workflow_key = 10013;
+  std::string callback_secret;  // secret
+  // alibaba
+  std::string endpoint = "https://cloudauth.aliyuncs.com";
+  std::string access_key_id;
+  std::string access_key_secret;  // secret
+  std::string signature_version = "v3";  // "v3" (ACS3-HMAC-SHA256) or "v1"
+  std::string raw;                // the provider's JSON object as written
+};
+
+enum class RequestServiceMode { kEmbedded, kRemote };
+
+struct RequestServiceClient {  // a client of the embedded Request Service
+  std::string client_id;
+  std::string client_secret;  // secret
+  std::vector<std::string> roles;  // e.g. "VerifiableCredential.Create.All"
+};
+
+// In embedded mode the URLs and authority default from publicBaseUrl, and an
+// empty client_id means "generate a client into dataDir" (DESIGN §3).
+struct RequestServiceConfig {
+  RequestServiceMode mode = RequestServiceMode::kEmbedded;
+  std::string base_url;   // ".../v1.0"
+  std::string token_url;
+  std::string client_id;
+  std::string client_secret;  // secret
+  std::string scope = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
+  std::string authority;  // the issuer DID
+  std::string tenant_id = "local";
+  std::vector<RequestServiceClient> clients;
+  int64_t request_lifetime_seconds = 300;  // embedded: how long a request_uri answers
+  std::string signing_alg = "ES256";       // embedded: the authority key's algorithm on creation
+};
+
+struct ContractClaim {
+  std::string input_claim;
+  std::string output_claim;  // defaults to input_claim
+  bool required = false;
+  bool indexed = false;      // at most one per contract
+};
+
+struct ContractConfig {
+  std::string id;
+  std::string type;  // defaults to id
+  int64_t validity_interval_seconds = 2592000;
+  std::vector<ContractClaim> claims;
+  std::string display = "{}";  // JSON object text (card, consent, claims labels)
+  // The manifest URL sent in createIssuanceRequest. Embedded mode: defaults to
+  // {publicBaseUrl}/v1.0/tenants/{tenantId}/verifiableCredentials/contracts/{id}/manifest;
+  // remote mode (Entra): required for contracts an org or tenant issues.
+  std::string manifest_url;
+};
+
+struct VerifierPolicy {
+  std::string id;
+  std::string raw;  // the whole policy object as JSON text
+};
+
+// Where the verifier tells the application that a presentation request ended.
+struct VerifierWebhook {
+  std::string url;     // "" = no webhook
+  std::string secret;  // secret; HMAC-SHA256 key for the X-Signature header
+};
+
+struct VerifierConfig {
+  std::string authority;  // defaults to the did:web of publicBaseUrl
+  // Policies are parsed and validated by the verifier at startup (verifier/policy.h).
+  std::vector<VerifierPolicy> policies;
+  // True while the policies are the built-in demo one: the config loader then makes
+  // it accept the embedded Request Service's authority as issuer.
+  bool default_policies = false;
+  int64_t result_retention_seconds = 3600;  // results are purged this long after creation
+  VerifierWebhook webhook;
+};
+
+struct ApiKeyConfig {
+  std::string id;
+  std::string org;   // required for role "app"; optional for "admin"
+  std::string role;  // "app" or "admin"
+  std::string hash;  // "sha256:" + 64 lowercase hex of the key
+};
+
+// A per-client-IP and a per-org limit for one group of endpoints.
+struct RateLimitPair {
+  RateLimit per_ip;
+  RateLimit per_org;
+};
+
+// "rateLimits" (docs/configuration.md): intake (GET|POST /{orgId}/, Auth0
+// /id-verification), the embedded token endpoint (per client_id) and the
+// create endpoints (per calling client). A rate of 0 disables a limit.
+struct RateLimitsConfig {
+  RateLimitPair intake{{5, 100}, {50, 500}};
+  RateLimitPair token{{10, 100}, {10, 100}};
+  RateLimitPair create{{50, 500}, {50, 500}};
+  int64_t max_tracked_keys = 100'000;  // buckets kept per limit (memory bound)
+};
+
+// Outbound TLS. Verification of the peer is always on: there is deliberately
+// no setting to turn it off. ca_bundle (a PEM file) replaces the system store.
+struct TlsConfig {
+  std::string ca_bundle;  // "" = the system's CA certificates
+};
+
+}  // namespace vc::common

@@ -1,0 +1,100 @@
+// The HTTP listener: routes requests to HttpHandlers over Pistache, which stays an
+// implementation detail. Every request gets, whatever its handler does:
+//   - HTTP/1.1 persistent connections by default (RFC 9112 §9.3), also for clients
+//     that send no Connection header (Pistache 0.0.5 would answer "Connection: Close"
+//     to them); "Connection: close" from the client closes after the response;
+//   - a body limit (413 JSON error), 404 and 405 (with Allow) as JSON errors, 400 for
+//     malformed query strings or path parameters;
+//   - no exception escaping a handler: it is logged and answered with a generic 500;
+//   - security headers (X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer,
+//     Cache-Control: no-store unless the handler set its own);
+//   - a correlation vector: the incoming `ms-cv` header extended (or a new one),
+//     exposed as HttpServerRequest::mscv and echoed in the response `ms-cv` header;
+//   - one access-log line (event "http_access": method, path without the query
+//     string, status, duration_ms, bytes, remote_ip, mscv) and metrics
+//     http_requests_total{route,method,class} and http_request_duration_seconds{route}.
+// Built in: GET /healthz -> {"status":"ok"}, GET /metrics -> Prometheus text.
+//
+// Pistache 0.0.5 limits that remain: one value per response header name, duplicate
+// query parameter names collapse to one, cookies arrive parsed (HttpServerRequest::cookies),
+// and pipelined requests (sent before the previous response arrived) are not
+// supported. Requests whose head plus body exceed max_request_bytes + 16 KiB are
+// refused by Pistache itself with a plain-text 413.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/http/http_message.h"
+#include "common/base/metrics.h"
+
+namespace vc::common {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;  // 0 = an ephemeral port; read it from HttpServer::port()
+  int threads = 2;    // event-loop threads; handlers run on them
+  size_t max_request_bytes = 1 << 20;  // body limit
+  long request_timeout_ms = 30'000;    // to receive a request's head and body
+  long keepalive_timeout_ms = 60'000;  // idle persistent connections are closed after
+  long shutdown_grace_ms = 10'000;     // Shutdown() waits this long for running requests
+  MetricsRegistry* metrics = nullptr;  // nullptr = MetricsRegistry::Global()
+};
+
+class HttpServer {
+ public:
+  explicit HttpServer(HttpServerOptions options = {});
+  ~HttpServer();  // Shutdown()
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Registers a handler for `method` and `pattern` (see http_router.h). Only before
+  // Start(); throws std::logic_error after, std::invalid_argument on a bad pattern.
+  void Route(std::string method, std::string pattern, HttpHandler handler);
+  // Wraps the handler registered for exactly (method, pattern): the handler
+  // becomes wrap(handler). Decorators such as rate limits use it, so that the
+  // components that register routes stay unaware of them. Only before Start()
+  // (std::logic_error after); false when no such route is registered.
+  bool WrapRoute(std::string_view method, std::string_view pattern,
+                 const std::function<HttpHandler(HttpHandler)>& wrap);
+
+  // With port 0: picks the ephemeral port now and holds it (a bound, not yet
+  // listening SO_REUSEPORT socket) until Start() listens on it, so the public URL
+  // is known while components are still being built. Returns the port; with a
+  // fixed port returns it unchanged. Throws std::runtime_error when no port can
+  // be bound. Only before Start().
+  uint16_t ReservePort();
+
+  // Binds and serves on background threads; returns once the socket is listening.
+  // Throws std::runtime_error when the address cannot be bound.
+  void Start();
+
+  // The bound port (useful with port 0); 0 before Start().
+  uint16_t port() const;
+  // "http://address:port".
+  std::string BaseUrl() const;
+
+  // Runs the handler routed for `request` on the calling thread, without a socket:
+  // routing (404/405 as JSON errors), path parameters and the exception guard, but no
+  // access log, metrics or body limit. For one component of this process calling
+  // another (the verifier calling the embedded Request Service): over the network, a
+  // handler that waits for its own server can deadlock, because Pistache gives each
+  // connection to one event-loop thread (fd modulo threads), possibly the waiting one.
+  HttpServerResponse HandleInProcess(HttpServerRequest request) const;
+
+  // Graceful stop: requests that arrive from now on are answered with
+  // "Connection: close"; waits (up to shutdown_grace_ms) until every request received
+  // has its response written, then stops listening, joins the threads and closes the
+  // connections still open. Idempotent; a stopped server cannot be started again.
+  void Shutdown();
+
+  struct State;  // implementation detail, defined in http_server.cpp
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace vc::common

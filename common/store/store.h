@@ -1,0 +1,134 @@
+// The SQLite engine under the component stores (DESIGN.md §5): RAII handles
+// over connections and prepared statements, transactions that serialise
+// read-modify-write, and errors as Result/Status with stable codes:
+//   "db_constraint"  a constraint failed (UNIQUE/PRIMARY KEY: IsUniqueViolation)
+//   "db_busy"        the database stayed locked past busy_timeout
+//   "db_error"       anything else (I/O, misuse, bad SQL, nested transaction)
+// Components see their own Store interfaces, not this file, so that a shared
+// PostgreSQL store can be added later without touching them.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/base/result.h"
+#include "common/store/store_statement.h"
+
+struct sqlite3;
+
+namespace vc::common {
+
+// One SQLite connection and its prepared-statement cache. Not thread-safe: a
+// Connection is only ever used by the thread that Database lent it to.
+class Connection {
+ public:
+  // Opens (creating if allowed) and applies the per-connection pragmas.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool create,
+                                                  int busy_timeout_ms, bool full_sync);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements with no parameters and no result rows.
+  Status Exec(std::string_view sql);
+  // Runs one statement with no parameters and no result rows from the
+  // statement cache: for the transaction control (BEGIN, SAVEPOINT, COMMIT…)
+  // run on every write, which sqlite3_exec would compile anew each time.
+  Status ExecCached(std::string_view sql);
+  // Prepares a statement that is finalised when the handle goes away.
+  Result<Statement> Prepare(std::string_view sql);
+  // Like Prepare, but kept per connection by SQL text for the hot path; the
+  // handle resets it on release. A statement already in use is prepared anew.
+  Result<Statement> Cached(std::string_view sql);
+
+  int64_t LastInsertRowId() const;
+  int64_t Changes() const;  // rows changed by the last INSERT/UPDATE/DELETE
+  bool InTransaction() const;
+  sqlite3* raw() { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<detail::CachedStatement>> cache_;
+};
+
+struct DatabaseOptions {
+  bool create = true;            // create the file if missing (not its directory)
+  int busy_timeout_ms = 5000;    // how long a writer waits for another process
+  int read_connections = 2;      // pool for Read(); 0 = reads use the writer
+  // FULL (the default) fsyncs the WAL on every commit, so a claimed one-time
+  // RequestId survives a power loss, not only a process crash; NORMAL trades
+  // that for throughput and is meant for tests and benchmarks.
+  bool full_sync = true;
+};
+
+// A database file in WAL mode with foreign_keys=ON. Thread-safe: one writer
+// connection behind a mutex (SQLite admits one writer at a time anyway, and
+// waiting on our mutex never fails with "database is locked"), plus a small
+// pool of query_only reader connections that WAL lets run beside the writer.
+class Database {
+ public:
+  using Work = std::function<Status(Connection&)>;
+
+  // ":memory:" gives a private in-memory database (reads use the writer).
+  // Fails with "db_error" when the file cannot be opened or WAL cannot be set.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path,
+                                                const DatabaseOptions& options = {});
+  ~Database();
+
+  // Runs `work` atomically on the writer connection: read-modify-write sees no
+  // other writer. An error from `work` (or an exception, which is rethrown)
+  // undoes exactly its changes; the Status is work's error or the COMMIT's.
+  // Returns only once the changes are committed (durably, with full_sync).
+  // Group commit: works that arrive while another transaction runs are run
+  // together, one after another, each inside its own SAVEPOINT, in one
+  // BEGIN IMMEDIATE ... COMMIT, so concurrent requests share one fsync.
+  // `work` must use only the Connection it is given: calling back into this
+  // Database from inside it fails with "db_error" instead of deadlocking.
+  Status Transaction(const Work& work);
+
+  // Runs `work` in a read transaction (one consistent snapshot) on a reader
+  // connection; writes fail there with "db_error" (query_only).
+  Status Read(const Work& work);
+
+  // Runs SQL without parameters in autocommit mode on the writer.
+  Status Exec(std::string_view sql);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Database(std::string path, std::unique_ptr<Connection> writer);
+  Connection* AcquireReader();  // waits for an idle reader
+  void ReleaseReader(Connection* conn);
+  enum class Mode { kAutocommit, kWrite, kRead };
+  Status RunOnWriter(const Work& work, Mode mode);
+  struct Pending;
+  void RunBatch(const std::vector<Pending*>& batch);
+
+  std::mutex queue_mutex_;  // guards queue_ and leader_active_
+  std::condition_variable queue_done_;
+  std::vector<Pending*> queue_;
+  bool leader_active_ = false;
+
+  std::string path_;
+  std::mutex writer_mutex_;
+  std::unique_ptr<Connection> writer_;
+
+  std::mutex readers_mutex_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Connection*> idle_readers_;
+};
+
+// True for "db_constraint" errors caused by a UNIQUE or PRIMARY KEY clash, the
+// signal a one-time claim (INSERT of a used RequestId) relies on.
+bool IsUniqueViolation(const Error& error);
+
+}  // namespace vc::common
