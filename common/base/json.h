@@ -53,6 +53,29 @@ class JsonWriter {
   void String(std::string_view s) {
     writer_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
   }
+  // One object member, key and value: Member("status", "ok"), Member("exp", exp).
+  // A `const char*` value is a string (not a bool), as the caller means.
+  void Member(std::string_view key, std::string_view value) {
+    String(key);
+    String(value);
+  }
+  void Member(std::string_view key, const char* value) { Member(key, std::string_view(value)); }
+  void Member(std::string_view key, const std::string& value) {
+    Member(key, std::string_view(value));
+  }
+  void Member(std::string_view key, bool value) {
+    String(key);
+    writer_.Bool(value);
+  }
+  void Member(std::string_view key, int value) { Member(key, static_cast<int64_t>(value)); }
+  void Member(std::string_view key, int64_t value) {
+    String(key);
+    writer_.Int64(value);
+  }
+  void Member(std::string_view key, uint64_t value) {
+    String(key);
+    writer_.Uint64(value);
+  }
 
  private:
   rapidjson::StringBuffer buffer_;

@@ -106,5 +106,21 @@ TEST(Json, LoneSurrogateEscapesAreRefusedInValuesAndKeys) {
   EXPECT_EQ(ToJson(*again), ToJson(*good));
 }
 
+TEST(Json, MemberWritesKeyAndValueOfEachType) {
+  JsonWriter w;
+  w->StartObject();
+  w.Member("s", "text");
+  w.Member("v", std::string_view("view"));
+  w.Member("str", std::string("owned"));
+  w.Member("t", true);
+  w.Member("i", 7);
+  w.Member("n", int64_t{-9007199254740993});
+  w.Member("u", uint64_t{18446744073709551615u});
+  w->EndObject();
+  EXPECT_EQ(w.str(),
+            R"({"s":"text","v":"view","str":"owned","t":true,"i":7,"n":-9007199254740993,)"
+            R"("u":18446744073709551615})");
+}
+
 }  // namespace
 }  // namespace vc::common
