@@ -22,9 +22,9 @@
 
 #include "common/base/base64url.h"
 #include "common/base/crypto.h"
+#include "common/base/openssl_ptr.h"
 #include "common/jose/es_signature.h"
 #include "common/jose/jws.h"
-#include "common/base/openssl_ptr.h"
 
 namespace {
 

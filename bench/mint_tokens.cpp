@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
   for (unsigned t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       for (long i = t; i < count; i += threads) {
-        parts[t].push_back(Token(signer, org, redirect, "bench-" + std::to_string(now) + "-" +
-                                                            std::to_string(i), now, lifetime));
+        parts[t].push_back(Token(signer, org, redirect,
+                                 "bench-" + std::to_string(now) + "-" + std::to_string(i), now,
+                                 lifetime));
       }
     });
   }

@@ -76,17 +76,27 @@ Fixture Build(int64_t now) {
   Fixture f;
   auto key = common::Jwk::Generate(common::JwsAlg::kES256);
   key = key.WithKid(key.Thumbprint());
-  const credentials::Signer issuer{key, common::JwsAlg::kES256, std::string(kIssuer) + "#" + key.kid()};
-  f.did_document = keys::DidWebDocument(kIssuer, {{key, common::JwsAlg::kES256, "issuer", true}}, {});
+  const credentials::Signer issuer{key, common::JwsAlg::kES256,
+                                   std::string(kIssuer) + "#" + key.kid()};
+  f.did_document =
+      keys::DidWebDocument(kIssuer, {{key, common::JwsAlg::kES256, "issuer", true}}, {});
   for (int i = 0; i < kAnswers; ++i) {
     auto holder = credentials::Holder::FromKey(common::Jwk::Generate(common::JwsAlg::kES256));
-    credentials::VcToIssue vc{kIssuer, holder.did, {"VerifiedIdentity"},
-                              {{"realName", "Megan Bowen"}}, now - 10, now + 3600,
+    credentials::VcToIssue vc{kIssuer,
+                              holder.did,
+                              {"VerifiedIdentity"},
+                              {{"realName", "Megan Bowen"}},
+                              now - 10,
+                              now + 3600,
                               "urn:pic:" + std::to_string(i),
                               credentials::StatusEntry{"https://issuer.example/status/1", i}};
     const std::string nonce = "nonce-" + std::to_string(i);
-    credentials::PresentationAnswer a{kVerifier, nonce, "def", {"VerifiedIdentity"},
-                                      {credentials::IssueVcJwt(vc, issuer).value()}, now};
+    credentials::PresentationAnswer a{kVerifier,
+                                      nonce,
+                                      "def",
+                                      {"VerifiedIdentity"},
+                                      {credentials::IssueVcJwt(vc, issuer).value()},
+                                      now};
     f.answers.push_back({credentials::MakeSiopIdToken(holder, a).value(),
                          credentials::MakeVpJwt(holder, a).value()});
     f.nonces.push_back(nonce);
@@ -130,8 +140,10 @@ int main(int argc, char** argv) {
   if (tsv) {
     std::printf("%.0f\t%d\n", rate, http.fetches);
   } else {
-    std::printf("presentations verified/s (1 thread, VP + id_token + 1 VC, ES256): %.0f; "
-                "did:web fetches: %d\n", rate, http.fetches);
+    std::printf(
+        "presentations verified/s (1 thread, VP + id_token + 1 VC, ES256): %.0f; "
+        "did:web fetches: %d\n",
+        rate, http.fetches);
   }
   return 0;
 }

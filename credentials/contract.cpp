@@ -71,8 +71,8 @@ Result<Claims> Contract::MapClaims(const std::map<std::string, std::string>& inp
     auto it = input.find(rule.input_claim);
     if (it == input.end()) {
       if (rule.required) {
-        return Error{"missing_claim", "the claim `" + rule.input_claim + "` is required by contract `" +
-                                          config_.id + "`"};
+        return Error{"missing_claim", "the claim `" + rule.input_claim +
+                                          "` is required by contract `" + config_.id + "`"};
       }
       continue;
     }
@@ -92,7 +92,8 @@ std::string Contract::IndexedValue(const Claims& subject) const {
   return "";
 }
 
-std::string Contract::ManifestPayload(const std::string& issuer_did, const std::string& manifest_url,
+std::string Contract::ManifestPayload(const std::string& issuer_did,
+                                      const std::string& manifest_url,
                                       const std::string& credential_issuer_url) const {
   JsonWriter w;
   w->StartObject();

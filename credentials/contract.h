@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "common/config/config_types.h"
 #include "common/base/result.h"
+#include "common/config/config_types.h"
 #include "credentials/vc_jwt.h"
 
 namespace vc::credentials {

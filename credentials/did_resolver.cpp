@@ -50,9 +50,11 @@ Result<keys::ResolvedDid> DidResolver::ResolveWeb(std::string_view did) {
   auto url = keys::DidWebDocumentUrl(did, options_.web_scheme);
   if (!url) return Error{"unresolvable_did", url.error().message};
   auto response = common::Get(http_, *url, {{"Accept", "application/json"}});
-  if (!response) return Error{"unresolvable_did", "fetching the DID document: " + response.error().message};
+  if (!response)
+    return Error{"unresolvable_did", "fetching the DID document: " + response.error().message};
   if (response->status != 200) {
-    return Error{"unresolvable_did", "DID document answered HTTP " + std::to_string(response->status)};
+    return Error{"unresolvable_did",
+                 "DID document answered HTTP " + std::to_string(response->status)};
   }
   auto doc = keys::ParseDidDocument(did, response->body);
   if (!doc) return Error{"unresolvable_did", doc.error().message};
@@ -67,8 +69,8 @@ Result<common::Jwk> DidResolver::ResolveKey(std::string_view method_id) {
   for (const auto& [id, key] : doc->methods) {
     if (id == method_id) return key;
   }
-  return Error{"unknown_key", "the DID document has no verification method " +
-                                  std::string(method_id)};
+  return Error{"unknown_key",
+               "the DID document has no verification method " + std::string(method_id)};
 }
 
 }  // namespace vc::credentials

@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "common/base/clock.h"
+#include "common/base/result.h"
 #include "common/http/http_client.h"
 #include "common/jose/jwk.h"
-#include "common/base/result.h"
 #include "keys/did.h"
 
 namespace vc::credentials {

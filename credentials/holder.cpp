@@ -1,10 +1,10 @@
 #include "credentials/holder.h"
-#include "credentials/vc_json.h"
 
 #include "common/base/base64url.h"
 #include "common/base/crypto.h"
-#include "common/jose/jws.h"
 #include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "credentials/vc_json.h"
 #include "keys/did.h"
 
 namespace vc::credentials {

@@ -7,16 +7,16 @@
 #include <string>
 #include <vector>
 
-#include "common/jose/jwk.h"
 #include "common/base/result.h"
+#include "common/jose/jwk.h"
 
 namespace vc::credentials {
 
 struct Holder {
-  common::Jwk key;      // private
+  common::Jwk key;  // private
   common::JwsAlg alg = common::JwsAlg::kES256;
-  std::string did;      // did:jwk:…
-  std::string kid;      // did + "#0"
+  std::string did;  // did:jwk:…
+  std::string kid;  // did + "#0"
 
   static Holder FromKey(common::Jwk key, common::JwsAlg alg = common::JwsAlg::kES256);
 };
@@ -36,7 +36,7 @@ struct IssuanceProof {
 common::Result<std::string> MakeIssuanceProof(const Holder& holder, const IssuanceProof& proof);
 
 struct PresentationAnswer {
-  std::string client_id;      // the verifier DID (aud)
+  std::string client_id;  // the verifier DID (aud)
   std::string nonce;
   std::string definition_id;  // presentation_definition.id
   std::vector<std::string> descriptor_ids;

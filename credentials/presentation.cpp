@@ -4,8 +4,8 @@
 #include <cctype>
 
 #include "common/base/json.h"
-#include "credentials/verify_error.h"
 #include "common/base/text.h"
+#include "credentials/verify_error.h"
 
 namespace vc::credentials {
 using common::Result;
@@ -28,10 +28,12 @@ bool HasAudience(const rapidjson::Value& p, const std::string& aud) {
 // Nonce, audience and lifetime, common to the id_token and each VP.
 Status CheckBinding(const rapidjson::Value& p, const PresentationPolicy& policy, const char* what) {
   if (common::GetString(p, "nonce").value_or("") != policy.nonce) {
-    return MakeVerifyError(VerifyError::kNonceMismatch, std::string(what) + " nonce does not match the request");
+    return MakeVerifyError(VerifyError::kNonceMismatch,
+                           std::string(what) + " nonce does not match the request");
   }
   if (!HasAudience(p, policy.client_id)) {
-    return MakeVerifyError(VerifyError::kAudienceMismatch, std::string(what) + " aud is not the verifier");
+    return MakeVerifyError(VerifyError::kAudienceMismatch,
+                           std::string(what) + " aud is not the verifier");
   }
   const auto exp = common::GetNumericDate(p, "exp");
   if (exp && policy.now >= *exp + policy.skew_seconds) {
@@ -43,18 +45,21 @@ Status CheckBinding(const rapidjson::Value& p, const PresentationPolicy& policy,
 Result<std::vector<std::string>> SplitVpToken(const std::string& vp_token) {
   if (vp_token.empty() || vp_token.front() != '[') return std::vector<std::string>{vp_token};
   auto doc = common::ParseJson(vp_token, {256 * 1024, 4});
-  if (!doc || !doc->IsArray()) return MakeVerifyError(VerifyError::kMalformedToken, "vp_token array is not JSON");
+  if (!doc || !doc->IsArray())
+    return MakeVerifyError(VerifyError::kMalformedToken, "vp_token array is not JSON");
   std::vector<std::string> out;
   for (const auto& v : doc->GetArray()) {
-    if (!v.IsString()) return MakeVerifyError(VerifyError::kMalformedToken, "vp_token item is not a string");
+    if (!v.IsString())
+      return MakeVerifyError(VerifyError::kMalformedToken, "vp_token item is not a string");
     out.emplace_back(v.GetString(), v.GetStringLength());
   }
   return out;
 }
 
 // The VCs of one VP, verified; the VP's iss must be the holder.
-Status CollectVcs(const std::string& vp_jwt, const std::string& holder, const PresentationPolicy& policy,
-                  DidResolver& resolver, std::vector<VerifiedVc>& out) {
+Status CollectVcs(const std::string& vp_jwt, const std::string& holder,
+                  const PresentationPolicy& policy, DidResolver& resolver,
+                  std::vector<VerifiedVc>& out) {
   auto vp = VerifyDidSignedJwt(vp_jwt, resolver, "iss");
   if (!vp) return vp.error();
   if (vp->signer_did != holder) {
@@ -63,11 +68,13 @@ Status CollectVcs(const std::string& vp_jwt, const std::string& holder, const Pr
   if (auto s = CheckBinding(vp->payload, policy, "the VP"); !s) return s;
   const auto* body = common::GetObject(vp->payload, "vp");
   const auto* vcs = body ? common::GetArray(*body, "verifiableCredential") : nullptr;
-  if (!vcs) return MakeVerifyError(VerifyError::kMissingClaim, "the VP has no vp.verifiableCredential");
+  if (!vcs)
+    return MakeVerifyError(VerifyError::kMissingClaim, "the VP has no vp.verifiableCredential");
   for (const auto& v : vcs->GetArray()) {
-    if (!v.IsString()) return MakeVerifyError(VerifyError::kMalformedToken, "a VC is not a compact JWS");
-    auto vc = VerifyVcJwt(std::string_view(v.GetString(), v.GetStringLength()), resolver, policy.now,
-                          policy.skew_seconds);
+    if (!v.IsString())
+      return MakeVerifyError(VerifyError::kMalformedToken, "a VC is not a compact JWS");
+    auto vc = VerifyVcJwt(std::string_view(v.GetString(), v.GetStringLength()), resolver,
+                          policy.now, policy.skew_seconds);
     if (!vc) return vc.error();
     if (vc->subject != holder) {
       return MakeVerifyError(VerifyError::kHolderBinding, "the VP issuer is not the VC subject");
@@ -81,23 +88,27 @@ Status CheckRequested(const RequestedCredential& want, const VerifiedVc& vc) {
   if (!want.accepted_issuers.empty() &&
       std::find(want.accepted_issuers.begin(), want.accepted_issuers.end(), vc.issuer) ==
           want.accepted_issuers.end()) {
-    return MakeVerifyError(VerifyError::kIssuerNotAccepted, "issuer " + vc.issuer + " is not accepted");
+    return MakeVerifyError(VerifyError::kIssuerNotAccepted,
+                           "issuer " + vc.issuer + " is not accepted");
   }
   for (const auto& c : want.constraints) {
     if (!ConstraintHolds(c, vc.claims)) {
-      return MakeVerifyError(VerifyError::kConstraintFailed, "constraint on `" + c.claim_name + "` not met");
+      return MakeVerifyError(VerifyError::kConstraintFailed,
+                             "constraint on `" + c.claim_name + "` not met");
     }
   }
   return {};
 }
 
-Result<VerifiedCredentialData> Match(const RequestedCredential& want, const std::vector<VerifiedVc>& vcs,
-                                     StatusChecker& status, LinkedDomainChecker& domains) {
+Result<VerifiedCredentialData> Match(const RequestedCredential& want,
+                                     const std::vector<VerifiedVc>& vcs, StatusChecker& status,
+                                     LinkedDomainChecker& domains) {
   const VerifiedVc* found = nullptr;
   for (const auto& vc : vcs) {
     if (std::find(vc.types.begin(), vc.types.end(), want.type) != vc.types.end()) found = &vc;
   }
-  if (!found) return MakeVerifyError(VerifyError::kTypeMismatch, "no credential of type " + want.type);
+  if (!found)
+    return MakeVerifyError(VerifyError::kTypeMismatch, "no credential of type " + want.type);
   if (auto s = CheckRequested(want, *found); !s) return s.error();
   VerifiedCredentialData out{*found, false, ""};
   if (found->status) {
@@ -110,7 +121,8 @@ Result<VerifiedCredentialData> Match(const RequestedCredential& want, const std:
   }
   if (want.validate_linked_domain) {
     auto origin = domains.Verify(found->issuer);
-    if (!origin) return MakeVerifyError(VerifyError::kLinkedDomainUnverified, origin.error().message);
+    if (!origin)
+      return MakeVerifyError(VerifyError::kLinkedDomainUnverified, origin.error().message);
     out.domain = *origin;
   }
   return out;
@@ -119,11 +131,13 @@ Result<VerifiedCredentialData> Match(const RequestedCredential& want, const std:
 }  // namespace
 
 bool ConstraintHolds(const Constraint& c, const Claims& claims) {
-  auto it = std::find_if(claims.begin(), claims.end(), [&](const auto& kv) { return kv.first == c.claim_name; });
+  auto it = std::find_if(claims.begin(), claims.end(),
+                         [&](const auto& kv) { return kv.first == c.claim_name; });
   if (it == claims.end()) return false;
   const std::string value = common::AsciiLower(it->second);
   if (!c.values.empty()) {
-    return std::any_of(c.values.begin(), c.values.end(), [&](const auto& v) { return common::AsciiLower(v) == value; });
+    return std::any_of(c.values.begin(), c.values.end(),
+                       [&](const auto& v) { return common::AsciiLower(v) == value; });
   }
   if (c.contains) return value.find(common::AsciiLower(*c.contains)) != std::string::npos;
   if (c.starts_with) return value.starts_with(common::AsciiLower(*c.starts_with));
@@ -131,17 +145,20 @@ bool ConstraintHolds(const Constraint& c, const Claims& claims) {
 }
 
 Result<VerifiedPresentation> ValidatePresentation(const PresentationResponse& response,
-                                                  const PresentationPolicy& policy, DidResolver& resolver,
-                                                  StatusChecker& status, LinkedDomainChecker& domains) {
+                                                  const PresentationPolicy& policy,
+                                                  DidResolver& resolver, StatusChecker& status,
+                                                  LinkedDomainChecker& domains) {
   auto id = VerifyDidSignedJwt(response.id_token, resolver, "sub");
   if (!id) return id.error();
   if (common::GetString(id->payload, "iss").value_or("") != kSiopIssuer) {
-    return MakeVerifyError(VerifyError::kBadIdTokenIssuer, "id_token iss is not " + std::string(kSiopIssuer));
+    return MakeVerifyError(VerifyError::kBadIdTokenIssuer,
+                           "id_token iss is not " + std::string(kSiopIssuer));
   }
   if (auto s = CheckBinding(id->payload, policy, "the id_token"); !s) return s.error();
   const auto* vpt = common::GetObject(id->payload, "_vp_token");
   if (!vpt || !common::GetObject(*vpt, "presentation_submission")) {
-    return MakeVerifyError(VerifyError::kMissingSubmission, "id_token has no _vp_token.presentation_submission");
+    return MakeVerifyError(VerifyError::kMissingSubmission,
+                           "id_token has no _vp_token.presentation_submission");
   }
   auto vps = SplitVpToken(response.vp_token);
   if (!vps) return vps.error();

@@ -75,7 +75,7 @@ struct VerifiedCredentialData {
 };
 
 struct VerifiedPresentation {
-  std::string subject;  // the holder DID (id_token sub)
+  std::string subject;                              // the holder DID (id_token sub)
   std::vector<VerifiedCredentialData> credentials;  // in requestedCredentials order
 };
 

@@ -1,7 +1,7 @@
 #include "credentials/published.h"
-#include "credentials/vc_json.h"
 
 #include "common/base/json.h"
+#include "credentials/vc_json.h"
 
 namespace vc::credentials {
 using common::Error;
@@ -92,8 +92,8 @@ std::string DidConfigurationJson(const std::string& linkage_jwt) {
 }
 
 Result<std::string> IssueStatusListCredential(const std::string& issuer, const std::string& url,
-                                              const StatusList& list, const Signer& signer, int64_t iat,
-                                              int64_t exp) {
+                                              const StatusList& list, const Signer& signer,
+                                              int64_t iat, int64_t exp) {
   JsonWriter w;
   w->StartObject();
   w->Key("iss");
@@ -133,7 +133,8 @@ Result<bool> HttpStatusChecker::IsRevoked(const std::string& issuer, const Statu
   }
   auto vc = VerifyVcJwt(response->body, resolver_, clock_.NowSeconds());
   if (!vc) return Error{"status_unavailable", "status list: " + vc.error().message};
-  if (vc->issuer != issuer) return Error{"status_unavailable", "status list is not from the VC issuer"};
+  if (vc->issuer != issuer)
+    return Error{"status_unavailable", "status list is not from the VC issuer"};
   for (const auto& [k, v] : vc->claims) {
     if (k != "encodedList") continue;
     auto list = StatusList::Decode(v);

@@ -23,7 +23,8 @@ common::Result<std::string> IssueDomainLinkage(const std::string& did, const std
 std::string DidConfigurationJson(const std::string& linkage_jwt);
 
 // A signed status list credential for `list` published at `url`.
-common::Result<std::string> IssueStatusListCredential(const std::string& issuer, const std::string& url,
+common::Result<std::string> IssueStatusListCredential(const std::string& issuer,
+                                                      const std::string& url,
                                                       const StatusList& list, const Signer& signer,
                                                       int64_t iat, int64_t exp);
 
@@ -46,7 +47,8 @@ class HttpStatusChecker final : public StatusChecker {
 // looks for a DomainLinkageCredential signed by the DID for that origin.
 class HttpLinkedDomainChecker final : public LinkedDomainChecker {
  public:
-  HttpLinkedDomainChecker(common::HttpClient& http, DidResolver& resolver, const common::Clock& clock)
+  HttpLinkedDomainChecker(common::HttpClient& http, DidResolver& resolver,
+                          const common::Clock& clock)
       : http_(http), resolver_(resolver), clock_(clock) {}
   common::Result<std::string> Verify(const std::string& did) override;
 

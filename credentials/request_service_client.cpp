@@ -8,8 +8,8 @@
 
 #include "common/base/crypto.h"
 #include "common/base/json.h"
-#include "common/jose/jws.h"
 #include "common/http/url.h"
+#include "common/jose/jws.h"
 
 namespace vc::credentials {
 namespace {
@@ -47,8 +47,8 @@ Error TokenEndpointError(const HttpResponse& response) {
   }
   std::string description(common::GetString(*doc, "error_description").value_or(""));
   return MakeError("token_" + std::string(*error),
-                   "token endpoint refused (HTTP " + std::to_string(response.status) +
-                       "): " + std::string(*error) + (description.empty() ? "" : ": " + description));
+                   "token endpoint refused (HTTP " + std::to_string(response.status) + "): " +
+                       std::string(*error) + (description.empty() ? "" : ": " + description));
 }
 
 // §4: {"error":{"code","message","innererror":{"code","message","target"}}}. nullopt
@@ -173,9 +173,11 @@ Result<std::string> RequestServiceClient::TokenForm() {
   w->Int64(now + kAssertionLifetimeSeconds);
   w->EndObject();
   const common::Jwk& key = *options_.assertion_key;
-  auto jwt = common::SignCompact(key, options_.assertion_alg, w.str(), {"JWT", key.Thumbprint(), ""});
+  auto jwt =
+      common::SignCompact(key, options_.assertion_alg, w.str(), {"JWT", key.Thumbprint(), ""});
   if (!jwt) return jwt.error();
-  fields.emplace_back("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+  fields.emplace_back("client_assertion_type",
+                      "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
   fields.emplace_back("client_assertion", *jwt);
   return common::FormUrlEncode(fields);
 }
@@ -186,7 +188,8 @@ Result<std::string> RequestServiceClient::FetchToken() {
   common::HttpRequest request;
   request.method = "POST";
   request.url = options_.token_url;
-  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Accept", "application/json"}};
   request.body = std::move(*form);
   request.timeout_ms = options_.timeout_ms;
   request.connect_timeout_ms = options_.connect_timeout_ms;
@@ -199,7 +202,8 @@ Result<std::string> RequestServiceClient::FetchToken() {
   auto lifetime = doc ? ExpiresIn(*doc) : std::nullopt;
   if (!token || token->empty() || !lifetime) return TokenEndpointError(*response);
   token_ = std::string(*token);
-  token_refresh_at_ = clock_.NowSeconds() + *lifetime - std::min(kRefreshMarginSeconds, *lifetime / 10);
+  token_refresh_at_ =
+      clock_.NowSeconds() + *lifetime - std::min(kRefreshMarginSeconds, *lifetime / 10);
   return token_;
 }
 
@@ -242,7 +246,8 @@ Result<HttpResponse> RequestServiceClient::PostWithRetries(const std::string& ur
   }
 }
 
-Result<CreatedRequest> RequestServiceClient::Create(const std::string& api, const std::string& body_json) {
+Result<CreatedRequest> RequestServiceClient::Create(const std::string& api,
+                                                    const std::string& body_json) {
   auto response = PostWithRetries(options_.base_url + "/verifiableCredentials/" + api, body_json);
   if (!response) return response.error();
   if (response->status != 201) return ApiError(*response);
@@ -253,7 +258,8 @@ Result<CreatedRequest> RequestServiceClient::CreateIssuanceRequest(const std::st
   return Create("createIssuanceRequest", body_json);
 }
 
-Result<CreatedRequest> RequestServiceClient::CreatePresentationRequest(const std::string& body_json) {
+Result<CreatedRequest> RequestServiceClient::CreatePresentationRequest(
+    const std::string& body_json) {
   return Create("createPresentationRequest", body_json);
 }
 

@@ -12,16 +12,16 @@
 #include <string>
 
 #include "common/base/clock.h"
+#include "common/base/result.h"
 #include "common/config/config_types.h"
 #include "common/http/http_client.h"
 #include "common/jose/jwk.h"
-#include "common/base/result.h"
 
 namespace vc::credentials {
 
 struct RequestServiceClientOptions {
-  std::string base_url;       // ".../v1.0"; the create APIs live under it
-  std::string token_url;      // OAuth 2.0 token endpoint
+  std::string base_url;   // ".../v1.0"; the create APIs live under it
+  std::string token_url;  // OAuth 2.0 token endpoint
   std::string client_id;
   std::string client_secret;  // used when assertion_key is absent
   // When set, the client authenticates with an RFC 7523 client assertion signed by
@@ -29,9 +29,9 @@ struct RequestServiceClientOptions {
   std::optional<common::Jwk> assertion_key;
   common::JwsAlg assertion_alg = common::JwsAlg::kRS256;  // RS256 or PS256
   std::string scope = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
-  long timeout_ms = 10'000;        // per HTTP call
+  long timeout_ms = 10'000;  // per HTTP call
   long connect_timeout_ms = 3'000;
-  int max_retries = 2;             // extra attempts on transientError / 429 / 503
+  int max_retries = 2;                   // extra attempts on transientError / 429 / 503
   int64_t max_retry_after_seconds = 30;  // a longer Retry-After is cut to this
 
   // base_url, token_url, client_id, client_secret and scope from the config (whose
@@ -84,9 +84,10 @@ class RequestServiceClient {
  private:
   common::Result<std::string> FetchToken();  // caller holds mu_
   common::Result<std::string> TokenForm();
-  common::Result<common::HttpResponse> PostWithRetries(const std::string& url, const std::string& body);
+  common::Result<common::HttpResponse> PostWithRetries(const std::string& url,
+                                                       const std::string& body);
   common::Result<common::HttpResponse> PostOnce(const std::string& url, const std::string& body,
-                                        const std::string& token);
+                                                const std::string& token);
   common::Result<CreatedRequest> Create(const std::string& api, const std::string& body_json);
 
   RequestServiceClientOptions options_;

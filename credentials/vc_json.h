@@ -12,7 +12,8 @@ namespace vc::credentials {
 inline constexpr std::string_view kCredentialsV1Context = "https://www.w3.org/2018/credentials/v1";
 
 // "@context": [VCDM 1.1, extra…]
-inline void WriteContext(common::JsonWriter& w, std::initializer_list<std::string_view> extra = {}) {
+inline void WriteContext(common::JsonWriter& w,
+                         std::initializer_list<std::string_view> extra = {}) {
   w->Key("@context");
   w->StartArray();
   w.String(kCredentialsV1Context);

@@ -1,10 +1,10 @@
 #include "credentials/vc_jwt.h"
-#include "credentials/vc_json.h"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 #include "common/base/json.h"
+#include "credentials/vc_json.h"
 #include "credentials/verify_error.h"
 
 namespace vc::credentials {
@@ -86,14 +86,14 @@ Status CheckTimes(const rapidjson::Value& p, int64_t now, int64_t skew) {
   for (const char* c : {"nbf", "iat"}) {
     const auto t = common::GetNumericDate(p, c);
     if (t && *t > now + skew) {
-      return MakeVerifyError(VerifyError::kNotYetValid, std::string("the VC ") + c + " is in the future");
+      return MakeVerifyError(VerifyError::kNotYetValid,
+                             std::string("the VC ") + c + " is in the future");
     }
   }
   return {};
 }
 
 }  // namespace
-
 
 Result<std::string> IssueVcJwt(const VcToIssue& vc, const Signer& signer) {
   JsonWriter w;
@@ -120,7 +120,8 @@ Result<VerifiedJwt> VerifyDidSignedJwt(std::string_view jwt, DidResolver& resolv
   auto token = common::ParseCompact(jwt, kMaxJwtBytes);
   if (!token) return MakeVerifyError(VerifyError::kMalformedToken, token.error().message);
   auto payload = common::ParseJsonObject(token->payload, {kMaxJwtBytes, 16});
-  if (!payload) return MakeVerifyError(VerifyError::kMalformedToken, "payload is not a JSON object");
+  if (!payload)
+    return MakeVerifyError(VerifyError::kMalformedToken, "payload is not a JSON object");
   const auto did = common::GetString(*payload, did_claim);
   if (!did) return MakeVerifyError(VerifyError::kMissingClaim, std::string("no ") + did_claim);
   if (token->kid.find('#') == std::string::npos || DidOfMethod(token->kid) != *did) {
@@ -153,7 +154,8 @@ Result<VerifiedVc> VerifyVcJwt(std::string_view jwt, DidResolver& resolver, int6
   const auto* subject = vc ? common::GetObject(*vc, "credentialSubject") : nullptr;
   const auto sub = common::GetString(p, "sub");
   if (!types || !subject || !sub) {
-    return MakeVerifyError(VerifyError::kMissingClaim, "the VC lacks vc.type, credentialSubject or sub");
+    return MakeVerifyError(VerifyError::kMissingClaim,
+                           "the VC lacks vc.type, credentialSubject or sub");
   }
   if (auto s = CheckTimes(p, now, skew); !s) return s.error();
   VerifiedVc out;

@@ -4,6 +4,8 @@
 // VPs, id_tokens) by resolving the DID named in kid.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,11 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include <rapidjson/document.h>
-
+#include "common/base/result.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
-#include "common/base/result.h"
 #include "credentials/did_resolver.h"
 
 namespace vc::credentials {
@@ -41,8 +41,8 @@ struct Signer {
 };
 
 struct VcToIssue {
-  std::string issuer;   // DID
-  std::string subject;  // holder DID
+  std::string issuer;              // DID
+  std::string subject;             // holder DID
   std::vector<std::string> types;  // "VerifiableCredential" is added first if missing
   Claims claims;                   // credentialSubject, values as strings
   int64_t iat = 0;

@@ -17,7 +17,9 @@ using common::Status;
 
 namespace {
 
-Error StepError(const std::string& step, const std::string& why) { return Error{step, step + ": " + why}; }
+Error StepError(const std::string& step, const std::string& why) {
+  return Error{step, step + ": " + why};
+}
 
 // The service's reason from an error envelope (innererror), or the status.
 std::string Reason(const common::HttpResponse& r) {
@@ -25,8 +27,9 @@ std::string Reason(const common::HttpResponse& r) {
   const auto* err = doc ? common::GetObject(*doc, "error") : nullptr;
   const auto* inner = err ? common::GetObject(*err, "innererror") : nullptr;
   if (inner) {
-    return "HTTP " + std::to_string(r.status) + " " + std::string(common::GetString(*inner, "code").value_or("")) +
-           ": " + std::string(common::GetString(*inner, "message").value_or(""));
+    return "HTTP " + std::to_string(r.status) + " " +
+           std::string(common::GetString(*inner, "code").value_or("")) + ": " +
+           std::string(common::GetString(*inner, "message").value_or(""));
   }
   return "HTTP " + std::to_string(r.status);
 }
@@ -44,8 +47,9 @@ DidResolverOptions ResolverFor(const std::string& uri) {
   return o;
 }
 
-Result<VerifiedJwt> FetchSigned(common::HttpClient& http, DidResolver& resolver, const std::string& url,
-                                const std::string& step, const char* did_claim) {
+Result<VerifiedJwt> FetchSigned(common::HttpClient& http, DidResolver& resolver,
+                                const std::string& url, const std::string& step,
+                                const char* did_claim) {
   auto r = common::Get(http, url, {{"Prefer", "JWT-interop-profile-0.0.1"}});
   if (!r) return StepError(step, r.error().message);
   if (r->status != 200) return StepError(step, Reason(*r));
@@ -69,8 +73,8 @@ const rapidjson::Value* Descriptors(const rapidjson::Value& p) {
   return def ? common::GetArray(*def, "input_descriptors") : nullptr;
 }
 
-Result<std::string> IssueAndVerify(common::HttpClient& http, DidResolver& resolver, const Holder& holder,
-                                   const IssuanceProof& proof, int64_t now) {
+Result<std::string> IssueAndVerify(common::HttpClient& http, DidResolver& resolver,
+                                   const Holder& holder, const IssuanceProof& proof, int64_t now) {
   auto jws = MakeIssuanceProof(holder, proof);
   if (!jws) return jws.error();
   common::HttpRequest post{"POST", proof.credential_issuer, {{"Content-Type", "text/plain"}}, *jws};
@@ -80,11 +84,13 @@ Result<std::string> IssueAndVerify(common::HttpClient& http, DidResolver& resolv
   auto body = common::ParseJsonObject(issued->body);
   const std::string vc = body ? Str(*body, "vc") : "";
   auto verified = VerifyVcJwt(vc, resolver, now);
-  if (!verified || verified->subject != holder.did) return StepError("issue", "the credential received does not verify");
+  if (!verified || verified->subject != holder.did)
+    return StepError("issue", "the credential received does not verify");
   return vc;
 }
 
-Status Complete(common::HttpClient& http, const std::string& redirect_uri, const std::string& state) {
+Status Complete(common::HttpClient& http, const std::string& redirect_uri,
+                const std::string& state) {
   common::JsonWriter done;
   done->StartObject();
   done->Key("code");
@@ -115,14 +121,16 @@ Result<std::string> RequestUriFromLink(const std::string& link) {
   return Error{"bad_link", "not an openid-vc:// link"};
 }
 
-Result<std::string> WalletClient::Accept(const Holder& holder, const std::string& link, const std::string& pin) {
+Result<std::string> WalletClient::Accept(const Holder& holder, const std::string& link,
+                                         const std::string& pin) {
   auto uri = RequestUriFromLink(link);
   if (!uri) return uri.error();
   DidResolver resolver(http_, clock_, ResolverFor(*uri));
   auto req = FetchSigned(http_, resolver, *uri, "request_object", "client_id");
   if (!req) return req.error();
   const auto& p = req->payload;
-  if (Str(p, "prompt") != "create") return StepError("request_object", "this is not an issuance request");
+  if (Str(p, "prompt") != "create")
+    return StepError("request_object", "this is not an issuance request");
   const auto* ds = Descriptors(p);
   const auto* iss = ds && !ds->Empty() ? common::GetArray((*ds)[0], "issuance") : nullptr;
   if (!iss || iss->Empty()) return StepError("request_object", "no manifest in the request");
@@ -135,26 +143,30 @@ Result<std::string> WalletClient::Accept(const Holder& holder, const std::string
     if (pin.empty()) return StepError("pin", "this credential needs a PIN (--pin)");
     pin_hash = PinHash(Str(*pin_spec, "salt"), pin);
   }
-  IssuanceProof proof{issue_url, Str((*iss)[0], "manifest"), Str(p, "id_token_hint"), pin_hash, clock_.NowSeconds()};
+  IssuanceProof proof{issue_url, Str((*iss)[0], "manifest"), Str(p, "id_token_hint"), pin_hash,
+                      clock_.NowSeconds()};
   auto vc = IssueAndVerify(http_, resolver, holder, proof, clock_.NowSeconds());
   if (!vc) return vc;
   if (auto s = Complete(http_, Str(p, "redirect_uri"), Str(p, "state")); !s) return s.error();
   return vc;
 }
 
-Status WalletClient::Present(const Holder& holder, const std::vector<std::string>& held, const std::string& link) {
+Status WalletClient::Present(const Holder& holder, const std::vector<std::string>& held,
+                             const std::string& link) {
   auto uri = RequestUriFromLink(link);
   if (!uri) return uri.error();
   DidResolver resolver(http_, clock_, ResolverFor(*uri));
   auto req = FetchSigned(http_, resolver, *uri, "request_object", "client_id");
   if (!req) return req.error();
   const auto& p = req->payload;
-  if (p.HasMember("prompt")) return StepError("request_object", "this is not a presentation request");
+  if (p.HasMember("prompt"))
+    return StepError("request_object", "this is not a presentation request");
   const auto* ds = Descriptors(p);
   if (!ds || ds->Empty()) return StepError("request_object", "no input_descriptors");
   PresentationAnswer a{Str(p, "client_id"), Str(p, "nonce"), "", {}, {}, clock_.NowSeconds()};
   const auto* claims = common::GetObject(p, "claims");
-  a.definition_id = Str(*common::GetObject(*common::GetObject(*claims, "vp_token"), "presentation_definition"), "id");
+  a.definition_id = Str(
+      *common::GetObject(*common::GetObject(*claims, "vp_token"), "presentation_definition"), "id");
   for (const auto& d : ds->GetArray()) {
     const std::string type = Str(d, "id");
     std::string chosen;
@@ -162,15 +174,17 @@ Status WalletClient::Present(const Holder& holder, const std::vector<std::string
       auto v = VerifyVcJwt(vc, resolver, clock_.NowSeconds());
       if (v && std::find(v->types.begin(), v->types.end(), type) != v->types.end()) chosen = vc;
     }
-    if (chosen.empty()) return StepError("present", "the wallet holds no credential of type " + type);
+    if (chosen.empty())
+      return StepError("present", "the wallet holds no credential of type " + type);
     a.descriptor_ids.push_back(type);
     a.vcs.push_back(chosen);
   }
   auto id_token = MakeSiopIdToken(holder, a);
   auto vp = MakeVpJwt(holder, a);
   if (!id_token || !vp) return StepError("present", "signing failed");
-  auto r = common::PostForm(http_, Str(p, "redirect_uri"),
-                            {{"id_token", *id_token}, {"vp_token", *vp}, {"state", Str(p, "state")}});
+  auto r =
+      common::PostForm(http_, Str(p, "redirect_uri"),
+                       {{"id_token", *id_token}, {"vp_token", *vp}, {"state", Str(p, "state")}});
   if (!r) return StepError("present", r.error().message);
   if (r->status != 200) return StepError("present", Reason(*r));
   return {};
@@ -186,7 +200,8 @@ Result<WalletFile> WalletFile::LoadOrCreate(const std::filesystem::path& path) {
   auto doc = common::ParseJsonObject(ss.str());
   const auto* key = doc ? common::GetObject(*doc, "key") : nullptr;
   auto jwk = key ? common::Jwk::FromJson(*key) : Result<common::Jwk>(Error{"", "no key"});
-  if (!jwk || !jwk->has_private()) return Error{"wallet_file", "the wallet file has no usable private key"};
+  if (!jwk || !jwk->has_private())
+    return Error{"wallet_file", "the wallet file has no usable private key"};
   WalletFile w{Holder::FromKey(*jwk), {}};
   if (const auto* vcs = common::GetArray(*doc, "credentials")) {
     for (const auto& v : vcs->GetArray()) {

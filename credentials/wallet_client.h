@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "common/base/clock.h"
-#include "common/http/http_client.h"
 #include "common/base/result.h"
+#include "common/http/http_client.h"
 #include "credentials/holder.h"
 
 namespace vc::credentials {
@@ -33,10 +33,12 @@ class WalletClient {
   // Completes an issuance; returns the VC-JWT received (already verified).
   // Errors name the step that failed ("request_object", "manifest", "pin",
   // "issue", "completion") with the service's reason.
-  common::Result<std::string> Accept(const Holder& holder, const std::string& link, const std::string& pin);
+  common::Result<std::string> Accept(const Holder& holder, const std::string& link,
+                                     const std::string& pin);
 
   // Answers a presentation request with matching VCs from `held`.
-  common::Status Present(const Holder& holder, const std::vector<std::string>& held, const std::string& link);
+  common::Status Present(const Holder& holder, const std::vector<std::string>& held,
+                         const std::string& link);
 
  private:
   common::HttpClient& http_;

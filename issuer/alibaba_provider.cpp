@@ -30,7 +30,8 @@ std::string IsoTime(int64_t seconds) {
 
 // "host[:port]" of an endpoint URL, as the Host header carries it.
 std::string HostOf(const std::string& endpoint) {
-  std::string rest = endpoint.substr(endpoint.find("://") == std::string::npos ? 0 : endpoint.find("://") + 3);
+  std::string rest =
+      endpoint.substr(endpoint.find("://") == std::string::npos ? 0 : endpoint.find("://") + 3);
   return rest.substr(0, rest.find('/'));
 }
 
@@ -49,12 +50,17 @@ Result<ProviderVerdict> MapId2MetaResponse(long http_status, std::string_view bo
                                        std::to_string(http_status) + " Code " + code};
   }
   const rapidjson::Value* result = common::GetObject(*doc, "ResultObject");
-  const std::string biz = result ? std::string(common::GetString(*result, "BizCode").value_or("")) : "";
+  const std::string biz =
+      result ? std::string(common::GetString(*result, "BizCode").value_or("")) : "";
   ProviderVerdict v;
-  if (biz == "1") v.outcome = ProofingOutcome::kVerified;
-  else if (biz == "2") v.outcome = ProofingOutcome::kMismatch;
-  else if (biz == "3") v.outcome = ProofingOutcome::kNoRecord;
-  else return Error{"provider_error", "Alibaba Cloud answered without a known BizCode"};
+  if (biz == "1")
+    v.outcome = ProofingOutcome::kVerified;
+  else if (biz == "2")
+    v.outcome = ProofingOutcome::kMismatch;
+  else if (biz == "3")
+    v.outcome = ProofingOutcome::kNoRecord;
+  else
+    return Error{"provider_error", "Alibaba Cloud answered without a known BizCode"};
   v.reason = "biz_code_" + biz;
   return v;
 }
@@ -63,7 +69,9 @@ AlibabaProvider::AlibabaProvider(AlibabaOptions options, common::HttpClient& htt
                                  const common::Clock& clock)
     : options_(std::move(options)), http_(http), clock_(clock) {
   if (!options_.backoff) {
-    options_.backoff = [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+    options_.backoff = [](int64_t ms) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    };
   }
 }
 
@@ -72,8 +80,9 @@ Status AlibabaProvider::Validate(const ClaimedIdentity& c) const {
     return Error{"invalid_input", "This check accepts PRC resident ID cards only."};
   }
   if (!IsValidPrcResidentId(c.id_card_number)) {
-    return Error{"invalid_input", "A PRC resident ID has 17 digits and a check digit (0-9 or X), "
-                                  "and the check digit must match."};
+    return Error{"invalid_input",
+                 "A PRC resident ID has 17 digits and a check digit (0-9 or X), "
+                 "and the check digit must match."};
   }
   return Status::Ok();
 }
@@ -86,23 +95,30 @@ common::HttpRequest AlibabaProvider::BuildRequest(const common::NameValueList& b
   const std::string nonce = common::HexEncode(common::RandomBytes(16));
   const std::string now = IsoTime(clock_.NowSeconds());
   if (options_.v1_signature) {
-    common::NameValueList query = {
-        {"AccessKeyId", options_.access_key_id}, {"Action", kAction}, {"Format", "JSON"},
-        {"SignatureMethod", "HMAC-SHA1"}, {"SignatureNonce", nonce}, {"SignatureVersion", "1.0"},
-        {"Timestamp", now}, {"Version", kVersion}};
+    common::NameValueList query = {{"AccessKeyId", options_.access_key_id},
+                                   {"Action", kAction},
+                                   {"Format", "JSON"},
+                                   {"SignatureMethod", "HMAC-SHA1"},
+                                   {"SignatureNonce", nonce},
+                                   {"SignatureVersion", "1.0"},
+                                   {"Timestamp", now},
+                                   {"Version", kVersion}};
     common::NameValueList all = query;
     all.insert(all.end(), business.begin(), business.end());
     query.emplace_back("Signature", RpcSignature("POST", all, options_.access_key_secret));
     req.url = common::BuildUrl(req.url, query);
-    req.headers = {{"content-type", "application/x-www-form-urlencoded"}, {"accept", "application/json"}};
+    req.headers = {{"content-type", "application/x-www-form-urlencoded"},
+                   {"accept", "application/json"}};
     return req;
   }
   Acs3Request signing;
   signing.method = "POST";
   signing.path = "/";
   signing.payload_hash_hex = common::HexEncode(common::Sha256(req.body));
-  signing.headers = {{"host", HostOf(options_.endpoint)}, {"x-acs-action", kAction},
-                     {"x-acs-version", kVersion}, {"x-acs-date", now},
+  signing.headers = {{"host", HostOf(options_.endpoint)},
+                     {"x-acs-action", kAction},
+                     {"x-acs-version", kVersion},
+                     {"x-acs-date", now},
                      {"x-acs-signature-nonce", nonce},
                      {"x-acs-content-sha256", signing.payload_hash_hex},
                      {"content-type", "application/x-www-form-urlencoded"}};
@@ -154,7 +170,8 @@ Result<CallbackEvent> AlibabaProvider::AuthenticateCallback(const CallbackInput&
 }
 
 Status AlibabaProvider::Test() {
-  auto resp = http_.Send(BuildRequest({{"ParamType", "normal"}, {"IdentifyNum", ""}, {"UserName", ""}}));
+  auto resp =
+      http_.Send(BuildRequest({{"ParamType", "normal"}, {"IdentifyNum", ""}, {"UserName", ""}}));
   if (!resp) return Unavailable("Alibaba Cloud unreachable: " + resp.error().code);
   auto doc = common::ParseJsonObject(resp->body);
   const std::string code = doc ? std::string(common::GetString(*doc, "Code").value_or("")) : "";

@@ -21,19 +21,19 @@ namespace vc::issuer {
 std::string AliyunEncode(std::string_view raw);
 
 struct Acs3Request {
-  std::string method;              // "POST"; may be "" (SDK tests)
-  std::string path;                // "/" for RPC APIs; "" means "/"
-  common::NameValueList query;     // unencoded names and values
-  common::NameValueList headers;   // any case; only host, content-type, x-acs-* are signed
-  std::string payload_hash_hex;    // lower-hex SHA-256 of the exact body bytes
+  std::string method;             // "POST"; may be "" (SDK tests)
+  std::string path;               // "/" for RPC APIs; "" means "/"
+  common::NameValueList query;    // unencoded names and values
+  common::NameValueList headers;  // any case; only host, content-type, x-acs-* are signed
+  std::string payload_hash_hex;   // lower-hex SHA-256 of the exact body bytes
 };
 
 struct Acs3Signature {
   std::string canonical_request;
-  std::string string_to_sign;   // "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical_request))
-  std::string signed_headers;   // "host;x-acs-action;…"
-  std::string signature;        // lower-hex HMAC-SHA256(secret, string_to_sign)
-  std::string authorization;    // the Authorization header value
+  std::string string_to_sign;  // "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical_request))
+  std::string signed_headers;  // "host;x-acs-action;…"
+  std::string signature;       // lower-hex HMAC-SHA256(secret, string_to_sign)
+  std::string authorization;   // the Authorization header value
 };
 
 Acs3Signature SignAcs3(const Acs3Request& request, std::string_view access_key_id,

@@ -4,9 +4,12 @@ namespace vc::issuer {
 
 bool Caller::MayAct(const std::string& o, const std::string& n) const {
   switch (role) {
-    case CallerRole::kAdmin: return true;
-    case CallerRole::kApp: return !org.empty() && o == org;
-    case CallerRole::kUser: return o == owner && n == name;
+    case CallerRole::kAdmin:
+      return true;
+    case CallerRole::kApp:
+      return !org.empty() && o == org;
+    case CallerRole::kUser:
+      return o == owner && n == name;
   }
   return false;
 }

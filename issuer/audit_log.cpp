@@ -52,9 +52,9 @@ std::string AuditLog::Canonical(const AuditEntry& e) {
   w->Key("at");
   w->Int64(e.at);
   const std::pair<const char*, const std::string*> fields[] = {
-      {"caller", &e.caller},     {"subject", &e.subject},     {"action", &e.action},
-      {"outcome", &e.outcome},   {"provider", &e.provider},   {"reference", &e.reference},
-      {"mscv", &e.mscv},         {"detail", &e.detail}};
+      {"caller", &e.caller},   {"subject", &e.subject},   {"action", &e.action},
+      {"outcome", &e.outcome}, {"provider", &e.provider}, {"reference", &e.reference},
+      {"mscv", &e.mscv},       {"detail", &e.detail}};
   for (const auto& [key, value] : fields) {
     w->Key(key);
     w->String(*value);
@@ -70,13 +70,19 @@ Result<int64_t> AuditLog::Append(Connection& conn, AuditEntry e, int64_t now) {
   e.at = now;
   const std::string canonical = Canonical(e);
   const std::string hash = ChainHash(head->second, canonical);
-  auto ins = conn.Cached("INSERT INTO audit_log(seq, at, entry, prev_hash, hash) VALUES(?,?,?,?,?)");
+  auto ins =
+      conn.Cached("INSERT INTO audit_log(seq, at, entry, prev_hash, hash) VALUES(?,?,?,?,?)");
   if (!ins) return ins.error();
-  Status st = ins->BindInt64(1, e.seq).BindInt64(2, e.at).BindText(3, canonical)
-                  .BindText(4, head->second).BindText(5, hash).Run();
+  Status st = ins->BindInt64(1, e.seq)
+                  .BindInt64(2, e.at)
+                  .BindText(3, canonical)
+                  .BindText(4, head->second)
+                  .BindText(5, hash)
+                  .Run();
   if (!st) return st.error();
-  auto up = conn.Cached("INSERT INTO audit_head(id, seq, hash) VALUES(1, ?, ?) "
-                        "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
+  auto up = conn.Cached(
+      "INSERT INTO audit_head(id, seq, hash) VALUES(1, ?, ?) "
+      "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
   if (!up) return up.error();
   st = up->BindInt64(1, e.seq).BindText(2, hash).Run();
   if (!st) return st.error();
@@ -133,7 +139,8 @@ Result<AuditVerifyReport> AuditLog::Verify(common::Database& db) {
       const int64_t seq = q->ColumnInt64(0);
       const std::string entry = q->ColumnText(2);
       AuditEntry e;
-      if (seq != expected) return fail(expected, "entry missing (next present is " + std::to_string(seq) + ")");
+      if (seq != expected)
+        return fail(expected, "entry missing (next present is " + std::to_string(seq) + ")");
       if (q->ColumnText(3) != prev) return fail(seq, "prev_hash does not match the entry before");
       if (!ParseEntry(entry, &e) || e.seq != seq || e.at != q->ColumnInt64(1) ||
           Canonical(e) != entry || ChainHash(prev, entry) != q->ColumnText(4)) {

@@ -20,16 +20,16 @@
 namespace vc::issuer {
 
 struct AuditEntry {
-  int64_t seq = 0;  // assigned on append
-  int64_t at = 0;   // assigned on append (seconds)
-  std::string caller;     // "session:<id>", "apikey:<id>", "provider:<name>", "system"
-  std::string subject;    // "<owner>/<name>" of the identity record
-  std::string action;     // "proofing_start", "callback", "verdict", "lock", "reset", …
-  std::string outcome;    // "ok", "verified", "refused", "unauthenticated", …
+  int64_t seq = 0;      // assigned on append
+  int64_t at = 0;       // assigned on append (seconds)
+  std::string caller;   // "session:<id>", "apikey:<id>", "provider:<name>", "system"
+  std::string subject;  // "<owner>/<name>" of the identity record
+  std::string action;   // "proofing_start", "callback", "verdict", "lock", "reset", …
+  std::string outcome;  // "ok", "verified", "refused", "unauthenticated", …
   std::string provider;
   std::string reference;  // provider reference or attempt id
   std::string mscv;
-  std::string detail;     // a reason code or short non-PII note
+  std::string detail;  // a reason code or short non-PII note
 };
 
 struct AuditVerifyReport {

@@ -4,10 +4,10 @@
 
 #include "common/base/crypto.h"
 #include "common/base/json.h"
+#include "common/http/url.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
 #include "common/jose/jwt.h"
-#include "common/http/url.h"
 
 namespace vc::issuer {
 using common::Error;
@@ -46,7 +46,9 @@ const Info& InfoFor(Auth0Error e) {
   return kInfo[0];
 }
 
-Error Fail(Auth0Error e, std::string message) { return Error{std::string(Code(e)), std::move(message)}; }
+Error Fail(Auth0Error e, std::string message) {
+  return Error{std::string(Code(e)), std::move(message)};
+}
 
 }  // namespace
 
@@ -70,11 +72,13 @@ const Auth0Tenant* Auth0Intake::Find(std::string_view domain) const {
 
 Result<Auth0Claims> Auth0Intake::Verify(std::string_view token, std::string_view state) const {
   if (state.empty()) return Fail(Auth0Error::kMissingState, "the state parameter is missing");
-  if (state.size() > 2048) return Fail(Auth0Error::kMissingState, "the state parameter is too long");
+  if (state.size() > 2048)
+    return Fail(Auth0Error::kMissingState, "the state parameter is too long");
   auto jws = common::ParseCompact(token, 8 * 1024);
   if (!jws) return Fail(Auth0Error::kMalformedToken, jws.error().message);
   if (jws->alg_name != "HS256") {
-    return Fail(Auth0Error::kUnsupportedAlg, "Auth0 redirect tokens must be HS256, not " + jws->alg_name);
+    return Fail(Auth0Error::kUnsupportedAlg,
+                "Auth0 redirect tokens must be HS256, not " + jws->alg_name);
   }
   auto payload = common::ParseJsonObject(jws->payload, {16 * 1024, 8});
   if (!payload) return Fail(Auth0Error::kMalformedToken, payload.error().message);
@@ -82,7 +86,8 @@ Result<Auth0Claims> Auth0Intake::Verify(std::string_view token, std::string_view
   auto iss = common::GetString(*payload, "iss");
   if (!iss) return Fail(Auth0Error::kMalformedToken, "the token has no iss claim");
   const Auth0Tenant* tenant = Find(*iss);
-  if (!tenant) return Fail(Auth0Error::kUnknownTenant, "the token's issuer is not a configured tenant");
+  if (!tenant)
+    return Fail(Auth0Error::kUnknownTenant, "the token's issuer is not a configured tenant");
   if (!common::VerifySignature(*jws, common::Jwk::FromSecret(tenant->secret),
                                {common::JwsAlg::kHS256})) {
     return Fail(Auth0Error::kInvalidSignature, "the token's signature does not verify");
@@ -142,7 +147,8 @@ Result<std::string> Auth0Intake::ReturnToken(const Auth0Claims& c, std::string_v
 }
 
 std::string Auth0Intake::ContinueUrl(std::string_view iss, std::string_view state) {
-  return common::BuildUrl("https://" + std::string(iss) + "/continue", {{"state", std::string(state)}});
+  return common::BuildUrl("https://" + std::string(iss) + "/continue",
+                          {{"state", std::string(state)}});
 }
 
 }  // namespace vc::issuer

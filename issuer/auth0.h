@@ -23,8 +23,14 @@ struct Auth0Tenant {
 // Codes (stable): malformed_token, unsupported_alg, invalid_signature,
 // token_expired, token_not_yet_valid, unknown_tenant, missing_state, token_replayed.
 enum class Auth0Error {
-  kMalformedToken, kUnsupportedAlg, kInvalidSignature, kTokenExpired, kTokenNotYetValid,
-  kUnknownTenant, kMissingState, kTokenReplayed,
+  kMalformedToken,
+  kUnsupportedAlg,
+  kInvalidSignature,
+  kTokenExpired,
+  kTokenNotYetValid,
+  kUnknownTenant,
+  kMissingState,
+  kTokenReplayed,
 };
 std::string_view Code(Auth0Error e);
 int HttpStatus(Auth0Error e);

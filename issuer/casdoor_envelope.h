@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "common/http/http_message.h"
 #include "common/base/result.h"
+#include "common/http/http_message.h"
 
 namespace vc::issuer {
 

@@ -10,8 +10,7 @@
 namespace vc::issuer {
 namespace {
 
-using CipherCtxPtr =
-    std::unique_ptr<EVP_CIPHER_CTX, common::ossl::Deleter<EVP_CIPHER_CTX_free>>;
+using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, common::ossl::Deleter<EVP_CIPHER_CTX_free>>;
 constexpr size_t kNonceBytes = 12;
 constexpr size_t kTagBytes = 16;
 
@@ -36,8 +35,9 @@ common::Result<std::string> IdentityCrypto::Encrypt(std::string_view plaintext,
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   int len = 0;
   int total = 0;
-  if (!ctx || 1 != EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(aes_key_),
-                                      Bytes(nonce)) ||
+  if (!ctx ||
+      1 != EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(aes_key_),
+                              Bytes(nonce)) ||
       1 != EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) ||
       1 != EVP_EncryptUpdate(ctx.get(), dst + kNonceBytes, &len, Bytes(plaintext),
                              static_cast<int>(plaintext.size()))) {
@@ -63,8 +63,9 @@ common::Result<std::string> IdentityCrypto::Decrypt(std::string_view sealed,
   std::string out(body.size(), '\0');
   CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  if (!ctx || 1 != EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(aes_key_),
-                                      Bytes(nonce)) ||
+  if (!ctx ||
+      1 != EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(aes_key_),
+                              Bytes(nonce)) ||
       1 != EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) ||
       1 != EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
                              Bytes(body), static_cast<int>(body.size())) ||

@@ -66,9 +66,14 @@ Status IdentityStore::SaveClaimed(Connection& conn, const std::string& owner,
       "id_number_enc = excluded.id_number_enc, id_number_hmac = excluded.id_number_hmac, "
       "updated_at = excluded.updated_at");
   if (!up) return up.error();
-  return up->BindText(1, owner).BindText(2, name).BindText(3, c.real_name)
-      .BindText(4, c.id_card_type).BindBlob(5, *sealed)
-      .BindText(6, crypto_.LookupHmac(c.id_card_number)).BindInt64(7, now).Run();
+  return up->BindText(1, owner)
+      .BindText(2, name)
+      .BindText(3, c.real_name)
+      .BindText(4, c.id_card_type)
+      .BindBlob(5, *sealed)
+      .BindText(6, crypto_.LookupHmac(c.id_card_number))
+      .BindInt64(7, now)
+      .Run();
 }
 
 Status IdentityStore::MarkVerified(Connection& conn, const std::string& owner,
@@ -79,9 +84,14 @@ Status IdentityStore::MarkVerified(Connection& conn, const std::string& owner,
       "UPDATE identity_records SET verified = 1, verified_at = ?, provider = ?, reference = ?, "
       "claims = ?, updated_at = ? WHERE owner = ? AND name = ?");
   if (!up) return up.error();
-  Status st = up->BindInt64(1, now).BindText(2, provider).BindText(3, reference)
-                  .BindText(4, claims_json).BindInt64(5, now).BindText(6, owner)
-                  .BindText(7, name).Run();
+  Status st = up->BindInt64(1, now)
+                  .BindText(2, provider)
+                  .BindText(3, reference)
+                  .BindText(4, claims_json)
+                  .BindInt64(5, now)
+                  .BindText(6, owner)
+                  .BindText(7, name)
+                  .Run();
   if (!st) return st;
   if (conn.Changes() != 1) return Error{"identity_not_found", "no identity record to verify"};
   return Status::Ok();

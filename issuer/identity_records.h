@@ -53,8 +53,8 @@ class IdentityStore {
                               int64_t now) const;
   // Unlocks (admin reset): verified cleared, provider evidence kept.
   // "identity_not_found" when there is no record.
-  common::Status Reset(common::Connection& conn, const std::string& owner,
-                       const std::string& name, int64_t now) const;
+  common::Status Reset(common::Connection& conn, const std::string& owner, const std::string& name,
+                       int64_t now) const;
 
   // Records whose ID number has this lookup HMAC (duplicate detection).
   std::string LookupHmac(std::string_view number) const { return crypto_.LookupHmac(number); }

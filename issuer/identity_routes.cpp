@@ -62,8 +62,8 @@ HttpServerResponse PatchUser(IdentityService& ids, const Caller& c, const HttpSe
   p.id_card_number = OptionalString(*doc, "idCardNumber", &bad);
   p.sets_verified = doc->HasMember("isVerified");
   if (bad) return Fail({"invalid_input", "realName, idCardType and idCardNumber are strings"});
-  auto r = ids.Update(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")),
-                      p, req.mscv);
+  auto r = ids.Update(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")), p,
+                      req.mscv);
   return r ? Envelope(200, "", "", IdentityToJson(*r)) : Fail(r.error());
 }
 
@@ -76,7 +76,8 @@ HttpServerResponse ResetUser(IdentityService& ids, const Caller& c, const HttpSe
   return r ? Envelope(200, "", "", IdentityToJson(*r)) : Fail(r.error());
 }
 
-HttpServerResponse TestProvider(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
+HttpServerResponse TestProvider(IdentityService& ids, const Caller& c,
+                                const HttpServerRequest& req) {
   auto st = ids.TestProvider(c, std::string(req.PathParam("name")));
   return st ? Envelope(200, "", "provider reachable, credentials accepted") : Fail(st.error());
 }

@@ -19,7 +19,8 @@ Status CheckPatch(const IdentityPatch& p) {
     return Error{"invalid_input", "realName must be 1 to 100 bytes"};
   }
   if (p.id_card_type && !IsKnownIdCardType(*p.id_card_type)) {
-    return Error{"invalid_input", "idCardType must be PRC_ID, PASSPORT, ID_CARD or DRIVING_LICENSE"};
+    return Error{"invalid_input",
+                 "idCardType must be PRC_ID, PASSPORT, ID_CARD or DRIVING_LICENSE"};
   }
   if (p.id_card_number && (p.id_card_number->empty() || p.id_card_number->size() > 64)) {
     return Error{"invalid_input", "idCardNumber must be 1 to 64 bytes"};
@@ -35,8 +36,9 @@ Status CheckRecordKey(const std::string& owner, const std::string& name) {
       return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
     });
     if (part->empty() || part->size() > 256 || control || !common::IsValidUtf8(*part)) {
-      return Error{"invalid_input",
-                   "owner and name must be 1 to 256 bytes of UTF-8 text without control characters"};
+      return Error{
+          "invalid_input",
+          "owner and name must be 1 to 256 bytes of UTF-8 text without control characters"};
     }
   }
   return Status::Ok();
@@ -48,8 +50,8 @@ Status IdentityService::Audit(const Caller& caller, const std::string& owner,
                               const std::string& name, const std::string& action,
                               const std::string& outcome, const std::string& mscv,
                               const std::string& detail) {
-  auto r = proofing_.audit().Append({0, 0, caller.id, owner + "/" + name, action, outcome, "", "",
-                                     mscv, detail});
+  auto r = proofing_.audit().Append(
+      {0, 0, caller.id, owner + "/" + name, action, outcome, "", "", mscv, detail});
   return r ? Status::Ok() : Status(r.error());
 }
 
@@ -94,8 +96,9 @@ Result<IdentityRecord> IdentityService::Update(const Caller& caller, const std::
   if (!st) return st.error();
   (void)Audit(caller, owner, name, "identity_update", refusal.empty() ? "ok" : refusal, mscv, "");
   if (refusal == "identity_locked") {
-    return Error{refusal, "the identity is verified: realName, idCardType, idCardNumber and "
-                          "isVerified cannot be changed"};
+    return Error{refusal,
+                 "the identity is verified: realName, idCardType, idCardNumber and "
+                 "isVerified cannot be changed"};
   }
   if (!refusal.empty()) return Error{refusal, "isVerified is set only by verification"};
   return Get(caller, owner, name);
@@ -111,8 +114,9 @@ Result<IdentityRecord> IdentityService::Reset(const Caller& caller, const std::s
   Status st = proofing_.db().Transaction([&](Connection& conn) {
     Status reset = proofing_.identities().Reset(conn, owner, name, proofing_.Now());
     if (!reset) return reset;
-    auto logged = AuditLog::Append(conn, {0, 0, caller.id, owner + "/" + name, "reset", "ok", "",
-                                          "", mscv, reason}, proofing_.Now());
+    auto logged = AuditLog::Append(
+        conn, {0, 0, caller.id, owner + "/" + name, "reset", "ok", "", "", mscv, reason},
+        proofing_.Now());
     return logged ? Status::Ok() : Status(logged.error());
   });
   if (!st) return st.error();

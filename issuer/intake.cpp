@@ -1,8 +1,8 @@
 #include "issuer/intake.h"
 
 #include "common/base/json.h"
-#include "common/jose/jws.h"
 #include "common/http/url.h"
+#include "common/jose/jws.h"
 
 namespace vc::issuer {
 using common::Error;
@@ -12,8 +12,13 @@ IntakeService::IntakeService(IntakeOptions options, const OrgRegistry& orgs,
                              JumpstartVerifier& jumpstart, Auth0Intake& auth0,
                              SessionStore& sessions, keys::KeyStore& keys,
                              const common::Clock& clock)
-    : options_(std::move(options)), orgs_(orgs), jumpstart_(jumpstart), auth0_(auth0),
-      sessions_(sessions), keys_(keys), clock_(clock) {}
+    : options_(std::move(options)),
+      orgs_(orgs),
+      jumpstart_(jumpstart),
+      auth0_(auth0),
+      sessions_(sessions),
+      keys_(keys),
+      clock_(clock) {}
 
 namespace {
 
@@ -29,9 +34,12 @@ Started MakeStarted(OpenedSession opened) {
 std::string_view Auth0Status(SessionStatus s) {
   switch (s) {
     case SessionStatus::kIssued:
-    case SessionStatus::kVerified: return "success";
-    case SessionStatus::kCancelled: return "cancelled";
-    default: return "failed";
+    case SessionStatus::kVerified:
+      return "success";
+    case SessionStatus::kCancelled:
+      return "cancelled";
+    default:
+      return "failed";
   }
 }
 
@@ -105,7 +113,8 @@ Result<std::string> IntakeService::ResultToken(const Session& s) const {
 }
 
 Result<Return> IntakeService::Finish(const std::string& session_id, SessionStatus status) {
-  if (status == SessionStatus::kActive) return Error{"invalid_status", "active is not an end state"};
+  if (status == SessionStatus::kActive)
+    return Error{"invalid_status", "active is not an end state"};
   auto session = sessions_.Finish(session_id, status);
   if (!session) return session.error();
   Return out;
@@ -129,10 +138,10 @@ Result<Return> IntakeService::Finish(const std::string& session_id, SessionStatu
   }
   auto token = ResultToken(*session);
   if (!token) return token.error();
-  out.location = common::BuildUrl(session->redirect_url,
-                                  {{"RequestId", session->request_id},
-                                   {"status", std::string(StatusName(session->status))},
-                                   {"result", *token}});
+  out.location =
+      common::BuildUrl(session->redirect_url, {{"RequestId", session->request_id},
+                                               {"status", std::string(StatusName(session->status))},
+                                               {"result", *token}});
   return out;
 }
 
@@ -141,8 +150,9 @@ std::string IntakeService::CookieName(std::string_view session_id) {
 }
 
 std::string IntakeService::SetCookieHeader(const Started& s) const {
-  std::string v = s.cookie_name + "=" + s.cookie_value + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-                  std::to_string(options_.session_ttl_seconds);
+  std::string v =
+      s.cookie_name + "=" + s.cookie_value +
+      "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(options_.session_ttl_seconds);
   if (options_.public_base_url.rfind("https://", 0) == 0) v += "; Secure";
   return v;
 }

@@ -18,7 +18,7 @@
 namespace vc::issuer {
 
 struct IntakeOptions {
-  std::string public_base_url;          // e.g. "https://idv.example"
+  std::string public_base_url;  // e.g. "https://idv.example"
   int64_t session_ttl_seconds = 3600;
   int64_t result_lifetime_seconds = 300;
 };
@@ -33,9 +33,9 @@ struct Started {
 
 // The way back: a 303 to `location`, or (Auth0) an auto-submitting POST form.
 struct Return {
-  std::string location;            // jumpstart: registered redirectUrl + query
-  std::string form_action;         // auth0: https://{iss}/continue?state=…
-  std::string form_token;          // auth0: the result token
+  std::string location;     // jumpstart: registered redirectUrl + query
+  std::string form_action;  // auth0: https://{iss}/continue?state=…
+  std::string form_token;   // auth0: the result token
   SessionStatus status = SessionStatus::kFailed;
 };
 

@@ -1,7 +1,7 @@
 #include "issuer/intake_routes.h"
 
-#include "common/http/html.h"
 #include "common/base/log.h"
+#include "common/http/html.h"
 #include "common/http/media_type.h"
 
 namespace vc::issuer {
@@ -63,7 +63,8 @@ HttpServerResponse Jumpstart(IntakeService& intake, const HttpServerRequest& req
   }
   common::LogInfo("jumpstart_accepted", {{"org", started->session.org_id},
                                          {"request_id", started->session.request_id},
-                                         {"session", started->session.id}, {"mscv", req.mscv}});
+                                         {"session", started->session.id},
+                                         {"mscv", req.mscv}});
   return StartedResponse(intake, *started);
 }
 
@@ -73,8 +74,9 @@ HttpServerResponse Auth0(IntakeService& intake, const HttpServerRequest& req,
                                    req.query.Get("state").value_or(""), req.mscv);
   if (!started) {
     const auto e = Auth0ErrorFromCode(started.error().code);
-    common::LogInfo("auth0_refused", {{"code", started.error().code},
-                                      {"reason", started.error().message}, {"mscv", req.mscv}});
+    common::LogInfo(
+        "auth0_refused",
+        {{"code", started.error().code}, {"reason", started.error().message}, {"mscv", req.mscv}});
     return ErrorResponse(req, HttpStatus(e), Code(e), started.error().message, UserMessage(e),
                          options);
   }
@@ -121,7 +123,8 @@ bool WantsJson(const HttpServerRequest& req) {
 
 HttpServerResponse ReturnResponse(const Return& back) {
   if (!back.location.empty()) return HttpServerResponse::Redirect(back.location);
-  const std::string html = common::RenderAutoPostForm(back.form_action, {{"token", back.form_token}});
+  const std::string html =
+      common::RenderAutoPostForm(back.form_action, {{"token", back.form_token}});
   auto resp = HttpServerResponse::Html(200, html);
   common::PageOptions csp;
   csp.script = "document.getElementById('f').submit();";

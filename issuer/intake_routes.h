@@ -18,8 +18,8 @@ struct IntakeRouteOptions {
 // /id-verfication (Auth0), POST /proofing/:session/cancel, GET
 // /.well-known/jwks.json (the result-signing keys). The proofing pages
 // themselves (GET|POST /proofing/:session) are proofing_routes.h.
-void RegisterIntakeRoutes(common::HttpServer& server, IntakeService& intake,
-                          keys::KeyStore& keys, IntakeRouteOptions options = {});
+void RegisterIntakeRoutes(common::HttpServer& server, IntakeService& intake, keys::KeyStore& keys,
+                          IntakeRouteOptions options = {});
 
 // True when the client asked for JSON rather than a page.
 bool WantsJson(const common::HttpServerRequest& request);

@@ -19,7 +19,8 @@ std::string RandomPin(int length) {
   std::string pin;
   while (static_cast<int>(pin.size()) < length) {
     for (unsigned char b : common::RandomBytes(16)) {
-      if (b < 250 && static_cast<int>(pin.size()) < length) pin.push_back(static_cast<char>('0' + b % 10));
+      if (b < 250 && static_cast<int>(pin.size()) < length)
+        pin.push_back(static_cast<char>('0' + b % 10));
     }
   }
   return pin;
@@ -89,7 +90,11 @@ Result<std::map<std::string, std::string>> ContractClaims(
 IssuanceService::IssuanceService(IssuanceOptions options, credentials::RequestServiceClient& client,
                                  IssuanceStore& store, SessionStore& sessions, common::Database& db,
                                  const common::Clock& clock)
-    : options_(std::move(options)), client_(client), store_(store), sessions_(sessions), db_(db),
+    : options_(std::move(options)),
+      client_(client),
+      store_(store),
+      sessions_(sessions),
+      db_(db),
       clock_(clock) {}
 
 Result<std::string> IssuanceService::RequestBody(const IssuancePlan& plan,
@@ -150,7 +155,8 @@ Result<IssuanceRecord> IssuanceService::Start(const IssuanceSubject& who, const 
   if (!body) return body.error();
   auto created = client_.CreateIssuanceRequest(*body);
   if (!created) {
-    common::LogWarn("issuance_request_failed", {{"session", who.session_id}, {"error", created.error().code},
+    common::LogWarn("issuance_request_failed", {{"session", who.session_id},
+                                                {"error", created.error().code},
                                                 {"message", created.error().message}});
     return created.error();
   }
@@ -159,7 +165,8 @@ Result<IssuanceRecord> IssuanceService::Start(const IssuanceSubject& who, const 
   record.expiry = created->expiry;
   auto stored = store_.Insert(std::move(record));
   if (stored) {
-    common::LogInfo("issuance_request_created", {{"session", who.session_id}, {"issuance", stored->id},
+    common::LogInfo("issuance_request_created", {{"session", who.session_id},
+                                                 {"issuance", stored->id},
                                                  {"request_id", stored->request_id}});
   }
   return stored;
@@ -189,7 +196,8 @@ std::optional<IssuanceEvent> EventFrom(const rapidjson::Value& body) {
 
 CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::string_view body,
                                                const std::string& mscv) {
-  if (options_.callback_api_key.empty() || !common::ConstantTimeEquals(api_key, options_.callback_api_key)) {
+  if (options_.callback_api_key.empty() ||
+      !common::ConstantTimeEquals(api_key, options_.callback_api_key)) {
     return CallbackResult::kUnauthenticated;
   }
   auto doc = common::ParseJsonObject(body);
@@ -216,9 +224,16 @@ CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::st
     if (!applied) return common::Status(applied.error());
     if (!*applied || !(*applied)->second) return common::Status::Ok();
     changed = true;
-    AuditEntry entry{0, 0, "request_service", subject, "issuance",
-                     std::string(IssuanceStatusName(event->status)), "", (*applied)->first.request_id,
-                     mscv, event->error_code};
+    AuditEntry entry{0,
+                     0,
+                     "request_service",
+                     subject,
+                     "issuance",
+                     std::string(IssuanceStatusName(event->status)),
+                     "",
+                     (*applied)->first.request_id,
+                     mscv,
+                     event->error_code};
     auto seq = AuditLog::Append(conn, std::move(entry), clock_.NowSeconds());
     return seq ? common::Status::Ok() : common::Status(seq.error());
   });

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "common/base/clock.h"
-#include "common/config/config_types.h"
 #include "common/base/result.h"
+#include "common/config/config_types.h"
 #include "common/store/store.h"
 #include "credentials/request_service_client.h"
 #include "issuer/identity_records.h"
@@ -22,16 +22,16 @@ namespace vc::issuer {
 
 // What a session's org (or Auth0 tenant) issues.
 struct IssuancePlan {
-  common::ContractConfig contract;           // type, manifest URL, claim rules
-  std::string client_name;                   // registration.clientName (the org's name)
-  int pin_length = 0;                        // 0 = no PIN
-  int64_t credential_lifetime_seconds = 0;   // > 0: expirationDate = now + this
+  common::ContractConfig contract;          // type, manifest URL, claim rules
+  std::string client_name;                  // registration.clientName (the org's name)
+  int pin_length = 0;                       // 0 = no PIN
+  int64_t credential_lifetime_seconds = 0;  // > 0: expirationDate = now + this
 };
 
 struct IssuanceOptions {
-  std::string public_base_url;  // callback URL = this + /api/issuer/callback
-  std::string authority;        // the issuer DID (requestService.authority)
-  std::string callback_api_key; // sent in callback.headers["api-key"], checked on receipt
+  std::string public_base_url;   // callback URL = this + /api/issuer/callback
+  std::string authority;         // the issuer DID (requestService.authority)
+  std::string callback_api_key;  // sent in callback.headers["api-key"], checked on receipt
 };
 
 // The claims a verified identity record offers to a contract, by inputClaim

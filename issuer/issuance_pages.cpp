@@ -48,9 +48,13 @@ std::string Waiting(const IssuanceView& v) {
     html += "<p>Your wallet will ask for this PIN:</p><p class=\"pin\" id=\"pin\">" +
             HtmlEscape(r.pin) + "</p>";
   }
-  html += "<p class=\"muted\">The code works for a few minutes. This page follows along by itself; "
-          "you can also <a href=\"" + HtmlEscape(base) + "\">check again</a>. "
-          "<a href=\"" + HtmlEscape(base + "/qr.png") + "\">QR code as an image</a>.</p></div>";
+  html +=
+      "<p class=\"muted\">The code works for a few minutes. This page follows along by itself; "
+      "you can also <a href=\"" +
+      HtmlEscape(base) +
+      "\">check again</a>. "
+      "<a href=\"" +
+      HtmlEscape(base + "/qr.png") + "\">QR code as an image</a>.</p></div>";
   html += "<form id=\"continue\" method=\"post\" action=\"" + HtmlEscape(base + "/continue") +
           "\" hidden></form>";
   html += "<p class=\"muted\">No wallet at hand?</p>" +
@@ -77,8 +81,8 @@ common::PageOptions IssuancePage(const IssuanceView& v) {
     page.script = kPollScript;
   } else if (v.status == "issuance_successful") {
     page.title = "Credential added";
-    page.body_html = Heading(v.status, "Your credential is in your wallet") +
-                     "<p id=\"message\">" + HtmlEscape(IssuanceMessage(v.status)) + "</p>" +
+    page.body_html = Heading(v.status, "Your credential is in your wallet") + "<p id=\"message\">" +
+                     HtmlEscape(IssuanceMessage(v.status)) + "</p>" +
                      PostButton(base + "/continue", "Continue to " + v.org_name, "continue-button");
   } else if (v.status == "issuance_error") {
     page.title = "Credential not added";
@@ -87,12 +91,13 @@ common::PageOptions IssuancePage(const IssuanceView& v) {
     page.body_html = Retry(v, "Your wallet could not add the credential", why);
   } else if (v.status == "expired") {
     page.title = "Code expired";
-    page.body_html = Retry(v, "This code has expired", "Get a new code and scan it within a few minutes.");
+    page.body_html =
+        Retry(v, "This code has expired", "Get a new code and scan it within a few minutes.");
   } else {
     page.title = "Get your credential";
-    page.body_html = Retry(v, "Get your credential",
-                           v.error.empty() ? "Your identity is verified. Get a code for your wallet."
-                                           : v.error);
+    page.body_html =
+        Retry(v, "Get your credential",
+              v.error.empty() ? "Your identity is verified. Get a code for your wallet." : v.error);
   }
   return page;
 }

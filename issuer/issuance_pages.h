@@ -15,7 +15,7 @@ struct IssuanceView {
   std::string org_name;
   std::string status;  // IssuanceStatusName, "expired", or "none" (no request yet)
   const IssuanceRecord* record = nullptr;  // null when status is "none"
-  std::string error;   // why creating a request failed (plain text), for "none"
+  std::string error;                       // why creating a request failed (plain text), for "none"
 };
 
 common::PageOptions IssuancePage(const IssuanceView& view);

@@ -24,7 +24,8 @@ struct Ctx {
 using Handler = HttpServerResponse (*)(const Ctx&, const HttpServerRequest&, const Session&);
 
 // Runs `handler` for an active session of this browser whose proofing verified it.
-HttpServerResponse WithVerifiedSession(const Ctx& c, const HttpServerRequest& req, Handler handler) {
+HttpServerResponse WithVerifiedSession(const Ctx& c, const HttpServerRequest& req,
+                                       Handler handler) {
   auto active = ActiveSession(c.intake, req, c.options.banner);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
@@ -45,7 +46,8 @@ std::pair<std::optional<IssuanceRecord>, std::string> Latest(const Ctx& c, const
   return {r, r.Expired(c.issuance.Now()) ? "expired" : std::string(IssuanceStatusName(r.status))};
 }
 
-HttpServerResponse Render(const Ctx& c, const Session& s, int status, const std::string& error = "") {
+HttpServerResponse Render(const Ctx& c, const Session& s, int status,
+                          const std::string& error = "") {
   auto [record, state] = Latest(c, s);
   IssuanceView view{s.id, c.options.org_name_for(s), state, record ? &*record : nullptr, error};
   auto page = IssuancePage(view);
@@ -60,8 +62,8 @@ HttpServerResponse CreateAndShow(const Ctx& c, const HttpServerRequest& req, con
   auto plan = c.options.plan_for(s);
   auto claims = c.options.claims_for(s);
   if (!plan || !claims) {
-    return ErrorResponse(req, 409, "issuance_not_configured", "No credential is issued for this verification.",
-                         c.options.banner);
+    return ErrorResponse(req, 409, "issuance_not_configured",
+                         "No credential is issued for this verification.", c.options.banner);
   }
   auto created = c.issuance.Start(s, *plan, *claims);
   if (!created) {
@@ -79,7 +81,8 @@ HttpServerResponse Show(const Ctx& c, const HttpServerRequest&, const Session& s
 
 HttpServerResponse New(const Ctx& c, const HttpServerRequest& req, const Session& s) {
   const std::string state = Latest(c, s).second;
-  if (state == "request_created" || state == "request_retrieved" || state == "issuance_successful") {
+  if (state == "request_created" || state == "request_retrieved" ||
+      state == "issuance_successful") {
     return HttpServerResponse::Redirect(PageUrl(s));  // the current code still works
   }
   return CreateAndShow(c, req, s);
@@ -88,7 +91,8 @@ HttpServerResponse New(const Ctx& c, const HttpServerRequest& req, const Session
 HttpServerResponse Qr(const Ctx& c, const HttpServerRequest& req, const Session& s) {
   auto [record, state] = Latest(c, s);
   if (!record || (state != "request_created" && state != "request_retrieved")) {
-    return ErrorResponse(req, 404, "no_active_code", "There is no code to scan right now.", c.options.banner);
+    return ErrorResponse(req, 404, "no_active_code", "There is no code to scan right now.",
+                         c.options.banner);
   }
   auto resp = HttpServerResponse::Text(200, common::QrCodePng(record->url, 8), "image/png");
   resp.SetHeader("Cache-Control", "no-store");
@@ -98,14 +102,16 @@ HttpServerResponse Qr(const Ctx& c, const HttpServerRequest& req, const Session&
 HttpServerResponse Finish(const Ctx& c, const HttpServerRequest& req, const Session& s,
                           SessionStatus status) {
   auto back = c.intake.Finish(s.id, status);
-  if (!back) return ErrorResponse(req, 409, back.error().code, "This verification has already ended.", c.options.banner);
+  if (!back)
+    return ErrorResponse(req, 409, back.error().code, "This verification has already ended.",
+                         c.options.banner);
   return ReturnResponse(*back);
 }
 
 HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req, const Session& s) {
   if (Latest(c, s).second != "issuance_successful") {
-    return ErrorResponse(req, 409, "issuance_not_finished", "Your credential has not been added yet.",
-                         c.options.banner);
+    return ErrorResponse(req, 409, "issuance_not_finished",
+                         "Your credential has not been added yet.", c.options.banner);
   }
   return Finish(c, req, s, SessionStatus::kIssued);
 }
@@ -117,10 +123,14 @@ HttpServerResponse Skip(const Ctx& c, const HttpServerRequest& req, const Sessio
 HttpServerResponse RequestStatus(const Ctx& c, const HttpServerRequest& req) {
   const std::string id(req.query.Get("id").value_or(""));
   auto record = c.issuance.store().Get(id);
-  if (!record) return HttpServerResponse::JsonError(404, "request_not_found", "no issuance request with this id");
+  if (!record)
+    return HttpServerResponse::JsonError(404, "request_not_found",
+                                         "no issuance request with this id");
   const std::string& sid = record->session_id;
   auto s = c.intake.sessions().Authenticate(sid, req.Cookie(IntakeService::CookieName(sid)));
-  if (!s) return HttpServerResponse::JsonError(403, "session_forbidden", "this request belongs to another browser");
+  if (!s)
+    return HttpServerResponse::JsonError(403, "session_forbidden",
+                                         "this request belongs to another browser");
   auto resp = HttpServerResponse::Json(200, c.issuance.StatusJson(*record));
   resp.SetHeader("Cache-Control", "no-store");
   return resp;
@@ -132,7 +142,8 @@ HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
     case CallbackResult::kUnauthenticated:
       return HttpServerResponse::JsonError(401, "unauthorized", "api-key wrong or missing");
     case CallbackResult::kMalformed:
-      return HttpServerResponse::JsonError(400, "invalid_body", "the callback body is not a JSON object");
+      return HttpServerResponse::JsonError(400, "invalid_body",
+                                           "the callback body is not a JSON object");
     case CallbackResult::kStorageError:
       // 5xx: the Request Service's outbox retries; a 4xx would drop the event.
       return HttpServerResponse::JsonError(500, "storage_error",
@@ -145,11 +156,12 @@ HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
 
 }  // namespace
 
-void RegisterIssuanceRoutes(common::HttpServer& server, IntakeService& intake, IssuanceService& issuance,
-                            IssuanceRouteOptions options) {
+void RegisterIssuanceRoutes(common::HttpServer& server, IntakeService& intake,
+                            IssuanceService& issuance, IssuanceRouteOptions options) {
   auto ctx = std::make_shared<Ctx>(Ctx{intake, issuance, std::move(options)});
   auto route = [&server, ctx](const char* method, const char* path, Handler h) {
-    server.Route(method, path, [ctx, h](const HttpServerRequest& r) { return WithVerifiedSession(*ctx, r, h); });
+    server.Route(method, path,
+                 [ctx, h](const HttpServerRequest& r) { return WithVerifiedSession(*ctx, r, h); });
   };
   route("GET", "/issuance/:session", Show);
   route("GET", "/issuance/:session/qr.png", Qr);
@@ -158,7 +170,8 @@ void RegisterIssuanceRoutes(common::HttpServer& server, IntakeService& intake, I
   route("POST", "/issuance/:session/skip", Skip);
   server.Route("GET", "/api/issuer/request-status",
                [ctx](const HttpServerRequest& r) { return RequestStatus(*ctx, r); });
-  server.Route("POST", "/api/issuer/callback", [ctx](const HttpServerRequest& r) { return Callback(*ctx, r); });
+  server.Route("POST", "/api/issuer/callback",
+               [ctx](const HttpServerRequest& r) { return Callback(*ctx, r); });
 }
 
 ProofingHandOff IssuanceHandOff(IntakeService& intake, IssuanceService& issuance,
@@ -172,7 +185,9 @@ ProofingHandOff IssuanceHandOff(IntakeService& intake, IssuanceService& issuance
     auto claims = ctx->options.claims_for(s);
     if (claims) {
       auto created = ctx->issuance.Start(s, *plan, *claims);
-      if (!created) common::LogWarn("issuance_not_created", {{"session", s.id}, {"error", created.error().code}});
+      if (!created)
+        common::LogWarn("issuance_not_created",
+                        {{"session", s.id}, {"error", created.error().code}});
     }
     return HttpServerResponse::Redirect(PageUrl(s));
   };

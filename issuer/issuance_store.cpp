@@ -41,8 +41,8 @@ const std::vector<common::Migration>& Migrations() {
   return kMigrations;
 }
 
-constexpr std::array<std::string_view, 4> kStatusNames = {
-    "request_created", "request_retrieved", "issuance_successful", "issuance_error"};
+constexpr std::array<std::string_view, 4> kStatusNames = {"request_created", "request_retrieved",
+                                                          "issuance_successful", "issuance_error"};
 
 constexpr const char* kColumns =
     "SELECT id, session_id, state, request_id, url, expiry, pin, status, error_code, "
@@ -79,7 +79,9 @@ Result<std::optional<IssuanceRecord>> QueryOne(Connection& conn, const std::stri
 
 }  // namespace
 
-std::string_view IssuanceStatusName(IssuanceStatus s) { return kStatusNames[static_cast<size_t>(s)]; }
+std::string_view IssuanceStatusName(IssuanceStatus s) {
+  return kStatusNames[static_cast<size_t>(s)];
+}
 
 std::optional<IssuanceStatus> ParseIssuanceStatus(std::string_view name) {
   for (size_t i = 0; i < kStatusNames.size(); ++i) {
@@ -102,9 +104,17 @@ Result<IssuanceRecord> IssuanceStore::Insert(IssuanceRecord r) {
         "INSERT INTO issuer_issuances(id, session_id, state, request_id, url, expiry, pin, status, "
         "created_at, updated_at, subject) VALUES(?, ?, ?, ?, ?, ?, ?, 'request_created', ?, ?, ?)");
     if (!ins) return Status(ins.error());
-    return ins->BindText(1, r.id).BindText(2, r.session_id).BindText(3, r.state)
-        .BindText(4, r.request_id).BindText(5, r.url).BindInt64(6, r.expiry).BindText(7, r.pin)
-        .BindInt64(8, r.created_at).BindInt64(9, r.updated_at).BindText(10, r.subject).Run();
+    return ins->BindText(1, r.id)
+        .BindText(2, r.session_id)
+        .BindText(3, r.state)
+        .BindText(4, r.request_id)
+        .BindText(5, r.url)
+        .BindInt64(6, r.expiry)
+        .BindText(7, r.pin)
+        .BindInt64(8, r.created_at)
+        .BindInt64(9, r.updated_at)
+        .BindText(10, r.subject)
+        .Run();
   });
   if (!st) return st.error();
   return r;
@@ -118,7 +128,7 @@ Result<IssuanceRecord> IssuanceStore::Get(const std::string& id) const {
 }
 
 Result<std::optional<IssuanceRecord>> IssuanceStore::Find(const std::string& where,
-                                                           const std::string& arg) const {
+                                                          const std::string& arg) const {
   std::optional<IssuanceRecord> found;
   Status st = db_.Read([&](Connection& conn) {
     auto r = QueryOne(conn, where, arg);
@@ -130,7 +140,8 @@ Result<std::optional<IssuanceRecord>> IssuanceStore::Find(const std::string& whe
   return found;
 }
 
-Result<std::optional<IssuanceRecord>> IssuanceStore::LatestForSession(const std::string& session_id) const {
+Result<std::optional<IssuanceRecord>> IssuanceStore::LatestForSession(
+    const std::string& session_id) const {
   return Find("WHERE session_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1", session_id);
 }
 
@@ -161,9 +172,13 @@ Result<std::optional<std::pair<IssuanceRecord, bool>>> IssuanceStore::Apply(
       "UPDATE issuer_issuances SET status = ?, error_code = ?, error_message = ?, pin = ?, "
       "updated_at = ? WHERE id = ?");
   if (!up) return up.error();
-  Status run = up->BindText(1, IssuanceStatusName(r.status)).BindText(2, r.error_code)
-                   .BindText(3, r.error_message).BindText(4, r.pin).BindInt64(5, r.updated_at)
-                   .BindText(6, r.id).Run();
+  Status run = up->BindText(1, IssuanceStatusName(r.status))
+                   .BindText(2, r.error_code)
+                   .BindText(3, r.error_message)
+                   .BindText(4, r.pin)
+                   .BindInt64(5, r.updated_at)
+                   .BindText(6, r.id)
+                   .Run();
   if (!run) return run.error();
   return std::optional<std::pair<IssuanceRecord, bool>>(std::make_pair(std::move(r), true));
 }

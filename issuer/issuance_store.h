@@ -65,7 +65,8 @@ class IssuanceStore {
 
   // "issuance_not_found" when unknown.
   common::Result<IssuanceRecord> Get(const std::string& id) const;
-  common::Result<std::optional<IssuanceRecord>> LatestForSession(const std::string& session_id) const;
+  common::Result<std::optional<IssuanceRecord>> LatestForSession(
+      const std::string& session_id) const;
   common::Result<std::optional<IssuanceRecord>> FindByState(const std::string& state) const;
 
   // Applies an event inside the caller's transaction. Returns the record as it

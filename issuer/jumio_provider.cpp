@@ -48,7 +48,8 @@ int64_t ParseJumioTimestampMs(std::string_view text) {
   char z = 0;
   const std::string s(text);
   if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis, &z) != 8 || z != 'Z') {
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis, &z) != 8 ||
+      z != 'Z') {
     return 0;
   }
   tm.tm_year -= 1900;
@@ -71,12 +72,16 @@ Result<ProviderVerdict> MapJumioDetails(std::string_view body, bool warning_is_r
     return v;
   }
   if (status != "PROCESSED") return Error{"provider_error", "unknown Jumio workflow status"};
-  if (type == "PASSED") v.outcome = ProofingOutcome::kVerified;
-  else if (type == "REJECTED") v.outcome = ProofingOutcome::kRejected;
+  if (type == "PASSED")
+    v.outcome = ProofingOutcome::kVerified;
+  else if (type == "REJECTED")
+    v.outcome = ProofingOutcome::kRejected;
   else if (type == "WARNING")
     v.outcome = warning_is_rejection ? ProofingOutcome::kRejected : ProofingOutcome::kNeedsReview;
-  else if (type == "NOT_EXECUTED") v.outcome = ProofingOutcome::kExpired;
-  else return Error{"provider_error", "unknown Jumio decision type"};
+  else if (type == "NOT_EXECUTED")
+    v.outcome = ProofingOutcome::kExpired;
+  else
+    return Error{"provider_error", "unknown Jumio decision type"};
   v.reason = "jumio_" + type;
   ExtractClaims(*doc, v.claims);
   return v;
@@ -87,15 +92,19 @@ JumioProvider::JumioProvider(JumioOptions options, common::HttpClient& http,
     : options_(std::move(options)), http_(http), clock_(clock) {}
 
 std::string JumioProvider::TokenUrl() const { return Host(options_, "auth") + "/oauth2/token"; }
-std::string JumioProvider::AccountsUrl() const { return Host(options_, "account") + "/api/v1/accounts"; }
-std::string JumioProvider::RetrievalUrl(const std::string& account, const std::string& execution) const {
+std::string JumioProvider::AccountsUrl() const {
+  return Host(options_, "account") + "/api/v1/accounts";
+}
+std::string JumioProvider::RetrievalUrl(const std::string& account,
+                                        const std::string& execution) const {
   return Host(options_, "retrieval") + "/api/v1/accounts/" + common::PercentEncode(account) +
          "/workflow-executions/" + common::PercentEncode(execution);
 }
 
 std::string JumioProvider::UserReference(const std::string& attempt_id, int64_t now_ms) const {
   const std::string ts = std::to_string(now_ms);
-  const std::string mac = common::HexEncode(common::HmacSha256(options_.callback_secret, ts + "." + attempt_id));
+  const std::string mac =
+      common::HexEncode(common::HmacSha256(options_.callback_secret, ts + "." + attempt_id));
   return "t=" + ts + ",r=" + attempt_id + ",v1=" + mac.substr(0, kMacHexChars);
 }
 
@@ -132,19 +141,20 @@ Result<std::string> JumioProvider::Token(bool force_refresh) {
   std::lock_guard lock(mu_);
   const int64_t now = clock_.NowSeconds();
   if (!force_refresh && !token_.empty() && now < token_expires_at_) return token_;
-  const std::string basic =
-      common::Base64Encode(options_.client_id + ":" + options_.client_secret);
+  const std::string basic = common::Base64Encode(options_.client_id + ":" + options_.client_secret);
   auto resp = common::PostForm(http_, TokenUrl(), {{"grant_type", "client_credentials"}},
                                {{"Authorization", "Basic " + basic},
                                 {"Accept", "application/json"},
                                 {"User-Agent", options_.user_agent}});
   if (!resp) return Error{"provider_unavailable", "Jumio token endpoint unreachable"};
   if (resp->status != 200) {
-    return Error{"provider_error", "Jumio refused the credentials (HTTP " + std::to_string(resp->status) + ")"};
+    return Error{"provider_error",
+                 "Jumio refused the credentials (HTTP " + std::to_string(resp->status) + ")"};
   }
   auto doc = common::ParseJsonObject(resp->body);
   auto token = doc ? common::GetString(*doc, "access_token") : std::nullopt;
-  if (!token || token->empty()) return Error{"provider_error", "Jumio token response without a token"};
+  if (!token || token->empty())
+    return Error{"provider_error", "Jumio token response without a token"};
   token_ = std::string(*token);
   const int64_t lifetime = common::GetInt64(*doc, "expires_in").value_or(3600);
   token_expires_at_ = now + std::max<int64_t>(0, lifetime - options_.token_refresh_margin_seconds);

@@ -30,7 +30,7 @@ struct JumioOptions {
   int64_t workflow_key = 10013;
   std::string callback_secret;  // HMAC key for userReference
   std::string user_agent = "vcservice IDV/0.1";
-  bool warning_is_rejection = false;  // WARNING policy; default: needs review
+  bool warning_is_rejection = false;      // WARNING policy; default: needs review
   std::vector<std::string> callback_ips;  // optional allowlist of callback sources
   int64_t token_refresh_margin_seconds = 300;
 };

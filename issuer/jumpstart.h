@@ -17,9 +17,9 @@ namespace vc::issuer {
 
 // One value per reason a jumpstart link is refused; codes are stable API.
 enum class JumpstartError {
-  kMalformedToken,      // not a JWS, bad JSON, or a required claim missing/ill-typed
-  kUnsupportedAlg,      // anything but RS256
-  kInvalidSignature,    // no key of the org verifies it (unknown kid included)
+  kMalformedToken,    // not a JWS, bad JSON, or a required claim missing/ill-typed
+  kUnsupportedAlg,    // anything but RS256
+  kInvalidSignature,  // no key of the org verifies it (unknown kid included)
   kTokenExpired,
   kTokenNotYetValid,    // nbf (or iat) in the future beyond the skew
   kLifetimeTooLong,     // exp further out than the org allows

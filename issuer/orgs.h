@@ -14,8 +14,8 @@ struct Org {
   std::string name;
   std::vector<std::string> redirect_urls;  // exact-match allow-list
   int64_t max_token_lifetime_seconds = 600;
-  std::string proofing;   // provider name
-  std::string contract;   // credential contract id
+  std::string proofing;  // provider name
+  std::string contract;  // credential contract id
 };
 
 class OrgRegistry {

@@ -131,9 +131,14 @@ Result<ProofingAttempt> AttemptStore::Create(ProofingAttempt a) {
         "INSERT INTO proofing_attempts(id, session_id, owner, name, provider, outcome, "
         "created_at, updated_at) VALUES(?, ?, ?, ?, ?, 'pending', ?, ?)");
     if (!ins) return Status(ins.error());
-    return ins->BindText(1, a.id).BindText(2, a.session_id).BindText(3, a.owner)
-        .BindText(4, a.name).BindText(5, a.provider).BindInt64(6, a.created_at)
-        .BindInt64(7, a.updated_at).Run();
+    return ins->BindText(1, a.id)
+        .BindText(2, a.session_id)
+        .BindText(3, a.owner)
+        .BindText(4, a.name)
+        .BindText(5, a.provider)
+        .BindInt64(6, a.created_at)
+        .BindInt64(7, a.updated_at)
+        .Run();
   });
   if (!st) return st.error();
   return a;
@@ -146,8 +151,11 @@ Status AttemptStore::SetReference(const std::string& id, const std::string& refe
         "UPDATE proofing_attempts SET reference = ?, redirect_url = ?, updated_at = ? "
         "WHERE id = ?");
     if (!up) return Status(up.error());
-    return up->BindText(1, reference).BindText(2, redirect_url)
-        .BindInt64(3, clock_.NowSeconds()).BindText(4, id).Run();
+    return up->BindText(1, reference)
+        .BindText(2, redirect_url)
+        .BindInt64(3, clock_.NowSeconds())
+        .BindText(4, id)
+        .Run();
   });
 }
 
@@ -214,9 +222,12 @@ Result<bool> AttemptStore::AcceptEvent(const std::string& id, const std::string&
         "UPDATE proofing_attempts SET last_event_ms = ?, last_event_id = ?, updated_at = ? "
         "WHERE id = ? AND outcome = 'pending' AND last_event_ms < ?");
     if (!up) return Status(up.error());
-    Status run = up->BindInt64(1, sent_at_ms).BindText(2, event_id)
-                     .BindInt64(3, clock_.NowSeconds()).BindText(4, id)
-                     .BindInt64(5, sent_at_ms).Run();
+    Status run = up->BindInt64(1, sent_at_ms)
+                     .BindText(2, event_id)
+                     .BindInt64(3, clock_.NowSeconds())
+                     .BindText(4, id)
+                     .BindInt64(5, sent_at_ms)
+                     .Run();
     accepted = run.ok() && conn.Changes() == 1;
     return run;
   });
@@ -230,8 +241,11 @@ Result<bool> AttemptStore::Finish(Connection& conn, const std::string& id, Proof
       "UPDATE proofing_attempts SET outcome = ?, reason = ?, updated_at = ? "
       "WHERE id = ? AND outcome = 'pending'");
   if (!up) return up.error();
-  Status run = up->BindText(1, OutcomeName(outcome)).BindText(2, reason).BindInt64(3, now)
-                   .BindText(4, id).Run();
+  Status run = up->BindText(1, OutcomeName(outcome))
+                   .BindText(2, reason)
+                   .BindInt64(3, now)
+                   .BindText(4, id)
+                   .Run();
   if (!run) return run.error();
   return conn.Changes() == 1;
 }

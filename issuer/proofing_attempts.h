@@ -24,8 +24,8 @@ struct ProofingAttempt {
   std::string session_id;  // the intake session, "" for API-started checks
   std::string owner;       // the identity record it proves
   std::string name;
-  std::string provider;    // configured provider name
-  std::string reference;   // the provider's reference, "" until known
+  std::string provider;   // configured provider name
+  std::string reference;  // the provider's reference, "" until known
   ProofingOutcome outcome = ProofingOutcome::kPending;
   std::string reason;
   std::string redirect_url;  // async: where the browser was sent
@@ -65,8 +65,8 @@ class AttemptStore {
                                      int64_t now);
 
  private:
-  common::Result<std::optional<ProofingAttempt>> QueryOne(const std::string& sql,
-                                                          const std::vector<std::string>& args) const;
+  common::Result<std::optional<ProofingAttempt>> QueryOne(
+      const std::string& sql, const std::vector<std::string>& args) const;
   common::Database& db_;
   const common::Clock& clock_;
 };

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/http/http_client.h"
 #include "common/base/result.h"
+#include "common/http/http_client.h"
 
 namespace vc::issuer {
 
@@ -42,7 +42,7 @@ struct ClaimedIdentity {
 bool IsKnownIdCardType(std::string_view type);
 
 struct ProofingStart {
-  std::string attempt_id;    // ours, opaque (no PII); providers may echo it
+  std::string attempt_id;  // ours, opaque (no PII); providers may echo it
   ClaimedIdentity claimed;
   std::string return_url;    // where the provider sends the browser back
   std::string callback_url;  // where an async provider posts its callback
@@ -68,11 +68,11 @@ struct CallbackInput {
 
 // What an authentic callback says. Never a verdict: the verdict is fetched.
 struct CallbackEvent {
-  std::string reference;  // which attempt (the provider's reference)
-  std::string event_id;   // idempotency key (e.g. Jumio workflow execution id)
-  int64_t sent_at_ms = 0; // for ignoring stale, out-of-order events
-  std::string status;     // the provider's status word, informational
-  std::string attempt_id; // our attempt, when the authenticated part names it
+  std::string reference;   // which attempt (the provider's reference)
+  std::string event_id;    // idempotency key (e.g. Jumio workflow execution id)
+  int64_t sent_at_ms = 0;  // for ignoring stale, out-of-order events
+  std::string status;      // the provider's status word, informational
+  std::string attempt_id;  // our attempt, when the authenticated part names it
 };
 
 class ProofingProvider {

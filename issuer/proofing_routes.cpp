@@ -2,9 +2,9 @@
 
 #include <memory>
 
-#include "common/http/html.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/http/html.h"
 #include "common/http/media_type.h"
 #include "issuer/intake_routes.h"
 #include "issuer/proofing_pages.h"
@@ -25,7 +25,8 @@ struct Ctx {
 
 std::string Banner(const Ctx& c, const std::string& provider) {
   std::string banner = c.options.banner;
-  if (c.proofing.IsSandbox(provider)) banner = banner.empty() ? kSandboxBanner : banner + " · " + kSandboxBanner;
+  if (c.proofing.IsSandbox(provider))
+    banner = banner.empty() ? kSandboxBanner : banner + " · " + kSandboxBanner;
   return banner;
 }
 
@@ -73,7 +74,8 @@ HttpServerResponse Show(const Ctx& c, const HttpServerRequest& req) {
   }
   const ProofingAttempt& a = **latest;
   if (WantsJson(req)) return StateJson(200, OutcomeName(a.outcome), "");
-  common::PageOptions page = IsFinal(a.outcome) ? VerdictPage(s.id, s.org_id, a) : PendingPage(s.id);
+  common::PageOptions page =
+      IsFinal(a.outcome) ? VerdictPage(s.id, s.org_id, a) : PendingPage(s.id);
   page.banner = banner;
   return PageResponse(200, page);
 }
@@ -95,15 +97,19 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
                     "unsupported_media_type");
   }
   auto form = common::ParseForm(req.body);
-  if (!form) return ShowForm(c, req, s, 400, {"", "", "The form could not be read.", "", ""}, "invalid_input");
+  if (!form)
+    return ShowForm(c, req, s, 400, {"", "", "The form could not be read.", "", ""},
+                    "invalid_input");
   const ClaimedIdentity claimed = ClaimedFrom(*form);
   auto latest = c.proofing.attempts().LatestForSession(s.id);
   if (latest && latest->has_value() && !IsFinal((*latest)->outcome)) {
     return ErrorResponse(req, 409, "proofing_in_progress", "Your check is already being processed.",
-                 Banner(c, c.options.provider_for(s)));
+                         Banner(c, c.options.provider_for(s)));
   }
   const auto [owner, name] = RecordKeyFor(s);
-  SubmitRequest sr{s.id, owner, name, c.options.provider_for(s), claimed, "session:" + s.id,
+  SubmitRequest sr{s.id,     owner,
+                   name,     c.options.provider_for(s),
+                   claimed,  "session:" + s.id,
                    req.mscv, c.options.public_base_url + "/proofing/" + s.id + "/return"};
   auto attempt = c.proofing.Submit(sr);
   if (!attempt) {
@@ -115,9 +121,10 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
       return ShowForm(c, req, s, 503, view, e.code);
     }
     const int status = e.code == "already_verified" || e.code == "identity_locked" ? 409 : 500;
-    return ErrorResponse(req, status, e.code, status == 409 ? "This identity is already verified."
-                                                    : "Please try again later.",
-                 Banner(c, sr.provider));
+    return ErrorResponse(
+        req, status, e.code,
+        status == 409 ? "This identity is already verified." : "Please try again later.",
+        Banner(c, sr.provider));
   }
   const std::string next =
       attempt->redirect_url.empty() ? "/proofing/" + s.id : attempt->redirect_url;
@@ -132,21 +139,23 @@ HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req) {
   auto latest = c.proofing.attempts().LatestForSession(s.id);
   if (!latest || !latest->has_value() || !IsFinal((*latest)->outcome)) {
     return ErrorResponse(req, 409, "proofing_not_finished", "Your check has not finished yet.",
-                 Banner(c, c.options.provider_for(s)));
+                         Banner(c, c.options.provider_for(s)));
   }
   return c.options.hand_off(s, (*latest)->outcome == ProofingOutcome::kVerified);
 }
 
 HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
   CallbackInput in{req.headers, req.body, req.remote_ip};
-  common::Status st = c.proofing.HandleCallback(std::string(req.PathParam("provider")), in, req.mscv);
+  common::Status st =
+      c.proofing.HandleCallback(std::string(req.PathParam("provider")), in, req.mscv);
   if (st) return HttpServerResponse::Json(200, R"({"status":"received"})");
   const auto& code = st.error().code;
-  const int status = code == "callback_unauthenticated"                      ? 403
+  const int status = code == "callback_unauthenticated"                          ? 403
                      : code == "unknown_provider" || code == "attempt_not_found" ? 404
-                     : code == "invalid_callback"                              ? 400
-                                                                               : 500;
-  return HttpServerResponse::JsonError(status, code, status == 500 ? "internal error" : st.error().message);
+                     : code == "invalid_callback"                                ? 400
+                                                                                 : 500;
+  return HttpServerResponse::JsonError(status, code,
+                                       status == 500 ? "internal error" : st.error().message);
 }
 
 HttpServerResponse UnknownSandboxCheck() {
@@ -176,7 +185,8 @@ std::pair<std::string, std::string> RecordKeyFor(const Session& s) {
 ProofingHandOff FinishSessionHandOff(IntakeService& intake) {
   return [&intake](const Session& s, bool verified) {
     auto back = intake.Finish(s.id, verified ? SessionStatus::kVerified : SessionStatus::kFailed);
-    if (!back) return HttpServerResponse::JsonError(409, back.error().code, "the session has ended");
+    if (!back)
+      return HttpServerResponse::JsonError(409, back.error().code, "the session has ended");
     return ReturnResponse(*back);
   };
 }
@@ -186,10 +196,13 @@ void RegisterProofingRoutes(common::HttpServer& server, IntakeService& intake,
                             ProofingRouteOptions options) {
   if (!options.hand_off) options.hand_off = FinishSessionHandOff(intake);
   auto ctx = std::make_shared<Ctx>(Ctx{intake, proofing, sandbox, std::move(options)});
-  server.Route("GET", "/proofing/:session", [ctx](const HttpServerRequest& r) { return Show(*ctx, r); });
-  server.Route("POST", "/proofing/:session", [ctx](const HttpServerRequest& r) { return Submit(*ctx, r); });
+  server.Route("GET", "/proofing/:session",
+               [ctx](const HttpServerRequest& r) { return Show(*ctx, r); });
+  server.Route("POST", "/proofing/:session",
+               [ctx](const HttpServerRequest& r) { return Submit(*ctx, r); });
   server.Route("GET", "/proofing/:session/return", [](const HttpServerRequest& r) {
-    return HttpServerResponse::Redirect("/proofing/" + common::PercentEncode(r.PathParam("session")));
+    return HttpServerResponse::Redirect("/proofing/" +
+                                        common::PercentEncode(r.PathParam("session")));
   });
   server.Route("POST", "/proofing/:session/continue",
                [ctx](const HttpServerRequest& r) { return Continue(*ctx, r); });

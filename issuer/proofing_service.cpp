@@ -36,7 +36,8 @@ Status CheckFields(const ClaimedIdentity& c) {
     return Error{"invalid_input", "Choose an ID card type from the list."};
   }
   if (c.id_card_number.size() > kMaxNumberBytes || HasControl(c.id_card_number)) {
-    return Error{"invalid_input", "The ID card number is too long or has characters we cannot accept."};
+    return Error{"invalid_input",
+                 "The ID card number is too long or has characters we cannot accept."};
   }
   return Status::Ok();
 }
@@ -58,8 +59,10 @@ std::string Subject(const ProofingAttempt& a) { return a.owner + "/" + a.name; }
 std::vector<std::string> NameWords(const std::string& name) {
   std::vector<std::string> words(1);
   for (unsigned char c : name) {
-    if (std::isalnum(c) || c >= 0x80) words.back() += static_cast<char>(std::tolower(c));
-    else if (!words.back().empty()) words.emplace_back();
+    if (std::isalnum(c) || c >= 0x80)
+      words.back() += static_cast<char>(std::tolower(c));
+    else if (!words.back().empty())
+      words.emplace_back();
   }
   if (words.back().empty()) words.pop_back();
   std::sort(words.begin(), words.end());
@@ -132,8 +135,10 @@ Status ProofingService::SaveClaimed(const SubmitRequest& r) {
     }
     return identities_.SaveClaimed(conn, r.owner, r.name, r.claimed, clock_.NowSeconds());
   });
-  if (!saved && saved.error().code == "identity_locked") refusal = "identity_locked";
-  else if (!saved) return saved;
+  if (!saved && saved.error().code == "identity_locked")
+    refusal = "identity_locked";
+  else if (!saved)
+    return saved;
   if (refusal.empty()) return Status::Ok();
   (void)Refuse(r, refusal);
   return Error{refusal, refusal == "already_verified" ? "the identity is already verified"
@@ -192,21 +197,27 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
     auto changed = AttemptStore::Finish(conn, attempt.id, v.outcome, v.reason, now);
     if (!changed) return Status(changed.error());
     if (!*changed) return Status::Ok();  // finished by someone else meanwhile
-    auto logged = AuditLog::Append(conn, {0, 0, caller, Subject(attempt), "verdict",
-                                          std::string(OutcomeName(v.outcome)), attempt.provider,
-                                          attempt.reference, mscv, v.reason}, now);
+    auto logged = AuditLog::Append(
+        conn,
+        {0, 0, caller, Subject(attempt), "verdict", std::string(OutcomeName(v.outcome)),
+         attempt.provider, attempt.reference, mscv, v.reason},
+        now);
     if (!logged) return Status(logged.error());
     if (v.outcome != ProofingOutcome::kVerified) return Status::Ok();
     Status marked = identities_.MarkVerified(conn, attempt.owner, attempt.name, attempt.provider,
                                              attempt.reference, ClaimsJson(v.claims), now);
     if (!marked) return marked;
-    logged = AuditLog::Append(conn, {0, 0, caller, Subject(attempt), "lock", "ok",
-                                     attempt.provider, attempt.reference, mscv, ""}, now);
+    logged = AuditLog::Append(conn,
+                              {0, 0, caller, Subject(attempt), "lock", "ok", attempt.provider,
+                               attempt.reference, mscv, ""},
+                              now);
     return logged ? Status::Ok() : Status(logged.error());
   });
   if (!st) return st.error();
-  common::LogInfo("proofing_verdict", {{"attempt", attempt.id}, {"provider", attempt.provider},
-                                       {"outcome", OutcomeName(checked.outcome)}, {"mscv", mscv}});
+  common::LogInfo("proofing_verdict", {{"attempt", attempt.id},
+                                       {"provider", attempt.provider},
+                                       {"outcome", OutcomeName(checked.outcome)},
+                                       {"mscv", mscv}});
   return attempts_.Get(attempt.id);
 }
 
@@ -217,14 +228,14 @@ Status ProofingService::HandleCallback(const std::string& name, const CallbackIn
   const std::string caller = "provider:" + name;
   auto event = provider->AuthenticateCallback(in);
   if (!event) {
-    (void)audit_.Append({0, 0, caller, "", "callback", "unauthenticated", name, "", mscv,
-                         event.error().code});
+    (void)audit_.Append(
+        {0, 0, caller, "", "callback", "unauthenticated", name, "", mscv, event.error().code});
     return event.error();
   }
   auto attempt = attempts_.FindByReference(name, event->reference);
   if (!attempt) {
-    (void)audit_.Append({0, 0, caller, "", "callback", "unknown_reference", name,
-                         event->reference, mscv, ""});
+    (void)audit_.Append(
+        {0, 0, caller, "", "callback", "unknown_reference", name, event->reference, mscv, ""});
     return attempt.error();
   }
   if (!event->attempt_id.empty() && event->attempt_id != attempt->id) {
@@ -294,7 +305,8 @@ int ProofingService::PollDue() {
     ++polled;
     auto r = Refresh(a.id, "system:poll");
     if (r && !IsFinal(r->outcome) && done + 1 == options_.poll_schedule.size()) {
-      (void)Apply(*r, {ProofingOutcome::kExpired, "poll_schedule_exhausted", {}}, "system:poll", "");
+      (void)Apply(*r, {ProofingOutcome::kExpired, "poll_schedule_exhausted", {}}, "system:poll",
+                  "");
     }
   }
   return polled;

@@ -9,8 +9,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "common/base/clock.h"
 #include "common/store/store.h"
@@ -36,9 +36,9 @@ struct SubmitRequest {
   std::string session_id;  // "" for API-started checks
   std::string owner;       // the identity record
   std::string name;
-  std::string provider;    // configured provider name
+  std::string provider;  // configured provider name
   ClaimedIdentity claimed;
-  std::string caller;      // for the audit log ("session:<id>", "apikey:<id>")
+  std::string caller;  // for the audit log ("session:<id>", "apikey:<id>")
   std::string mscv;
   std::string return_url;  // async: where the provider sends the browser back
 };
@@ -103,7 +103,8 @@ class ProofingService {
   AuditLog audit_;
   std::map<std::string, int> polls_done_;  // attempt id -> polls made (guarded by poll_mu_)
   std::mutex poll_mu_;
-  std::vector<std::pair<std::string, std::string>> queued_;  // (attempt id, caller), guarded by poll_mu_
+  std::vector<std::pair<std::string, std::string>>
+      queued_;  // (attempt id, caller), guarded by poll_mu_
 };
 
 }  // namespace vc::issuer

@@ -27,7 +27,8 @@ ProofingOutcome OutcomeForName(const std::string& lower_name) {
 
 bool AllOf(std::string_view s, size_t min, size_t max, int (*pred)(int)) {
   if (s.size() < min || s.size() > max) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
+  return std::all_of(s.begin(), s.end(),
+                     [&](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
 }
 
 Error Invalid(std::string message) { return Error{"invalid_input", std::move(message)}; }
@@ -60,11 +61,13 @@ Status SandboxProvider::Validate(const ClaimedIdentity& c) const {
   const auto& n = c.id_card_number;
   if (c.id_card_type == "PRC_ID") {
     if (!IsValidPrcResidentId(n)) {
-      return Invalid("A PRC resident ID has 17 digits and a check digit (0-9 or X), and the "
-                     "check digit must match.");
+      return Invalid(
+          "A PRC resident ID has 17 digits and a check digit (0-9 or X), and the "
+          "check digit must match.");
     }
   } else if (c.id_card_type == "PASSPORT") {
-    if (!AllOf(n, 6, 9, std::isalnum)) return Invalid("A passport number has 6 to 9 letters or digits.");
+    if (!AllOf(n, 6, 9, std::isalnum))
+      return Invalid("A passport number has 6 to 9 letters or digits.");
   } else if (!AllOf(n, 5, 20, std::isalnum)) {
     return Invalid("An ID card or driving licence number has 5 to 20 letters or digits.");
   }

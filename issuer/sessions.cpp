@@ -76,15 +76,22 @@ Result<Session> Load(Connection& conn, const std::string& id, std::string* cooki
 
 }  // namespace
 
-std::string_view KindName(SessionKind k) { return k == SessionKind::kAuth0 ? "auth0" : "jumpstart"; }
+std::string_view KindName(SessionKind k) {
+  return k == SessionKind::kAuth0 ? "auth0" : "jumpstart";
+}
 
 std::string_view StatusName(SessionStatus s) {
   switch (s) {
-    case SessionStatus::kActive: return "active";
-    case SessionStatus::kIssued: return "issued";
-    case SessionStatus::kVerified: return "verified";
-    case SessionStatus::kFailed: return "failed";
-    case SessionStatus::kCancelled: return "cancelled";
+    case SessionStatus::kActive:
+      return "active";
+    case SessionStatus::kIssued:
+      return "issued";
+    case SessionStatus::kVerified:
+      return "verified";
+    case SessionStatus::kFailed:
+      return "failed";
+    case SessionStatus::kCancelled:
+      return "cancelled";
   }
   return "failed";
 }
@@ -123,9 +130,12 @@ Result<OpenedSession> SessionStore::Open(const NewSession& req) {
         "INSERT INTO one_time_claims(scope, key, expires_at, claimed_at, session_id) "
         "VALUES(?, ?, ?, ?, ?)");
     if (!claim) return claim.error();
-    if (auto r = claim->BindText(1, req.claim_scope).BindText(2, req.claim_key)
-                     .BindInt64(3, req.claim_expires_at).BindInt64(4, s.created_at)
-                     .BindText(5, s.id).Run();
+    if (auto r = claim->BindText(1, req.claim_scope)
+                     .BindText(2, req.claim_key)
+                     .BindInt64(3, req.claim_expires_at)
+                     .BindInt64(4, s.created_at)
+                     .BindText(5, s.id)
+                     .Run();
         !r) {
       if (common::IsUniqueViolation(r.error())) {
         return Error{"token_replayed", "this link was used before"};
@@ -136,10 +146,18 @@ Result<OpenedSession> SessionStore::Open(const NewSession& req) {
         "INSERT INTO sessions(id, kind, status, org_id, request_id, redirect_url, mscv, subject, "
         "auth0_state, cookie_hash, created_at, expires_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!ins) return ins.error();
-    return ins->BindText(1, s.id).BindText(2, KindName(s.kind)).BindText(3, "active")
-        .BindText(4, s.org_id).BindText(5, s.request_id).BindText(6, s.redirect_url)
-        .BindText(7, s.mscv).BindText(8, s.subject).BindText(9, s.auth0_state)
-        .BindBlob(10, cookie_hash).BindInt64(11, s.created_at).BindInt64(12, s.expires_at)
+    return ins->BindText(1, s.id)
+        .BindText(2, KindName(s.kind))
+        .BindText(3, "active")
+        .BindText(4, s.org_id)
+        .BindText(5, s.request_id)
+        .BindText(6, s.redirect_url)
+        .BindText(7, s.mscv)
+        .BindText(8, s.subject)
+        .BindText(9, s.auth0_state)
+        .BindBlob(10, cookie_hash)
+        .BindInt64(11, s.created_at)
+        .BindInt64(12, s.expires_at)
         .Run();
   });
   if (!st) return st.error();

@@ -22,7 +22,7 @@ enum class SessionKind { kJumpstart, kAuth0 };
 enum class SessionStatus { kActive, kIssued, kVerified, kFailed, kCancelled };
 
 std::string_view KindName(SessionKind k);
-std::string_view StatusName(SessionStatus s);       // "active", "issued", …
+std::string_view StatusName(SessionStatus s);  // "active", "issued", …
 std::optional<SessionStatus> ParseStatus(std::string_view name);
 
 struct Session {
@@ -33,8 +33,8 @@ struct Session {
   std::string request_id;    // jumpstart RequestId
   std::string redirect_url;  // verified against the org's registered list
   std::string mscv;
-  std::string subject;       // auth0: inbound sub
-  std::string auth0_state;   // auth0: opaque state, byte for byte
+  std::string subject;      // auth0: inbound sub
+  std::string auth0_state;  // auth0: opaque state, byte for byte
   int64_t created_at = 0;
   int64_t expires_at = 0;
   int64_t ended_at = 0;

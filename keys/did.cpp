@@ -7,8 +7,8 @@
 
 namespace vc::keys {
 using common::Error;
-using common::Jwk;
 using common::JsonWriter;
+using common::Jwk;
 using common::Result;
 
 namespace {
@@ -49,8 +49,8 @@ std::string DidJwkDocument(const std::string& did, const std::string& jwk_json,
   w->EndObject();
   w->EndArray();
   if (use != "enc") {
-    for (const char* rel : {"assertionMethod", "authentication", "capabilityInvocation",
-                            "capabilityDelegation"}) {
+    for (const char* rel :
+         {"assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"}) {
       WriteRefList(w, rel, vm);
     }
   }
@@ -60,8 +60,8 @@ std::string DidJwkDocument(const std::string& did, const std::string& jwk_json,
 }
 
 bool IsHostChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '[' || c == ']';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '[' || c == ']';
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/jose/jwk.h"
 #include "common/base/result.h"
+#include "common/jose/jwk.h"
 #include "keys/key_store.h"
 
 namespace vc::keys {
@@ -36,7 +36,8 @@ common::Result<ResolvedDid> ResolveDidJwk(std::string_view did);
 // Where a did:web document lives: "did:web:a.example" ->
 // "https://a.example/.well-known/did.json"; with path segments, ".../x/y/did.json".
 // `scheme` lets a development setup on plain http resolve its own did:web.
-common::Result<std::string> DidWebDocumentUrl(std::string_view did, std::string_view scheme = "https");
+common::Result<std::string> DidWebDocumentUrl(std::string_view did,
+                                              std::string_view scheme = "https");
 
 // The did:web document for `did` listing every key (rotated keys included, so
 // credentials they signed still verify), with relative "#<kid>" method ids,

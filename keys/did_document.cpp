@@ -6,8 +6,8 @@
 
 namespace vc::keys {
 using common::Error;
-using common::Jwk;
 using common::JsonWriter;
+using common::Jwk;
 using common::Result;
 
 namespace {

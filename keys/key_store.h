@@ -15,14 +15,14 @@
 #include <string>
 #include <vector>
 
-#include "common/jose/jwk.h"
 #include "common/base/result.h"
+#include "common/jose/jwk.h"
 
 namespace vc::keys {
 
 struct StoredKey {
-  common::Jwk key;      // private key, kid set to the thumbprint
-  common::JwsAlg alg;   // the algorithm it signs with
+  common::Jwk key;     // private key, kid set to the thumbprint
+  common::JwsAlg alg;  // the algorithm it signs with
   std::string purpose;
   bool active = false;
 };

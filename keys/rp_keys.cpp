@@ -47,7 +47,8 @@ Status RpKeyRegistry::AddOrg(const RpKeySource& source) {
   }
   for (size_t i = 0; i < source.pem_texts.size(); ++i) {
     auto key = Jwk::FromPem(source.pem_texts[i]);
-    if (!key) return Error{"invalid_keys", "pemFiles[" + std::to_string(i) + "]: " + key.error().message};
+    if (!key)
+      return Error{"invalid_keys", "pemFiles[" + std::to_string(i) + "]: " + key.error().message};
     entry->keys.push_back(key->PublicOnly().WithKid(key->Thumbprint()));
   }
   const bool dynamic = !source.jwks_uri.empty();
@@ -99,7 +100,8 @@ Status RpKeyRegistry::FetchInto(Entry& e) {
     e.healthy->Set(0);
     lock.unlock();
     common::LogWarn("rp_jwks_refresh_failed",
-                    {{"org", e.source.org_id}, {"error", error},
+                    {{"org", e.source.org_id},
+                     {"error", error},
                      {"keeping_keys", static_cast<int64_t>(e.keys.size())}});
     return Error{"jwks_unavailable", error};
   }
@@ -109,8 +111,8 @@ Status RpKeyRegistry::FetchInto(Entry& e) {
   e.ok->Inc();
   e.healthy->Set(1);
   lock.unlock();
-  common::LogInfo("rp_jwks_refreshed", {{"org", e.source.org_id},
-                                        {"keys", static_cast<int64_t>(jwks->keys().size())}});
+  common::LogInfo("rp_jwks_refreshed",
+                  {{"org", e.source.org_id}, {"keys", static_cast<int64_t>(jwks->keys().size())}});
   return Status::Ok();
 }
 

@@ -18,27 +18,27 @@
 #include <vector>
 
 #include "common/base/clock.h"
-#include "common/http/http_client.h"
-#include "common/jose/jwk.h"
 #include "common/base/metrics.h"
 #include "common/base/result.h"
+#include "common/http/http_client.h"
+#include "common/jose/jwk.h"
 
 namespace vc::keys {
 
 struct RpKeySource {
   std::string org_id;
-  std::string jwks_uri;                 // fetched and refreshed when set
+  std::string jwks_uri;  // fetched and refreshed when set
   int64_t refresh_seconds = 900;
-  std::string inline_jwks_json;         // {"keys":[…]}
-  std::vector<std::string> pem_texts;   // public keys (SubjectPublicKeyInfo PEM)
+  std::string inline_jwks_json;        // {"keys":[…]}
+  std::vector<std::string> pem_texts;  // public keys (SubjectPublicKeyInfo PEM)
 };
 
 struct RpKeyStatus {
-  bool healthy = false;        // the last fetch succeeded (always true for static keys)
+  bool healthy = false;  // the last fetch succeeded (always true for static keys)
   size_t key_count = 0;
-  int64_t last_success = 0;    // seconds since the epoch; 0 = never
+  int64_t last_success = 0;  // seconds since the epoch; 0 = never
   int64_t next_refresh = 0;
-  std::string last_error;      // empty when healthy
+  std::string last_error;  // empty when healthy
 };
 
 class RpKeyRegistry {

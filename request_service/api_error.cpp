@@ -13,39 +13,67 @@ ApiFailure BadField(std::string target, std::string message) {
 
 std::string_view OuterCode(int status) {
   switch (status) {
-    case 400: return "badRequest";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "notFound";
-    case 405: return "methodNotAllowed";
-    case 409: return "conflict";
-    case 410: return "gone";
-    case 413: return "payloadTooLarge";
-    case 415: return "unsupportedMediaType";
-    case 429: return "tooManyRequests";
-    case 501: return "notImplemented";
-    case 502: return "badGateway";
-    case 503: return "serviceUnavailable";
-    default: return "internalServerError";
+    case 400:
+      return "badRequest";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "notFound";
+    case 405:
+      return "methodNotAllowed";
+    case 409:
+      return "conflict";
+    case 410:
+      return "gone";
+    case 413:
+      return "payloadTooLarge";
+    case 415:
+      return "unsupportedMediaType";
+    case 429:
+      return "tooManyRequests";
+    case 501:
+      return "notImplemented";
+    case 502:
+      return "badGateway";
+    case 503:
+      return "serviceUnavailable";
+    default:
+      return "internalServerError";
   }
 }
 
 std::string_view OuterMessage(int status) {
   switch (status) {
-    case 400: return "The request is invalid.";
-    case 401: return "The requested resource requires authentication";
-    case 403: return "Missing permissions to fulfill this request.";
-    case 404: return "The requested resource doesn't exist.";
-    case 405: return "The requested method isn't allowed on the requested resource.";
-    case 409: return "The server can't fulfill the request due to a server conflict.";
-    case 410: return "The requested resource is no longer available.";
-    case 413: return "The payload is too large.";
-    case 415: return "The specified media type is unsupported.";
-    case 429: return "Too many requests, try again later.";
-    case 501: return "The server doesn't support the requested function.";
-    case 502: return "bad response received from another gateway.";
-    case 503: return "The server is temporarily unavailable, please try again later.";
-    default: return "A generic error has occurred on the server.";
+    case 400:
+      return "The request is invalid.";
+    case 401:
+      return "The requested resource requires authentication";
+    case 403:
+      return "Missing permissions to fulfill this request.";
+    case 404:
+      return "The requested resource doesn't exist.";
+    case 405:
+      return "The requested method isn't allowed on the requested resource.";
+    case 409:
+      return "The server can't fulfill the request due to a server conflict.";
+    case 410:
+      return "The requested resource is no longer available.";
+    case 413:
+      return "The payload is too large.";
+    case 415:
+      return "The specified media type is unsupported.";
+    case 429:
+      return "Too many requests, try again later.";
+    case 501:
+      return "The server doesn't support the requested function.";
+    case 502:
+      return "bad response received from another gateway.";
+    case 503:
+      return "The server is temporarily unavailable, please try again later.";
+    default:
+      return "A generic error has occurred on the server.";
   }
 }
 
@@ -58,7 +86,8 @@ std::string HttpDate(int64_t now) {
   return buf;
 }
 
-common::HttpServerResponse EnvelopeResponse(const ApiFailure& f, const std::string& mscv, int64_t now) {
+common::HttpServerResponse EnvelopeResponse(const ApiFailure& f, const std::string& mscv,
+                                            int64_t now) {
   const int status = (f.status >= 400 && f.status < 600) ? f.status : 500;
   common::JsonWriter w;
   w->StartObject();

@@ -27,14 +27,23 @@ ApiFailure BadField(std::string target, std::string message);
 template <typename T>
 class [[nodiscard]] ApiResult {
  public:
-  ApiResult(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
+  ApiResult(T value) : v_(std::move(value)) {}               // NOLINT: implicit by design
   ApiResult(ApiFailure failure) : v_(std::move(failure)) {}  // NOLINT: implicit by design
   bool ok() const { return v_.index() == 0; }
-  T& value() { assert(ok()); return std::get<0>(v_); }
-  const T& value() const { assert(ok()); return std::get<0>(v_); }
+  T& value() {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const {
+    assert(ok());
+    return std::get<0>(v_);
+  }
   T* operator->() { return &value(); }
   T& operator*() { return value(); }
-  const ApiFailure& failure() const { assert(!ok()); return std::get<1>(v_); }
+  const ApiFailure& failure() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
 
  private:
   std::variant<T, ApiFailure> v_;

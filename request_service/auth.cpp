@@ -14,9 +14,12 @@ namespace {
 bool Covers(const std::vector<std::string>& roles, Operation op) {
   auto has = [&](const char* r) { return std::find(roles.begin(), roles.end(), r) != roles.end(); };
   switch (op) {
-    case Operation::kIssue: return has(kRoleCreateAll) || has(kRoleIssue);
-    case Operation::kPresent: return has(kRoleCreateAll) || has(kRolePresent);
-    case Operation::kRevoke: return has(kRoleRevoke);
+    case Operation::kIssue:
+      return has(kRoleCreateAll) || has(kRoleIssue);
+    case Operation::kPresent:
+      return has(kRoleCreateAll) || has(kRolePresent);
+    case Operation::kRevoke:
+      return has(kRoleRevoke);
   }
   return false;
 }
@@ -27,8 +30,9 @@ ApiFailure Unauthorized(std::string code, std::string message) {
 
 }  // namespace
 
-TokenService::TokenService(std::vector<common::RequestServiceClient> clients, std::string signing_secret,
-                           std::string tenant_id, const common::Clock& clock, int64_t lifetime_seconds)
+TokenService::TokenService(std::vector<common::RequestServiceClient> clients,
+                           std::string signing_secret, std::string tenant_id,
+                           const common::Clock& clock, int64_t lifetime_seconds)
     : clients_(std::move(clients)),
       key_(common::Jwk::FromSecret(std::move(signing_secret))),
       tenant_id_(std::move(tenant_id)),
@@ -64,7 +68,8 @@ std::variant<std::string, TokenError> TokenService::Issue(const common::QueryPar
     return TokenError{400, "unsupported_grant_type", "grant_type must be client_credentials"};
   }
   if (form.Get("scope").value_or("") != std::string(kResourceAppId) + "/.default") {
-    return TokenError{400, "invalid_scope", std::string("scope must be ") + kResourceAppId + "/.default"};
+    return TokenError{400, "invalid_scope",
+                      std::string("scope must be ") + kResourceAppId + "/.default"};
   }
   const auto id = form.Get("client_id").value_or("");
   const auto secret = form.Get("client_secret").value_or("");
@@ -108,9 +113,11 @@ ApiResult<std::string> TokenService::Authorize(std::optional<std::string_view> a
       if (r.IsString()) roles.emplace_back(r.GetString(), r.GetStringLength());
     }
   }
-  if (roles.empty()) return Unauthorized("invalid_aad_access_token", "Provided access token contains no roles.");
+  if (roles.empty())
+    return Unauthorized("invalid_aad_access_token", "Provided access token contains no roles.");
   if (!Covers(roles, op)) {
-    return ApiFailure{403, "forbidden", "The access token's roles do not allow this operation.", ""};
+    return ApiFailure{403, "forbidden", "The access token's roles do not allow this operation.",
+                      ""};
   }
   return std::string(*common::GetString(*payload, "appid"));
 }

@@ -11,8 +11,8 @@
 
 #include "common/base/clock.h"
 #include "common/config/config_types.h"
-#include "common/jose/jwk.h"
 #include "common/http/url.h"
+#include "common/jose/jwk.h"
 #include "request_service/api_error.h"
 
 namespace vc::request_service {
@@ -33,7 +33,8 @@ enum class Operation { kIssue, kPresent, kRevoke };
 
 struct TokenError {
   int status = 400;
-  std::string error;  // OAuth 2.0 error code: invalid_request, invalid_client, unsupported_grant_type
+  std::string
+      error;  // OAuth 2.0 error code: invalid_request, invalid_client, unsupported_grant_type
   std::string description;
 };
 
@@ -54,7 +55,8 @@ class TokenService {
   // expired token: innererror tokenError; no roles: invalid_aad_access_token
   // "Provided access token contains no roles."), 403 forbidden when the roles
   // do not cover `op`. Returns the client id.
-  ApiResult<std::string> Authorize(std::optional<std::string_view> authorization, Operation op) const;
+  ApiResult<std::string> Authorize(std::optional<std::string_view> authorization,
+                                   Operation op) const;
 
   // A token for `client_id` without the HTTP round trip (vcctl, wiring).
   std::string Mint(const common::RequestServiceClient& client) const;

@@ -7,7 +7,8 @@ using common::JsonWriter;
 
 namespace {
 
-void Head(JsonWriter& w, const std::string& id, const std::string& status, const std::string& state) {
+void Head(JsonWriter& w, const std::string& id, const std::string& status,
+          const std::string& state) {
   w->Key("requestId");
   w->String(id);
   w->Key("requestStatus");
@@ -52,8 +53,9 @@ void WriteCredential(JsonWriter& w, const credentials::VerifiedCredentialData& d
 
 }  // namespace
 
-std::string SimpleEvent(const std::string& request_id, const std::string& status, const std::string& state,
-                        const std::string& error_code, const std::string& error_message) {
+std::string SimpleEvent(const std::string& request_id, const std::string& status,
+                        const std::string& state, const std::string& error_code,
+                        const std::string& error_message) {
   JsonWriter w;
   w->StartObject();
   Head(w, request_id, status, state);
@@ -71,7 +73,8 @@ std::string SimpleEvent(const std::string& request_id, const std::string& status
 }
 
 std::string PresentationVerifiedEvent(const std::string& request_id, const std::string& state,
-                                      const credentials::VerifiedPresentation& p, const Receipt* receipt) {
+                                      const credentials::VerifiedPresentation& p,
+                                      const Receipt* receipt) {
   JsonWriter w;
   w->StartObject();
   Head(w, request_id, "presentation_verified", state);

@@ -34,7 +34,8 @@ ApiResult<WalletResponse> RequestService::Manifest(const std::string& contract_i
   if (it == contracts_.end()) return ApiFailure{404, "notFound", "No such contract.", "contract"};
   const auto signer = CurrentSigner();
   auto jws = common::SignCompact(
-      signer.key, signer.alg, it->second.ManifestPayload(options_.authority, ManifestUrl(contract_id), IssueUrl()),
+      signer.key, signer.alg,
+      it->second.ManifestPayload(options_.authority, ManifestUrl(contract_id), IssueUrl()),
       {"JWT", signer.kid, ""});
   if (!jws) return ApiFailure{500, "signingError", jws.error().message, ""};
   return WalletResponse{200, "application/json", JsonObject("token", *jws)};
@@ -48,27 +49,34 @@ ApiResult<WalletResponse> RequestService::Issue(const std::string& proof_jws) {
   common::ClaimPolicy policy{clock_.NowSeconds(), 60, true, {"aud"}, std::nullopt};
   if (auto s = common::CheckClaims(p, policy); !s) return TokenFailure("proof", s.error());
   if (common::GetString(p, "aud").value_or("") != IssueUrl()) {
-    return ApiFailure{400, "tokenError", "The proof is not addressed to this issue endpoint.", "aud"};
+    return ApiFailure{400, "tokenError", "The proof is not addressed to this issue endpoint.",
+                      "aud"};
   }
   const auto* att = common::GetObject(p, "attestations");
   const auto* ids = att ? common::GetObject(*att, "idTokens") : nullptr;
   const auto hint_text = ids ? common::GetString(*ids, "https://self-issued.me") : std::nullopt;
-  if (!hint_text) return ApiFailure{400, "tokenError", "The proof carries no id_token_hint attestation.", "attestations"};
+  if (!hint_text)
+    return ApiFailure{400, "tokenError", "The proof carries no id_token_hint attestation.",
+                      "attestations"};
   auto hint = credentials::VerifyDidSignedJwt(*hint_text, resolver_, "did");
   if (!hint || hint->signer_did != options_.authority) {
-    return ApiFailure{400, "tokenError", "The id_token_hint was not issued by this service.", "attestations"};
+    return ApiFailure{400, "tokenError", "The id_token_hint was not issued by this service.",
+                      "attestations"};
   }
-  auto r = Load("id", std::string(common::GetString(hint->payload, "jti").value_or("")), "issuance");
+  auto r =
+      Load("id", std::string(common::GetString(hint->payload, "jti").value_or("")), "issuance");
   if (!r.ok()) return r.failure();
   if (!r->terminal.empty() || !r->issued_jti.empty()) {
-    return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.", "request"};
+    return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.",
+                      "request"};
   }
   auto spec = ParseIssuanceRequest(r->body);
   if (!spec.ok()) return spec.failure();
   if (common::GetString(p, "contract").value_or("") != spec->manifest) {
     return ApiFailure{400, "tokenError", "The proof names another contract.", "contract"};
   }
-  if (auto pin = CheckPin(*r, *spec, std::string(common::GetString(p, "pin").value_or(""))); !pin.ok()) {
+  if (auto pin = CheckPin(*r, *spec, std::string(common::GetString(p, "pin").value_or("")));
+      !pin.ok()) {
     return pin.failure();
   }
   auto vc = IssueVc(*r, *spec, proof->signer_did);
@@ -78,9 +86,11 @@ ApiResult<WalletResponse> RequestService::Issue(const std::string& proof_jws) {
 
 // A wrong PIN counts; at pin_max_attempts the request fails for good with an
 // issuance_error callback.
-ApiResult<Done> RequestService::CheckPin(const StoredRequest& r, const IssuanceSpec& spec, const std::string& pin_hash) {
+ApiResult<Done> RequestService::CheckPin(const StoredRequest& r, const IssuanceSpec& spec,
+                                         const std::string& pin_hash) {
   if (!spec.pin) return Done{};
-  const std::string expected = spec.pin->hashed ? spec.pin->value : credentials::PinHash(r.pin_salt, spec.pin->value);
+  const std::string expected =
+      spec.pin->hashed ? spec.pin->value : credentials::PinHash(r.pin_salt, spec.pin->value);
   if (common::ConstantTimeEquals(expected, pin_hash)) return Done{};
   // Read and count in one transaction, so concurrent guesses cannot share an attempt.
   int failures = 0;
@@ -93,9 +103,11 @@ ApiResult<Done> RequestService::CheckPin(const StoredRequest& r, const IssuanceS
   if (!s) return ApiFailure{500, "internalError", s.error().code, ""};
   if (failures >= options_.pin_max_attempts) {
     auto done = Finish(r, spec.callback, "issuance_error",
-                       SimpleEvent(r.id, "issuance_error", spec.callback.state, "IssuanceFlowFailed", "pin_attempts_exceeded"));
+                       SimpleEvent(r.id, "issuance_error", spec.callback.state,
+                                   "IssuanceFlowFailed", "pin_attempts_exceeded"));
     (void)done;
-    return ApiFailure{403, "pinAttemptsExceeded", "Too many wrong PINs; the request is closed.", "pin"};
+    return ApiFailure{403, "pinAttemptsExceeded", "Too many wrong PINs; the request is closed.",
+                      "pin"};
   }
   return ApiFailure{400, "invalidPin", "The PIN is not correct.", "pin"};
 }
@@ -117,7 +129,11 @@ ApiResult<std::string> RequestService::IssueVc(const StoredRequest& r, const Iss
     }
     auto slot = AllocateStatusSlot(c, options_.status_list_size);
     if (!slot) return slot.error();
-    credentials::VcToIssue vc{options_.authority, holder, {contract.type()}, *claims, now,
+    credentials::VcToIssue vc{options_.authority,
+                              holder,
+                              {contract.type()},
+                              *claims,
+                              now,
                               spec.expiration_date.value_or(now + contract.validity_seconds()),
                               "urn:pic:" + common::HexEncode(common::RandomBytes(16)),
                               credentials::StatusEntry{StatusListUrl(slot->first), slot->second}};
@@ -125,13 +141,22 @@ ApiResult<std::string> RequestService::IssueVc(const StoredRequest& r, const Iss
     if (!signed_vc) return signed_vc.error();
     jwt = *signed_vc;
     const std::string indexed = contract.IndexedValue(*claims);
-    StoredCredential cred{vc.jti, contract.id(), slot->first, slot->second,
-                          indexed.empty() ? "" : credentials::IndexClaimHash(contract.id(), indexed), false};
+    StoredCredential cred{
+        vc.jti,
+        contract.id(),
+        slot->first,
+        slot->second,
+        indexed.empty() ? "" : credentials::IndexClaimHash(contract.id(), indexed),
+        false};
     if (auto ins = InsertCredential(c, cred, now); !ins) return ins;
     return UpdateRequest(c, r.id, "issued_jti", vc.jti);
   });
-  if (!s) return ApiFailure{500, "internalError", "The credential could not be issued: " + s.error().code, ""};
-  if (already) return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.", "request"};
+  if (!s)
+    return ApiFailure{500, "internalError", "The credential could not be issued: " + s.error().code,
+                      ""};
+  if (already)
+    return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.",
+                      "request"};
   return jwt;
 }
 
@@ -151,11 +176,14 @@ ApiResult<WalletResponse> RequestService::CompleteIssuance(const std::string& bo
   const auto& cb = spec->callback;
   ApiResult<Done> done = Done{};
   if (*code == "issuance_successful") {
-    if (r->issued_jti.empty()) return BadField("code", "No credential was issued for this request.");
-    done = Finish(*r, cb, "issuance_successful", SimpleEvent(r->id, "issuance_successful", cb.state));
+    if (r->issued_jti.empty())
+      return BadField("code", "No credential was issued for this request.");
+    done =
+        Finish(*r, cb, "issuance_successful", SimpleEvent(r->id, "issuance_successful", cb.state));
   } else {
     const std::string details(common::GetString(*doc, "details").value_or("unspecified_error"));
-    done = Finish(*r, cb, "issuance_error", SimpleEvent(r->id, "issuance_error", cb.state, "IssuanceFlowFailed", details));
+    done = Finish(*r, cb, "issuance_error",
+                  SimpleEvent(r->id, "issuance_error", cb.state, "IssuanceFlowFailed", details));
   }
   if (!done.ok()) return done.failure();
   return WalletResponse{202, "", ""};

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/http/outbox.h"
 #include "common/base/text.h"
+#include "common/http/outbox.h"
 #include "request_service/request_parse.h"
 
 namespace vc::request_service {

@@ -21,10 +21,11 @@ ApiResult<PresentationSpec> ParsePresentationRequest(const std::string& body) {
   }
   for (size_t i = 0; i < s.requested.size(); ++i) {
     if (!s.requested[i].face_check) continue;
-    return ApiFailure{400, "faceCheckNotSupported",
-                      "FaceCheck cannot be performed by this embedded Request Service (it has no face-matching "
-                      "service). Remove faceCheck, or use Microsoft Entra Verified ID for FaceCheck.",
-                      "requestedCredentials[" + std::to_string(i) + "].configuration.validation.faceCheck"};
+    return ApiFailure{
+        400, "faceCheckNotSupported",
+        "FaceCheck cannot be performed by this embedded Request Service (it has no face-matching "
+        "service). Remove faceCheck, or use Microsoft Entra Verified ID for FaceCheck.",
+        "requestedCredentials[" + std::to_string(i) + "].configuration.validation.faceCheck"};
   }
   return s;
 }

@@ -23,8 +23,8 @@ std::string RequestService::DidDocument() {
 
 std::string RequestService::DidConfiguration() {
   const int64_t now = clock_.NowSeconds();
-  auto jwt = credentials::IssueDomainLinkage(options_.authority, options_.public_base_url + "/", CurrentSigner(), now,
-                                             now + kLinkageLifetime);
+  auto jwt = credentials::IssueDomainLinkage(options_.authority, options_.public_base_url + "/",
+                                             CurrentSigner(), now, now + kLinkageLifetime);
   return credentials::DidConfigurationJson(jwt ? *jwt : "");
 }
 
@@ -45,8 +45,9 @@ ApiResult<WalletResponse> RequestService::StatusList(const std::string& list_id)
   credentials::StatusList list(static_cast<size_t>(options_.status_list_size));
   for (auto i : revoked) list.Set(static_cast<size_t>(i), true);
   const int64_t now = clock_.NowSeconds();
-  auto jwt = credentials::IssueStatusListCredential(options_.authority, StatusListUrl(list_id), list,
-                                                    CurrentSigner(), now, now + kStatusListLifetime);
+  auto jwt =
+      credentials::IssueStatusListCredential(options_.authority, StatusListUrl(list_id), list,
+                                             CurrentSigner(), now, now + kStatusListLifetime);
   if (!jwt) return ApiFailure{500, "signingError", jwt.error().message, ""};
   return WalletResponse{200, "application/jwt", *jwt};
 }
@@ -64,8 +65,10 @@ ApiResult<int64_t> RequestService::RevokeById(const std::string& jti) {
   return n;
 }
 
-ApiResult<int64_t> RequestService::RevokeByIndexedClaim(const std::string& contract_id, const std::string& value) {
-  if (!contracts_.count(contract_id)) return ApiFailure{404, "notFound", "No such contract.", "contract"};
+ApiResult<int64_t> RequestService::RevokeByIndexedClaim(const std::string& contract_id,
+                                                        const std::string& value) {
+  if (!contracts_.count(contract_id))
+    return ApiFailure{404, "notFound", "No such contract.", "contract"};
   int64_t n = 0;
   Status s = db_.Transaction([&](Connection& c) -> Status {
     auto r = RevokeCredentials(c, "index_hash", credentials::IndexClaimHash(contract_id, value));
@@ -74,7 +77,9 @@ ApiResult<int64_t> RequestService::RevokeByIndexedClaim(const std::string& contr
     return {};
   });
   if (!s) return ApiFailure{500, "internalError", s.error().code, ""};
-  if (n == 0) return ApiFailure{404, "notFound", "No credential carries that indexed claim value.", "claimValue"};
+  if (n == 0)
+    return ApiFailure{404, "notFound", "No credential carries that indexed claim value.",
+                      "claimValue"};
   return n;
 }
 

@@ -1,6 +1,6 @@
 // The signed request objects a wallet fetches from request_uri (spec §7.2, §7.4).
-#include "common/jose/jws.h"
 #include "common/base/json.h"
+#include "common/jose/jws.h"
 #include "request_service/service.h"
 
 namespace vc::request_service {
@@ -60,7 +60,8 @@ void Registration(JsonWriter& w, const std::string& name, const std::string& pur
   w->EndObject();
 }
 
-void Common(JsonWriter& w, const StoredRequest& r, const std::string& client_id, const std::string& redirect) {
+void Common(JsonWriter& w, const StoredRequest& r, const std::string& client_id,
+            const std::string& redirect) {
   w->Key("jti");
   w->String(r.id);
   w->Key("iat");
@@ -163,10 +164,12 @@ void WritePresentationDefinition(JsonWriter& w, const std::string& id, F&& descr
 
 }  // namespace
 
-std::string RequestService::PresentationRequestObject(const StoredRequest& r, const PresentationSpec& spec) {
+std::string RequestService::PresentationRequestObject(const StoredRequest& r,
+                                                      const PresentationSpec& spec) {
   JsonWriter w;
   w->StartObject();
-  Common(w, r, options_.authority, options_.public_base_url + "/v1.0/verifiableCredentials/verifyPresentation");
+  Common(w, r, options_.authority,
+         options_.public_base_url + "/v1.0/verifiableCredentials/verifyPresentation");
   Registration(w, spec.client_name, spec.purpose);
   WritePresentationDefinition(w, r.id, [&] {
     for (const auto& rc : spec.requested) Descriptor(w, rc);
@@ -181,8 +184,8 @@ namespace {
 // the issue endpoint can trust what the wallet sends back. It deliberately
 // omits the PIN hash Entra puts there: a 4-digit PIN hash in the wallet's hands
 // is brute-forced offline; the PIN is checked here, server-side.
-std::string IdTokenHintPayload(const StoredRequest& r, const IssuanceSpec& spec, const std::string& issue_url,
-                               const std::string& authority) {
+std::string IdTokenHintPayload(const StoredRequest& r, const IssuanceSpec& spec,
+                               const std::string& issue_url, const std::string& authority) {
   JsonWriter hint;
   hint->StartObject();
   hint->Key("aud");
@@ -207,7 +210,8 @@ std::string IdTokenHintPayload(const StoredRequest& r, const IssuanceSpec& spec,
   return hint.str();
 }
 
-void IssuanceDefinition(JsonWriter& w, const StoredRequest& r, const IssuanceSpec& spec, const std::string& did) {
+void IssuanceDefinition(JsonWriter& w, const StoredRequest& r, const IssuanceSpec& spec,
+                        const std::string& did) {
   WritePresentationDefinition(w, r.id, [&] {
     w->StartObject();
     w->Key("id");
@@ -227,15 +231,18 @@ void IssuanceDefinition(JsonWriter& w, const StoredRequest& r, const IssuanceSpe
 
 }  // namespace
 
-std::string RequestService::IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec) {
+std::string RequestService::IssuanceRequestObject(const StoredRequest& r,
+                                                  const IssuanceSpec& spec) {
   const auto signer = CurrentSigner();
   const std::string hint_jws =
-      common::SignCompact(signer.key, signer.alg, IdTokenHintPayload(r, spec, IssueUrl(), options_.authority),
+      common::SignCompact(signer.key, signer.alg,
+                          IdTokenHintPayload(r, spec, IssueUrl(), options_.authority),
                           {"JWT", signer.kid, ""})
           .value();
   JsonWriter w;
   w->StartObject();
-  Common(w, r, options_.authority, options_.public_base_url + "/v1.0/verifiableCredentials/completeIssuance");
+  Common(w, r, options_.authority,
+         options_.public_base_url + "/v1.0/verifiableCredentials/completeIssuance");
   w->Key("prompt");
   w->String("create");
   w->Key("id_token_hint");

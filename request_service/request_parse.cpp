@@ -3,24 +3,27 @@
 #include <cctype>
 
 #include "common/base/json.h"
+#include "common/base/text.h"
 #include "common/http/url.h"
 #include "credentials/presentation_request.h"
 #include "credentials/vc_jwt.h"
-#include "common/base/text.h"
 
 namespace vc::request_service {
 namespace detail {
 
 ApiResult<rapidjson::Document> ParseBody(const std::string& body) {
   auto doc = common::ParseJsonObject(body, {1 << 20, 32});
-  if (!doc) return BadField("", "The request body is not a valid JSON object: " + doc.error().message);
+  if (!doc)
+    return BadField("", "The request body is not a valid JSON object: " + doc.error().message);
   return std::move(*doc);
 }
 
-std::optional<ApiFailure> ParseOptionalBool(const rapidjson::Value& body, const char* name, bool& out) {
+std::optional<ApiFailure> ParseOptionalBool(const rapidjson::Value& body, const char* name,
+                                            bool& out) {
   if (!body.HasMember(name)) return std::nullopt;
   if (!body[name].IsBool()) {
-    return BadField(name, std::string("The request contains `") + name + "`, but it is not boolean.");
+    return BadField(name,
+                    std::string("The request contains `") + name + "`, but it is not boolean.");
   }
   out = body[name].GetBool();
   return std::nullopt;
@@ -28,13 +31,15 @@ std::optional<ApiFailure> ParseOptionalBool(const rapidjson::Value& body, const 
 
 std::optional<ApiFailure> ParseCallbackHeaders(const rapidjson::Value& cb, CallbackSpec& out) {
   if (!cb.HasMember("headers")) return std::nullopt;
-  if (!cb["headers"].IsObject()) return BadField("callback.headers", "callback.headers must be an object.");
+  if (!cb["headers"].IsObject())
+    return BadField("callback.headers", "callback.headers must be an object.");
   for (const auto& m : cb["headers"].GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
     const std::string lower = common::AsciiLower(name);
     if (lower != "api-key" && lower != "authorization") {
-      return BadField("callback.headers." + name,
-                      "Invalid callback header `" + name + "`: only api-key and Authorization are accepted.");
+      return BadField(
+          "callback.headers." + name,
+          "Invalid callback header `" + name + "`: only api-key and Authorization are accepted.");
     }
     if (!m.value.IsString()) {
       return BadField("callback.headers." + name, "Callback header values must be strings.");
@@ -48,13 +53,16 @@ std::optional<ApiFailure> ParseCallback(const rapidjson::Value& body, CallbackSp
   const auto* cb = common::GetObject(body, "callback");
   if (!cb) return BadField("callback", "The request does not contain a valid callback.");
   const auto url = common::GetString(*cb, "url");
-  auto parsed = url ? common::ParseUrl(*url) : common::Result<common::ParsedUrl>(common::Error{"", ""});
+  auto parsed =
+      url ? common::ParseUrl(*url) : common::Result<common::ParsedUrl>(common::Error{"", ""});
   if (!parsed || (parsed->scheme != "https" && parsed->scheme != "http")) {
-    return BadField("callback.url", "The callback URL is unreadable: it must be an absolute http(s) URL.");
+    return BadField("callback.url",
+                    "The callback URL is unreadable: it must be an absolute http(s) URL.");
   }
   out.url = std::string(*url);
   const auto state = common::GetString(*cb, "state");
-  if (!state) return BadField("callback.state", "The request does not contain a callback state string.");
+  if (!state)
+    return BadField("callback.state", "The request does not contain a callback state string.");
   out.state = std::string(*state);
   return ParseCallbackHeaders(*cb, out);
 }
@@ -98,7 +106,8 @@ std::optional<ApiFailure> ParsePin(const rapidjson::Value& body, std::optional<P
   spec.value = std::string(*value);
   if (pin->HasMember("length")) {
     const auto len = common::GetInt64(*pin, "length");
-    if (!len || *len < 4 || *len > 16) return BadField("pin.length", "pin.length must be an integer from 4 to 16.");
+    if (!len || *len < 4 || *len > 16)
+      return BadField("pin.length", "pin.length must be an integer from 4 to 16.");
     spec.length = static_cast<int>(*len);
   }
   if (pin->HasMember("type") && common::GetString(*pin, "type").value_or("") != "numeric") {
@@ -122,19 +131,22 @@ std::optional<ApiFailure> ParsePin(const rapidjson::Value& body, std::optional<P
   return std::nullopt;
 }
 
-std::optional<ApiFailure> ParseClaims(const rapidjson::Value& body, std::map<std::string, std::string>& out) {
+std::optional<ApiFailure> ParseClaims(const rapidjson::Value& body,
+                                      std::map<std::string, std::string>& out) {
   if (!body.HasMember("claims")) return std::nullopt;
   if (!body["claims"].IsObject()) return BadField("claims", "claims must be an object of strings.");
   for (const auto& m : body["claims"].GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
-    if (!m.value.IsString()) return BadField("claims." + name, "The claim `" + name + "` must be a string.");
+    if (!m.value.IsString())
+      return BadField("claims." + name, "The claim `" + name + "` must be a string.");
     out[name] = std::string(m.value.GetString(), m.value.GetStringLength());
   }
   return std::nullopt;
 }
 
 std::optional<ApiFailure> ParseIssuanceFields(const rapidjson::Value& b, IssuanceSpec& s) {
-  if (b.HasMember("type") && !b["type"].IsString()) return BadField("type", "type must be a string.");
+  if (b.HasMember("type") && !b["type"].IsString())
+    return BadField("type", "type must be a string.");
   s.type = std::string(common::GetString(b, "type").value_or(""));
   const char* manifest_key = b.HasMember("manifest") ? "manifest" : "manifestUrl";
   const auto manifest = common::GetString(b, manifest_key);
@@ -146,7 +158,9 @@ std::optional<ApiFailure> ParseIssuanceFields(const rapidjson::Value& b, Issuanc
     const auto text = common::GetString(b, "expirationDate");
     s.expiration_date = text ? credentials::ParseIsoTime(*text) : std::nullopt;
     if (!s.expiration_date) {
-      return BadField("expirationDate", "expirationDate must be an ISO 8601 UTC date such as 2024-12-31T23:59:59.000Z.");
+      return BadField(
+          "expirationDate",
+          "expirationDate must be an ISO 8601 UTC date such as 2024-12-31T23:59:59.000Z.");
     }
   }
   return std::nullopt;

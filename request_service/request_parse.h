@@ -58,7 +58,8 @@ ApiResult<PresentationSpec> ParsePresentationRequest(const std::string& body);
 namespace detail {
 // Shared by both parsers: callback, includeQRCode, authority, registration.
 std::optional<ApiFailure> ParseCallback(const rapidjson::Value& body, CallbackSpec& out);
-std::optional<ApiFailure> ParseOptionalBool(const rapidjson::Value& body, const char* name, bool& out);
+std::optional<ApiFailure> ParseOptionalBool(const rapidjson::Value& body, const char* name,
+                                            bool& out);
 std::optional<ApiFailure> ParseAuthority(const rapidjson::Value& body, std::string& out);
 std::optional<ApiFailure> ParseRegistration(const rapidjson::Value& body, std::string& name,
                                             std::string* purpose);

@@ -32,22 +32,40 @@ Status InsertRequest(Connection& c, const StoredRequest& r) {
       "INSERT INTO rs_requests(id, kind, body, wallet_state, nonce, pin_salt, created, expiry) "
       "VALUES(?,?,?,?,?,?,?,?)");
   if (!st) return st.error();
-  return st->BindText(1, r.id).BindText(2, r.kind).BindText(3, r.body).BindText(4, r.wallet_state)
-      .BindText(5, r.nonce).BindText(6, r.pin_salt).BindInt64(7, r.created).BindInt64(8, r.expiry).Run();
+  return st->BindText(1, r.id)
+      .BindText(2, r.kind)
+      .BindText(3, r.body)
+      .BindText(4, r.wallet_state)
+      .BindText(5, r.nonce)
+      .BindText(6, r.pin_salt)
+      .BindInt64(7, r.created)
+      .BindInt64(8, r.expiry)
+      .Run();
 }
 
-Result<std::optional<StoredRequest>> FindRequest(Connection& c, const char* column, const std::string& value) {
+Result<std::optional<StoredRequest>> FindRequest(Connection& c, const char* column,
+                                                 const std::string& value) {
   const std::string col = std::string(column) == "id" ? "id" : "wallet_state";
-  auto st = c.Cached("SELECT id, kind, body, wallet_state, nonce, pin_salt, created, expiry, retrieved, "
-                     "issued_jti, pin_failures, terminal FROM rs_requests WHERE " + col + " = ?");
+  auto st = c.Cached(
+      "SELECT id, kind, body, wallet_state, nonce, pin_salt, created, expiry, retrieved, "
+      "issued_jti, pin_failures, terminal FROM rs_requests WHERE " +
+      col + " = ?");
   if (!st) return st.error();
   st->BindText(1, value);
   auto row = st->Step();
   if (!row) return row.error();
   if (!*row) return std::optional<StoredRequest>();
-  StoredRequest r{st->ColumnText(0), st->ColumnText(1), st->ColumnText(2), st->ColumnText(3),
-                  st->ColumnText(4), st->ColumnText(5), st->ColumnInt64(6), st->ColumnInt64(7),
-                  st->ColumnInt64(8) != 0, st->ColumnText(9), static_cast<int>(st->ColumnInt64(10)),
+  StoredRequest r{st->ColumnText(0),
+                  st->ColumnText(1),
+                  st->ColumnText(2),
+                  st->ColumnText(3),
+                  st->ColumnText(4),
+                  st->ColumnText(5),
+                  st->ColumnInt64(6),
+                  st->ColumnInt64(7),
+                  st->ColumnInt64(8) != 0,
+                  st->ColumnText(9),
+                  static_cast<int>(st->ColumnInt64(10)),
                   st->ColumnText(11)};
   return std::optional<StoredRequest>(std::move(r));
 }
@@ -58,7 +76,8 @@ bool KnownColumn(const std::string& c) {
 }
 }  // namespace
 
-Status UpdateRequest(Connection& c, const std::string& id, const char* column, const std::string& value) {
+Status UpdateRequest(Connection& c, const std::string& id, const char* column,
+                     const std::string& value) {
   if (!KnownColumn(column)) return common::Error{"db_error", "unknown column"};
   auto st = c.Cached(std::string("UPDATE rs_requests SET ") + column + " = ? WHERE id = ?");
   if (!st) return st.error();
@@ -73,7 +92,8 @@ Status UpdateRequest(Connection& c, const std::string& id, const char* column, i
 }
 
 Result<std::pair<std::string, int64_t>> AllocateStatusSlot(Connection& c, int64_t list_size) {
-  auto st = c.Cached("SELECT id, next_index FROM rs_status_lists ORDER BY CAST(id AS INTEGER) DESC LIMIT 1");
+  auto st = c.Cached(
+      "SELECT id, next_index FROM rs_status_lists ORDER BY CAST(id AS INTEGER) DESC LIMIT 1");
   if (!st) return st.error();
   auto row = st->Step();
   if (!row) return row.error();
@@ -83,24 +103,32 @@ Result<std::pair<std::string, int64_t>> AllocateStatusSlot(Connection& c, int64_
     list = std::to_string(std::stoll(list) + 1);
     index = 0;
   }
-  auto up = c.Cached("INSERT INTO rs_status_lists(id, next_index) VALUES(?, ?) "
-                     "ON CONFLICT(id) DO UPDATE SET next_index = excluded.next_index");
+  auto up = c.Cached(
+      "INSERT INTO rs_status_lists(id, next_index) VALUES(?, ?) "
+      "ON CONFLICT(id) DO UPDATE SET next_index = excluded.next_index");
   if (!up) return up.error();
   if (auto s = up->BindText(1, list).BindInt64(2, index + 1).Run(); !s) return s.error();
   return std::make_pair(list, index);
 }
 
 Status InsertCredential(Connection& c, const StoredCredential& cred, int64_t now) {
-  auto st = c.Cached("INSERT INTO rs_credentials(jti, contract_id, list_id, list_index, index_hash, issued_at) "
-                     "VALUES(?,?,?,?,?,?)");
+  auto st = c.Cached(
+      "INSERT INTO rs_credentials(jti, contract_id, list_id, list_index, index_hash, issued_at) "
+      "VALUES(?,?,?,?,?,?)");
   if (!st) return st.error();
-  return st->BindText(1, cred.jti).BindText(2, cred.contract_id).BindText(3, cred.list_id)
-      .BindInt64(4, cred.list_index).BindText(5, cred.index_hash).BindInt64(6, now).Run();
+  return st->BindText(1, cred.jti)
+      .BindText(2, cred.contract_id)
+      .BindText(3, cred.list_id)
+      .BindInt64(4, cred.list_index)
+      .BindText(5, cred.index_hash)
+      .BindInt64(6, now)
+      .Run();
 }
 
 Result<int64_t> RevokeCredentials(Connection& c, const char* column, const std::string& value) {
   const std::string col = std::string(column) == "jti" ? "jti" : "index_hash";
-  auto st = c.Cached("UPDATE rs_credentials SET revoked = 1 WHERE " + col + " = ? AND " + col + " != ''");
+  auto st =
+      c.Cached("UPDATE rs_credentials SET revoked = 1 WHERE " + col + " = ? AND " + col + " != ''");
   if (!st) return st.error();
   if (auto s = st->BindText(1, value).Run(); !s) return s.error();
   return c.Changes();

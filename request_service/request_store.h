@@ -25,9 +25,9 @@ struct StoredRequest {
   int64_t created = 0;
   int64_t expiry = 0;
   bool retrieved = false;
-  std::string issued_jti;    // set once the VC was issued
+  std::string issued_jti;  // set once the VC was issued
   int pin_failures = 0;
-  std::string terminal;      // the terminal requestStatus, empty until then
+  std::string terminal;  // the terminal requestStatus, empty until then
 };
 
 common::Status InsertRequest(common::Connection& c, const StoredRequest& r);
@@ -37,7 +37,8 @@ common::Result<std::optional<StoredRequest>> FindRequest(common::Connection& c, 
 // Sets one column of a request ("retrieved", "issued_jti", "pin_failures", "terminal").
 common::Status UpdateRequest(common::Connection& c, const std::string& id, const char* column,
                              const std::string& value);
-common::Status UpdateRequest(common::Connection& c, const std::string& id, const char* column, int64_t value);
+common::Status UpdateRequest(common::Connection& c, const std::string& id, const char* column,
+                             int64_t value);
 
 struct StoredCredential {
   std::string jti;
@@ -49,12 +50,15 @@ struct StoredCredential {
 };
 
 // Allocates the next free status-list slot (a new list when the current is full).
-common::Result<std::pair<std::string, int64_t>> AllocateStatusSlot(common::Connection& c, int64_t list_size);
+common::Result<std::pair<std::string, int64_t>> AllocateStatusSlot(common::Connection& c,
+                                                                   int64_t list_size);
 common::Status InsertCredential(common::Connection& c, const StoredCredential& cred, int64_t now);
 // Marks revoked; returns how many credentials changed state or matched.
-common::Result<int64_t> RevokeCredentials(common::Connection& c, const char* column, const std::string& value);
+common::Result<int64_t> RevokeCredentials(common::Connection& c, const char* column,
+                                          const std::string& value);
 // Indexes of revoked credentials in `list_id`.
-common::Result<std::vector<int64_t>> RevokedIndexes(common::Connection& c, const std::string& list_id);
+common::Result<std::vector<int64_t>> RevokedIndexes(common::Connection& c,
+                                                    const std::string& list_id);
 common::Result<bool> ListExists(common::Connection& c, const std::string& list_id);
 
 }  // namespace vc::request_service

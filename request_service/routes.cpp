@@ -59,15 +59,18 @@ struct Adapter {
     auto who = tok().Authorize(req.Header("authorization"), op);
     if (!who.ok()) return Fail(who.failure(), req);
     if (auto bad = RequireType(req, common::kJsonMediaType)) return *bad;
-    auto r = op == Operation::kIssue ? svc().CreateIssuance(req.body) : svc().CreatePresentation(req.body);
+    auto r = op == Operation::kIssue ? svc().CreateIssuance(req.body)
+                                     : svc().CreatePresentation(req.body);
     return Answer(r, req, Created);
   }
 };
 
 template <typename F>
-void Add(common::HttpServer& s, const Adapter& a, const char* method, const std::string& path, F handler) {
+void Add(common::HttpServer& s, const Adapter& a, const char* method, const std::string& path,
+         F handler) {
   s.Route(method, path, [a, handler](const HttpServerRequest& req) {
-    if (!a.ready()) return a.Fail(ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req);
+    if (!a.ready())
+      return a.Fail(ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req);
     return handler(req);
   });
 }
@@ -80,69 +83,82 @@ void RegisterCreateAndToken(common::HttpServer& s, const Adapter& a) {
                                "Content-Type must be application/x-www-form-urlencoded"}));
     }
     auto form = common::ParseForm(req.body);
-    if (!form) return HttpServerResponse::Json(400, TokenErrorJson({400, "invalid_request", "malformed form"}));
+    if (!form)
+      return HttpServerResponse::Json(400,
+                                      TokenErrorJson({400, "invalid_request", "malformed form"}));
     auto r = a.tok().Issue(*form);
-    if (auto* e = std::get_if<TokenError>(&r)) return HttpServerResponse::Json(e->status, TokenErrorJson(*e));
+    if (auto* e = std::get_if<TokenError>(&r))
+      return HttpServerResponse::Json(e->status, TokenErrorJson(*e));
     return HttpServerResponse::Json(200, std::get<std::string>(r));
   });
   Add(s, a, "POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
-          [a](const HttpServerRequest& req) { return a.Create(req, Operation::kIssue); });
+      [a](const HttpServerRequest& req) { return a.Create(req, Operation::kIssue); });
   Add(s, a, "POST", "/v1.0/verifiableCredentials/createPresentationRequest",
-          [a](const HttpServerRequest& req) { return a.Create(req, Operation::kPresent); });
+      [a](const HttpServerRequest& req) { return a.Create(req, Operation::kPresent); });
 }
 
 void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& tid) {
   const std::string vc = "/v1.0/tenants/" + tid + "/verifiableCredentials";
   Add(s, a, "GET", vc + "/issuanceRequests/:id", [a](const HttpServerRequest& req) {
-    return a.Answer(a.svc().RequestObject("issuance", std::string(req.PathParam("id"))), req, Wallet);
+    return a.Answer(a.svc().RequestObject("issuance", std::string(req.PathParam("id"))), req,
+                    Wallet);
   });
-  Add(s, a, "GET", "/v1.0/" + tid + "/verifiableCredentials/presentationRequests/:id", [a](const HttpServerRequest& req) {
-    return a.Answer(a.svc().RequestObject("presentation", std::string(req.PathParam("id"))), req, Wallet);
-  });
+  Add(s, a, "GET", "/v1.0/" + tid + "/verifiableCredentials/presentationRequests/:id",
+      [a](const HttpServerRequest& req) {
+        return a.Answer(a.svc().RequestObject("presentation", std::string(req.PathParam("id"))),
+                        req, Wallet);
+      });
   Add(s, a, "GET", vc + "/contracts/:cid/manifest", [a](const HttpServerRequest& req) {
     return a.Answer(a.svc().Manifest(std::string(req.PathParam("cid"))), req, Wallet);
   });
-  Add(s, a, "POST", vc + "/issue", [a](const HttpServerRequest& req) {
-    return a.Answer(a.svc().Issue(req.body), req, Wallet);
-  });
+  Add(s, a, "POST", vc + "/issue",
+      [a](const HttpServerRequest& req) { return a.Answer(a.svc().Issue(req.body), req, Wallet); });
   Add(s, a, "GET", vc + "/status/:list", [a](const HttpServerRequest& req) {
     return a.Answer(a.svc().StatusList(std::string(req.PathParam("list"))), req, Wallet);
   });
-  Add(s, a, "POST", "/v1.0/verifiableCredentials/completeIssuance", [a](const HttpServerRequest& req) {
-    if (auto bad = a.RequireType(req, common::kJsonMediaType)) return *bad;
-    return a.Answer(a.svc().CompleteIssuance(req.body), req, Wallet);
-  });
-  Add(s, a, "POST", "/v1.0/verifiableCredentials/verifyPresentation", [a](const HttpServerRequest& req) {
-    if (auto bad = a.RequireType(req, common::kFormMediaType)) return *bad;
-    auto form = common::ParseForm(req.body, {256 * 1024, 16});
-    if (!form) return a.Fail(BadField("", "The body is not a valid form."), req);
-    return a.Answer(a.svc().VerifyPresentation(*form), req, Wallet);
-  });
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/completeIssuance",
+      [a](const HttpServerRequest& req) {
+        if (auto bad = a.RequireType(req, common::kJsonMediaType)) return *bad;
+        return a.Answer(a.svc().CompleteIssuance(req.body), req, Wallet);
+      });
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/verifyPresentation",
+      [a](const HttpServerRequest& req) {
+        if (auto bad = a.RequireType(req, common::kFormMediaType)) return *bad;
+        auto form = common::ParseForm(req.body, {256 * 1024, 16});
+        if (!form) return a.Fail(BadField("", "The body is not a valid form."), req);
+        return a.Answer(a.svc().VerifyPresentation(*form), req, Wallet);
+      });
 }
 
 void RegisterPublished(common::HttpServer& s, const Adapter& a) {
-  Add(s, a, "GET", "/.well-known/did.json",
-          [a](const HttpServerRequest&) { return HttpServerResponse::Json(200, a.svc().DidDocument()); });
-  Add(s, a, "GET", "/.well-known/did-configuration.json",
-          [a](const HttpServerRequest&) { return HttpServerResponse::Json(200, a.svc().DidConfiguration()); });
-  auto revoked = [a](const ApiResult<int64_t>& r, const HttpServerRequest& req) {
-    return a.Answer(r, req, [](int64_t) { return HttpServerResponse::Text(204, "", "text/plain"); });
-  };
-  Add(s, a, "POST", "/v1.0/verifiableCredentials/credentials/:id/revoke", [a, revoked](const HttpServerRequest& req) {
-    auto who = a.tok().Authorize(req.Header("authorization"), Operation::kRevoke);
-    if (!who.ok()) return a.Fail(who.failure(), req);
-    return revoked(a.svc().RevokeById(std::string(req.PathParam("id"))), req);
+  Add(s, a, "GET", "/.well-known/did.json", [a](const HttpServerRequest&) {
+    return HttpServerResponse::Json(200, a.svc().DidDocument());
   });
+  Add(s, a, "GET", "/.well-known/did-configuration.json", [a](const HttpServerRequest&) {
+    return HttpServerResponse::Json(200, a.svc().DidConfiguration());
+  });
+  auto revoked = [a](const ApiResult<int64_t>& r, const HttpServerRequest& req) {
+    return a.Answer(r, req,
+                    [](int64_t) { return HttpServerResponse::Text(204, "", "text/plain"); });
+  };
+  Add(s, a, "POST", "/v1.0/verifiableCredentials/credentials/:id/revoke",
+      [a, revoked](const HttpServerRequest& req) {
+        auto who = a.tok().Authorize(req.Header("authorization"), Operation::kRevoke);
+        if (!who.ok()) return a.Fail(who.failure(), req);
+        return revoked(a.svc().RevokeById(std::string(req.PathParam("id"))), req);
+      });
   Add(s, a, "POST", "/v1.0/verifiableCredentials/contracts/:cid/credentials/revoke",
-          [a, revoked](const HttpServerRequest& req) {
-            auto who = a.tok().Authorize(req.Header("authorization"), Operation::kRevoke);
-            if (!who.ok()) return a.Fail(who.failure(), req);
-            if (auto bad = a.RequireType(req, common::kJsonMediaType)) return *bad;
-            auto body = common::ParseJsonObject(req.body);
-            const auto value = body ? common::GetString(*body, "claimValue") : std::nullopt;
-            if (!value) return a.Fail(BadField("claimValue", "claimValue must be a string."), req);
-            return revoked(a.svc().RevokeByIndexedClaim(std::string(req.PathParam("cid")), std::string(*value)), req);
-          });
+      [a, revoked](const HttpServerRequest& req) {
+        auto who = a.tok().Authorize(req.Header("authorization"), Operation::kRevoke);
+        if (!who.ok()) return a.Fail(who.failure(), req);
+        if (auto bad = a.RequireType(req, common::kJsonMediaType)) return *bad;
+        auto body = common::ParseJsonObject(req.body);
+        const auto value = body ? common::GetString(*body, "claimValue") : std::nullopt;
+        if (!value) return a.Fail(BadField("claimValue", "claimValue must be a string."), req);
+        return revoked(
+            a.svc().RevokeByIndexedClaim(std::string(req.PathParam("cid")), std::string(*value)),
+            req);
+      });
 }
 
 }  // namespace

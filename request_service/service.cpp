@@ -5,9 +5,9 @@
 
 #include "common/base/crypto.h"
 #include "common/base/json.h"
+#include "common/http/qr.h"
 #include "common/jose/jws.h"
 #include "request_service/events.h"
-#include "common/http/qr.h"
 
 namespace vc::request_service {
 using common::Connection;
@@ -20,7 +20,8 @@ std::string NewUuid() {
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
   const std::string h = common::HexEncode(b);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
 }
 
 ApiFailure Internal(const common::Error& e) {
@@ -33,10 +34,13 @@ ApiFailure Internal(const common::Error& e) {
 // needs no HTTP round trip to ourselves; anyone else's go to `remote`.
 class RequestService::LocalStatus final : public credentials::StatusChecker {
  public:
-  LocalStatus(RequestService& svc, credentials::StatusChecker& remote) : svc_(svc), remote_(remote) {}
-  common::Result<bool> IsRevoked(const std::string& issuer, const credentials::StatusEntry& e) override {
+  LocalStatus(RequestService& svc, credentials::StatusChecker& remote)
+      : svc_(svc), remote_(remote) {}
+  common::Result<bool> IsRevoked(const std::string& issuer,
+                                 const credentials::StatusEntry& e) override {
     const std::string prefix = svc_.StatusListUrl("");
-    if (issuer != svc_.options_.authority || !e.list_url.starts_with(prefix)) return remote_.IsRevoked(issuer, e);
+    if (issuer != svc_.options_.authority || !e.list_url.starts_with(prefix))
+      return remote_.IsRevoked(issuer, e);
     const std::string list = e.list_url.substr(prefix.size());
     bool revoked = false;
     Status s = svc_.db_.Read([&](Connection& c) -> Status {
@@ -59,7 +63,8 @@ class RequestService::LocalStatus final : public credentials::StatusChecker {
 // which can deadlock when every event-loop thread is busy.
 class RequestService::LocalDomains final : public credentials::LinkedDomainChecker {
  public:
-  LocalDomains(RequestService& svc, credentials::LinkedDomainChecker& remote) : svc_(svc), remote_(remote) {}
+  LocalDomains(RequestService& svc, credentials::LinkedDomainChecker& remote)
+      : svc_(svc), remote_(remote) {}
   common::Result<std::string> Verify(const std::string& did) override {
     if (did == svc_.options_.authority) return svc_.options_.public_base_url + "/";
     return remote_.Verify(did);
@@ -70,11 +75,18 @@ class RequestService::LocalDomains final : public credentials::LinkedDomainCheck
   credentials::LinkedDomainChecker& remote_;
 };
 
-RequestService::RequestService(RequestServiceOptions options, common::Database& db, keys::KeyStore& keys,
-                               std::vector<common::ContractConfig> contracts, credentials::DidResolver& resolver,
-                               credentials::StatusChecker& remote_status, credentials::LinkedDomainChecker& domains,
+RequestService::RequestService(RequestServiceOptions options, common::Database& db,
+                               keys::KeyStore& keys, std::vector<common::ContractConfig> contracts,
+                               credentials::DidResolver& resolver,
+                               credentials::StatusChecker& remote_status,
+                               credentials::LinkedDomainChecker& domains,
                                const common::Clock& clock)
-    : options_(std::move(options)), db_(db), keys_(keys), resolver_(resolver), domains_(domains), clock_(clock) {
+    : options_(std::move(options)),
+      db_(db),
+      keys_(keys),
+      resolver_(resolver),
+      domains_(domains),
+      clock_(clock) {
   status_ = std::make_unique<LocalStatus>(*this, remote_status);
   status_checker_ = status_.get();
   local_domains_ = std::make_unique<LocalDomains>(*this, domains_);
@@ -98,16 +110,18 @@ credentials::Signer RequestService::CurrentSigner() {
 }
 
 std::string RequestService::ManifestUrl(const std::string& contract_id) const {
-  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id + "/verifiableCredentials/contracts/" +
-         contract_id + "/manifest";
+  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id +
+         "/verifiableCredentials/contracts/" + contract_id + "/manifest";
 }
 
 std::string RequestService::IssueUrl() const {
-  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id + "/verifiableCredentials/issue";
+  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id +
+         "/verifiableCredentials/issue";
 }
 
 std::string RequestService::StatusListUrl(const std::string& list_id) const {
-  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id + "/verifiableCredentials/status/" + list_id;
+  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id +
+         "/verifiableCredentials/status/" + list_id;
 }
 
 const credentials::Contract* RequestService::ContractForManifest(const std::string& url) const {
@@ -125,7 +139,8 @@ ApiResult<CreatedRequest> RequestService::CreateIssuance(const std::string& body
     return BadField("authority", "The request does not contain a valid authority DID.");
   }
   const auto* contract = ContractForManifest(spec->manifest);
-  if (!contract) return BadField("manifest", "The manifest URL does not name a contract of this service.");
+  if (!contract)
+    return BadField("manifest", "The manifest URL does not name a contract of this service.");
   if (auto claims = contract->MapClaims(spec->claims); !claims) {
     const auto& msg = claims.error().message;
     const auto start = msg.find('`') + 1;
@@ -137,7 +152,9 @@ ApiResult<CreatedRequest> RequestService::CreateIssuance(const std::string& body
   StoredRequest r;
   r.kind = "issuance";
   r.body = body;
-  r.pin_salt = spec->pin ? (spec->pin->hashed ? spec->pin->salt : common::HexEncode(common::RandomBytes(16))) : "";
+  r.pin_salt =
+      spec->pin ? (spec->pin->hashed ? spec->pin->salt : common::HexEncode(common::RandomBytes(16)))
+                : "";
   return Store(std::move(r), spec->include_qr,
                "/v1.0/tenants/" + options_.tenant_id + "/verifiableCredentials/issuanceRequests/");
 }
@@ -161,7 +178,8 @@ ApiResult<CreatedRequest> RequestService::Store(StoredRequest r, bool qr, const 
   r.nonce = common::RandomId(16);
   r.created = clock_.NowSeconds();
   r.expiry = r.created + options_.request_lifetime_seconds;
-  if (auto s = db_.Transaction([&](Connection& c) { return InsertRequest(c, r); }); !s) return Internal(s.error());
+  if (auto s = db_.Transaction([&](Connection& c) { return InsertRequest(c, r); }); !s)
+    return Internal(s.error());
   CreatedRequest out;
   out.request_id = r.id;
   // The raw https URL after request_uri=, as Microsoft's examples and samples expect (spec §10).
@@ -181,17 +199,20 @@ ApiResult<StoredRequest> RequestService::Load(const char* column, const std::str
     return {};
   });
   if (!s) return Internal(s.error());
-  if (!found || found->kind != kind) return ApiFailure{404, "notFound", "No such " + kind + " request.", "request"};
+  if (!found || found->kind != kind)
+    return ApiFailure{404, "notFound", "No such " + kind + " request.", "request"};
   if (clock_.NowSeconds() > found->expiry) {
     return ApiFailure{410, "requestExpired", "The " + kind + " request has expired.", "request"};
   }
   return std::move(*found);
 }
 
-ApiResult<WalletResponse> RequestService::RequestObject(const std::string& kind, const std::string& id) {
+ApiResult<WalletResponse> RequestService::RequestObject(const std::string& kind,
+                                                        const std::string& id) {
   auto r = Load("id", id, kind);
   if (!r.ok()) return r.failure();
-  if (!r->terminal.empty()) return ApiFailure{409, "requestCompleted", "The request has already completed.", "request"};
+  if (!r->terminal.empty())
+    return ApiFailure{409, "requestCompleted", "The request has already completed.", "request"};
   std::string payload;
   CallbackSpec cb;
   if (kind == "issuance") {
@@ -226,8 +247,8 @@ ApiResult<WalletResponse> RequestService::RequestObject(const std::string& kind,
 
 // Records the terminal status and queues its event in one transaction; a
 // request that already has one refuses (exactly one terminal event).
-ApiResult<Done> RequestService::Finish(const StoredRequest& r, const CallbackSpec& cb, const std::string& status,
-                                       const std::string& event_body) {
+ApiResult<Done> RequestService::Finish(const StoredRequest& r, const CallbackSpec& cb,
+                                       const std::string& status, const std::string& event_body) {
   bool already = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
     auto cur = FindRequest(c, "id", r.id);
@@ -240,7 +261,8 @@ ApiResult<Done> RequestService::Finish(const StoredRequest& r, const CallbackSpe
     return CallbackOutbox::Enqueue(c, r.id, status, cb, event_body, clock_.NowMillis());
   });
   if (!s) return Internal(s.error());
-  if (already) return ApiFailure{409, "requestCompleted", "The request has already completed.", "state"};
+  if (already)
+    return ApiFailure{409, "requestCompleted", "The request has already completed.", "state"};
   Notify();
   return Done{};
 }

@@ -4,11 +4,11 @@
 //   GET  /v1.0/tenants/{tid}/verifiableCredentials/issuanceRequests/{id}    (request object)
 //   GET  /v1.0/{tid}/verifiableCredentials/presentationRequests/{id}        (request object)
 //   GET  /v1.0/tenants/{tid}/verifiableCredentials/contracts/{cid}/manifest
-//   POST /v1.0/tenants/{tid}/verifiableCredentials/issue                    (wallet proof -> {"vc"})
-//   POST /v1.0/verifiableCredentials/completeIssuance                       (202)
-//   POST /v1.0/verifiableCredentials/verifyPresentation                     (form)
-//   GET  /v1.0/tenants/{tid}/verifiableCredentials/status/{listId}          (status list VC-JWT)
-//   GET  /.well-known/did.json, /.well-known/did-configuration.json
+//   POST /v1.0/tenants/{tid}/verifiableCredentials/issue                    (wallet proof ->
+//   {"vc"}) POST /v1.0/verifiableCredentials/completeIssuance                       (202) POST
+//   /v1.0/verifiableCredentials/verifyPresentation                     (form) GET
+//   /v1.0/tenants/{tid}/verifiableCredentials/status/{listId}          (status list VC-JWT) GET
+//   /.well-known/did.json, /.well-known/did-configuration.json
 #pragma once
 
 #include <map>
@@ -34,7 +34,7 @@ namespace vc::request_service {
 struct RequestServiceOptions {
   std::string public_base_url;  // no trailing slash
   std::string tenant_id = "local";
-  std::string authority;        // did:web of public_base_url by default
+  std::string authority;  // did:web of public_base_url by default
   int64_t request_lifetime_seconds = 300;
   int pin_max_attempts = 3;
   common::JwsAlg alg = common::JwsAlg::kES256;
@@ -61,8 +61,8 @@ class RequestService {
   // std::runtime_error when either fails (startup).
   RequestService(RequestServiceOptions options, common::Database& db, keys::KeyStore& keys,
                  std::vector<common::ContractConfig> contracts, credentials::DidResolver& resolver,
-                 credentials::StatusChecker& remote_status, credentials::LinkedDomainChecker& domains,
-                 const common::Clock& clock);
+                 credentials::StatusChecker& remote_status,
+                 credentials::LinkedDomainChecker& domains, const common::Clock& clock);
   ~RequestService();
 
   ApiResult<CreatedRequest> CreateIssuance(const std::string& body);
@@ -97,13 +97,16 @@ class RequestService {
   credentials::Signer CurrentSigner();
   const credentials::Contract* ContractForManifest(const std::string& url) const;
   ApiResult<CreatedRequest> Store(StoredRequest r, bool qr, const std::string& path);
-  ApiResult<StoredRequest> Load(const char* column, const std::string& value, const std::string& kind);
+  ApiResult<StoredRequest> Load(const char* column, const std::string& value,
+                                const std::string& kind);
   std::string IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec);
   std::string PresentationRequestObject(const StoredRequest& r, const PresentationSpec& spec);
   ApiResult<Done> Finish(const StoredRequest& r, const CallbackSpec& cb, const std::string& status,
                          const std::string& event_body);
-  ApiResult<std::string> IssueVc(const StoredRequest& r, const IssuanceSpec& spec, const std::string& holder);
-  ApiResult<Done> CheckPin(const StoredRequest& r, const IssuanceSpec& spec, const std::string& pin_hash);
+  ApiResult<std::string> IssueVc(const StoredRequest& r, const IssuanceSpec& spec,
+                                 const std::string& holder);
+  ApiResult<Done> CheckPin(const StoredRequest& r, const IssuanceSpec& spec,
+                           const std::string& pin_hash);
   std::string StatusListUrl(const std::string& list_id) const;
   void Notify() const {
     if (notify_) notify_();

@@ -2,22 +2,23 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <algorithm>
 #include <filesystem>
-#include <mutex>
-#include <thread>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "common/base/clock.h"
-#include "common/http/http_client.h"
-#include "common/http/http_server.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/base/text.h"
+#include "common/http/http_client.h"
+#include "common/http/http_server.h"
 #include "common/store/store.h"
 #include "issuer/auth0.h"
 #include "issuer/intake.h"
@@ -33,7 +34,6 @@
 #include "server/embedded_request_service.h"
 #include "server/loopback_http_client.h"
 #include "server/rate_limits.h"
-#include "common/base/text.h"
 
 namespace vc::server {
 namespace fs = std::filesystem;
@@ -97,7 +97,8 @@ std::pair<std::string, int> ParseListen(const std::string& listen, const std::st
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) throw ConfigError(path, "must be host:port");
   std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int port = -1;
   try {
     size_t used = 0;
@@ -169,8 +170,8 @@ keys::RpKeySource App::Impl::OrgKeySource(const common::OrgConfig& org) {
     // key pair, so `vcctl jumpstart mint` can sign links for this org.
     auto key = Must(keys->ActiveOrGenerate("rp-" + org.id, common::JwsAlg::kRS256), "demo RP key");
     src.pem_texts.push_back(Must(key.key.PublicOnly().ToPublicPem(), "demo RP key"));
-    demo_keys.emplace_back(org.id, (keys->dir() / ("rp-" + org.id) /
-                                    ("RS256_" + key.key.kid() + ".pem")).string());
+    demo_keys.emplace_back(
+        org.id, (keys->dir() / ("rp-" + org.id) / ("RS256_" + key.key.kid() + ".pem")).string());
   }
   return src;
 }
@@ -197,7 +198,9 @@ void App::Impl::BuildIssuer() {
   ProofingDeps deps{{config, *db, *keys, *http, clock, *server}, *intake, *orgs};
   // Proofing hands verified users on to issuance, which is built after it
   // because it reads the identity records proofing keeps.
-  deps.hand_off = [this](const issuer::Session& s, bool verified) { return issuance->HandOff(s, verified); };
+  deps.hand_off = [this](const issuer::Session& s, bool verified) {
+    return issuance->HandOff(s, verified);
+  };
   proofing = std::make_unique<ProofingWiring>(deps);
   issuance = std::make_unique<IssuanceWiring>(deps, *proofing);
 }
@@ -265,8 +268,8 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->http->SetBaseUrl(c.public_base_url);
   if (c.HasRole(common::Role::kRequestService) &&
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {
-    impl_->request_service = std::make_unique<EmbeddedRequestService>(c, *impl_->db, *impl_->keys, *impl_->http,
-                                                                      impl_->clock, *impl_->server);
+    impl_->request_service = std::make_unique<EmbeddedRequestService>(
+        c, *impl_->db, *impl_->keys, *impl_->http, impl_->clock, *impl_->server);
   }
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
   if (c.HasRole(common::Role::kVerifier)) {
@@ -289,9 +292,10 @@ void App::Start() {
   if (impl_->rp_keys) impl_->rp_keys->Start();
   if (impl_->proofing) impl_->proofing->Start();
   impl_->maintenance = std::thread([impl = impl_.get()] { impl->RunMaintenance(); });
-  common::LogInfo("vcserver_started", {{"url", BaseUrl()},
-                                       {"environment", common::EnvironmentName(impl_->config.environment)},
-                                       {"data_dir", impl_->config.data_dir}});
+  common::LogInfo("vcserver_started",
+                  {{"url", BaseUrl()},
+                   {"environment", common::EnvironmentName(impl_->config.environment)},
+                   {"data_dir", impl_->config.data_dir}});
 }
 
 void App::Stop() {
@@ -322,9 +326,9 @@ std::string App::Greeting() const {
     const std::string redirect = cfg && !cfg->redirect_urls.empty() ? cfg->redirect_urls[0] : "";
     out << "  demo jumpstart link for org '" << org << "' (valid 10 minutes, one use):\n"
         << "    build/bin/vcctl jumpstart mint --org " << org << " --key " << key_file
-        << " --redirect-url " << redirect << " --base-url " << impl_->config.public_base_url
-        << "\n"
-        << "  open the printed link, pass the sandbox check, then complete the wallet step with the\n"
+        << " --redirect-url " << redirect << " --base-url " << impl_->config.public_base_url << "\n"
+        << "  open the printed link, pass the sandbox check, then complete the wallet step with "
+           "the\n"
         << "  issuance page's \"Open in wallet\" link:\n"
         << "    build/bin/vcwallet --wallet " << impl_->config.data_dir
         << "/demo-wallet.json accept 'openid-vc://?request_uri=...'\n";
@@ -339,7 +343,8 @@ std::string App::Greeting() const {
   }
   if (c.HasRole(common::Role::kRequestService) &&
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {
-    out << "  embedded Request Service: " << c.public_base_url << "/v1.0 — a bearer token for curl:\n"
+    out << "  embedded Request Service: " << c.public_base_url
+        << "/v1.0 — a bearer token for curl:\n"
         << "    build/bin/vcctl request-service token --data-dir " << c.data_dir << "\n";
   }
   return out.str();

@@ -3,7 +3,6 @@
 #include <stdexcept>
 
 #include "common/base/base64url.h"
-
 #include "issuer/account_issuance_routes.h"
 #include "issuer/proofing_routes.h"
 
@@ -32,7 +31,8 @@ common::Result<std::map<std::string, std::string>> VerifiedClaims(issuer::Proofi
 
 namespace {
 
-std::optional<issuer::IssuancePlan> WithContract(const common::Config& config, const std::string& contract,
+std::optional<issuer::IssuancePlan> WithContract(const common::Config& config,
+                                                 const std::string& contract,
                                                  issuer::IssuancePlan plan) {
   const common::ContractConfig* c = contract.empty() ? nullptr : config.FindContract(contract);
   if (c == nullptr) return std::nullopt;
@@ -40,7 +40,8 @@ std::optional<issuer::IssuancePlan> WithContract(const common::Config& config, c
   return plan;
 }
 
-std::optional<issuer::IssuancePlan> Auth0Plan(const common::Config& config, const std::string& domain) {
+std::optional<issuer::IssuancePlan> Auth0Plan(const common::Config& config,
+                                              const std::string& domain) {
   for (const auto& a : config.auth0) {
     if (a.domain != domain) continue;
     issuer::IssuancePlan plan;
@@ -51,7 +52,8 @@ std::optional<issuer::IssuancePlan> Auth0Plan(const common::Config& config, cons
   return std::nullopt;
 }
 
-std::optional<issuer::IssuancePlan> OrgPlan(const common::Config& config, const std::string& org_id) {
+std::optional<issuer::IssuancePlan> OrgPlan(const common::Config& config,
+                                            const std::string& org_id) {
   const common::OrgConfig* org = config.FindOrg(org_id);
   if (org == nullptr || !org->issue_credential) return std::nullopt;
   issuer::IssuancePlan plan;
@@ -63,11 +65,14 @@ std::optional<issuer::IssuancePlan> OrgPlan(const common::Config& config, const 
 
 }  // namespace
 
-std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config, const issuer::Session& s) {
-  return s.kind == issuer::SessionKind::kAuth0 ? Auth0Plan(config, s.org_id) : OrgPlan(config, s.org_id);
+std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config,
+                                            const issuer::Session& s) {
+  return s.kind == issuer::SessionKind::kAuth0 ? Auth0Plan(config, s.org_id)
+                                               : OrgPlan(config, s.org_id);
 }
 
-std::optional<issuer::IssuancePlan> PlanForOwner(const common::Config& config, const std::string& owner) {
+std::optional<issuer::IssuancePlan> PlanForOwner(const common::Config& config,
+                                                 const std::string& owner) {
   if (config.FindOrg(owner) != nullptr) return OrgPlan(config, owner);
   return Auth0Plan(config, owner);
 }
@@ -79,13 +84,14 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
   auto api_key = d.keys.SecretOrCreate("issuer-callback-api-key");
   if (!api_key) throw std::runtime_error("issuer callback key: " + api_key.error().message);
   client_ = std::make_unique<credentials::RequestServiceClient>(
-      credentials::RequestServiceClientOptions::FromConfig(d.config.request_service), d.http, d.clock);
+      credentials::RequestServiceClientOptions::FromConfig(d.config.request_service), d.http,
+      d.clock);
   store_ = std::make_unique<issuer::IssuanceStore>(d.db, d.clock);
   // The secret is raw bytes; the header value must be text.
   issuer::IssuanceOptions options{d.config.public_base_url, d.config.request_service.authority,
                                   common::Base64UrlEncode(*api_key)};
-  service_ = std::make_unique<issuer::IssuanceService>(options, *client_, *store_, d.intake.sessions(),
-                                                       d.db, d.clock);
+  service_ = std::make_unique<issuer::IssuanceService>(options, *client_, *store_,
+                                                       d.intake.sessions(), d.db, d.clock);
   const common::Config& config = d.config;
   const issuer::OrgRegistry& orgs = d.orgs;
   issuer::IssuanceRouteOptions routes;

@@ -21,7 +21,6 @@
 
 namespace vc::server {
 
-
 class IssuanceWiring {
  public:
   // Registers the routes (before the server starts). Throws std::runtime_error
@@ -42,10 +41,12 @@ class IssuanceWiring {
 
 // The plan for a session from config: the org's contract (unless the org has
 // issueCredential false) or the Auth0 tenant's contract (when it names one).
-std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config, const issuer::Session& session);
+std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config,
+                                            const issuer::Session& session);
 
 // The plan for an account's records (the Casdoor-style API): the org whose id is
 // `owner`, else the Auth0 tenant whose domain it is.
-std::optional<issuer::IssuancePlan> PlanForOwner(const common::Config& config, const std::string& owner);
+std::optional<issuer::IssuancePlan> PlanForOwner(const common::Config& config,
+                                                 const std::string& owner);
 
 }  // namespace vc::server

@@ -73,8 +73,8 @@ std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
   o.client_secret = p.client_secret;
   o.workflow_key = p.workflow_key;
   // Without a configured secret, a generated one still authenticates callbacks.
-  o.callback_secret = p.callback_secret.empty() ? MustSecret(d.keys, "jumio-callback-" + name)
-                                                : p.callback_secret;
+  o.callback_secret =
+      p.callback_secret.empty() ? MustSecret(d.keys, "jumio-callback-" + name) : p.callback_secret;
   ApplyJumioExtras(p.raw, o);
   return std::make_shared<issuer::JumioProvider>(o, d.http, d.clock);
 }
@@ -112,9 +112,8 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
                                  sandboxes_.empty() ? nullptr : sandboxes_.front().get(), routes);
   auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());
   identities_ = std::make_unique<issuer::IdentityService>(
-      *service_, [&config, &orgs](const std::string& owner) {
-        return ProviderForOwner(config, orgs, owner);
-      });
+      *service_,
+      [&config, &orgs](const std::string& owner) { return ProviderForOwner(config, orgs, owner); });
   issuer::RegisterIdentityRoutes(d.server, *identities_, *auth_, service_->audit());
 }
 

@@ -36,8 +36,7 @@ void VerifierWiring::Start() {
                                common::Base64UrlEncode(*secret),
                                c.verifier.result_retention_seconds, c.verifier.webhook};
   service_ = std::make_unique<verifier::VerifierService>(
-      vo, policies_, deps_.db,
-      *client_, *resolver_, *status_, *domains_, deps_.clock);
+      vo, policies_, deps_.db, *client_, *resolver_, *status_, *domains_, deps_.clock);
   StartWorkers();
   service_ptr_ = service_.get();
   common::LogInfo("verifier_started", {{"authority", c.verifier.authority},

@@ -12,8 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "common/config/api_keys.h"
 #include "common/base/clock.h"
+#include "common/config/api_keys.h"
 #include "common/config/config.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"

@@ -1,7 +1,7 @@
 #include "server/demo_rp.h"
 
-#include "common/http/html.h"
 #include "common/base/json.h"
+#include "common/http/html.h"
 #include "common/jose/jws.h"
 #include "common/jose/jwt.h"
 #include "issuer/intake.h"
@@ -29,7 +29,8 @@ std::string CheckResult(keys::KeyStore& keys, std::string_view token, std::strin
       common::GetString(*claims, "status") != status) {
     return "<p class=\"error\">The signed result does not match the query parameters.</p>";
   }
-  return "<p>The signed result verifies against <code>/.well-known/jwks.json</code> and matches.</p>";
+  return "<p>The signed result verifies against <code>/.well-known/jwks.json</code> and "
+         "matches.</p>";
 }
 
 }  // namespace

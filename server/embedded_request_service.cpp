@@ -31,17 +31,20 @@ struct EmbeddedRequestService::Parts {
   std::unique_ptr<request_service::OutboxWorker> worker;
 };
 
-EmbeddedRequestService::EmbeddedRequestService(common::Config& config, common::Database& db, keys::KeyStore& keys,
-                                               common::HttpClient& http, const common::Clock& clock,
+EmbeddedRequestService::EmbeddedRequestService(common::Config& config, common::Database& db,
+                                               keys::KeyStore& keys, common::HttpClient& http,
+                                               const common::Clock& clock,
                                                common::HttpServer& server)
-    : parts_(std::make_unique<Parts>(Parts{config, db, keys, http, clock, {}, {}, {}, {}, {}, {}, {}, {}})) {
+    : parts_(std::make_unique<Parts>(
+          Parts{config, db, keys, http, clock, {}, {}, {}, {}, {}, {}, {}, {}})) {
   auto& rs = config.request_service;
   // This process's own client (the issuer's and verifier's), beside any clients
   // the config lists for other backends, unless the config names the one to use.
   if (rs.clients.empty() || rs.client_id.empty()) {
     auto secret = keys.SecretOrCreate(kEmbeddedClientSecretName);
     if (!secret) throw std::runtime_error("request service client: " + secret.error().message);
-    rs.clients.push_back({kEmbeddedClientId, *secret,
+    rs.clients.push_back({kEmbeddedClientId,
+                          *secret,
                           {request_service::kRoleCreateAll, request_service::kRoleRevoke}});
     if (rs.client_id.empty()) {
       rs.client_id = kEmbeddedClientId;
@@ -61,14 +64,15 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   o.tenant_id = p.config.request_service.tenant_id;
   o.request_lifetime_seconds = p.config.request_service.request_lifetime_seconds;
   o.alg = common::ParseAlg(p.config.request_service.signing_alg).value_or(common::JwsAlg::kES256);
-  o.authority = ephemeral ? common::DidWebFromUrl(bound_base_url) : p.config.request_service.authority;
+  o.authority =
+      ephemeral ? common::DidWebFromUrl(bound_base_url) : p.config.request_service.authority;
   const bool plain_http = o.public_base_url.rfind("http://", 0) == 0;
   p.resolver = std::make_unique<credentials::DidResolver>(
       p.http, p.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
   p.status = std::make_unique<credentials::HttpStatusChecker>(p.http, *p.resolver, p.clock);
   p.domains = std::make_unique<credentials::HttpLinkedDomainChecker>(p.http, *p.resolver, p.clock);
-  p.service = std::make_unique<request_service::RequestService>(o, p.db, p.keys, p.config.contracts, *p.resolver,
-                                                                *p.status, *p.domains, p.clock);
+  p.service = std::make_unique<request_service::RequestService>(
+      o, p.db, p.keys, p.config.contracts, *p.resolver, *p.status, *p.domains, p.clock);
   auto key = p.keys.SecretOrCreate(kTokenKeySecretName);
   if (!key) throw std::runtime_error("request service token key: " + key.error().message);
   p.tokens = std::make_unique<request_service::TokenService>(p.config.request_service.clients, *key,
@@ -78,7 +82,8 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   p.service->SetOutboxNotifier([w = p.worker.get()] { w->Notify(); });
   p.slot.tokens = p.tokens.get();
   p.slot.service = p.service.get();
-  common::LogInfo("request_service_started", {{"authority", o.authority}, {"base_url", o.public_base_url}});
+  common::LogInfo("request_service_started",
+                  {{"authority", o.authority}, {"base_url", o.public_base_url}});
 }
 
 void EmbeddedRequestService::Stop() {

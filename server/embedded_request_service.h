@@ -23,7 +23,8 @@ class EmbeddedRequestService {
  public:
   // Throws std::runtime_error when the client secret cannot be created.
   EmbeddedRequestService(common::Config& config, common::Database& db, keys::KeyStore& keys,
-                         common::HttpClient& http, const common::Clock& clock, common::HttpServer& server);
+                         common::HttpClient& http, const common::Clock& clock,
+                         common::HttpServer& server);
   ~EmbeddedRequestService();
 
   // `bound_base_url` is used as the public URL when the config listens on port 0.

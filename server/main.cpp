@@ -3,8 +3,8 @@
 #include <iostream>
 #include <string>
 
-#include "common/config/config.h"
 #include "common/base/shutdown_signal.h"
+#include "common/config/config.h"
 #include "server/app.h"
 
 namespace {

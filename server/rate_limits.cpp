@@ -2,10 +2,10 @@
 
 #include <string>
 
-#include "common/http/html.h"
 #include "common/base/json.h"
-#include "common/jose/jws.h"
+#include "common/http/html.h"
 #include "common/http/rate_limit.h"
+#include "common/jose/jws.h"
 #include "request_service/api_error.h"
 #include "request_service/auth.h"
 
@@ -47,9 +47,9 @@ HttpServerResponse IntakePage(const HttpServerRequest& r, int64_t retry_after) {
     return common::RateLimitedJson(retry_after);
   }
   return HttpServerResponse::Html(
-      429, common::RenderErrorPage("Too many attempts",
-                                   "Please wait " + std::to_string(retry_after) +
-                                       " seconds, then open your link again."));
+      429,
+      common::RenderErrorPage("Too many attempts", "Please wait " + std::to_string(retry_after) +
+                                                       " seconds, then open your link again."));
 }
 
 HttpServerResponse OAuthError(const HttpServerRequest&, int64_t retry_after) {
@@ -59,8 +59,8 @@ HttpServerResponse OAuthError(const HttpServerRequest&, int64_t retry_after) {
 
 Reject EntraEnvelope(const common::Clock& clock) {
   return [&clock](const HttpServerRequest& r, int64_t retry_after) {
-    return request_service::EnvelopeResponse({429, "rateLimited", Message(retry_after), ""},
-                                             r.mscv, clock.NowSeconds());
+    return request_service::EnvelopeResponse({429, "rateLimited", Message(retry_after), ""}, r.mscv,
+                                             clock.NowSeconds());
   };
 }
 
@@ -76,13 +76,17 @@ RateLimits::RateLimits(const common::RateLimitsConfig& config, const common::Clo
 
 RateLimits::Group RateLimits::MakeGroup(const common::RateLimitPair& pair, size_t max_keys) const {
   Group g;
-  if (pair.per_ip.enabled()) g.per_ip = std::make_unique<common::RateLimiter>(pair.per_ip, clock_, max_keys);
-  if (pair.per_org.enabled()) g.per_org = std::make_unique<common::RateLimiter>(pair.per_org, clock_, max_keys);
+  if (pair.per_ip.enabled())
+    g.per_ip = std::make_unique<common::RateLimiter>(pair.per_ip, clock_, max_keys);
+  if (pair.per_org.enabled())
+    g.per_org = std::make_unique<common::RateLimiter>(pair.per_org, clock_, max_keys);
   return g;
 }
 
 void RateLimits::Apply(common::HttpServer& server) {
-  const OrgKey path_org = [](const HttpServerRequest& r) { return std::string(r.PathParam("org")); };
+  const OrgKey path_org = [](const HttpServerRequest& r) {
+    return std::string(r.PathParam("org"));
+  };
   const OrgKey auth0_iss = [](const HttpServerRequest& r) {
     return UnverifiedClaim(r.query.Get("token").value_or(""), "iss");
   };
@@ -99,8 +103,10 @@ void RateLimits::Apply(common::HttpServer& server) {
       {"GET", "/id-verification", intake_, auth0_iss, IntakePage},
       {"GET", "/id-verfication", intake_, auth0_iss, IntakePage},
       {"POST", "/oauth2/v2.0/token", token_, FormClientId, OAuthError},
-      {"POST", "/v1.0/verifiableCredentials/createIssuanceRequest", create_, BearerAppId, EntraEnvelope(clock_)},
-      {"POST", "/v1.0/verifiableCredentials/createPresentationRequest", create_, BearerAppId, EntraEnvelope(clock_)},
+      {"POST", "/v1.0/verifiableCredentials/createIssuanceRequest", create_, BearerAppId,
+       EntraEnvelope(clock_)},
+      {"POST", "/v1.0/verifiableCredentials/createPresentationRequest", create_, BearerAppId,
+       EntraEnvelope(clock_)},
   };
   for (const Entry& e : table) {
     if (!e.group.per_ip && !e.group.per_org) continue;

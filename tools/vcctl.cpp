@@ -1,5 +1,7 @@
 // vcctl: the operator's command line. Thin: parses arguments and calls the
 // libraries; every failure is one line on stderr and a non-zero exit.
+#include <rapidjson/prettywriter.h>
+
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -11,16 +13,15 @@
 
 #include "common/base/base64url.h"
 #include "common/base/crypto.h"
-#include "common/http/url.h"
 #include "common/base/json.h"
-#include <rapidjson/prettywriter.h>
+#include "common/base/text.h"
+#include "common/http/url.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
 #include "common/store/store.h"
 #include "issuer/audit_log.h"
 #include "keys/key_store.h"
 #include "request_service/auth.h"
-#include "common/base/text.h"
 
 namespace {
 using namespace vc;
@@ -116,8 +117,8 @@ std::vector<common::JwsAlg> AllowedFor(const common::Jwk& key, const std::string
     return alg ? std::vector<JwsAlg>{*alg} : std::vector<JwsAlg>{};
   }
   std::vector<JwsAlg> out;
-  for (auto alg : {JwsAlg::kRS256, JwsAlg::kPS256, JwsAlg::kES256, JwsAlg::kES256K,
-                   JwsAlg::kEdDSA, JwsAlg::kHS256}) {
+  for (auto alg : {JwsAlg::kRS256, JwsAlg::kPS256, JwsAlg::kES256, JwsAlg::kES256K, JwsAlg::kEdDSA,
+                   JwsAlg::kHS256}) {
     if (key.CompatibleWith(alg)) out.push_back(alg);
   }
   return out;
@@ -126,14 +127,15 @@ std::vector<common::JwsAlg> AllowedFor(const common::Jwk& key, const std::string
 // The RP side of a jumpstart link: an RS256 JWT with OrgId, RequestId,
 // redirectUrl and exp, signed with the RP's private key (PEM or JWK file).
 int JumpstartMint(const Args& a) {
-  const std::string org = Opt(a, "org"), key_path = Opt(a, "key"), redirect = Opt(a, "redirect-url");
+  const std::string org = Opt(a, "org"), key_path = Opt(a, "key"),
+                    redirect = Opt(a, "redirect-url");
   if (org.empty() || key_path.empty() || redirect.empty()) {
     return Fail("jumpstart mint: --org, --key and --redirect-url are required");
   }
   std::string key_text;
   if (!ReadFile(key_path, &key_text)) return Fail("cannot read " + key_path);
   auto key = key_text.find("-----BEGIN") != std::string::npos ? common::Jwk::FromPem(key_text)
-                                                               : common::Jwk::FromJsonText(key_text);
+                                                              : common::Jwk::FromJsonText(key_text);
   if (!key) return Fail("invalid key: " + key.error().message);
   if (!key->has_private() || !key->CompatibleWith(common::JwsAlg::kRS256)) {
     return Fail("jumpstart mint: --key must be an RSA private key (jumpstart links are RS256)");
@@ -209,7 +211,8 @@ int TokenInspect(const Args& a) {
   if (a.positional.size() != 3) return Fail("usage: vcctl token inspect TOKEN");
   auto token = common::ParseCompact(a.positional[2]);
   if (!token) return Fail(token.error().code + ": " + token.error().message);
-  std::cout << "header:\n" << Pretty(token->header_json) << "\npayload:\n"
+  std::cout << "header:\n"
+            << Pretty(token->header_json) << "\npayload:\n"
             << Pretty(token->payload) << "\n";
   if (auto doc = common::ParseJsonObject(token->payload); doc) {
     for (const char* claim : {"iat", "nbf", "exp"}) {
@@ -252,7 +255,8 @@ int RequestServiceToken(const Args& a) {
   if (!secret || !key) return Fail("cannot read the Request Service secrets under " + KeysDir(a));
   common::SystemClock clock;
   request_service::TokenService tokens({}, *key, Opt(a, "tenant", "local"), clock);
-  std::cout << tokens.Mint({request_service::kEmbeddedClientId, *secret,
+  std::cout << tokens.Mint({request_service::kEmbeddedClientId,
+                            *secret,
                             {request_service::kRoleCreateAll, request_service::kRoleRevoke}})
             << "\n";
   return 0;

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "common/base/clock.h"
-#include "common/http/http_client.h"
 #include "common/base/json.h"
+#include "common/http/http_client.h"
 #include "credentials/vc_jwt.h"
 #include "credentials/wallet_client.h"
 
@@ -64,12 +64,15 @@ int List(const credentials::WalletFile& w, bool json) {
   }
   for (const auto& c : w.credentials) {
     auto t = common::ParseCompact(c, 65536);
-    auto p = t ? common::ParseJsonObject(t->payload) : common::Result<rapidjson::Document>(common::Error{});
+    auto p = t ? common::ParseJsonObject(t->payload)
+               : common::Result<rapidjson::Document>(common::Error{});
     if (!p) continue;
-    const auto* types = common::GetObject(*p, "vc") ? common::GetArray((*p)["vc"], "type") : nullptr;
-    const std::string type = types && types->Size() > 0 && types->GetArray()[types->Size() - 1].IsString()
-                                 ? types->GetArray()[types->Size() - 1].GetString()
-                                 : "?";
+    const auto* types =
+        common::GetObject(*p, "vc") ? common::GetArray((*p)["vc"], "type") : nullptr;
+    const std::string type =
+        types && types->Size() > 0 && types->GetArray()[types->Size() - 1].IsString()
+            ? types->GetArray()[types->Size() - 1].GetString()
+            : "?";
     std::cout << common::GetString(*p, "jti").value_or("?") << " " << type << " "
               << common::GetString(*p, "iss").value_or("?") << " expires "
               << credentials::IsoTime(common::GetNumericDate(*p, "exp").value_or(0)) << "\n";
@@ -100,7 +103,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (a.command == "present") {
-    if (auto s = client.Present(wallet->holder, wallet->credentials, a.url); !s) return Fail(s.error().message);
+    if (auto s = client.Present(wallet->holder, wallet->credentials, a.url); !s)
+      return Fail(s.error().message);
     if (auto s = wallet->Save(a.wallet); !s) return Fail("saving the wallet: " + s.error().message);
     std::cout << "presented to the verifier\n";
     return 0;

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "common/config/config_types.h"
 #include "common/base/json.h"
+#include "common/config/config_types.h"
 #include "credentials/presentation.h"
 #include "credentials/presentation_request.h"
 

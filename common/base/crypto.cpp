@@ -1,11 +1,11 @@
 #include "common/base/crypto.h"
 
-#include <stdexcept>
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+
+#include <stdexcept>
 
 #include "common/base/base64url.h"
 

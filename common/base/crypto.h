@@ -7,7 +7,7 @@
 
 namespace vc::common {
 
-std::string Sha256(std::string_view data);                           // 32 raw bytes
+std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 
 // Cryptographically secure random bytes (RAND_bytes); throws std::runtime_error

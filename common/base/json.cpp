@@ -1,10 +1,10 @@
 #include "common/base/json.h"
 
-#include <cmath>
-#include <vector>
-
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
+
+#include <cmath>
+#include <vector>
 
 #include "common/base/text.h"
 
@@ -95,8 +95,8 @@ class GuardedHandler {
 // __builtin_clzll(0) (undefined) for inputs such as "0e90" (found by
 // fuzz/json_fuzz.cpp). The default path may read numbers of more than 17
 // significant digits one ULP off, which no field of ours depends on.
-constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseIterativeFlag;
+constexpr unsigned kParseFlags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
 
 }  // namespace
 

@@ -12,8 +12,8 @@ bool ValidName(const std::string& name, bool allow_colon) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                       (allow_colon && c == ':');
+    const bool alpha =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (allow_colon && c == ':');
     if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
   }
   return true;
@@ -32,10 +32,14 @@ std::string FormatDouble(double v) {
 std::string Escape(const std::string& s, bool quote) {
   std::string out;
   for (char c : s) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '"' && quote) out += "\\\"";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '"' && quote)
+      out += "\\\"";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -100,8 +104,8 @@ Histogram::Histogram(std::vector<double> upper_bounds)
 }
 
 void Histogram::Observe(double value) {
-  const size_t i = static_cast<size_t>(
-      std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
+  const size_t i = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) -
+                                       bounds_.begin());
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   sum_.fetch_add(value, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
@@ -151,7 +155,8 @@ MetricsRegistry& MetricsRegistry::Global() {
   return registry;
 }
 
-void MetricsRegistry::CheckNewName(const std::string& name, const std::vector<std::string>& labels) {
+void MetricsRegistry::CheckNewName(const std::string& name,
+                                   const std::vector<std::string>& labels) {
   if (!ValidName(name, true)) throw std::invalid_argument("invalid metric name: " + name);
   for (const auto& l : labels) {
     if (!ValidName(l, false) || l == "le") {
@@ -203,9 +208,15 @@ std::string MetricsRegistry::RenderPrometheus() const {
   std::string out;
   for (const auto& [type, index] : order_) {
     switch (type) {
-      case MetricType::kCounter: Render(out, *counters_[index]); break;
-      case MetricType::kGauge: Render(out, *gauges_[index]); break;
-      case MetricType::kHistogram: Render(out, *histograms_[index]); break;
+      case MetricType::kCounter:
+        Render(out, *counters_[index]);
+        break;
+      case MetricType::kGauge:
+        Render(out, *gauges_[index]);
+        break;
+      case MetricType::kHistogram:
+        Render(out, *histograms_[index]);
+        break;
     }
   }
   return out;

@@ -3,9 +3,6 @@
 // <openssl/*>. Ownership goes back to OpenSSL only via .release() into *_set0.
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -13,12 +10,17 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include <memory>
+#include <string>
+
 namespace vc::common::ossl {
 
 template <auto Fn>
 struct Deleter {
   template <typename T>
-  void operator()(T* p) const { Fn(p); }
+  void operator()(T* p) const {
+    Fn(p);
+  }
 };
 
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;

@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/config/config_types.h"
 #include "common/base/log.h"
+#include "common/config/config_types.h"
 
 namespace vc::common {
 
@@ -38,8 +38,8 @@ class ConfigError : public std::runtime_error {
 struct Config {
   Environment environment = Environment::kDevelopment;
   std::string listen = "127.0.0.1:8080";
-  std::string listen_host = "127.0.0.1";  // from listen; IPv6 without brackets
-  int listen_port = 8080;                 // 0 picks a free port (tests)
+  std::string listen_host = "127.0.0.1";                  // from listen; IPv6 without brackets
+  int listen_port = 8080;                                 // 0 picks a free port (tests)
   std::string public_base_url = "http://127.0.0.1:8080";  // no trailing slash
   std::string data_dir = "./var";
   std::vector<Role> roles = {Role::kIssuer, Role::kVerifier, Role::kRequestService};
@@ -55,7 +55,7 @@ struct Config {
   TlsConfig tls;
 
   bool HasRole(Role role) const;
-  const OrgConfig* FindOrg(std::string_view id) const;          // nullptr if unknown
+  const OrgConfig* FindOrg(std::string_view id) const;            // nullptr if unknown
   const ContractConfig* FindContract(std::string_view id) const;  // nullptr if unknown
 };
 

@@ -12,7 +12,8 @@ double Number(const ConfigNode& node, const char* key, double max) {
   const rapidjson::Value& v = node.value()[key];
   if (!v.IsNumber()) node.FailAt(key, "must be a number");
   const double n = v.GetDouble();
-  if (!(n >= 0 && n <= max)) node.FailAt(key, "must be between 0 and " + std::to_string(static_cast<int64_t>(max)));
+  if (!(n >= 0 && n <= max))
+    node.FailAt(key, "must be between 0 and " + std::to_string(static_cast<int64_t>(max)));
   return n;
 }
 
@@ -30,7 +31,8 @@ void ParseLimit(const ConfigNode& parent, const char* key, RateLimit* out) {
   if (!node.Has("ratePerSecond")) node.Fail("needs ratePerSecond (0 turns the limit off)");
   RateLimit limit;
   limit.rate_per_second = Number(node, "ratePerSecond", 1e6);
-  limit.burst = node.Has("burst") ? Number(node, "burst", 1e6) : std::max(1.0, limit.rate_per_second);
+  limit.burst =
+      node.Has("burst") ? Number(node, "burst", 1e6) : std::max(1.0, limit.rate_per_second);
   if (limit.enabled() && limit.burst < 1) node.FailAt("burst", "must be at least 1");
   *out = limit;
 }

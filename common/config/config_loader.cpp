@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "common/config/internal/config_internal.h"
 #include "common/base/json.h"
+#include "common/config/internal/config_internal.h"
 
 namespace vc::common {
 namespace ci = config_internal;
@@ -140,9 +140,9 @@ Config ParseConfig(std::string_view json, const std::string& base_dir) {
   Result<rapidjson::Document> doc = ParseJson(json, limits);
   if (!doc.ok()) throw ConfigError("$", "invalid JSON: " + doc.error().message);
   const ci::ConfigNode root(*doc, "$");
-  root.AllowOnly({"environment", "listen", "publicBaseUrl", "dataDir", "roles", "logLevel",
-                  "orgs", "auth0", "proofingProviders", "requestService", "contracts",
-                  "verifier", "apiKeys", "rateLimits", "tls"});
+  root.AllowOnly({"environment", "listen", "publicBaseUrl", "dataDir", "roles", "logLevel", "orgs",
+                  "auth0", "proofingProviders", "requestService", "contracts", "verifier",
+                  "apiKeys", "rateLimits", "tls"});
   ci::Context ctx;
   ctx.environment = ParseEnvironment(root);
   ctx.base_dir = base_dir;
@@ -173,7 +173,8 @@ void RebasePublicBaseUrl(Config& c, const std::string& base_url) {
   };
   rebase(c.public_base_url);
   RequestServiceConfig& rs = c.request_service;
-  for (std::string* v : {&rs.base_url, &rs.token_url, &rs.authority, &c.verifier.authority}) rebase(*v);
+  for (std::string* v : {&rs.base_url, &rs.token_url, &rs.authority, &c.verifier.authority})
+    rebase(*v);
   for (OrgConfig& org : c.orgs) {
     for (std::string& url : org.redirect_urls) rebase(url);
   }
@@ -209,27 +210,36 @@ const ContractConfig* Config::FindContract(std::string_view id) const {
 
 std::string_view EnvironmentName(Environment environment) {
   switch (environment) {
-    case Environment::kDevelopment: return "development";
-    case Environment::kTest: return "test";
-    case Environment::kProduction: return "production";
+    case Environment::kDevelopment:
+      return "development";
+    case Environment::kTest:
+      return "test";
+    case Environment::kProduction:
+      return "production";
   }
   return "unknown";
 }
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kIssuer: return "issuer";
-    case Role::kVerifier: return "verifier";
-    case Role::kRequestService: return "requestService";
+    case Role::kIssuer:
+      return "issuer";
+    case Role::kVerifier:
+      return "verifier";
+    case Role::kRequestService:
+      return "requestService";
   }
   return "unknown";
 }
 
 std::string_view ProviderTypeName(ProviderType type) {
   switch (type) {
-    case ProviderType::kSandbox: return "sandbox";
-    case ProviderType::kJumio: return "jumio";
-    case ProviderType::kAlibaba: return "alibaba";
+    case ProviderType::kSandbox:
+      return "sandbox";
+    case ProviderType::kJumio:
+      return "jumio";
+    case ProviderType::kAlibaba:
+      return "alibaba";
   }
   return "unknown";
 }

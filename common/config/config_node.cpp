@@ -1,8 +1,7 @@
-#include "common/config/internal/config_internal.h"
-
 #include <algorithm>
 
 #include "common/base/json.h"
+#include "common/config/internal/config_internal.h"
 
 namespace vc::common::config_internal {
 namespace {

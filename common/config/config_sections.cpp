@@ -133,7 +133,8 @@ ApiKeyConfig ParseApiKey(const ConfigNode& node) {
 // Throws at `path` when `id` was seen before in this list.
 void RequireUnique(std::set<std::string>& seen, const std::string& id, const ConfigNode& node,
                    const char* key, const char* what) {
-  if (!seen.insert(id).second) node.FailAt(key, std::string("duplicate ") + what + " \"" + id + "\"");
+  if (!seen.insert(id).second)
+    node.FailAt(key, std::string("duplicate ") + what + " \"" + id + "\"");
 }
 
 }  // namespace
@@ -173,8 +174,8 @@ RequestServiceConfig ParseRequestService(const ConfigNode& root, const Context& 
   RequestServiceConfig rs;
   std::optional<ConfigNode> node = root.Object("requestService");
   if (!node) return rs;
-  node->AllowOnly({"mode", "baseUrl", "tokenUrl", "clientId", "clientSecret", "scope",
-                   "authority", "tenantId", "clients", "requestLifetimeSeconds", "signingAlg"});
+  node->AllowOnly({"mode", "baseUrl", "tokenUrl", "clientId", "clientSecret", "scope", "authority",
+                   "tenantId", "clients", "requestLifetimeSeconds", "signingAlg"});
   std::string mode = "embedded";
   node->String("mode", &mode);
   if (mode == "remote") {
@@ -228,7 +229,8 @@ VerifierConfig ParseVerifier(const ConfigNode& root, const Context& ctx) {
     hook->AllowOnly({"url", "secret"});
     if (!hook->NonEmptyString("url", &verifier.webhook.url)) hook->FailAt("url", "is required");
     CheckUrl(*hook, "url", verifier.webhook.url, ctx.production());
-    if (!hook->Secret("secret", ctx, &verifier.webhook.secret) || verifier.webhook.secret.size() < 16) {
+    if (!hook->Secret("secret", ctx, &verifier.webhook.secret) ||
+        verifier.webhook.secret.size() < 16) {
       hook->FailAt("secret", "is required (at least 16 characters)");
     }
   }

@@ -18,7 +18,7 @@ enum class Role { kIssuer, kVerifier, kRequestService };
 // Exactly one source, or none: then the server generates a demo RP key pair
 // into dataDir (development only).
 struct OrgKeys {
-  std::string jwks_uri;                // fetched and refreshed every refresh_seconds
+  std::string jwks_uri;  // fetched and refreshed every refresh_seconds
   int64_t refresh_seconds = 900;
   std::string jwks;                    // inline JWKS as JSON text; "" when absent
   std::vector<std::string> pem_files;  // resolved against the config file's directory
@@ -30,8 +30,8 @@ struct OrgConfig {
   std::vector<std::string> redirect_urls;  // exact-match allow-list
   OrgKeys keys;
   int64_t max_token_lifetime_seconds = 600;
-  std::string proofing;  // a proofingProviders key; defaults to the only one
-  std::string contract;  // a contracts id; defaults to the only one
+  std::string proofing;          // a proofingProviders key; defaults to the only one
+  std::string contract;          // a contracts id; defaults to the only one
   bool issue_credential = true;  // after proofing, issue a Verified ID of `contract`
   int pin_length = 0;            // 4..16: a PIN shown to the user and sent hashed; 0 = none
   int64_t credential_lifetime_seconds = 0;  // > 0: sent as expirationDate; 0 = the contract's
@@ -51,24 +51,24 @@ struct ProofingProviderConfig {
   ProviderType type = ProviderType::kSandbox;
   // jumio
   std::string region = "amer-1";
-  std::string base_url;         // overrides the region's API host (tests)
+  std::string base_url;  // overrides the region's API host (tests)
   std::string client_id;
-  std::string client_secret;    // secret
+  std::string client_secret;  // secret
   int64_t workflow_key = 10013;
   std::string callback_secret;  // secret
   // alibaba
   std::string endpoint = "https://cloudauth.aliyuncs.com";
   std::string access_key_id;
-  std::string access_key_secret;  // secret
+  std::string access_key_secret;         // secret
   std::string signature_version = "v3";  // "v3" (ACS3-HMAC-SHA256) or "v1"
-  std::string raw;                // the provider's JSON object as written
+  std::string raw;                       // the provider's JSON object as written
 };
 
 enum class RequestServiceMode { kEmbedded, kRemote };
 
 struct RequestServiceClient {  // a client of the embedded Request Service
   std::string client_id;
-  std::string client_secret;  // secret
+  std::string client_secret;       // secret
   std::vector<std::string> roles;  // e.g. "VerifiableCredential.Create.All"
 };
 
@@ -76,7 +76,7 @@ struct RequestServiceClient {  // a client of the embedded Request Service
 // empty client_id means "generate a client into dataDir" (DESIGN §3).
 struct RequestServiceConfig {
   RequestServiceMode mode = RequestServiceMode::kEmbedded;
-  std::string base_url;   // ".../v1.0"
+  std::string base_url;  // ".../v1.0"
   std::string token_url;
   std::string client_id;
   std::string client_secret;  // secret
@@ -92,7 +92,7 @@ struct ContractClaim {
   std::string input_claim;
   std::string output_claim;  // defaults to input_claim
   bool required = false;
-  bool indexed = false;      // at most one per contract
+  bool indexed = false;  // at most one per contract
 };
 
 struct ContractConfig {

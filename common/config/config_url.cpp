@@ -50,8 +50,8 @@ void CheckUrlAt(const std::string& path, const std::string& url, bool require_ht
                 bool no_fragment) {
   std::optional<HttpUrl> parsed = ParseHttpUrl(url);
   if (!parsed) {
-    throw ConfigError(path, require_https ? "must be an absolute https URL"
-                                          : "must be an absolute http(s) URL");
+    throw ConfigError(
+        path, require_https ? "must be an absolute https URL" : "must be an absolute http(s) URL");
   }
   if (require_https && parsed->scheme != "https") {
     throw ConfigError(path, "must be an absolute https URL in production");
@@ -60,8 +60,8 @@ void CheckUrlAt(const std::string& path, const std::string& url, bool require_ht
   if (no_fragment && parsed->has_fragment) throw ConfigError(path, "must not contain a fragment");
 }
 
-void CheckUrl(const ConfigNode& node, const char* key, const std::string& url,
-              bool require_https, bool no_fragment) {
+void CheckUrl(const ConfigNode& node, const char* key, const std::string& url, bool require_https,
+              bool no_fragment) {
   CheckUrlAt(node.Child(key), url, require_https, no_fragment);
 }
 
@@ -102,7 +102,8 @@ namespace vc::common {
 std::string DidWebFromUrl(std::string_view url) {
   std::optional<config_internal::HttpUrl> parsed = config_internal::ParseHttpUrl(url);
   // A DID names a host and path only: credentials or a query have no place in it.
-  if (!parsed || parsed->has_userinfo || url.find_first_of("?#") != std::string_view::npos) return {};
+  if (!parsed || parsed->has_userinfo || url.find_first_of("?#") != std::string_view::npos)
+    return {};
   std::string did = "did:web:" + parsed->host;
   if (!parsed->port.empty()) did += "%3A" + parsed->port;
   std::string segment;

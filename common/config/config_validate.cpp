@@ -2,8 +2,8 @@
 // sections, cross-references between sections, and production-only rules.
 #include <set>
 
-#include "common/config/internal/config_internal.h"
 #include "common/base/json.h"
+#include "common/config/internal/config_internal.h"
 
 namespace vc::common::config_internal {
 namespace {
@@ -28,7 +28,8 @@ void ResolveReference(std::string& ref, const std::string& path, size_t count,
 }
 
 void ResolveProofing(const Config& c, std::string& ref, const std::string& path) {
-  const std::string only = c.proofing_providers.size() == 1 ? c.proofing_providers.begin()->first : "";
+  const std::string only =
+      c.proofing_providers.size() == 1 ? c.proofing_providers.begin()->first : "";
   ResolveReference(ref, path, c.proofing_providers.size(), only, "proofing provider",
                    [&](const std::string& name) { return c.proofing_providers.count(name) > 0; });
 }
@@ -65,8 +66,11 @@ void CompleteRequestService(Config& c) {
   RequestServiceConfig& rs = c.request_service;
   if (rs.mode == RequestServiceMode::kRemote) {
     const std::pair<const char*, const std::string*> required[] = {
-        {"baseUrl", &rs.base_url}, {"tokenUrl", &rs.token_url}, {"clientId", &rs.client_id},
-        {"clientSecret", &rs.client_secret}, {"authority", &rs.authority}};
+        {"baseUrl", &rs.base_url},
+        {"tokenUrl", &rs.token_url},
+        {"clientId", &rs.client_id},
+        {"clientSecret", &rs.client_secret},
+        {"authority", &rs.authority}};
     for (const auto& [key, value] : required) {
       if (value->empty()) {
         throw ConfigError(std::string("requestService.") + key, "is required in remote mode");

@@ -29,21 +29,34 @@ std::string HtmlEscape(std::string_view text) {
   out.reserve(text.size() + 16);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string PageCsp(const PageOptions& options) {
-  std::string csp = "default-src 'none'; img-src 'self' data:; connect-src 'self'; "
-                    "form-action 'self' https:; base-uri 'none'; frame-ancestors 'none'; "
-                    "style-src 'sha256-" + Base64Encode(Sha256(kStyle)) + "'";
+  std::string csp =
+      "default-src 'none'; img-src 'self' data:; connect-src 'self'; "
+      "form-action 'self' https:; base-uri 'none'; frame-ancestors 'none'; "
+      "style-src 'sha256-" +
+      Base64Encode(Sha256(kStyle)) + "'";
   if (!options.script.empty()) {
     csp += "; script-src 'sha256-" + Base64Encode(Sha256(options.script)) + "'";
   }
@@ -51,9 +64,11 @@ std::string PageCsp(const PageOptions& options) {
 }
 
 std::string RenderPage(const PageOptions& o) {
-  std::string html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                     "<title>" + HtmlEscape(o.title) + "</title><style>";
+  std::string html =
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+      "<title>" +
+      HtmlEscape(o.title) + "</title><style>";
   html += kStyle;
   html += "</style></head><body>";
   if (!o.banner.empty()) html += "<div class=\"banner\">" + HtmlEscape(o.banner) + "</div>";

@@ -13,10 +13,10 @@ namespace vc::common {
 std::string HtmlEscape(std::string_view text);
 
 struct PageOptions {
-  std::string title;        // plain text, escaped here
-  std::string body_html;    // already safe HTML
-  std::string banner;       // plain text shown on top of every page (e.g. "SANDBOX"), escaped
-  std::string script;       // optional inline script, allowed by a per-page CSP hash
+  std::string title;      // plain text, escaped here
+  std::string body_html;  // already safe HTML
+  std::string banner;     // plain text shown on top of every page (e.g. "SANDBOX"), escaped
+  std::string script;     // optional inline script, allowed by a per-page CSP hash
 };
 
 // A complete, self-contained HTML document.

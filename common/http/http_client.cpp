@@ -1,5 +1,4 @@
 #include "common/http/http_client.h"
-#include "common/base/text.h"
 
 #include <curl/curl.h>
 
@@ -7,6 +6,8 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+
+#include "common/base/text.h"
 
 namespace vc::common {
 namespace {
@@ -35,7 +36,8 @@ CURL* ThreadHandle() {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
     s.remove_suffix(1);
   }
   return s;
@@ -80,7 +82,8 @@ size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) {
 }
 
 bool HasLineBreak(std::string_view s) {
-  return s.find_first_of("\r\n") != std::string_view::npos || s.find('\0') != std::string_view::npos;
+  return s.find_first_of("\r\n") != std::string_view::npos ||
+         s.find('\0') != std::string_view::npos;
 }
 
 Status CheckRequest(const HttpRequest& request, const ParsedUrl& url) {
@@ -140,23 +143,26 @@ void SetSafetyOptions(CURL* h, const HttpRequest& request, const CurlHttpClientO
   }
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
                    request.timeout_ms > 0 ? request.timeout_ms : kDefaultTimeoutMs);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   request.connect_timeout_ms > 0 ? request.connect_timeout_ms
-                                                  : kDefaultConnectTimeoutMs);
+  curl_easy_setopt(
+      h, CURLOPT_CONNECTTIMEOUT_MS,
+      request.connect_timeout_ms > 0 ? request.connect_timeout_ms : kDefaultConnectTimeoutMs);
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
                    static_cast<curl_off_t>(request.max_response_bytes));
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, kMaxRedirects);
-  if (!options.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+  if (!options.user_agent.empty())
+    curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
 }
 
 const char* ErrorCode(CURLcode code, bool too_large) {
   if (too_large || code == CURLE_FILESIZE_EXCEEDED) return "response_too_large";
   switch (code) {
-    case CURLE_OPERATION_TIMEDOUT: return "timeout";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timeout";
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT: return "connect_failed";
+    case CURLE_COULDNT_CONNECT:
+      return "connect_failed";
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -164,10 +170,14 @@ const char* ErrorCode(CURLcode code, bool too_large) {
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return "tls_error";
-    case CURLE_TOO_MANY_REDIRECTS: return "too_many_redirects";
-    case CURLE_UNSUPPORTED_PROTOCOL: return "invalid_request";
-    default: return "http_error";
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return "tls_error";
+    case CURLE_TOO_MANY_REDIRECTS:
+      return "too_many_redirects";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return "invalid_request";
+    default:
+      return "http_error";
   }
 }
 
@@ -175,9 +185,8 @@ const char* ErrorCode(CURLcode code, bool too_large) {
 
 std::optional<std::string_view> HttpResponse::Header(std::string_view name) const {
   for (const auto& [n, v] : headers) {
-    if (n.size() == name.size() &&
-        std::equal(n.begin(), n.end(), name.begin(),
-                   [](char a, char b) { return a == AsciiLower(b); })) {
+    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(),
+                                              [](char a, char b) { return a == AsciiLower(b); })) {
       return std::string_view(v);
     }
   }

@@ -26,8 +26,8 @@ struct HttpRequest {
   std::string url;             // absolute http:// or https:// URL
   HttpHeaders headers;         // sent as given; names and values must not contain CR/LF
   std::string body;
-  long timeout_ms = 10'000;         // whole transfer; values <= 0 mean the default
-  long connect_timeout_ms = 3'000;  // TCP + TLS handshake; values <= 0 mean the default
+  long timeout_ms = 10'000;             // whole transfer; values <= 0 mean the default
+  long connect_timeout_ms = 3'000;      // TCP + TLS handshake; values <= 0 mean the default
   size_t max_response_bytes = 1 << 20;  // body bytes accepted before aborting
   bool follow_redirects = false;
 };

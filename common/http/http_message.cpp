@@ -8,7 +8,9 @@
 namespace vc::common {
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return EqualsIgnoreAsciiCase(a, b); }
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return EqualsIgnoreAsciiCase(a, b);
+}
 
 }  // namespace
 
@@ -69,7 +71,8 @@ HttpServerResponse HttpServerResponse::Html(int status, std::string body) {
   return Text(status, std::move(body), "text/html; charset=utf-8");
 }
 
-HttpServerResponse HttpServerResponse::Text(int status, std::string body, std::string content_type) {
+HttpServerResponse HttpServerResponse::Text(int status, std::string body,
+                                            std::string content_type) {
   HttpServerResponse r;
   r.status = status;
   r.body = std::move(body);
@@ -95,11 +98,16 @@ std::optional<HttpServerResponse> RequireJsonContentType(const HttpServerRequest
 
 std::string_view StatusClass(int status) {
   switch (status / 100) {
-    case 1: return "1xx";
-    case 2: return "2xx";
-    case 3: return "3xx";
-    case 4: return "4xx";
-    default: return "5xx";
+    case 1:
+      return "1xx";
+    case 2:
+      return "2xx";
+    case 3:
+      return "3xx";
+    case 4:
+      return "4xx";
+    default:
+      return "5xx";
   }
 }
 

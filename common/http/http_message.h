@@ -25,7 +25,7 @@ struct HttpServerRequest {
   // loopback client): no per-IP rate limit, since every user shares that "IP".
   bool in_process = false;
   std::map<std::string, std::string> path_params;  // ":name" segments, decoded
-  std::string mscv;  // this request's correlation vector (see mscv.h)
+  std::string mscv;                                // this request's correlation vector (see mscv.h)
   std::vector<std::pair<std::string, std::string>> cookies;  // from the Cookie header
 
   // First value of a header; `name` is compared case-insensitively.

@@ -20,7 +20,8 @@ std::vector<std::string_view> Split(std::string_view path) {
 
 bool IsParam(std::string_view segment) { return !segment.empty() && segment[0] == ':'; }
 
-bool SegmentsMatch(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path) {
+bool SegmentsMatch(const std::vector<std::string>& pattern,
+                   const std::vector<std::string_view>& path) {
   if (pattern.size() != path.size()) return false;
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (IsParam(pattern[i]) ? path[i].empty() : pattern[i] != path[i]) return false;
@@ -53,7 +54,8 @@ size_t HttpRouter::Add(std::string method, std::string pattern, HttpHandler hand
       throw std::invalid_argument("route registered twice: " + method + " " + pattern);
     }
   }
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(
+      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
   return routes_.size() - 1;
 }
 
@@ -89,7 +91,8 @@ HttpRouter::Match HttpRouter::Find(std::string_view method, std::string_view pat
     }
   }
   if (best == nullptr) {
-    match.kind = match.allowed_methods.empty() ? Match::Kind::kNotFound : Match::Kind::kMethodNotAllowed;
+    match.kind =
+        match.allowed_methods.empty() ? Match::Kind::kNotFound : Match::Kind::kMethodNotAllowed;
     return match;
   }
   match.allowed_methods.clear();

@@ -2,12 +2,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pistache/peer.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -17,11 +16,11 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "common/base/log.h"
+#include "common/base/text.h"
 #include "common/http/http_router.h"
 #include "common/http/internal/http_server_lifecycle.h"
-#include "common/base/log.h"
 #include "common/http/mscv.h"
-#include "common/base/text.h"
 
 namespace vc::common {
 namespace {
@@ -46,7 +45,8 @@ bool IsSafeHeaderText(std::string_view s) {
 // hash() is 0, which no typed header has, so header_cast<> never mistakes it for one.
 class OutgoingHeader final : public PHttp::Header::Header {
  public:
-  OutgoingHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  OutgoingHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
   const char* name() const override { return name_.c_str(); }
   void write(std::ostream& os) const override { os << value_; }
   uint64_t hash() const override { return 0; }
@@ -72,14 +72,16 @@ ConnectionChoice ChooseConnection(const PHttp::Request& request) {
     while (!v.empty()) {
       const size_t comma = v.find(',');
       std::string token = AsciiLower(v.substr(0, comma));
-      token.erase(std::remove_if(token.begin(), token.end(), [](char c) { return c == ' ' || c == '\t'; }),
-                  token.end());
+      token.erase(
+          std::remove_if(token.begin(), token.end(), [](char c) { return c == ' ' || c == '\t'; }),
+          token.end());
       has_close |= token == "close";
       has_keep_alive |= token == "keep-alive";
       v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
     }
   }
-  if (request.version() == PHttp::Version::Http10) return {!has_keep_alive || has_close, has_keep_alive && !has_close};
+  if (request.version() == PHttp::Version::Http10)
+    return {!has_keep_alive || has_close, has_keep_alive && !has_close};
   return {has_close, false};
 }
 
@@ -203,13 +205,15 @@ struct HttpServer::State {
   std::shared_ptr<OpenConnections> connections = std::make_shared<OpenConnections>();
 
   RouteMetrics MakeRouteMetrics(const std::string& method, const std::string& route) {
-    auto& requests = metrics->AddCounter("http_requests_total", "HTTP requests by route and status class",
-                                         {"method", "route", "class"});
+    auto& requests =
+        metrics->AddCounter("http_requests_total", "HTTP requests by route and status class",
+                            {"method", "route", "class"});
     auto& durations = metrics->AddHistogram("http_request_duration_seconds",
                                             "HTTP request handling time", {"method", "route"});
     RouteMetrics m;
     const char* classes[] = {"2xx", "3xx", "4xx", "5xx"};
-    for (size_t i = 0; i < m.by_class.size(); ++i) m.by_class[i] = &requests.With({method, route, classes[i]});
+    for (size_t i = 0; i < m.by_class.size(); ++i)
+      m.by_class[i] = &requests.With({method, route, classes[i]});
     m.duration = &durations.With({method, route});
     return m;
   }
@@ -224,7 +228,8 @@ namespace {
 class PistacheHandler final : public PHttp::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
-  explicit PistacheHandler(std::shared_ptr<const HttpServer::State> state) : state_(std::move(state)) {}
+  explicit PistacheHandler(std::shared_ptr<const HttpServer::State> state)
+      : state_(std::move(state)) {}
 
   void onRequest(const PHttp::Request& request, PHttp::ResponseWriter writer) override {
     try {
@@ -244,25 +249,33 @@ HttpServerResponse CallHandler(const HttpHandler& handler, const HttpServerReque
   try {
     return handler(request);
   } catch (const std::exception& e) {
-    LogError("http_handler_exception", {{"method", request.method}, {"path", request.path},
-                                        {"error", e.what()}, {"mscv", request.mscv}});
+    LogError("http_handler_exception", {{"method", request.method},
+                                        {"path", request.path},
+                                        {"error", e.what()},
+                                        {"mscv", request.mscv}});
   } catch (...) {
-    LogError("http_handler_exception", {{"method", request.method}, {"path", request.path},
-                                        {"error", "non-standard exception"}, {"mscv", request.mscv}});
+    LogError("http_handler_exception", {{"method", request.method},
+                                        {"path", request.path},
+                                        {"error", "non-standard exception"},
+                                        {"mscv", request.mscv}});
   }
-  return HttpServerResponse::JsonError(500, "internal_error", "The server could not complete the request.");
+  return HttpServerResponse::JsonError(500, "internal_error",
+                                       "The server could not complete the request.");
 }
 
 }  // namespace
 
-HttpServerResponse HttpServer::State::Dispatch(HttpServerRequest& request, const PHttp::Request& raw,
+HttpServerResponse HttpServer::State::Dispatch(HttpServerRequest& request,
+                                               const PHttp::Request& raw,
                                                const RouteMetrics** metrics_out) const {
   *metrics_out = &unmatched;
   if (request.body.size() > options.max_request_bytes) {
-    return HttpServerResponse::JsonError(413, "request_too_large", "The request body is too large.");
+    return HttpServerResponse::JsonError(413, "request_too_large",
+                                         "The request body is too large.");
   }
   auto query = ParseQueryString(RawQueryString(raw));
-  if (!query.ok()) return HttpServerResponse::JsonError(400, "invalid_query", query.error().message);
+  if (!query.ok())
+    return HttpServerResponse::JsonError(400, "invalid_query", query.error().message);
   request.query = std::move(*query);
   HttpRouter::Match match = router.Find(request.method, request.path);
   switch (match.kind) {
@@ -273,11 +286,13 @@ HttpServerResponse HttpServer::State::Dispatch(HttpServerRequest& request, const
     case HttpRouter::Match::Kind::kMethodNotAllowed: {
       std::string allow;
       for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-      auto r = HttpServerResponse::JsonError(405, "method_not_allowed", "Method not allowed on this resource.");
+      auto r = HttpServerResponse::JsonError(405, "method_not_allowed",
+                                             "Method not allowed on this resource.");
       r.SetHeader("Allow", allow);
       return r;
     }
-    case HttpRouter::Match::Kind::kFound: break;
+    case HttpRouter::Match::Kind::kFound:
+      break;
   }
   *metrics_out = &route_metrics[match.route_index];
   request.path_params = std::move(match.params);
@@ -287,7 +302,8 @@ HttpServerResponse HttpServer::State::Dispatch(HttpServerRequest& request, const
 HttpServerResponse HttpServer::HandleInProcess(HttpServerRequest request) const {
   HttpRouter::Match match = state_->router.Find(request.method, request.path);
   if (match.kind == HttpRouter::Match::Kind::kMethodNotAllowed) {
-    return HttpServerResponse::JsonError(405, "method_not_allowed", "Method not allowed on this resource.");
+    return HttpServerResponse::JsonError(405, "method_not_allowed",
+                                         "Method not allowed on this resource.");
   }
   if (match.kind != HttpRouter::Match::Kind::kFound) {
     return HttpServerResponse::JsonError(404, "not_found", "No such resource.");
@@ -301,7 +317,8 @@ void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter& 
   ConnectionChoice connection = ChooseConnection(raw);
   if (!in_flight->Begin()) connection.close = true;
   // Ends the in-flight count if anything below throws before the write is queued.
-  auto in_flight_guard = std::unique_ptr<InFlight, void (*)(InFlight*)>(in_flight.get(), [](InFlight* f) { f->End(); });
+  auto in_flight_guard = std::unique_ptr<InFlight, void (*)(InFlight*)>(
+      in_flight.get(), [](InFlight* f) { f->End(); });
   connections->Note(writer.getPeer());
   HttpServerRequest request = ToServerRequest(raw);
   request.mscv = RequestMscv(request);
@@ -309,7 +326,8 @@ void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter& 
   const HttpServerResponse response = Dispatch(request, raw, &metrics_for_route);
   // Logged and counted before the write is queued, so that whoever sees the response
   // also sees its log line and metrics (tests rely on it).
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const size_t class_index = std::clamp(response.status / 100 - 2, 0, 3);
   metrics_for_route->by_class[class_index]->Inc();
   metrics_for_route->duration->Observe(seconds);
@@ -333,7 +351,8 @@ HttpServer::HttpServer(HttpServerOptions options) : state_(std::make_shared<Stat
   });
   MetricsRegistry* registry = state_->metrics;
   Route("GET", "/metrics", [registry](const HttpServerRequest&) {
-    return HttpServerResponse::Text(200, registry->RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
+    return HttpServerResponse::Text(200, registry->RenderPrometheus(),
+                                    "text/plain; version=0.0.4; charset=utf-8");
   });
 }
 
@@ -407,21 +426,24 @@ void HttpServer::Start() {
   if (state_->started) throw std::logic_error("HttpServer::Start called twice");
   const HttpServerOptions& o = state_->options;
   const auto timeout = std::chrono::milliseconds(o.request_timeout_ms);
-  auto endpoint = std::make_unique<PHttp::Endpoint>(Pistache::Address(o.address, Pistache::Port(o.port)));
-  endpoint->init(PHttp::Endpoint::options()
-                     .threads(o.threads)
-                     .flags(state_->reserved_fd >= 0
-                                ? Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::ReusePort
-                                : Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr))
-                     .maxRequestSize(o.max_request_bytes + kHeadAllowance)
-                     .headerTimeout(timeout)
-                     .bodyTimeout(timeout)
-                     .keepaliveTimeout(std::chrono::milliseconds(o.keepalive_timeout_ms)));
+  auto endpoint =
+      std::make_unique<PHttp::Endpoint>(Pistache::Address(o.address, Pistache::Port(o.port)));
+  endpoint->init(
+      PHttp::Endpoint::options()
+          .threads(o.threads)
+          .flags(state_->reserved_fd >= 0
+                     ? Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::ReusePort
+                     : Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr))
+          .maxRequestSize(o.max_request_bytes + kHeadAllowance)
+          .headerTimeout(timeout)
+          .bodyTimeout(timeout)
+          .keepaliveTimeout(std::chrono::milliseconds(o.keepalive_timeout_ms)));
   endpoint->setHandler(std::make_shared<PistacheHandler>(state_));
   try {
     endpoint->serveThreaded();
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot listen on " + o.address + ":" + std::to_string(o.port) + ": " + e.what());
+    throw std::runtime_error("cannot listen on " + o.address + ":" + std::to_string(o.port) + ": " +
+                             e.what());
   }
   if (state_->reserved_fd >= 0) {
     ::close(state_->reserved_fd);  // the listening socket holds the port now
@@ -430,7 +452,8 @@ void HttpServer::Start() {
   state_->bound_port = static_cast<uint16_t>(endpoint->getPort());
   state_->endpoint = std::move(endpoint);
   state_->started = true;
-  LogInfo("http_listening", {{"address", o.address}, {"port", static_cast<int>(state_->bound_port)}});
+  LogInfo("http_listening",
+          {{"address", o.address}, {"port", static_cast<int>(state_->bound_port)}});
 }
 
 uint16_t HttpServer::port() const { return state_->bound_port; }

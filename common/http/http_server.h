@@ -28,15 +28,15 @@
 #include <string>
 #include <string_view>
 
-#include "common/http/http_message.h"
 #include "common/base/metrics.h"
+#include "common/http/http_message.h"
 
 namespace vc::common {
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 0;  // 0 = an ephemeral port; read it from HttpServer::port()
-  int threads = 2;    // event-loop threads; handlers run on them
+  uint16_t port = 0;                   // 0 = an ephemeral port; read it from HttpServer::port()
+  int threads = 2;                     // event-loop threads; handlers run on them
   size_t max_request_bytes = 1 << 20;  // body limit
   long request_timeout_ms = 30'000;    // to receive a request's head and body
   long keepalive_timeout_ms = 60'000;  // idle persistent connections are closed after

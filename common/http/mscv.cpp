@@ -57,7 +57,8 @@ Result<CorrelationVector> CorrelationVector::Parse(std::string_view text) {
   }
   // 22 base64 characters hold 132 bits of which v2 uses 128: the last one has its low
   // four bits clear.
-  if (base.size() == kV2BaseLength && std::string_view("AQgw").find(base.back()) == std::string_view::npos) {
+  if (base.size() == kV2BaseLength &&
+      std::string_view("AQgw").find(base.back()) == std::string_view::npos) {
     return Invalid("malformed v2 base");
   }
   std::vector<uint32_t> elements;
@@ -109,7 +110,8 @@ Status CorrelationVector::Increment() {
     return MakeError("mscv_overflow", "vector element would overflow");
   }
   if (Length() - DigitCount(last) + DigitCount(last + 1) > max_length()) {
-    return MakeError("mscv_overflow", "incrementing would exceed the correlation vector length limit");
+    return MakeError("mscv_overflow",
+                     "incrementing would exceed the correlation vector length limit");
   }
   elements_.back() = last + 1;
   return Status::Ok();

@@ -9,18 +9,22 @@
 namespace vc::common {
 
 std::string OutboxTableSql(const std::string& t) {
-  return "CREATE TABLE " + t + "(\n"
+  return "CREATE TABLE " + t +
+         "(\n"
          "  id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, url TEXT NOT NULL,\n"
          "  headers TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,\n"
-         "  next_at_ms INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0, outcome TEXT NOT NULL DEFAULT '');\n"
-         "CREATE INDEX " + t + "_pending ON " + t + "(done, id);\n";
+         "  next_at_ms INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0, outcome TEXT NOT NULL "
+         "DEFAULT '');\n"
+         "CREATE INDEX " +
+         t + "_pending ON " + t + "(done, id);\n";
 }
 
 HttpOutbox::HttpOutbox(Database& db, std::string table, HttpClient& http, const Clock& clock,
                        OutboxOptions options)
     : db_(db), table_(std::move(table)), http_(http), clock_(clock), options_(options) {}
 
-Status HttpOutbox::Enqueue(Connection& c, const std::string& table, const std::string& key, const std::string& url,
+Status HttpOutbox::Enqueue(Connection& c, const std::string& table, const std::string& key,
+                           const std::string& url,
                            const std::vector<std::pair<std::string, std::string>>& headers,
                            const std::string& body, int64_t now_ms) {
   JsonWriter w;
@@ -30,25 +34,31 @@ Status HttpOutbox::Enqueue(Connection& c, const std::string& table, const std::s
     w->String(v);
   }
   w->EndObject();
-  auto st = c.Cached("INSERT INTO " + table + "(request_id, url, headers, body, next_at_ms) VALUES(?,?,?,?,?)");
+  auto st = c.Cached("INSERT INTO " + table +
+                     "(request_id, url, headers, body, next_at_ms) VALUES(?,?,?,?,?)");
   if (!st) return st.error();
-  return st->BindText(1, key).BindText(2, url).BindText(3, w.str()).BindText(4, body)
-      .BindInt64(5, now_ms).Run();
+  return st->BindText(1, key)
+      .BindText(2, url)
+      .BindText(3, w.str())
+      .BindText(4, body)
+      .BindInt64(5, now_ms)
+      .Run();
 }
 
 Result<int> HttpOutbox::DeliverDue() {
   std::lock_guard lock(deliver_mu_);
   std::vector<Entry> pending;
   Status read = db_.Read([&](Connection& c) -> Status {
-    auto st = c.Cached("SELECT id, request_id, url, headers, body, attempts, next_at_ms FROM " + table_ +
-                       " WHERE done = 0 ORDER BY id");
+    auto st = c.Cached("SELECT id, request_id, url, headers, body, attempts, next_at_ms FROM " +
+                       table_ + " WHERE done = 0 ORDER BY id");
     if (!st) return st.error();
     for (;;) {
       auto row = st->Step();
       if (!row) return row.error();
       if (!*row) return {};
-      pending.push_back(Entry{st->ColumnInt64(0), st->ColumnText(1), st->ColumnText(2), st->ColumnText(3),
-                              st->ColumnText(4), static_cast<int>(st->ColumnInt64(5)), st->ColumnInt64(6)});
+      pending.push_back(Entry{st->ColumnInt64(0), st->ColumnText(1), st->ColumnText(2),
+                              st->ColumnText(3), st->ColumnText(4),
+                              static_cast<int>(st->ColumnInt64(5)), st->ColumnInt64(6)});
     }
   });
   if (!read) return read.error();
@@ -85,10 +95,15 @@ Status HttpOutbox::Attempt(const Entry& e) {
   const bool done = !retry || attempts >= options_.max_attempts;
   const int64_t next = clock_.NowMillis() + (options_.base_backoff_ms << (attempts - 1));
   Status s = db_.Transaction([&](Connection& c) -> Status {
-    auto st = c.Cached("UPDATE " + table_ + " SET attempts = ?, done = ?, outcome = ?, next_at_ms = ? WHERE id = ?");
+    auto st = c.Cached("UPDATE " + table_ +
+                       " SET attempts = ?, done = ?, outcome = ?, next_at_ms = ? WHERE id = ?");
     if (!st) return st.error();
-    return st->BindInt64(1, attempts).BindInt64(2, done ? 1 : 0).BindText(3, outcome).BindInt64(4, next)
-        .BindInt64(5, e.id).Run();
+    return st->BindInt64(1, attempts)
+        .BindInt64(2, done ? 1 : 0)
+        .BindText(3, outcome)
+        .BindInt64(4, next)
+        .BindInt64(5, e.id)
+        .Run();
   });
   if (!s) return s;
   if (done) return {};
@@ -132,7 +147,8 @@ void OutboxWorker::Notify() {
 void OutboxWorker::Run() {
   std::unique_lock lock(mu_);
   while (!stop_) {
-    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stop_ || pending_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_),
+                 [this] { return stop_ || pending_; });
     if (stop_) break;
     pending_ = false;
     lock.unlock();

@@ -40,7 +40,8 @@ class HttpOutbox {
              OutboxOptions options = {});
 
   // Inside the caller's transaction.
-  static Status Enqueue(Connection& c, const std::string& table, const std::string& key, const std::string& url,
+  static Status Enqueue(Connection& c, const std::string& table, const std::string& key,
+                        const std::string& url,
                         const std::vector<std::pair<std::string, std::string>>& headers,
                         const std::string& body, int64_t now_ms);
 

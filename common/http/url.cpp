@@ -1,7 +1,8 @@
 #include "common/http/url.h"
-#include "common/base/text.h"
 
 #include <charconv>
+
+#include "common/base/text.h"
 
 namespace vc::common {
 namespace {
@@ -9,8 +10,8 @@ namespace {
 constexpr size_t kMaxUrlBytes = 4096;
 
 bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 int HexValue(char c) {
@@ -20,14 +21,14 @@ int HexValue(char c) {
   return -1;
 }
 
-
 Error InvalidUrl(std::string_view why) { return MakeError("invalid_url", std::string(why)); }
 
 Status CheckUrlCharacters(std::string_view url) {
   if (url.empty()) return InvalidUrl("empty URL");
   if (url.size() > kMaxUrlBytes) return InvalidUrl("URL too long");
   for (unsigned char c : url) {
-    if (c <= 0x20 || c >= 0x7f) return InvalidUrl("URL contains a control, space or non-ASCII byte");
+    if (c <= 0x20 || c >= 0x7f)
+      return InvalidUrl("URL contains a control, space or non-ASCII byte");
     if (c == '\\') return InvalidUrl("URL contains a backslash");
   }
   return Status::Ok();
@@ -181,8 +182,8 @@ Result<QueryParams> ParseQueryString(std::string_view query, const QueryLimits& 
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     if (params.size() == limits.max_params) {
-      return MakeError("query_too_large", "more than " + std::to_string(limits.max_params) +
-                                              " parameters");
+      return MakeError("query_too_large",
+                       "more than " + std::to_string(limits.max_params) + " parameters");
     }
     const size_t eq = pair.find('=');
     auto name = PercentDecode(pair.substr(0, eq), true);

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/jose/jwk.h"
 #include "common/base/openssl_ptr.h"
 #include "common/base/result.h"
+#include "common/jose/jwk.h"
 
 namespace vc::common::evp_key {
 

@@ -4,14 +4,22 @@ namespace vc::common {
 
 std::string_view Code(JoseError e) {
   switch (e) {
-    case JoseError::kMalformed: return "malformed_token";
-    case JoseError::kInvalidHeader: return "invalid_header";
-    case JoseError::kMissingAlg: return "missing_alg";
-    case JoseError::kUnsupportedAlg: return "unsupported_alg";
-    case JoseError::kAlgNotAllowed: return "alg_not_allowed";
-    case JoseError::kKeyMismatch: return "key_mismatch";
-    case JoseError::kInvalidSignature: return "invalid_signature";
-    case JoseError::kInvalidPayload: return "invalid_payload";
+    case JoseError::kMalformed:
+      return "malformed_token";
+    case JoseError::kInvalidHeader:
+      return "invalid_header";
+    case JoseError::kMissingAlg:
+      return "missing_alg";
+    case JoseError::kUnsupportedAlg:
+      return "unsupported_alg";
+    case JoseError::kAlgNotAllowed:
+      return "alg_not_allowed";
+    case JoseError::kKeyMismatch:
+      return "key_mismatch";
+    case JoseError::kInvalidSignature:
+      return "invalid_signature";
+    case JoseError::kInvalidPayload:
+      return "invalid_payload";
   }
   return "unknown";
 }

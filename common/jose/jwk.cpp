@@ -5,8 +5,8 @@
 
 #include "common/base/base64url.h"
 #include "common/base/crypto.h"
-#include "common/jose/evp_key.h"
 #include "common/base/json.h"
+#include "common/jose/evp_key.h"
 
 namespace vc::common {
 namespace {
@@ -145,10 +145,14 @@ Status ReadKidAndAlg(const rapidjson::Value& jwk, std::string& kid, std::optiona
 
 std::string_view CurveName(Curve c) {
   switch (c) {
-    case Curve::kP256: return "P-256";
-    case Curve::kSecp256k1: return "secp256k1";
-    case Curve::kEd25519: return "Ed25519";
-    case Curve::kNone: break;
+    case Curve::kP256:
+      return "P-256";
+    case Curve::kSecp256k1:
+      return "secp256k1";
+    case Curve::kEd25519:
+      return "Ed25519";
+    case Curve::kNone:
+      break;
   }
   return "";
 }
@@ -170,12 +174,18 @@ std::string WriteObject(const Members& members) {
 
 std::string_view AlgName(JwsAlg alg) {
   switch (alg) {
-    case JwsAlg::kRS256: return "RS256";
-    case JwsAlg::kPS256: return "PS256";
-    case JwsAlg::kES256: return "ES256";
-    case JwsAlg::kES256K: return "ES256K";
-    case JwsAlg::kEdDSA: return "EdDSA";
-    case JwsAlg::kHS256: return "HS256";
+    case JwsAlg::kRS256:
+      return "RS256";
+    case JwsAlg::kPS256:
+      return "PS256";
+    case JwsAlg::kES256:
+      return "ES256";
+    case JwsAlg::kES256K:
+      return "ES256K";
+    case JwsAlg::kEdDSA:
+      return "EdDSA";
+    case JwsAlg::kHS256:
+      return "HS256";
   }
   return "";
 }
@@ -258,7 +268,8 @@ Jwk Jwk::Generate(JwsAlg alg) {
       key.curve_ = Curve::kEd25519;
       raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
       break;
-    case JwsAlg::kHS256: break;
+    case JwsAlg::kHS256:
+      break;
   }
   if (raw == nullptr) throw std::runtime_error("key generation failed: " + ossl::DrainErrors());
   key.pkey_ = std::shared_ptr<evp_pkey_st>(raw, EVP_PKEY_free);
@@ -289,11 +300,16 @@ bool Jwk::CompatibleWith(JwsAlg alg) const {
   if (alg_ && *alg_ != alg) return false;
   switch (alg) {
     case JwsAlg::kRS256:
-    case JwsAlg::kPS256: return type_ == KeyType::kRsa;
-    case JwsAlg::kES256: return type_ == KeyType::kEc && curve_ == Curve::kP256;
-    case JwsAlg::kES256K: return type_ == KeyType::kEc && curve_ == Curve::kSecp256k1;
-    case JwsAlg::kEdDSA: return type_ == KeyType::kOkp && curve_ == Curve::kEd25519;
-    case JwsAlg::kHS256: return type_ == KeyType::kOct && secret_.size() >= kMinHmacKeyBytes;
+    case JwsAlg::kPS256:
+      return type_ == KeyType::kRsa;
+    case JwsAlg::kES256:
+      return type_ == KeyType::kEc && curve_ == Curve::kP256;
+    case JwsAlg::kES256K:
+      return type_ == KeyType::kEc && curve_ == Curve::kSecp256k1;
+    case JwsAlg::kEdDSA:
+      return type_ == KeyType::kOkp && curve_ == Curve::kEd25519;
+    case JwsAlg::kHS256:
+      return type_ == KeyType::kOct && secret_.size() >= kMinHmacKeyBytes;
   }
   return false;
 }
@@ -335,7 +351,8 @@ Members KeyMembers(const Jwk& key, bool with_private) {
       if (priv && !m.d.empty()) out.emplace_back("d", Base64UrlEncode(m.d));
       return out;
     }
-    case KeyType::kOct: break;
+    case KeyType::kOct:
+      break;
   }
   return {{"k", Base64UrlEncode(key.secret())}, {"kty", "oct"}};
 }

@@ -3,13 +3,13 @@
 // generation; PEM conversion; RFC 7638 thumbprints; JWK Sets.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <rapidjson/document.h>
 
 #include "common/base/result.h"
 
@@ -19,8 +19,8 @@ namespace vc::common {
 
 enum class JwsAlg { kRS256, kPS256, kES256, kES256K, kEdDSA, kHS256 };
 
-std::string_view AlgName(JwsAlg alg);                     // "RS256", …
-std::optional<JwsAlg> ParseAlg(std::string_view name);     // exact, case-sensitive; never "none"
+std::string_view AlgName(JwsAlg alg);                   // "RS256", …
+std::optional<JwsAlg> ParseAlg(std::string_view name);  // exact, case-sensitive; never "none"
 
 enum class KeyType { kRsa, kEc, kOkp, kOct };
 enum class Curve { kNone, kP256, kSecp256k1, kEd25519 };

@@ -3,17 +3,17 @@
 // against the key, before any cryptography runs; "none" is never accepted.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstddef>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <rapidjson/document.h>
-
+#include "common/base/result.h"
 #include "common/jose/jose_error.h"
 #include "common/jose/jwk.h"
-#include "common/base/result.h"
 
 namespace vc::common {
 
@@ -34,14 +34,14 @@ Result<std::string> SignCompact(const Jwk& key, JwsAlg alg, std::string_view pay
 
 // A parsed but unverified token; use it to choose the key (kid), then verify.
 struct JwsToken {
-  std::string header_json;    // decoded protected header
-  rapidjson::Document header; // parsed header (an object)
-  std::string payload;        // decoded payload bytes
-  std::string signing_input;  // ASCII(BASE64URL(header) '.' BASE64URL(payload))
-  std::string signature;      // decoded signature bytes
-  std::string alg_name;       // header "alg" as written
-  std::string kid;            // header "kid", empty if absent
-  std::string typ;            // header "typ", empty if absent
+  std::string header_json;     // decoded protected header
+  rapidjson::Document header;  // parsed header (an object)
+  std::string payload;         // decoded payload bytes
+  std::string signing_input;   // ASCII(BASE64URL(header) '.' BASE64URL(payload))
+  std::string signature;       // decoded signature bytes
+  std::string alg_name;        // header "alg" as written
+  std::string kid;             // header "kid", empty if absent
+  std::string typ;             // header "typ", empty if absent
 };
 
 constexpr size_t kDefaultMaxTokenBytes = 16 * 1024;

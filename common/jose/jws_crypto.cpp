@@ -5,9 +5,9 @@
 #include <array>
 
 #include "common/base/crypto.h"
+#include "common/base/openssl_ptr.h"
 #include "common/jose/es_signature.h"
 #include "common/jose/jose_error.h"
-#include "common/base/openssl_ptr.h"
 
 namespace vc::common::jws_crypto {
 namespace {

@@ -34,11 +34,16 @@ int64_t SaturatingSub(int64_t a, int64_t b) {
 
 std::string_view Code(ClaimError e) {
   switch (e) {
-    case ClaimError::kMissingClaim: return "missing_claim";
-    case ClaimError::kExpired: return "token_expired";
-    case ClaimError::kNotYetValid: return "token_not_yet_valid";
-    case ClaimError::kIssuedInFuture: return "token_issued_in_future";
-    case ClaimError::kLifetimeTooLong: return "lifetime_too_long";
+    case ClaimError::kMissingClaim:
+      return "missing_claim";
+    case ClaimError::kExpired:
+      return "token_expired";
+    case ClaimError::kNotYetValid:
+      return "token_not_yet_valid";
+    case ClaimError::kIssuedInFuture:
+      return "token_issued_in_future";
+    case ClaimError::kLifetimeTooLong:
+      return "lifetime_too_long";
   }
   return "unknown";
 }

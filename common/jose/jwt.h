@@ -2,30 +2,30 @@
 // skew, required claims, and an optional bound on the token's lifetime.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <rapidjson/document.h>
-
 #include "common/base/result.h"
 
 namespace vc::common {
 
 enum class ClaimError {
-  kMissingClaim,      // a required claim is absent or of the wrong type
-  kExpired,           // now >= exp + skew
-  kNotYetValid,       // now < nbf - skew
-  kIssuedInFuture,    // iat > now + skew
-  kLifetimeTooLong,   // exp - now (or exp - iat) exceeds max_lifetime_seconds
+  kMissingClaim,     // a required claim is absent or of the wrong type
+  kExpired,          // now >= exp + skew
+  kNotYetValid,      // now < nbf - skew
+  kIssuedInFuture,   // iat > now + skew
+  kLifetimeTooLong,  // exp - now (or exp - iat) exceeds max_lifetime_seconds
 };
 std::string_view Code(ClaimError e);  // "missing_claim", "token_expired", "token_not_yet_valid",
                                       // "token_issued_in_future", "lifetime_too_long"
 
 struct ClaimPolicy {
-  int64_t now = 0;                  // seconds since the epoch, from a Clock
+  int64_t now = 0;  // seconds since the epoch, from a Clock
   int64_t skew_seconds = 60;
   bool require_exp = true;
   std::vector<std::string> required;  // other claims that must be present

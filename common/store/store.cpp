@@ -43,8 +43,9 @@ bool HeldByThisThread(const Database* db) {
 }
 
 Error NestedUse() {
-  return MakeError("db_error", "nested use of a Database inside its own transaction or read; "
-                               "use the Connection passed to the work function");
+  return MakeError("db_error",
+                   "nested use of a Database inside its own transaction or read; "
+                   "use the Connection passed to the work function");
 }
 
 // Rolls back whatever is still open when the work returned an error, COMMIT
@@ -162,8 +163,7 @@ Database::~Database() = default;
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const DatabaseOptions& options) {
-  auto writer =
-      Connection::Open(path, options.create, options.busy_timeout_ms, options.full_sync);
+  auto writer = Connection::Open(path, options.create, options.busy_timeout_ms, options.full_sync);
   if (!writer.ok()) return writer.error();
   const bool in_memory = path == ":memory:" || path.empty();
   {
@@ -173,8 +173,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     if (!row.ok()) return row.error();
     const std::string journal = *row ? mode->ColumnText(0) : "";
     if (!in_memory && journal != "wal") {
-      return MakeError("db_error", "open " + path + ": cannot enable WAL (journal_mode is \"" +
-                                       journal + "\")");
+      return MakeError(
+          "db_error", "open " + path + ": cannot enable WAL (journal_mode is \"" + journal + "\")");
     }
   }
   std::unique_ptr<Database> db(new Database(path, std::move(*writer)));
@@ -266,7 +266,8 @@ void Database::RunBatch(const std::vector<Pending*>& batch) {
     // Some errors (I/O, out of memory) make SQLite roll back the whole
     // transaction on its own: then nothing of the batch can be committed.
     if (!writer_->InTransaction()) {
-      return fail_all(MakeError("db_error", "the transaction was rolled back by SQLite after an error"));
+      return fail_all(
+          MakeError("db_error", "the transaction was rolled back by SQLite after an error"));
     }
     if (!p->status.ok() || p->exception) {
       if (Status s = writer_->ExecCached("ROLLBACK TO work"); !s.ok()) return fail_all(s);

@@ -60,9 +60,9 @@ class Connection {
 };
 
 struct DatabaseOptions {
-  bool create = true;            // create the file if missing (not its directory)
-  int busy_timeout_ms = 5000;    // how long a writer waits for another process
-  int read_connections = 2;      // pool for Read(); 0 = reads use the writer
+  bool create = true;          // create the file if missing (not its directory)
+  int busy_timeout_ms = 5000;  // how long a writer waits for another process
+  int read_connections = 2;    // pool for Read(); 0 = reads use the writer
   // FULL (the default) fsyncs the WAL on every commit, so a claimed one-time
   // RequestId survives a power loss, not only a process crash; NORMAL trades
   // that for throughput and is meant for tests and benchmarks.

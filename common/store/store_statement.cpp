@@ -11,12 +11,18 @@ namespace {
 // IsUniqueViolation) can tell a duplicate key from, say, a NOT NULL failure.
 const char* ConstraintKind(int extended_rc) {
   switch (extended_rc) {
-    case SQLITE_CONSTRAINT_UNIQUE: return "SQLITE_CONSTRAINT_UNIQUE";
-    case SQLITE_CONSTRAINT_PRIMARYKEY: return "SQLITE_CONSTRAINT_PRIMARYKEY";
-    case SQLITE_CONSTRAINT_NOTNULL: return "SQLITE_CONSTRAINT_NOTNULL";
-    case SQLITE_CONSTRAINT_FOREIGNKEY: return "SQLITE_CONSTRAINT_FOREIGNKEY";
-    case SQLITE_CONSTRAINT_CHECK: return "SQLITE_CONSTRAINT_CHECK";
-    default: return "SQLITE_CONSTRAINT";
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return "SQLITE_CONSTRAINT_UNIQUE";
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return "SQLITE_CONSTRAINT_PRIMARYKEY";
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return "SQLITE_CONSTRAINT_NOTNULL";
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return "SQLITE_CONSTRAINT_FOREIGNKEY";
+    case SQLITE_CONSTRAINT_CHECK:
+      return "SQLITE_CONSTRAINT_CHECK";
+    default:
+      return "SQLITE_CONSTRAINT";
   }
 }
 
@@ -81,8 +87,8 @@ void Statement::Release() {
 
 Statement& Statement::Check(int rc, std::string_view what) {
   if (rc != SQLITE_OK && bind_status_.ok()) {
-    bind_status_ = SqliteError(db_, rc, std::string("bind ") + std::string(what) + " in " +
-                                            sqlite3_sql(stmt_));
+    bind_status_ = SqliteError(
+        db_, rc, std::string("bind ") + std::string(what) + " in " + sqlite3_sql(stmt_));
   }
   return *this;
 }
@@ -90,16 +96,16 @@ Statement& Statement::Check(int rc, std::string_view what) {
 int Statement::IndexOf(std::string_view name) {
   const int index = sqlite3_bind_parameter_index(stmt_, std::string(name).c_str());
   if (index == 0 && bind_status_.ok()) {
-    bind_status_ = MakeError("db_error", "no parameter named " + std::string(name) + " in " +
-                                             sqlite3_sql(stmt_));
+    bind_status_ = MakeError(
+        "db_error", "no parameter named " + std::string(name) + " in " + sqlite3_sql(stmt_));
   }
   return index;
 }
 
 Statement& Statement::BindText(int index, std::string_view value) {
-  return Check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                   SQLITE_UTF8),
-               std::to_string(index));
+  return Check(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      std::to_string(index));
 }
 
 Statement& Statement::BindInt64(int index, int64_t value) {

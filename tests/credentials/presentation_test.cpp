@@ -62,8 +62,14 @@ class PresentationTest : public ::testing::Test {
   }
 
   std::string Vc(const std::string& subject, int64_t exp = kNow + 3600) {
-    VcToIssue vc{kIssuer, subject, {"VerifiedIdentity"}, {{"realName", "Megan Bowen"}}, kNow - 10,
-                 exp, "urn:pic:1", StatusEntry{"https://issuer.example/status/1", 7}};
+    VcToIssue vc{kIssuer,
+                 subject,
+                 {"VerifiedIdentity"},
+                 {{"realName", "Megan Bowen"}},
+                 kNow - 10,
+                 exp,
+                 "urn:pic:1",
+                 StatusEntry{"https://issuer.example/status/1", 7}};
     return IssueVcJwt(vc, issuer_).value();
   }
 
@@ -103,7 +109,8 @@ TEST_F(PresentationTest, AcceptsAValidPresentation) {
 }
 
 TEST_F(PresentationTest, WrongAudience) {
-  EXPECT_EQ(Code(Validate(Answer({Vc(holder_.did)}, holder_, "did:web:other.example"))), "audience_mismatch");
+  EXPECT_EQ(Code(Validate(Answer({Vc(holder_.did)}, holder_, "did:web:other.example"))),
+            "audience_mismatch");
 }
 
 TEST_F(PresentationTest, WrongNonce) {
@@ -180,7 +187,7 @@ TEST_F(PresentationTest, UnknownIssuerKey) {
 
 TEST_F(PresentationTest, IdTokenNotSelfIssued) {
   auto r = Answer({Vc(holder_.did)}, holder_);
-  r.id_token = r.vp_token;  // a VP is signed by the holder but has iss = DID
+  r.id_token = r.vp_token;                        // a VP is signed by the holder but has iss = DID
   EXPECT_EQ(Code(Validate(r)), "missing_claim");  // no sub
 }
 
@@ -198,12 +205,26 @@ TEST_F(PresentationTest, MalformedToken) {
 
 TEST_F(PresentationTest, UnresolvableIssuerDid) {
   issuer_.kid = "did:web:unknown.example#k";
-  VcToIssue vc{"did:web:unknown.example", holder_.did, {"VerifiedIdentity"}, {}, kNow, kNow + 60, "j", std::nullopt};
+  VcToIssue vc{"did:web:unknown.example",
+               holder_.did,
+               {"VerifiedIdentity"},
+               {},
+               kNow,
+               kNow + 60,
+               "j",
+               std::nullopt};
   EXPECT_EQ(Code(Validate(Answer({IssueVcJwt(vc, issuer_).value()}, holder_))), "unresolvable_did");
 }
 
 TEST_F(PresentationTest, KidNotOfTheIssuer) {
-  VcToIssue vc{"did:web:other.example", holder_.did, {"VerifiedIdentity"}, {}, kNow, kNow + 60, "j", std::nullopt};
+  VcToIssue vc{"did:web:other.example",
+               holder_.did,
+               {"VerifiedIdentity"},
+               {},
+               kNow,
+               kNow + 60,
+               "j",
+               std::nullopt};
   EXPECT_EQ(Code(Validate(Answer({IssueVcJwt(vc, issuer_).value()}, holder_))), "kid_not_issuer");
 }
 
@@ -212,27 +233,32 @@ TEST_F(PresentationTest, AlgorithmNotAllowed) {
   auto rsa = common::Jwk::Generate(common::JwsAlg::kPS256);
   Holder ps = Holder::FromKey(rsa, common::JwsAlg::kPS256);
   PresentationAnswer a{kVerifier, "n-1", "def", {"VerifiedIdentity"}, {Vc(ps.did)}, kNow};
-  EXPECT_EQ(Code(Validate({MakeSiopIdToken(ps, a).value(), MakeVpJwt(ps, a).value()})), "alg_not_allowed");
+  EXPECT_EQ(Code(Validate({MakeSiopIdToken(ps, a).value(), MakeVpJwt(ps, a).value()})),
+            "alg_not_allowed");
 }
 
 TEST_F(PresentationTest, VcNotYetValid) {
-  VcToIssue vc{kIssuer, holder_.did, {"VerifiedIdentity"}, {}, kNow + 3600, kNow + 7200, "j", std::nullopt};
+  VcToIssue vc{kIssuer,     holder_.did, {"VerifiedIdentity"}, {}, kNow + 3600,
+               kNow + 7200, "j",         std::nullopt};
   EXPECT_EQ(Code(Validate(Answer({IssueVcJwt(vc, issuer_).value()}, holder_))), "not_yet_valid");
 }
 
 TEST_F(PresentationTest, IdTokenFromAnotherIssuer) {
   auto r = Answer({Vc(holder_.did)}, holder_);
-  const std::string payload = R"({"iss":"https://evil.example","sub":")" + holder_.did +
-                              R"(","aud":"did:web:verifier.example","nonce":"n-1","_vp_token":{"presentation_submission":{}}})";
-  r.id_token = common::SignCompact(holder_.key, holder_.alg, payload, {"JWT", holder_.kid, ""}).value();
+  const std::string payload =
+      R"({"iss":"https://evil.example","sub":")" + holder_.did +
+      R"(","aud":"did:web:verifier.example","nonce":"n-1","_vp_token":{"presentation_submission":{}}})";
+  r.id_token =
+      common::SignCompact(holder_.key, holder_.alg, payload, {"JWT", holder_.kid, ""}).value();
   EXPECT_EQ(Code(Validate(r)), "bad_id_token_issuer");
 }
 
 TEST_F(PresentationTest, MissingPresentationSubmission) {
   auto r = Answer({Vc(holder_.did)}, holder_);
-  const std::string payload = R"({"iss":"https://self-issued.me/v2/openid-vc","sub":")" + holder_.did +
-                              R"(","aud":"did:web:verifier.example","nonce":"n-1"})";
-  r.id_token = common::SignCompact(holder_.key, holder_.alg, payload, {"JWT", holder_.kid, ""}).value();
+  const std::string payload = R"({"iss":"https://self-issued.me/v2/openid-vc","sub":")" +
+                              holder_.did + R"(","aud":"did:web:verifier.example","nonce":"n-1"})";
+  r.id_token =
+      common::SignCompact(holder_.key, holder_.alg, payload, {"JWT", holder_.kid, ""}).value();
   EXPECT_EQ(Code(Validate(r)), "missing_presentation_submission");
 }
 

@@ -4,6 +4,8 @@
 // transientError retries, a 401 on a stale token, OAuth errors, client assertions).
 #include "credentials/request_service_client.h"
 
+#include <gtest/gtest.h>
+
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -11,12 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "common/http/http_server.h"
 #include "common/base/json.h"
-#include "common/jose/jws.h"
+#include "common/http/http_server.h"
 #include "common/http/url.h"
+#include "common/jose/jws.h"
 #include "request_service/fixture.h"
 
 namespace vc::credentials {
@@ -29,7 +29,8 @@ using common::HttpServerResponse;
 
 class EmbeddedClientTest : public testing::RequestServiceFixture {
  protected:
-  RequestServiceClient MakeClient(const std::string& id = "app", const std::string& secret = "app-secret") {
+  RequestServiceClient MakeClient(const std::string& id = "app",
+                                  const std::string& secret = "app-secret") {
     common::RequestServiceConfig config;
     config.base_url = base_ + "/v1.0";
     config.token_url = base_ + "/oauth2/v2.0/token";
@@ -64,7 +65,8 @@ TEST_F(EmbeddedClientTest, ValidationErrorNamesInnerCodeMessageAndTarget) {
   auto created = client.CreateIssuanceRequest(IssuanceBody(R"(,"includeQRCode":"yes")"));
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, "request_service_badOrMissingField");
-  EXPECT_NE(created.error().message.find("HTTP 400 badRequest"), std::string::npos) << created.error().message;
+  EXPECT_NE(created.error().message.find("HTTP 400 badRequest"), std::string::npos)
+      << created.error().message;
   EXPECT_NE(created.error().message.find("badOrMissingField"), std::string::npos);
   EXPECT_NE(created.error().message.find("[target: includeQRCode]"), std::string::npos);
 }
@@ -125,13 +127,28 @@ class FakeEntra {
     server_.Start();
   }
   std::string base() const { return server_.BaseUrl(); }
-  void ScriptApi(Scripted s) { std::lock_guard l(mu_); api_.push_back(std::move(s)); }
-  void ScriptToken(Scripted s) { std::lock_guard l(mu_); token_.push_back(std::move(s)); }
+  void ScriptApi(Scripted s) {
+    std::lock_guard l(mu_);
+    api_.push_back(std::move(s));
+  }
+  void ScriptToken(Scripted s) {
+    std::lock_guard l(mu_);
+    token_.push_back(std::move(s));
+  }
   // From now on the token endpoint accepts only client assertions signed by `key`
   // with iss = sub = client_id and aud = the token URL, as Entra does.
-  void RequireAssertion(common::Jwk key) { std::lock_guard l(mu_); assertion_key_ = std::move(key); }
-  std::vector<std::string> bearers() { std::lock_guard l(mu_); return bearers_; }
-  std::vector<common::QueryParams> forms() { std::lock_guard l(mu_); return forms_; }
+  void RequireAssertion(common::Jwk key) {
+    std::lock_guard l(mu_);
+    assertion_key_ = std::move(key);
+  }
+  std::vector<std::string> bearers() {
+    std::lock_guard l(mu_);
+    return bearers_;
+  }
+  std::vector<common::QueryParams> forms() {
+    std::lock_guard l(mu_);
+    return forms_;
+  }
 
  private:
   static HttpServerResponse Answer(const Scripted& s) {
@@ -144,7 +161,8 @@ class FakeEntra {
     forms_.push_back(common::ParseForm(req.body).value());
     if (assertion_key_ && !AssertionValid(forms_.back())) {
       return HttpServerResponse::Json(
-          401, R"({"error":"invalid_client","error_description":"AADSTS700027: Client assertion failed signature validation."})");
+          401,
+          R"({"error":"invalid_client","error_description":"AADSTS700027: Client assertion failed signature validation."})");
     }
     if (!token_.empty()) {
       Scripted s = token_.front();
@@ -152,7 +170,8 @@ class FakeEntra {
       return Answer(s);
     }
     return HttpServerResponse::Json(
-        200, R"({"token_type":"Bearer","expires_in":3599,"access_token":"t)" + std::to_string(forms_.size()) + R"("})");
+        200, R"({"token_type":"Bearer","expires_in":3599,"access_token":"t)" +
+                 std::to_string(forms_.size()) + R"("})");
   }
   HttpServerResponse Api(const HttpServerRequest& req) {
     std::lock_guard l(mu_);
@@ -162,11 +181,14 @@ class FakeEntra {
       api_.pop_front();
       return Answer(s);
     }
-    return HttpServerResponse::Json(201, R"({"requestId":"r1","url":"openid-vc://?request_uri=x","expiry":5})");
+    return HttpServerResponse::Json(
+        201, R"({"requestId":"r1","url":"openid-vc://?request_uri=x","expiry":5})");
   }
 
   bool AssertionValid(const common::QueryParams& form) const {
-    if (form.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return false;
+    if (form.Get("client_assertion_type") !=
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+      return false;
     auto jwt = common::VerifyCompact(form.Get("client_assertion").value_or(""), *assertion_key_,
                                      {common::JwsAlg::kRS256, common::JwsAlg::kPS256});
     if (!jwt || jwt->kid != assertion_key_->Thumbprint()) return false;
@@ -174,7 +196,8 @@ class FakeEntra {
     return claims && common::GetString(*claims, "iss") == form.Get("client_id") &&
            common::GetString(*claims, "sub") == form.Get("client_id") &&
            common::GetString(*claims, "aud") == server_.BaseUrl() + "/token" &&
-           !common::GetString(*claims, "jti").value_or("").empty() && common::GetInt64(*claims, "exp");
+           !common::GetString(*claims, "jti").value_or("").empty() &&
+           common::GetInt64(*claims, "exp");
   }
 
   std::mutex mu_;
@@ -186,8 +209,8 @@ class FakeEntra {
 };
 
 std::string Envelope(const std::string& code, const std::string& inner) {
-  return R"({"requestId":"x","error":{"code":")" + code + R"(","message":"m","innererror":{"code":")" + inner +
-         R"(","message":"try later"}}})";
+  return R"({"requestId":"x","error":{"code":")" + code +
+         R"(","message":"m","innererror":{"code":")" + inner + R"(","message":"try later"}}})";
 }
 
 class FakeEntraClientTest : public ::testing::Test {
@@ -239,11 +262,13 @@ TEST_F(FakeEntraClientTest, LongRetryAfterIsCapped) {
 }
 
 TEST_F(FakeEntraClientTest, RetriesExhaustedReportTheLastError) {
-  for (int i = 0; i < 3; ++i) fake_.ScriptApi({429, Envelope("tooManyRequests", "transientError"), "2"});
+  for (int i = 0; i < 3; ++i)
+    fake_.ScriptApi({429, Envelope("tooManyRequests", "transientError"), "2"});
   auto created = Create(Options());
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, "request_service_transientError");
-  EXPECT_NE(created.error().message.find("HTTP 429 tooManyRequests"), std::string::npos) << created.error().message;
+  EXPECT_NE(created.error().message.find("HTTP 429 tooManyRequests"), std::string::npos)
+      << created.error().message;
   EXPECT_EQ(waits_.size(), 2u);
   EXPECT_EQ(fake_.bearers().size(), 3u);
 }
@@ -279,15 +304,18 @@ TEST_F(FakeEntraClientTest, ConcurrentCallersShareOneTokenFetch) {
   auto client = Client(Options());
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
-    threads.emplace_back([&client] { auto token = client.AccessToken();
-      EXPECT_TRUE(token.ok() && *token == "t1"); });
+    threads.emplace_back([&client] {
+      auto token = client.AccessToken();
+      EXPECT_TRUE(token.ok() && *token == "t1");
+    });
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(client.token_requests(), 1);
 }
 
 TEST_F(FakeEntraClientTest, OAuthErrorFromTokenEndpoint) {
-  fake_.ScriptToken({400, R"({"error":"invalid_scope","error_description":"AADSTS70011: bad scope"})", ""});
+  fake_.ScriptToken(
+      {400, R"({"error":"invalid_scope","error_description":"AADSTS70011: bad scope"})", ""});
   auto created = Create(Options());
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, "token_invalid_scope");
@@ -328,8 +356,10 @@ TEST_F(FakeEntraClientTest, ClientAssertionIsASignedJwtForTheTokenEndpoint) {
     ASSERT_TRUE(Create(o).ok());
     const common::QueryParams form = fake_.forms().back();
     EXPECT_FALSE(form.Has("client_secret"));
-    EXPECT_EQ(form.Get("client_assertion_type"), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-    auto jwt = common::VerifyCompact(form.Get("client_assertion").value_or(""), key.PublicOnly(), {alg});
+    EXPECT_EQ(form.Get("client_assertion_type"),
+              "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    auto jwt =
+        common::VerifyCompact(form.Get("client_assertion").value_or(""), key.PublicOnly(), {alg});
     ASSERT_TRUE(jwt.ok()) << jwt.error().message;
     EXPECT_EQ(jwt->kid, key.Thumbprint());
     auto claims = common::ParseJsonObject(jwt->payload);
@@ -349,7 +379,8 @@ TEST_F(FakeEntraClientTest, ClientAssertionSignedByAnotherKeyIsRefused) {
   auto created = Create(o);
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, "token_invalid_client");
-  EXPECT_NE(created.error().message.find("AADSTS700027"), std::string::npos) << created.error().message;
+  EXPECT_NE(created.error().message.find("AADSTS700027"), std::string::npos)
+      << created.error().message;
 }
 
 }  // namespace

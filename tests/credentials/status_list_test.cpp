@@ -7,7 +7,8 @@ namespace {
 
 // W3C Bitstring Status List v1.0 spec example: 131,072 entries, none set.
 TEST(StatusListTest, DecodesW3cSpecExampleAllZero) {
-  auto list = StatusList::Decode("uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA");
+  auto list =
+      StatusList::Decode("uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA");
   ASSERT_TRUE(list) << list.error().message;
   EXPECT_EQ(list->size(), 131072u);
   for (size_t i = 0; i < list->size(); ++i) ASSERT_FALSE(list->Get(i)) << i;
@@ -16,7 +17,8 @@ TEST(StatusListTest, DecodesW3cSpecExampleAllZero) {
 // digitalbazaar/vc-bitstring-status-list vector: 100000 entries, index 50000 set
 // (byte 6250 = 0x80: most-significant bit first).
 TEST(StatusListTest, DecodesDigitalBazaarIndex50000MsbFirst) {
-  auto list = StatusList::Decode("H4sIAAAAAAAAA-3OMQ0AAAgDsElHOh72EJJWQRMAAAAAAIDWXAcAAAAAAIDHFvRitn7UMAAA");
+  auto list = StatusList::Decode(
+      "H4sIAAAAAAAAA-3OMQ0AAAgDsElHOh72EJJWQRMAAAAAAIDWXAcAAAAAAIDHFvRitn7UMAAA");
   ASSERT_TRUE(list) << list.error().message;
   EXPECT_EQ(list->size(), 100000u);
   EXPECT_TRUE(list->Get(50000));

@@ -30,8 +30,14 @@ TEST_P(VcJwtAlgTest, IssuesAndVerifiesUnderDidWeb) {
   const std::string doc = keys::DidWebDocument(kDid, stored, {});
   resolver.AddLocal(kDid, [doc] { return doc; });
   Signer signer{key, GetParam(), std::string(kDid) + "#" + key.kid()};
-  VcToIssue vc{kDid, "did:jwk:holder", {"VerifiedIdentity"}, {{"realName", "Megan"}}, 1'700'000'000,
-               1'700'000'000 + 2592000, "urn:pic:1", StatusEntry{"https://issuer.example/status/1", 31}};
+  VcToIssue vc{kDid,
+               "did:jwk:holder",
+               {"VerifiedIdentity"},
+               {{"realName", "Megan"}},
+               1'700'000'000,
+               1'700'000'000 + 2592000,
+               "urn:pic:1",
+               StatusEntry{"https://issuer.example/status/1", 31}};
   auto jwt = IssueVcJwt(vc, signer);
   ASSERT_TRUE(jwt) << jwt.error().message;
   auto token = common::ParseCompact(*jwt, 65536);
@@ -51,8 +57,8 @@ TEST_P(VcJwtAlgTest, IssuesAndVerifiesUnderDidWeb) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Algs, VcJwtAlgTest,
-                         ::testing::Values(common::JwsAlg::kES256, common::JwsAlg::kES256K, common::JwsAlg::kEdDSA,
-                                           common::JwsAlg::kRS256));
+                         ::testing::Values(common::JwsAlg::kES256, common::JwsAlg::kES256K,
+                                           common::JwsAlg::kEdDSA, common::JwsAlg::kRS256));
 
 }  // namespace
 }  // namespace vc::credentials

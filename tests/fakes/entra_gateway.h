@@ -15,9 +15,9 @@
 
 #include "common/base/clock.h"
 #include "common/base/crypto.h"
+#include "common/base/json.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
-#include "common/base/json.h"
 #include "common/http/url.h"
 #include "credentials/request_service_client.h"
 
@@ -29,7 +29,8 @@ class EntraGateway {
   EntraGateway(std::string client_id, std::string client_secret,
                credentials::RequestServiceClientOptions backend)
       : client_id_(std::move(client_id)), client_secret_(std::move(client_secret)) {
-    backend_ = std::make_unique<credentials::RequestServiceClient>(std::move(backend), http_, clock_);
+    backend_ =
+        std::make_unique<credentials::RequestServiceClient>(std::move(backend), http_, clock_);
     server_.Route("POST", "/tenant-1/oauth2/v2.0/token",
                   [this](const common::HttpServerRequest& r) { return Token(r); });
     server_.Route("POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
@@ -41,21 +42,35 @@ class EntraGateway {
 
   std::string token_url() const { return server_.BaseUrl() + "/tenant-1/oauth2/v2.0/token"; }
   std::string api_base() const { return server_.BaseUrl() + "/v1.0"; }
-  void ExpireTokens() { std::lock_guard l(mu_); tokens_.clear(); }
-  int token_requests() { std::lock_guard l(mu_); return token_requests_; }
-  int unauthorized() { std::lock_guard l(mu_); return unauthorized_; }
-  int forwarded() { std::lock_guard l(mu_); return forwarded_; }
+  void ExpireTokens() {
+    std::lock_guard l(mu_);
+    tokens_.clear();
+  }
+  int token_requests() {
+    std::lock_guard l(mu_);
+    return token_requests_;
+  }
+  int unauthorized() {
+    std::lock_guard l(mu_);
+    return unauthorized_;
+  }
+  int forwarded() {
+    std::lock_guard l(mu_);
+    return forwarded_;
+  }
 
  private:
   common::HttpServerResponse Token(const common::HttpServerRequest& req) {
     auto form = common::ParseForm(req.body);
     std::lock_guard l(mu_);
     ++token_requests_;
-    if (!form || form->Get("grant_type") != "client_credentials" || form->Get("client_id") != client_id_ ||
+    if (!form || form->Get("grant_type") != "client_credentials" ||
+        form->Get("client_id") != client_id_ ||
         !common::ConstantTimeEquals(form->Get("client_secret").value_or(""), client_secret_) ||
         form->Get("scope") != "3db474b9-6a0c-4840-96ac-1fceb342124f/.default") {
       return common::HttpServerResponse::Json(
-          401, R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})");
+          401,
+          R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})");
     }
     const std::string token = common::RandomId(24);
     tokens_.insert(token);
@@ -70,14 +85,17 @@ class EntraGateway {
       if (auth.rfind("Bearer ", 0) != 0 || tokens_.count(auth.substr(7)) == 0) {
         ++unauthorized_;
         return common::HttpServerResponse::Json(
-            401, R"({"requestId":"gw","date":"Sun, 22 Nov 2026 00:00:00 GMT","mscv":"x","error":{"code":"Unauthorized","message":"The request is not authorized.","innererror":{"code":"tokenError","message":"The provided access token is expired."}}})");
+            401,
+            R"({"requestId":"gw","date":"Sun, 22 Nov 2026 00:00:00 GMT","mscv":"x","error":{"code":"Unauthorized","message":"The request is not authorized.","innererror":{"code":"tokenError","message":"The provided access token is expired."}}})");
       }
       ++forwarded_;
     }
-    auto created = issuance ? backend_->CreateIssuanceRequest(req.body) : backend_->CreatePresentationRequest(req.body);
+    auto created = issuance ? backend_->CreateIssuanceRequest(req.body)
+                            : backend_->CreatePresentationRequest(req.body);
     if (!created) {
       return common::HttpServerResponse::Json(
-          400, R"({"requestId":"gw","error":{"code":"badRequest","message":"The request is invalid.","innererror":{"code":"badOrMissingField","message":"backend refused"}}})");
+          400,
+          R"({"requestId":"gw","error":{"code":"badRequest","message":"The request is invalid.","innererror":{"code":"badOrMissingField","message":"backend refused"}}})");
     }
     common::JsonWriter w;
     w->StartObject();

@@ -4,10 +4,6 @@
 // otherwise the scripted Id2MetaVerify answer for the request's UserName.
 #pragma once
 
-#include "common/base/crypto.h"
-#include "common/http/url.h"
-#include "issuer/alibaba_signer.h"
-
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,7 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/base/crypto.h"
 #include "common/http/http_server.h"
+#include "common/http/url.h"
+#include "issuer/alibaba_signer.h"
 
 namespace vc::testing {
 
@@ -33,8 +32,8 @@ class FakeAlibaba {
   std::string last_signature_kind();  // "v3" or "v1"
   void Stop();
 
-  static std::string Biz(const std::string& biz_code);  // a Code 200 body
-  static std::string CodeOnly(const std::string& code); // an error body
+  static std::string Biz(const std::string& biz_code);   // a Code 200 body
+  static std::string CodeOnly(const std::string& code);  // an error body
 
  private:
   common::HttpServerResponse Handle(const common::HttpServerRequest& req);
@@ -54,7 +53,6 @@ class FakeAlibaba {
 
 // ---- implementation (header-only: tests/fakes/*.cpp would be linked into every suite)
 
-
 inline FakeAlibaba::FakeAlibaba(std::string access_key_id, std::string secret)
     : access_key_id_(std::move(access_key_id)), secret_(std::move(secret)) {
   server_ = std::make_unique<common::HttpServer>();
@@ -66,7 +64,8 @@ inline FakeAlibaba::FakeAlibaba(std::string access_key_id, std::string secret)
 inline FakeAlibaba::~FakeAlibaba() { Stop(); }
 inline void FakeAlibaba::Stop() { server_->Shutdown(); }
 
-inline void FakeAlibaba::Script(const std::string& name, std::vector<std::pair<int, std::string>> answers) {
+inline void FakeAlibaba::Script(const std::string& name,
+                                std::vector<std::pair<int, std::string>> answers) {
   std::lock_guard lock(mu_);
   script_[name] = std::move(answers);
 }
@@ -86,7 +85,8 @@ inline std::string FakeAlibaba::last_signature_kind() {
 
 inline std::string FakeAlibaba::Biz(const std::string& biz) {
   return R"({"RequestId":"130A2C10-B9EE-4D84-88E3-5384FF039795","Code":"200","Message":"success",)"
-         R"("ResultObject":{"BizCode":")" + biz + R"("}})";
+         R"("ResultObject":{"BizCode":")" +
+         biz + R"("}})";
 }
 inline std::string FakeAlibaba::CodeOnly(const std::string& code) {
   return R"({"RequestId":"24394B83-0000","HostId":"cloudauth.aliyuncs.com","Code":")" + code +
@@ -115,8 +115,10 @@ inline bool FakeAlibaba::CheckV1(const common::HttpServerRequest& req) {
   common::NameValueList params;
   std::string signature;
   for (const auto& [k, v] : req.query.list()) {
-    if (k == "Signature") signature = v;
-    else params.emplace_back(k, v);
+    if (k == "Signature")
+      signature = v;
+    else
+      params.emplace_back(k, v);
   }
   params.insert(params.end(), form->list().begin(), form->list().end());
   return !signature.empty() &&

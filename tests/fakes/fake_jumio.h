@@ -4,17 +4,16 @@
 // specs/proofing-providers.md §2. Tokens can be revoked to provoke a 401.
 #pragma once
 
-#include "common/base/base64url.h"
-#include "common/base/json.h"
-#include "common/http/url.h"
-
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 
+#include "common/base/base64url.h"
+#include "common/base/json.h"
 #include "common/http/http_server.h"
+#include "common/http/url.h"
 
 namespace vc::testing {
 
@@ -80,22 +79,26 @@ inline FakeJumio::FakeJumio(std::string client_id, std::string client_secret)
     last_account_ = "11111111-1111-1111-1111-" + std::to_string(100000000000 + accounts_);
     last_execution_ = "22222222-2222-2222-2222-" + std::to_string(100000000000 + accounts_);
     details_[last_execution_] = Details(last_account_, last_execution_, "INITIATED", "");
-    return HttpServerResponse::Json(200,
-        R"({"timestamp":"2021-05-19T14:55:08.187Z","account":{"id":")" + last_account_ +
-        R"("},"web":{"href":")" + url_ + R"(/web/v4/app?authorizationToken=xxx&locale=en"},)"
-        R"("sdk":{"token":"xxx"},"workflowExecution":{"id":")" + last_execution_ +
-        R"(","credentials":[{"id":"33333333-3333-3333-3333-aaaaaaaaaaaa","category":"ID",)"
-        R"("allowedChannels":["WEB","SDK"]}]}})");
+    return HttpServerResponse::Json(
+        200, R"({"timestamp":"2021-05-19T14:55:08.187Z","account":{"id":")" + last_account_ +
+                 R"("},"web":{"href":")" + url_ +
+                 R"(/web/v4/app?authorizationToken=xxx&locale=en"},)"
+                 R"("sdk":{"token":"xxx"},"workflowExecution":{"id":")" +
+                 last_execution_ +
+                 R"(","credentials":[{"id":"33333333-3333-3333-3333-aaaaaaaaaaaa","category":"ID",)"
+                 R"("allowedChannels":["WEB","SDK"]}]}})");
   });
   server_->Route("GET", "/api/v1/accounts/:a/workflow-executions/:w",
                  [this](const HttpServerRequest& req) {
-    if (!Authorized(req)) return HttpServerResponse::Json(401, R"({"message":"Unauthorized"})");
-    std::lock_guard lock(mu_);
-    ++retrievals_;
-    auto it = details_.find(std::string(req.PathParam("w")));
-    if (it == details_.end()) return HttpServerResponse::Json(404, R"({"message":"Not Found"})");
-    return HttpServerResponse::Json(200, it->second);
-  });
+                   if (!Authorized(req))
+                     return HttpServerResponse::Json(401, R"({"message":"Unauthorized"})");
+                   std::lock_guard lock(mu_);
+                   ++retrievals_;
+                   auto it = details_.find(std::string(req.PathParam("w")));
+                   if (it == details_.end())
+                     return HttpServerResponse::Json(404, R"({"message":"Not Found"})");
+                   return HttpServerResponse::Json(200, it->second);
+                 });
   server_->Start();
   url_ = server_->BaseUrl();
 }
@@ -115,22 +118,42 @@ inline void FakeJumio::RevokeTokens() {
   std::lock_guard lock(mu_);
   valid_tokens_.clear();
 }
-inline int FakeJumio::token_calls() { std::lock_guard lock(mu_); return tokens_; }
-inline int FakeJumio::account_calls() { std::lock_guard lock(mu_); return accounts_; }
-inline int FakeJumio::retrieval_calls() { std::lock_guard lock(mu_); return retrievals_; }
-inline std::string FakeJumio::last_account_body() { std::lock_guard lock(mu_); return last_account_body_; }
-inline std::string FakeJumio::last_execution_id() { std::lock_guard lock(mu_); return last_execution_; }
-inline std::string FakeJumio::last_account_id() { std::lock_guard lock(mu_); return last_account_; }
+inline int FakeJumio::token_calls() {
+  std::lock_guard lock(mu_);
+  return tokens_;
+}
+inline int FakeJumio::account_calls() {
+  std::lock_guard lock(mu_);
+  return accounts_;
+}
+inline int FakeJumio::retrieval_calls() {
+  std::lock_guard lock(mu_);
+  return retrievals_;
+}
+inline std::string FakeJumio::last_account_body() {
+  std::lock_guard lock(mu_);
+  return last_account_body_;
+}
+inline std::string FakeJumio::last_execution_id() {
+  std::lock_guard lock(mu_);
+  return last_execution_;
+}
+inline std::string FakeJumio::last_account_id() {
+  std::lock_guard lock(mu_);
+  return last_account_;
+}
 
 inline std::string FakeJumio::Details(const std::string& account, const std::string& execution,
-                               const std::string& status, const std::string& decision,
-                               const std::string& first_name, const std::string& last_name) {
+                                      const std::string& status, const std::string& decision,
+                                      const std::string& first_name, const std::string& last_name) {
   std::string body = R"({"workflow":{"id":")" + execution + R"(","status":")" + status +
                      R"(","definitionKey":"10013","customerInternalReference":"212560"},)"
-                     R"("account":{"id":")" + account + R"("},"createdAt":"2023-03-15T19:02:00.000Z")";
+                     R"("account":{"id":")" +
+                     account + R"("},"createdAt":"2023-03-15T19:02:00.000Z")";
   if (!decision.empty()) {
-    body += R"(,"decision":{"risk":{"score":40},"type":")" + decision + R"(","details":{"label":")" +
-            decision + R"("}},"capabilities":{"liveness":[{"id":"l1","decision":{"type":"WARNING",)"
+    body += R"(,"decision":{"risk":{"score":40},"type":")" + decision +
+            R"(","details":{"label":")" + decision +
+            R"("}},"capabilities":{"liveness":[{"id":"l1","decision":{"type":"WARNING",)"
             R"("details":{"label":"BAD_QUALITY"}}}],"extraction":[{"id":"e1","decision":{"type":)"
             R"("PASSED","details":{"label":"OK"}},"data":{"issuingCountry":"UKR","firstName":")" +
             first_name + R"(","lastName":")" + last_name + R"(","dateOfBirth":"1990-03-07"}}]})";

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "common/http/http_client.h"
 #include "common/base/json.h"
+#include "common/http/http_client.h"
 #include "tests/hostile/hostile_server.h"
 
 namespace vc::testing {

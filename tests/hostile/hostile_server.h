@@ -16,11 +16,11 @@
 
 #include "common/base/base64url.h"
 #include "common/base/crypto.h"
-#include "common/http/http_client.h"
 #include "common/base/json.h"
+#include "common/http/http_client.h"
+#include "common/http/url.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
-#include "common/http/url.h"
 #include "keys/key_store.h"
 #include "server/app.h"
 #include "tests/support/temp_dir.h"

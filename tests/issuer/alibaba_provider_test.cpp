@@ -57,7 +57,8 @@ TEST_P(AlibabaProviderTest, BizCodesMapToOutcomesWithOneCallEach) {
 
 TEST_P(AlibabaProviderTest, RetryableCodesAreRetriedThenSucceed) {
   auto p = Make();
-  fake_.Script("retry", {{200, FakeAlibaba::CodeOnly("402")}, {500, FakeAlibaba::CodeOnly("500")},
+  fake_.Script("retry", {{200, FakeAlibaba::CodeOnly("402")},
+                         {500, FakeAlibaba::CodeOnly("500")},
                          {200, FakeAlibaba::Biz("1")}});
   auto r = Start(p, "retry");
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -125,7 +126,9 @@ TEST(AlibabaMapping, ResponsesMapToVerdictsOrErrors) {
   EXPECT_EQ(issuer::MapId2MetaResponse(200, FakeAlibaba::Biz("9")).error().code, "provider_error");
   EXPECT_EQ(issuer::MapId2MetaResponse(503, "not json").error().code, "provider_unavailable");
   EXPECT_EQ(issuer::MapId2MetaResponse(400, FakeAlibaba::CodeOnly("InvalidAccessKeyId.NotFound"))
-                .error().code, "provider_error");
+                .error()
+                .code,
+            "provider_error");
 }
 
 TEST(AlibabaValidate, OnlyPrcIdsWithAValidChecksum) {

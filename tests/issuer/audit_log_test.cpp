@@ -24,8 +24,9 @@ class AuditLogTest : public ::testing::Test {
   }
   void AppendFive() {
     for (int i = 0; i < 5; ++i) {
-      auto seq = log_->Append({0, 0, "session:s" + std::to_string(i), "contoso/req-" + std::to_string(i),
-                               "proofing_start", "ok", "sandbox", "sbx_" + std::to_string(i), "cv.1", ""});
+      auto seq =
+          log_->Append({0, 0, "session:s" + std::to_string(i), "contoso/req-" + std::to_string(i),
+                        "proofing_start", "ok", "sandbox", "sbx_" + std::to_string(i), "cv.1", ""});
       ASSERT_TRUE(seq.ok());
       EXPECT_EQ(*seq, i + 1);
       clock_.Advance(1);
@@ -69,9 +70,10 @@ TEST_F(AuditLogTest, EditedEntryIsDetected) {
   AppendFive();
   log_.reset();
   db_.reset();
-  ASSERT_TRUE(TamperWithDatabase(dir_.File("vc.db"),
-                                 "UPDATE audit_log SET entry = replace(entry, '\"ok\"', '\"refused\"') "
-                                 "WHERE seq = 3"));
+  ASSERT_TRUE(
+      TamperWithDatabase(dir_.File("vc.db"),
+                         "UPDATE audit_log SET entry = replace(entry, '\"ok\"', '\"refused\"') "
+                         "WHERE seq = 3"));
   auto r = Verify();
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.bad_seq, 3);

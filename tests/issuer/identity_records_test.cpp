@@ -31,23 +31,24 @@ class IdentityRecordsTest : public ::testing::Test {
 };
 
 TEST_F(IdentityRecordsTest, NumberIsEncryptedAtRestAndReadsBack) {
-  ASSERT_TRUE(Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 1); }).ok());
+  ASSERT_TRUE(
+      Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 1); }).ok());
   std::string blob;
   ASSERT_TRUE(Tx([&](common::Connection& c) {
-    auto q = c.Prepare("SELECT id_number_enc, id_number_hmac FROM identity_records");
-    auto row = q->Step();
-    blob = q->ColumnBlob(0);
-    EXPECT_EQ(q->ColumnText(1), crypto_.LookupHmac(kNumber));
-    return row ? common::Status::Ok() : common::Status(row.error());
-  }).ok());
+                auto q = c.Prepare("SELECT id_number_enc, id_number_hmac FROM identity_records");
+                auto row = q->Step();
+                blob = q->ColumnBlob(0);
+                EXPECT_EQ(q->ColumnText(1), crypto_.LookupHmac(kNumber));
+                return row ? common::Status::Ok() : common::Status(row.error());
+              }).ok());
   EXPECT_EQ(blob.find(kNumber), std::string::npos);
   EXPECT_EQ(blob.size(), 12 + 18 + 16u);
   ASSERT_TRUE(Tx([&](auto& c) {
-    auto r = store_.Get(c, "contoso", "u1");
-    EXPECT_TRUE(r.ok() && r->has_value());
-    EXPECT_EQ((*r)->identity.id_card_number, kNumber);
-    return common::Status::Ok();
-  }).ok());
+                auto r = store_.Get(c, "contoso", "u1");
+                EXPECT_TRUE(r.ok() && r->has_value());
+                EXPECT_EQ((*r)->identity.id_card_number, kNumber);
+                return common::Status::Ok();
+              }).ok());
 }
 
 TEST_F(IdentityRecordsTest, SameNumberEncryptsDifferentlyEachTime) {
@@ -68,21 +69,23 @@ TEST_F(IdentityRecordsTest, CiphertextMovedToAnotherRecordDoesNotDecrypt) {
 }
 
 TEST_F(IdentityRecordsTest, VerifiedRecordIsLockedUntilReset) {
-  ASSERT_TRUE(Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 1); }).ok());
+  ASSERT_TRUE(
+      Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 1); }).ok());
   ASSERT_TRUE(Tx([&](auto& c) {
-    return store_.MarkVerified(c, "contoso", "u1", "sandbox", "sbx_1", "{}", 2);
-  }).ok());
+                return store_.MarkVerified(c, "contoso", "u1", "sandbox", "sbx_1", "{}", 2);
+              }).ok());
   auto changed = Tx([&](auto& c) {
     return store_.SaveClaimed(c, "contoso", "u1", Claimed("110101199003074477"), 3);
   });
   ASSERT_FALSE(changed.ok());
   EXPECT_EQ(changed.error().code, "identity_locked");
-  EXPECT_TRUE(Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 3); }).ok())
+  EXPECT_TRUE(
+      Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 3); }).ok())
       << "writing the same values is not a change";
   ASSERT_TRUE(Tx([&](auto& c) { return store_.Reset(c, "contoso", "u1", 4); }).ok());
   EXPECT_TRUE(Tx([&](auto& c) {
-    return store_.SaveClaimed(c, "contoso", "u1", Claimed("110101199003074477"), 5);
-  }).ok());
+                return store_.SaveClaimed(c, "contoso", "u1", Claimed("110101199003074477"), 5);
+              }).ok());
 }
 
 TEST_F(IdentityRecordsTest, JsonMasksTheNumber) {

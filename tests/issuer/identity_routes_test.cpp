@@ -33,7 +33,8 @@ class IdentityApiTest : public IntakeFixture {
     return "";
   }
   static std::string Fields(const std::string& name, const std::string& number) {
-    return R"({"realName":")" + name + R"(","idCardType":"PRC_ID","idCardNumber":")" + number + R"("})";
+    return R"({"realName":")" + name + R"(","idCardType":"PRC_ID","idCardNumber":")" + number +
+           R"("})";
   }
 };
 
@@ -57,10 +58,10 @@ TEST_F(IdentityApiTest, UserVerifiesSelfThenTheFieldsAreLocked) {
   auto got = Call("GET", "/api/users/contoso/u-self", "", me);
   EXPECT_NE(got.body.find("\"isVerified\":true"), std::string::npos) << got.body;
 
-  for (const std::string& change : {std::string(R"({"realName":"Li Si"})"),
-                                    std::string(R"({"idCardType":"PASSPORT"})"),
-                                    std::string(R"({"idCardNumber":"110101199003074477"})"),
-                                    std::string(R"({"isVerified":false})")}) {
+  for (const std::string& change :
+       {std::string(R"({"realName":"Li Si"})"), std::string(R"({"idCardType":"PASSPORT"})"),
+        std::string(R"({"idCardNumber":"110101199003074477"})"),
+        std::string(R"({"isVerified":false})")}) {
     auto refused = Call("PATCH", "/api/users/contoso/u-self", change, me);
     EXPECT_EQ(refused.status, 409) << change;
     EXPECT_EQ(Member(refused, "code"), "identity_locked") << change;
@@ -81,7 +82,8 @@ TEST_F(IdentityApiTest, VerifiedFlagCannotBeSetByPatch) {
 
 TEST_F(IdentityApiTest, MissingFieldsNeverReachTheProvider) {
   const std::string me = OpenSession("u-missing");
-  ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-missing", R"({"realName":"Zhang San"})", me).status, 200);
+  ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-missing", R"({"realName":"Zhang San"})", me).status,
+            200);
   auto r = Call("POST", "/api/verify-identification", "", me);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Member(r, "code"), "identity_incomplete");
@@ -91,34 +93,48 @@ TEST_F(IdentityApiTest, MissingFieldsNeverReachTheProvider) {
 
 TEST_F(IdentityApiTest, NonAdminNamingSomeoneElseIsForbidden) {
   const std::string other = OpenSession("u-other");
-  ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-other", Fields("Zhang San", kPrcId), other).status, 200);
+  ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-other", Fields("Zhang San", kPrcId), other).status,
+            200);
   const std::string me = OpenSession("u-me");
-  EXPECT_EQ(Call("POST", "/api/verify-identification?owner=contoso&name=u-other", "", me).status, 403);
+  EXPECT_EQ(Call("POST", "/api/verify-identification?owner=contoso&name=u-other", "", me).status,
+            403);
   EXPECT_EQ(Call("GET", "/api/users/contoso/u-other", "", me).status, 403);
   EXPECT_EQ(Call("PATCH", "/api/users/contoso/u-other", R"({"realName":"X"})", me).status, 403);
   EXPECT_EQ(Call("GET", "/api/users/fabrikam/u-other", "", "", kAppKey).status, 403)
       << "an app key acts only for its org";
-  auto by_app = Call("POST", "/api/verify-identification?owner=contoso&name=u-other", "", "", kAppKey);
+  auto by_app =
+      Call("POST", "/api/verify-identification?owner=contoso&name=u-other", "", "", kAppKey);
   EXPECT_EQ(by_app.status, 200) << by_app.body;
 }
 
 TEST_F(IdentityApiTest, AdminResetNeedsAReasonAndIsAudited) {
   const std::string me = OpenSession("u-reset");
-  ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-reset", Fields("Zhang San", kPrcId), me).status, 200);
-  ASSERT_EQ(Call("POST", "/api/verify-identification?owner=contoso&name=u-reset", "", "", kAdminKey).status, 200);
-  EXPECT_EQ(Call("POST", "/api/users/contoso/u-reset/reset-identity", R"({"reason":"x"})", "", kAppKey).status, 403);
-  auto no_reason = Call("POST", "/api/users/contoso/u-reset/reset-identity", R"({})", "", kAdminKey);
+  ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-reset", Fields("Zhang San", kPrcId), me).status,
+            200);
+  ASSERT_EQ(Call("POST", "/api/verify-identification?owner=contoso&name=u-reset", "", "", kAdminKey)
+                .status,
+            200);
+  EXPECT_EQ(
+      Call("POST", "/api/users/contoso/u-reset/reset-identity", R"({"reason":"x"})", "", kAppKey)
+          .status,
+      403);
+  auto no_reason =
+      Call("POST", "/api/users/contoso/u-reset/reset-identity", R"({})", "", kAdminKey);
   EXPECT_EQ(no_reason.status, 400);
   EXPECT_EQ(Member(no_reason, "code"), "reason_required");
   auto reset = Call("POST", "/api/users/contoso/u-reset/reset-identity",
                     R"({"reason":"ticket 42: name typo"})", "", kAdminKey);
   EXPECT_EQ(reset.status, 200) << reset.body;
-  EXPECT_EQ(Call("PATCH", "/api/users/contoso/u-reset", R"({"realName":"Zhang Sanfeng"})", me).status, 200);
+  EXPECT_EQ(
+      Call("PATCH", "/api/users/contoso/u-reset", R"({"realName":"Zhang Sanfeng"})", me).status,
+      200);
 
   auto audit = Call("GET", "/api/audit", "", "", kAdminKey);
   ASSERT_EQ(audit.status, 200);
-  EXPECT_NE(audit.body.find(R"("caller":"apikey:ops","subject":"contoso/u-reset","action":"reset")"),
-            std::string::npos) << audit.body;
+  EXPECT_NE(
+      audit.body.find(R"("caller":"apikey:ops","subject":"contoso/u-reset","action":"reset")"),
+      std::string::npos)
+      << audit.body;
   EXPECT_NE(audit.body.find("ticket 42"), std::string::npos);
   EXPECT_NE(audit.body.find(R"("action":"lock")"), std::string::npos);
   EXPECT_EQ(audit.body.find(kPrcId), std::string::npos);

@@ -2,29 +2,29 @@
 // JWKS host on its own port, a SQLite database in a temp dir, a manual clock.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
 
-#include <gtest/gtest.h>
-
 #include "common/base/clock.h"
 #include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/base/metrics.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
-#include "common/base/json.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
-#include "common/base/metrics.h"
 #include "common/store/store.h"
+#include "issuer/api_auth.h"
 #include "issuer/auth0.h"
+#include "issuer/identity_routes.h"
+#include "issuer/identity_service.h"
 #include "issuer/intake.h"
 #include "issuer/intake_routes.h"
 #include "issuer/jumpstart.h"
-#include "issuer/api_auth.h"
-#include "issuer/identity_routes.h"
-#include "issuer/identity_service.h"
 #include "issuer/proofing_attempts.h"
 #include "issuer/proofing_routes.h"
 #include "issuer/proofing_service.h"
@@ -85,11 +85,12 @@ class IntakeFixture : public ::testing::Test {
     jwks_host_.Set({rp_key_});
     OpenStores();
     keys_ = std::make_unique<keys::KeyStore>(dir_ / "keys");
-    ASSERT_TRUE(keys_->Generate(issuer::IntakeService::kResultKeyPurpose, common::JwsAlg::kES256).ok());
+    ASSERT_TRUE(
+        keys_->Generate(issuer::IntakeService::kResultKeyPurpose, common::JwsAlg::kES256).ok());
     registry_ = std::make_unique<keys::RpKeyRegistry>(http_, clock_, metrics_);
     ASSERT_TRUE(registry_->AddOrg({kOrg, jwks_host_.url(), 900, "", {}}).ok());
-    issuer::Org org{kOrg, "Contoso", {kRedirect, "https://contoso.example/other"}, 600, "sandbox",
-                    "VerifiedIdentity"};
+    issuer::Org org{kOrg, "Contoso", {kRedirect, "https://contoso.example/other"},
+                    600,  "sandbox", "VerifiedIdentity"};
     orgs_ = std::make_unique<issuer::OrgRegistry>(std::vector<issuer::Org>{org});
     StartServer();
   }
@@ -155,7 +156,8 @@ class IntakeFixture : public ::testing::Test {
     api_auth_ = std::make_unique<issuer::ApiAuthenticator>(
         std::vector<common::ApiKeyConfig>{
             {"ops", "", "admin", "sha256:" + common::HexEncode(common::Sha256(kAdminKey))},
-            {"contoso-backend", kOrg, "app", "sha256:" + common::HexEncode(common::Sha256(kAppKey))}},
+            {"contoso-backend", kOrg, "app",
+             "sha256:" + common::HexEncode(common::Sha256(kAppKey))}},
         *sessions_);
     identity_ = std::make_unique<issuer::IdentityService>(
         *proofing_, [this](const std::string&) { return provider_name_; });
@@ -172,8 +174,9 @@ class IntakeFixture : public ::testing::Test {
                    const common::Jwk* key = nullptr, int64_t exp_in = 300) {
     const int64_t now = clock_.NowSeconds();
     std::string payload = "{\"OrgId\":\"contoso\",\"RequestId\":\"" + request_id +
-                          "\",\"redirectUrl\":\"" + kRedirect + "\",\"iat\":" +
-                          std::to_string(now) + ",\"exp\":" + std::to_string(now + exp_in);
+                          "\",\"redirectUrl\":\"" + kRedirect +
+                          "\",\"iat\":" + std::to_string(now) +
+                          ",\"exp\":" + std::to_string(now + exp_in);
     if (!extra_claims.empty()) payload += "," + extra_claims;
     payload += "}";
     const common::Jwk& k = key ? *key : rp_key_;

@@ -11,8 +11,8 @@
 
 #include "common/base/base64url.h"
 #include "common/base/crypto.h"
-#include "common/http/http_server.h"
 #include "common/base/json.h"
+#include "common/http/http_server.h"
 #include "issuer/audit_log.h"
 #include "issuer/proofing_attempts.h"
 #include "tests/support/temp_dir.h"
@@ -27,20 +27,26 @@ class RecordingRequestService {
  public:
   RecordingRequestService() {
     server_.Route("POST", "/token", [](const common::HttpServerRequest&) {
-      return common::HttpServerResponse::Json(200, R"({"token_type":"Bearer","expires_in":3600,"access_token":"t"})");
+      return common::HttpServerResponse::Json(
+          200, R"({"token_type":"Bearer","expires_in":3600,"access_token":"t"})");
     });
-    server_.Route("POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
-                  [this](const common::HttpServerRequest& r) {
-                    std::lock_guard l(mu_);
-                    bodies_.push_back(r.body);
-                    return common::HttpServerResponse::Json(
-                        201, R"({"requestId":"rq-)" + std::to_string(bodies_.size()) +
-                                 R"(","url":"openid-vc://?request_uri=https://rs.example/r","expiry":1760000300})");
-                  });
+    server_.Route(
+        "POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
+        [this](const common::HttpServerRequest& r) {
+          std::lock_guard l(mu_);
+          bodies_.push_back(r.body);
+          return common::HttpServerResponse::Json(
+              201,
+              R"({"requestId":"rq-)" + std::to_string(bodies_.size()) +
+                  R"(","url":"openid-vc://?request_uri=https://rs.example/r","expiry":1760000300})");
+        });
     server_.Start();
   }
   std::string base() const { return server_.BaseUrl(); }
-  std::vector<std::string> bodies() { std::lock_guard l(mu_); return bodies_; }
+  std::vector<std::string> bodies() {
+    std::lock_guard l(mu_);
+    return bodies_;
+  }
 
  private:
   std::mutex mu_;
@@ -66,8 +72,8 @@ class IssuanceServiceTest : public ::testing::Test {
     o.client_secret = "s";
     client_ = std::make_unique<credentials::RequestServiceClient>(o, http_, clock_);
     service_ = std::make_unique<issuer::IssuanceService>(
-        issuer::IssuanceOptions{"https://idv.example", "did:web:idv.example", "cb-key"}, *client_, *store_,
-        *sessions_, *db_, clock_);
+        issuer::IssuanceOptions{"https://idv.example", "did:web:idv.example", "cb-key"}, *client_,
+        *store_, *sessions_, *db_, clock_);
     issuer::NewSession n;
     n.org_id = "contoso";
     n.request_id = "req-1";
@@ -81,18 +87,23 @@ class IssuanceServiceTest : public ::testing::Test {
     plan_.contract.id = "VerifiedIdentity";
     plan_.contract.type = "VerifiedIdentity";
     plan_.contract.manifest_url = "https://rs.example/manifest";
-    plan_.contract.claims = {{"realName", "name", true, false}, {"idCardType", "idCardType", false, false}};
+    plan_.contract.claims = {{"realName", "name", true, false},
+                             {"idCardType", "idCardType", false, false}};
     plan_.client_name = "Contoso";
   }
 
   std::map<std::string, std::string> Available() {
-    return {{"realName", "Mei Chen"}, {"idCardType", "PRC_ID"}, {"idCardNumber", "11010519491231002X"},
+    return {{"realName", "Mei Chen"},
+            {"idCardType", "PRC_ID"},
+            {"idCardNumber", "11010519491231002X"},
             {"provider", "sandbox"}};
   }
   CallbackResult Callback(const std::string& body, const std::string& key = "cb-key") {
     return service_->HandleCallback(key, body, "cv.1");
   }
-  std::string StatusOf(const std::string& id) { return std::string(issuer::IssuanceStatusName(store_->Get(id)->status)); }
+  std::string StatusOf(const std::string& id) {
+    return std::string(issuer::IssuanceStatusName(store_->Get(id)->status));
+  }
   int64_t AuditEntries() { return issuer::AuditLog::Verify(*db_)->entries; }
 
   TempDir dir_;
@@ -136,7 +147,8 @@ TEST_F(IssuanceServiceTest, IdNumberLeavesOnlyWhenTheContractMapsIt) {
   plan_.contract.claims.push_back({"idCardNumber", "documentNumber", false, false});
   ASSERT_TRUE(service_->Start(session_, plan_, Available()).ok());
   auto body = common::ParseJsonObject(rs_.bodies().at(0));
-  EXPECT_EQ(common::GetString(*common::GetObject(*body, "claims"), "idCardNumber"), "11010519491231002X");
+  EXPECT_EQ(common::GetString(*common::GetObject(*body, "claims"), "idCardNumber"),
+            "11010519491231002X");
 }
 
 TEST_F(IssuanceServiceTest, PinIsShownPlainAndSentHashedWithExpirationDate) {
@@ -155,7 +167,8 @@ TEST_F(IssuanceServiceTest, PinIsShownPlainAndSentHashedWithExpirationDate) {
   EXPECT_EQ(common::GetString(pin, "alg"), "sha256");
   EXPECT_EQ(common::GetInt64(pin, "iterations"), 1);
   EXPECT_EQ(rs_.bodies().at(0).find("\"" + r->pin + "\""), std::string::npos);
-  EXPECT_EQ(common::GetString(*body, "expirationDate"), "2025-10-10T08:53:20Z");  // 1760000000 + 1 day
+  EXPECT_EQ(common::GetString(*body, "expirationDate"),
+            "2025-10-10T08:53:20Z");  // 1760000000 + 1 day
 }
 
 TEST_F(IssuanceServiceTest, MissingRequiredClaimStopsBeforeTheRequestService) {
@@ -178,24 +191,33 @@ TEST_F(IssuanceServiceTest, CallbacksMoveForwardOnlyAndAreAudited) {
   EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"request_retrieved)" + st, ""),
             CallbackResult::kUnauthenticated);
   EXPECT_EQ(Callback("not json"), CallbackResult::kMalformed);
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"request_retrieved","state":"unknown"})"),
+  EXPECT_EQ(
+      Callback(R"({"requestId":"rq-1","requestStatus":"request_retrieved","state":"unknown"})"),
+      CallbackResult::kIgnored);
+  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"selfie_taken)" + st),
             CallbackResult::kIgnored);
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"selfie_taken)" + st), CallbackResult::kIgnored);
-  EXPECT_EQ(Callback(R"({"requestId":"other","requestStatus":"issuance_successful)" + st), CallbackResult::kIgnored);
+  EXPECT_EQ(Callback(R"({"requestId":"other","requestStatus":"issuance_successful)" + st),
+            CallbackResult::kIgnored);
   EXPECT_EQ(StatusOf(r->id), "request_created");
   EXPECT_EQ(AuditEntries(), 0);
   // The pre-GA field name `code` is read when requestStatus is absent.
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","code":"request_retrieved)" + st), CallbackResult::kApplied);
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"request_retrieved)" + st), CallbackResult::kIgnored);
+  EXPECT_EQ(Callback(R"({"requestId":"rq-1","code":"request_retrieved)" + st),
+            CallbackResult::kApplied);
+  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"request_retrieved)" + st),
+            CallbackResult::kIgnored);
   EXPECT_EQ(StatusOf(r->id), "request_retrieved");
   EXPECT_EQ(store_->Get(r->id)->pin, r->pin);
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"issuance_successful)" + st), CallbackResult::kApplied);
+  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"issuance_successful)" + st),
+            CallbackResult::kApplied);
   // Terminal: a later error, a repeat or a late retrieved changes nothing.
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"issuance_error","state":")" + r->state +
-                     R"(","error":{"code":"IssuanceFlowFailed","message":"user_canceled"}})"),
+  EXPECT_EQ(
+      Callback(R"({"requestId":"rq-1","requestStatus":"issuance_error","state":")" + r->state +
+               R"(","error":{"code":"IssuanceFlowFailed","message":"user_canceled"}})"),
+      CallbackResult::kIgnored);
+  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"issuance_successful)" + st),
             CallbackResult::kIgnored);
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"issuance_successful)" + st), CallbackResult::kIgnored);
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"request_retrieved)" + st), CallbackResult::kIgnored);
+  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"request_retrieved)" + st),
+            CallbackResult::kIgnored);
   auto done = store_->Get(r->id);
   EXPECT_EQ(StatusOf(r->id), "issuance_successful");
   EXPECT_TRUE(done->pin.empty());  // the PIN is forgotten once the request ends
@@ -215,12 +237,14 @@ TEST_F(IssuanceServiceTest, ErrorIsKeptAndExpiryIsReported) {
   clock_.Advance(301);  // the stand-in's expiry is 1760000300
   status = common::ParseJsonObject(service_->StatusJson(*store_->Get(r->id)));
   EXPECT_EQ(common::GetString(*status, "status"), "expired");
-  EXPECT_EQ(Callback(R"({"requestId":"rq-1","requestStatus":"issuance_error","state":")" + r->state +
-                     R"(","error":{"code":"IssuanceFlowFailed","message":"fetch_contract_error"}})"),
-            CallbackResult::kApplied);
+  EXPECT_EQ(
+      Callback(R"({"requestId":"rq-1","requestStatus":"issuance_error","state":")" + r->state +
+               R"(","error":{"code":"IssuanceFlowFailed","message":"fetch_contract_error"}})"),
+      CallbackResult::kApplied);
   status = common::ParseJsonObject(service_->StatusJson(*store_->Get(r->id)));
   EXPECT_EQ(common::GetString(*status, "status"), "issuance_error");
-  EXPECT_EQ(common::GetString(*common::GetObject(*status, "error"), "message"), "fetch_contract_error");
+  EXPECT_EQ(common::GetString(*common::GetObject(*status, "error"), "message"),
+            "fetch_contract_error");
 }
 
 // A callback that cannot be recorded must be retried by the Request Service's

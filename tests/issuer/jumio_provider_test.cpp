@@ -84,7 +84,8 @@ TEST_F(JumioTest, StartSendsOpaqueReferencesAndRedirectsToWebHref) {
   const std::string cir(common::GetString(*doc, "customerInternalReference").value_or(""));
   const std::string user_ref(common::GetString(*doc, "userReference").value_or(""));
   EXPECT_TRUE(std::regex_match(cir, std::regex("pa_[A-Za-z0-9_-]+"))) << cir;
-  EXPECT_TRUE(std::regex_match(user_ref, std::regex("t=[0-9]+,r=pa_[A-Za-z0-9_-]+,v1=[0-9a-f]{32}")))
+  EXPECT_TRUE(
+      std::regex_match(user_ref, std::regex("t=[0-9]+,r=pa_[A-Za-z0-9_-]+,v1=[0-9a-f]{32}")))
       << user_ref;
   EXPECT_LE(user_ref.size(), 100u);
   EXPECT_EQ(common::GetInt64(*common::GetObject(*doc, "workflowDefinition"), "key"), 10013);
@@ -203,7 +204,8 @@ TEST(JumioMapping, DecisionsAndStatuses) {
   EXPECT_EQ(map("TOKEN_EXPIRED", ""), ProofingOutcome::kExpired);
   EXPECT_EQ(map("INITIATED", ""), ProofingOutcome::kPending);
   EXPECT_EQ(map("ACQUIRED", ""), ProofingOutcome::kPending);
-  auto passed = issuer::MapJumioDetails(FakeJumio::Details("a", "w", "PROCESSED", "PASSED", "A", "B"), false);
+  auto passed =
+      issuer::MapJumioDetails(FakeJumio::Details("a", "w", "PROCESSED", "PASSED", "A", "B"), false);
   EXPECT_EQ(passed->claims.at("firstName"), "A");
   EXPECT_EQ(passed->claims.at("dateOfBirth"), "1990-03-07");
   EXPECT_FALSE(issuer::MapJumioDetails(R"({"workflow":{"status":"WEIRD"}})", false).ok());
@@ -251,9 +253,10 @@ TEST(JumioCallbackAuth, IpAllowlistAndUserReferenceHmac) {
   o.callback_secret = kCallbackSecret;
   o.callback_ips = {"34.202.241.227"};
   issuer::JumioProvider jumio(o, http, clock);
-  const std::string body = R"({"callbackSentAt":"2021-01-21T14:55:01.917Z","userReference":")" +
-                           jumio.UserReference("pa_1", 1) +
-                           R"(","workflowExecution":{"id":"w","status":"PROCESSED"},"account":{"id":"a"}})";
+  const std::string body =
+      R"({"callbackSentAt":"2021-01-21T14:55:01.917Z","userReference":")" +
+      jumio.UserReference("pa_1", 1) +
+      R"(","workflowExecution":{"id":"w","status":"PROCESSED"},"account":{"id":"a"}})";
   auto from_jumio = jumio.AuthenticateCallback({{}, body, "34.202.241.227"});
   ASSERT_TRUE(from_jumio.ok());
   EXPECT_EQ(from_jumio->reference, "a/w");

@@ -56,14 +56,15 @@ TEST_F(JumpstartTest, EachRefusalHasItsCode) {
   const auto other_rsa = common::Jwk::Generate(common::JwsAlg::kRS256).WithKid("rp-1");
   const auto ec = common::Jwk::Generate(common::JwsAlg::kES256).WithKid("rp-1");
   const int64_t now = clock_.NowSeconds();
-  auto es256 = common::SignCompact(
-      ec, common::JwsAlg::kES256,
-      R"({"OrgId":"contoso","RequestId":"x","redirectUrl":")" + std::string(kRedirect) +
-          R"(","exp":)" + std::to_string(now + 60) + "}");
+  auto es256 = common::SignCompact(ec, common::JwsAlg::kES256,
+                                   R"({"OrgId":"contoso","RequestId":"x","redirectUrl":")" +
+                                       std::string(kRedirect) + R"(","exp":)" +
+                                       std::to_string(now + 60) + "}");
   const std::string none_token =
       common::Base64UrlEncode(R"({"alg":"none"})") + "." +
       common::Base64UrlEncode(R"({"OrgId":"contoso","RequestId":"n","exp":)" +
-                              std::to_string(now + 60) + "}") + ".";
+                              std::to_string(now + 60) + "}") +
+      ".";
   struct Row {
     std::string path;
     int status;
@@ -120,12 +121,15 @@ TEST_F(JumpstartTest, ClaimRefusals) {
       {Claims(now, "contoso", std::string(129, 'x'), kRedirect), "malformed_token"},
       {Claims(now, "contoso", "a", ""), "malformed_token"},
       {Claims(now, "contoso", "a", "https://evil.example/"), "redirect_not_allowed"},
-      {Claims(now, "contoso", "b", "https://contoso.example/onboarding/done/"), "redirect_not_allowed"},
-      {Claims(now, "contoso", "c", "https://contoso.example/onboarding/done?x=1"), "redirect_not_allowed"},
+      {Claims(now, "contoso", "b", "https://contoso.example/onboarding/done/"),
+       "redirect_not_allowed"},
+      {Claims(now, "contoso", "c", "https://contoso.example/onboarding/done?x=1"),
+       "redirect_not_allowed"},
       {Claims(now, "contoso", "d", "https://contoso.example.evil.example/onboarding/done"),
        "redirect_not_allowed"},
       {Claims(now, "contoso", "e", "//contoso.example/onboarding/done"), "redirect_not_allowed"},
-      {"{\"OrgId\":\"contoso\",\"RequestId\":\"f\",\"redirectUrl\":\"" + std::string(kRedirect) + "\"}",
+      {"{\"OrgId\":\"contoso\",\"RequestId\":\"f\",\"redirectUrl\":\"" + std::string(kRedirect) +
+           "\"}",
        "malformed_token"},  // no exp
   };
   for (const auto& [payload, code] : rows) {
@@ -200,7 +204,8 @@ TEST_F(JumpstartTest, ConcurrentUsesOfOneTokenOpenExactlyOneSession) {
                    if (!row.ok()) return row.error();
                    sessions = st->ColumnInt64(0);
                    return common::Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(sessions, 1);
 }
 
@@ -251,7 +256,8 @@ TEST_F(JumpstartTest, UserCancelReturnsToRp) {
   ASSERT_TRUE(cancel.ok());
   EXPECT_EQ(cancel->status, 303);
   const std::string back(cancel->Header("location").value_or(""));
-  EXPECT_EQ(back.rfind(std::string(kRedirect) + "?RequestId=cancel-1&status=cancelled&result=", 0), 0u)
+  EXPECT_EQ(back.rfind(std::string(kRedirect) + "?RequestId=cancel-1&status=cancelled&result=", 0),
+            0u)
       << back;
   // Without the cookie nobody can end someone else's session.
   auto resp2 = Get("/contoso/?token=" + Mint("cancel-2"));

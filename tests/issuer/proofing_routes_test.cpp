@@ -25,10 +25,10 @@ class ProofingRoutesTest : public IntakeFixture {
   common::Result<common::HttpResponse> SubmitForm(const std::string& id, const std::string& name,
                                                   const std::string& type,
                                                   const std::string& number, bool json = false) {
-    return Post("/proofing/" + id,
-                common::FormUrlEncode({{"realName", name}, {"idCardType", type},
-                                       {"idCardNumber", number}}),
-                cookie_, json);
+    return Post(
+        "/proofing/" + id,
+        common::FormUrlEncode({{"realName", name}, {"idCardType", type}, {"idCardNumber", number}}),
+        cookie_, json);
   }
   std::string State(const std::string& id) {
     auto resp = Get("/proofing/" + id, true, cookie_);
@@ -43,7 +43,8 @@ class ProofingRoutesTest : public IntakeFixture {
                      auto row = q->Step();
                      n = q->ColumnInt64(0);
                      return row ? common::Status::Ok() : common::Status(row.error());
-                   }).ok());
+                   })
+                    .ok());
     return n;
   }
   std::string cookie_;
@@ -54,9 +55,9 @@ TEST_F(ProofingRoutesTest, FormCarriesCasdoorFieldNamesAndSandboxBanner) {
   auto page = Get("/proofing/" + id, false, cookie_);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->status, 200);
-  for (const char* needle : {"name=\"realName\"", "name=\"idCardType\"", "name=\"idCardNumber\"",
-                             "value=\"PRC_ID\"", "value=\"PASSPORT\"", "value=\"ID_CARD\"",
-                             "value=\"DRIVING_LICENSE\"", "SANDBOX"}) {
+  for (const char* needle :
+       {"name=\"realName\"", "name=\"idCardType\"", "name=\"idCardNumber\"", "value=\"PRC_ID\"",
+        "value=\"PASSPORT\"", "value=\"ID_CARD\"", "value=\"DRIVING_LICENSE\"", "SANDBOX"}) {
     EXPECT_NE(page->body.find(needle), std::string::npos) << needle;
   }
 }
@@ -82,9 +83,9 @@ TEST_F(ProofingRoutesTest, SyncVerifiedEndsAtTheRpWithStatusVerified) {
 
 TEST_F(ProofingRoutesTest, EachDocumentedSandboxNameGivesItsOutcome) {
   const std::pair<const char*, const char*> cases[] = {
-      {"Sandbox Reject", "rejected"}, {"Sandbox Mismatch", "mismatch"},
+      {"Sandbox Reject", "rejected"},    {"Sandbox Mismatch", "mismatch"},
       {"Sandbox NoRecord", "no_record"}, {"Sandbox Review", "needs_review"},
-      {"Sandbox Expire", "expired"}, {"Li Si", "verified"}};
+      {"Sandbox Expire", "expired"},     {"Li Si", "verified"}};
   int n = 0;
   for (const auto& [name, outcome] : cases) {
     const std::string id = Open("req-outcome-" + std::to_string(n++));
@@ -148,7 +149,8 @@ TEST_F(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndAudited) {
   req.method = "POST";
   req.url = server_->BaseUrl() + "/callbacks/sandbox";
   req.body = R"({"reference":"sbx_x","status":"PROCESSED","sentAt":1})";
-  req.headers = {{"Content-Type", "application/json"}, {"X-Sandbox-Signature", std::string(64, 'a')}};
+  req.headers = {{"Content-Type", "application/json"},
+                 {"X-Sandbox-Signature", std::string(64, 'a')}};
   auto resp = http_.Send(req);
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 403);
@@ -165,8 +167,8 @@ TEST_F(ProofingRoutesTest, RepeatedCallbackIsIgnored) {
   ASSERT_EQ(Post(hosted, "", "", false)->status, 303);
   const std::string ref = hosted.substr(std::string("/sandbox-provider/").size());
   const std::string body = R"({"reference":")" + ref + R"(","status":"PROCESSED","sentAt":5})";
-  const std::string sig = common::HexEncode(
-      common::HmacSha256(*keys_->SecretOrCreate("sandbox-callback"), body));
+  const std::string sig =
+      common::HexEncode(common::HmacSha256(*keys_->SecretOrCreate("sandbox-callback"), body));
   issuer::CallbackInput in{{{"x-sandbox-signature", sig}}, body, "127.0.0.1"};
   EXPECT_TRUE(proofing_->HandleCallback("sandbox", in, "").ok());
   EXPECT_EQ(State(id), "rejected");
@@ -194,8 +196,8 @@ TEST_F(ProofingRoutesTest, NoIdNumberOrNameInLogsOrAudit) {
   const std::string audit_json = issuer::AuditLog::ToJson(*audit);
   std::lock_guard lock(mu);
   EXPECT_FALSE(captured.empty());
-  for (const std::string& pii : {std::string(kPrcId), std::string("Wang Wu Unique"),
-                                 std::string("110105194912310021")}) {
+  for (const std::string& pii :
+       {std::string(kPrcId), std::string("Wang Wu Unique"), std::string("110105194912310021")}) {
     EXPECT_EQ(captured.find(pii), std::string::npos) << pii;
     EXPECT_EQ(audit_json.find(pii), std::string::npos) << pii;
   }
@@ -204,8 +206,7 @@ TEST_F(ProofingRoutesTest, NoIdNumberOrNameInLogsOrAudit) {
 TEST_F(ProofingRoutesTest, SandboxIsRefusedInProduction) {
   issuer::ProofingServiceOptions prod;
   prod.production = true;
-  EXPECT_THROW(issuer::ProofingService(
-                   prod, {{"sandbox", sandbox_}}, *db_, *crypto_, clock_),
+  EXPECT_THROW(issuer::ProofingService(prod, {{"sandbox", sandbox_}}, *db_, *crypto_, clock_),
                std::invalid_argument);
 }
 

@@ -1,8 +1,7 @@
-#include "keys/rp_keys.h"
-
 #include <gtest/gtest.h>
 
 #include "common/jose/jws.h"
+#include "keys/rp_keys.h"
 #include "tests/issuer/intake_fixture.h"
 
 namespace vc::testing {

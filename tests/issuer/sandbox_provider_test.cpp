@@ -1,8 +1,8 @@
 #include "issuer/sandbox_provider.h"
 
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <vector>
 
 #include "common/base/clock.h"
 #include "common/base/crypto.h"
@@ -17,7 +17,7 @@ TEST(PrcResidentId, Iso7064Mod112Checksum) {
   EXPECT_TRUE(issuer::IsValidPrcResidentId("110101199003074477"));
   EXPECT_FALSE(issuer::IsValidPrcResidentId("110105194912310021"));  // wrong check digit
   EXPECT_FALSE(issuer::IsValidPrcResidentId("110101199003074478"));
-  EXPECT_FALSE(issuer::IsValidPrcResidentId("11010519491231002"));   // 17 characters
+  EXPECT_FALSE(issuer::IsValidPrcResidentId("11010519491231002"));  // 17 characters
   EXPECT_FALSE(issuer::IsValidPrcResidentId("11010519491231002XX"));
   EXPECT_FALSE(issuer::IsValidPrcResidentId("1101051949123100AX"));
   EXPECT_FALSE(issuer::IsValidPrcResidentId(""));
@@ -54,7 +54,8 @@ TEST_F(SandboxTest, UnavailableNameFailsStartRetryably) {
 }
 
 TEST_F(SandboxTest, AsyncStartRedirectsToHostedPageAndIsPendingUntilFinished) {
-  auto r = sandbox_.Start({"pa_1", {"Sandbox Async", "PASSPORT", "E1234567"}, "http://back", "http://cb"});
+  auto r = sandbox_.Start(
+      {"pa_1", {"Sandbox Async", "PASSPORT", "E1234567"}, "http://back", "http://cb"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->redirect_url, "http://idv.test/sandbox-provider/" + r->reference);
   EXPECT_EQ(sandbox_.Fetch(r->reference)->outcome, issuer::ProofingOutcome::kPending);

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "common/base/base64url.h"
-#include "common/config/config.h"
 #include "common/base/json.h"
+#include "common/config/config.h"
 
 namespace vc::keys {
 namespace {
@@ -43,8 +43,7 @@ TEST(DidJwk, ResolvesTheSpecExample) {
   }
   ASSERT_EQ(r->methods.size(), 1u);
   EXPECT_EQ(r->methods[0].first, did + "#0");
-  EXPECT_EQ(r->methods[0].second.Thumbprint(),
-            common::Jwk::FromJsonText(kSpecJwk)->Thumbprint());
+  EXPECT_EQ(r->methods[0].second.Thumbprint(), common::Jwk::FromJsonText(kSpecJwk)->Thumbprint());
 }
 
 TEST(DidJwk, ResolvesWithFragment) {
@@ -74,7 +73,8 @@ TEST(DidJwk, RefusesGarbage) {
 
 TEST(DidJwk, RefusesPrivateKeyMaterial) {
   const std::string did =
-      "did:jwk:" + common::Base64UrlEncode(common::Jwk::Generate(common::JwsAlg::kES256).ToPrivateJson());
+      "did:jwk:" +
+      common::Base64UrlEncode(common::Jwk::Generate(common::JwsAlg::kES256).ToPrivateJson());
   EXPECT_EQ(ResolveDidJwk(did).error().code, "invalid_did");
 }
 
@@ -99,9 +99,11 @@ TEST(DidWeb, DocumentUrl) {
 }
 
 TEST(DidWeb, DocumentListsEveryKeyAndRoundTrips) {
-  StoredKey a{common::Jwk::Generate(common::JwsAlg::kES256), common::JwsAlg::kES256, "issuer", true};
+  StoredKey a{common::Jwk::Generate(common::JwsAlg::kES256), common::JwsAlg::kES256, "issuer",
+              true};
   a.key = a.key.WithKid(a.key.Thumbprint());
-  StoredKey b{common::Jwk::Generate(common::JwsAlg::kEdDSA), common::JwsAlg::kEdDSA, "issuer", false};
+  StoredKey b{common::Jwk::Generate(common::JwsAlg::kEdDSA), common::JwsAlg::kEdDSA, "issuer",
+              false};
   b.key = b.key.WithKid(b.key.Thumbprint());
   const std::string did = "did:web:idv.example";
   const std::string json = DidWebDocument(did, {a, b}, {"https://idv.example/"});

@@ -1,12 +1,12 @@
 #include "keys/key_store.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <thread>
 #include <vector>
-#include <gtest/gtest.h>
 
 #include "common/base/crypto.h"
 #include "common/jose/jws.h"
@@ -25,7 +25,7 @@ class KeyStoreTest : public ::testing::Test {
 };
 
 mode_t Mode(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   ::stat(p.c_str(), &st);
   return st.st_mode & 0777;
 }
@@ -54,8 +54,7 @@ TEST_F(KeyStoreTest, EveryAlgorithmRoundTrips) {
   KeyStore store(dir_);
   for (auto alg : {common::JwsAlg::kRS256, common::JwsAlg::kPS256, common::JwsAlg::kES256,
                    common::JwsAlg::kES256K, common::JwsAlg::kEdDSA}) {
-    const std::string purpose = "p-" +
-                                std::to_string(static_cast<int>(alg));
+    const std::string purpose = "p-" + std::to_string(static_cast<int>(alg));
     ASSERT_TRUE(store.Generate(purpose, alg).ok()) << common::AlgName(alg);
     auto back = store.Active(purpose);
     ASSERT_TRUE(back.ok()) << back.error().message;
@@ -102,7 +101,8 @@ TEST_F(KeyStoreTest, TamperedKeyFileIsReported) {
   ASSERT_TRUE(key.ok());
   // Swap the file's content for another key: the name no longer matches.
   auto other = common::Jwk::Generate(common::JwsAlg::kES256).ToPrivatePem();
-  ASSERT_TRUE(WritePrivateFile(dir_ / "issuer" / ("ES256_" + key->key.kid() + ".pem"), *other).ok());
+  ASSERT_TRUE(
+      WritePrivateFile(dir_ / "issuer" / ("ES256_" + key->key.kid() + ".pem"), *other).ok());
   EXPECT_EQ(store.Active("issuer").error().code, "invalid_key");
 }
 

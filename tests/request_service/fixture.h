@@ -3,19 +3,19 @@
 // and the wallet client. Callbacks are delivered when a test calls Deliver().
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "common/base/clock.h"
+#include "common/base/json.h"
 #include "common/config/config.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
-#include "common/base/json.h"
 #include "common/store/store.h"
 #include "credentials/published.h"
 #include "credentials/wallet_client.h"
@@ -49,7 +49,8 @@ class CallbackReceiver {
   CallbackReceiver() {
     server_.Route("POST", "/cb", [this](const common::HttpServerRequest& req) {
       std::lock_guard lock(mu_);
-      ReceivedCallback r{std::string(req.Header("api-key").value_or("")), "", req.body, 200, req.headers};
+      ReceivedCallback r{std::string(req.Header("api-key").value_or("")), "", req.body, 200,
+                         req.headers};
       if (auto doc = common::ParseJsonObject(req.body)) {
         r.request_status = std::string(common::GetString(*doc, "requestStatus").value_or(""));
       }
@@ -94,7 +95,8 @@ class RequestServiceFixture : public ::testing::Test {
 
   RequestServiceFixture()
       : clock_(kStart),
-        db_(common::Database::Open((dir_.path() / "vc.db").string(), {true, 5000, 2, false}).value()),
+        db_(common::Database::Open((dir_.path() / "vc.db").string(), {true, 5000, 2, false})
+                .value()),
         keys_(dir_.path() / "keys"),
         resolver_(http_, clock_, {"http", 300}),
         status_(http_, resolver_, clock_),
@@ -111,10 +113,11 @@ class RequestServiceFixture : public ::testing::Test {
     common::ContractConfig contract;
     contract.id = "VerifiedIdentity";
     contract.type = "VerifiedIdentity";
-    contract.claims = {{"realName", "realName", true, false}, {"idNumber", "idNumber", false, true}};
+    contract.claims = {{"realName", "realName", true, false},
+                       {"idNumber", "idNumber", false, true}};
     contract.display = R"({"card":{"title":"Verified identity","issuedBy":"IDV"}})";
-    service_ = std::make_unique<request_service::RequestService>(o, *db_, keys_, std::vector{contract}, resolver_,
-                                                                 status_, domains_, clock_);
+    service_ = std::make_unique<request_service::RequestService>(
+        o, *db_, keys_, std::vector{contract}, resolver_, status_, domains_, clock_);
     tokens_ = std::make_unique<request_service::TokenService>(
         std::vector<common::RequestServiceClient>{
             {"app", "app-secret", {request_service::kRoleCreateAll}},
@@ -133,9 +136,12 @@ class RequestServiceFixture : public ::testing::Test {
     for (const auto& [id, secret] : std::vector<std::pair<std::string, std::string>>{
              {"app", "app-secret"}, {"issuer-only", "s2"}, {"no-roles", "s3"}, {"admin", "s4"}}) {
       if (id != client) continue;
-      auto r = common::PostForm(http_, base_ + "/oauth2/v2.0/token",
-                                {{"grant_type", "client_credentials"}, {"client_id", id}, {"client_secret", secret},
-                                 {"scope", std::string(request_service::kResourceAppId) + "/.default"}});
+      auto r =
+          common::PostForm(http_, base_ + "/oauth2/v2.0/token",
+                           {{"grant_type", "client_credentials"},
+                            {"client_id", id},
+                            {"client_secret", secret},
+                            {"scope", std::string(request_service::kResourceAppId) + "/.default"}});
       auto doc = common::ParseJsonObject(r->body);
       return std::string(common::GetString(*doc, "access_token").value_or(""));
     }
@@ -143,18 +149,21 @@ class RequestServiceFixture : public ::testing::Test {
   }
 
   std::string Callback() const {
-    return R"("callback":{"url":")" + receiver_.url() + R"(","state":"st-1","headers":{"api-key":"cb-key"}})";
+    return R"("callback":{"url":")" + receiver_.url() +
+           R"(","state":"st-1","headers":{"api-key":"cb-key"}})";
   }
 
   std::string IssuanceBody(const std::string& extra = "") {
-    return "{" + Callback() + R"(,"registration":{"clientName":"Contoso"},"authority":")" + authority() +
-           R"(","type":"VerifiedIdentity","manifest":")" + manifest() +
+    return "{" + Callback() + R"(,"registration":{"clientName":"Contoso"},"authority":")" +
+           authority() + R"(","type":"VerifiedIdentity","manifest":")" + manifest() +
            R"(","claims":{"realName":"Megan Bowen","idNumber":"X123"})" + extra + "}";
   }
 
   std::string PresentationBody(const std::string& rc_extra = "", const std::string& extra = "") {
-    return "{" + Callback() + R"(,"registration":{"clientName":"Verifier","purpose":"check"},"authority":")" +
-           authority() + R"(")" + extra + R"(,"requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":[")" +
+    return "{" + Callback() +
+           R"(,"registration":{"clientName":"Verifier","purpose":"check"},"authority":")" +
+           authority() + R"(")" + extra +
+           R"(,"requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":[")" +
            authority() + R"("])" + rc_extra + "}]}";
   }
 

@@ -5,9 +5,9 @@
 #include <set>
 #include <thread>
 
-#include "credentials/status_list.h"
 #include "common/base/base64url.h"
 #include "common/jose/jws.h"
+#include "credentials/status_list.h"
 #include "request_service/fixture.h"
 
 namespace vc::testing {
@@ -28,14 +28,16 @@ TEST_F(FlowTest, IssueThenPresentWithCallbacksInOrder) {
   const std::string vc = Issue();
   ASSERT_FALSE(vc.empty());
   Deliver();
-  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
+  EXPECT_EQ(receiver_.Delivered(),
+            (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
   EXPECT_EQ(receiver_.received()[0].api_key, "cb-key");
 
   const std::string link = Create("Presentation", PresentationBody());
   ASSERT_TRUE(wallet_.Present(holder_, {vc}, link).ok());
   Deliver();
-  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful",
-                                                             "request_retrieved", "presentation_verified"}));
+  EXPECT_EQ(receiver_.Delivered(),
+            (std::vector<std::string>{"request_retrieved", "issuance_successful",
+                                      "request_retrieved", "presentation_verified"}));
   auto doc = common::ParseJsonObject(LastBody());
   ASSERT_TRUE(doc);
   EXPECT_EQ(common::GetString(*doc, "subject"), holder_.did);
@@ -50,13 +52,15 @@ TEST_F(FlowTest, IssueThenPresentWithCallbacksInOrder) {
 
 TEST_F(FlowTest, RequestRetrievedOnceAndReceiptWhenAsked) {
   const std::string vc = Issue();
-  const std::string link = Create("Presentation", PresentationBody("", R"(,"includeReceipt":true)"));
+  const std::string link =
+      Create("Presentation", PresentationBody("", R"(,"includeReceipt":true)"));
   const std::string uri = *credentials::RequestUriFromLink(link);
   ASSERT_EQ(common::Get(http_, uri)->status, 200);
   ASSERT_TRUE(wallet_.Present(holder_, {vc}, link).ok());
   Deliver();
-  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful",
-                                                             "request_retrieved", "presentation_verified"}));
+  EXPECT_EQ(receiver_.Delivered(),
+            (std::vector<std::string>{"request_retrieved", "issuance_successful",
+                                      "request_retrieved", "presentation_verified"}));
   auto doc = common::ParseJsonObject(LastBody());
   EXPECT_TRUE(doc->HasMember("receipt"));
 }
@@ -75,7 +79,8 @@ TEST_F(FlowTest, PinRightWrongAndAttemptsLimited) {
   EXPECT_FALSE(wallet_.Accept(holder_, link, "0001"));
   auto third = wallet_.Accept(holder_, link, "0002");
   ASSERT_FALSE(third);
-  EXPECT_NE(third.error().message.find("pinAttemptsExceeded"), std::string::npos) << third.error().message;
+  EXPECT_NE(third.error().message.find("pinAttemptsExceeded"), std::string::npos)
+      << third.error().message;
   auto right_too_late = wallet_.Accept(holder_, link, "4821");
   EXPECT_FALSE(right_too_late);
   Deliver();
@@ -87,8 +92,9 @@ TEST_F(FlowTest, PinRightWrongAndAttemptsLimited) {
 TEST_F(FlowTest, HashedPin) {
   const std::string hash = credentials::PinHash("090c8ff31bf248f8894b58ec88587c80", "9068");
   EXPECT_EQ(hash, "SCcUhz518lqfqmQPVJHUWZ9Olq5UyFO/gPbcNiowq3M=");  // spec §7.5 vector
-  const std::string pin = R"(,"pin":{"value":")" + hash +
-                          R"(","length":4,"salt":"090c8ff31bf248f8894b58ec88587c80","alg":"sha256","iterations":1})";
+  const std::string pin =
+      R"(,"pin":{"value":")" + hash +
+      R"(","length":4,"salt":"090c8ff31bf248f8894b58ec88587c80","alg":"sha256","iterations":1})";
   EXPECT_FALSE(Issue(pin, "9068").empty());
 }
 
@@ -120,16 +126,19 @@ TEST_F(FlowTest, ReplayedPresentationIsRefusedAndSendsNoSecondTerminalEvent) {
 
 TEST_F(FlowTest, NonceOfAnotherRequestIsRefused) {
   const std::string vc = Issue();
-  const std::string a = *credentials::RequestUriFromLink(Create("Presentation", PresentationBody()));
-  const std::string b = *credentials::RequestUriFromLink(Create("Presentation", PresentationBody()));
+  const std::string a =
+      *credentials::RequestUriFromLink(Create("Presentation", PresentationBody()));
+  const std::string b =
+      *credentials::RequestUriFromLink(Create("Presentation", PresentationBody()));
   auto ra = common::ParseJsonObject(*common::Base64UrlDecode(common::Get(http_, a)->body.substr(
       common::Get(http_, a)->body.find('.') + 1,
       common::Get(http_, a)->body.rfind('.') - common::Get(http_, a)->body.find('.') - 1)));
   auto rb_jws = common::Get(http_, b)->body;
   auto rb = common::ParseJsonObject(*common::Base64UrlDecode(
       rb_jws.substr(rb_jws.find('.') + 1, rb_jws.rfind('.') - rb_jws.find('.') - 1)));
-  credentials::PresentationAnswer ans{authority(), std::string(*common::GetString(*ra, "nonce")), "d",
-                                      {"VerifiedIdentity"}, {vc}, clock_.NowSeconds()};
+  credentials::PresentationAnswer ans{authority(), std::string(*common::GetString(*ra, "nonce")),
+                                      "d",         {"VerifiedIdentity"},
+                                      {vc},        clock_.NowSeconds()};
   auto r = common::PostForm(http_, base_ + "/v1.0/verifiableCredentials/verifyPresentation",
                             {{"id_token", *credentials::MakeSiopIdToken(holder_, ans)},
                              {"vp_token", *credentials::MakeVpJwt(holder_, ans)},
@@ -148,8 +157,12 @@ TEST_F(FlowTest, RevokedWithAndWithoutAllowRevoked) {
   auto token = common::ParseCompact(vc, 65536);
   auto payload = common::ParseJsonObject(token->payload);
   const std::string jti(*common::GetString(*payload, "jti"));
-  EXPECT_EQ(Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token())->status, 403);
-  EXPECT_EQ(Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token("admin"))->status, 204);
+  EXPECT_EQ(
+      Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token())->status,
+      403);
+  EXPECT_EQ(Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token("admin"))
+                ->status,
+            204);
 
   auto refused = wallet_.Present(holder_, {vc}, Create("Presentation", PresentationBody()));
   ASSERT_FALSE(refused);
@@ -159,8 +172,10 @@ TEST_F(FlowTest, RevokedWithAndWithoutAllowRevoked) {
   ASSERT_TRUE(wallet_.Present(holder_, {vc}, Create("Presentation", PresentationBody(allow))).ok());
   Deliver();
   auto doc = common::ParseJsonObject(LastBody());
-  EXPECT_EQ(std::string((*doc)["verifiedCredentialsData"][0]["credentialState"]["revocationStatus"].GetString()),
-            "REVOKED");
+  EXPECT_EQ(
+      std::string(
+          (*doc)["verifiedCredentialsData"][0]["credentialState"]["revocationStatus"].GetString()),
+      "REVOKED");
 }
 
 TEST_F(FlowTest, PublishedStatusListMarksTheRevokedIndex) {
@@ -174,7 +189,9 @@ TEST_F(FlowTest, PublishedStatusListMarksTheRevokedIndex) {
   // Over HTTP with the production checker, as any other verifier would.
   EXPECT_EQ(*status_.IsRevoked(authority(), *v->status), true);
   EXPECT_EQ(Post("/v1.0/verifiableCredentials/contracts/VerifiedIdentity/credentials/revoke",
-                 R"({"claimValue":"nobody"})", Token("admin"))->status, 404);
+                 R"({"claimValue":"nobody"})", Token("admin"))
+                ->status,
+            404);
 }
 
 // Revocations racing each other (each credential revoked twice, from two
@@ -222,13 +239,16 @@ TEST_F(FlowTest, LinkedDomainReportedInTheCallback) {
   ASSERT_TRUE(wallet_.Present(holder_, {vc}, Create("Presentation", PresentationBody(lds))).ok());
   Deliver();
   auto doc = common::ParseJsonObject(LastBody());
-  EXPECT_EQ(std::string((*doc)["verifiedCredentialsData"][0]["domainValidation"]["url"].GetString()), base_ + "/");
+  EXPECT_EQ(
+      std::string((*doc)["verifiedCredentialsData"][0]["domainValidation"]["url"].GetString()),
+      base_ + "/");
 }
 
 TEST_F(FlowTest, IssuerNotAcceptedFailsThePresentation) {
   const std::string vc = Issue();
   std::string body = PresentationBody();
-  body.replace(body.find(R"("acceptedIssuers":[")") + 20, authority().size(), "did:web:other.example");
+  body.replace(body.find(R"("acceptedIssuers":[")") + 20, authority().size(),
+               "did:web:other.example");
   auto r = wallet_.Present(holder_, {vc}, Create("Presentation", body));
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("issuer_not_accepted"), std::string::npos) << r.error().message;
@@ -252,7 +272,8 @@ TEST_F(FlowTest, CallbacksRetryOn5xxInOrderAndGiveUpAfterMaxAttempts) {
   EXPECT_EQ(receiver_.received().size(), 1u);
   clock_.Advance(1);
   Deliver();
-  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
+  EXPECT_EQ(receiver_.Delivered(),
+            (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
   // Each event carries an Idempotency-Key naming it, the same on its redelivery.
   auto got = receiver_.received();
   ASSERT_EQ(got.size(), 3u);
@@ -304,14 +325,16 @@ TEST_F(FlowTest, WalletReportsIssuanceFailureAsIssuanceError) {
   auto payload = common::ParseJsonObject(*common::Base64UrlDecode(
       req->body.substr(req->body.find('.') + 1, req->body.rfind('.') - req->body.find('.') - 1)));
   const std::string state(*common::GetString(*payload, "state"));
-  auto r = common::PostJson(http_, base_ + "/v1.0/verifiableCredentials/completeIssuance",
-                            R"({"code":"issuance_failed","state":")" + state + R"(","details":"user_canceled"})");
+  auto r = common::PostJson(
+      http_, base_ + "/v1.0/verifiableCredentials/completeIssuance",
+      R"({"code":"issuance_failed","state":")" + state + R"(","details":"user_canceled"})");
   EXPECT_EQ(r->status, 202);
   auto early = common::PostJson(http_, base_ + "/v1.0/verifiableCredentials/completeIssuance",
                                 R"({"code":"issuance_successful","state":")" + state + R"("})");
   EXPECT_EQ(early->status, 400);  // nothing was issued
   Deliver();
-  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_error"}));
+  EXPECT_EQ(receiver_.Delivered(),
+            (std::vector<std::string>{"request_retrieved", "issuance_error"}));
   auto doc = common::ParseJsonObject(LastBody());
   EXPECT_EQ(common::GetString((*doc)["error"], "code"), "IssuanceFlowFailed");
   EXPECT_EQ(common::GetString((*doc)["error"], "message"), "user_canceled");

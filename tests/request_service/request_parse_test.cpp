@@ -12,12 +12,13 @@ constexpr const char* kReg = R"("registration":{"clientName":"Contoso"})";
 
 std::string Issuance(const std::string& extra, const std::string& callback = kCallback) {
   return std::string("{") + callback + "," + kReg +
-         R"(,"authority":"did:web:idv.example","type":"VerifiedIdentity","manifest":"https://m/x")" + extra + "}";
+         R"(,"authority":"did:web:idv.example","type":"VerifiedIdentity","manifest":"https://m/x")" +
+         extra + "}";
 }
 
 std::string Presentation(const std::string& rc, const std::string& extra = "") {
-  return std::string("{") + kCallback + "," + kReg + R"(,"authority":"did:web:rp.example")" + extra +
-         R"(,"requestedCredentials":[)" + rc + "]}";
+  return std::string("{") + kCallback + "," + kReg + R"(,"authority":"did:web:rp.example")" +
+         extra + R"(,"requestedCredentials":[)" + rc + "]}";
 }
 
 struct Case {
@@ -45,7 +46,8 @@ void ExpectPresentationFailure(const Case& c) {
 }
 
 TEST(IssuanceParseTest, AcceptsTheCanonicalExampleAndManifestUrlAlias) {
-  auto r = ParseIssuanceRequest(Issuance(R"(,"pin":{"value":"3539","length":4},"claims":{"given_name":"Megan"},"expirationDate":"2024-12-31T23:59:59.000Z")"));
+  auto r = ParseIssuanceRequest(Issuance(
+      R"(,"pin":{"value":"3539","length":4},"claims":{"given_name":"Megan"},"expirationDate":"2024-12-31T23:59:59.000Z")"));
   ASSERT_TRUE(r.ok()) << r.failure().message;
   EXPECT_EQ(r->manifest, "https://m/x");
   EXPECT_EQ(r->claims.at("given_name"), "Megan");
@@ -62,16 +64,19 @@ TEST(IssuanceParseTest, EachValidationError) {
   const std::vector<Case> cases = {
       {"[1]", "", "not a valid JSON object"},
       {"{\"a\":1,\"a\":2}", "", "not a valid JSON object"},
-      {Issuance(R"(,"includeQRCode":"yes")"), "includeQRCode", "The request contains `includeQRCode`, but it is not boolean."},
+      {Issuance(R"(,"includeQRCode":"yes")"), "includeQRCode",
+       "The request contains `includeQRCode`, but it is not boolean."},
       {Issuance("", R"("callback":1)"), "callback", "valid callback"},
       {Issuance("", R"("callback":{"url":"/relative","state":"s"})"), "callback.url", "unreadable"},
-      {Issuance("", R"("callback":{"url":"ftp://x/cb","state":"s"})"), "callback.url", "unreadable"},
+      {Issuance("", R"("callback":{"url":"ftp://x/cb","state":"s"})"), "callback.url",
+       "unreadable"},
       {Issuance("", R"("callback":{"url":"https://x/cb"})"), "callback.state", "state"},
       {Issuance("", R"("callback":{"url":"https://x/cb","state":"s","headers":{"x-custom":"1"}})"),
        "callback.headers.x-custom", "Invalid callback header"},
       {Issuance("", R"("callback":{"url":"https://x/cb","state":"s","headers":{"api-key":1}})"),
        "callback.headers.api-key", "strings"},
-      {Issuance("", R"("callback":{"url":"https://x/cb","state":"s","headers":[]})"), "callback.headers", "object"},
+      {Issuance("", R"("callback":{"url":"https://x/cb","state":"s","headers":[]})"),
+       "callback.headers", "object"},
       {Issuance(R"(,"pin":{"value":"12","length":2})"), "pin.length", "4 to 16"},
       {Issuance(R"(,"pin":{"value":"12","length":17})"), "pin.length", "4 to 16"},
       {Issuance(R"(,"pin":{"value":"12a4","length":4})"), "pin.value", "4 digits"},
@@ -90,21 +95,27 @@ TEST(IssuanceParseTest, EachValidationError) {
 
 TEST(IssuanceParseTest, AuthorityRegistrationManifestType) {
   const std::string cb = kCallback;
-  ExpectIssuanceFailure({"{" + cb + "," + kReg + R"(,"type":"t","manifest":"https://m"})", "authority",
-                         "The request does not contain a valid authority DID."});
-  ExpectIssuanceFailure({"{" + cb + "," + kReg + R"(,"authority":"web:x","type":"t","manifest":"https://m"})",
-                         "authority", "valid authority DID"});
-  ExpectIssuanceFailure({"{" + cb + R"(,"authority":"did:web:x","type":"t","manifest":"https://m"})",
-                         "registration", "registration"});
-  ExpectIssuanceFailure({"{" + cb + R"(,"registration":{},"authority":"did:web:x","manifest":"https://m"})",
-                         "registration.clientName", "clientName"});
-  ExpectIssuanceFailure({"{" + cb + "," + kReg + R"(,"authority":"did:web:x","type":"t"})", "manifest", "manifest URL"});
-  ExpectIssuanceFailure({"{" + cb + "," + kReg + R"(,"authority":"did:web:x","type":1,"manifest":"https://m"})",
-                         "type", "string"});
+  ExpectIssuanceFailure({"{" + cb + "," + kReg + R"(,"type":"t","manifest":"https://m"})",
+                         "authority", "The request does not contain a valid authority DID."});
+  ExpectIssuanceFailure(
+      {"{" + cb + "," + kReg + R"(,"authority":"web:x","type":"t","manifest":"https://m"})",
+       "authority", "valid authority DID"});
+  ExpectIssuanceFailure(
+      {"{" + cb + R"(,"authority":"did:web:x","type":"t","manifest":"https://m"})", "registration",
+       "registration"});
+  ExpectIssuanceFailure(
+      {"{" + cb + R"(,"registration":{},"authority":"did:web:x","manifest":"https://m"})",
+       "registration.clientName", "clientName"});
+  ExpectIssuanceFailure({"{" + cb + "," + kReg + R"(,"authority":"did:web:x","type":"t"})",
+                         "manifest", "manifest URL"});
+  ExpectIssuanceFailure(
+      {"{" + cb + "," + kReg + R"(,"authority":"did:web:x","type":1,"manifest":"https://m"})",
+       "type", "string"});
 }
 
 TEST(IssuanceParseTest, HashedPinNeedsNoDigits) {
-  auto r = ParseIssuanceRequest(Issuance(R"(,"pin":{"value":"uUBy+sSE=","length":4,"salt":"ab","alg":"sha256","iterations":1})"));
+  auto r = ParseIssuanceRequest(Issuance(
+      R"(,"pin":{"value":"uUBy+sSE=","length":4,"salt":"ab","alg":"sha256","iterations":1})"));
   ASSERT_TRUE(r.ok()) << r.failure().message;
   EXPECT_TRUE(r->pin->hashed);
   EXPECT_EQ(r->pin->salt, "ab");
@@ -127,15 +138,22 @@ TEST(PresentationParseTest, EachValidationError) {
   const std::vector<Case> cases = {
       {Presentation("", ""), "requestedCredentials", "non-empty"},
       {Presentation(R"({"type":"T"})", R"(,"includeReceipt":1)"), "includeReceipt", "not boolean"},
-      {Presentation(R"({"type":"T"})", R"(,"includeQRCode":"true")"), "includeQRCode", "not boolean"},
+      {Presentation(R"({"type":"T"})", R"(,"includeQRCode":"true")"), "includeQRCode",
+       "not boolean"},
       {Presentation("1"), "requestedCredentials[0]", "object"},
       {Presentation(R"({"purpose":"p"})"), "requestedCredentials[0].type", "type"},
-      {Presentation(R"({"type":"T","acceptedIssuers":"did:web:i"})"), "requestedCredentials[0].acceptedIssuers", "array"},
-      {Presentation(R"({"type":"T","acceptedIssuers":["https://i"]})"), "requestedCredentials[0].acceptedIssuers", "DIDs"},
-      {Presentation(R"({"type":"T","constraints":{}})"), "requestedCredentials[0].constraints", "array"},
-      {Presentation(R"({"type":"T","constraints":[{"values":["a"]}]})"), "requestedCredentials[0].constraints[0].claimName", "claimName"},
-      {Presentation(R"({"type":"T","constraints":[{"claimName":"c"}]})"), "requestedCredentials[0].constraints[0]", "exactly one"},
-      {Presentation(R"({"type":"T","constraints":[{"claimName":"c","values":["a"],"contains":"b"}]})"),
+      {Presentation(R"({"type":"T","acceptedIssuers":"did:web:i"})"),
+       "requestedCredentials[0].acceptedIssuers", "array"},
+      {Presentation(R"({"type":"T","acceptedIssuers":["https://i"]})"),
+       "requestedCredentials[0].acceptedIssuers", "DIDs"},
+      {Presentation(R"({"type":"T","constraints":{}})"), "requestedCredentials[0].constraints",
+       "array"},
+      {Presentation(R"({"type":"T","constraints":[{"values":["a"]}]})"),
+       "requestedCredentials[0].constraints[0].claimName", "claimName"},
+      {Presentation(R"({"type":"T","constraints":[{"claimName":"c"}]})"),
+       "requestedCredentials[0].constraints[0]", "exactly one"},
+      {Presentation(
+           R"({"type":"T","constraints":[{"claimName":"c","values":["a"],"contains":"b"}]})"),
        "requestedCredentials[0].constraints[0]", "exactly one"},
       {Presentation(R"({"type":"T","constraints":[{"claimName":"c","values":[]}]})"),
        "requestedCredentials[0].constraints[0].values", "empty"},
@@ -143,15 +161,20 @@ TEST(PresentationParseTest, EachValidationError) {
        "requestedCredentials[0].constraints[0].contains", "string"},
       {Presentation(R"({"type":"T","configuration":{"validation":{"allowRevoked":"no"}}})"),
        "requestedCredentials[0].configuration.validation.allowRevoked", "not boolean"},
-      {Presentation(fc + R"({}}}})"), "requestedCredentials[0].configuration.validation.faceCheck.sourcePhotoClaimName", "mandatory"},
+      {Presentation(fc + R"({}}}})"),
+       "requestedCredentials[0].configuration.validation.faceCheck.sourcePhotoClaimName",
+       "mandatory"},
       {Presentation(fc + R"({"sourcePhotoClaimName":"photo","matchConfidenceThreshold":49}}}})"),
-       "requestedCredentials[0].configuration.validation.faceCheck.matchConfidenceThreshold", "50 to 100"},
+       "requestedCredentials[0].configuration.validation.faceCheck.matchConfidenceThreshold",
+       "50 to 100"},
       {Presentation(fc + R"({"sourcePhotoClaimName":"photo","matchConfidenceThreshold":101}}}})"),
-       "requestedCredentials[0].configuration.validation.faceCheck.matchConfidenceThreshold", "50 to 100"},
-      {Presentation(fc + R"({"sourcePhotoClaimName":"photo"}}}})", R"(,"includeReceipt":true)"), "includeReceipt",
-       "must be false when faceCheck"},
+       "requestedCredentials[0].configuration.validation.faceCheck.matchConfidenceThreshold",
+       "50 to 100"},
+      {Presentation(fc + R"({"sourcePhotoClaimName":"photo"}}}})", R"(,"includeReceipt":true)"),
+       "includeReceipt", "must be false when faceCheck"},
       {Presentation(fc + R"({"sourcePhotoClaimName":"photo","matchConfidenceThreshold":70}}}})"),
-       "requestedCredentials[0].configuration.validation.faceCheck", "FaceCheck cannot be performed", "faceCheckNotSupported"},
+       "requestedCredentials[0].configuration.validation.faceCheck",
+       "FaceCheck cannot be performed", "faceCheckNotSupported"},
   };
   for (const auto& c : cases) ExpectPresentationFailure(c);
 }

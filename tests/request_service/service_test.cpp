@@ -23,8 +23,12 @@ class NoNetwork final : public common::HttpClient {
 
 class Nothing final : public credentials::StatusChecker, public credentials::LinkedDomainChecker {
  public:
-  common::Result<bool> IsRevoked(const std::string&, const credentials::StatusEntry&) override { return false; }
-  common::Result<std::string> Verify(const std::string&) override { return std::string("https://x/"); }
+  common::Result<bool> IsRevoked(const std::string&, const credentials::StatusEntry&) override {
+    return false;
+  }
+  common::Result<std::string> Verify(const std::string&) override {
+    return std::string("https://x/");
+  }
 };
 
 constexpr const char* kBase = "https://idv.example";
@@ -43,12 +47,14 @@ class ServiceTest : public ::testing::Test {
     common::ContractConfig c;
     c.id = c.type = "VerifiedIdentity";
     c.claims = {{"realName", "realName", true, false}};
-    svc_ = std::make_unique<RequestService>(o, *db_, keys_, std::vector{c}, resolver_, nothing_, nothing_, clock_);
+    svc_ = std::make_unique<RequestService>(o, *db_, keys_, std::vector{c}, resolver_, nothing_,
+                                            nothing_, clock_);
     svc_->SetOutboxNotifier([this] { ++notified_; });
   }
 
   std::string IssuanceBody() const {
-    return std::string(R"({"callback":{"url":"https://rp.example/cb","state":"s"},"registration":{"clientName":"c"},)") +
+    return std::string(
+               R"({"callback":{"url":"https://rp.example/cb","state":"s"},"registration":{"clientName":"c"},)") +
            R"("authority":")" + kDid + R"(","type":"VerifiedIdentity","manifest":")" +
            svc_->ManifestUrl("VerifiedIdentity") + R"(","claims":{"realName":"M"}})";
   }
@@ -112,7 +118,9 @@ TEST_F(ServiceTest, RevokeUnknownIs404AndStatusListUnknownIs404) {
 
 TEST(TokenServiceTest, RolesDecide) {
   common::ManualClock clock;
-  TokenService tokens({{"a", "sa", {kRoleCreateAll}}, {"i", "si", {kRoleIssue}}, {"p", "sp", {kRolePresent}},
+  TokenService tokens({{"a", "sa", {kRoleCreateAll}},
+                       {"i", "si", {kRoleIssue}},
+                       {"p", "sp", {kRolePresent}},
                        {"n", "sn", {}}},
                       std::string(32, 'x'), "local", clock);
   auto bearer = [&](const char* id, const char* secret, std::vector<std::string> roles) {
@@ -120,14 +128,22 @@ TEST(TokenServiceTest, RolesDecide) {
   };
   EXPECT_TRUE(tokens.Authorize(bearer("a", "sa", {kRoleCreateAll}), Operation::kPresent).ok());
   EXPECT_TRUE(tokens.Authorize(bearer("i", "si", {kRoleIssue}), Operation::kIssue).ok());
-  EXPECT_EQ(tokens.Authorize(bearer("i", "si", {kRoleIssue}), Operation::kPresent).failure().status, 403);
-  EXPECT_EQ(tokens.Authorize(bearer("p", "sp", {kRolePresent}), Operation::kIssue).failure().status, 403);
-  EXPECT_EQ(tokens.Authorize(bearer("n", "sn", {}), Operation::kIssue).failure().code, "invalid_aad_access_token");
+  EXPECT_EQ(tokens.Authorize(bearer("i", "si", {kRoleIssue}), Operation::kPresent).failure().status,
+            403);
+  EXPECT_EQ(tokens.Authorize(bearer("p", "sp", {kRolePresent}), Operation::kIssue).failure().status,
+            403);
+  EXPECT_EQ(tokens.Authorize(bearer("n", "sn", {}), Operation::kIssue).failure().code,
+            "invalid_aad_access_token");
   EXPECT_EQ(tokens.Authorize(std::nullopt, Operation::kIssue).failure().code, "tokenError");
   TokenService other({}, std::string(32, 'y'), "local", clock);
-  EXPECT_EQ(other.Authorize(bearer("a", "sa", {kRoleCreateAll}), Operation::kIssue).failure().status, 401);
+  EXPECT_EQ(
+      other.Authorize(bearer("a", "sa", {kRoleCreateAll}), Operation::kIssue).failure().status,
+      401);
   TokenService other_tenant({}, std::string(32, 'x'), "contoso", clock);
-  EXPECT_EQ(other_tenant.Authorize(bearer("a", "sa", {kRoleCreateAll}), Operation::kIssue).failure().status, 401);
+  EXPECT_EQ(other_tenant.Authorize(bearer("a", "sa", {kRoleCreateAll}), Operation::kIssue)
+                .failure()
+                .status,
+            401);
 }
 
 }  // namespace

@@ -17,11 +17,13 @@ class VcwalletTest : public RequestServiceFixture {
 };
 
 TEST_F(VcwalletTest, EndToEndIssueThenPresent) {
-  auto accepted = Wallet({"accept", Create("Issuance", IssuanceBody(R"(,"pin":{"value":"1234","length":4})")),
-                          "--pin", "1234"});
+  auto accepted =
+      Wallet({"accept", Create("Issuance", IssuanceBody(R"(,"pin":{"value":"1234","length":4})")),
+              "--pin", "1234"});
   ASSERT_EQ(accepted.exit_code, 0) << accepted.output;
   Deliver();
-  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
+  EXPECT_EQ(receiver_.Delivered(),
+            (std::vector<std::string>{"request_retrieved", "issuance_successful"}));
 
   auto listed = Wallet({"list", "--json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.output;
@@ -32,8 +34,9 @@ TEST_F(VcwalletTest, EndToEndIssueThenPresent) {
   auto presented = Wallet({"present", Create("Presentation", PresentationBody())});
   ASSERT_EQ(presented.exit_code, 0) << presented.output;
   Deliver();
-  EXPECT_EQ(receiver_.Delivered(), (std::vector<std::string>{"request_retrieved", "issuance_successful",
-                                                             "request_retrieved", "presentation_verified"}));
+  EXPECT_EQ(receiver_.Delivered(),
+            (std::vector<std::string>{"request_retrieved", "issuance_successful",
+                                      "request_retrieved", "presentation_verified"}));
   auto doc = common::ParseJsonObject(receiver_.received().back().body);
   const auto& claims = (*doc)["verifiedCredentialsData"][0]["claims"];
   for (const auto& m : claims.GetObject()) EXPECT_TRUE(m.value.IsString()) << m.name.GetString();
@@ -42,15 +45,18 @@ TEST_F(VcwalletTest, EndToEndIssueThenPresent) {
 }
 
 TEST_F(VcwalletTest, FailuresAreOneLineAndNonZero) {
-  auto wrong_pin = Wallet({"accept", Create("Issuance", IssuanceBody(R"(,"pin":{"value":"1234","length":4})")),
-                           "--pin", "9999"});
+  auto wrong_pin =
+      Wallet({"accept", Create("Issuance", IssuanceBody(R"(,"pin":{"value":"1234","length":4})")),
+              "--pin", "9999"});
   EXPECT_NE(wrong_pin.exit_code, 0);
   EXPECT_NE(wrong_pin.output.find("invalidPin"), std::string::npos) << wrong_pin.output;
-  EXPECT_EQ(std::count(wrong_pin.output.begin(), wrong_pin.output.end(), '\n'), 1) << wrong_pin.output;
+  EXPECT_EQ(std::count(wrong_pin.output.begin(), wrong_pin.output.end(), '\n'), 1)
+      << wrong_pin.output;
 
   auto nothing_held = Wallet({"present", Create("Presentation", PresentationBody())});
   EXPECT_NE(nothing_held.exit_code, 0);
-  EXPECT_NE(nothing_held.output.find("holds no credential"), std::string::npos) << nothing_held.output;
+  EXPECT_NE(nothing_held.output.find("holds no credential"), std::string::npos)
+      << nothing_held.output;
 
   EXPECT_NE(Wallet({"accept", "https://not-a-link"}).exit_code, 0);
   EXPECT_EQ(Wallet({"frobnicate"}).exit_code, 2);

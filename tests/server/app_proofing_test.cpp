@@ -1,11 +1,11 @@
 // The proofing wiring of vcserver: the sandbox is refused in production, and
 // the Casdoor-style API and audit log answer with keys from config.
-#include <fstream>
-
 #include <gtest/gtest.h>
 
-#include "common/config/config.h"
+#include <fstream>
+
 #include "common/base/crypto.h"
+#include "common/config/config.h"
 #include "common/http/http_client.h"
 #include "server/app.h"
 #include "tests/support/temp_dir.h"
@@ -22,9 +22,11 @@ std::string WriteConfig(const TempDir& dir, const std::string& json) {
 std::string Config(const TempDir& dir, const std::string& environment) {
   const std::string admin_hash = common::HexEncode(common::Sha256("admin-secret-key"));
   return R"({"environment":")" + environment + R"(","listen":"127.0.0.1:0",
-      "publicBaseUrl":"https://idv.example","dataDir":")" + dir.File("data") + R"(",
+      "publicBaseUrl":"https://idv.example","dataDir":")" +
+         dir.File("data") + R"(",
       "proofingProviders":{"sandbox":{"type":"sandbox"}},
-      "apiKeys":[{"id":"ops","role":"admin","hash":"sha256:)" + admin_hash + R"("}],
+      "apiKeys":[{"id":"ops","role":"admin","hash":"sha256:)" +
+         admin_hash + R"("}],
       "orgs":[{"id":"acme","redirectUrls":["https://acme.example/done"],
                "keys":{"jwksUri":"https://acme.example/jwks.json"}}]})";
 }

@@ -1,20 +1,20 @@
 // Secrets hygiene of the whole server: a full sandbox proofing journey (link,
-// form with an ID number, verdict, credential issued to vcwallet, back to the RP), a token request and an
-// admin API call, with every kind of configured secret set, at debug level.
-// No log line may contain the ID number, the name, or any secret value.
+// form with an ID number, verdict, credential issued to vcwallet, back to the RP), a token request
+// and an admin API call, with every kind of configured secret set, at debug level. No log line may
+// contain the ID number, the name, or any secret value.
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <mutex>
 
-#include <gtest/gtest.h>
-
 #include "common/base/crypto.h"
+#include "common/base/log.h"
 #include "common/http/http_client.h"
+#include "common/http/url.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
-#include "common/base/log.h"
-#include "common/http/url.h"
 #include "server/app.h"
 #include "tests/server/issuance_flow.h"
 #include "tests/support/temp_dir.h"
@@ -26,8 +26,10 @@ constexpr const char* kIdNumber = "11010519491231002X";
 constexpr const char* kName = "Secretive Testperson";
 const char* const kSecrets[] = {
     "auth0-tokensecret-0123456789abcdef0123456789",  // via env:
-    "jumio-client-secret-9f8e7d",      "jumio-callback-secret-1a2b3c",
-    "aliyun-access-key-secret-77aa",   "rs-client-secret-5e5e5e5e",
+    "jumio-client-secret-9f8e7d",
+    "jumio-callback-secret-1a2b3c",
+    "aliyun-access-key-secret-77aa",
+    "rs-client-secret-5e5e5e5e",
     "admin-api-key-plain-4d4d",
 };
 
@@ -52,9 +54,11 @@ class LogCapture {
 
 std::string Config(const TempDir& dir, const std::string& rp_pem) {
   return R"({"environment":"test","listen":"127.0.0.1:0","logLevel":"debug",
-    "publicBaseUrl":"http://127.0.0.1:0","dataDir":")" + dir.File("data") + R"(",
+    "publicBaseUrl":"http://127.0.0.1:0","dataDir":")" +
+         dir.File("data") + R"(",
     "orgs":[{"id":"acme","redirectUrls":["https://acme.example/done"],
-             "keys":{"pemFiles":[")" + rp_pem + R"("]},"proofing":"sandbox"}],
+             "keys":{"pemFiles":[")" +
+         rp_pem + R"("]},"proofing":"sandbox"}],
     "auth0":[{"domain":"example.auth0.com","tokenSecret":"env:VC_TEST_AUTH0_SECRET","proofing":"sandbox"}],
     "proofingProviders":{"sandbox":{"type":"sandbox"},
       "jumio":{"type":"jumio","clientId":"jc","clientSecret":"jumio-client-secret-9f8e7d",
@@ -68,11 +72,13 @@ std::string Config(const TempDir& dir, const std::string& rp_pem) {
 // Jumpstart link → sandbox form with the ID number → the issuance page → the
 // wallet accepts the credential (its claims include the name) → back to the RP.
 // Returns the link's token.
-std::string ProofingJourney(const std::string& base, const common::Jwk& rp, const std::string& wallet) {
+std::string ProofingJourney(const std::string& base, const common::Jwk& rp,
+                            const std::string& wallet) {
   const int64_t now = time(nullptr);
-  auto token = common::SignCompact(rp, common::JwsAlg::kRS256,
+  auto token = common::SignCompact(
+      rp, common::JwsAlg::kRS256,
       R"({"OrgId":"acme","RequestId":"secrets-1","redirectUrl":"https://acme.example/done","iat":)" +
-      std::to_string(now) + R"(,"exp":)" + std::to_string(now + 300) + "}");
+          std::to_string(now) + R"(,"exp":)" + std::to_string(now + 300) + "}");
   EXPECT_TRUE(token.ok());
   Journey journey(base);
   journey.StartAt("/acme/?token=" + *token);
@@ -92,12 +98,14 @@ void CallsCarryingSecrets(const std::string& base) {
   common::CurlHttpClient http;
   for (const std::string& secret : {std::string(kSecrets[4]), std::string(kSecrets[4]) + "x"}) {
     auto tok = common::PostForm(http, base + "/oauth2/v2.0/token",
-                                {{"grant_type", "client_credentials"}, {"client_id", "backend"},
+                                {{"grant_type", "client_credentials"},
+                                 {"client_id", "backend"},
                                  {"client_secret", secret},
                                  {"scope", "3db474b9-6a0c-4840-96ac-1fceb342124f/.default"}});
     EXPECT_EQ(tok->status, secret == kSecrets[4] ? 200 : 401) << tok->body;
   }
-  auto audit = common::Get(http, base + "/api/audit", {{"Authorization", std::string("Bearer ") + kSecrets[5]}});
+  auto audit = common::Get(http, base + "/api/audit",
+                           {{"Authorization", std::string("Bearer ") + kSecrets[5]}});
   EXPECT_EQ(audit->status, 200);
 }
 
@@ -117,7 +125,8 @@ TEST(AppSecrets, NoIdNumberNameOrSecretInAnyLogLine) {
   const std::string text = logs.text();
   if (HasFailure()) std::cerr << text;
   EXPECT_NE(text.find("http_access"), std::string::npos);  // the capture saw the traffic
-  for (const char* needle : {kIdNumber, kName}) EXPECT_EQ(text.find(needle), std::string::npos) << needle;
+  for (const char* needle : {kIdNumber, kName})
+    EXPECT_EQ(text.find(needle), std::string::npos) << needle;
   EXPECT_EQ(text.find(common::PercentEncode(kName)), std::string::npos);
   for (const char* secret : kSecrets) EXPECT_EQ(text.find(secret), std::string::npos) << secret;
   EXPECT_EQ(text.find(token), std::string::npos);  // the jumpstart token travels in the query

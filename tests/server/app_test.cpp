@@ -2,9 +2,9 @@
 // /metrics, and refuses a bad config naming the field.
 #include "server/app.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "common/http/http_client.h"
 #include "tests/support/run.h"
@@ -23,10 +23,12 @@ TEST(App, StartsFromConfigAndAnswersHealthAndMetrics) {
   TempDir dir;
   const std::string data = dir.File("data");
   server::App app({WriteConfig(dir, R"({"environment":"test","listen":"127.0.0.1:0",
-      "publicBaseUrl":"https://idv.example","dataDir":")" + data + R"(",
+      "publicBaseUrl":"https://idv.example","dataDir":")" +
+                                        data + R"(",
       "proofingProviders":{"sandbox":{"type":"sandbox"}},
       "orgs":[{"id":"acme","redirectUrls":["https://acme.example/done"],
-               "keys":{"jwksUri":"https://acme.example/jwks.json"}}]})"), "", ""});
+               "keys":{"jwksUri":"https://acme.example/jwks.json"}}]})"),
+                   "", ""});
   app.Start();
   common::CurlHttpClient http;
   auto health = common::Get(http, app.BaseUrl() + "/healthz");
@@ -67,7 +69,8 @@ TEST(VcserverBinary, RefusesABadConfigNamingTheField) {
   auto r = RunBinary("vcserver", {"--config", config, "--data-dir", dir.File("d")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("orgs[0].redirectUrls[0]"), std::string::npos) << r.output;
-  EXPECT_FALSE(std::filesystem::exists(dir.File("d"))) << "nothing is created before the config is valid";
+  EXPECT_FALSE(std::filesystem::exists(dir.File("d")))
+      << "nothing is created before the config is valid";
 
   auto typo = RunBinary("vcserver", {"--config", WriteConfig(dir, R"({"lisen":"x"})")});
   EXPECT_EQ(typo.exit_code, 2);

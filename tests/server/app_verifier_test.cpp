@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "common/base/crypto.h"
-#include "common/http/http_client.h"
 #include "common/base/json.h"
+#include "common/http/http_client.h"
 #include "server/app.h"
 #include "tests/server/issuance_flow.h"
 #include "tests/support/run.h"

@@ -29,13 +29,13 @@
 #include <regex>
 #include <thread>
 
-#include "common/config/config.h"
 #include "common/base/crypto.h"
+#include "common/base/json.h"
+#include "common/config/config.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
-#include "common/base/json.h"
-#include "common/jose/jws.h"
 #include "common/http/url.h"
+#include "common/jose/jws.h"
 #include "issuer/issuance_store.h"
 #include "tests/server/issuance_flow.h"
 #include "tests/support/run.h"

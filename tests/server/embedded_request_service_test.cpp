@@ -2,8 +2,8 @@
 // generated client usable through the token endpoint and through vcctl.
 #include <gtest/gtest.h>
 
-#include "common/http/http_client.h"
 #include "common/base/json.h"
+#include "common/http/http_client.h"
 #include "common/http/url.h"
 #include "server/app.h"
 #include "tests/support/run.h"
@@ -25,7 +25,8 @@ TEST(EmbeddedRequestService, ServedWithAGeneratedClient) {
 
   const std::string secret = app.config().request_service.clients.at(0).client_secret;
   auto token = common::PostForm(http, app.BaseUrl() + "/oauth2/v2.0/token",
-                                {{"grant_type", "client_credentials"}, {"client_id", "vcserver-local"},
+                                {{"grant_type", "client_credentials"},
+                                 {"client_id", "vcserver-local"},
                                  {"client_secret", secret},
                                  {"scope", "3db474b9-6a0c-4840-96ac-1fceb342124f/.default"}});
   ASSERT_TRUE(token.ok());
@@ -34,8 +35,9 @@ TEST(EmbeddedRequestService, ServedWithAGeneratedClient) {
   auto cli = RunBinary("vcctl", {"request-service", "token", "--data-dir", data});
   ASSERT_EQ(cli.exit_code, 0) << cli.output;
   std::string bearer = cli.output.substr(0, cli.output.find('\n'));
-  auto created = common::PostJson(http, app.BaseUrl() + "/v1.0/verifiableCredentials/createPresentationRequest",
-                                  "{}", {{"Authorization", "Bearer " + bearer}});
+  auto created = common::PostJson(
+      http, app.BaseUrl() + "/v1.0/verifiableCredentials/createPresentationRequest", "{}",
+      {{"Authorization", "Bearer " + bearer}});
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created->status, 400) << created->body;  // authenticated; the body is what is wrong
   EXPECT_NE(created->body.find("badOrMissingField"), std::string::npos);

@@ -28,7 +28,8 @@ class RemoteIssuanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     backend_ = std::make_unique<server::App>(server::AppOptions{
-        Write(dir_, "backend.json", R"({"listen":"127.0.0.1:0","dataDir":")" + dir_.File("backend") + R"(",
+        Write(dir_, "backend.json",
+              R"({"listen":"127.0.0.1:0","dataDir":")" + dir_.File("backend") + R"(",
           "roles":["requestService"],
           "requestService":{"clients":[{"clientId":"gateway","clientSecret":"gw-secret",
                                         "roles":["VerifiableCredential.Create.All"]}]}})"),
@@ -42,13 +43,18 @@ class RemoteIssuanceTest : public ::testing::Test {
     to_backend.client_secret = "gw-secret";
     gateway_ = std::make_unique<EntraGateway>("issuer-app", "issuer-secret", to_backend);
     issuer_ = std::make_unique<server::App>(server::AppOptions{
-        Write(dir_, "issuer.json", R"({"listen":"127.0.0.1:0","dataDir":")" + dir_.File("issuer") + R"(",
+        Write(dir_, "issuer.json",
+              R"({"listen":"127.0.0.1:0","dataDir":")" + dir_.File("issuer") + R"(",
           "roles":["issuer"],
-          "requestService":{"mode":"remote","baseUrl":")" + gateway_->api_base() + R"(",
-            "tokenUrl":")" + gateway_->token_url() + R"(","clientId":"issuer-app",
-            "clientSecret":"issuer-secret","authority":")" + b.request_service.authority + R"("},
+          "requestService":{"mode":"remote","baseUrl":")" +
+                  gateway_->api_base() + R"(",
+            "tokenUrl":")" +
+                  gateway_->token_url() + R"(","clientId":"issuer-app",
+            "clientSecret":"issuer-secret","authority":")" +
+                  b.request_service.authority + R"("},
           "contracts":[{"id":"VerifiedIdentity","claims":[{"inputClaim":"realName","required":true},
-            {"inputClaim":"idCardType"}],"manifestUrl":")" + b.contracts[0].manifest_url + R"("}]})"),
+            {"inputClaim":"idCardType"}],"manifestUrl":")" +
+                  b.contracts[0].manifest_url + R"("}]})"),
         "", ""});
     issuer_->Start();
   }
@@ -64,13 +70,16 @@ class RemoteIssuanceTest : public ::testing::Test {
     EXPECT_EQ(j.ProofAndContinue(), "/issuance/" + j.session());
     const std::string url = j.DeepLink();
     const std::string id = j.IssuanceId();
-    EXPECT_EQ(url.rfind("openid-vc://?request_uri=" + backend_->BaseUrl() + "/v1.0/", 0), 0u) << url;
+    EXPECT_EQ(url.rfind("openid-vc://?request_uri=" + backend_->BaseUrl() + "/v1.0/", 0), 0u)
+        << url;
     auto accepted = RunBinary("vcwallet", {"--wallet", dir_.File("wallet.json"), "accept", url});
     EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
     EXPECT_EQ(j.WaitForStatus(id, "issuance_successful"), "issuance_successful");
     auto back = j.Send("POST", "/issuance/" + j.session() + "/continue", "");
     EXPECT_EQ(back.status, 303) << back.body;
-    return std::string(j.VerifiedReturn(std::string(back.Header("location").value_or(""))).Get("status").value_or(""));
+    return std::string(j.VerifiedReturn(std::string(back.Header("location").value_or("")))
+                           .Get("status")
+                           .value_or(""));
   }
 
   TempDir dir_;

@@ -11,11 +11,11 @@
 #include <string>
 #include <thread>
 
-#include "common/http/http_client.h"
 #include "common/base/json.h"
+#include "common/http/http_client.h"
+#include "common/http/url.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
-#include "common/http/url.h"
 #include "tests/support/run.h"
 
 namespace vc::testing {
@@ -33,9 +33,10 @@ class Journey {
   }
 
   // `vcctl jumpstart mint` → the link → 303 to the proofing page with the session cookie.
-  void Start(const std::string& key_file, const std::string& redirect_url, const std::string& org = "contoso") {
-    auto minted = RunBinary("vcctl", {"jumpstart", "mint", "--org", org, "--key", key_file, "--redirect-url",
-                                      redirect_url, "--base-url", base_});
+  void Start(const std::string& key_file, const std::string& redirect_url,
+             const std::string& org = "contoso") {
+    auto minted = RunBinary("vcctl", {"jumpstart", "mint", "--org", org, "--key", key_file,
+                                      "--redirect-url", redirect_url, "--base-url", base_});
     ASSERT_EQ(minted.exit_code, 0) << minted.output;
     std::string link = minted.output.substr(0, minted.output.find('\n'));
     StartAt(link.substr(base_.size()));
@@ -53,7 +54,8 @@ class Journey {
     cookie_ = std::string(sc->substr(0, sc->find(';')));
   }
 
-  // Submits the sandbox form with a valid PRC number and continues: 303 to where the hand-off sends us.
+  // Submits the sandbox form with a valid PRC number and continues: 303 to where the hand-off sends
+  // us.
   std::string ProofAndContinue(const std::string& real_name = "Mei Chen") {
     auto submitted = Send("POST", "/proofing/" + session_,
                           "realName=" + common::PercentEncode(real_name) +
@@ -99,12 +101,14 @@ class Journey {
     return last;
   }
 
-  common::HttpResponse Send(const std::string& method, const std::string& path, const std::string& form) {
+  common::HttpResponse Send(const std::string& method, const std::string& path,
+                            const std::string& form) {
     common::HttpRequest req;
     req.method = method;
     req.url = base_ + path;
     req.body = form;
-    if (method == "POST") req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    if (method == "POST")
+      req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     if (!cookie_.empty()) req.headers.emplace_back("Cookie", cookie_);
     auto resp = http_.Send(req);
     if (!resp) {

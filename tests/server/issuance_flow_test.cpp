@@ -2,14 +2,15 @@
 // 0): jumpstart link from `vcctl jumpstart mint` → sandbox proofing →
 // createIssuanceRequest to the embedded Request Service → `vcwallet accept` →
 // callbacks → issuance_successful → 303 to the RP with a result that verifies.
+#include "tests/server/issuance_flow.h"
+
 #include <gtest/gtest.h>
 
-#include "common/http/http_client.h"
 #include "common/base/base64url.h"
 #include "common/base/json.h"
+#include "common/http/http_client.h"
 #include "keys/key_store.h"
 #include "server/app.h"
-#include "tests/server/issuance_flow.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_dir.h"
 
@@ -43,7 +44,8 @@ TEST_F(IssuanceFlowTest, JumpstartToWalletAndBackToTheRp) {
   ASSERT_FALSE(id.empty());
   EXPECT_EQ(journey_->WaitForStatus(id, "request_created"), "request_created");
   // Continuing before the wallet finished is refused.
-  EXPECT_EQ(journey_->Send("POST", "/issuance/" + journey_->session() + "/continue", "").status, 409);
+  EXPECT_EQ(journey_->Send("POST", "/issuance/" + journey_->session() + "/continue", "").status,
+            409);
 
   const std::string wallet = dir_.File("wallet.json");
   auto accepted = RunBinary("vcwallet", {"--wallet", wallet, "accept", url});
@@ -63,7 +65,8 @@ TEST_F(IssuanceFlowTest, JumpstartToWalletAndBackToTheRp) {
   EXPECT_EQ(query.Get("status"), "issued");
   EXPECT_FALSE(query.Get("RequestId").value_or("").empty());
   // The session has ended: a second continue is refused, the page says so.
-  EXPECT_EQ(journey_->Send("POST", "/issuance/" + journey_->session() + "/continue", "").status, 409);
+  EXPECT_EQ(journey_->Send("POST", "/issuance/" + journey_->session() + "/continue", "").status,
+            409);
 }
 
 TEST_F(IssuanceFlowTest, TheIssuancePageNeedsTheSessionCookieAndAVerifiedIdentity) {
@@ -90,8 +93,9 @@ TEST_F(IssuanceFlowTest, TheIssuancePageNeedsTheSessionCookieAndAVerifiedIdentit
   // Leaving without a credential returns "verified".
   auto skip = journey_->Send("POST", "/issuance/" + journey_->session() + "/skip", "");
   ASSERT_EQ(skip.status, 303);
-  EXPECT_EQ(journey_->VerifiedReturn(std::string(skip.Header("location").value_or(""))).Get("status"),
-            "verified");
+  EXPECT_EQ(
+      journey_->VerifiedReturn(std::string(skip.Header("location").value_or(""))).Get("status"),
+      "verified");
 }
 
 TEST_F(IssuanceFlowTest, CallbackAnswersEveryDocumentedBodyAndChecksTheApiKey) {
@@ -99,17 +103,20 @@ TEST_F(IssuanceFlowTest, CallbackAnswersEveryDocumentedBodyAndChecksTheApiKey) {
   const std::string key = common::Base64UrlEncode(*keys.SecretOrCreate("issuer-callback-api-key"));
   common::CurlHttpClient http;
   const std::string url = app_->BaseUrl() + "/api/issuer/callback";
-  const std::string retrieved = R"({"requestId":"799f23ea","requestStatus":"request_retrieved","state":"de19cb6b"})";
+  const std::string retrieved =
+      R"({"requestId":"799f23ea","requestStatus":"request_retrieved","state":"de19cb6b"})";
   EXPECT_EQ(common::PostJson(http, url, retrieved)->status, 401);
   EXPECT_EQ(common::PostJson(http, url, retrieved, {{"api-key", key + "x"}})->status, 401);
   EXPECT_EQ(common::PostJson(http, url, "[1,2]", {{"api-key", key}})->status, 400);
   // Spec §5.3 bodies for states we never issued, and statuses of other flows: 2xx, nothing changes.
   for (const std::string& body :
        {retrieved,
-        std::string(R"({"requestId":"799f23ea","requestStatus":"issuance_successful","state":"de19cb6b"})"),
+        std::string(
+            R"({"requestId":"799f23ea","requestStatus":"issuance_successful","state":"de19cb6b"})"),
         std::string(R"({"requestId":"799f23ea","requestStatus":"issuance_error","state":"de19cb6b",
                         "error":{"code":"IssuanceFlowFailed","message":"issuance_service_error"}})"),
-        std::string(R"({"requestId":"e4ef27ca","requestStatus":"presentation_verified","state":"92d076dd",
+        std::string(
+            R"({"requestId":"e4ef27ca","requestStatus":"presentation_verified","state":"92d076dd",
                         "subject":"did:jwk:x","verifiedCredentialsData":[]})"),
         std::string(R"({"requestId":"1","requestStatus":"something_new","state":"s"})")}) {
     auto resp = common::PostJson(http, url, body, {{"api-key", key}});

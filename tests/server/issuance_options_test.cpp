@@ -6,9 +6,9 @@
 #include <fstream>
 #include <regex>
 
+#include "common/http/url.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
-#include "common/http/url.h"
 #include "server/app.h"
 #include "tests/server/issuance_flow.h"
 #include "tests/support/run.h"
@@ -26,7 +26,8 @@ class IssuanceOptionsTest : public ::testing::Test {
     std::ofstream(path) << R"({"listen":"127.0.0.1:0","dataDir":")" + dir_.File("var") + R"(",
         "orgs":[{"id":"contoso","name":"Contoso","redirectUrls":["https://contoso.example/done"],
                  "pinLength":4}],
-        "auth0":[{"domain":"tenant.auth0.example","tokenSecret":")" + kAuth0Secret + R"(",
+        "auth0":[{"domain":"tenant.auth0.example","tokenSecret":")" +
+                               kAuth0Secret + R"(",
                   "contract":"VerifiedIdentity"}]})";
     app_ = std::make_unique<server::App>(server::AppOptions{path, "", ""});
     app_->Start();
@@ -35,7 +36,8 @@ class IssuanceOptionsTest : public ::testing::Test {
 
   // Accepts the offer in `url` with `pin`; true when the wallet finished.
   bool Accept(const std::string& url, const std::string& pin) {
-    auto r = RunBinary("vcwallet", {"--wallet", dir_.File("wallet.json"), "accept", url, "--pin", pin});
+    auto r =
+        RunBinary("vcwallet", {"--wallet", dir_.File("wallet.json"), "accept", url, "--pin", pin});
     return r.exit_code == 0;
   }
 
@@ -71,15 +73,16 @@ TEST_F(IssuanceOptionsTest, WrongPinsEndTheRequestAndAFreshCodeWorks) {
   EXPECT_EQ(j.WaitForStatus(second, "issuance_successful"), "issuance_successful");
   auto back = j.Send("POST", "/issuance/" + j.session() + "/continue", "");
   ASSERT_EQ(back.status, 303);
-  EXPECT_EQ(j.VerifiedReturn(std::string(back.Header("location").value_or(""))).Get("status"), "issued");
+  EXPECT_EQ(j.VerifiedReturn(std::string(back.Header("location").value_or(""))).Get("status"),
+            "issued");
 }
 
 TEST_F(IssuanceOptionsTest, Auth0TenantWithAContractIssuesToo) {
   const int64_t now = std::time(nullptr);
-  const std::string payload = R"({"sub":"auth0|42","iss":"tenant.auth0.example","iat":)" + std::to_string(now) +
-                              R"(,"exp":)" + std::to_string(now + 300) + "}";
-  auto token = common::SignCompact(common::Jwk::FromSecret(kAuth0Secret), common::JwsAlg::kHS256, payload,
-                                   {"JWT", "", ""});
+  const std::string payload = R"({"sub":"auth0|42","iss":"tenant.auth0.example","iat":)" +
+                              std::to_string(now) + R"(,"exp":)" + std::to_string(now + 300) + "}";
+  auto token = common::SignCompact(common::Jwk::FromSecret(kAuth0Secret), common::JwsAlg::kHS256,
+                                   payload, {"JWT", "", ""});
   ASSERT_TRUE(token.ok());
   Journey j(app_->BaseUrl());
   j.StartAt("/id-verification?token=" + *token + "&state=st-1");
@@ -89,7 +92,8 @@ TEST_F(IssuanceOptionsTest, Auth0TenantWithAContractIssuesToo) {
   EXPECT_EQ(j.WaitForStatus(id, "issuance_successful"), "issuance_successful");
   auto back = j.Send("POST", "/issuance/" + j.session() + "/continue", "");
   ASSERT_EQ(back.status, 200) << back.body;  // Auth0: an auto-submitting form
-  EXPECT_NE(back.body.find("action=\"https://tenant.auth0.example/continue?state=st-1\""), std::string::npos)
+  EXPECT_NE(back.body.find("action=\"https://tenant.auth0.example/continue?state=st-1\""),
+            std::string::npos)
       << back.body;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(back.body, m, std::regex("name=\"token\" value=\"([^\"]+)\"")));

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "common/base/base64url.h"
-#include "common/http/http_client.h"
 #include "common/base/json.h"
+#include "common/http/http_client.h"
 #include "issuer/audit_log.h"
 #include "issuer/issuance_store.h"
 #include "keys/key_store.h"

@@ -7,9 +7,9 @@
 
 #include <fstream>
 
-#include "common/http/http_client.h"
-#include "common/base/json.h"
 #include "common/base/base64url.h"
+#include "common/base/json.h"
+#include "common/http/http_client.h"
 #include "server/app.h"
 #include "tests/support/temp_dir.h"
 
@@ -42,7 +42,8 @@ class RateLimitsTest : public ::testing::Test {
     config_.create = {{1, 1}, {0, 0}};
     limits_ = std::make_unique<RateLimits>(config_, clock_);
     for (const auto& r : kRoutes) {
-      server_.Route(r[0], r[1], [](const HttpServerRequest&) { return HttpServerResponse::Json(200, "{}"); });
+      server_.Route(r[0], r[1],
+                    [](const HttpServerRequest&) { return HttpServerResponse::Json(200, "{}"); });
     }
     limits_->Apply(server_);
     server_.Start();
@@ -74,7 +75,8 @@ TEST_F(RateLimitsTest, IntakeIsLimitedPerIpWithAnHtmlPage) {
   // A client asking for JSON gets the JSON error shape.
   const HttpResponse json = Send("GET", "/e/", {{"Accept", "application/json"}});
   EXPECT_EQ(json.status, 429);
-  EXPECT_EQ(common::GetString(*common::ParseJsonObject(json.body), "error").value_or(""), "rate_limited");
+  EXPECT_EQ(common::GetString(*common::ParseJsonObject(json.body), "error").value_or(""),
+            "rate_limited");
   // Other routes are not limited at all.
   EXPECT_EQ(Send("POST", "/proofing/abc").status, 200);
   clock_.Advance(1);
@@ -129,8 +131,9 @@ TEST_F(RateLimitsTest, CreateEndpointsAnswerWithTheEntraEnvelope) {
 TEST(RateLimitsApp, TheServerAppliesItsConfiguredLimits) {
   testing::TempDir dir;
   const std::string path = dir.File("config.json");
-  std::ofstream(path) << R"({"environment":"test","listen":"127.0.0.1:0","dataDir":")" << dir.File("data")
-                      << R"(","rateLimits":{"intake":{"perIp":{"ratePerSecond":0.001,"burst":2}}}})";
+  std::ofstream(path)
+      << R"({"environment":"test","listen":"127.0.0.1:0","dataDir":")" << dir.File("data")
+      << R"(","rateLimits":{"intake":{"perIp":{"ratePerSecond":0.001,"burst":2}}}})";
   App app({path, "", ""});
   app.Start();
   common::CurlHttpClient http;

@@ -62,7 +62,8 @@ class RawHttpConnection {
   static size_t ContentLength(const std::string& head) {
     for (std::string_view name : {"\r\nContent-Length:", "\r\ncontent-length:"}) {
       const size_t at = head.find(name);
-      if (at != std::string::npos) return std::strtoul(head.c_str() + at + name.size(), nullptr, 10);
+      if (at != std::string::npos)
+        return std::strtoul(head.c_str() + at + name.size(), nullptr, 10);
     }
     return 0;
   }

@@ -1,13 +1,12 @@
 // A fresh directory per test, removed with everything in it on destruction.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace vc::testing {
 

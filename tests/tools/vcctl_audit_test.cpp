@@ -20,7 +20,8 @@ void WriteEntries(const std::string& path, int n) {
   issuer::AuditLog log(**db, clock);
   for (int i = 0; i < n; ++i) {
     ASSERT_TRUE(log.Append({0, 0, "system", "contoso/u" + std::to_string(i), "verdict", "verified",
-                            "sandbox", "sbx", "", ""}).ok());
+                            "sandbox", "sbx", "", ""})
+                    .ok());
   }
 }
 
@@ -31,7 +32,8 @@ TEST(VcctlAudit, IntactThenEditedThenDeleted) {
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("intact: 4 entries"), std::string::npos) << ok.output;
 
-  ASSERT_TRUE(TamperWithDatabase(dir.File("vc.db"),
+  ASSERT_TRUE(TamperWithDatabase(
+      dir.File("vc.db"),
       "UPDATE audit_log SET entry = replace(entry, 'verified', 'rejected') WHERE seq = 2"));
   auto edited = RunBinary("vcctl", {"audit", "verify", "--data-dir", dir.path().string()});
   EXPECT_NE(edited.exit_code, 0);

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "common/config/api_keys.h"
 #include "common/base/crypto.h"
-#include "common/jose/jws.h"
+#include "common/config/api_keys.h"
 #include "common/http/outbox.h"
+#include "common/jose/jws.h"
 #include "credentials/holder.h"
 #include "credentials/request_service_client.h"
 #include "credentials/vc_jwt.h"

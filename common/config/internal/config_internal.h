@@ -3,14 +3,14 @@
 // names where it is: "orgs[0].keys.refreshSeconds: must be an integer".
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <rapidjson/document.h>
 
 #include "common/config/config.h"
 
@@ -78,8 +78,8 @@ struct HttpUrl {
 std::optional<HttpUrl> ParseHttpUrl(std::string_view url);
 // Throws unless `url` is an absolute http(s) URL without user info (https
 // only when `require_https`); fragments refused too when `no_fragment`.
-void CheckUrl(const ConfigNode& node, const char* key, const std::string& url,
-              bool require_https, bool no_fragment = false);
+void CheckUrl(const ConfigNode& node, const char* key, const std::string& url, bool require_https,
+              bool no_fragment = false);
 void CheckUrlAt(const std::string& path, const std::string& url, bool require_https,
                 bool no_fragment);
 // "host:port" or "[v6]:port" into host (brackets removed) and port 0..65535.

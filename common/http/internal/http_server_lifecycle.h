@@ -2,10 +2,9 @@
 // requests and connections that Pistache 0.0.5 does not track for us.
 #pragma once
 
+#include <pistache/peer.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <pistache/peer.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -62,7 +61,8 @@ class OpenConnections {
     std::lock_guard lock(mu_);
     for (const auto& [fd, id] : sockets_) {
       struct stat st {};
-      if (::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == id.first && st.st_ino == id.second) {
+      if (::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == id.first &&
+          st.st_ino == id.second) {
         ::close(fd);
       }
     }

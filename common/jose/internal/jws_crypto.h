@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/jose/jwk.h"
 #include "common/base/result.h"
+#include "common/jose/jwk.h"
 
 namespace vc::common::jws_crypto {
 

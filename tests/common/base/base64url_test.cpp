@@ -31,13 +31,9 @@ TEST(Base64Url, RejectsPadding) {
   EXPECT_EQ(r.error().code, "bad_base64url");
 }
 
-TEST(Base64Url, RejectsStandardAlphabet) {
-  EXPECT_FALSE(Base64UrlDecode("+/8").ok());
-}
+TEST(Base64Url, RejectsStandardAlphabet) { EXPECT_FALSE(Base64UrlDecode("+/8").ok()); }
 
-TEST(Base64Url, RejectsImpossibleLength) {
-  EXPECT_FALSE(Base64UrlDecode("Zm9vY").ok());
-}
+TEST(Base64Url, RejectsImpossibleLength) { EXPECT_FALSE(Base64UrlDecode("Zm9vY").ok()); }
 
 TEST(Base64Url, RejectsNonZeroTrailingBits) {
   EXPECT_TRUE(Base64UrlDecode("Zg").ok());

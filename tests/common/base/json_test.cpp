@@ -117,9 +117,8 @@ TEST(Json, MemberWritesKeyAndValueOfEachType) {
   w.Member("n", int64_t{-9007199254740993});
   w.Member("u", uint64_t{18446744073709551615u});
   w->EndObject();
-  EXPECT_EQ(w.str(),
-            R"({"s":"text","v":"view","str":"owned","t":true,"i":7,"n":-9007199254740993,)"
-            R"("u":18446744073709551615})");
+  EXPECT_EQ(w.str(), R"({"s":"text","v":"view","str":"owned","t":true,"i":7,"n":-9007199254740993,)"
+                     R"("u":18446744073709551615})");
 }
 
 }  // namespace

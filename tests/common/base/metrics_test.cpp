@@ -16,8 +16,10 @@ TEST(MetricsTest, RendersCounterWithHelpAndType) {
   const std::string text = registry.RenderPrometheus();
   EXPECT_NE(text.find("# HELP app_requests_total Requests served\n"), std::string::npos);
   EXPECT_NE(text.find("# TYPE app_requests_total counter\n"), std::string::npos);
-  EXPECT_NE(text.find("app_requests_total{route=\"/a\",class=\"2xx\"} 3\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("app_requests_total{route=\"/b\\\"x\",class=\"5xx\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("app_requests_total{route=\"/a\",class=\"2xx\"} 3\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("app_requests_total{route=\"/b\\\"x\",class=\"5xx\"} 1\n"), std::string::npos)
+      << text;
 }
 
 TEST(MetricsTest, RendersGaugeWithoutLabels) {

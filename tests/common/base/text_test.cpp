@@ -1,8 +1,8 @@
 #include "common/base/text.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "tests/support/temp_dir.h"
 
@@ -34,9 +34,10 @@ TEST(Text, IsValidUtf8IsStrict) {
   EXPECT_TRUE(IsValidUtf8("plain ASCII"));
   EXPECT_TRUE(IsValidUtf8("\xC3\xA9 \xE5\xBC\xA0 \xF0\x9F\x98\x80 \xEF\xBF\xBF \xF4\x8F\xBF\xBF"));
   EXPECT_TRUE(IsValidUtf8(std::string_view("\0", 1)));
-  for (const char* bad : {"\x80", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xED\xA0\x80",
-                          "\xED\xBF\xBF", "\xF0\x80\x80\xAF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80",
-                          "\xFF", "\xC3", "\xE5\xBC", "\xF0\x9F\x98", "a\xE5\x41\x41"}) {
+  for (const char* bad :
+       {"\x80", "\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xED\xBF\xBF",
+        "\xF0\x80\x80\xAF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\xC3", "\xE5\xBC",
+        "\xF0\x9F\x98", "a\xE5\x41\x41"}) {
     EXPECT_FALSE(IsValidUtf8(bad)) << bad;
   }
 }

@@ -34,7 +34,8 @@ TEST(ConfigLimits, ParsesRatesBurstsAndZeroAsOff) {
       "intake":{"perIp":{"ratePerSecond":0.5,"burst":3},"perOrg":0},
       "token":{"perIp":{"ratePerSecond":2}},
       "create":{"perOrg":{"ratePerSecond":0}},
-      "maxTrackedKeys":1000}})", "");
+      "maxTrackedKeys":1000}})",
+                               "");
   EXPECT_DOUBLE_EQ(c.rate_limits.intake.per_ip.rate_per_second, 0.5);
   EXPECT_DOUBLE_EQ(c.rate_limits.intake.per_ip.burst, 3);
   EXPECT_FALSE(c.rate_limits.intake.per_org.enabled());
@@ -56,7 +57,8 @@ TEST(ConfigLimits, ErrorsNameTheJsonPath) {
               "rateLimits.create.perOrg.ratePerSecond: must be a number");
   ExpectError(R"({"rateLimits":{"create":{"perOrg":{"ratePerSecond":1,"burst":0.5}}}})",
               "rateLimits.create.perOrg.burst: must be at least 1");
-  ExpectError(R"({"rateLimits":{"maxTrackedKeys":1}})", "rateLimits.maxTrackedKeys: must be between");
+  ExpectError(R"({"rateLimits":{"maxTrackedKeys":1}})",
+              "rateLimits.maxTrackedKeys: must be between");
   ExpectError(R"({"rateLimits":[]})", "rateLimits: must be an object");
 }
 

@@ -149,8 +149,8 @@ TEST(Config, UnknownKeysAreErrors) {
   ExpectError(R"({"requestService":{"clientSecrets":"x"}})",
               "requestService.clientSecrets: unknown key");
   // Provider objects keep fields added later.
-  EXPECT_NO_THROW((void)ParseConfig(
-      R"({"proofingProviders":{"sandbox":{"type":"sandbox","delayMs":5}}})", ""));
+  EXPECT_NO_THROW(
+      (void)ParseConfig(R"({"proofingProviders":{"sandbox":{"type":"sandbox","delayMs":5}}})", ""));
 }
 
 // Found by fuzz/config_fuzz.cpp: an unknown key "" at the top gave an empty path.
@@ -181,8 +181,10 @@ TEST(Config, BadEnumValues) {
   ExpectError(R"({"roles":["issuer","issuer"]})", "roles[1]: duplicate role");
   ExpectError(R"({"roles":[]})", "roles: must name at least one role");
   ExpectError(R"({"requestService":{"mode":"hybrid"}})", "requestService.mode: must be one of");
-  ExpectError(R"({"requestService":{"signingAlg":"HS256"}})", "requestService.signingAlg: must be one of");
-  ExpectError(R"({"requestService":{"requestLifetimeSeconds":5}})", "requestService.requestLifetimeSeconds");
+  ExpectError(R"({"requestService":{"signingAlg":"HS256"}})",
+              "requestService.signingAlg: must be one of");
+  ExpectError(R"({"requestService":{"requestLifetimeSeconds":5}})",
+              "requestService.requestLifetimeSeconds");
   ExpectError(R"({"proofingProviders":{"x":{"type":"onfido"}}})",
               "proofingProviders.x.type: must be one of");
   ExpectError(R"({"proofingProviders":{"x":{}}})", "proofingProviders.x.type: is required");
@@ -296,22 +298,30 @@ TEST(Config, IssuanceSettings) {
   const std::string remote = R"("requestService":{"mode":"remote","baseUrl":"https://rs/v1.0",
       "tokenUrl":"https://login/token","clientId":"c","clientSecret":"s","authority":"did:web:idv.example"})";
   // Remote mode: the contract the demo org issues needs its manifest URL at Entra.
-  ExpectError("{" + remote + "}", "contracts[0].manifestUrl: is required when requestService.mode is remote");
+  ExpectError("{" + remote + "}",
+              "contracts[0].manifestUrl: is required when requestService.mode is remote");
   const Config r = ParseConfig("{" + remote + R"(,"contracts":[{"id":"V",
-      "manifestUrl":"https://rs/v1.0/tenants/t/verifiableCredentials/contracts/x/manifest"}]})", "");
-  EXPECT_EQ(r.contracts[0].manifest_url, "https://rs/v1.0/tenants/t/verifiableCredentials/contracts/x/manifest");
+      "manifestUrl":"https://rs/v1.0/tenants/t/verifiableCredentials/contracts/x/manifest"}]})",
+                               "");
+  EXPECT_EQ(r.contracts[0].manifest_url,
+            "https://rs/v1.0/tenants/t/verifiableCredentials/contracts/x/manifest");
   // Nothing issued: no manifest needed.
-  EXPECT_NO_THROW(ParseConfig("{" + remote + R"(,"orgs":[{"id":"o","issueCredential":false}]})", ""));
+  EXPECT_NO_THROW(
+      ParseConfig("{" + remote + R"(,"orgs":[{"id":"o","issueCredential":false}]})", ""));
   // Embedded mode: the manifest is ours.
   const Config e = ParseConfig(R"({"publicBaseUrl":"https://idv.example"})", "");
   EXPECT_EQ(e.contracts[0].manifest_url,
-            "https://idv.example/v1.0/tenants/local/verifiableCredentials/contracts/VerifiedIdentity/manifest");
-  ExpectError(R"({"orgs":[{"id":"o","pinLength":3}]})", "orgs[0].pinLength: must be 0 (no PIN) or 4 to 16");
+            "https://idv.example/v1.0/tenants/local/verifiableCredentials/contracts/"
+            "VerifiedIdentity/manifest");
+  ExpectError(R"({"orgs":[{"id":"o","pinLength":3}]})",
+              "orgs[0].pinLength: must be 0 (no PIN) or 4 to 16");
   ExpectError(R"({"orgs":[{"id":"o","pinLength":17}]})", "orgs[0].pinLength:");
   ExpectError(R"({"auth0":[{"domain":"t.auth0.com","tokenSecret":"s","contract":"nope"}]})",
               "auth0[0].contract: unknown contract \"nope\"");
-  const Config o = ParseConfig(R"({"orgs":[{"id":"o","pinLength":4,"credentialLifetimeSeconds":86400}],
-      "auth0":[{"domain":"t.auth0.com","tokenSecret":"s","contract":"VerifiedIdentity","pinLength":6}]})", "");
+  const Config o =
+      ParseConfig(R"({"orgs":[{"id":"o","pinLength":4,"credentialLifetimeSeconds":86400}],
+      "auth0":[{"domain":"t.auth0.com","tokenSecret":"s","contract":"VerifiedIdentity","pinLength":6}]})",
+                  "");
   EXPECT_EQ(o.orgs[0].pin_length, 4);
   EXPECT_TRUE(o.orgs[0].issue_credential);
   EXPECT_EQ(o.orgs[0].credential_lifetime_seconds, 86400);
@@ -335,7 +345,8 @@ TEST(Config, PortZeroIsRebasedOnceBound) {
   EXPECT_NE(c.verifier.policies[0].raw.find(R"("did:web:127.0.0.1%3A41234")"), std::string::npos);
   EXPECT_EQ(c.verifier.policies[0].raw.find("%3A0\""), std::string::npos);
   // A listen address with no publicBaseUrl gives a URL on that address.
-  EXPECT_EQ(ParseConfig(R"({"listen":"0.0.0.0:9000"})", "").public_base_url, "http://127.0.0.1:9000");
+  EXPECT_EQ(ParseConfig(R"({"listen":"0.0.0.0:9000"})", "").public_base_url,
+            "http://127.0.0.1:9000");
   EXPECT_EQ(ParseConfig(R"({"listen":"[::1]:9000"})", "").public_base_url, "http://[::1]:9000");
 }
 
@@ -363,9 +374,9 @@ TEST(Config, ApiKeyRules) {
   EXPECT_EQ(c.api_keys[0].hash, "sha256:" + std::string(64, 'a'));
   ExpectError(R"({"apiKeys":[{"id":"k","org":"contoso","hash":"sha256:abc"}]})",
               "apiKeys[0].hash: must be \"sha256:\" followed by 64 hex digits");
-  ExpectError(R"({"apiKeys":[{"id":"k","org":"contoso","hash":"md5:)" + std::string(64, 'a') +
-                  "\"}]}",
-              "apiKeys[0].hash: must be");
+  ExpectError(
+      R"({"apiKeys":[{"id":"k","org":"contoso","hash":"md5:)" + std::string(64, 'a') + "\"}]}",
+      "apiKeys[0].hash: must be");
   ExpectError(R"({"apiKeys":[{"id":"k","org":"nobody","hash":")" + hash + "\"}]}",
               "apiKeys[0].org: unknown org \"nobody\"");
   ExpectError(R"({"apiKeys":[{"id":"k","hash":")" + hash + "\"}]}",
@@ -376,8 +387,8 @@ TEST(Config, ApiKeyRules) {
 
 TEST(Config, SecretsFromEnvironment) {
   EnvVar set("VC_TEST_SECRET", "from-env");
-  const Config c = ParseConfig(
-      R"({"auth0":[{"domain":"t.auth0.com","tokenSecret":"env:VC_TEST_SECRET"}]})", "");
+  const Config c =
+      ParseConfig(R"({"auth0":[{"domain":"t.auth0.com","tokenSecret":"env:VC_TEST_SECRET"}]})", "");
   EXPECT_EQ(c.auth0[0].token_secret, "from-env");
   unsetenv("VC_TEST_UNSET_SECRET");
   ExpectError(R"({"auth0":[{"domain":"t.auth0.com","tokenSecret":"env:VC_TEST_UNSET_SECRET"}]})",

@@ -9,8 +9,8 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "common/http/http_server.h"
 #include "common/base/log.h"
+#include "common/http/http_server.h"
 
 namespace vc::common {
 namespace {
@@ -39,7 +39,8 @@ class HttpClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Logger::Global().SetSink([this](std::string_view line) {
-      if (line.find("http_shutdown_requests_abandoned") != std::string_view::npos) abandoned_ = true;
+      if (line.find("http_shutdown_requests_abandoned") != std::string_view::npos)
+        abandoned_ = true;
     });
     HttpServerOptions options;
     options.metrics = &metrics_;
@@ -65,12 +66,10 @@ class HttpClientTest : public ::testing::Test {
     server_->Route("GET", "/big", [](const HttpServerRequest&) {
       return HttpServerResponse::Text(200, std::string(100'000, 'x'));
     });
-    server_->Route("GET", "/redirect", [](const HttpServerRequest&) {
-      return HttpServerResponse::Redirect("/hello");
-    });
-    server_->Route("GET", "/loop", [](const HttpServerRequest&) {
-      return HttpServerResponse::Redirect("/loop");
-    });
+    server_->Route("GET", "/redirect",
+                   [](const HttpServerRequest&) { return HttpServerResponse::Redirect("/hello"); });
+    server_->Route("GET", "/loop",
+                   [](const HttpServerRequest&) { return HttpServerResponse::Redirect("/loop"); });
     server_->Route("GET", "/block", [this](const HttpServerRequest&) {
       std::unique_lock lock(block_mu_);
       block_cv_.wait(lock, [this] { return released_; });
@@ -120,7 +119,8 @@ TEST_F(HttpClientTest, ErrorStatusIsAValueNotAnError) {
 }
 
 TEST_F(HttpClientTest, PostsFormsAndJson) {
-  auto form = PostForm(client_, Url("/form"), {{"grant_type", "client_credentials"}, {"scope", "a b/.default"}});
+  auto form = PostForm(client_, Url("/form"),
+                       {{"grant_type", "client_credentials"}, {"scope", "a b/.default"}});
   ASSERT_TRUE(form.ok());
   EXPECT_EQ(form->body, "a b/.default|application/x-www-form-urlencoded");
   auto json = PostJson(client_, Url("/json"), R"({"a":1})");
@@ -194,7 +194,8 @@ TEST_F(HttpClientTest, RefusesOtherSchemesAndBadRequests) {
     ASSERT_FALSE(r.ok()) << url;
     EXPECT_EQ(r.error().code, "invalid_request") << url;
   }
-  EXPECT_EQ(Get(client_, Url("/hello"), {{"X-A", "v\r\nX-Injected: 1"}}).error().code, "invalid_request");
+  EXPECT_EQ(Get(client_, Url("/hello"), {{"X-A", "v\r\nX-Injected: 1"}}).error().code,
+            "invalid_request");
   HttpRequest request;
   request.method = "TRACE";
   request.url = Url("/hello");

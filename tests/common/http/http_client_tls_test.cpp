@@ -22,8 +22,10 @@ namespace {
 // A throwaway certificate for 127.0.0.1 (its own CA), made with the openssl CLI.
 bool MakeCert(const std::string& cert, const std::string& key) {
   const std::string cmd =
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1"
-      " -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " >/dev/null 2>&1";
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "
+      "/CN=127.0.0.1"
+      " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
 
@@ -38,8 +40,16 @@ class TlsServer {
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     std::string c = cert, k = key;
-    char* argv[] = {const_cast<char*>("openssl"), const_cast<char*>("s_server"), const_cast<char*>("-accept"),
-                    const_cast<char*>("127.0.0.1:0"), const_cast<char*>("-www"), const_cast<char*>("-cert"), c.data(), const_cast<char*>("-key"), k.data(), nullptr};
+    char* argv[] = {const_cast<char*>("openssl"),
+                    const_cast<char*>("s_server"),
+                    const_cast<char*>("-accept"),
+                    const_cast<char*>("127.0.0.1:0"),
+                    const_cast<char*>("-www"),
+                    const_cast<char*>("-cert"),
+                    c.data(),
+                    const_cast<char*>("-key"),
+                    k.data(),
+                    nullptr};
     if (posix_spawnp(&pid_, "openssl", &actions, nullptr, argv, environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);

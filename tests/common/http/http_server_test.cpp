@@ -4,12 +4,12 @@
 
 #include <condition_variable>
 #include <mutex>
-#include <thread>
 #include <stdexcept>
+#include <thread>
 
-#include "common/http/http_client.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/http/http_client.h"
 #include "common/http/mscv.h"
 #include "support/raw_http_client.h"
 
@@ -155,14 +155,17 @@ TEST_F(HttpServerTest, OversizeBodyIsJson413) {
   const auto ok = Call("POST", "/echo", "\"" + std::string(1022, 'a') + "\"",
                        {{"Content-Type", "application/json"}});
   EXPECT_EQ(ok.status, 200);
-  const auto r = Call("POST", "/echo", std::string(1025, 'a'), {{"Content-Type", "application/json"}});
+  const auto r =
+      Call("POST", "/echo", std::string(1025, 'a'), {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 413);
   EXPECT_NE(r.body.find("\"request_too_large\""), std::string::npos);
 }
 
 TEST_F(HttpServerTest, JsonEndpointRefusesOtherContentTypes) {
   EXPECT_EQ(Call("POST", "/echo", "{}", {{"Content-Type", "text/plain"}}).status, 415);
-  EXPECT_EQ(Call("POST", "/echo", "{}", {{"Content-Type", "application/json; charset=utf-8"}}).status, 200);
+  EXPECT_EQ(
+      Call("POST", "/echo", "{}", {{"Content-Type", "application/json; charset=utf-8"}}).status,
+      200);
 }
 
 TEST_F(HttpServerTest, HandlerExceptionIsGeneric500) {
@@ -190,11 +193,14 @@ TEST_F(HttpServerTest, MetricsCountRequestsByRouteAndClass) {
   EXPECT_NE(r.Header("content-type").value_or("").find("text/plain"), std::string::npos);
   EXPECT_NE(r.body.find("# TYPE http_requests_total counter"), std::string::npos);
   EXPECT_NE(r.body.find(R"(http_requests_total{method="GET",route="/hello",class="2xx"} 2)"),
-            std::string::npos) << r.body;
+            std::string::npos)
+      << r.body;
   EXPECT_NE(r.body.find(R"(http_requests_total{method="any",route="unmatched",class="4xx"} 1)"),
-            std::string::npos) << r.body;
+            std::string::npos)
+      << r.body;
   EXPECT_NE(r.body.find(R"(http_request_duration_seconds_count{method="GET",route="/hello"} 2)"),
-            std::string::npos) << r.body;
+            std::string::npos)
+      << r.body;
 }
 
 TEST_F(HttpServerTest, AccessLogHasNoQueryString) {
@@ -308,7 +314,8 @@ TEST(HttpServerSetupTest, ReservedPortIsHeldUntilStartThenServed) {
   HttpServerOptions options;
   options.metrics = &metrics;
   HttpServer server(options);
-  server.Route("GET", "/ping", [](const HttpServerRequest&) { return HttpServerResponse::Text(200, "pong"); });
+  server.Route("GET", "/ping",
+               [](const HttpServerRequest&) { return HttpServerResponse::Text(200, "pong"); });
   const uint16_t port = server.ReservePort();
   ASSERT_NE(port, 0);
   EXPECT_EQ(server.ReservePort(), port);  // idempotent

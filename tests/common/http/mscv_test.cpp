@@ -25,15 +25,18 @@ TEST(CorrelationVectorTest, ParsesV2) {
 
 TEST(CorrelationVectorTest, RefusesMalformed) {
   for (const std::string& bad : {
-           std::string(""), std::string("QbBLwF7XAp0dt4Lw"), std::string("QbBLwF7XAp0dt4Lw."),
-           std::string("QbBLwF7XAp0dt4Lw.1."), std::string("QbBLwF7XAp0dt4Lw..1"),
-           std::string("QbBLwF7XAp0dt4L.1"),     // 15-char base
-           std::string("QbBLwF7XAp0dt4L-.1"),    // not base64
-           std::string("QbBLwF7XAp0dt4Lw.01"),   // leading zero
+           std::string(""),
+           std::string("QbBLwF7XAp0dt4Lw"),
+           std::string("QbBLwF7XAp0dt4Lw."),
+           std::string("QbBLwF7XAp0dt4Lw.1."),
+           std::string("QbBLwF7XAp0dt4Lw..1"),
+           std::string("QbBLwF7XAp0dt4L.1"),    // 15-char base
+           std::string("QbBLwF7XAp0dt4L-.1"),   // not base64
+           std::string("QbBLwF7XAp0dt4Lw.01"),  // leading zero
            std::string("QbBLwF7XAp0dt4Lw.-1"),
            std::string("QbBLwF7XAp0dt4Lw.4294967296"),  // > uint32
-           std::string("QbBLwF7XAp0dt4Lw.1!"),   // terminator not supported
-           std::string("tul4NUsfs9Cl7mOfN/dupb.1"),  // v2 last base char must be A, Q, g or w
+           std::string("QbBLwF7XAp0dt4Lw.1!"),          // terminator not supported
+           std::string("tul4NUsfs9Cl7mOfN/dupb.1"),     // v2 last base char must be A, Q, g or w
            std::string("QbBLwF7XAp0dt4Lw.1\r\nX: y"),
        }) {
     auto cv = CorrelationVector::Parse(bad);

@@ -29,7 +29,8 @@ TEST(QrTest, SvgDrawsEveryDarkModuleOnce) {
   // every run starts on a dark module inside the quiet zone.
   const std::regex run("M(\\d+),(\\d+)h(\\d+)v1h-\\d+z");
   int drawn = 0;
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), run); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), run); it != std::sregex_iterator();
+       ++it) {
     const int x = std::stoi((*it)[1]) - 4, y = std::stoi((*it)[2]) - 4, n = std::stoi((*it)[3]);
     for (int i = 0; i < n; ++i) EXPECT_TRUE(qr.getModule(x + i, y)) << x + i << "," << y;
     drawn += n;

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/base/json.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
-#include "common/base/json.h"
 
 namespace vc::common {
 namespace {
@@ -97,9 +97,9 @@ class RateLimitedHttp : public ::testing::Test {
       return HttpServerResponse::Json(200, "{}");
     });
     ASSERT_TRUE(server_.WrapRoute("POST", "/orgs/:org/go", [this](HttpHandler inner) {
-      RateLimitRoute route{&per_ip_, &per_org_,
-                           [](const HttpServerRequest& r) { return std::string(r.PathParam("org")); },
-                           nullptr};
+      RateLimitRoute route{
+          &per_ip_, &per_org_,
+          [](const HttpServerRequest& r) { return std::string(r.PathParam("org")); }, nullptr};
       return RateLimited(std::move(inner), route);
     }));
     EXPECT_FALSE(server_.WrapRoute("GET", "/nothing", [](HttpHandler h) { return h; }));
@@ -148,7 +148,7 @@ TEST_F(RateLimitedHttp, RequestsTheProcessSendsItselfSkipThePerIpLimitOnly) {
   // Four requests for four orgs: over the IP's burst of 3, but none is refused.
   for (const char* org : {"a", "b", "c", "d"}) EXPECT_EQ(in_process(org), 200) << org;
   EXPECT_EQ(in_process("a"), 200);
-  EXPECT_EQ(in_process("a"), 429);  // the per-org limit still applies
+  EXPECT_EQ(in_process("a"), 429);    // the per-org limit still applies
   EXPECT_EQ(Post("e")->status, 200);  // and the network IP's bucket is untouched
 }
 

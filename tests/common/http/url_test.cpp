@@ -118,25 +118,25 @@ TEST(ParseUrlTest, AcceptsIpv6Literals) {
 
 TEST(ParseUrlTest, RefusesRedirectTricks) {
   const std::vector<std::string> bad_urls = {
-           "//evil.example",                          // scheme-relative
-           "/onboarding/done",                        // relative
-           "https://user@evil.example",               // userinfo
-           "https://allowed.example@evil.example/",   // userinfo posing as host
-           "https://user:pw@evil.example/",           // userinfo with password
-           "https://evil.example\\@allowed.example",  // backslash
-           "https:\\\\evil.example",                  // backslashes instead of slashes
-           "https:/evil.example",                     // one slash
-           "https://evil.example/%0d%0a x",           // space
-           "https://evil.example/\r\nX: y",           // control characters
-           std::string("https://evil.example/\0", 22),
-           "https://évil.example/",                   // non-ASCII
-           "https://:443/",                           // empty host
-           "https://a.example:0/",                    // port out of range
-           "https://a.example:65536/",
-           "https://a.example:/",
-           "https://a.example:44a/",
-           "javascript://%0aalert(1)x",               // '%0a' is fine, but host is not
-           "",
+      "//evil.example",                          // scheme-relative
+      "/onboarding/done",                        // relative
+      "https://user@evil.example",               // userinfo
+      "https://allowed.example@evil.example/",   // userinfo posing as host
+      "https://user:pw@evil.example/",           // userinfo with password
+      "https://evil.example\\@allowed.example",  // backslash
+      "https:\\\\evil.example",                  // backslashes instead of slashes
+      "https:/evil.example",                     // one slash
+      "https://evil.example/%0d%0a x",           // space
+      "https://evil.example/\r\nX: y",           // control characters
+      std::string("https://evil.example/\0", 22),
+      "https://évil.example/",  // non-ASCII
+      "https://:443/",          // empty host
+      "https://a.example:0/",   // port out of range
+      "https://a.example:65536/",
+      "https://a.example:/",
+      "https://a.example:44a/",
+      "javascript://%0aalert(1)x",  // '%0a' is fine, but host is not
+      "",
   };
   for (const std::string& bad : bad_urls) {
     auto r = ParseUrl(bad);

@@ -45,8 +45,10 @@ TEST(Migrations, AppliesInOrderAndRecordsEach) {
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(*CurrentSchemaVersion(*db, "issuer"), 2);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM schema_migrations WHERE component = 'issuer'"), 2);
-  EXPECT_EQ(Count(*db, "SELECT count(*) FROM schema_migrations WHERE name = 'add_used_at'"
-                       " AND applied_at > 1600000000"), 1);
+  EXPECT_EQ(Count(*db,
+                  "SELECT count(*) FROM schema_migrations WHERE name = 'add_used_at'"
+                  " AND applied_at > 1600000000"),
+            1);
   EXPECT_TRUE(db->Exec("INSERT INTO used_request_ids(org, rid, used_at) VALUES('a', 'b', 1)").ok());
 }
 
@@ -77,7 +79,8 @@ TEST(Migrations, ComponentsAreVersionedIndependently) {
   TempDir dir;
   auto db = Open(dir);
   ASSERT_TRUE(ApplyMigrations(*db, "issuer", IssuerV2()).ok());
-  std::vector<Migration> verifier = {{1, "create_presentations", "CREATE TABLE presentations(id TEXT)"}};
+  std::vector<Migration> verifier = {
+      {1, "create_presentations", "CREATE TABLE presentations(id TEXT)"}};
   ASSERT_TRUE(ApplyMigrations(*db, "verifier", verifier).ok());
   EXPECT_EQ(*CurrentSchemaVersion(*db, "verifier"), 1);
   EXPECT_EQ(*CurrentSchemaVersion(*db, "issuer"), 2);
@@ -89,7 +92,8 @@ TEST(Migrations, FailingMigrationRollsBackAndNamesItself) {
   auto db = Open(dir);
   auto migrations = IssuerV2();
   // The first statement would succeed; the second fails; neither may remain.
-  migrations.push_back({3, "broken", "CREATE TABLE half(x INTEGER); INSERT INTO nowhere VALUES(1)"});
+  migrations.push_back(
+      {3, "broken", "CREATE TABLE half(x INTEGER); INSERT INTO nowhere VALUES(1)"});
   Status s = ApplyMigrations(*db, "issuer", migrations);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "db_migration");

@@ -168,7 +168,8 @@ TEST(Store, BadSqlIsDbError) {
 TEST(Store, UniqueViolationIsDbConstraint) {
   auto db = OpenOrDie(":memory:");
   ASSERT_TRUE(db->Exec("CREATE TABLE used(org TEXT, rid TEXT, n TEXT NOT NULL,"
-                       " PRIMARY KEY(org, rid))").ok());
+                       " PRIMARY KEY(org, rid))")
+                  .ok());
   auto insert = [&](const char* rid, const char* n) {
     return db->Transaction([&](Connection& conn) -> Status {
       auto st = conn.Cached("INSERT INTO used(org, rid, n) VALUES('contoso', ?, ?)");
@@ -197,7 +198,8 @@ TEST(Store, UniqueViolationIsDbConstraint) {
 TEST(Store, ForeignKeysAreEnforced) {
   auto db = OpenOrDie(":memory:");
   ASSERT_TRUE(db->Exec("CREATE TABLE p(id INTEGER PRIMARY KEY);"
-                       "CREATE TABLE c(p INTEGER REFERENCES p(id))").ok());
+                       "CREATE TABLE c(p INTEGER REFERENCES p(id))")
+                  .ok());
   Status s = db->Exec("INSERT INTO c(p) VALUES(42)");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "db_constraint");
@@ -220,9 +222,9 @@ TEST(Store, ExceptionInWorkRollsBackAndPropagates) {
   auto db = OpenOrDie(dir.File("vc.db"));
   ASSERT_TRUE(db->Exec("CREATE TABLE t(n INTEGER)").ok());
   EXPECT_THROW((void)db->Transaction([](Connection& conn) -> Status {
-                 (void)conn.Exec("INSERT INTO t VALUES(1)");
-                 throw std::runtime_error("boom");
-               }),
+    (void)conn.Exec("INSERT INTO t VALUES(1)");
+    throw std::runtime_error("boom");
+  }),
                std::runtime_error);
   EXPECT_EQ(QueryInt(*db, "SELECT count(*) FROM t"), 0);
   // The writer is usable again afterwards.
@@ -332,7 +334,8 @@ TEST(Store, ConcurrentTransactionsNeverLoseUpdatesOrReportBusy) {
   auto a = OpenOrDie(dir.File("vc.db"), options);
   auto b = OpenOrDie(dir.File("vc.db"), options);
   ASSERT_TRUE(a->Exec("CREATE TABLE c(id INTEGER PRIMARY KEY, n INTEGER);"
-                      "INSERT INTO c VALUES(1, 0)").ok());
+                      "INSERT INTO c VALUES(1, 0)")
+                  .ok());
   constexpr int kThreads = 16, kRounds = 25;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
