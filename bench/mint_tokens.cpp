@@ -21,16 +21,11 @@ std::string Token(const vc::common::Jwk& key, const std::string& org, const std:
                   const std::string& request_id, int64_t now, int64_t lifetime) {
   vc::common::JsonWriter w;
   w->StartObject();
-  w->Key("OrgId");
-  w.String(org);
-  w->Key("RequestId");
-  w.String(request_id);
-  w->Key("redirectUrl");
-  w.String(redirect);
-  w->Key("iat");
-  w->Int64(now);
-  w->Key("exp");
-  w->Int64(now + lifetime);
+  w.Member("OrgId", org);
+  w.Member("RequestId", request_id);
+  w.Member("redirectUrl", redirect);
+  w.Member("iat", now);
+  w.Member("exp", now + lifetime);
   w->EndObject();
   return vc::common::SignCompact(key, vc::common::JwsAlg::kRS256, w.str(), {"JWT", key.kid(), ""})
       .value();

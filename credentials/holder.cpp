@@ -16,10 +16,8 @@ namespace {
 constexpr int64_t kLifetime = 3600;
 
 void Times(JsonWriter& w, int64_t iat) {
-  w->Key("iat");
-  w->Int64(iat);
-  w->Key("exp");
-  w->Int64(iat + kLifetime);
+  w.Member("iat", iat);
+  w.Member("exp", iat + kLifetime);
 }
 
 void WriteSubmission(JsonWriter& w, const PresentationAnswer& a) {
@@ -27,28 +25,20 @@ void WriteSubmission(JsonWriter& w, const PresentationAnswer& a) {
   w->StartObject();
   w->Key("presentation_submission");
   w->StartObject();
-  w->Key("id");
-  w.String(common::RandomId());
-  w->Key("definition_id");
-  w.String(a.definition_id);
+  w.Member("id", common::RandomId());
+  w.Member("definition_id", a.definition_id);
   w->Key("descriptor_map");
   w->StartArray();
   for (size_t i = 0; i < a.descriptor_ids.size(); ++i) {
     w->StartObject();
-    w->Key("id");
-    w.String(a.descriptor_ids[i]);
-    w->Key("format");
-    w->String("jwt_vp");
-    w->Key("path");
-    w->String("$");
+    w.Member("id", a.descriptor_ids[i]);
+    w.Member("format", "jwt_vp");
+    w.Member("path", "$");
     w->Key("path_nested");
     w->StartObject();
-    w->Key("id");
-    w.String(a.descriptor_ids[i]);
-    w->Key("format");
-    w->String("jwt_vc");
-    w->Key("path");
-    w.String("$.verifiableCredential[" + std::to_string(i) + "]");
+    w.Member("id", a.descriptor_ids[i]);
+    w.Member("format", "jwt_vc");
+    w.Member("path", "$.verifiableCredential[" + std::to_string(i) + "]");
     w->EndObject();
     w->EndObject();
   }
@@ -74,33 +64,25 @@ Result<std::string> MakeIssuanceProof(const Holder& holder, const IssuanceProof&
   const std::string jwk = holder.key.PublicOnly().ToPublicJson();
   JsonWriter w;
   w->StartObject();
-  w->Key("sub");
-  w.String(holder.key.Thumbprint());
-  w->Key("aud");
-  w.String(proof.credential_issuer);
+  w.Member("sub", holder.key.Thumbprint());
+  w.Member("aud", proof.credential_issuer);
   w->Key("sub_jwk");
   w->RawValue(jwk.data(), jwk.size(), rapidjson::kObjectType);
   Times(w, proof.iat);
-  w->Key("jti");
-  w.String(common::RandomId());
-  w->Key("iss");
-  w->String("https://self-issued.me");
+  w.Member("jti", common::RandomId());
+  w.Member("iss", "https://self-issued.me");
   if (!proof.pin_hash.empty()) {
-    w->Key("pin");
-    w.String(proof.pin_hash);
+    w.Member("pin", proof.pin_hash);
   }
-  w->Key("contract");
-  w.String(proof.contract);
+  w.Member("contract", proof.contract);
   w->Key("attestations");
   w->StartObject();
   w->Key("idTokens");
   w->StartObject();
-  w->Key("https://self-issued.me");
-  w.String(proof.id_token_hint);
+  w.Member("https://self-issued.me", proof.id_token_hint);
   w->EndObject();
   w->EndObject();
-  w->Key("did");
-  w.String(holder.did);
+  w.Member("did", holder.did);
   w->EndObject();
   return common::SignCompact(holder.key, holder.alg, w.str(), {"JWT", holder.kid, ""});
 }
@@ -108,17 +90,12 @@ Result<std::string> MakeIssuanceProof(const Holder& holder, const IssuanceProof&
 Result<std::string> MakeSiopIdToken(const Holder& holder, const PresentationAnswer& a) {
   JsonWriter w;
   w->StartObject();
-  w->Key("iss");
-  w->String("https://self-issued.me/v2/openid-vc");
-  w->Key("sub");
-  w.String(holder.did);
-  w->Key("aud");
-  w.String(a.client_id);
-  w->Key("nonce");
-  w.String(a.nonce);
+  w.Member("iss", "https://self-issued.me/v2/openid-vc");
+  w.Member("sub", holder.did);
+  w.Member("aud", a.client_id);
+  w.Member("nonce", a.nonce);
   Times(w, a.iat);
-  w->Key("jti");
-  w.String(common::RandomId());
+  w.Member("jti", common::RandomId());
   WriteSubmission(w, a);
   w->EndObject();
   return common::SignCompact(holder.key, holder.alg, w.str(), {"JWT", holder.kid, ""});
@@ -127,17 +104,12 @@ Result<std::string> MakeSiopIdToken(const Holder& holder, const PresentationAnsw
 Result<std::string> MakeVpJwt(const Holder& holder, const PresentationAnswer& a) {
   JsonWriter w;
   w->StartObject();
-  w->Key("iss");
-  w.String(holder.did);
-  w->Key("aud");
-  w.String(a.client_id);
-  w->Key("nonce");
-  w.String(a.nonce);
+  w.Member("iss", holder.did);
+  w.Member("aud", a.client_id);
+  w.Member("nonce", a.nonce);
   Times(w, a.iat);
-  w->Key("nbf");
-  w->Int64(a.iat);
-  w->Key("jti");
-  w.String(common::RandomId());
+  w.Member("nbf", a.iat);
+  w.Member("jti", common::RandomId());
   w->Key("vp");
   w->StartObject();
   WriteContext(w);

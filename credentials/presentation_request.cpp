@@ -124,17 +124,13 @@ void WriteValidation(common::JsonWriter& w, const RequestedCredential& rc) {
   w->StartObject();
   w->Key("validation");
   w->StartObject();
-  w->Key("allowRevoked");
-  w->Bool(rc.allow_revoked);
-  w->Key("validateLinkedDomain");
-  w->Bool(rc.validate_linked_domain);
+  w.Member("allowRevoked", rc.allow_revoked);
+  w.Member("validateLinkedDomain", rc.validate_linked_domain);
   if (rc.face_check) {
     w->Key("faceCheck");
     w->StartObject();
-    w->Key("sourcePhotoClaimName");
-    w.String(rc.face_check->source_photo_claim_name);
-    w->Key("matchConfidenceThreshold");
-    w->Int(rc.face_check->match_confidence_threshold);
+    w.Member("sourcePhotoClaimName", rc.face_check->source_photo_claim_name);
+    w.Member("matchConfidenceThreshold", rc.face_check->match_confidence_threshold);
     w->EndObject();
   }
   w->EndObject();
@@ -143,19 +139,16 @@ void WriteValidation(common::JsonWriter& w, const RequestedCredential& rc) {
 
 void WriteConstraint(common::JsonWriter& w, const Constraint& c) {
   w->StartObject();
-  w->Key("claimName");
-  w.String(c.claim_name);
+  w.Member("claimName", c.claim_name);
   if (!c.values.empty()) {
     w->Key("values");
     w->StartArray();
     for (const auto& v : c.values) w.String(v);
     w->EndArray();
   } else if (c.contains) {
-    w->Key("contains");
-    w.String(*c.contains);
+    w.Member("contains", *c.contains);
   } else if (c.starts_with) {
-    w->Key("startsWith");
-    w.String(*c.starts_with);
+    w.Member("startsWith", *c.starts_with);
   }
   w->EndObject();
 }
@@ -202,11 +195,9 @@ void WriteRequestedCredentials(common::JsonWriter& w,
   w->StartArray();
   for (const auto& rc : requested) {
     w->StartObject();
-    w->Key("type");
-    w.String(rc.type);
+    w.Member("type", rc.type);
     if (!rc.purpose.empty()) {
-      w->Key("purpose");
-      w.String(rc.purpose);
+      w.Member("purpose", rc.purpose);
     }
     w->Key("acceptedIssuers");
     w->StartArray();

@@ -14,12 +14,9 @@ constexpr const char* kDidConfigContext =
     "https://identity.foundation/.well-known/contexts/did-configuration-v0.0.jsonld";
 
 void WriteTimes(JsonWriter& w, int64_t iat, int64_t exp) {
-  w->Key("iat");
-  w->Int64(iat);
-  w->Key("nbf");
-  w->Int64(iat);
-  w->Key("exp");
-  w->Int64(exp);
+  w.Member("iat", iat);
+  w.Member("nbf", iat);
+  w.Member("exp", exp);
 }
 
 std::vector<std::string> LinkedOrigins(const std::string& document_json) {
@@ -51,27 +48,20 @@ Result<std::string> IssueDomainLinkage(const std::string& did, const std::string
                                        const Signer& signer, int64_t iat, int64_t exp) {
   JsonWriter w;
   w->StartObject();
-  w->Key("sub");
-  w.String(did);
-  w->Key("iss");
-  w.String(did);
+  w.Member("sub", did);
+  w.Member("iss", did);
   WriteTimes(w, iat, exp);
   w->Key("vc");
   w->StartObject();
   WriteContext(w, {kDidConfigContext});
-  w->Key("issuer");
-  w.String(did);
-  w->Key("issuanceDate");
-  w.String(IsoTime(iat));
-  w->Key("expirationDate");
-  w.String(IsoTime(exp));
+  w.Member("issuer", did);
+  w.Member("issuanceDate", IsoTime(iat));
+  w.Member("expirationDate", IsoTime(exp));
   WriteTypes(w, {"VerifiableCredential", "DomainLinkageCredential"});
   w->Key("credentialSubject");
   w->StartObject();
-  w->Key("id");
-  w.String(did);
-  w->Key("origin");
-  w.String(origin);
+  w.Member("id", did);
+  w.Member("origin", origin);
   w->EndObject();
   w->EndObject();
   w->EndObject();
@@ -81,8 +71,7 @@ Result<std::string> IssueDomainLinkage(const std::string& did, const std::string
 std::string DidConfigurationJson(const std::string& linkage_jwt) {
   JsonWriter w;
   w->StartObject();
-  w->Key("@context");
-  w->String(kDidConfigContext);
+  w.Member("@context", kDidConfigContext);
   w->Key("linked_dids");
   w->StartArray();
   w.String(linkage_jwt);
@@ -96,12 +85,9 @@ Result<std::string> IssueStatusListCredential(const std::string& issuer, const s
                                               int64_t iat, int64_t exp) {
   JsonWriter w;
   w->StartObject();
-  w->Key("iss");
-  w.String(issuer);
-  w->Key("sub");
-  w.String(url);
-  w->Key("jti");
-  w.String(url);
+  w.Member("iss", issuer);
+  w.Member("sub", url);
+  w.Member("jti", url);
   WriteTimes(w, iat, exp);
   w->Key("vc");
   w->StartObject();
@@ -109,14 +95,10 @@ Result<std::string> IssueStatusListCredential(const std::string& issuer, const s
   WriteTypes(w, {"VerifiableCredential", "BitstringStatusListCredential"});
   w->Key("credentialSubject");
   w->StartObject();
-  w->Key("id");
-  w.String(url + "#list");
-  w->Key("type");
-  w->String("BitstringStatusList");
-  w->Key("statusPurpose");
-  w->String("revocation");
-  w->Key("encodedList");
-  w.String(list.Encode());
+  w.Member("id", url + "#list");
+  w.Member("type", "BitstringStatusList");
+  w.Member("statusPurpose", "revocation");
+  w.Member("encodedList", list.Encode());
   w->EndObject();
   w->EndObject();
   w->EndObject();

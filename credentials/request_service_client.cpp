@@ -161,16 +161,11 @@ Result<std::string> RequestServiceClient::TokenForm() {
     w->Key(key);
     w.String(options_.client_id);
   }
-  w->Key("aud");
-  w.String(options_.token_url);
-  w->Key("jti");
-  w.String(common::RandomId());
-  w->Key("iat");
-  w->Int64(now);
-  w->Key("nbf");
-  w->Int64(now);
-  w->Key("exp");
-  w->Int64(now + kAssertionLifetimeSeconds);
+  w.Member("aud", options_.token_url);
+  w.Member("jti", common::RandomId());
+  w.Member("iat", now);
+  w.Member("nbf", now);
+  w.Member("exp", now + kAssertionLifetimeSeconds);
   w->EndObject();
   const common::Jwk& key = *options_.assertion_key;
   auto jwt =

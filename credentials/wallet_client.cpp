@@ -93,10 +93,8 @@ Status Complete(common::HttpClient& http, const std::string& redirect_uri,
                 const std::string& state) {
   common::JsonWriter done;
   done->StartObject();
-  done->Key("code");
-  done->String("issuance_successful");
-  done->Key("state");
-  done->String(state);
+  done.Member("code", "issuance_successful");
+  done.Member("state", state);
   done->EndObject();
   auto completed = common::PostJson(http, redirect_uri, done.str());
   if (!completed) return StepError("completion", completed.error().message);
@@ -215,8 +213,7 @@ Status WalletFile::Save(const std::filesystem::path& path) const {
   const std::string key = holder.key.ToPrivateJson();
   common::JsonWriter w;
   w->StartObject();
-  w->Key("did");
-  w->String(holder.did);
+  w.Member("did", holder.did);
   w->Key("key");
   w->RawValue(key.data(), key.size(), rapidjson::kObjectType);
   w->Key("credentials");

@@ -15,12 +15,9 @@ namespace {
 void WriteMethod(JsonWriter& w, const std::string& did, const StoredKey& k) {
   const std::string pub = k.key.PublicOnly().ToPublicJson();
   w->StartObject();
-  w->Key("id");
-  w.String("#" + k.key.kid());
-  w->Key("controller");
-  w.String(did);
-  w->Key("type");
-  w->String("JsonWebKey2020");
+  w.Member("id", "#" + k.key.kid());
+  w.Member("controller", did);
+  w.Member("type", "JsonWebKey2020");
   w->Key("publicKeyJwk");
   w->RawValue(pub.data(), pub.size(), rapidjson::kObjectType);
   w->EndObject();
@@ -37,24 +34,20 @@ std::string DidWebDocument(const std::string& did, const std::vector<StoredKey>&
                            const std::vector<std::string>& origins) {
   JsonWriter w;
   w->StartObject();
-  w->Key("id");
-  w.String(did);
+  w.Member("id", did);
   w->Key("@context");
   w->StartArray();
   w->String("https://www.w3.org/ns/did/v1");
   w->StartObject();
-  w->Key("@base");
-  w.String(did);
+  w.Member("@base", did);
   w->EndObject();
   w->EndArray();
   if (!origins.empty()) {
     w->Key("service");
     w->StartArray();
     w->StartObject();
-    w->Key("id");
-    w->String("#linkeddomains");
-    w->Key("type");
-    w->String("LinkedDomains");
+    w.Member("id", "#linkeddomains");
+    w.Member("type", "LinkedDomains");
     w->Key("serviceEndpoint");
     w->StartObject();
     w->Key("origins");

@@ -218,8 +218,7 @@ void WriteCredential(common::JsonWriter& w, const CredentialResult& r) {
   w->StartArray();
   for (const auto& t : r.types) w.String(t);
   w->EndArray();
-  w->Key("issuer");
-  w.String(r.issuer);
+  w.Member("issuer", r.issuer);
   w->Key("claims");
   w->StartObject();
   for (const auto& [k, v] : r.claims) {
@@ -227,15 +226,13 @@ void WriteCredential(common::JsonWriter& w, const CredentialResult& r) {
     w.String(v);
   }
   w->EndObject();
-  w->Key("revocationStatus");
-  w.String(r.revoked ? "REVOKED" : "VALID");
+  w.Member("revocationStatus", r.revoked ? "REVOKED" : "VALID");
   w->Key("domainValidation");
   if (r.domain.empty()) {
     w->Null();
   } else {
     w->StartObject();
-    w->Key("url");
-    w.String(r.domain);
+    w.Member("url", r.domain);
     w->EndObject();
   }
   w->Key("issuanceDate");
@@ -247,8 +244,7 @@ void WriteCredential(common::JsonWriter& w, const CredentialResult& r) {
     w->StartObject();
     w->Key("matchConfidenceScore");
     w->Double(*r.face_score);
-    w->Key("sourcePhotoQuality");
-    w.String(r.face_quality);
+    w.Member("sourcePhotoQuality", r.face_quality);
     w->EndObject();
   }
   w->EndObject();
@@ -257,8 +253,7 @@ void WriteCredential(common::JsonWriter& w, const CredentialResult& r) {
 std::string ResultJson(const std::string& subject, const std::vector<CredentialResult>& creds) {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("subject");
-  w.String(subject);
+  w.Member("subject", subject);
   w->Key("credentials");
   w->StartArray();
   for (const auto& c : creds) WriteCredential(w, c);

@@ -13,13 +13,10 @@ namespace {
 HttpServerResponse Error(const ApiError& e) {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("error");
-  w.String(e.code);
-  w->Key("message");
-  w.String(e.message);
+  w.Member("error", e.code);
+  w.Member("message", e.message);
   if (!e.field.empty()) {
-    w->Key("field");
-    w.String(e.field);
+    w.Member("field", e.field);
   }
   w->EndObject();
   return HttpServerResponse::Json(e.status, w.str());
@@ -32,17 +29,12 @@ HttpServerResponse Unavailable() {
 HttpServerResponse Created(const CreatedPresentation& c, bool svg) {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("id");
-  w.String(c.id);
-  w->Key("url");
-  w.String(c.url);
-  w->Key("expiry");
-  w->Int64(c.expiry);
-  w->Key("qr");
-  w.String(common::QrCodeDataUri(c.url));
+  w.Member("id", c.id);
+  w.Member("url", c.url);
+  w.Member("expiry", c.expiry);
+  w.Member("qr", common::QrCodeDataUri(c.url));
   if (svg) {
-    w->Key("qrSvg");
-    w.String(common::QrCodeSvg(c.url, "QR code to present a credential"));
+    w.Member("qrSvg", common::QrCodeSvg(c.url, "QR code to present a credential"));
   }
   w->EndObject();
   return HttpServerResponse::Json(201, w.str());

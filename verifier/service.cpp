@@ -52,27 +52,20 @@ std::string RequestJson(const StoredPresentation& row, int64_t now) {
   const std::string status = StatusOf(row, now);
   common::JsonWriter w;
   w->StartObject();
-  w->Key("id");
-  w.String(row.id);
+  w.Member("id", row.id);
   w->Key("policy");
   auto policy = common::ParseJsonObject(row.policy);
   w.String(policy ? common::GetString(*policy, "id").value_or("") : "");
-  w->Key("status");
-  w.String(status);
-  w->Key("message");
-  w.String(MessageOf(status));
-  w->Key("url");
-  w.String(row.url);
-  w->Key("expiry");
-  w->Int64(row.expiry);
+  w.Member("status", status);
+  w.Member("message", MessageOf(status));
+  w.Member("url", row.url);
+  w.Member("expiry", row.expiry);
   if (status == "presentation_verified") WriteResult(w, row.result);
   if (status == "presentation_error") {
     w->Key("error");
     w->StartObject();
-    w->Key("code");
-    w.String(row.error_code);
-    w->Key("message");
-    w.String(row.error_message);
+    w.Member("code", row.error_code);
+    w.Member("message", row.error_message);
     w->EndObject();
   }
   w->EndObject();
@@ -124,31 +117,23 @@ std::string VerifierService::PresentationBody(const Policy& policy,
                                               const std::string& state) const {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("authority");
-  w.String(options_.authority);
-  w->Key("includeQRCode");
-  w->Bool(false);
-  w->Key("includeReceipt");
-  w->Bool(policy.include_receipt);
+  w.Member("authority", options_.authority);
+  w.Member("includeQRCode", false);
+  w.Member("includeReceipt", policy.include_receipt);
   w->Key("registration");
   w->StartObject();
-  w->Key("clientName");
-  w.String(policy.registration.client_name);
+  w.Member("clientName", policy.registration.client_name);
   if (!policy.registration.purpose.empty()) {
-    w->Key("purpose");
-    w.String(policy.registration.purpose);
+    w.Member("purpose", policy.registration.purpose);
   }
   w->EndObject();
   w->Key("callback");
   w->StartObject();
-  w->Key("url");
-  w.String(options_.callback_url);
-  w->Key("state");
-  w.String(state);
+  w.Member("url", options_.callback_url);
+  w.Member("state", state);
   w->Key("headers");
   w->StartObject();
-  w->Key("api-key");
-  w.String(options_.callback_api_key);
+  w.Member("api-key", options_.callback_api_key);
   w->EndObject();
   w->EndObject();
   w->Key("requestedCredentials");

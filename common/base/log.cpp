@@ -69,13 +69,11 @@ void Logger::Log(LogLevel level, std::string_view event, std::initializer_list<L
   if (!Enabled(level)) return;
   JsonWriter w;
   w->StartObject();
-  w->Key("ts");
-  w->String(Timestamp());
+  w.Member("ts", Timestamp());
   w->Key("level");
   const auto lvl = LevelName(level);
   w.String(lvl);
-  w->Key("event");
-  w.String(event);
+  w.Member("event", event);
   for (const auto& f : fields) {
     w->Key(f.key.data(), static_cast<rapidjson::SizeType>(f.key.size()));
     std::visit(

@@ -59,10 +59,8 @@ HttpServerResponse HttpServerResponse::JsonError(int status, std::string_view co
                                                  std::string_view message) {
   JsonWriter w;
   w->StartObject();
-  w->Key("error");
-  w.String(code);
-  w->Key("message");
-  w.String(message);
+  w.Member("error", code);
+  w.Member("message", message);
   w->EndObject();
   return Json(status, w.str());
 }

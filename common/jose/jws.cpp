@@ -94,12 +94,10 @@ Result<std::string> SignCompact(const Jwk& key, JwsAlg alg, std::string_view pay
   w->Key("alg");
   w->String(AlgName(alg).data(), static_cast<rapidjson::SizeType>(AlgName(alg).size()));
   if (!header.typ.empty()) {
-    w->Key("typ");
-    w->String(header.typ);
+    w.Member("typ", header.typ);
   }
   if (!header.kid.empty()) {
-    w->Key("kid");
-    w->String(header.kid);
+    w.Member("kid", header.kid);
   }
   if (!header.jwk_json.empty()) {
     auto jwk = ParseJsonObject(header.jwk_json, kHeaderLimits);
