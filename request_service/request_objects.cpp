@@ -1,7 +1,7 @@
 // The signed request objects a wallet fetches from request_uri (spec §7.2, §7.4).
 #include "common/base/json.h"
 #include "common/jose/jws.h"
-#include "request_service/service.h"
+#include "request_service/requests.h"
 
 namespace vc::request_service {
 using common::JsonWriter;
@@ -164,12 +164,13 @@ void WritePresentationDefinition(JsonWriter& w, const std::string& id, F&& descr
 
 }  // namespace
 
-std::string RequestService::PresentationRequestObject(const StoredRequest& r,
-                                                      const PresentationSpec& spec) {
+std::string Requests::PresentationRequestObject(const StoredRequest& r,
+                                                const PresentationSpec& spec) {
+  const auto& options = authority_.options();
   JsonWriter w;
   w->StartObject();
-  Common(w, r, options_.authority,
-         options_.public_base_url + "/v1.0/verifiableCredentials/verifyPresentation");
+  Common(w, r, options.authority,
+         options.public_base_url + "/v1.0/verifiableCredentials/verifyPresentation");
   Registration(w, spec.client_name, spec.purpose);
   WritePresentationDefinition(w, r.id, [&] {
     for (const auto& rc : spec.requested) Descriptor(w, rc);
@@ -231,25 +232,25 @@ void IssuanceDefinition(JsonWriter& w, const StoredRequest& r, const IssuanceSpe
 
 }  // namespace
 
-std::string RequestService::IssuanceRequestObject(const StoredRequest& r,
-                                                  const IssuanceSpec& spec) {
-  const auto signer = CurrentSigner();
+std::string Requests::IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec) {
+  const auto& options = authority_.options();
+  const auto signer = authority_.CurrentSigner();
   const std::string hint_jws =
       common::SignCompact(signer.key, signer.alg,
-                          IdTokenHintPayload(r, spec, IssueUrl(), options_.authority),
+                          IdTokenHintPayload(r, spec, authority_.IssueUrl(), options.authority),
                           {"JWT", signer.kid, ""})
           .value();
   JsonWriter w;
   w->StartObject();
-  Common(w, r, options_.authority,
-         options_.public_base_url + "/v1.0/verifiableCredentials/completeIssuance");
+  Common(w, r, options.authority,
+         options.public_base_url + "/v1.0/verifiableCredentials/completeIssuance");
   w->Key("prompt");
   w->String("create");
   w->Key("id_token_hint");
   w->String(hint_jws);
   if (spec.pin) PinObject(w, *spec.pin, r.pin_salt);
   Registration(w, spec.client_name, "");
-  IssuanceDefinition(w, r, spec, options_.authority);
+  IssuanceDefinition(w, r, spec, options.authority);
   w->EndObject();
   return w.str();
 }

@@ -31,13 +31,19 @@ HttpServerResponse Wallet(const WalletResponse& r) {
   return HttpServerResponse::Text(r.status, r.body, r.content_type);
 }
 
-// Copied into each handler; `svc` and `tokens` read the slot at call time.
+// Copied into each handler; the part accessors read the slot at call time.
 struct Adapter {
   const RequestServiceSlot* slot;
   const common::Clock* clk;
-  RequestService& svc() const { return *slot->service; }
+  Requests& requests() const { return *slot->requests; }
+  WalletProtocol& wallet() const { return *slot->wallet; }
+  Publishing& publishing() const { return *slot->publishing; }
+  Verification& verification() const { return *slot->verification; }
   TokenService& tok() const { return *slot->tokens; }
-  bool ready() const { return slot->service != nullptr && slot->tokens != nullptr; }
+  bool ready() const {
+    return slot->requests != nullptr && slot->wallet != nullptr && slot->publishing != nullptr &&
+           slot->verification != nullptr && slot->tokens != nullptr;
+  }
   const common::Clock& clock() const { return *clk; }
 
   HttpServerResponse Fail(const ApiFailure& f, const HttpServerRequest& req) const {
@@ -59,8 +65,8 @@ struct Adapter {
     auto who = tok().Authorize(req.Header("authorization"), op);
     if (!who.ok()) return Fail(who.failure(), req);
     if (auto bad = RequireType(req, common::kJsonMediaType)) return *bad;
-    auto r = op == Operation::kIssue ? svc().CreateIssuance(req.body)
-                                     : svc().CreatePresentation(req.body);
+    auto r = op == Operation::kIssue ? requests().CreateIssuance(req.body)
+                                     : requests().CreatePresentation(req.body);
     return Answer(r, req, Created);
   }
 };
@@ -100,42 +106,44 @@ void RegisterCreateAndToken(common::HttpServer& s, const Adapter& a) {
 void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& tid) {
   const std::string vc = "/v1.0/tenants/" + tid + "/verifiableCredentials";
   Add(s, a, "GET", vc + "/issuanceRequests/:id", [a](const HttpServerRequest& req) {
-    return a.Answer(a.svc().RequestObject("issuance", std::string(req.PathParam("id"))), req,
+    return a.Answer(a.requests().RequestObject("issuance", std::string(req.PathParam("id"))), req,
                     Wallet);
   });
   Add(s, a, "GET", "/v1.0/" + tid + "/verifiableCredentials/presentationRequests/:id",
       [a](const HttpServerRequest& req) {
-        return a.Answer(a.svc().RequestObject("presentation", std::string(req.PathParam("id"))),
-                        req, Wallet);
+        return a.Answer(
+            a.requests().RequestObject("presentation", std::string(req.PathParam("id"))), req,
+            Wallet);
       });
   Add(s, a, "GET", vc + "/contracts/:cid/manifest", [a](const HttpServerRequest& req) {
-    return a.Answer(a.svc().Manifest(std::string(req.PathParam("cid"))), req, Wallet);
+    return a.Answer(a.wallet().Manifest(std::string(req.PathParam("cid"))), req, Wallet);
   });
-  Add(s, a, "POST", vc + "/issue",
-      [a](const HttpServerRequest& req) { return a.Answer(a.svc().Issue(req.body), req, Wallet); });
+  Add(s, a, "POST", vc + "/issue", [a](const HttpServerRequest& req) {
+    return a.Answer(a.wallet().Issue(req.body), req, Wallet);
+  });
   Add(s, a, "GET", vc + "/status/:list", [a](const HttpServerRequest& req) {
-    return a.Answer(a.svc().StatusList(std::string(req.PathParam("list"))), req, Wallet);
+    return a.Answer(a.publishing().StatusList(std::string(req.PathParam("list"))), req, Wallet);
   });
   Add(s, a, "POST", "/v1.0/verifiableCredentials/completeIssuance",
       [a](const HttpServerRequest& req) {
         if (auto bad = a.RequireType(req, common::kJsonMediaType)) return *bad;
-        return a.Answer(a.svc().CompleteIssuance(req.body), req, Wallet);
+        return a.Answer(a.wallet().CompleteIssuance(req.body), req, Wallet);
       });
   Add(s, a, "POST", "/v1.0/verifiableCredentials/verifyPresentation",
       [a](const HttpServerRequest& req) {
         if (auto bad = a.RequireType(req, common::kFormMediaType)) return *bad;
         auto form = common::ParseForm(req.body, {256 * 1024, 16});
         if (!form) return a.Fail(BadField("", "The body is not a valid form."), req);
-        return a.Answer(a.svc().VerifyPresentation(*form), req, Wallet);
+        return a.Answer(a.verification().VerifyPresentation(*form), req, Wallet);
       });
 }
 
 void RegisterPublished(common::HttpServer& s, const Adapter& a) {
   Add(s, a, "GET", "/.well-known/did.json", [a](const HttpServerRequest&) {
-    return HttpServerResponse::Json(200, a.svc().DidDocument());
+    return HttpServerResponse::Json(200, a.publishing().DidDocument());
   });
   Add(s, a, "GET", "/.well-known/did-configuration.json", [a](const HttpServerRequest&) {
-    return HttpServerResponse::Json(200, a.svc().DidConfiguration());
+    return HttpServerResponse::Json(200, a.publishing().DidConfiguration());
   });
   auto revoked = [a](const ApiResult<int64_t>& r, const HttpServerRequest& req) {
     return a.Answer(r, req,
@@ -145,7 +153,7 @@ void RegisterPublished(common::HttpServer& s, const Adapter& a) {
       [a, revoked](const HttpServerRequest& req) {
         auto who = a.tok().Authorize(req.Header("authorization"), Operation::kRevoke);
         if (!who.ok()) return a.Fail(who.failure(), req);
-        return revoked(a.svc().RevokeById(std::string(req.PathParam("id"))), req);
+        return revoked(a.publishing().RevokeById(std::string(req.PathParam("id"))), req);
       });
   Add(s, a, "POST", "/v1.0/verifiableCredentials/contracts/:cid/credentials/revoke",
       [a, revoked](const HttpServerRequest& req) {
@@ -155,9 +163,9 @@ void RegisterPublished(common::HttpServer& s, const Adapter& a) {
         auto body = common::ParseJsonObject(req.body);
         const auto value = body ? common::GetString(*body, "claimValue") : std::nullopt;
         if (!value) return a.Fail(BadField("claimValue", "claimValue must be a string."), req);
-        return revoked(
-            a.svc().RevokeByIndexedClaim(std::string(req.PathParam("cid")), std::string(*value)),
-            req);
+        return revoked(a.publishing().RevokeByIndexedClaim(std::string(req.PathParam("cid")),
+                                                           std::string(*value)),
+                       req);
       });
 }
 

@@ -1,6 +1,7 @@
 // HTTP adapters for the embedded Request Service: each handler parses the
-// request into what RequestService / TokenService take and writes the answer;
-// failures become the Entra error envelope (spec §4). See service.h for paths.
+// request into what one part of the service (service.h) or TokenService takes
+// and writes the answer; failures become the Entra error envelope (spec §4).
+// See service.h for paths.
 // Admin revocation (bearer token with role VerifiableCredential.Credential.Revoke):
 //   POST /v1.0/verifiableCredentials/credentials/{id}/revoke                 -> 204
 //   POST /v1.0/verifiableCredentials/contracts/{cid}/credentials/revoke
@@ -10,15 +11,21 @@
 #include "common/base/clock.h"
 #include "common/http/http_server.h"
 #include "request_service/auth.h"
-#include "request_service/service.h"
+#include "request_service/publishing.h"
+#include "request_service/requests.h"
+#include "request_service/verification.h"
+#include "request_service/wallet_protocol.h"
 
 namespace vc::request_service {
 
 // The service can only be built once the listener's port is known (its public
 // URL and did:web contain it), and routes must be registered before Start():
-// handlers reach the service through this slot and answer 503 while it is empty.
+// handlers reach the parts through this slot and answer 503 until all are set.
 struct RequestServiceSlot {
-  RequestService* service = nullptr;
+  Requests* requests = nullptr;
+  WalletProtocol* wallet = nullptr;
+  Publishing* publishing = nullptr;
+  Verification* verification = nullptr;
   TokenService* tokens = nullptr;
 };
 

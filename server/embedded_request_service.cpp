@@ -79,9 +79,12 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
                                                              o.tenant_id, p.clock);
   p.outbox = std::make_unique<request_service::CallbackOutbox>(p.db, p.http, p.clock);
   p.worker = std::make_unique<request_service::OutboxWorker>(*p.outbox);
-  p.service->SetOutboxNotifier([w = p.worker.get()] { w->Notify(); });
+  p.service->authority().SetOutboxNotifier([w = p.worker.get()] { w->Notify(); });
   p.slot.tokens = p.tokens.get();
-  p.slot.service = p.service.get();
+  p.slot.requests = &p.service->requests();
+  p.slot.wallet = &p.service->wallet();
+  p.slot.publishing = &p.service->publishing();
+  p.slot.verification = &p.service->verification();
   common::LogInfo("request_service_started",
                   {{"authority", o.authority}, {"base_url", o.public_base_url}});
 }

@@ -137,7 +137,7 @@ TEST_F(ApiTest, ManifestAndRequestObjectsAreSignedByTheAuthority) {
       credentials::VerifyDidSignedJwt(*common::GetString(*doc, "token"), resolver_, "iss");
   ASSERT_TRUE(verified) << verified.error().message;
   EXPECT_EQ(common::GetString(verified->payload["input"], "credentialIssuer"),
-            service_->IssueUrl());
+            service_->authority().IssueUrl());
   EXPECT_EQ(std::string(verified->payload["display"]["card"]["title"].GetString()),
             "Verified identity");
   ExpectEnvelope(

@@ -125,12 +125,15 @@ class RequestServiceFixture : public ::testing::Test {
             {"no-roles", "s3", {}},
             {"admin", "s4", {request_service::kRoleRevoke}}},
         std::string(32, 'k'), "local", clock_);
-    slot_.service = service_.get();
+    slot_.requests = &service_->requests();
+    slot_.wallet = &service_->wallet();
+    slot_.publishing = &service_->publishing();
+    slot_.verification = &service_->verification();
     slot_.tokens = tokens_.get();
   }
 
-  std::string authority() const { return service_->options().authority; }
-  std::string manifest() const { return service_->ManifestUrl("VerifiedIdentity"); }
+  std::string authority() const { return service_->authority().options().authority; }
+  std::string manifest() const { return service_->authority().ManifestUrl("VerifiedIdentity"); }
 
   std::string Token(const std::string& client = "app") {
     for (const auto& [id, secret] : std::vector<std::pair<std::string, std::string>>{

@@ -8,6 +8,7 @@
 #include "common/base/json.h"
 #include "common/jose/jws.h"
 #include "request_service/auth.h"
+#include "request_service/outbox.h"
 #include "support/temp_dir.h"
 
 namespace vc::request_service {
@@ -49,14 +50,14 @@ class ServiceTest : public ::testing::Test {
     c.claims = {{"realName", "realName", true, false}};
     svc_ = std::make_unique<RequestService>(o, *db_, keys_, std::vector{c}, resolver_, nothing_,
                                             nothing_, clock_);
-    svc_->SetOutboxNotifier([this] { ++notified_; });
+    svc_->authority().SetOutboxNotifier([this] { ++notified_; });
   }
 
   std::string IssuanceBody() const {
     return std::string(
                R"({"callback":{"url":"https://rp.example/cb","state":"s"},"registration":{"clientName":"c"},)") +
            R"("authority":")" + kDid + R"(","type":"VerifiedIdentity","manifest":")" +
-           svc_->ManifestUrl("VerifiedIdentity") + R"(","claims":{"realName":"M"}})";
+           svc_->authority().ManifestUrl("VerifiedIdentity") + R"(","claims":{"realName":"M"}})";
   }
 
   testing::TempDir dir_;
@@ -72,20 +73,21 @@ class ServiceTest : public ::testing::Test {
 };
 
 TEST_F(ServiceTest, CreateThenFetchQueuesRequestRetrievedOnce) {
-  auto created = svc_->CreateIssuance(IssuanceBody());
+  auto created = svc_->requests().CreateIssuance(IssuanceBody());
   ASSERT_TRUE(created.ok()) << created.failure().message;
   EXPECT_EQ(created->expiry, clock_.NowSeconds() + 300);
   EXPECT_TRUE(created->qr_code.empty());
-  ASSERT_TRUE(svc_->RequestObject("issuance", created->request_id).ok());
-  ASSERT_TRUE(svc_->RequestObject("issuance", created->request_id).ok());
+  ASSERT_TRUE(svc_->requests().RequestObject("issuance", created->request_id).ok());
+  ASSERT_TRUE(svc_->requests().RequestObject("issuance", created->request_id).ok());
   EXPECT_EQ(*outbox_.Pending(), 1);
   EXPECT_EQ(notified_, 1);
-  EXPECT_EQ(svc_->RequestObject("presentation", created->request_id).failure().status, 404);
+  EXPECT_EQ(svc_->requests().RequestObject("presentation", created->request_id).failure().status,
+            404);
 }
 
 TEST_F(ServiceTest, RequestObjectIsSignedUnderTheAuthority) {
-  auto created = svc_->CreateIssuance(IssuanceBody());
-  auto obj = svc_->RequestObject("issuance", created->request_id);
+  auto created = svc_->requests().CreateIssuance(IssuanceBody());
+  auto obj = svc_->requests().RequestObject("issuance", created->request_id);
   ASSERT_TRUE(obj.ok());
   auto v = credentials::VerifyDidSignedJwt(obj->body, resolver_, "client_id");
   ASSERT_TRUE(v) << v.error().message;
@@ -95,25 +97,26 @@ TEST_F(ServiceTest, RequestObjectIsSignedUnderTheAuthority) {
 }
 
 TEST_F(ServiceTest, ExpiredRequestIsGoneAndQueuesNothing) {
-  auto created = svc_->CreateIssuance(IssuanceBody());
+  auto created = svc_->requests().CreateIssuance(IssuanceBody());
   clock_.Advance(301);
-  auto r = svc_->RequestObject("issuance", created->request_id);
+  auto r = svc_->requests().RequestObject("issuance", created->request_id);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.failure().status, 410);
   EXPECT_EQ(*outbox_.Pending(), 0);
 }
 
 TEST_F(ServiceTest, CompletionWithUnknownStateIs404) {
-  auto r = svc_->CompleteIssuance(R"({"code":"issuance_failed","state":"nope"})");
+  auto r = svc_->wallet().CompleteIssuance(R"({"code":"issuance_failed","state":"nope"})");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.failure().status, 404);
-  EXPECT_EQ(svc_->CompleteIssuance(R"({"code":"other","state":"x"})").failure().target, "code");
+  EXPECT_EQ(svc_->wallet().CompleteIssuance(R"({"code":"other","state":"x"})").failure().target,
+            "code");
 }
 
 TEST_F(ServiceTest, RevokeUnknownIs404AndStatusListUnknownIs404) {
-  EXPECT_EQ(svc_->RevokeById("urn:pic:none").failure().status, 404);
-  EXPECT_EQ(svc_->RevokeByIndexedClaim("Nope", "x").failure().status, 404);
-  EXPECT_EQ(svc_->StatusList("9").failure().status, 404);
+  EXPECT_EQ(svc_->publishing().RevokeById("urn:pic:none").failure().status, 404);
+  EXPECT_EQ(svc_->publishing().RevokeByIndexedClaim("Nope", "x").failure().status, 404);
+  EXPECT_EQ(svc_->publishing().StatusList("9").failure().status, 404);
 }
 
 TEST(TokenServiceTest, RolesDecide) {

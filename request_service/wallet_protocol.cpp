@@ -1,12 +1,13 @@
 // The wallet's issuance leg: manifest, issue (attestation, PIN, holder proof),
 // completion.
+#include "request_service/wallet_protocol.h"
+
 #include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/jose/jws.h"
 #include "common/jose/jwt.h"
 #include "credentials/holder.h"
 #include "request_service/events.h"
-#include "request_service/service.h"
 
 namespace vc::request_service {
 using common::Connection;
@@ -29,26 +30,27 @@ std::string JsonObject(const char* key, const std::string& value) {
 
 }  // namespace
 
-ApiResult<WalletResponse> RequestService::Manifest(const std::string& contract_id) {
-  auto it = contracts_.find(contract_id);
-  if (it == contracts_.end()) return ApiFailure{404, "notFound", "No such contract.", "contract"};
-  const auto signer = CurrentSigner();
+ApiResult<WalletResponse> WalletProtocol::Manifest(const std::string& contract_id) {
+  const auto* contract = authority_.FindContract(contract_id);
+  if (!contract) return ApiFailure{404, "notFound", "No such contract.", "contract"};
+  const auto signer = authority_.CurrentSigner();
   auto jws = common::SignCompact(
       signer.key, signer.alg,
-      it->second.ManifestPayload(options_.authority, ManifestUrl(contract_id), IssueUrl()),
+      contract->ManifestPayload(authority_.options().authority, authority_.ManifestUrl(contract_id),
+                                authority_.IssueUrl()),
       {"JWT", signer.kid, ""});
   if (!jws) return ApiFailure{500, "signingError", jws.error().message, ""};
   return WalletResponse{200, "application/json", JsonObject("token", *jws)};
 }
 
-ApiResult<WalletResponse> RequestService::Issue(const std::string& proof_jws) {
+ApiResult<WalletResponse> WalletProtocol::Issue(const std::string& proof_jws) {
   // The holder proves its key: the proof is signed by the did:jwk it names.
   auto proof = credentials::VerifyDidSignedJwt(proof_jws, resolver_, "did");
   if (!proof) return TokenFailure("proof", proof.error());
   const auto& p = proof->payload;
-  common::ClaimPolicy policy{clock_.NowSeconds(), 60, true, {"aud"}, std::nullopt};
+  common::ClaimPolicy policy{authority_.clock().NowSeconds(), 60, true, {"aud"}, std::nullopt};
   if (auto s = common::CheckClaims(p, policy); !s) return TokenFailure("proof", s.error());
-  if (common::GetString(p, "aud").value_or("") != IssueUrl()) {
+  if (common::GetString(p, "aud").value_or("") != authority_.IssueUrl()) {
     return ApiFailure{400, "tokenError", "The proof is not addressed to this issue endpoint.",
                       "aud"};
   }
@@ -59,12 +61,12 @@ ApiResult<WalletResponse> RequestService::Issue(const std::string& proof_jws) {
     return ApiFailure{400, "tokenError", "The proof carries no id_token_hint attestation.",
                       "attestations"};
   auto hint = credentials::VerifyDidSignedJwt(*hint_text, resolver_, "did");
-  if (!hint || hint->signer_did != options_.authority) {
+  if (!hint || hint->signer_did != authority_.options().authority) {
     return ApiFailure{400, "tokenError", "The id_token_hint was not issued by this service.",
                       "attestations"};
   }
-  auto r =
-      Load("id", std::string(common::GetString(hint->payload, "jti").value_or("")), "issuance");
+  auto r = authority_.Load("id", std::string(common::GetString(hint->payload, "jti").value_or("")),
+                           "issuance");
   if (!r.ok()) return r.failure();
   if (!r->terminal.empty() || !r->issued_jti.empty()) {
     return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.",
@@ -86,7 +88,7 @@ ApiResult<WalletResponse> RequestService::Issue(const std::string& proof_jws) {
 
 // A wrong PIN counts; at pin_max_attempts the request fails for good with an
 // issuance_error callback.
-ApiResult<Done> RequestService::CheckPin(const StoredRequest& r, const IssuanceSpec& spec,
+ApiResult<Done> WalletProtocol::CheckPin(const StoredRequest& r, const IssuanceSpec& spec,
                                          const std::string& pin_hash) {
   if (!spec.pin) return Done{};
   const std::string expected =
@@ -94,17 +96,17 @@ ApiResult<Done> RequestService::CheckPin(const StoredRequest& r, const IssuanceS
   if (common::ConstantTimeEquals(expected, pin_hash)) return Done{};
   // Read and count in one transaction, so concurrent guesses cannot share an attempt.
   int failures = 0;
-  Status s = db_.Transaction([&](Connection& c) -> Status {
+  Status s = authority_.db().Transaction([&](Connection& c) -> Status {
     auto cur = FindRequest(c, "id", r.id);
     if (!cur) return cur.error();
     failures = (*cur ? (*cur)->pin_failures : 0) + 1;
     return UpdateRequest(c, r.id, "pin_failures", int64_t{failures});
   });
   if (!s) return ApiFailure{500, "internalError", s.error().code, ""};
-  if (failures >= options_.pin_max_attempts) {
-    auto done = Finish(r, spec.callback, "issuance_error",
-                       SimpleEvent(r.id, "issuance_error", spec.callback.state,
-                                   "IssuanceFlowFailed", "pin_attempts_exceeded"));
+  if (failures >= authority_.options().pin_max_attempts) {
+    auto done = authority_.Finish(r, spec.callback, "issuance_error",
+                                  SimpleEvent(r.id, "issuance_error", spec.callback.state,
+                                              "IssuanceFlowFailed", "pin_attempts_exceeded"));
     (void)done;
     return ApiFailure{403, "pinAttemptsExceeded", "Too many wrong PINs; the request is closed.",
                       "pin"};
@@ -112,32 +114,34 @@ ApiResult<Done> RequestService::CheckPin(const StoredRequest& r, const IssuanceS
   return ApiFailure{400, "invalidPin", "The PIN is not correct.", "pin"};
 }
 
-ApiResult<std::string> RequestService::IssueVc(const StoredRequest& r, const IssuanceSpec& spec,
+ApiResult<std::string> WalletProtocol::IssueVc(const StoredRequest& r, const IssuanceSpec& spec,
                                                const std::string& holder) {
-  const auto& contract = *ContractForManifest(spec.manifest);
+  const auto& options = authority_.options();
+  const auto& contract = *authority_.ContractForManifest(spec.manifest);
   auto claims = contract.MapClaims(spec.claims);
   if (!claims) return BadField("claims", claims.error().message);
-  const int64_t now = clock_.NowSeconds();
+  const int64_t now = authority_.clock().NowSeconds();
   std::string jwt;
   bool already = false;
-  Status s = db_.Transaction([&](Connection& c) -> Status {
+  Status s = authority_.db().Transaction([&](Connection& c) -> Status {
     auto cur = FindRequest(c, "id", r.id);  // one VC per request, even under concurrent calls
     if (!cur) return cur.error();
-    if (!*cur || !(*cur)->issued_jti.empty() || (*cur)->pin_failures >= options_.pin_max_attempts) {
+    if (!*cur || !(*cur)->issued_jti.empty() || (*cur)->pin_failures >= options.pin_max_attempts) {
       already = true;
       return {};
     }
-    auto slot = AllocateStatusSlot(c, options_.status_list_size);
+    auto slot = AllocateStatusSlot(c, options.status_list_size);
     if (!slot) return slot.error();
-    credentials::VcToIssue vc{options_.authority,
-                              holder,
-                              {contract.type()},
-                              *claims,
-                              now,
-                              spec.expiration_date.value_or(now + contract.validity_seconds()),
-                              "urn:pic:" + common::HexEncode(common::RandomBytes(16)),
-                              credentials::StatusEntry{StatusListUrl(slot->first), slot->second}};
-    auto signed_vc = credentials::IssueVcJwt(vc, CurrentSigner());
+    credentials::VcToIssue vc{
+        options.authority,
+        holder,
+        {contract.type()},
+        *claims,
+        now,
+        spec.expiration_date.value_or(now + contract.validity_seconds()),
+        "urn:pic:" + common::HexEncode(common::RandomBytes(16)),
+        credentials::StatusEntry{authority_.StatusListUrl(slot->first), slot->second}};
+    auto signed_vc = credentials::IssueVcJwt(vc, authority_.CurrentSigner());
     if (!signed_vc) return signed_vc.error();
     jwt = *signed_vc;
     const std::string indexed = contract.IndexedValue(*claims);
@@ -160,7 +164,7 @@ ApiResult<std::string> RequestService::IssueVc(const StoredRequest& r, const Iss
   return jwt;
 }
 
-ApiResult<WalletResponse> RequestService::CompleteIssuance(const std::string& body) {
+ApiResult<WalletResponse> WalletProtocol::CompleteIssuance(const std::string& body) {
   auto doc = common::ParseJsonObject(body);
   if (!doc) return BadField("", "The body is not a JSON object.");
   const auto code = common::GetString(*doc, "code");
@@ -169,7 +173,7 @@ ApiResult<WalletResponse> RequestService::CompleteIssuance(const std::string& bo
   if (!code || (*code != "issuance_successful" && *code != "issuance_failed")) {
     return BadField("code", "code must be issuance_successful or issuance_failed.");
   }
-  auto r = Load("wallet_state", std::string(*state), "issuance");
+  auto r = authority_.Load("wallet_state", std::string(*state), "issuance");
   if (!r.ok()) return r.failure();
   auto spec = ParseIssuanceRequest(r->body);
   if (!spec.ok()) return spec.failure();
@@ -178,12 +182,13 @@ ApiResult<WalletResponse> RequestService::CompleteIssuance(const std::string& bo
   if (*code == "issuance_successful") {
     if (r->issued_jti.empty())
       return BadField("code", "No credential was issued for this request.");
-    done =
-        Finish(*r, cb, "issuance_successful", SimpleEvent(r->id, "issuance_successful", cb.state));
+    done = authority_.Finish(*r, cb, "issuance_successful",
+                             SimpleEvent(r->id, "issuance_successful", cb.state));
   } else {
     const std::string details(common::GetString(*doc, "details").value_or("unspecified_error"));
-    done = Finish(*r, cb, "issuance_error",
-                  SimpleEvent(r->id, "issuance_error", cb.state, "IssuanceFlowFailed", details));
+    done = authority_.Finish(
+        *r, cb, "issuance_error",
+        SimpleEvent(r->id, "issuance_error", cb.state, "IssuanceFlowFailed", details));
   }
   if (!done.ok()) return done.failure();
   return WalletResponse{202, "", ""};

@@ -1,0 +1,102 @@
+#include "request_service/authority.h"
+
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "common/store/migrations.h"
+#include "request_service/outbox.h"
+
+namespace vc::request_service {
+using common::Connection;
+using common::Status;
+
+ApiFailure StorageFailure(const common::Error& e) {
+  return ApiFailure{500, "internalError", "The request could not be stored: " + e.code, ""};
+}
+
+Authority::Authority(RequestServiceOptions options, common::Database& db, keys::KeyStore& keys,
+                     std::vector<common::ContractConfig> contracts, const common::Clock& clock)
+    : options_(std::move(options)), db_(db), keys_(keys), clock_(clock) {
+  if (auto s = common::ApplyMigrations(db_, "request_service", RequestServiceMigrations()); !s) {
+    throw std::runtime_error("request service schema: " + s.error().message);
+  }
+  if (auto k = keys_.ActiveOrGenerate(options_.key_purpose, options_.alg); !k) {
+    throw std::runtime_error("request service key: " + k.error().message);
+  }
+  for (auto& c : contracts) contracts_.emplace(c.id, credentials::Contract(c));
+}
+
+credentials::Signer Authority::CurrentSigner() const {
+  auto k = keys_.Active(options_.key_purpose);
+  if (!k) throw std::runtime_error("request service key: " + k.error().message);
+  return credentials::Signer{k->key, k->alg, options_.authority + "#" + k->key.kid()};
+}
+
+const credentials::Contract* Authority::FindContract(const std::string& id) const {
+  auto it = contracts_.find(id);
+  return it == contracts_.end() ? nullptr : &it->second;
+}
+
+const credentials::Contract* Authority::ContractForManifest(const std::string& url) const {
+  const std::string bare = url.substr(0, url.find('?'));
+  for (const auto& [id, c] : contracts_) {
+    if (ManifestUrl(id) == bare) return &c;
+  }
+  return nullptr;
+}
+
+std::string Authority::ManifestUrl(const std::string& contract_id) const {
+  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id +
+         "/verifiableCredentials/contracts/" + contract_id + "/manifest";
+}
+
+std::string Authority::IssueUrl() const {
+  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id +
+         "/verifiableCredentials/issue";
+}
+
+std::string Authority::StatusListUrl(const std::string& list_id) const {
+  return options_.public_base_url + "/v1.0/tenants/" + options_.tenant_id +
+         "/verifiableCredentials/status/" + list_id;
+}
+
+ApiResult<StoredRequest> Authority::Load(const char* column, const std::string& value,
+                                         const std::string& kind) const {
+  std::optional<StoredRequest> found;
+  Status s = db_.Read([&](Connection& c) -> Status {
+    auto r = FindRequest(c, column, value);
+    if (!r) return r.error();
+    found = std::move(*r);
+    return {};
+  });
+  if (!s) return StorageFailure(s.error());
+  if (!found || found->kind != kind)
+    return ApiFailure{404, "notFound", "No such " + kind + " request.", "request"};
+  if (clock_.NowSeconds() > found->expiry) {
+    return ApiFailure{410, "requestExpired", "The " + kind + " request has expired.", "request"};
+  }
+  return std::move(*found);
+}
+
+ApiResult<Done> Authority::Finish(const StoredRequest& r, const CallbackSpec& cb,
+                                  const std::string& status, const std::string& event_body) const {
+  bool already = false;
+  Status s = db_.Transaction([&](Connection& c) -> Status {
+    auto cur = FindRequest(c, "id", r.id);
+    if (!cur) return cur.error();
+    if (!*cur || !(*cur)->terminal.empty()) {
+      already = true;
+      return {};
+    }
+    if (auto u = UpdateRequest(c, r.id, "terminal", status); !u) return u;
+    return CallbackOutbox::Enqueue(c, r.id, status, cb, event_body, clock_.NowMillis());
+  });
+  if (!s) return StorageFailure(s.error());
+  if (already)
+    return ApiFailure{409, "requestCompleted", "The request has already completed.", "state"};
+  Notify();
+  return Done{};
+}
+
+}  // namespace vc::request_service

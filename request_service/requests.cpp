@@ -1,0 +1,124 @@
+// Creating requests, storing them, and signing their request objects.
+#include "request_service/requests.h"
+
+#include "common/base/crypto.h"
+#include "common/http/qr.h"
+#include "common/jose/jws.h"
+#include "request_service/events.h"
+#include "request_service/outbox.h"
+
+namespace vc::request_service {
+using common::Connection;
+using common::Status;
+
+namespace {
+
+std::string NewUuid() {
+  std::string b = common::RandomBytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  const std::string h = common::HexEncode(b);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+}  // namespace
+
+ApiResult<CreatedRequest> Requests::CreateIssuance(const std::string& body) {
+  const auto& options = authority_.options();
+  auto spec = ParseIssuanceRequest(body);
+  if (!spec.ok()) return spec.failure();
+  if (spec->authority != options.authority) {
+    return BadField("authority", "The request does not contain a valid authority DID.");
+  }
+  const auto* contract = authority_.ContractForManifest(spec->manifest);
+  if (!contract)
+    return BadField("manifest", "The manifest URL does not name a contract of this service.");
+  if (auto claims = contract->MapClaims(spec->claims); !claims) {
+    const auto& msg = claims.error().message;
+    const auto start = msg.find('`') + 1;
+    return BadField("claims." + msg.substr(start, msg.find('`', start) - start), msg);
+  }
+  if (spec->expiration_date && *spec->expiration_date <= authority_.clock().NowSeconds()) {
+    return BadField("expirationDate", "expirationDate must be in the future.");
+  }
+  StoredRequest r;
+  r.kind = "issuance";
+  r.body = body;
+  r.pin_salt =
+      spec->pin ? (spec->pin->hashed ? spec->pin->salt : common::HexEncode(common::RandomBytes(16)))
+                : "";
+  return Store(std::move(r), spec->include_qr,
+               "/v1.0/tenants/" + options.tenant_id + "/verifiableCredentials/issuanceRequests/");
+}
+
+ApiResult<CreatedRequest> Requests::CreatePresentation(const std::string& body) {
+  const auto& options = authority_.options();
+  auto spec = ParsePresentationRequest(body);
+  if (!spec.ok()) return spec.failure();
+  if (spec->authority != options.authority) {
+    return BadField("authority", "The request does not contain a valid authority DID.");
+  }
+  StoredRequest r;
+  r.kind = "presentation";
+  r.body = body;
+  return Store(std::move(r), spec->include_qr,
+               "/v1.0/" + options.tenant_id + "/verifiableCredentials/presentationRequests/");
+}
+
+ApiResult<CreatedRequest> Requests::Store(StoredRequest r, bool qr, const std::string& path) {
+  r.id = NewUuid();
+  r.wallet_state = common::RandomId(24);
+  r.nonce = common::RandomId(16);
+  r.created = authority_.clock().NowSeconds();
+  r.expiry = r.created + authority_.options().request_lifetime_seconds;
+  if (auto s = authority_.db().Transaction([&](Connection& c) { return InsertRequest(c, r); }); !s)
+    return StorageFailure(s.error());
+  CreatedRequest out;
+  out.request_id = r.id;
+  // The raw https URL after request_uri=, as Microsoft's examples and samples expect (spec §10).
+  out.url = "openid-vc://?request_uri=" + authority_.options().public_base_url + path + r.id;
+  out.expiry = r.expiry;
+  if (qr) out.qr_code = common::QrCodeDataUri(out.url);
+  return out;
+}
+
+ApiResult<WalletResponse> Requests::RequestObject(const std::string& kind, const std::string& id) {
+  auto r = authority_.Load("id", id, kind);
+  if (!r.ok()) return r.failure();
+  if (!r->terminal.empty())
+    return ApiFailure{409, "requestCompleted", "The request has already completed.", "request"};
+  std::string payload;
+  CallbackSpec cb;
+  if (kind == "issuance") {
+    auto spec = ParseIssuanceRequest(r->body);
+    if (!spec.ok()) return spec.failure();
+    cb = spec->callback;
+    payload = IssuanceRequestObject(*r, *spec);
+  } else {
+    auto spec = ParsePresentationRequest(r->body);
+    if (!spec.ok()) return spec.failure();
+    cb = spec->callback;
+    payload = PresentationRequestObject(*r, *spec);
+  }
+  const auto signer = authority_.CurrentSigner();
+  auto jws = common::SignCompact(signer.key, signer.alg, payload, {"JWT", signer.kid, ""});
+  if (!jws) return StorageFailure(jws.error());
+  // request_retrieved goes out once, however often the wallet fetches.
+  bool queued = false;
+  Status s = authority_.db().Transaction([&](Connection& c) -> Status {
+    auto cur = FindRequest(c, "id", id);
+    if (!cur) return cur.error();
+    if (!*cur || (*cur)->retrieved) return {};
+    if (auto u = UpdateRequest(c, id, "retrieved", int64_t{1}); !u) return u;
+    queued = true;
+    const std::string event = SimpleEvent(id, "request_retrieved", cb.state);
+    return CallbackOutbox::Enqueue(c, id, "request_retrieved", cb, event,
+                                   authority_.clock().NowMillis());
+  });
+  if (!s) return StorageFailure(s.error());
+  if (queued) authority_.Notify();
+  return WalletResponse{200, "application/jwt", *jws};
+}
+
+}  // namespace vc::request_service

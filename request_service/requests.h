@@ -1,0 +1,43 @@
+// Creating issuance and presentation requests (createIssuanceRequest /
+// createPresentationRequest), storing them, and the signed request objects a
+// wallet fetches from request_uri (spec §7.2, §7.4).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "request_service/authority.h"
+
+namespace vc::request_service {
+
+struct CreatedRequest {
+  std::string request_id;
+  std::string url;  // openid-vc://?request_uri=…
+  int64_t expiry = 0;
+  std::string qr_code;  // data URI, when asked
+};
+
+class Requests {
+ public:
+  explicit Requests(Authority& authority) : authority_(authority) {}
+
+  // Validates and stores a create request. 400 badOrMissingField (with the
+  // field at fault) when it is malformed, names another authority or an
+  // unknown manifest, maps claims the contract refuses, or has expired.
+  ApiResult<CreatedRequest> CreateIssuance(const std::string& body);
+  ApiResult<CreatedRequest> CreatePresentation(const std::string& body);
+
+  // The signed request object (application/jwt); `kind` "issuance"/"presentation".
+  // 404 unknown, 410 expired (no callback), 409 once completed;
+  // request_retrieved queued once.
+  ApiResult<WalletResponse> RequestObject(const std::string& kind, const std::string& id);
+
+ private:
+  ApiResult<CreatedRequest> Store(StoredRequest r, bool qr, const std::string& path);
+  std::string IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec);
+  std::string PresentationRequestObject(const StoredRequest& r, const PresentationSpec& spec);
+
+  Authority& authority_;
+};
+
+}  // namespace vc::request_service

@@ -1,0 +1,41 @@
+// The wallet's issuance leg: the contract manifest, the issue endpoint (the
+// holder's proof, the id_token_hint attestation, the PIN) and the wallet's
+// completion report.
+#pragma once
+
+#include <string>
+
+#include "credentials/did_resolver.h"
+#include "request_service/authority.h"
+
+namespace vc::request_service {
+
+class WalletProtocol {
+ public:
+  // `resolver` verifies the holder's did:jwk proof and our own id_token_hint.
+  WalletProtocol(Authority& authority, credentials::DidResolver& resolver)
+      : authority_(authority), resolver_(resolver) {}
+
+  // {"token": <signed manifest>}; 404 for an unknown contract.
+  ApiResult<WalletResponse> Manifest(const std::string& contract_id);
+
+  // {"vc": <VC-JWT>} for a holder proof addressed to IssueUrl(). 400
+  // tokenError when the proof or its attestation does not verify, 409 when
+  // the request already has a credential, 400 invalidPin / 403
+  // pinAttemptsExceeded for a wrong PIN.
+  ApiResult<WalletResponse> Issue(const std::string& proof_jws);
+
+  // 202 once the terminal issuance_successful / issuance_error event is queued.
+  ApiResult<WalletResponse> CompleteIssuance(const std::string& body);
+
+ private:
+  ApiResult<Done> CheckPin(const StoredRequest& r, const IssuanceSpec& spec,
+                           const std::string& pin_hash);
+  ApiResult<std::string> IssueVc(const StoredRequest& r, const IssuanceSpec& spec,
+                                 const std::string& holder);
+
+  Authority& authority_;
+  credentials::DidResolver& resolver_;
+};
+
+}  // namespace vc::request_service
