@@ -244,7 +244,7 @@ VerifierConfig ParseVerifier(const ConfigNode& root, const Context& ctx) {
     VerifierPolicy policy;
     RequireSafeId(item, "id", &policy.id);
     RequireUnique(ids, policy.id, item, "id", "policy id");
-    policy.raw = item.Raw();
+    policy.node = item;
     verifier.policies.push_back(std::move(policy));
   }
   return verifier;
