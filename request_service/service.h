@@ -60,8 +60,8 @@ class RequestService {
   // Applies migrations and creates the signing key if needed; throws
   // std::runtime_error when either fails (startup).
   RequestService(RequestServiceOptions options, common::Database& db, keys::KeyStore& keys,
-                 std::vector<common::ContractConfig> contracts, credentials::DidResolver& resolver,
-                 credentials::StatusChecker& remote_status,
+                 std::vector<credentials::ContractConfig> contracts,
+                 credentials::DidResolver& resolver, credentials::StatusChecker& remote_status,
                  credentials::LinkedDomainChecker& domains, const common::Clock& clock);
   ~RequestService();
 

@@ -11,9 +11,9 @@
 // Failures throw ConfigError; its message starts with the JSON path at fault,
 // e.g. "orgs[0].redirectUrls[1]: must be an absolute https URL in production".
 // Unknown keys are errors (typos must not be ignored), except inside provider
-// objects and contract display. Provider options and verifier policies are
-// kept as ConfigNodes and parsed by their components (see config_types.h);
-// the server runs those parsers at startup, before listening.
+// objects and contract display. Provider options, contracts and verifier
+// policies are kept as ConfigNodes and parsed by their components (see
+// config_types.h); the server runs those parsers at startup, before listening.
 #pragma once
 
 #include <map>

@@ -29,10 +29,12 @@ std::string UrlForListen(const std::string& host, int port) {
 ContractConfig DefaultContract() {
   ContractConfig contract;
   contract.id = "VerifiedIdentity";
-  contract.type = "VerifiedIdentity";
-  contract.claims = {{"realName", "realName", true, false},
-                     {"idCardType", "idCardType", false, false}};
-  contract.display = R"({"card":{"title":"Verified identity","issuedBy":"vcserver"}})";
+  contract.node = ConfigNode::FromJson(
+      R"({"id":"VerifiedIdentity","type":"VerifiedIdentity","claims":[)"
+      R"({"inputClaim":"realName","outputClaim":"realName","required":true,"indexed":false},)"
+      R"({"inputClaim":"idCardType","outputClaim":"idCardType","required":false,"indexed":false}],)"
+      R"("display":{"card":{"title":"Verified identity","issuedBy":"vcserver"}}})",
+      "contracts[0]");
   return contract;
 }
 

@@ -80,23 +80,17 @@ struct RequestServiceConfig {
   std::string signing_alg = "ES256";       // embedded: the authority key's algorithm on creation
 };
 
-struct ContractClaim {
-  std::string input_claim;
-  std::string output_claim;  // defaults to input_claim
-  bool required = false;
-  bool indexed = false;  // at most one per contract
-};
-
+// A contracts entry: what other sections refer to — its id (org and tenant
+// references) and manifest URL (defaults from publicBaseUrl, the remote-mode
+// rule, rebasing). Its claim rules, type, validity and display are parsed by
+// credentials/contract_config.h from `node`.
 struct ContractConfig {
   std::string id;
-  std::string type;  // defaults to id
-  int64_t validity_interval_seconds = 2592000;
-  std::vector<ContractClaim> claims;
-  std::string display = "{}";  // JSON object text (card, consent, claims labels)
   // The manifest URL sent in createIssuanceRequest. Embedded mode: defaults to
   // {publicBaseUrl}/v1.0/tenants/{tenantId}/verifiableCredentials/contracts/{id}/manifest;
   // remote mode (Entra): required for contracts an org or tenant issues.
   std::string manifest_url;
+  ConfigNode node;  // "contracts[<i>]"
 };
 
 // A verifier.policies entry: its id here; the policy is parsed by the verifier
