@@ -29,7 +29,7 @@ void WriteDisplay(JsonWriter& w, const std::string& display_json) {
   w->EndObject();
 }
 
-void WriteAttestations(JsonWriter& w, const std::vector<common::ContractClaim>& rules) {
+void WriteAttestations(JsonWriter& w, const std::vector<ContractClaim>& rules) {
   w->Key("attestations");
   w->StartObject();
   w->Key("idTokens");

@@ -1,4 +1,4 @@
-// Credential contracts (rules + display) from configuration, and the signed
+// Credential contracts (rules + display, contract_config.h), and the signed
 // manifest the wallet fetches (spec §7.5).
 #pragma once
 
@@ -7,19 +7,19 @@
 #include <vector>
 
 #include "common/base/result.h"
-#include "common/config/config_types.h"
+#include "credentials/contract_config.h"
 #include "credentials/vc_jwt.h"
 
 namespace vc::credentials {
 
 class Contract {
  public:
-  explicit Contract(common::ContractConfig config) : config_(std::move(config)) {}
+  explicit Contract(ContractConfig config) : config_(std::move(config)) {}
 
   const std::string& id() const { return config_.id; }
   const std::string& type() const { return config_.type; }
   int64_t validity_seconds() const { return config_.validity_interval_seconds; }
-  const std::vector<common::ContractClaim>& rules() const { return config_.claims; }
+  const std::vector<ContractClaim>& rules() const { return config_.claims; }
 
   // Maps createIssuanceRequest claims (inputClaim names) to credentialSubject
   // (outputClaim names). Error "missing_claim" naming the first required input
@@ -36,7 +36,7 @@ class Contract {
                               const std::string& credential_issuer_url) const;
 
  private:
-  common::ContractConfig config_;
+  ContractConfig config_;
 };
 
 // The revocation index hash Entra's admin API searches by:

@@ -73,7 +73,8 @@ std::map<std::string, std::string> AvailableClaims(const IdentityRecord& r) {
 }
 
 Result<std::map<std::string, std::string>> ContractClaims(
-    const common::ContractConfig& contract, const std::map<std::string, std::string>& available) {
+    const credentials::ContractConfig& contract,
+    const std::map<std::string, std::string>& available) {
   std::map<std::string, std::string> out;
   for (const auto& rule : contract.claims) {
     auto it = available.find(rule.input_claim);

@@ -13,6 +13,7 @@
 #include "common/base/result.h"
 #include "common/config/config_types.h"
 #include "common/store/store.h"
+#include "credentials/contract_config.h"
 #include "credentials/request_service_client.h"
 #include "issuer/identity_records.h"
 #include "issuer/issuance_store.h"
@@ -22,7 +23,7 @@ namespace vc::issuer {
 
 // What a session's org (or Auth0 tenant) issues.
 struct IssuancePlan {
-  common::ContractConfig contract;          // type, manifest URL, claim rules
+  credentials::ContractConfig contract;     // type, manifest URL, claim rules
   std::string client_name;                  // registration.clientName (the org's name)
   int pin_length = 0;                       // 0 = no PIN
   int64_t credential_lifetime_seconds = 0;  // > 0: expirationDate = now + this
@@ -43,7 +44,8 @@ std::map<std::string, std::string> AvailableClaims(const IdentityRecord& record)
 // raw ID number leaves only when the contract maps it). Error "missing_claim"
 // naming the first required input that is absent.
 common::Result<std::map<std::string, std::string>> ContractClaims(
-    const common::ContractConfig& contract, const std::map<std::string, std::string>& available);
+    const credentials::ContractConfig& contract,
+    const std::map<std::string, std::string>& available);
 
 // Whose credential a request is: the identity record (owner, name) and the
 // browser session that shows the code ("" for an account offer made through the API).

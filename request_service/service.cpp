@@ -5,7 +5,8 @@
 namespace vc::request_service {
 
 RequestService::RequestService(RequestServiceOptions options, common::Database& db,
-                               keys::KeyStore& keys, std::vector<common::ContractConfig> contracts,
+                               keys::KeyStore& keys,
+                               std::vector<credentials::ContractConfig> contracts,
                                credentials::DidResolver& resolver,
                                credentials::StatusChecker& remote_status,
                                credentials::LinkedDomainChecker& domains,

@@ -38,8 +38,8 @@ class RequestService {
   // so our own signatures verify without a round trip; `resolver` must
   // outlive the service.
   RequestService(RequestServiceOptions options, common::Database& db, keys::KeyStore& keys,
-                 std::vector<common::ContractConfig> contracts, credentials::DidResolver& resolver,
-                 credentials::StatusChecker& remote_status,
+                 std::vector<credentials::ContractConfig> contracts,
+                 credentials::DidResolver& resolver, credentials::StatusChecker& remote_status,
                  credentials::LinkedDomainChecker& domains, const common::Clock& clock);
   RequestService(const RequestService&) = delete;
   RequestService& operator=(const RequestService&) = delete;

@@ -27,6 +27,7 @@
 #include "issuer/sessions.h"
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
+#include "server/app_config.h"
 #include "server/app_issuance.h"
 #include "server/app_proofing.h"
 #include "server/app_verifier.h"
@@ -237,6 +238,7 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   } else {
     c = common::DefaultConfig();
   }
+  CheckComponentConfig(c);  // every section, before anything is created
   if (!options.data_dir.empty()) c.data_dir = options.data_dir;
   if (!options.config_path.empty() && !options.listen.empty()) {
     std::tie(c.listen_host, c.listen_port) = ParseListen(options.listen, "--listen");

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/base/base64url.h"
+#include "credentials/contract_config.h"
 #include "issuer/account_issuance_routes.h"
 #include "issuer/proofing_routes.h"
 
@@ -36,7 +37,7 @@ std::optional<issuer::IssuancePlan> WithContract(const common::Config& config,
                                                  issuer::IssuancePlan plan) {
   const common::ContractConfig* c = contract.empty() ? nullptr : config.FindContract(contract);
   if (c == nullptr) return std::nullopt;
-  plan.contract = *c;
+  plan.contract = credentials::ParseContract(*c);
   return plan;
 }
 

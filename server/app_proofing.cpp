@@ -3,13 +3,13 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "common/base/json.h"
 #include "common/base/log.h"
 #include "issuer/alibaba_provider.h"
 #include "issuer/identity_routes.h"
 #include "issuer/jumio_provider.h"
 #include "issuer/proofing_attempts.h"
 #include "issuer/proofing_routes.h"
+#include "issuer/provider_config.h"
 
 namespace vc::server {
 namespace {
@@ -30,20 +30,6 @@ std::string ProviderForOwner(const common::Config& config, const issuer::OrgRegi
   return "";
 }
 
-// Options kept in the provider's raw JSON (config allows provider-specific
-// fields): "callbackIps": [..] (allowlist of callback sources) and
-// "warningPolicy": "review" (default) | "reject".
-void ApplyJumioExtras(const std::string& raw, issuer::JumioOptions& o) {
-  auto doc = common::ParseJsonObject(raw);
-  if (!doc) return;
-  if (const rapidjson::Value* ips = common::GetArray(*doc, "callbackIps")) {
-    for (const auto& ip : ips->GetArray()) {
-      if (ip.IsString()) o.callback_ips.emplace_back(ip.GetString(), ip.GetStringLength());
-    }
-  }
-  o.warning_is_rejection = common::GetString(*doc, "warningPolicy").value_or("review") == "reject";
-}
-
 }  // namespace
 
 std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
@@ -59,23 +45,12 @@ std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
     return sandbox;
   }
   if (p.type == common::ProviderType::kAlibaba) {
-    issuer::AlibabaOptions o;
-    o.endpoint = p.endpoint;
-    o.access_key_id = p.access_key_id;
-    o.access_key_secret = p.access_key_secret;
-    o.v1_signature = p.signature_version == "v1";
-    return std::make_shared<issuer::AlibabaProvider>(o, d.http, d.clock);
+    return std::make_shared<issuer::AlibabaProvider>(
+        issuer::ParseAlibabaOptions(p.node, d.config.context()), d.http, d.clock);
   }
-  issuer::JumioOptions o;
-  o.region = p.region;
-  o.base_url = p.base_url;
-  o.client_id = p.client_id;
-  o.client_secret = p.client_secret;
-  o.workflow_key = p.workflow_key;
+  issuer::JumioOptions o = issuer::ParseJumioOptions(p.node, d.config.context());
   // Without a configured secret, a generated one still authenticates callbacks.
-  o.callback_secret =
-      p.callback_secret.empty() ? MustSecret(d.keys, "jumio-callback-" + name) : p.callback_secret;
-  ApplyJumioExtras(p.raw, o);
+  if (o.callback_secret.empty()) o.callback_secret = MustSecret(d.keys, "jumio-callback-" + name);
   return std::make_shared<issuer::JumioProvider>(o, d.http, d.clock);
 }
 

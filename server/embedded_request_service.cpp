@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "common/base/log.h"
+#include "credentials/contract_config.h"
 #include "credentials/did_resolver.h"
 #include "credentials/published.h"
 #include "request_service/auth.h"
@@ -72,7 +73,8 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   p.status = std::make_unique<credentials::HttpStatusChecker>(p.http, *p.resolver, p.clock);
   p.domains = std::make_unique<credentials::HttpLinkedDomainChecker>(p.http, *p.resolver, p.clock);
   p.service = std::make_unique<request_service::RequestService>(
-      o, p.db, p.keys, p.config.contracts, *p.resolver, *p.status, *p.domains, p.clock);
+      o, p.db, p.keys, credentials::ParseContracts(p.config), *p.resolver, *p.status, *p.domains,
+      p.clock);
   auto key = p.keys.SecretOrCreate(kTokenKeySecretName);
   if (!key) throw std::runtime_error("request service token key: " + key.error().message);
   p.tokens = std::make_unique<request_service::TokenService>(p.config.request_service.clients, *key,

@@ -57,13 +57,13 @@ std::optional<FieldError> ParsePolicy(const rapidjson::Value& obj, const std::st
 
 std::vector<Policy> LoadPolicies(const common::VerifierConfig& config) {
   std::vector<Policy> out;
-  for (size_t i = 0; i < config.policies.size(); ++i) {
-    const std::string prefix = "verifier.policies[" + std::to_string(i) + "].";
-    auto doc = common::ParseJsonObject(config.policies[i].raw);
-    if (!doc)
-      throw common::ConfigError(prefix.substr(0, prefix.size() - 1), "must be a JSON object");
+  for (const common::VerifierPolicy& policy : config.policies) {
+    const common::ConfigNode& node = policy.node;
+    if (!node.value().IsObject()) node.Fail("must be a JSON object");
     Policy p;
-    if (auto f = ParsePolicy(*doc, prefix, true, p)) throw common::ConfigError(f->path, f->message);
+    if (auto f = ParsePolicy(node.value(), node.path() + ".", true, p)) {
+      throw common::ConfigError(f->path, f->message);
+    }
     out.push_back(std::move(p));
   }
   return out;

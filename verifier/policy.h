@@ -36,8 +36,9 @@ std::optional<credentials::FieldError> ParsePolicy(const rapidjson::Value& obj,
                                                    const std::string& prefix, bool require_id,
                                                    Policy& out);
 
-// Every configured policy, parsed. Throws common::ConfigError naming the JSON path
-// at fault, e.g. "verifier.policies[0].requestedCredentials[0].constraints[1]".
+// Every configured policy, parsed from its config node (common::VerifierPolicy).
+// Throws common::ConfigError naming the JSON path at fault, e.g.
+// "verifier.policies[0].requestedCredentials[0].constraints[1]".
 std::vector<Policy> LoadPolicies(const common::VerifierConfig& config);
 
 // Writes the policy as a JSON object (the inverse of ParsePolicy), so a stored

@@ -11,11 +11,12 @@
 // Failures throw ConfigError; its message starts with the JSON path at fault,
 // e.g. "orgs[0].redirectUrls[1]: must be an absolute https URL in production".
 // Unknown keys are errors (typos must not be ignored), except inside provider
-// objects, contract display and verifier policies, which are kept raw.
+// objects and contract display. Provider options, contracts and verifier
+// policies are kept as ConfigNodes and parsed by their components (see
+// config_types.h); the server runs those parsers at startup, before listening.
 #pragma once
 
 #include <map>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,16 +25,6 @@
 #include "common/config/config_types.h"
 
 namespace vc::common {
-
-class ConfigError : public std::runtime_error {
- public:
-  ConfigError(const std::string& path, const std::string& reason)
-      : std::runtime_error(path + ": " + reason), path_(path) {}
-  const std::string& path() const { return path_; }  // "$" for the document itself
-
- private:
-  std::string path_;
-};
 
 struct Config {
   Environment environment = Environment::kDevelopment;
@@ -53,7 +44,10 @@ struct Config {
   std::vector<ApiKeyConfig> api_keys;
   RateLimitsConfig rate_limits;
   TlsConfig tls;
+  std::string base_dir;  // the config file's directory ("" = current): relative paths
 
+  // What a component's section parser needs (config_node.h).
+  ConfigContext context() const { return {environment, base_dir}; }
   bool HasRole(Role role) const;
   const OrgConfig* FindOrg(std::string_view id) const;            // nullptr if unknown
   const ContractConfig* FindContract(std::string_view id) const;  // nullptr if unknown

@@ -29,10 +29,12 @@ std::string UrlForListen(const std::string& host, int port) {
 ContractConfig DefaultContract() {
   ContractConfig contract;
   contract.id = "VerifiedIdentity";
-  contract.type = "VerifiedIdentity";
-  contract.claims = {{"realName", "realName", true, false},
-                     {"idCardType", "idCardType", false, false}};
-  contract.display = R"({"card":{"title":"Verified identity","issuedBy":"vcserver"}})";
+  contract.node = ConfigNode::FromJson(
+      R"({"id":"VerifiedIdentity","type":"VerifiedIdentity","claims":[)"
+      R"({"inputClaim":"realName","outputClaim":"realName","required":true,"indexed":false},)"
+      R"({"inputClaim":"idCardType","outputClaim":"idCardType","required":false,"indexed":false}],)"
+      R"("display":{"card":{"title":"Verified identity","issuedBy":"vcserver"}}})",
+      "contracts[0]");
   return contract;
 }
 
@@ -42,22 +44,24 @@ Config BaseConfig(Environment environment) {
   Config c;
   c.environment = environment;
   c.contracts = {DefaultContract()};
-  c.verifier.policies = {{"onboarding", R"({"id":"onboarding","includeReceipt":true,)"
-                                        R"("registration":{"clientName":"vcserver verifier",)"
-                                        R"("purpose":"Prove your verified identity"},)"
-                                        R"("requestedCredentials":[{"type":"VerifiedIdentity",)"
-                                        R"("purpose":"Your verified name"}]})"}};
+  c.verifier.policies = {
+      {"onboarding", ConfigNode::FromJson(R"({"id":"onboarding","includeReceipt":true,)"
+                                          R"("registration":{"clientName":"vcserver verifier",)"
+                                          R"("purpose":"Prove your verified identity"},)"
+                                          R"("requestedCredentials":[{"type":"VerifiedIdentity",)"
+                                          R"("purpose":"Your verified name"}]})",
+                                          "verifier.policies[0]")}};
   c.verifier.default_policies = true;
   if (environment == Environment::kDevelopment) {
     c.orgs = {DemoOrg(c.public_base_url)};
     ProofingProviderConfig sandbox;
-    sandbox.raw = R"({"type":"sandbox"})";
+    sandbox.node = ConfigNode::FromJson(R"({"type":"sandbox"})", "proofingProviders.sandbox");
     c.proofing_providers.emplace("sandbox", sandbox);
   }
   return c;
 }
 
-Environment ParseEnvironment(const ci::ConfigNode& root) {
+Environment ParseEnvironment(const ConfigNode& root) {
   std::string name;
   if (!root.String("environment", &name) || name == "development") {
     return Environment::kDevelopment;
@@ -67,7 +71,7 @@ Environment ParseEnvironment(const ci::ConfigNode& root) {
   root.FailAt("environment", "must be one of development, test, production");
 }
 
-std::vector<Role> ParseRoles(const ci::ConfigNode& root) {
+std::vector<Role> ParseRoles(const ConfigNode& root) {
   std::vector<std::string> names;
   root.Strings("roles", &names);
   if (names.empty()) root.FailAt("roles", "must name at least one role");
@@ -92,7 +96,7 @@ std::vector<Role> ParseRoles(const ci::ConfigNode& root) {
   return roles;
 }
 
-void ParseScalars(const ci::ConfigNode& root, const ci::Context& ctx, Config& c) {
+void ParseScalars(const ConfigNode& root, const ConfigContext& ctx, Config& c) {
   if (root.String("listen", &c.listen) &&
       !ci::SplitListen(c.listen, &c.listen_host, &c.listen_port)) {
     root.FailAt("listen", "must be host:port (e.g. 127.0.0.1:8080 or [::1]:8080)");
@@ -105,7 +109,7 @@ void ParseScalars(const ci::ConfigNode& root, const ci::Context& ctx, Config& c)
     c.public_base_url = UrlForListen(c.listen_host, c.listen_port);
   }
   if (c.environment == Environment::kDevelopment) c.orgs = {DemoOrg(c.public_base_url)};
-  if (root.NonEmptyString("dataDir", &c.data_dir)) c.data_dir = ci::ResolvePath(c.data_dir, ctx);
+  if (root.NonEmptyString("dataDir", &c.data_dir)) c.data_dir = ResolvePath(c.data_dir, ctx);
   if (root.Has("roles")) c.roles = ParseRoles(root);
   std::string level;
   if (root.String("logLevel", &level) && !ParseLevel(level, &c.log_level)) {
@@ -113,7 +117,7 @@ void ParseScalars(const ci::ConfigNode& root, const ci::Context& ctx, Config& c)
   }
 }
 
-void ParseSections(const ci::ConfigNode& root, const ci::Context& ctx, Config& c) {
+void ParseSections(const ConfigNode& root, const ConfigContext& ctx, Config& c) {
   if (root.Has("proofingProviders")) c.proofing_providers = ci::ParseProviders(root, ctx);
   if (root.Has("contracts")) c.contracts = ci::ParseContracts(root);
   if (root.Has("orgs")) c.orgs = ci::ParseOrgs(root, ctx);
@@ -125,11 +129,30 @@ void ParseSections(const ci::ConfigNode& root, const ci::Context& ctx, Config& c
   if (root.Has("tls")) c.tls = ci::ParseTls(root, ctx);
 }
 
+// A copy of `node` where every string value equal to `from` reads `to`.
+ConfigNode ReplaceStrings(const ConfigNode& node, const std::string& from, const std::string& to) {
+  auto doc = std::make_shared<rapidjson::Document>();
+  doc->CopyFrom(node.value(), doc->GetAllocator());
+  std::vector<rapidjson::Value*> pending{doc.get()};
+  while (!pending.empty()) {
+    rapidjson::Value* v = pending.back();
+    pending.pop_back();
+    if (v->IsString() && std::string_view(v->GetString(), v->GetStringLength()) == from) {
+      v->SetString(to.data(), static_cast<rapidjson::SizeType>(to.size()), doc->GetAllocator());
+    } else if (v->IsArray()) {
+      for (auto& item : v->GetArray()) pending.push_back(&item);
+    } else if (v->IsObject()) {
+      for (auto& member : v->GetObject()) pending.push_back(&member.value);
+    }
+  }
+  return ConfigNode(std::shared_ptr<const rapidjson::Document>(std::move(doc)), node.path());
+}
+
 }  // namespace
 
 Config DefaultConfig() {
   Config c = BaseConfig(Environment::kDevelopment);
-  ci::CompleteAndValidate(c, ci::Context{});
+  ci::CompleteAndValidate(c, ConfigContext{});
   return c;
 }
 
@@ -139,14 +162,16 @@ Config ParseConfig(std::string_view json, const std::string& base_dir) {
   limits.max_depth = 64;
   Result<rapidjson::Document> doc = ParseJson(json, limits);
   if (!doc.ok()) throw ConfigError("$", "invalid JSON: " + doc.error().message);
-  const ci::ConfigNode root(*doc, "$");
+  // Shared with the sections that components parse later (Config keeps them).
+  const ConfigNode root(std::make_shared<rapidjson::Document>(std::move(*doc)), "$");
   root.AllowOnly({"environment", "listen", "publicBaseUrl", "dataDir", "roles", "logLevel", "orgs",
                   "auth0", "proofingProviders", "requestService", "contracts", "verifier",
                   "apiKeys", "rateLimits", "tls"});
-  ci::Context ctx;
+  ConfigContext ctx;
   ctx.environment = ParseEnvironment(root);
   ctx.base_dir = base_dir;
   Config c = BaseConfig(ctx.environment);
+  c.base_dir = base_dir;
   ParseScalars(root, ctx, c);
   ParseSections(root, ctx, c);
   ci::CompleteAndValidate(c, ctx);
@@ -179,14 +204,10 @@ void RebasePublicBaseUrl(Config& c, const std::string& base_url) {
     for (std::string& url : org.redirect_urls) rebase(url);
   }
   for (ContractConfig& contract : c.contracts) rebase(contract.manifest_url);
-  // Policies are still raw JSON here; the demo policy names the old DID as issuer.
-  const std::string quoted_old = "\"" + old_did + "\"";
-  const std::string quoted_new = "\"" + DidWebFromUrl(base_url) + "\"";
+  // The demo policy names the old DID as an accepted issuer.
+  const std::string new_did = DidWebFromUrl(base_url);
   for (VerifierPolicy& policy : c.verifier.policies) {
-    for (size_t at = policy.raw.find(quoted_old); at != std::string::npos && !old_did.empty();
-         at = policy.raw.find(quoted_old, at + quoted_new.size())) {
-      policy.raw.replace(at, quoted_old.size(), quoted_new);
-    }
+    if (!old_did.empty()) policy.node = ReplaceStrings(policy.node, old_did, new_did);
   }
 }
 

@@ -1,9 +1,10 @@
+#include "common/config/config_node.h"
+
 #include <algorithm>
 
 #include "common/base/json.h"
-#include "common/config/internal/config_internal.h"
 
-namespace vc::common::config_internal {
+namespace vc::common {
 namespace {
 
 const char* TypeName(const rapidjson::Value& v) {
@@ -24,7 +25,25 @@ bool IsPlainKey(std::string_view key) {
   });
 }
 
+const rapidjson::Value& EmptyObject() {
+  static const rapidjson::Value empty(rapidjson::kObjectType);
+  return empty;
+}
+
 }  // namespace
+
+ConfigNode::ConfigNode() : value_(&EmptyObject()), path_("$") {}
+
+ConfigNode::ConfigNode(std::shared_ptr<const rapidjson::Document> doc, std::string path)
+    : doc_(std::move(doc)), value_(doc_.get()), path_(std::move(path)) {}
+
+ConfigNode ConfigNode::FromJson(std::string_view json, std::string path) {
+  Result<rapidjson::Document> doc = ParseJsonObject(json);
+  if (!doc.ok()) throw ConfigError(path, "must be a JSON object: " + doc.error().message);
+  std::shared_ptr<const rapidjson::Document> owned =
+      std::make_shared<rapidjson::Document>(std::move(*doc));
+  return ConfigNode(std::move(owned), std::move(path));
+}
 
 // Found by fuzz/config_fuzz.cpp: an unknown key "" at the top gave the empty
 // path, and keys with dots, quotes or control characters gave misleading ones.
@@ -114,7 +133,7 @@ bool ConfigNode::Strings(const char* key, std::vector<std::string>* out) const {
   return true;
 }
 
-bool ConfigNode::Secret(const char* key, const Context& ctx, std::string* out) const {
+bool ConfigNode::Secret(const char* key, const ConfigContext& ctx, std::string* out) const {
   std::string value;
   if (!NonEmptyString(key, &value)) return false;
   *out = ResolveSecret(value, ctx, Child(key));
@@ -124,7 +143,7 @@ bool ConfigNode::Secret(const char* key, const Context& ctx, std::string* out) c
 std::optional<ConfigNode> ConfigNode::Object(const char* key) const {
   const rapidjson::Value* v = Member(key);
   if (v == nullptr) return std::nullopt;
-  ConfigNode child(*v, Child(key));
+  ConfigNode child(*this, *v, Child(key));
   child.RequireObject();
   return child;
 }
@@ -135,11 +154,22 @@ std::vector<ConfigNode> ConfigNode::Array(const char* key) const {
   if (v == nullptr) return items;
   if (!v->IsArray()) FailAt(key, std::string("must be an array, not ") + TypeName(*v));
   for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
-    items.emplace_back((*v)[i], Child(key) + "[" + std::to_string(i) + "]");
+    items.push_back(ConfigNode(*this, (*v)[i], Child(key) + "[" + std::to_string(i) + "]"));
   }
   return items;
 }
 
+std::vector<std::pair<std::string, ConfigNode>> ConfigNode::Members() const {
+  RequireObject();
+  std::vector<std::pair<std::string, ConfigNode>> members;
+  for (const auto& member : value_->GetObject()) {
+    std::string name(member.name.GetString(), member.name.GetStringLength());
+    ConfigNode child(*this, member.value, Child(name));
+    members.emplace_back(std::move(name), std::move(child));
+  }
+  return members;
+}
+
 std::string ConfigNode::Raw() const { return ToJson(*value_); }
 
-}  // namespace vc::common::config_internal
+}  // namespace vc::common

@@ -18,13 +18,18 @@ std::optional<std::string> ReadFileText(const std::string& path) {
   return text.str();
 }
 
-std::string ResolvePath(const std::string& path, const Context& ctx) {
+}  // namespace vc::common::config_internal
+
+namespace vc::common {
+
+std::string ResolvePath(const std::string& path, const ConfigContext& ctx) {
   std::filesystem::path p(path);
   if (p.is_absolute() || ctx.base_dir.empty()) return p.lexically_normal().string();
   return (std::filesystem::path(ctx.base_dir) / p).lexically_normal().string();
 }
 
-std::string ResolveSecret(const std::string& value, const Context& ctx, const std::string& path) {
+std::string ResolveSecret(const std::string& value, const ConfigContext& ctx,
+                          const std::string& path) {
   if (value.rfind("env:", 0) == 0) {
     const std::string name = value.substr(4);
     if (name.empty()) throw ConfigError(path, "\"env:\" needs a variable name");
@@ -36,7 +41,7 @@ std::string ResolveSecret(const std::string& value, const Context& ctx, const st
   if (value.rfind("file:", 0) == 0) {
     if (value.size() == 5) throw ConfigError(path, "\"file:\" needs a path");
     const std::string file = ResolvePath(value.substr(5), ctx);
-    std::optional<std::string> text = ReadFileText(file);
+    std::optional<std::string> text = config_internal::ReadFileText(file);
     if (!text) throw ConfigError(path, "cannot read secret file " + file);
     // Editors and `echo` add a final newline that is not part of the secret.
     while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
@@ -46,4 +51,4 @@ std::string ResolveSecret(const std::string& value, const Context& ctx, const st
   return value;
 }
 
-}  // namespace vc::common::config_internal
+}  // namespace vc::common

@@ -79,37 +79,15 @@ RequestServiceClient ParseClient(const ConfigNode& node, const Context& ctx) {
   return client;
 }
 
-ContractClaim ParseClaim(const ConfigNode& node) {
-  node.AllowOnly({"inputClaim", "outputClaim", "required", "indexed"});
-  ContractClaim claim;
-  if (!node.NonEmptyString("inputClaim", &claim.input_claim)) {
-    node.FailAt("inputClaim", "is required");
-  }
-  if (!node.NonEmptyString("outputClaim", &claim.output_claim)) {
-    claim.output_claim = claim.input_claim;
-  }
-  node.Bool("required", &claim.required);
-  node.Bool("indexed", &claim.indexed);
-  return claim;
-}
-
+// The rest of a contract is parsed by credentials/contract_config.h.
 ContractConfig ParseContract(const ConfigNode& node) {
-  node.AllowOnly({"id", "type", "validityIntervalSeconds", "claims", "display", "manifestUrl"});
+  node.RequireObject();
   ContractConfig contract;
   RequireSafeId(node, "id", &contract.id);
-  if (!node.NonEmptyString("type", &contract.type)) contract.type = contract.id;
-  node.Int("validityIntervalSeconds", 60, kMaxSeconds, &contract.validity_interval_seconds);
-  bool indexed = false;
-  for (const ConfigNode& item : node.Array("claims")) {
-    ContractClaim claim = ParseClaim(item);
-    if (claim.indexed && indexed) item.FailAt("indexed", "only one claim may be indexed");
-    indexed = indexed || claim.indexed;
-    contract.claims.push_back(std::move(claim));
-  }
-  if (std::optional<ConfigNode> display = node.Object("display")) contract.display = display->Raw();
   if (node.NonEmptyString("manifestUrl", &contract.manifest_url)) {
     CheckUrlAt(node.Child("manifestUrl"), contract.manifest_url, false, false);
   }
+  contract.node = node;
   return contract;
 }
 
@@ -244,7 +222,7 @@ VerifierConfig ParseVerifier(const ConfigNode& root, const Context& ctx) {
     VerifierPolicy policy;
     RequireSafeId(item, "id", &policy.id);
     RequireUnique(ids, policy.id, item, "id", "policy id");
-    policy.raw = item.Raw();
+    policy.node = item;
     verifier.policies.push_back(std::move(policy));
   }
   return verifier;

@@ -1,6 +1,7 @@
 // The sections of the configuration (DESIGN.md §3) as plain structs. Secrets
-// are already resolved (inline, "env:NAME" or "file:PATH"); "raw" members keep
-// the JSON text as written (secrets unresolved) for fields added later.
+// are already resolved (inline, "env:NAME" or "file:PATH"). Sections that a
+// component owns (a provider's options, a verifier policy) are kept as their
+// ConfigNode, with its path, for that component's parser.
 #pragma once
 
 #include <cstdint>
@@ -8,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "common/config/config_node.h"
 #include "common/http/rate_limit.h"
 
 namespace vc::common {
 
-enum class Environment { kDevelopment, kTest, kProduction };
 enum class Role { kIssuer, kVerifier, kRequestService };
 
 // Exactly one source, or none: then the server generates a demo RP key pair
@@ -47,21 +48,12 @@ struct Auth0Config {
 
 enum class ProviderType { kSandbox, kJumio, kAlibaba };
 
+// A proofingProviders entry: its type here (cross-references and the sandbox
+// rule need it); its options are parsed by the provider's own code
+// (issuer/provider_config.h) from `node`, as written (secrets unresolved).
 struct ProofingProviderConfig {
   ProviderType type = ProviderType::kSandbox;
-  // jumio
-  std::string region = "amer-1";
-  std::string base_url;  // overrides the region's API host (tests)
-  std::string client_id;
-  std::string client_secret;  // secret
-  int64_t workflow_key = 10013;
-  std::string callback_secret;  // secret
-  // alibaba
-  std::string endpoint = "https://cloudauth.aliyuncs.com";
-  std::string access_key_id;
-  std::string access_key_secret;         // secret
-  std::string signature_version = "v3";  // "v3" (ACS3-HMAC-SHA256) or "v1"
-  std::string raw;                       // the provider's JSON object as written
+  ConfigNode node;  // "proofingProviders.<name>"
 };
 
 enum class RequestServiceMode { kEmbedded, kRemote };
@@ -88,28 +80,24 @@ struct RequestServiceConfig {
   std::string signing_alg = "ES256";       // embedded: the authority key's algorithm on creation
 };
 
-struct ContractClaim {
-  std::string input_claim;
-  std::string output_claim;  // defaults to input_claim
-  bool required = false;
-  bool indexed = false;  // at most one per contract
-};
-
+// A contracts entry: what other sections refer to — its id (org and tenant
+// references) and manifest URL (defaults from publicBaseUrl, the remote-mode
+// rule, rebasing). Its claim rules, type, validity and display are parsed by
+// credentials/contract_config.h from `node`.
 struct ContractConfig {
   std::string id;
-  std::string type;  // defaults to id
-  int64_t validity_interval_seconds = 2592000;
-  std::vector<ContractClaim> claims;
-  std::string display = "{}";  // JSON object text (card, consent, claims labels)
   // The manifest URL sent in createIssuanceRequest. Embedded mode: defaults to
   // {publicBaseUrl}/v1.0/tenants/{tenantId}/verifiableCredentials/contracts/{id}/manifest;
   // remote mode (Entra): required for contracts an org or tenant issues.
   std::string manifest_url;
+  ConfigNode node;  // "contracts[<i>]"
 };
 
+// A verifier.policies entry: its id here; the policy is parsed by the verifier
+// (verifier/policy.h) from `node`.
 struct VerifierPolicy {
   std::string id;
-  std::string raw;  // the whole policy object as JSON text
+  ConfigNode node;  // "verifier.policies[<i>]"
 };
 
 // Where the verifier tells the application that a presentation request ended.

@@ -46,25 +46,6 @@ std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
   return out;
 }
 
-void CheckUrlAt(const std::string& path, const std::string& url, bool require_https,
-                bool no_fragment) {
-  std::optional<HttpUrl> parsed = ParseHttpUrl(url);
-  if (!parsed) {
-    throw ConfigError(
-        path, require_https ? "must be an absolute https URL" : "must be an absolute http(s) URL");
-  }
-  if (require_https && parsed->scheme != "https") {
-    throw ConfigError(path, "must be an absolute https URL in production");
-  }
-  if (parsed->has_userinfo) throw ConfigError(path, "must not contain user info");
-  if (no_fragment && parsed->has_fragment) throw ConfigError(path, "must not contain a fragment");
-}
-
-void CheckUrl(const ConfigNode& node, const char* key, const std::string& url, bool require_https,
-              bool no_fragment) {
-  CheckUrlAt(node.Child(key), url, require_https, no_fragment);
-}
-
 bool SplitListen(const std::string& listen, std::string* host, int* port) {
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;
@@ -85,6 +66,29 @@ bool SplitListen(const std::string& listen, std::string* host, int* port) {
   return true;
 }
 
+}  // namespace vc::common::config_internal
+
+namespace vc::common {
+
+void CheckUrlAt(const std::string& path, const std::string& url, bool require_https,
+                bool no_fragment) {
+  std::optional<config_internal::HttpUrl> parsed = config_internal::ParseHttpUrl(url);
+  if (!parsed) {
+    throw ConfigError(
+        path, require_https ? "must be an absolute https URL" : "must be an absolute http(s) URL");
+  }
+  if (require_https && parsed->scheme != "https") {
+    throw ConfigError(path, "must be an absolute https URL in production");
+  }
+  if (parsed->has_userinfo) throw ConfigError(path, "must not contain user info");
+  if (no_fragment && parsed->has_fragment) throw ConfigError(path, "must not contain a fragment");
+}
+
+void CheckUrl(const ConfigNode& node, const char* key, const std::string& url, bool require_https,
+              bool no_fragment) {
+  CheckUrlAt(node.Child(key), url, require_https, no_fragment);
+}
+
 bool IsSafeId(std::string_view id) {
   if (id.empty()) return false;
   for (char c : id) {
@@ -94,10 +98,6 @@ bool IsSafeId(std::string_view id) {
   }
   return true;
 }
-
-}  // namespace vc::common::config_internal
-
-namespace vc::common {
 
 std::string DidWebFromUrl(std::string_view url) {
   std::optional<config_internal::HttpUrl> parsed = config_internal::ParseHttpUrl(url);

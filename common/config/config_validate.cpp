@@ -113,16 +113,15 @@ void RequireManifests(const Config& c) {
 void CompleteDefaultPolicy(Config& c) {
   if (!c.verifier.default_policies || c.request_service.authority.empty()) return;
   for (auto& p : c.verifier.policies) {
-    Result<rapidjson::Document> doc = ParseJsonObject(p.raw);
-    if (!doc.ok()) continue;
-    rapidjson::Value& rcs = (*doc)["requestedCredentials"];
+    auto doc = std::make_shared<rapidjson::Document>();
     auto& alloc = doc->GetAllocator();
-    for (auto& rc : rcs.GetArray()) {
+    doc->CopyFrom(p.node.value(), alloc);
+    for (auto& rc : (*doc)["requestedCredentials"].GetArray()) {
       rapidjson::Value issuers(rapidjson::kArrayType);
       issuers.PushBack(rapidjson::Value(c.request_service.authority.c_str(), alloc), alloc);
       rc.AddMember("acceptedIssuers", issuers, alloc);
     }
-    p.raw = ToJson(*doc);
+    p.node = ConfigNode(std::shared_ptr<const rapidjson::Document>(std::move(doc)), p.node.path());
   }
 }
 

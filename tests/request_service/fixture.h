@@ -110,7 +110,7 @@ class RequestServiceFixture : public ::testing::Test {
     request_service::RequestServiceOptions o;
     o.public_base_url = base_;
     o.authority = common::DidWebFromUrl(base_);
-    common::ContractConfig contract;
+    credentials::ContractConfig contract;
     contract.id = "VerifiedIdentity";
     contract.type = "VerifiedIdentity";
     contract.claims = {{"realName", "realName", true, false},

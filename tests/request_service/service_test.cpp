@@ -45,7 +45,7 @@ class ServiceTest : public ::testing::Test {
     RequestServiceOptions o;
     o.public_base_url = kBase;
     o.authority = kDid;
-    common::ContractConfig c;
+    credentials::ContractConfig c;
     c.id = c.type = "VerifiedIdentity";
     c.claims = {{"realName", "realName", true, false}};
     svc_ = std::make_unique<RequestService>(o, *db_, keys_, std::vector{c}, resolver_, nothing_,

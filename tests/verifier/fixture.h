@@ -65,11 +65,15 @@ class VerifierFixture : public RequestServiceFixture {
   // receipt) and "any-issuer" (no acceptedIssuers, no receipt).
   std::vector<verifier::Policy> Policies() {
     common::VerifierConfig c;
-    c.policies = {{"identity", R"({"id":"identity","includeReceipt":true,"requestedCredentials":[)"
-                               R"({"type":"VerifiedIdentity","acceptedIssuers":[")" +
-                                   authority() + R"("]}]})"},
-                  {"any-issuer",
-                   R"({"id":"any-issuer","requestedCredentials":[{"type":"VerifiedIdentity"}]})"}};
+    c.policies = {
+        {"identity", common::ConfigNode::FromJson(
+                         R"({"id":"identity","includeReceipt":true,"requestedCredentials":[)"
+                         R"({"type":"VerifiedIdentity","acceptedIssuers":[")" +
+                             authority() + R"("]}]})",
+                         "verifier.policies[0]")},
+        {"any-issuer", common::ConfigNode::FromJson(R"({"id":"any-issuer","requestedCredentials":)"
+                                                    R"([{"type":"VerifiedIdentity"}]})",
+                                                    "verifier.policies[1]")}};
     return verifier::LoadPolicies(c);
   }
 

@@ -11,7 +11,10 @@ namespace {
 
 std::string LoadError(const std::string& policy_json) {
   common::VerifierConfig c;
-  c.policies = {{"ok", R"({"id":"ok","requestedCredentials":[{"type":"T"}]})"}, {"p", policy_json}};
+  c.policies = {
+      {"ok", common::ConfigNode::FromJson(R"({"id":"ok","requestedCredentials":[{"type":"T"}]})",
+                                          "verifier.policies[0]")},
+      {"p", common::ConfigNode::FromJson(policy_json, "verifier.policies[1]")}};
   try {
     LoadPolicies(c);
   } catch (const common::ConfigError& e) {
@@ -85,10 +88,12 @@ TEST(VerifierPolicy, RoundTripKeepsEverything) {
   common::VerifierConfig c;
   c.policies = {
       {"p",
-       R"({"id":"p","includeReceipt":true,"registration":{"clientName":"Contoso","purpose":"x"},)"
-       R"("requestedCredentials":[{"type":"T","purpose":"why","acceptedIssuers":["did:web:a"],)"
-       R"("constraints":[{"claimName":"a","values":["1","2"]},{"claimName":"b","startsWith":"z"}],)"
-       R"("configuration":{"validation":{"allowRevoked":true,"validateLinkedDomain":true}}}]})"}};
+       common::ConfigNode::FromJson(
+           R"({"id":"p","includeReceipt":true,"registration":{"clientName":"Contoso","purpose":"x"},)"
+           R"("requestedCredentials":[{"type":"T","purpose":"why","acceptedIssuers":["did:web:a"],)"
+           R"("constraints":[{"claimName":"a","values":["1","2"]},{"claimName":"b","startsWith":"z"}],)"
+           R"("configuration":{"validation":{"allowRevoked":true,"validateLinkedDomain":true}}}]})",
+           "verifier.policies[0]")}};
   const auto policies = LoadPolicies(c);
   const std::string json = PolicyJson(policies[0]);
   auto doc = common::ParseJsonObject(json);

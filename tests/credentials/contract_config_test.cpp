@@ -1,0 +1,83 @@
+// Contracts parsed from their config nodes: the same path-precise errors as
+// the rest of the config (moved from tests/common/config/config_test.cpp).
+#include "credentials/contract_config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace vc::credentials {
+namespace {
+
+using common::ConfigError;
+using common::ParseConfig;
+
+const std::string kConfigDir = std::string(VC_TEST_DATA_DIR) + "/config";
+
+// Parses `json` and its contracts and expects a ConfigError whose message
+// starts with `prefix`.
+void ExpectError(const std::string& json, const std::string& prefix) {
+  try {
+    (void)ParseContracts(ParseConfig(json, ""));
+    ADD_FAILURE() << "no ConfigError for " << json << "\n(expected \"" << prefix << "\")";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(prefix, 0), 0u)
+        << "message: " << e.what() << "\nexpected prefix: " << prefix;
+  }
+}
+
+// The contract part of Config.FullDesignExampleParses.
+TEST(Config, FullDesignExampleContract) {
+  setenv("AUTH0_IDV_SECRET", "auth0-secret", 1);
+  const common::Config c = common::LoadConfigFile(kConfigDir + "/full.json");
+  unsetenv("AUTH0_IDV_SECRET");
+  const ContractConfig contract = ParseContracts(c).at(0);
+  EXPECT_EQ(contract.validity_interval_seconds, 2592000);
+  EXPECT_TRUE(contract.claims.at(0).required);
+  EXPECT_TRUE(contract.claims.at(0).indexed);
+  EXPECT_EQ(contract.display, R"({"card":{"title":"Verified identity","issuedBy":"IDV Example"}})");
+  EXPECT_EQ(contract.manifest_url, c.contracts.at(0).manifest_url);
+}
+
+// The contract line of Config.WrongTypes.
+TEST(Config, ContractWrongTypes) {
+  ExpectError(R"({"contracts":[{"id":"c","claims":[{"inputClaim":"x","required":"yes"}]}]})",
+              "contracts[0].claims[0].required: must be a boolean");
+}
+
+TEST(Config, ContractRules) {
+  ExpectError(
+      R"({"contracts":[{"id":"c","claims":[{"inputClaim":"a","indexed":true},
+                  {"inputClaim":"b","indexed":true}]}]})",
+      "contracts[0].claims[1].indexed: only one claim may be indexed");
+  ExpectError(R"({"contracts":[{"id":"c","claims":[{"outputClaim":"a"}]}]})",
+              "contracts[0].claims[0].inputClaim: is required");
+  ExpectError(R"({"contracts":[{"id":"c"},{"id":"c"}]})", "contracts[1].id: duplicate");
+  ExpectError(R"({"contracts":[{"id":"c","display":"card"}]})",
+              "contracts[0].display: must be an object");
+  const std::vector<ContractConfig> contracts = ParseContracts(
+      ParseConfig(R"({"contracts":[{"id":"C","claims":[{"inputClaim":"a"}]}]})", ""));
+  EXPECT_EQ(contracts[0].type, "C");
+  EXPECT_EQ(contracts[0].claims[0].output_claim, "a");
+}
+
+TEST(ContractConfig, UnknownKeysAndTheBuiltInContract) {
+  ExpectError(R"({"contracts":[{"id":"c","claim":[]}]})", "contracts[0].claim: unknown key");
+  ExpectError(R"({"contracts":[{"id":"c","validityIntervalSeconds":5}]})",
+              "contracts[0].validityIntervalSeconds: must be between");
+  const ContractConfig built_in = ParseContracts(common::DefaultConfig()).at(0);
+  EXPECT_EQ(built_in.id, "VerifiedIdentity");
+  EXPECT_EQ(built_in.type, "VerifiedIdentity");
+  ASSERT_EQ(built_in.claims.size(), 2u);
+  EXPECT_EQ(built_in.claims[0].input_claim, "realName");
+  EXPECT_TRUE(built_in.claims[0].required);
+  EXPECT_EQ(built_in.claims[1].output_claim, "idCardType");
+  EXPECT_FALSE(built_in.claims[1].required || built_in.claims[1].indexed);
+  EXPECT_EQ(built_in.display, R"({"card":{"title":"Verified identity","issuedBy":"vcserver"}})");
+  EXPECT_EQ(built_in.validity_interval_seconds, 2592000);
+}
+
+}  // namespace
+}  // namespace vc::credentials
