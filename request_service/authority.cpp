@@ -16,7 +16,7 @@ ApiFailure StorageFailure(const common::Error& e) {
 }
 
 Authority::Authority(RequestServiceOptions options, common::Database& db, keys::KeyStore& keys,
-                     std::vector<common::ContractConfig> contracts, const common::Clock& clock)
+                     std::vector<credentials::ContractConfig> contracts, const common::Clock& clock)
     : options_(std::move(options)), db_(db), keys_(keys), clock_(clock) {
   if (auto s = common::ApplyMigrations(db_, "request_service", RequestServiceMigrations()); !s) {
     throw std::runtime_error("request service schema: " + s.error().message);

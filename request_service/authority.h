@@ -15,6 +15,7 @@
 #include "common/config/config_types.h"
 #include "common/store/store.h"
 #include "credentials/contract.h"
+#include "credentials/contract_config.h"
 #include "credentials/status_list.h"
 #include "credentials/vc_jwt.h"
 #include "keys/key_store.h"
@@ -50,7 +51,7 @@ class Authority {
   // Applies migrations and creates the signing key if needed; throws
   // std::runtime_error when either fails (startup).
   Authority(RequestServiceOptions options, common::Database& db, keys::KeyStore& keys,
-            std::vector<common::ContractConfig> contracts, const common::Clock& clock);
+            std::vector<credentials::ContractConfig> contracts, const common::Clock& clock);
   Authority(const Authority&) = delete;
   Authority& operator=(const Authority&) = delete;
 
