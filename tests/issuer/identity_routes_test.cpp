@@ -152,14 +152,19 @@ TEST_F(IdentityApiTest, ProviderTestIsAdminOnlyAndChangesNothing) {
 }
 
 TEST_F(IdentityApiTest, ErrorCodesMapToOneHttpStatusEach) {
-  EXPECT_EQ(issuer::HttpStatusForCode("unauthenticated"), 401);
-  EXPECT_EQ(issuer::HttpStatusForCode("forbidden"), 403);
-  EXPECT_EQ(issuer::HttpStatusForCode("identity_not_found"), 404);
-  EXPECT_EQ(issuer::HttpStatusForCode("identity_locked"), 409);
-  EXPECT_EQ(issuer::HttpStatusForCode("already_verified"), 409);
-  EXPECT_EQ(issuer::HttpStatusForCode("identity_incomplete"), 400);
-  EXPECT_EQ(issuer::HttpStatusForCode("provider_unavailable"), 503);
-  EXPECT_EQ(issuer::HttpStatusForCode("db_error"), 500);
+  using issuer::ProofingError;
+  auto status_of = [](std::string code) {
+    return issuer::HttpStatus(issuer::FromLower({std::move(code), ""}).reason);
+  };
+  EXPECT_EQ(status_of("unauthenticated"), 401);
+  EXPECT_EQ(status_of("forbidden"), 403);
+  EXPECT_EQ(status_of("identity_not_found"), 404);
+  EXPECT_EQ(status_of("identity_locked"), 409);
+  EXPECT_EQ(status_of("already_verified"), 409);
+  EXPECT_EQ(status_of("identity_incomplete"), 400);
+  EXPECT_EQ(status_of("provider_unavailable"), 503);
+  EXPECT_EQ(status_of("db_error"), 500);
+  EXPECT_EQ(issuer::Code(issuer::FromLower({"db_busy", "x"})), "db_busy");
 }
 
 }  // namespace
