@@ -50,8 +50,8 @@ Status IdentityService::Audit(const Caller& caller, const std::string& owner,
                               const std::string& name, const std::string& action,
                               const std::string& outcome, const std::string& mscv,
                               const std::string& detail) {
-  auto r = proofing_.audit().Append(
-      {0, 0, caller.id, owner + "/" + name, action, outcome, "", "", mscv, detail});
+  auto r =
+      audit_.Append({0, 0, caller.id, owner + "/" + name, action, outcome, "", "", mscv, detail});
   return r ? Status::Ok() : Status(r.error());
 }
 
@@ -59,8 +59,8 @@ ProofingResult<IdentityRecord> IdentityService::Get(const Caller& caller, const 
                                                     const std::string& name) {
   if (!caller.MayAct(owner, name)) return Forbidden();
   std::optional<IdentityRecord> found;
-  Status st = proofing_.db().Transaction([&](Connection& conn) {
-    auto r = proofing_.identities().Get(conn, owner, name);
+  Status st = db_.Transaction([&](Connection& conn) {
+    auto r = identities_.Get(conn, owner, name);
     if (!r) return Status(r.error());
     found = std::move(*r);
     return Status::Ok();
@@ -79,8 +79,8 @@ ProofingResult<IdentityRecord> IdentityService::Update(const Caller& caller,
   if (ProofingStatus st = CheckRecordKey(owner, name); !st) return st.error();
   if (ProofingStatus st = CheckPatch(patch); !st) return st.error();
   std::optional<ProofingError> refusal;
-  Status st = proofing_.db().Transaction([&](Connection& conn) {
-    auto r = proofing_.identities().Get(conn, owner, name);
+  Status st = db_.Transaction([&](Connection& conn) {
+    auto r = identities_.Get(conn, owner, name);
     if (!r) return Status(r.error());
     const bool verified = r->has_value() && (*r)->verified;
     if (patch.sets_verified) {
@@ -91,7 +91,7 @@ ProofingResult<IdentityRecord> IdentityService::Update(const Caller& caller,
     if (patch.real_name) merged.real_name = *patch.real_name;
     if (patch.id_card_type) merged.id_card_type = *patch.id_card_type;
     if (patch.id_card_number) merged.id_card_number = *patch.id_card_number;
-    Status saved = proofing_.identities().SaveClaimed(conn, owner, name, merged, proofing_.Now());
+    Status saved = identities_.SaveClaimed(conn, owner, name, merged, clock_.NowSeconds());
     if (!saved && FromLower(saved.error()).reason == ProofingError::kIdentityLocked) {
       refusal = ProofingError::kIdentityLocked;
     }
@@ -118,12 +118,12 @@ ProofingResult<IdentityRecord> IdentityService::Reset(const Caller& caller,
   if (reason.empty() || reason.size() > 200) {
     return Refusal(ProofingError::kReasonRequired, "a reset needs a reason (1 to 200 bytes)");
   }
-  Status st = proofing_.db().Transaction([&](Connection& conn) {
-    Status reset = proofing_.identities().Reset(conn, owner, name, proofing_.Now());
+  Status st = db_.Transaction([&](Connection& conn) {
+    Status reset = identities_.Reset(conn, owner, name, clock_.NowSeconds());
     if (!reset) return reset;
     auto logged = AuditLog::Append(
         conn, {0, 0, caller.id, owner + "/" + name, "reset", "ok", "", "", mscv, reason},
-        proofing_.Now());
+        clock_.NowSeconds());
     return logged ? Status::Ok() : Status(logged.error());
   });
   if (!st) return FromLower(st.error());

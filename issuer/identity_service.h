@@ -11,7 +11,10 @@
 #include <optional>
 #include <string>
 
+#include "common/base/clock.h"
+#include "common/store/store.h"
 #include "issuer/api_auth.h"
+#include "issuer/audit_log.h"
 #include "issuer/identity_records.h"
 #include "issuer/proofing_error.h"
 #include "issuer/proofing_service.h"
@@ -29,9 +32,17 @@ struct IdentityPatch {
 class IdentityService {
  public:
   // `default_provider` names the provider for an owner when the call names none.
-  IdentityService(ProofingService& proofing,
+  // Reads and writes the identity records in `db` (the database `proofing`
+  // uses), sealed with `crypto`; verification goes through `proofing`.
+  IdentityService(ProofingService& proofing, common::Database& db, const IdentityCrypto& crypto,
+                  const common::Clock& clock,
                   std::function<std::string(const std::string& owner)> default_provider)
-      : proofing_(proofing), default_provider_(std::move(default_provider)) {}
+      : proofing_(proofing),
+        db_(db),
+        clock_(clock),
+        identities_(crypto),
+        audit_(db, clock),
+        default_provider_(std::move(default_provider)) {}
 
   ProofingResult<IdentityRecord> Get(const Caller& caller, const std::string& owner,
                                      const std::string& name);
@@ -53,6 +64,10 @@ class IdentityService {
                        const std::string& action, const std::string& outcome,
                        const std::string& mscv, const std::string& detail);
   ProofingService& proofing_;
+  common::Database& db_;
+  const common::Clock& clock_;
+  IdentityStore identities_;
+  AuditLog audit_;
   std::function<std::string(const std::string&)> default_provider_;
 };
 

@@ -6,7 +6,6 @@
 #include "common/base/log.h"
 #include "credentials/vc_jwt.h"
 #include "issuer/audit_log.h"
-#include "issuer/proofing_routes.h"
 
 namespace vc::issuer {
 using common::Error;

@@ -65,7 +65,7 @@ HttpServerResponse Show(const Ctx& c, const HttpServerRequest& req) {
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
   const std::string banner = Banner(c, c.options.provider_for(s));
-  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  auto latest = c.proofing.LatestAttempt(s.id);
   if (!latest) return ErrorResponse(req, 500, "internal_error", "Please try again later.", banner);
   const bool retry = req.query.Get("retry") == "1";
   if (!latest->has_value() ||
@@ -101,7 +101,7 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
     return ShowForm(c, req, s, 400, {"", "", "The form could not be read.", "", ""},
                     "invalid_input");
   const ClaimedIdentity claimed = ClaimedFrom(*form);
-  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  auto latest = c.proofing.LatestAttempt(s.id);
   if (latest && latest->has_value() && !IsFinal((*latest)->outcome)) {
     return ErrorResponse(req, 409, "proofing_in_progress", "Your check is already being processed.",
                          Banner(c, c.options.provider_for(s)));
@@ -140,7 +140,7 @@ HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req) {
   auto active = Active(c, req);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
-  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  auto latest = c.proofing.LatestAttempt(s.id);
   if (!latest || !latest->has_value() || !IsFinal((*latest)->outcome)) {
     return ErrorResponse(req, 409, "proofing_not_finished", "Your check has not finished yet.",
                          Banner(c, c.options.provider_for(s)));
@@ -182,10 +182,6 @@ void RegisterSandboxPages(common::HttpServer& server, SandboxProvider* sandbox) 
 }
 
 }  // namespace
-
-std::pair<std::string, std::string> RecordKeyFor(const Session& s) {
-  return {s.org_id, s.kind == SessionKind::kAuth0 ? s.subject : s.request_id};
-}
 
 ProofingHandOff FinishSessionHandOff(IntakeService& intake) {
   return [&intake](const Session& s, bool verified) {

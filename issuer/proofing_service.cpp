@@ -118,6 +118,24 @@ bool ProofingService::IsSandbox(const std::string& name) const {
   return p && p->IsSandbox();
 }
 
+common::Result<std::optional<ProofingAttempt>> ProofingService::LatestAttempt(
+    const std::string& session_id) const {
+  return attempts_.LatestForSession(session_id);
+}
+
+common::Result<std::optional<IdentityRecord>> ProofingService::VerifiedRecord(
+    const std::string& owner, const std::string& name) const {
+  std::optional<IdentityRecord> record;
+  Status st = db_.Read([&](Connection& conn) {
+    auto r = identities_.Get(conn, owner, name);
+    if (!r) return Status(r.error());
+    if (r->has_value() && (*r)->verified) record = std::move(*r);
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  return record;
+}
+
 Status ProofingService::Refuse(const SubmitRequest& r, ProofingError reason) {
   auto logged = audit_.Append({0, 0, r.caller, r.owner + "/" + r.name, "proofing_start", "refused",
                                r.provider, "", r.mscv, std::string(Code(reason))});

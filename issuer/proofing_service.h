@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,11 +84,12 @@ class ProofingService {
   // returns how many were polled. Driven by a timer or a test.
   int PollDue();
 
-  int64_t Now() const { return clock_.NowSeconds(); }
-  AttemptStore& attempts() { return attempts_; }
-  IdentityStore& identities() { return identities_; }
-  AuditLog& audit() { return audit_; }
-  common::Database& db() { return db_; }
+  // The newest attempt of a session; nullopt when it has none.
+  common::Result<std::optional<ProofingAttempt>> LatestAttempt(const std::string& session_id) const;
+  // The identity record (owner, name) once it is verified; nullopt while it is
+  // not (or does not exist). What issuance offers claims from.
+  common::Result<std::optional<IdentityRecord>> VerifiedRecord(const std::string& owner,
+                                                               const std::string& name) const;
 
  private:
   common::Result<ProofingAttempt> Apply(const ProofingAttempt& attempt, const ProviderVerdict& v,

@@ -110,6 +110,10 @@ const SessionInfo& InfoFor(SessionError e) {
 std::string_view Code(SessionError e) { return InfoFor(e).code; }
 int HttpStatus(SessionError e) { return InfoFor(e).status; }
 
+std::pair<std::string, std::string> RecordKeyFor(const Session& s) {
+  return {s.org_id, s.kind == SessionKind::kAuth0 ? s.subject : s.request_id};
+}
+
 std::string_view KindName(SessionKind k) {
   return k == SessionKind::kAuth0 ? "auth0" : "jumpstart";
 }

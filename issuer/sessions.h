@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
@@ -39,6 +40,10 @@ struct Session {
   int64_t expires_at = 0;
   int64_t ended_at = 0;
 };
+
+// The identity record a session proves: owner = org id (Auth0: tenant domain),
+// name = jumpstart RequestId (Auth0: the inbound sub).
+std::pair<std::string, std::string> RecordKeyFor(const Session& session);
 
 struct OpenedSession {
   Session session;

@@ -87,7 +87,7 @@ TEST_F(IdentityApiTest, MissingFieldsNeverReachTheProvider) {
   auto r = Call("POST", "/api/verify-identification", "", me);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Member(r, "code"), "identity_incomplete");
-  auto latest = proofing_->attempts().LatestForSession("");
+  auto latest = proofing_->LatestAttempt("");
   EXPECT_FALSE(latest->has_value());
 }
 
@@ -148,7 +148,7 @@ TEST_F(IdentityApiTest, ProviderTestIsAdminOnlyAndChangesNothing) {
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Call("POST", "/api/providers/sandbox/test", "", "", kAppKey).status, 403);
   EXPECT_EQ(Call("POST", "/api/providers/nope/test", "", "", kAdminKey).status, 404);
-  EXPECT_FALSE(proofing_->attempts().LatestForSession("")->has_value());
+  EXPECT_FALSE(proofing_->LatestAttempt("")->has_value());
 }
 
 TEST_F(IdentityApiTest, ErrorCodesMapToOneHttpStatusEach) {
