@@ -63,14 +63,14 @@ Result<keys::ResolvedDid> DidResolver::ResolveWeb(std::string_view did) {
   return doc;
 }
 
-Result<common::Jwk> DidResolver::ResolveKey(std::string_view method_id) {
+Result<common::Jwk, DidKeyFailure> DidResolver::ResolveKey(std::string_view method_id) {
   auto doc = Resolve(DidOfMethod(method_id));
-  if (!doc) return doc.error();
+  if (!doc) return DidKeyFailure{DidKeyError::kUnresolvableDid, doc.error().message};
   for (const auto& [id, key] : doc->methods) {
     if (id == method_id) return key;
   }
-  return Error{"unknown_key",
-               "the DID document has no verification method " + std::string(method_id)};
+  return DidKeyFailure{DidKeyError::kUnknownKey,
+                       "the DID document has no verification method " + std::string(method_id)};
 }
 
 }  // namespace vc::credentials

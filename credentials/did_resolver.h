@@ -25,6 +25,13 @@ struct DidResolverOptions {
   int64_t cache_seconds = 300;
 };
 
+// Why ResolveKey found no key.
+enum class DidKeyError {
+  kUnresolvableDid,  // the DID document could not be had (see Resolve)
+  kUnknownKey,       // the document has no such verification method
+};
+using DidKeyFailure = common::Failure<DidKeyError>;
+
 class DidResolver {
  public:
   DidResolver(common::HttpClient& http, const common::Clock& clock,
@@ -38,9 +45,9 @@ class DidResolver {
   // document invalid or for another DID).
   common::Result<keys::ResolvedDid> Resolve(std::string_view did);
 
-  // The key of a verification method "did:…#frag". Errors "unresolvable_did",
-  // "unknown_key".
-  common::Result<common::Jwk> ResolveKey(std::string_view method_id);
+  // The key of a verification method "did:…#frag"; kUnresolvableDid or
+  // kUnknownKey when there is none.
+  common::Result<common::Jwk, DidKeyFailure> ResolveKey(std::string_view method_id);
 
  private:
   struct Cached {

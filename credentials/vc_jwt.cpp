@@ -15,6 +15,9 @@ using common::Status;
 
 namespace {
 
+// The JOSE layer reports its reasons as Error codes made by Code(JoseError).
+bool IsJoseError(const Error& e, common::JoseError reason) { return e.code == Code(reason); }
+
 constexpr size_t kMaxJwtBytes = 64 * 1024;
 
 void WriteStatus(JsonWriter& w, const StatusEntry& s) {
@@ -130,13 +133,13 @@ Result<VerifiedJwt> VerifyDidSignedJwt(std::string_view jwt, DidResolver& resolv
   }
   auto key = resolver.ResolveKey(token->kid);
   if (!key) {
-    const bool unknown = key.error().code == "unknown_key";
+    const bool unknown = key.error().reason == DidKeyError::kUnknownKey;
     return MakeVerifyError(unknown ? VerifyError::kUnknownKey : VerifyError::kUnresolvableDid,
                            key.error().message);
   }
   auto alg = common::VerifySignature(*token, *key, kCredentialAlgs);
   if (!alg) {
-    const bool sig = alg.error().code == Code(common::JoseError::kInvalidSignature);
+    const bool sig = IsJoseError(alg.error(), common::JoseError::kInvalidSignature);
     return MakeVerifyError(sig ? VerifyError::kInvalidSignature : VerifyError::kAlgNotAllowed,
                            alg.error().message);
   }

@@ -44,17 +44,19 @@ HttpServerResponse CreateOffer(Ctx& c, const Caller& caller, const std::string& 
   auto record = c.identities.Get(caller, owner, name);
   if (!record) return Fail(record.error());
   if (!record->verified) {
-    return Fail({"not_verified", "the identity record has not been verified"});
+    return Fail(Refusal(ProofingError::kNotVerified, "the identity record has not been verified"));
   }
   std::optional<IssuancePlan> plan = c.plan_for(owner);
   if (!plan) {
-    return Fail({"issuance_not_configured", "no credential is issued for records of " + owner});
+    return Fail(Refusal(ProofingError::kIssuanceNotConfigured,
+                        "no credential is issued for records of " + owner));
   }
   auto offer = c.issuance.Start(IssuanceSubject{"", owner, name}, *plan, AvailableClaims(*record));
   if (!offer) {
-    if (offer.error().code == "missing_claim") return Fail(offer.error());
+    if (offer.error().reason == ProofingError::kMissingClaim) return Fail(offer.error());
     // The Request Service's own words stay in our log (issuance_request_failed).
-    return Envelope(502, "request_service_unavailable",
+    constexpr auto kUnavailable = ProofingError::kRequestServiceUnavailable;
+    return Envelope(HttpStatus(kUnavailable), std::string(Code(kUnavailable)),
                     "the Request Service did not create the request; try again later");
   }
   return Envelope(201, "", "scan the QR code with a wallet", OfferJson(*offer));
@@ -67,7 +69,8 @@ HttpServerResponse GetOffer(Ctx& c, const Caller& caller, const std::string& own
   auto offer = c.issuance.store().Get(id);
   // Another record's offer is as unknown as a missing one.
   if (!offer || offer->subject != owner + "/" + name) {
-    return Fail({"issuance_not_found", "no credential offer with this id for this user"});
+    return Fail(Refusal(ProofingError::kIssuanceNotFound,
+                        "no credential offer with this id for this user"));
   }
   return Envelope(200, "", "", c.issuance.StatusJson(*offer));
 }
@@ -80,7 +83,9 @@ void RegisterAccountIssuanceRoutes(common::HttpServer& server, IdentityService& 
   auto ctx = std::make_shared<Ctx>(Ctx{identities, auth, issuance, std::move(plan_for)});
   server.Route("POST", "/api/users/:owner/:name/credential", [ctx](const HttpServerRequest& req) {
     auto caller = ctx->auth.Authenticate(req);
-    if (!caller) return Fail({"unauthenticated", "sign in, or send Authorization: Bearer <key>"});
+    if (!caller)
+      return Fail(
+          Refusal(ProofingError::kUnauthenticated, "sign in, or send Authorization: Bearer <key>"));
     return CreateOffer(*ctx, *caller, std::string(req.PathParam("owner")),
                        std::string(req.PathParam("name")));
   });
@@ -88,7 +93,8 @@ void RegisterAccountIssuanceRoutes(common::HttpServer& server, IdentityService& 
       "GET", "/api/users/:owner/:name/credential/:id", [ctx](const HttpServerRequest& req) {
         auto caller = ctx->auth.Authenticate(req);
         if (!caller)
-          return Fail({"unauthenticated", "sign in, or send Authorization: Bearer <key>"});
+          return Fail(Refusal(ProofingError::kUnauthenticated,
+                              "sign in, or send Authorization: Bearer <key>"));
         return GetOffer(*ctx, *caller, std::string(req.PathParam("owner")),
                         std::string(req.PathParam("name")), std::string(req.PathParam("id")));
       });

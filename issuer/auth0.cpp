@@ -46,22 +46,13 @@ const Info& InfoFor(Auth0Error e) {
   return kInfo[0];
 }
 
-Error Fail(Auth0Error e, std::string message) {
-  return Error{std::string(Code(e)), std::move(message)};
-}
+Auth0Failure Fail(Auth0Error e, std::string message) { return Auth0Failure{e, std::move(message)}; }
 
 }  // namespace
 
 std::string_view Code(Auth0Error e) { return InfoFor(e).code; }
 int HttpStatus(Auth0Error e) { return InfoFor(e).status; }
 std::string_view UserMessage(Auth0Error e) { return InfoFor(e).user_message; }
-
-Auth0Error Auth0ErrorFromCode(std::string_view code) {
-  for (const auto& i : kInfo) {
-    if (i.code == code) return i.error;
-  }
-  return Auth0Error::kMalformedToken;
-}
 
 const Auth0Tenant* Auth0Intake::Find(std::string_view domain) const {
   for (const auto& t : tenants_) {
@@ -70,7 +61,8 @@ const Auth0Tenant* Auth0Intake::Find(std::string_view domain) const {
   return nullptr;
 }
 
-Result<Auth0Claims> Auth0Intake::Verify(std::string_view token, std::string_view state) const {
+Result<Auth0Claims, Auth0Failure> Auth0Intake::Verify(std::string_view token,
+                                                      std::string_view state) const {
   if (state.empty()) return Fail(Auth0Error::kMissingState, "the state parameter is missing");
   if (state.size() > 2048)
     return Fail(Auth0Error::kMissingState, "the state parameter is too long");
@@ -125,7 +117,10 @@ std::string Auth0Intake::ReplayKey(const Auth0Claims& c) {
 
 Result<std::string> Auth0Intake::ReturnToken(const Auth0Claims& c, std::string_view status) const {
   const Auth0Tenant* tenant = Find(c.iss);
-  if (!tenant) return Fail(Auth0Error::kUnknownTenant, "the tenant is no longer configured");
+  if (!tenant) {
+    return Error{std::string(Code(Auth0Error::kUnknownTenant)),
+                 "the tenant is no longer configured"};
+  }
   const int64_t now = clock_.NowSeconds();
   common::JsonWriter w;
   w->StartObject();

@@ -35,7 +35,8 @@ enum class Auth0Error {
 std::string_view Code(Auth0Error e);
 int HttpStatus(Auth0Error e);
 std::string_view UserMessage(Auth0Error e);
-Auth0Error Auth0ErrorFromCode(std::string_view code);
+// A refused Auth0 redirect: the reason and what exactly was wrong.
+using Auth0Failure = common::Failure<Auth0Error>;
 
 struct Auth0Claims {
   std::string iss;
@@ -56,8 +57,9 @@ class Auth0Intake {
   const Auth0Tenant* Find(std::string_view domain) const;
 
   // HS256 only, with the secret of the tenant named by "iss"; sub, iss and exp
-  // required; iat not in the future. Error codes as above.
-  common::Result<Auth0Claims> Verify(std::string_view token, std::string_view state) const;
+  // required; iat not in the future. Never kTokenReplayed (the session store's).
+  common::Result<Auth0Claims, Auth0Failure> Verify(std::string_view token,
+                                                   std::string_view state) const;
 
   // The one-time key for (iss, sub, iat, state).
   static std::string ReplayKey(const Auth0Claims& claims);

@@ -1,25 +1,8 @@
 #include "issuer/casdoor_envelope.h"
 
-#include <map>
-
 #include "common/base/json.h"
 
 namespace vc::issuer {
-
-int HttpStatusForCode(const std::string& code) {
-  // clang-format off
-  static const std::map<std::string, int> kStatus = {
-      {"unauthenticated", 401}, {"forbidden", 403}, {"identity_not_found", 404},
-      {"unknown_provider", 404}, {"identity_incomplete", 400}, {"invalid_input", 400},
-      {"field_read_only", 400}, {"reason_required", 400}, {"already_verified", 409},
-      {"identity_locked", 409}, {"provider_unavailable", 503}, {"provider_error", 502},
-      {"not_verified", 409}, {"issuance_not_configured", 409}, {"missing_claim", 409},
-      {"issuance_not_found", 404}, {"request_service_unavailable", 502},
-      {"unsupported_media_type", 415}};
-  // clang-format on
-  auto it = kStatus.find(code);
-  return it == kStatus.end() ? 500 : it->second;
-}
 
 common::HttpServerResponse Envelope(int status, const std::string& code, const std::string& msg,
                                     const std::string& data_json) {
@@ -39,10 +22,10 @@ common::HttpServerResponse Envelope(int status, const std::string& code, const s
   return common::HttpServerResponse::Json(status, body);
 }
 
-common::HttpServerResponse Fail(const common::Error& e) {
-  const int status = HttpStatusForCode(e.code);
-  return Envelope(status, e.code,
-                  status >= 500 ? "the service failed; try again later" : e.message);
+common::HttpServerResponse Fail(const ProofingFailure& f) {
+  const int status = HttpStatus(f.reason);
+  return Envelope(status, Code(f),
+                  status >= 500 ? "the service failed; try again later" : f.message);
 }
 
 std::string JsonString(const std::string& s) {

@@ -19,7 +19,8 @@ std::optional<std::string> OptionalString(const rapidjson::Value& doc, const cha
 }
 
 // The Casdoor envelope, not RequireJsonContentType's {"error","message"} body.
-const common::Error kNotJson{"unsupported_media_type", "Content-Type must be application/json"};
+const ProofingFailure kNotJson{ProofingError::kUnsupportedMediaType,
+                               "Content-Type must be application/json", ""};
 
 using Handler = HttpServerResponse (*)(IdentityService&, const Caller&, const HttpServerRequest&);
 
@@ -54,14 +55,16 @@ HttpServerResponse GetUser(IdentityService& ids, const Caller& c, const HttpServ
 HttpServerResponse PatchUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
   if (common::RequireJsonContentType(req)) return Fail(kNotJson);
   auto doc = common::ParseJsonObject(req.body);
-  if (!doc) return Fail({"invalid_input", doc.error().message});
+  if (!doc) return Fail(Refusal(ProofingError::kInvalidInput, doc.error().message));
   bool bad = false;
   IdentityPatch p;
   p.real_name = OptionalString(*doc, "realName", &bad);
   p.id_card_type = OptionalString(*doc, "idCardType", &bad);
   p.id_card_number = OptionalString(*doc, "idCardNumber", &bad);
   p.sets_verified = doc->HasMember("isVerified");
-  if (bad) return Fail({"invalid_input", "realName, idCardType and idCardNumber are strings"});
+  if (bad)
+    return Fail(
+        Refusal(ProofingError::kInvalidInput, "realName, idCardType and idCardNumber are strings"));
   auto r = ids.Update(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")), p,
                       req.mscv);
   return r ? Envelope(200, "", "", IdentityToJson(*r)) : Fail(r.error());
@@ -70,7 +73,7 @@ HttpServerResponse PatchUser(IdentityService& ids, const Caller& c, const HttpSe
 HttpServerResponse ResetUser(IdentityService& ids, const Caller& c, const HttpServerRequest& req) {
   if (common::RequireJsonContentType(req)) return Fail(kNotJson);
   auto doc = common::ParseJsonObject(req.body);
-  if (!doc) return Fail({"invalid_input", doc.error().message});
+  if (!doc) return Fail(Refusal(ProofingError::kInvalidInput, doc.error().message));
   auto r = ids.Reset(c, std::string(req.PathParam("owner")), std::string(req.PathParam("name")),
                      std::string(common::GetString(*doc, "reason").value_or("")), req.mscv);
   return r ? Envelope(200, "", "", IdentityToJson(*r)) : Fail(r.error());
@@ -89,7 +92,9 @@ void RegisterIdentityRoutes(common::HttpServer& server, IdentityService& ids,
   auto route = [&server, &ids, &auth](const char* method, const char* path, Handler h) {
     server.Route(method, path, [&ids, &auth, h](const HttpServerRequest& req) {
       auto caller = auth.Authenticate(req);
-      if (!caller) return Fail({"unauthenticated", "sign in, or send Authorization: Bearer <key>"});
+      if (!caller)
+        return Fail(Refusal(ProofingError::kUnauthenticated,
+                            "sign in, or send Authorization: Bearer <key>"));
       return h(ids, *caller, req);
     });
   };
@@ -100,18 +105,21 @@ void RegisterIdentityRoutes(common::HttpServer& server, IdentityService& ids,
   route("POST", "/api/providers/:name/test", TestProvider);
   server.Route("GET", "/api/audit", [&auth, &audit](const HttpServerRequest& req) {
     auto caller = auth.Authenticate(req);
-    if (!caller) return Fail({"unauthenticated", "send Authorization: Bearer <admin key>"});
-    if (caller->role != CallerRole::kAdmin) return Fail({"forbidden", "admins only"});
+    if (!caller)
+      return Fail(
+          Refusal(ProofingError::kUnauthenticated, "send Authorization: Bearer <admin key>"));
+    if (caller->role != CallerRole::kAdmin)
+      return Fail(Refusal(ProofingError::kForbidden, "admins only"));
     int64_t after = 0;
     int limit = 100;
     try {
       after = std::stoll(std::string(req.query.Get("after").value_or("0")));
       limit = std::clamp(std::stoi(std::string(req.query.Get("limit").value_or("100"))), 1, 1000);
     } catch (const std::exception&) {
-      return Fail({"invalid_input", "after and limit are integers"});
+      return Fail(Refusal(ProofingError::kInvalidInput, "after and limit are integers"));
     }
     auto entries = audit.List(after, limit);
-    if (!entries) return Fail(entries.error());
+    if (!entries) return Fail(FromLower(entries.error()));
     return HttpServerResponse::Json(200, AuditLog::ToJson(*entries));
   });
 }

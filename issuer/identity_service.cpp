@@ -6,42 +6,42 @@
 
 namespace vc::issuer {
 using common::Connection;
-using common::Error;
-using common::Result;
 using common::Status;
 
 namespace {
 
-const Error kForbidden{"forbidden", "the caller may not act on this identity"};
+ProofingFailure Forbidden() {
+  return Refusal(ProofingError::kForbidden, "the caller may not act on this identity");
+}
 
-Status CheckPatch(const IdentityPatch& p) {
+ProofingStatus CheckPatch(const IdentityPatch& p) {
   if (p.real_name && (p.real_name->empty() || p.real_name->size() > 100)) {
-    return Error{"invalid_input", "realName must be 1 to 100 bytes"};
+    return Refusal(ProofingError::kInvalidInput, "realName must be 1 to 100 bytes");
   }
   if (p.id_card_type && !IsKnownIdCardType(*p.id_card_type)) {
-    return Error{"invalid_input",
-                 "idCardType must be PRC_ID, PASSPORT, ID_CARD or DRIVING_LICENSE"};
+    return Refusal(ProofingError::kInvalidInput,
+                   "idCardType must be PRC_ID, PASSPORT, ID_CARD or DRIVING_LICENSE");
   }
   if (p.id_card_number && (p.id_card_number->empty() || p.id_card_number->size() > 64)) {
-    return Error{"invalid_input", "idCardNumber must be 1 to 64 bytes"};
+    return Refusal(ProofingError::kInvalidInput, "idCardNumber must be 1 to 64 bytes");
   }
-  return Status::Ok();
+  return ProofingStatus::Ok();
 }
 
 // A PATCH may create the record, so its key must be text an operator can read back:
 // org ids, Auth0 tenants, RequestIds and subs never hold control bytes.
-Status CheckRecordKey(const std::string& owner, const std::string& name) {
+ProofingStatus CheckRecordKey(const std::string& owner, const std::string& name) {
   for (const std::string* part : {&owner, &name}) {
     const bool control = std::any_of(part->begin(), part->end(), [](char c) {
       return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
     });
     if (part->empty() || part->size() > 256 || control || !common::IsValidUtf8(*part)) {
-      return Error{
-          "invalid_input",
-          "owner and name must be 1 to 256 bytes of UTF-8 text without control characters"};
+      return Refusal(
+          ProofingError::kInvalidInput,
+          "owner and name must be 1 to 256 bytes of UTF-8 text without control characters");
     }
   }
-  return Status::Ok();
+  return ProofingStatus::Ok();
 }
 
 }  // namespace
@@ -50,109 +50,121 @@ Status IdentityService::Audit(const Caller& caller, const std::string& owner,
                               const std::string& name, const std::string& action,
                               const std::string& outcome, const std::string& mscv,
                               const std::string& detail) {
-  auto r = proofing_.audit().Append(
-      {0, 0, caller.id, owner + "/" + name, action, outcome, "", "", mscv, detail});
+  auto r =
+      audit_.Append({0, 0, caller.id, owner + "/" + name, action, outcome, "", "", mscv, detail});
   return r ? Status::Ok() : Status(r.error());
 }
 
-Result<IdentityRecord> IdentityService::Get(const Caller& caller, const std::string& owner,
-                                            const std::string& name) {
-  if (!caller.MayAct(owner, name)) return kForbidden;
+ProofingResult<IdentityRecord> IdentityService::Get(const Caller& caller, const std::string& owner,
+                                                    const std::string& name) {
+  if (!caller.MayAct(owner, name)) return Forbidden();
   std::optional<IdentityRecord> found;
-  Status st = proofing_.db().Transaction([&](Connection& conn) {
-    auto r = proofing_.identities().Get(conn, owner, name);
+  Status st = db_.Transaction([&](Connection& conn) {
+    auto r = identities_.Get(conn, owner, name);
     if (!r) return Status(r.error());
     found = std::move(*r);
     return Status::Ok();
   });
-  if (!st) return st.error();
-  if (!found) return Error{"identity_not_found", "no identity record"};
+  if (!st) return FromLower(st.error());
+  if (!found) return Refusal(ProofingError::kIdentityNotFound, "no identity record");
   return *found;
 }
 
-Result<IdentityRecord> IdentityService::Update(const Caller& caller, const std::string& owner,
-                                               const std::string& name, const IdentityPatch& patch,
-                                               const std::string& mscv) {
-  if (!caller.MayAct(owner, name)) return kForbidden;
-  if (Status st = CheckRecordKey(owner, name); !st) return st.error();
-  if (Status st = CheckPatch(patch); !st) return st.error();
-  std::string refusal;
-  Status st = proofing_.db().Transaction([&](Connection& conn) {
-    auto r = proofing_.identities().Get(conn, owner, name);
+ProofingResult<IdentityRecord> IdentityService::Update(const Caller& caller,
+                                                       const std::string& owner,
+                                                       const std::string& name,
+                                                       const IdentityPatch& patch,
+                                                       const std::string& mscv) {
+  if (!caller.MayAct(owner, name)) return Forbidden();
+  if (ProofingStatus st = CheckRecordKey(owner, name); !st) return st.error();
+  if (ProofingStatus st = CheckPatch(patch); !st) return st.error();
+  std::optional<ProofingError> refusal;
+  Status st = db_.Transaction([&](Connection& conn) {
+    auto r = identities_.Get(conn, owner, name);
     if (!r) return Status(r.error());
     const bool verified = r->has_value() && (*r)->verified;
     if (patch.sets_verified) {
-      refusal = verified ? "identity_locked" : "field_read_only";
+      refusal = verified ? ProofingError::kIdentityLocked : ProofingError::kFieldReadOnly;
       return Status::Ok();
     }
     ClaimedIdentity merged = r->has_value() ? (*r)->identity : ClaimedIdentity{};
     if (patch.real_name) merged.real_name = *patch.real_name;
     if (patch.id_card_type) merged.id_card_type = *patch.id_card_type;
     if (patch.id_card_number) merged.id_card_number = *patch.id_card_number;
-    Status saved = proofing_.identities().SaveClaimed(conn, owner, name, merged, proofing_.Now());
-    if (!saved && saved.error().code == "identity_locked") refusal = "identity_locked";
-    return saved.ok() || !refusal.empty() ? Status::Ok() : saved;
+    Status saved = identities_.SaveClaimed(conn, owner, name, merged, clock_.NowSeconds());
+    if (!saved && FromLower(saved.error()).reason == ProofingError::kIdentityLocked) {
+      refusal = ProofingError::kIdentityLocked;
+    }
+    return saved.ok() || refusal ? Status::Ok() : saved;
   });
-  if (!st) return st.error();
-  (void)Audit(caller, owner, name, "identity_update", refusal.empty() ? "ok" : refusal, mscv, "");
-  if (refusal == "identity_locked") {
-    return Error{refusal,
-                 "the identity is verified: realName, idCardType, idCardNumber and "
-                 "isVerified cannot be changed"};
+  if (!st) return FromLower(st.error());
+  (void)Audit(caller, owner, name, "identity_update",
+              refusal ? std::string(Code(*refusal)) : std::string("ok"), mscv, "");
+  if (refusal == ProofingError::kIdentityLocked) {
+    return Refusal(*refusal,
+                   "the identity is verified: realName, idCardType, idCardNumber and "
+                   "isVerified cannot be changed");
   }
-  if (!refusal.empty()) return Error{refusal, "isVerified is set only by verification"};
+  if (refusal) return Refusal(*refusal, "isVerified is set only by verification");
   return Get(caller, owner, name);
 }
 
-Result<IdentityRecord> IdentityService::Reset(const Caller& caller, const std::string& owner,
-                                              const std::string& name, const std::string& reason,
-                                              const std::string& mscv) {
-  if (caller.role != CallerRole::kAdmin) return kForbidden;
+ProofingResult<IdentityRecord> IdentityService::Reset(const Caller& caller,
+                                                      const std::string& owner,
+                                                      const std::string& name,
+                                                      const std::string& reason,
+                                                      const std::string& mscv) {
+  if (caller.role != CallerRole::kAdmin) return Forbidden();
   if (reason.empty() || reason.size() > 200) {
-    return Error{"reason_required", "a reset needs a reason (1 to 200 bytes)"};
+    return Refusal(ProofingError::kReasonRequired, "a reset needs a reason (1 to 200 bytes)");
   }
-  Status st = proofing_.db().Transaction([&](Connection& conn) {
-    Status reset = proofing_.identities().Reset(conn, owner, name, proofing_.Now());
+  Status st = db_.Transaction([&](Connection& conn) {
+    Status reset = identities_.Reset(conn, owner, name, clock_.NowSeconds());
     if (!reset) return reset;
     auto logged = AuditLog::Append(
         conn, {0, 0, caller.id, owner + "/" + name, "reset", "ok", "", "", mscv, reason},
-        proofing_.Now());
+        clock_.NowSeconds());
     return logged ? Status::Ok() : Status(logged.error());
   });
-  if (!st) return st.error();
+  if (!st) return FromLower(st.error());
   return Get(caller, owner, name);
 }
 
-Result<ProofingAttempt> IdentityService::Verify(const Caller& caller, std::string owner,
-                                                std::string name, std::string provider,
-                                                const std::string& mscv) {
+ProofingResult<ProofingAttempt> IdentityService::Verify(const Caller& caller, std::string owner,
+                                                        std::string name, std::string provider,
+                                                        const std::string& mscv) {
   if (owner.empty() && name.empty()) {
     if (caller.role != CallerRole::kUser) {
-      return Error{"identity_not_found", "name owner and name, or call as a signed-in user"};
+      return Refusal(ProofingError::kIdentityNotFound,
+                     "name owner and name, or call as a signed-in user");
     }
     owner = caller.owner;
     name = caller.name;
   }
-  if (!caller.MayAct(owner, name)) return kForbidden;
+  if (!caller.MayAct(owner, name)) return Forbidden();
   auto record = Get(caller, owner, name);
   if (!record) return record.error();
   const ClaimedIdentity& c = record->identity;
   if (c.real_name.empty() || c.id_card_type.empty() || c.id_card_number.empty()) {
-    return Error{"identity_incomplete", "ID card information and real name are required"};
+    return Refusal(ProofingError::kIdentityIncomplete,
+                   "ID card information and real name are required");
   }
-  if (record->verified) return Error{"already_verified", "the user is already verified"};
+  if (record->verified) {
+    return Refusal(ProofingError::kAlreadyVerified, "the user is already verified");
+  }
   if (provider.empty()) provider = default_provider_(owner);
   SubmitRequest r{"", owner, name, provider, c, caller.id, mscv, ""};
   return proofing_.Submit(r);
 }
 
-Status IdentityService::TestProvider(const Caller& caller, const std::string& name) {
-  if (caller.role != CallerRole::kAdmin) return kForbidden;
+ProofingStatus IdentityService::TestProvider(const Caller& caller, const std::string& name) {
+  if (caller.role != CallerRole::kAdmin) return Forbidden();
   ProofingProvider* p = proofing_.Provider(name);
-  if (!p) return Error{"unknown_provider", "no such proofing provider"};
+  if (!p) return Refusal(ProofingError::kUnknownProvider, "no such proofing provider");
   Status st = p->Test();
   (void)Audit(caller, "", "", "provider_test", st ? "ok" : st.error().code, "", name);
-  return st;
+  if (!st) return FromLower(st.error());
+  return ProofingStatus::Ok();
 }
 
 }  // namespace vc::issuer

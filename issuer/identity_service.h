@@ -1,18 +1,22 @@
 // The Casdoor-style account operations on identity records, without HTTP:
 // read, update with the lock enforced by the server, admin reset (audited,
-// with a reason), and verify-identification through a provider. Errors carry
-// stable codes that identity_routes.cpp maps to HTTP statuses:
-//   "forbidden", "identity_not_found", "identity_incomplete",
-//   "already_verified", "identity_locked", "field_read_only",
-//   "reason_required", "unknown_provider", "invalid_input", provider errors.
+// with a reason), and verify-identification through a provider. Failures are
+// ProofingErrors (proofing_error.h), which identity_routes.cpp maps to HTTP:
+//   kForbidden, kIdentityNotFound, kIdentityIncomplete, kAlreadyVerified,
+//   kIdentityLocked, kFieldReadOnly, kReasonRequired, kUnknownProvider,
+//   kInvalidInput, the provider's failures and kInternal.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
 
+#include "common/base/clock.h"
+#include "common/store/store.h"
 #include "issuer/api_auth.h"
+#include "issuer/audit_log.h"
 #include "issuer/identity_records.h"
+#include "issuer/proofing_error.h"
 #include "issuer/proofing_service.h"
 
 namespace vc::issuer {
@@ -28,30 +32,42 @@ struct IdentityPatch {
 class IdentityService {
  public:
   // `default_provider` names the provider for an owner when the call names none.
-  IdentityService(ProofingService& proofing,
+  // Reads and writes the identity records in `db` (the database `proofing`
+  // uses), sealed with `crypto`; verification goes through `proofing`.
+  IdentityService(ProofingService& proofing, common::Database& db, const IdentityCrypto& crypto,
+                  const common::Clock& clock,
                   std::function<std::string(const std::string& owner)> default_provider)
-      : proofing_(proofing), default_provider_(std::move(default_provider)) {}
+      : proofing_(proofing),
+        db_(db),
+        clock_(clock),
+        identities_(crypto),
+        audit_(db, clock),
+        default_provider_(std::move(default_provider)) {}
 
-  common::Result<IdentityRecord> Get(const Caller& caller, const std::string& owner,
+  ProofingResult<IdentityRecord> Get(const Caller& caller, const std::string& owner,
                                      const std::string& name);
-  common::Result<IdentityRecord> Update(const Caller& caller, const std::string& owner,
+  ProofingResult<IdentityRecord> Update(const Caller& caller, const std::string& owner,
                                         const std::string& name, const IdentityPatch& patch,
                                         const std::string& mscv);
   // Admin only; unlocks a verified record.
-  common::Result<IdentityRecord> Reset(const Caller& caller, const std::string& owner,
+  ProofingResult<IdentityRecord> Reset(const Caller& caller, const std::string& owner,
                                        const std::string& name, const std::string& reason,
                                        const std::string& mscv);
   // Runs the provider on the stored fields. Empty owner/name = the caller's own.
-  common::Result<ProofingAttempt> Verify(const Caller& caller, std::string owner, std::string name,
+  ProofingResult<ProofingAttempt> Verify(const Caller& caller, std::string owner, std::string name,
                                          std::string provider, const std::string& mscv);
   // Admin only: the provider's credentials and reachability; changes nothing.
-  common::Status TestProvider(const Caller& caller, const std::string& provider);
+  ProofingStatus TestProvider(const Caller& caller, const std::string& provider);
 
  private:
   common::Status Audit(const Caller& caller, const std::string& owner, const std::string& name,
                        const std::string& action, const std::string& outcome,
                        const std::string& mscv, const std::string& detail);
   ProofingService& proofing_;
+  common::Database& db_;
+  const common::Clock& clock_;
+  IdentityStore identities_;
+  AuditLog audit_;
   std::function<std::string(const std::string&)> default_provider_;
 };
 

@@ -45,8 +45,9 @@ std::string_view Auth0Status(SessionStatus s) {
 
 }  // namespace
 
-Result<Started> IntakeService::StartJumpstart(std::string_view path_org, std::string_view token,
-                                              std::string_view mscv) {
+Result<Started, JumpstartFailure> IntakeService::StartJumpstart(std::string_view path_org,
+                                                                std::string_view token,
+                                                                std::string_view mscv) {
   auto claims = jumpstart_.Verify(path_org, token);
   if (!claims) return claims.error();
   NewSession req;
@@ -61,17 +62,18 @@ Result<Started> IntakeService::StartJumpstart(std::string_view path_org, std::st
   req.ttl_seconds = options_.session_ttl_seconds;
   auto opened = sessions_.Open(req);
   if (!opened) {
-    if (opened.error().code == "token_replayed") {
-      return MakeJumpstartError(JumpstartError::kTokenReplayed,
-                                "RequestId " + claims->request_id + " was used before");
+    if (opened.error().reason == OpenError::kReplayed) {
+      return JumpstartFailure{JumpstartError::kTokenReplayed,
+                              "RequestId " + claims->request_id + " was used before"};
     }
-    return opened.error();
+    return JumpstartFailure{JumpstartError::kMalformedToken, opened.error().message};
   }
   return MakeStarted(std::move(*opened));
 }
 
-Result<Started> IntakeService::StartAuth0(std::string_view token, std::string_view state,
-                                          std::string_view mscv) {
+Result<Started, Auth0Failure> IntakeService::StartAuth0(std::string_view token,
+                                                        std::string_view state,
+                                                        std::string_view mscv) {
   auto claims = auth0_.Verify(token, state);
   if (!claims) return claims.error();
   NewSession req;
@@ -85,7 +87,11 @@ Result<Started> IntakeService::StartAuth0(std::string_view token, std::string_vi
   req.claim_expires_at = claims->exp;
   req.ttl_seconds = options_.session_ttl_seconds;
   auto opened = sessions_.Open(req);
-  if (!opened) return opened.error();
+  if (!opened) {
+    const bool replayed = opened.error().reason == OpenError::kReplayed;
+    return Auth0Failure{replayed ? Auth0Error::kTokenReplayed : Auth0Error::kMalformedToken,
+                        opened.error().message};
+  }
   return MakeStarted(std::move(*opened));
 }
 

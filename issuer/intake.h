@@ -50,12 +50,14 @@ class IntakeService {
                 const common::Clock& clock);
 
   // Verifies the jumpstart token, claims the RequestId and opens the session.
-  // Errors carry JumpstartError codes.
-  common::Result<Started> StartJumpstart(std::string_view path_org, std::string_view token,
-                                         std::string_view mscv);
-  // Verifies the Auth0 redirect token, claims (iss, sub, iat, state), opens the session.
-  common::Result<Started> StartAuth0(std::string_view token, std::string_view state,
-                                     std::string_view mscv);
+  // A storage failure is reported as kMalformedToken (as it always was).
+  common::Result<Started, JumpstartFailure> StartJumpstart(std::string_view path_org,
+                                                           std::string_view token,
+                                                           std::string_view mscv);
+  // Verifies the Auth0 redirect token, claims (iss, sub, iat, state), opens the
+  // session. A storage failure is reported as kMalformedToken.
+  common::Result<Started, Auth0Failure> StartAuth0(std::string_view token, std::string_view state,
+                                                   std::string_view mscv);
 
   // Ends the session (idempotently) and says where the browser goes now.
   common::Result<Return> Finish(const std::string& session_id, SessionStatus status);

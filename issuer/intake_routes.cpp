@@ -53,9 +53,9 @@ HttpServerResponse Jumpstart(IntakeService& intake, const HttpServerRequest& req
   }
   auto started = intake.StartJumpstart(req.PathParam("org"), token, req.mscv);
   if (!started) {
-    const auto e = FromCode(started.error().code);
+    const auto e = started.error().reason;
     common::LogInfo("jumpstart_refused", {{"org", req.PathParam("org")},
-                                          {"code", started.error().code},
+                                          {"code", Code(e)},
                                           {"reason", started.error().message},
                                           {"mscv", req.mscv}});
     return ErrorResponse(req, HttpStatus(e), Code(e), started.error().message, UserMessage(e),
@@ -73,28 +73,28 @@ HttpServerResponse Auth0(IntakeService& intake, const HttpServerRequest& req,
   auto started = intake.StartAuth0(req.query.Get("token").value_or(""),
                                    req.query.Get("state").value_or(""), req.mscv);
   if (!started) {
-    const auto e = Auth0ErrorFromCode(started.error().code);
-    common::LogInfo(
-        "auth0_refused",
-        {{"code", started.error().code}, {"reason", started.error().message}, {"mscv", req.mscv}});
+    const auto e = started.error().reason;
+    common::LogInfo("auth0_refused",
+                    {{"code", Code(e)}, {"reason", started.error().message}, {"mscv", req.mscv}});
     return ErrorResponse(req, HttpStatus(e), Code(e), started.error().message, UserMessage(e),
                          options);
   }
   return StartedResponse(intake, *started);
 }
 
-common::Result<Session> SessionFor(IntakeService& intake, const HttpServerRequest& req) {
+common::Result<Session, SessionFailure> SessionFor(IntakeService& intake,
+                                                   const HttpServerRequest& req) {
   const std::string id(req.PathParam("session"));
   return intake.sessions().Authenticate(id, req.Cookie(IntakeService::CookieName(id)));
 }
 
-HttpServerResponse SessionError(const HttpServerRequest& req, const common::Error& e,
-                                const IntakeRouteOptions& options) {
-  const bool missing = e.code == "session_not_found";
-  const int status = missing ? 404 : e.code == "session_forbidden" ? 403 : 410;
-  return ErrorResponse(req, status, e.code, e.message,
+HttpServerResponse SessionErrorResponse(const HttpServerRequest& req, const SessionFailure& e,
+                                        const IntakeRouteOptions& options) {
+  const bool missing = e.reason == SessionError::kNotFound;
+  const int status = HttpStatus(e.reason);
+  return ErrorResponse(req, status, Code(e.reason), e.message,
                        missing ? "This verification session does not exist."
-                       : status == 403
+                       : e.reason == SessionError::kForbidden
                            ? "This verification was started in another browser. Please continue "
                              "there, or go back to the site that sent you and start again."
                            : "This verification session has expired. Please go back to the site "
@@ -105,7 +105,7 @@ HttpServerResponse SessionError(const HttpServerRequest& req, const common::Erro
 HttpServerResponse Cancel(IntakeService& intake, const HttpServerRequest& req,
                           const IntakeRouteOptions& options) {
   auto session = SessionFor(intake, req);
-  if (!session) return SessionError(req, session.error(), options);
+  if (!session) return SessionErrorResponse(req, session.error(), options);
   auto back = intake.Finish(session->id, SessionStatus::kCancelled);
   if (!back) {
     return ErrorResponse(req, 409, back.error().code, back.error().message,

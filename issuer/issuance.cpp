@@ -6,7 +6,6 @@
 #include "common/base/log.h"
 #include "credentials/vc_jwt.h"
 #include "issuer/audit_log.h"
-#include "issuer/proofing_routes.h"
 
 namespace vc::issuer {
 using common::Error;
@@ -72,7 +71,7 @@ std::map<std::string, std::string> AvailableClaims(const IdentityRecord& r) {
   return out;
 }
 
-Result<std::map<std::string, std::string>> ContractClaims(
+ProofingResult<std::map<std::string, std::string>> ContractClaims(
     const credentials::ContractConfig& contract,
     const std::map<std::string, std::string>& available) {
   std::map<std::string, std::string> out;
@@ -81,8 +80,9 @@ Result<std::map<std::string, std::string>> ContractClaims(
     if (it != available.end() && !it->second.empty()) {
       out[rule.input_claim] = it->second;
     } else if (rule.required) {
-      return Error{"missing_claim", "the identity record has no value for the required claim \"" +
-                                        rule.input_claim + "\" of contract " + contract.id};
+      return Refusal(ProofingError::kMissingClaim,
+                     "the identity record has no value for the required claim \"" +
+                         rule.input_claim + "\" of contract " + contract.id);
     }
   }
   return out;
@@ -137,14 +137,16 @@ Result<std::string> IssuanceService::RequestBody(const IssuancePlan& plan,
   return w.str();
 }
 
-Result<IssuanceRecord> IssuanceService::Start(const Session& session, const IssuancePlan& plan,
-                                              const std::map<std::string, std::string>& available) {
+ProofingResult<IssuanceRecord> IssuanceService::Start(
+    const Session& session, const IssuancePlan& plan,
+    const std::map<std::string, std::string>& available) {
   const auto [owner, name] = RecordKeyFor(session);
   return Start(IssuanceSubject{session.id, owner, name}, plan, available);
 }
 
-Result<IssuanceRecord> IssuanceService::Start(const IssuanceSubject& who, const IssuancePlan& plan,
-                                              const std::map<std::string, std::string>& available) {
+ProofingResult<IssuanceRecord> IssuanceService::Start(
+    const IssuanceSubject& who, const IssuancePlan& plan,
+    const std::map<std::string, std::string>& available) {
   auto claims = ContractClaims(plan.contract, available);
   if (!claims) return claims.error();
   IssuanceRecord record;
@@ -153,13 +155,14 @@ Result<IssuanceRecord> IssuanceService::Start(const IssuanceSubject& who, const 
   record.state = common::RandomId(24);
   record.pin = plan.pin_length > 0 ? RandomPin(plan.pin_length) : "";
   auto body = RequestBody(plan, *claims, record.state, record.pin);
-  if (!body) return body.error();
+  if (!body) return FromLower(body.error());
   auto created = client_.CreateIssuanceRequest(*body);
   if (!created) {
     common::LogWarn("issuance_request_failed", {{"session", who.session_id},
                                                 {"error", created.error().code},
                                                 {"message", created.error().message}});
-    return created.error();
+    return ProofingFailure{ProofingError::kRequestServiceUnavailable, created.error().message,
+                           created.error().code};
   }
   record.request_id = created->request_id;
   record.url = created->url;
@@ -170,7 +173,7 @@ Result<IssuanceRecord> IssuanceService::Start(const IssuanceSubject& who, const 
                                                  {"issuance", stored->id},
                                                  {"request_id", stored->request_id}});
   }
-  return stored;
+  return Lift(std::move(stored));
 }
 
 namespace {

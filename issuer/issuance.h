@@ -17,6 +17,7 @@
 #include "credentials/request_service_client.h"
 #include "issuer/identity_records.h"
 #include "issuer/issuance_store.h"
+#include "issuer/proofing_error.h"
 #include "issuer/sessions.h"
 
 namespace vc::issuer {
@@ -41,9 +42,9 @@ struct IssuanceOptions {
 std::map<std::string, std::string> AvailableClaims(const IdentityRecord& record);
 
 // The contract's inputs taken from `available`: only claims a rule names (so the
-// raw ID number leaves only when the contract maps it). Error "missing_claim"
-// naming the first required input that is absent.
-common::Result<std::map<std::string, std::string>> ContractClaims(
+// raw ID number leaves only when the contract maps it). kMissingClaim naming
+// the first required input that is absent.
+ProofingResult<std::map<std::string, std::string>> ContractClaims(
     const credentials::ContractConfig& contract,
     const std::map<std::string, std::string>& available);
 
@@ -67,13 +68,13 @@ class IssuanceService {
                   IssuanceStore& store, SessionStore& sessions, common::Database& db,
                   const common::Clock& clock);
 
-  // Creates an issuance request for `who` and stores it. Errors:
-  // "missing_claim", and the client's codes ("request_service_*", "token_*",
-  // network codes) when the Request Service refuses or cannot be reached.
-  common::Result<IssuanceRecord> Start(const IssuanceSubject& who, const IssuancePlan& plan,
+  // Creates an issuance request for `who` and stores it. Fails with
+  // kMissingClaim, kRequestServiceUnavailable when the Request Service refuses
+  // or cannot be reached (its own code and words go to the log), or kInternal.
+  ProofingResult<IssuanceRecord> Start(const IssuanceSubject& who, const IssuancePlan& plan,
                                        const std::map<std::string, std::string>& available);
   // The same for a session's identity record, shown on the session's page.
-  common::Result<IssuanceRecord> Start(const Session& session, const IssuancePlan& plan,
+  ProofingResult<IssuanceRecord> Start(const Session& session, const IssuancePlan& plan,
                                        const std::map<std::string, std::string>& available);
 
   // A Request Service callback (spec §5): `api_key` compared in constant time;

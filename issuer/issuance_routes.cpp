@@ -67,7 +67,7 @@ HttpServerResponse CreateAndShow(const Ctx& c, const HttpServerRequest& req, con
   }
   auto created = c.issuance.Start(s, *plan, *claims);
   if (!created) {
-    const bool missing = created.error().code == "missing_claim";
+    const bool missing = created.error().reason == ProofingError::kMissingClaim;
     return Render(c, s, missing ? 409 : 503,
                   missing ? "Your verified identity lacks a detail this credential needs."
                           : "We could not reach the credential service. Please try again.");
@@ -186,8 +186,9 @@ ProofingHandOff IssuanceHandOff(IntakeService& intake, IssuanceService& issuance
     if (claims) {
       auto created = ctx->issuance.Start(s, *plan, *claims);
       if (!created)
-        common::LogWarn("issuance_not_created",
-                        {{"session", s.id}, {"error", created.error().code}});
+        common::LogWarn("issuance_not_created", {{"session", s.id},
+                                                 {"error", Code(created.error())},
+                                                 {"cause", created.error().cause}});
     }
     return HttpServerResponse::Redirect(PageUrl(s));
   };

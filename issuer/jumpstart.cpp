@@ -7,7 +7,6 @@
 #include "common/jose/jwt.h"
 
 namespace vc::issuer {
-using common::Error;
 using common::Result;
 
 namespace {
@@ -64,11 +63,16 @@ JumpstartError FromClaimError(std::string_view code) {
   return JumpstartError::kMalformedToken;
 }
 
-Result<std::string> RequiredString(const rapidjson::Value& payload, const char* name) {
+JumpstartFailure Fail(JumpstartError e, std::string message) {
+  return JumpstartFailure{e, std::move(message)};
+}
+
+Result<std::string, JumpstartFailure> RequiredString(const rapidjson::Value& payload,
+                                                     const char* name) {
   auto v = common::GetString(payload, name);
   if (!v || v->empty()) {
-    return MakeJumpstartError(JumpstartError::kMalformedToken,
-                              std::string("the token has no ") + name + " claim");
+    return Fail(JumpstartError::kMalformedToken,
+                std::string("the token has no ") + name + " claim");
   }
   return std::string(*v);
 }
@@ -79,34 +83,22 @@ std::string_view Code(JumpstartError e) { return InfoFor(e).code; }
 int HttpStatus(JumpstartError e) { return InfoFor(e).status; }
 std::string_view UserMessage(JumpstartError e) { return InfoFor(e).user_message; }
 
-JumpstartError FromCode(std::string_view code) {
-  for (const auto& i : kInfo) {
-    if (i.code == code) return i.error;
-  }
-  return JumpstartError::kMalformedToken;
-}
-
-Error MakeJumpstartError(JumpstartError e, std::string message) {
-  return Error{std::string(Code(e)), std::move(message)};
-}
-
-Result<JumpstartClaims> JumpstartVerifier::Verify(std::string_view path_org,
-                                                  std::string_view token) const {
+Result<JumpstartClaims, JumpstartFailure> JumpstartVerifier::Verify(std::string_view path_org,
+                                                                    std::string_view token) const {
   const Org* org = orgs_.Find(path_org);
-  if (!org) return MakeJumpstartError(JumpstartError::kUnknownOrg, "the org is not registered");
+  if (!org) return Fail(JumpstartError::kUnknownOrg, "the org is not registered");
   auto jws = common::ParseCompact(token, 8 * 1024);
-  if (!jws) return MakeJumpstartError(JumpstartError::kMalformedToken, jws.error().message);
+  if (!jws) return Fail(JumpstartError::kMalformedToken, jws.error().message);
   // RS256 only: refuse anything else before looking at keys or signatures.
   if (jws->alg_name != "RS256") {
-    return MakeJumpstartError(JumpstartError::kUnsupportedAlg,
-                              "jumpstart tokens must be RS256, not " + jws->alg_name);
+    return Fail(JumpstartError::kUnsupportedAlg,
+                "jumpstart tokens must be RS256, not " + jws->alg_name);
   }
   auto keys = keys_.KeysFor(org->id, jws->kid);
   if (!keys) {
-    if (keys.error().code == "jwks_unavailable") {
-      return MakeJumpstartError(JumpstartError::kKeysUnavailable, keys.error().message);
-    }
-    return MakeJumpstartError(JumpstartError::kInvalidSignature, keys.error().message);
+    const bool down = keys.error().reason == keys::RpKeyError::kJwksUnavailable;
+    return Fail(down ? JumpstartError::kKeysUnavailable : JumpstartError::kInvalidSignature,
+                keys.error().message);
   }
   bool verified = false;
   for (const auto& key : *keys) {
@@ -116,11 +108,10 @@ Result<JumpstartClaims> JumpstartVerifier::Verify(std::string_view path_org,
     }
   }
   if (!verified) {
-    return MakeJumpstartError(JumpstartError::kInvalidSignature,
-                              "no key of the org verifies the signature");
+    return Fail(JumpstartError::kInvalidSignature, "no key of the org verifies the signature");
   }
   auto payload = common::ParseJsonObject(jws->payload, {16 * 1024, 8});
-  if (!payload) return MakeJumpstartError(JumpstartError::kMalformedToken, payload.error().message);
+  if (!payload) return Fail(JumpstartError::kMalformedToken, payload.error().message);
 
   common::ClaimPolicy policy;
   policy.now = clock_.NowSeconds();
@@ -128,27 +119,24 @@ Result<JumpstartClaims> JumpstartVerifier::Verify(std::string_view path_org,
   policy.require_exp = true;
   policy.max_lifetime_seconds = org->max_token_lifetime_seconds;
   if (auto st = common::CheckClaims(*payload, policy); !st) {
-    return MakeJumpstartError(FromClaimError(st.error().code), st.error().message);
+    return Fail(FromClaimError(st.error().code), st.error().message);
   }
   JumpstartClaims claims;
   claims.exp = common::GetNumericDate(*payload, "exp").value_or(0);
   auto org_id = RequiredString(*payload, "OrgId");
   if (!org_id) return org_id.error();
   if (*org_id != org->id) {
-    return MakeJumpstartError(JumpstartError::kOrgMismatch,
-                              "the token's OrgId does not match the link's org");
+    return Fail(JumpstartError::kOrgMismatch, "the token's OrgId does not match the link's org");
   }
   auto request_id = RequiredString(*payload, "RequestId");
   if (!request_id) return request_id.error();
   if (request_id->size() > kMaxRequestIdLength) {
-    return MakeJumpstartError(JumpstartError::kMalformedToken,
-                              "RequestId is longer than 128 characters");
+    return Fail(JumpstartError::kMalformedToken, "RequestId is longer than 128 characters");
   }
   auto redirect = RequiredString(*payload, "redirectUrl");
   if (!redirect) return redirect.error();
   if (!IsRegisteredRedirect(*org, *redirect)) {
-    return MakeJumpstartError(JumpstartError::kRedirectNotAllowed,
-                              "redirectUrl is not registered for the org");
+    return Fail(JumpstartError::kRedirectNotAllowed, "redirectUrl is not registered for the org");
   }
   claims.org_id = std::move(*org_id);
   claims.request_id = std::move(*request_id);

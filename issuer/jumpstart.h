@@ -34,8 +34,8 @@ std::string_view Code(JumpstartError e);
 int HttpStatus(JumpstartError e);
 // Plain words for the browser page: what happened and what to do.
 std::string_view UserMessage(JumpstartError e);
-// The JumpstartError for an Error code produced here (kMalformedToken if unknown).
-JumpstartError FromCode(std::string_view code);
+// A refused jumpstart link: the reason and, for the log, what exactly was wrong.
+using JumpstartFailure = common::Failure<JumpstartError>;
 
 struct JumpstartClaims {
   std::string org_id;
@@ -52,15 +52,15 @@ class JumpstartVerifier {
   JumpstartVerifier(const OrgRegistry& orgs, keys::RpKeyRegistry& keys, const common::Clock& clock)
       : orgs_(orgs), keys_(keys), clock_(clock) {}
 
-  // Every check but the one-time claim. The Error's code is Code(JumpstartError).
-  common::Result<JumpstartClaims> Verify(std::string_view path_org, std::string_view token) const;
+  // Every check but the one-time claim (never kTokenReplayed: that is the
+  // session store's).
+  common::Result<JumpstartClaims, JumpstartFailure> Verify(std::string_view path_org,
+                                                           std::string_view token) const;
 
  private:
   const OrgRegistry& orgs_;
   keys::RpKeyRegistry& keys_;
   const common::Clock& clock_;
 };
-
-common::Error MakeJumpstartError(JumpstartError e, std::string message);
 
 }  // namespace vc::issuer

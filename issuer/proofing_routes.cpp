@@ -65,7 +65,7 @@ HttpServerResponse Show(const Ctx& c, const HttpServerRequest& req) {
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
   const std::string banner = Banner(c, c.options.provider_for(s));
-  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  auto latest = c.proofing.LatestAttempt(s.id);
   if (!latest) return ErrorResponse(req, 500, "internal_error", "Please try again later.", banner);
   const bool retry = req.query.Get("retry") == "1";
   if (!latest->has_value() ||
@@ -101,7 +101,7 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
     return ShowForm(c, req, s, 400, {"", "", "The form could not be read.", "", ""},
                     "invalid_input");
   const ClaimedIdentity claimed = ClaimedFrom(*form);
-  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  auto latest = c.proofing.LatestAttempt(s.id);
   if (latest && latest->has_value() && !IsFinal((*latest)->outcome)) {
     return ErrorResponse(req, 409, "proofing_in_progress", "Your check is already being processed.",
                          Banner(c, c.options.provider_for(s)));
@@ -114,16 +114,20 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
   auto attempt = c.proofing.Submit(sr);
   if (!attempt) {
     const auto& e = attempt.error();
+    const int status = HttpStatus(e.reason);
     FormView view{"", "", e.message, claimed.real_name, claimed.id_card_type};
-    if (e.code == "invalid_input") return ShowForm(c, req, s, 400, view, e.code);
-    if (e.code == "provider_unavailable") {
+    // Input the user can correct, and a provider that may come back, show the form again.
+    if (e.reason == ProofingError::kInvalidInput) return ShowForm(c, req, s, status, view, Code(e));
+    if (e.reason == ProofingError::kProviderUnavailable) {
       view.error = "The verification service is unavailable right now. Please try again.";
-      return ShowForm(c, req, s, 503, view, e.code);
+      return ShowForm(c, req, s, status, view, Code(e));
     }
-    const int status = e.code == "already_verified" || e.code == "identity_locked" ? 409 : 500;
+    // A refusal of an already verified identity is a 409; the user can fix nothing else here.
+    const bool verified =
+        e.reason == ProofingError::kAlreadyVerified || e.reason == ProofingError::kIdentityLocked;
     return ErrorResponse(
-        req, status, e.code,
-        status == 409 ? "This identity is already verified." : "Please try again later.",
+        req, verified ? status : 500, Code(e),
+        verified ? "This identity is already verified." : "Please try again later.",
         Banner(c, sr.provider));
   }
   const std::string next =
@@ -136,7 +140,7 @@ HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req) {
   auto active = Active(c, req);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
-  auto latest = c.proofing.attempts().LatestForSession(s.id);
+  auto latest = c.proofing.LatestAttempt(s.id);
   if (!latest || !latest->has_value() || !IsFinal((*latest)->outcome)) {
     return ErrorResponse(req, 409, "proofing_not_finished", "Your check has not finished yet.",
                          Banner(c, c.options.provider_for(s)));
@@ -146,15 +150,16 @@ HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req) {
 
 HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
   CallbackInput in{req.headers, req.body, req.remote_ip};
-  common::Status st =
+  ProofingStatus st =
       c.proofing.HandleCallback(std::string(req.PathParam("provider")), in, req.mscv);
   if (st) return HttpServerResponse::Json(200, R"({"status":"received"})");
-  const auto& code = st.error().code;
-  const int status = code == "callback_unauthenticated"                          ? 403
-                     : code == "unknown_provider" || code == "attempt_not_found" ? 404
-                     : code == "invalid_callback"                                ? 400
-                                                                                 : 500;
-  return HttpServerResponse::JsonError(status, code,
+  // The refusals a callback can earn; anything else is ours, a 500 the provider retries.
+  const ProofingError r = st.error().reason;
+  const bool refused = r == ProofingError::kCallbackUnauthenticated ||
+                       r == ProofingError::kUnknownProvider ||
+                       r == ProofingError::kAttemptNotFound || r == ProofingError::kInvalidCallback;
+  const int status = refused ? HttpStatus(r) : 500;
+  return HttpServerResponse::JsonError(status, Code(st.error()),
                                        status == 500 ? "internal error" : st.error().message);
 }
 
@@ -177,10 +182,6 @@ void RegisterSandboxPages(common::HttpServer& server, SandboxProvider* sandbox) 
 }
 
 }  // namespace
-
-std::pair<std::string, std::string> RecordKeyFor(const Session& s) {
-  return {s.org_id, s.kind == SessionKind::kAuth0 ? s.subject : s.request_id};
-}
 
 ProofingHandOff FinishSessionHandOff(IntakeService& intake) {
   return [&intake](const Session& s, bool verified) {

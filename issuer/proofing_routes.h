@@ -36,10 +36,6 @@ struct ProofingRouteOptions {
   ProofingHandOff hand_off;  // default: FinishSessionHandOff
 };
 
-// The identity record a session proves: owner = org id (Auth0: tenant domain),
-// name = jumpstart RequestId (Auth0: the inbound sub).
-std::pair<std::string, std::string> RecordKeyFor(const Session& session);
-
 // `sandbox` may be null (no sandbox configured: no hosted page routes).
 void RegisterProofingRoutes(common::HttpServer& server, IntakeService& intake,
                             ProofingService& proofing, SandboxProvider* sandbox,

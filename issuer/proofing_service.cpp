@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <stdexcept>
 
 #include "common/base/json.h"
@@ -25,21 +26,21 @@ bool HasControl(std::string_view s) {
   return false;
 }
 
-Status CheckFields(const ClaimedIdentity& c) {
+ProofingStatus CheckFields(const ClaimedIdentity& c) {
+  constexpr auto kInvalid = ProofingError::kInvalidInput;
   if (c.real_name.empty() || c.id_card_type.empty() || c.id_card_number.empty()) {
-    return Error{"invalid_input", "Real name, ID card type and ID card number are all required."};
+    return Refusal(kInvalid, "Real name, ID card type and ID card number are all required.");
   }
   if (c.real_name.size() > kMaxNameBytes || HasControl(c.real_name)) {
-    return Error{"invalid_input", "The real name is too long or has characters we cannot accept."};
+    return Refusal(kInvalid, "The real name is too long or has characters we cannot accept.");
   }
   if (!IsKnownIdCardType(c.id_card_type)) {
-    return Error{"invalid_input", "Choose an ID card type from the list."};
+    return Refusal(kInvalid, "Choose an ID card type from the list.");
   }
   if (c.id_card_number.size() > kMaxNumberBytes || HasControl(c.id_card_number)) {
-    return Error{"invalid_input",
-                 "The ID card number is too long or has characters we cannot accept."};
+    return Refusal(kInvalid, "The ID card number is too long or has characters we cannot accept.");
   }
-  return Status::Ok();
+  return ProofingStatus::Ok();
 }
 
 std::string ClaimsJson(const std::map<std::string, std::string>& claims) {
@@ -117,47 +118,67 @@ bool ProofingService::IsSandbox(const std::string& name) const {
   return p && p->IsSandbox();
 }
 
-Status ProofingService::Refuse(const SubmitRequest& r, const std::string& code) {
+common::Result<std::optional<ProofingAttempt>> ProofingService::LatestAttempt(
+    const std::string& session_id) const {
+  return attempts_.LatestForSession(session_id);
+}
+
+common::Result<std::optional<IdentityRecord>> ProofingService::VerifiedRecord(
+    const std::string& owner, const std::string& name) const {
+  std::optional<IdentityRecord> record;
+  Status st = db_.Read([&](Connection& conn) {
+    auto r = identities_.Get(conn, owner, name);
+    if (!r) return Status(r.error());
+    if (r->has_value() && (*r)->verified) record = std::move(*r);
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  return record;
+}
+
+Status ProofingService::Refuse(const SubmitRequest& r, ProofingError reason) {
   auto logged = audit_.Append({0, 0, r.caller, r.owner + "/" + r.name, "proofing_start", "refused",
-                               r.provider, "", r.mscv, code});
+                               r.provider, "", r.mscv, std::string(Code(reason))});
   if (!logged) return logged.error();
   return Status::Ok();
 }
 
-Status ProofingService::SaveClaimed(const SubmitRequest& r) {
-  std::string refusal;
+ProofingStatus ProofingService::SaveClaimed(const SubmitRequest& r) {
+  std::optional<ProofingError> refusal;
   Status saved = db_.Transaction([&](Connection& conn) {
     auto existing = identities_.Get(conn, r.owner, r.name);
     if (!existing) return Status(existing.error());
     if (existing->has_value() && (*existing)->verified) {
-      refusal = "already_verified";
+      refusal = ProofingError::kAlreadyVerified;
       return Status::Ok();
     }
     return identities_.SaveClaimed(conn, r.owner, r.name, r.claimed, clock_.NowSeconds());
   });
-  if (!saved && saved.error().code == "identity_locked")
-    refusal = "identity_locked";
-  else if (!saved)
-    return saved;
-  if (refusal.empty()) return Status::Ok();
-  (void)Refuse(r, refusal);
-  return Error{refusal, refusal == "already_verified" ? "the identity is already verified"
-                                                      : "the identity fields are locked"};
+  if (!saved) {
+    ProofingFailure failed = FromLower(saved.error());
+    if (failed.reason != ProofingError::kIdentityLocked) return failed;
+    refusal = ProofingError::kIdentityLocked;
+  }
+  if (!refusal) return ProofingStatus::Ok();
+  (void)Refuse(r, *refusal);
+  return Refusal(*refusal, *refusal == ProofingError::kAlreadyVerified
+                               ? "the identity is already verified"
+                               : "the identity fields are locked");
 }
 
-Result<ProofingAttempt> ProofingService::Submit(const SubmitRequest& r) {
+ProofingResult<ProofingAttempt> ProofingService::Submit(const SubmitRequest& r) {
   ProofingProvider* provider = Provider(r.provider);
-  if (!provider) return Error{"unknown_provider", "no such proofing provider"};
-  if (Status st = CheckFields(r.claimed); !st) return st.error();
-  if (Status st = provider->Validate(r.claimed); !st) return st.error();
-  if (Status st = SaveClaimed(r); !st) return st.error();
+  if (!provider) return Refusal(ProofingError::kUnknownProvider, "no such proofing provider");
+  if (ProofingStatus st = CheckFields(r.claimed); !st) return st.error();
+  if (Status st = provider->Validate(r.claimed); !st) return FromLower(st.error());
+  if (ProofingStatus st = SaveClaimed(r); !st) return st.error();
   ProofingAttempt draft;
   draft.session_id = r.session_id;
   draft.owner = r.owner;
   draft.name = r.name;
   draft.provider = r.provider;
   auto attempt = attempts_.Create(draft);
-  if (!attempt) return attempt.error();
+  if (!attempt) return FromLower(attempt.error());
   auto started = provider->Start({attempt->id, r.claimed, r.return_url,
                                   options_.public_base_url + "/callbacks/" + r.provider});
   (void)audit_.Append({0, 0, r.caller, Subject(*attempt), "proofing_start",
@@ -166,16 +187,16 @@ Result<ProofingAttempt> ProofingService::Submit(const SubmitRequest& r) {
   if (!started) {
     ProviderVerdict failed{ProofingOutcome::kError, started.error().code, {}};
     (void)Apply(*attempt, failed, r.caller, r.mscv);
-    return started.error();
+    return FromLower(started.error());
   }
   if (Status st = attempts_.SetReference(attempt->id, started->reference, started->redirect_url);
       !st) {
-    return st.error();
+    return FromLower(st.error());
   }
   attempt->reference = started->reference;
   attempt->redirect_url = started->redirect_url;
   if (!started->redirect_url.empty()) return *attempt;
-  return Apply(*attempt, started->verdict, r.caller, r.mscv);
+  return Lift(Apply(*attempt, started->verdict, r.caller, r.mscv));
 }
 
 Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
@@ -221,56 +242,57 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
   return attempts_.Get(attempt.id);
 }
 
-Status ProofingService::HandleCallback(const std::string& name, const CallbackInput& in,
-                                       const std::string& mscv) {
+ProofingStatus ProofingService::HandleCallback(const std::string& name, const CallbackInput& in,
+                                               const std::string& mscv) {
   ProofingProvider* provider = Provider(name);
-  if (!provider) return Error{"unknown_provider", "no such proofing provider"};
+  if (!provider) return Refusal(ProofingError::kUnknownProvider, "no such proofing provider");
   const std::string caller = "provider:" + name;
   auto event = provider->AuthenticateCallback(in);
   if (!event) {
     (void)audit_.Append(
         {0, 0, caller, "", "callback", "unauthenticated", name, "", mscv, event.error().code});
-    return event.error();
+    return FromLower(event.error());
   }
   auto attempt = attempts_.FindByReference(name, event->reference);
   if (!attempt) {
     (void)audit_.Append(
         {0, 0, caller, "", "callback", "unknown_reference", name, event->reference, mscv, ""});
-    return attempt.error();
+    return FromLower(attempt.error());
   }
   if (!event->attempt_id.empty() && event->attempt_id != attempt->id) {
     (void)audit_.Append({0, 0, caller, Subject(*attempt), "callback", "unauthenticated", name,
                          event->reference, mscv, "attempt_mismatch"});
-    return Error{"callback_unauthenticated", "the callback does not belong to this attempt"};
+    return Refusal(ProofingError::kCallbackUnauthenticated,
+                   "the callback does not belong to this attempt");
   }
   auto accepted = attempts_.AcceptEvent(attempt->id, event->event_id, event->sent_at_ms);
-  if (!accepted) return accepted.error();
+  if (!accepted) return FromLower(accepted.error());
   (void)audit_.Append({0, 0, caller, Subject(*attempt), "callback", *accepted ? "ok" : "ignored",
                        name, attempt->reference, mscv, event->status});
-  if (!*accepted) return Status::Ok();
+  if (!*accepted) return ProofingStatus::Ok();
   if (options_.defer_callback_fetch) {
     {
       std::lock_guard lock(poll_mu_);
       queued_.emplace_back(attempt->id, caller);
     }
     if (options_.on_queued) options_.on_queued();
-    return Status::Ok();
+    return ProofingStatus::Ok();
   }
   auto refreshed = Refresh(attempt->id, caller);
   if (!refreshed) return refreshed.error();
-  return Status::Ok();
+  return ProofingStatus::Ok();
 }
 
-Result<ProofingAttempt> ProofingService::Refresh(const std::string& attempt_id,
-                                                 const std::string& caller) {
+ProofingResult<ProofingAttempt> ProofingService::Refresh(const std::string& attempt_id,
+                                                         const std::string& caller) {
   auto attempt = attempts_.Get(attempt_id);
-  if (!attempt) return attempt.error();
-  if (IsFinal(attempt->outcome)) return attempt;
+  if (!attempt) return FromLower(attempt.error());
+  if (IsFinal(attempt->outcome)) return *attempt;
   ProofingProvider* provider = Provider(attempt->provider);
-  if (!provider) return Error{"unknown_provider", "no such proofing provider"};
+  if (!provider) return Refusal(ProofingError::kUnknownProvider, "no such proofing provider");
   auto verdict = provider->Fetch(attempt->reference);
-  if (!verdict) return verdict.error();
-  return Apply(*attempt, *verdict, caller, "");
+  if (!verdict) return FromLower(verdict.error());
+  return Lift(Apply(*attempt, *verdict, caller, ""));
 }
 
 int ProofingService::ProcessQueued() {
@@ -281,7 +303,7 @@ int ProofingService::ProcessQueued() {
   }
   for (const auto& [id, caller] : batch) {
     auto r = Refresh(id, caller);
-    if (!r) common::LogWarn("proofing_fetch_failed", {{"attempt", id}, {"code", r.error().code}});
+    if (!r) common::LogWarn("proofing_fetch_failed", {{"attempt", id}, {"code", Code(r.error())}});
   }
   return static_cast<int>(batch.size());
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "issuer/audit_log.h"
 #include "issuer/identity_records.h"
 #include "issuer/proofing_attempts.h"
+#include "issuer/proofing_error.h"
 #include "issuer/proofing_provider.h"
 
 namespace vc::issuer {
@@ -57,18 +59,19 @@ class ProofingService {
   ProofingProvider* Provider(const std::string& name) const;  // nullptr when unknown
   bool IsSandbox(const std::string& name) const;
 
-  // Validates (nothing stored on "invalid_input"), saves the claimed fields
-  // ("identity_locked" / "already_verified" refused), creates the attempt and
+  // Validates (nothing stored on kInvalidInput), saves the claimed fields
+  // (kIdentityLocked / kAlreadyVerified refused), creates the attempt and
   // starts the provider. A sync verdict is applied before returning.
-  // Errors: "invalid_input", "unknown_provider", "already_verified",
-  // "identity_locked", "provider_unavailable", "provider_error", "db_*".
-  common::Result<ProofingAttempt> Submit(const SubmitRequest& request);
+  // Fails with kInvalidInput, kUnknownProvider, kAlreadyVerified,
+  // kIdentityLocked, kProviderUnavailable, kProviderError or kInternal.
+  ProofingResult<ProofingAttempt> Submit(const SubmitRequest& request);
 
   // An inbound callback for `provider`: authenticated, deduplicated, then the
   // verdict is fetched from the provider (never taken from the body).
-  // Errors: "unknown_provider", "callback_unauthenticated", "attempt_not_found".
-  // Ok also for duplicates and stale events (nothing changes).
-  common::Status HandleCallback(const std::string& provider, const CallbackInput& in,
+  // Fails with kUnknownProvider, kCallbackUnauthenticated, kAttemptNotFound,
+  // kInvalidCallback, or what fetching the verdict met. Ok also for duplicates
+  // and stale events (nothing changes).
+  ProofingStatus HandleCallback(const std::string& provider, const CallbackInput& in,
                                 const std::string& mscv);
 
   // Fetches the verdicts of callbacks accepted with defer_callback_fetch;
@@ -76,23 +79,24 @@ class ProofingService {
   int ProcessQueued();
 
   // Fetches and applies the verdict of a pending attempt (polling fallback).
-  common::Result<ProofingAttempt> Refresh(const std::string& attempt_id, const std::string& caller);
+  ProofingResult<ProofingAttempt> Refresh(const std::string& attempt_id, const std::string& caller);
   // Polls every pending attempt whose next scheduled poll time has passed;
   // returns how many were polled. Driven by a timer or a test.
   int PollDue();
 
-  int64_t Now() const { return clock_.NowSeconds(); }
-  AttemptStore& attempts() { return attempts_; }
-  IdentityStore& identities() { return identities_; }
-  AuditLog& audit() { return audit_; }
-  common::Database& db() { return db_; }
+  // The newest attempt of a session; nullopt when it has none.
+  common::Result<std::optional<ProofingAttempt>> LatestAttempt(const std::string& session_id) const;
+  // The identity record (owner, name) once it is verified; nullopt while it is
+  // not (or does not exist). What issuance offers claims from.
+  common::Result<std::optional<IdentityRecord>> VerifiedRecord(const std::string& owner,
+                                                               const std::string& name) const;
 
  private:
   common::Result<ProofingAttempt> Apply(const ProofingAttempt& attempt, const ProviderVerdict& v,
                                         const std::string& caller, const std::string& mscv);
-  common::Status Refuse(const SubmitRequest& r, const std::string& code);
+  common::Status Refuse(const SubmitRequest& r, ProofingError reason);
   // Records the claimed fields unless the record is verified (refusal audited).
-  common::Status SaveClaimed(const SubmitRequest& r);
+  ProofingStatus SaveClaimed(const SubmitRequest& r);
 
   ProofingServiceOptions options_;
   std::map<std::string, std::shared_ptr<ProofingProvider>> providers_;

@@ -31,11 +31,11 @@ std::variant<Session, HttpServerResponse> ActiveSession(IntakeService& intake,
   const std::string id(req.PathParam("session"));
   auto s = intake.sessions().Authenticate(id, req.Cookie(IntakeService::CookieName(id)));
   if (!s) {
-    const auto& code = s.error().code;
-    const int status = code == "session_not_found" ? 404 : code == "session_forbidden" ? 403 : 410;
-    return ErrorResponse(req, status, code,
-                         status == 403 ? "This verification was started in another browser."
-                                       : "This verification session does not exist or has expired.",
+    const SessionError why = s.error().reason;
+    return ErrorResponse(req, HttpStatus(why), std::string(Code(why)),
+                         why == SessionError::kForbidden
+                             ? "This verification was started in another browser."
+                             : "This verification session does not exist or has expired.",
                          banner);
   }
   if (s->status != SessionStatus::kActive) {

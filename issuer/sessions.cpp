@@ -1,5 +1,7 @@
 #include "issuer/sessions.h"
 
+#include <array>
+
 #include "common/base/crypto.h"
 #include "common/store/migrations.h"
 
@@ -64,17 +66,53 @@ Session FromRow(const common::Statement& st, std::string* cookie_hash) {
   return s;
 }
 
-Result<Session> Load(Connection& conn, const std::string& id, std::string* cookie_hash) {
+Result<std::optional<Session>> Find(Connection& conn, const std::string& id,
+                                    std::string* cookie_hash) {
   auto st = conn.Cached(kSelectSession);
   if (!st) return st.error();
   st->BindText(1, id);
   auto row = st->Step();
   if (!row) return row.error();
-  if (!*row) return Error{"session_not_found", "no such session"};
-  return FromRow(*st, cookie_hash);
+  if (!*row) return std::optional<Session>();
+  return std::optional<Session>(FromRow(*st, cookie_hash));
+}
+
+Result<Session> Load(Connection& conn, const std::string& id, std::string* cookie_hash) {
+  auto found = Find(conn, id, cookie_hash);
+  if (!found) return found.error();
+  if (!*found) return Error{"session_not_found", "no such session"};
+  return std::move(**found);
+}
+
+struct SessionInfo {
+  SessionError error;
+  std::string_view code;
+  int status;
+};
+
+// A storage failure answers 410 with the store's code, as any unknown code did.
+constexpr std::array<SessionInfo, 4> kSessionInfo = {{
+    {SessionError::kNotFound, "session_not_found", 404},
+    {SessionError::kForbidden, "session_forbidden", 403},
+    {SessionError::kExpired, "session_expired", 410},
+    {SessionError::kStorage, "db_error", 410},
+}};
+
+const SessionInfo& InfoFor(SessionError e) {
+  for (const auto& i : kSessionInfo) {
+    if (i.error == e) return i;
+  }
+  return kSessionInfo.back();
 }
 
 }  // namespace
+
+std::string_view Code(SessionError e) { return InfoFor(e).code; }
+int HttpStatus(SessionError e) { return InfoFor(e).status; }
+
+std::pair<std::string, std::string> RecordKeyFor(const Session& s) {
+  return {s.org_id, s.kind == SessionKind::kAuth0 ? s.subject : s.request_id};
+}
 
 std::string_view KindName(SessionKind k) {
   return k == SessionKind::kAuth0 ? "auth0" : "jumpstart";
@@ -108,7 +146,7 @@ Status SessionStore::Migrate(common::Database& db) {
   return common::ApplyMigrations(db, "issuer_sessions", Migrations());
 }
 
-Result<OpenedSession> SessionStore::Open(const NewSession& req) {
+Result<OpenedSession, OpenFailure> SessionStore::Open(const NewSession& req) {
   OpenedSession out;
   out.cookie = common::RandomId(32);
   Session& s = out.session;
@@ -125,6 +163,7 @@ Result<OpenedSession> SessionStore::Open(const NewSession& req) {
   const std::string cookie_hash = common::Sha256(out.cookie);
   // The claim and the session commit together: a crash between them can leave
   // neither, never a used key without its session or the reverse.
+  bool replayed = false;
   Status st = db_.Transaction([&](Connection& conn) -> Status {
     auto claim = conn.Cached(
         "INSERT INTO one_time_claims(scope, key, expires_at, claimed_at, session_id) "
@@ -138,6 +177,7 @@ Result<OpenedSession> SessionStore::Open(const NewSession& req) {
                      .Run();
         !r) {
       if (common::IsUniqueViolation(r.error())) {
+        replayed = true;
         return Error{"token_replayed", "this link was used before"};
       }
       return r;
@@ -160,7 +200,8 @@ Result<OpenedSession> SessionStore::Open(const NewSession& req) {
         .BindInt64(12, s.expires_at)
         .Run();
   });
-  if (!st) return st.error();
+  if (!st)
+    return OpenFailure{replayed ? OpenError::kReplayed : OpenError::kStorage, st.error().message};
   return out;
 }
 
@@ -174,22 +215,25 @@ Result<Session> SessionStore::Get(const std::string& id) const {
   return out;
 }
 
-Result<Session> SessionStore::Authenticate(const std::string& id, std::string_view cookie) const {
+Result<Session, SessionFailure> SessionStore::Authenticate(const std::string& id,
+                                                           std::string_view cookie) const {
   std::string hash;
-  Result<Session> out = Error{"session_not_found", "no such session"};
+  Result<std::optional<Session>> out = std::optional<Session>();
   Status st = db_.Read([&](Connection& conn) -> Status {
-    out = Load(conn, id, &hash);
+    out = Find(conn, id, &hash);
     return Status::Ok();
   });
-  if (!st) return st.error();
-  if (!out) return out;
+  if (!st) return SessionFailure{SessionError::kStorage, st.error().message};
+  if (!out) return SessionFailure{SessionError::kStorage, out.error().message};
+  if (!*out) return SessionFailure{SessionError::kNotFound, "no such session"};
   if (cookie.empty() || !common::ConstantTimeEquals(common::Sha256(cookie), hash)) {
-    return Error{"session_forbidden", "this session belongs to another browser"};
+    return SessionFailure{SessionError::kForbidden, "this session belongs to another browser"};
   }
-  if (out->status == SessionStatus::kActive && clock_.NowSeconds() >= out->expires_at) {
-    return Error{"session_expired", "this session has expired"};
+  const Session& s = **out;
+  if (s.status == SessionStatus::kActive && clock_.NowSeconds() >= s.expires_at) {
+    return SessionFailure{SessionError::kExpired, "this session has expired"};
   }
-  return out;
+  return s;
 }
 
 Result<Session> SessionStore::Finish(const std::string& id, SessionStatus status) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
@@ -40,6 +41,10 @@ struct Session {
   int64_t ended_at = 0;
 };
 
+// The identity record a session proves: owner = org id (Auth0: tenant domain),
+// name = jumpstart RequestId (Auth0: the inbound sub).
+std::pair<std::string, std::string> RecordKeyFor(const Session& session);
+
 struct OpenedSession {
   Session session;
   std::string cookie;  // the secret for the Set-Cookie header; never stored
@@ -61,6 +66,25 @@ struct NewSession {
   int64_t ttl_seconds = 3600;
 };
 
+// Why SessionStore::Open opened nothing.
+enum class OpenError {
+  kReplayed,  // the one-time key was claimed before
+  kStorage,   // the database failed; the message says how
+};
+using OpenFailure = common::Failure<OpenError>;
+
+// Why SessionStore::Authenticate gave no session; Code() and HttpStatus() are
+// what a session page answers.
+enum class SessionError {
+  kNotFound,   // "session_not_found" 404
+  kForbidden,  // "session_forbidden" 403: the cookie is not the session's
+  kExpired,    // "session_expired" 410
+  kStorage,    // "db_error" 410: the store failed
+};
+using SessionFailure = common::Failure<SessionError>;
+std::string_view Code(SessionError e);
+int HttpStatus(SessionError e);
+
 class SessionStore {
  public:
   SessionStore(common::Database& db, const common::Clock& clock) : db_(db), clock_(clock) {}
@@ -69,15 +93,16 @@ class SessionStore {
   static common::Status Migrate(common::Database& db);
 
   // Claims the one-time key and creates the session atomically and durably.
-  // Error "token_replayed" when the key was claimed before (also under
-  // concurrent submission, and after a restart).
-  common::Result<OpenedSession> Open(const NewSession& request);
+  // kReplayed when the key was claimed before (also under concurrent
+  // submission, and after a restart).
+  common::Result<OpenedSession, OpenFailure> Open(const NewSession& request);
 
   // "session_not_found" when unknown.
   common::Result<Session> Get(const std::string& id) const;
   // The session when `cookie` is its secret and it has not expired; else
-  // "session_not_found", "session_forbidden" or "session_expired".
-  common::Result<Session> Authenticate(const std::string& id, std::string_view cookie) const;
+  // kNotFound, kForbidden, kExpired (or kStorage).
+  common::Result<Session, SessionFailure> Authenticate(const std::string& id,
+                                                       std::string_view cookie) const;
 
   // Moves an active session to a terminal status. Idempotent for the same
   // status; "session_ended" if it already ended otherwise.

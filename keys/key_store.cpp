@@ -271,8 +271,11 @@ Result<StoredKey> KeyStore::Active(const std::string& purpose) const {
 }
 
 Result<StoredKey> KeyStore::ActiveOrGenerate(const std::string& purpose, JwsAlg alg) {
-  auto key = Active(purpose);
-  if (key || key.error().code != "no_key") return key;
+  auto keys = List(purpose);
+  if (!keys) return keys.error();
+  for (auto& k : *keys) {
+    if (k.active) return k;
+  }
   return Generate(purpose, alg, true);
 }
 

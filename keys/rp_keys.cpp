@@ -123,9 +123,22 @@ Status RpKeyRegistry::Refresh(const std::string& org) {
   return FetchInto(*e);
 }
 
-Result<std::vector<Jwk>> RpKeyRegistry::KeysFor(const std::string& org, const std::string& kid) {
+std::string_view Code(RpKeyError e) {
+  switch (e) {
+    case RpKeyError::kUnknownOrg:
+      return "unknown_org";
+    case RpKeyError::kUnknownKid:
+      return "unknown_kid";
+    case RpKeyError::kJwksUnavailable:
+      return "jwks_unavailable";
+  }
+  return "unknown_kid";
+}
+
+Result<std::vector<Jwk>, RpKeyFailure> RpKeyRegistry::KeysFor(const std::string& org,
+                                                              const std::string& kid) {
   Entry* e = Find(org);
-  if (!e) return Error{"unknown_org", "unknown org"};
+  if (!e) return RpKeyFailure{RpKeyError::kUnknownOrg, "unknown org"};
   auto lookup = [&]() -> std::optional<std::vector<Jwk>> {
     std::shared_lock lock(e->mu);
     if (!e->fetched) return std::nullopt;
@@ -137,7 +150,8 @@ Result<std::vector<Jwk>> RpKeyRegistry::KeysFor(const std::string& org, const st
     return out;
   };
   if (auto keys = lookup()) return *keys;
-  if (e->source.jwks_uri.empty()) return Error{"unknown_kid", "no key of the org has that kid"};
+  if (e->source.jwks_uri.empty())
+    return RpKeyFailure{RpKeyError::kUnknownKid, "no key of the org has that kid"};
   // A kid miss (or a first use): refresh once, but not more often than the
   // minimum interval, so random kids cannot make us hammer the RP's host.
   {
@@ -150,8 +164,9 @@ Result<std::vector<Jwk>> RpKeyRegistry::KeysFor(const std::string& org, const st
   }
   if (auto keys = lookup()) return *keys;
   std::shared_lock lock(e->mu);
-  if (!e->fetched) return Error{"jwks_unavailable", "the org's keys could not be fetched"};
-  return Error{"unknown_kid", "no key of the org has that kid"};
+  if (!e->fetched)
+    return RpKeyFailure{RpKeyError::kJwksUnavailable, "the org's keys could not be fetched"};
+  return RpKeyFailure{RpKeyError::kUnknownKid, "no key of the org has that kid"};
 }
 
 RpKeyStatus RpKeyRegistry::Health(const std::string& org) const {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -41,6 +42,15 @@ struct RpKeyStatus {
   std::string last_error;  // empty when healthy
 };
 
+// Why KeysFor found no key; codes (Code()) are stable for logs and tests.
+enum class RpKeyError {
+  kUnknownOrg,       // "unknown_org": the org is not registered
+  kUnknownKid,       // "unknown_kid": no key has the kid, even after a refresh
+  kJwksUnavailable,  // "jwks_unavailable": the org's JWKS could never be fetched
+};
+std::string_view Code(RpKeyError e);
+using RpKeyFailure = common::Failure<RpKeyError>;
+
 class RpKeyRegistry {
  public:
   // Minimum time between kid-miss refreshes of one org.
@@ -55,9 +65,10 @@ class RpKeyRegistry {
   common::Status AddOrg(const RpKeySource& source);
 
   // The keys that may have signed a token of `org` with header `kid` (all of
-  // the org's keys when kid is empty). Refreshes once on a kid miss. Errors:
-  // "unknown_org", "unknown_kid" (after the refresh), "jwks_unavailable" (never fetched).
-  common::Result<std::vector<common::Jwk>> KeysFor(const std::string& org, const std::string& kid);
+  // the org's keys when kid is empty). Refreshes once on a kid miss. Fails with
+  // kUnknownOrg, kUnknownKid (after the refresh) or kJwksUnavailable (never fetched).
+  common::Result<std::vector<common::Jwk>, RpKeyFailure> KeysFor(const std::string& org,
+                                                                 const std::string& kid);
 
   // Fetches `org`'s JWKS now (no-op for static keys). On failure the old keys stay.
   common::Status Refresh(const std::string& org);

@@ -20,14 +20,12 @@
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
 #include "common/store/store.h"
-#include "issuer/auth0.h"
 #include "issuer/intake.h"
-#include "issuer/intake_routes.h"
-#include "issuer/jumpstart.h"
 #include "issuer/sessions.h"
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
 #include "server/app_config.h"
+#include "server/app_intake.h"
 #include "server/app_issuance.h"
 #include "server/app_proofing.h"
 #include "server/app_verifier.h"
@@ -124,10 +122,7 @@ struct App::Impl {
   std::unique_ptr<keys::KeyStore> keys;
   std::unique_ptr<keys::RpKeyRegistry> rp_keys;
   std::unique_ptr<issuer::OrgRegistry> orgs;
-  std::unique_ptr<issuer::JumpstartVerifier> jumpstart;
-  std::unique_ptr<issuer::Auth0Intake> auth0;
-  std::unique_ptr<issuer::SessionStore> sessions;
-  std::unique_ptr<issuer::IntakeService> intake;
+  std::unique_ptr<IntakeWiring> intake;
   std::unique_ptr<RateLimits> rate_limits;  // wraps server routes: outlives the server
   std::unique_ptr<common::HttpServer> server;
   std::unique_ptr<EmbeddedRequestService> request_service;
@@ -186,31 +181,21 @@ void App::Impl::BuildIssuer() {
                         org.proofing, org.contract});
   }
   orgs = std::make_unique<issuer::OrgRegistry>(org_list);
-  jumpstart = std::make_unique<issuer::JumpstartVerifier>(*orgs, *rp_keys, clock);
-  std::vector<issuer::Auth0Tenant> tenants;
-  for (const auto& a : config.auth0) tenants.push_back({a.domain, a.token_secret, a.proofing});
-  auth0 = std::make_unique<issuer::Auth0Intake>(std::move(tenants), clock);
-  sessions = std::make_unique<issuer::SessionStore>(*db, clock);
-  intake = std::make_unique<issuer::IntakeService>(
-      issuer::IntakeOptions{config.public_base_url, 3600, 300}, *orgs, *jumpstart, *auth0,
-      *sessions, *keys, clock);
-  issuer::IntakeRouteOptions route_options;
-  issuer::RegisterIntakeRoutes(*server, *intake, *keys, route_options);
-  ProofingDeps deps{{config, *db, *keys, *http, clock, *server}, *intake, *orgs};
-  // Proofing hands verified users on to issuance, which is built after it
-  // because it reads the identity records proofing keeps.
-  deps.hand_off = [this](const issuer::Session& s, bool verified) {
-    return issuance->HandOff(s, verified);
-  };
+  const AppDeps app_deps{config, *db, *keys, *http, clock, *server};
+  intake = std::make_unique<IntakeWiring>(app_deps, *orgs, *rp_keys);
+  ProofingDeps deps{app_deps, intake->service(), *orgs};
+  // Proofing hands verified users on to issuance, which is built after the
+  // proofing service because it reads the verified records through it.
   proofing = std::make_unique<ProofingWiring>(deps);
   issuance = std::make_unique<IssuanceWiring>(deps, *proofing);
+  proofing->RegisterRoutes(deps, issuance->hand_off());
 }
 
 void App::Impl::RunMaintenance() {
   std::unique_lock lock(maintenance_mu);
   while (!maintenance_cv.wait_for(lock, std::chrono::minutes(10), [this] { return stopping; })) {
-    if (!sessions) continue;
-    auto removed = sessions->Prune();
+    if (!intake) continue;
+    auto removed = intake->sessions().Prune();
     if (!removed) {
       common::LogWarn("maintenance_failed", {{"error", removed.error().message}});
     } else if (*removed > 0) {

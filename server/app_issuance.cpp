@@ -5,7 +5,6 @@
 #include "common/base/base64url.h"
 #include "credentials/contract_config.h"
 #include "issuer/account_issuance_routes.h"
-#include "issuer/proofing_routes.h"
 
 namespace vc::server {
 namespace {
@@ -14,23 +13,13 @@ namespace {
 common::Result<std::map<std::string, std::string>> VerifiedClaims(issuer::ProofingService& proofing,
                                                                   const issuer::Session& s) {
   const auto [owner, name] = issuer::RecordKeyFor(s);
-  std::optional<issuer::IdentityRecord> record;
-  common::Status st = proofing.db().Read([&](common::Connection& conn) {
-    auto r = proofing.identities().Get(conn, owner, name);
-    if (!r) return common::Status(r.error());
-    record = std::move(*r);
-    return common::Status::Ok();
-  });
-  if (!st) return st.error();
-  if (!record || !record->verified) {
+  auto record = proofing.VerifiedRecord(owner, name);
+  if (!record) return record.error();
+  if (!*record) {
     return common::Error{"not_verified", "the identity record of this session is not verified"};
   }
-  return issuer::AvailableClaims(*record);
+  return issuer::AvailableClaims(**record);
 }
-
-}  // namespace
-
-namespace {
 
 std::optional<issuer::IssuancePlan> WithContract(const common::Config& config,
                                                  const std::string& contract,
@@ -107,10 +96,6 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
   issuer::RegisterAccountIssuanceRoutes(
       d.server, proofing_wiring.identities(), proofing_wiring.auth(), *service_,
       [&config](const std::string& owner) { return PlanForOwner(config, owner); });
-}
-
-common::HttpServerResponse IssuanceWiring::HandOff(const issuer::Session& session, bool verified) {
-  return hand_off_(session, verified);
 }
 
 }  // namespace vc::server

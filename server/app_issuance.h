@@ -30,7 +30,7 @@ class IssuanceWiring {
   IssuanceWiring(const ProofingDeps& deps, ProofingWiring& proofing);
 
   // What the proofing routes call once a user continues after a verdict.
-  common::HttpServerResponse HandOff(const issuer::Session& session, bool verified);
+  const issuer::ProofingHandOff& hand_off() const { return hand_off_; }
 
  private:
   std::unique_ptr<credentials::RequestServiceClient> client_;

@@ -75,6 +75,17 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
     cv_.notify_all();
   };
   service_ = std::make_unique<issuer::ProofingService>(options, providers, d.db, *crypto_, d.clock);
+  const common::Config& config = d.config;
+  const issuer::OrgRegistry& orgs = d.orgs;
+  auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());
+  identities_ = std::make_unique<issuer::IdentityService>(
+      *service_, d.db, *crypto_, d.clock,
+      [&config, &orgs](const std::string& owner) { return ProviderForOwner(config, orgs, owner); });
+  audit_ = std::make_unique<issuer::AuditLog>(d.db, d.clock);
+  issuer::RegisterIdentityRoutes(d.server, *identities_, *auth_, *audit_);
+}
+
+void ProofingWiring::RegisterRoutes(const ProofingDeps& d, issuer::ProofingHandOff hand_off) {
   issuer::ProofingRouteOptions routes;
   routes.public_base_url = d.config.public_base_url;
   const common::Config& config = d.config;
@@ -82,14 +93,9 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
   routes.provider_for = [&config, &orgs](const issuer::Session& s) {
     return ProviderForOwner(config, orgs, s.org_id);
   };
-  routes.hand_off = d.hand_off;
+  routes.hand_off = std::move(hand_off);
   issuer::RegisterProofingRoutes(d.server, d.intake, *service_,
                                  sandboxes_.empty() ? nullptr : sandboxes_.front().get(), routes);
-  auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());
-  identities_ = std::make_unique<issuer::IdentityService>(
-      *service_,
-      [&config, &orgs](const std::string& owner) { return ProviderForOwner(config, orgs, owner); });
-  issuer::RegisterIdentityRoutes(d.server, *identities_, *auth_, service_->audit());
 }
 
 ProofingWiring::~ProofingWiring() { Stop(); }

@@ -16,6 +16,7 @@
 #include "common/http/http_server.h"
 #include "common/store/store.h"
 #include "issuer/api_auth.h"
+#include "issuer/audit_log.h"
 #include "issuer/identity_service.h"
 #include "issuer/intake.h"
 #include "issuer/orgs.h"
@@ -30,16 +31,21 @@ namespace vc::server {
 struct ProofingDeps : AppDeps {
   issuer::IntakeService& intake;
   const issuer::OrgRegistry& orgs;
-  issuer::ProofingHandOff hand_off = nullptr;  // default: FinishSessionHandOff
 };
 
 class ProofingWiring {
  public:
-  // Builds providers and registers routes (before the server starts). Throws
-  // common::ConfigError when a sandbox provider is configured in production,
-  // std::runtime_error when keys cannot be read.
+  // Builds providers and the services, and registers the identity API
+  // (before the server starts). Throws common::ConfigError when a sandbox
+  // provider is configured in production, std::runtime_error when keys cannot
+  // be read.
   explicit ProofingWiring(const ProofingDeps& deps);
   ~ProofingWiring();
+
+  // Registers the proofing journey's routes; a user who continues after a
+  // verdict meets `hand_off` (issuance's, which is built after this wiring
+  // because it reads the identity records through service()).
+  void RegisterRoutes(const ProofingDeps& deps, issuer::ProofingHandOff hand_off);
 
   void Start();  // sandbox callback workers, polling timer
   void Stop();   // idempotent
@@ -57,6 +63,7 @@ class ProofingWiring {
   std::unique_ptr<issuer::ProofingService> service_;
   std::unique_ptr<issuer::ApiAuthenticator> auth_;
   std::unique_ptr<issuer::IdentityService> identities_;
+  std::unique_ptr<issuer::AuditLog> audit_;  // read by the identity API's audit route
   std::thread poller_;
   std::mutex mu_;
   std::condition_variable cv_;

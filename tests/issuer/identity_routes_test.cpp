@@ -87,7 +87,7 @@ TEST_F(IdentityApiTest, MissingFieldsNeverReachTheProvider) {
   auto r = Call("POST", "/api/verify-identification", "", me);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Member(r, "code"), "identity_incomplete");
-  auto latest = proofing_->attempts().LatestForSession("");
+  auto latest = proofing_->LatestAttempt("");
   EXPECT_FALSE(latest->has_value());
 }
 
@@ -148,18 +148,23 @@ TEST_F(IdentityApiTest, ProviderTestIsAdminOnlyAndChangesNothing) {
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Call("POST", "/api/providers/sandbox/test", "", "", kAppKey).status, 403);
   EXPECT_EQ(Call("POST", "/api/providers/nope/test", "", "", kAdminKey).status, 404);
-  EXPECT_FALSE(proofing_->attempts().LatestForSession("")->has_value());
+  EXPECT_FALSE(proofing_->LatestAttempt("")->has_value());
 }
 
 TEST_F(IdentityApiTest, ErrorCodesMapToOneHttpStatusEach) {
-  EXPECT_EQ(issuer::HttpStatusForCode("unauthenticated"), 401);
-  EXPECT_EQ(issuer::HttpStatusForCode("forbidden"), 403);
-  EXPECT_EQ(issuer::HttpStatusForCode("identity_not_found"), 404);
-  EXPECT_EQ(issuer::HttpStatusForCode("identity_locked"), 409);
-  EXPECT_EQ(issuer::HttpStatusForCode("already_verified"), 409);
-  EXPECT_EQ(issuer::HttpStatusForCode("identity_incomplete"), 400);
-  EXPECT_EQ(issuer::HttpStatusForCode("provider_unavailable"), 503);
-  EXPECT_EQ(issuer::HttpStatusForCode("db_error"), 500);
+  using issuer::ProofingError;
+  auto status_of = [](std::string code) {
+    return issuer::HttpStatus(issuer::FromLower({std::move(code), ""}).reason);
+  };
+  EXPECT_EQ(status_of("unauthenticated"), 401);
+  EXPECT_EQ(status_of("forbidden"), 403);
+  EXPECT_EQ(status_of("identity_not_found"), 404);
+  EXPECT_EQ(status_of("identity_locked"), 409);
+  EXPECT_EQ(status_of("already_verified"), 409);
+  EXPECT_EQ(status_of("identity_incomplete"), 400);
+  EXPECT_EQ(status_of("provider_unavailable"), 503);
+  EXPECT_EQ(status_of("db_error"), 500);
+  EXPECT_EQ(issuer::Code(issuer::FromLower({"db_busy", "x"})), "db_busy");
 }
 
 }  // namespace

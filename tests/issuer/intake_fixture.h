@@ -98,6 +98,7 @@ class IntakeFixture : public ::testing::Test {
   void TearDown() override {
     server_.reset();
     identity_.reset();
+    audit_.reset();
     proofing_.reset();
     sandbox_.reset();
     registry_.reset();
@@ -106,6 +107,7 @@ class IntakeFixture : public ::testing::Test {
 
   void OpenStores() {
     identity_.reset();
+    audit_.reset();
     proofing_.reset();
     intake_.reset();
     sessions_.reset();
@@ -160,8 +162,9 @@ class IntakeFixture : public ::testing::Test {
              "sha256:" + common::HexEncode(common::Sha256(kAppKey))}},
         *sessions_);
     identity_ = std::make_unique<issuer::IdentityService>(
-        *proofing_, [this](const std::string&) { return provider_name_; });
-    issuer::RegisterIdentityRoutes(*server_, *identity_, *api_auth_, proofing_->audit());
+        *proofing_, *db_, *crypto_, clock_, [this](const std::string&) { return provider_name_; });
+    audit_ = std::make_unique<issuer::AuditLog>(*db_, clock_);
+    issuer::RegisterIdentityRoutes(*server_, *identity_, *api_auth_, *audit_);
   }
 
   // Providers besides the sandbox, for fixtures that test one.
@@ -239,6 +242,7 @@ class IntakeFixture : public ::testing::Test {
   std::unique_ptr<issuer::ProofingService> proofing_;
   std::unique_ptr<issuer::ApiAuthenticator> api_auth_;
   std::unique_ptr<issuer::IdentityService> identity_;
+  std::unique_ptr<issuer::AuditLog> audit_;  // the log the proofing service writes
   std::unique_ptr<common::HttpServer> server_;
   std::string base_url_;
   std::string provider_name_ = "sandbox";  // the provider every session uses

@@ -176,7 +176,7 @@ TEST_F(IssuanceServiceTest, MissingRequiredClaimStopsBeforeTheRequestService) {
   available.erase("realName");
   auto r = service_->Start(session_, plan_, available);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, "missing_claim");
+  EXPECT_EQ(r.error().reason, issuer::ProofingError::kMissingClaim);
   EXPECT_NE(r.error().message.find("realName"), std::string::npos);
   EXPECT_TRUE(rs_.bodies().empty());
 }

@@ -123,7 +123,7 @@ TEST_F(JumioTest, ForgedUserReferenceIsRefused) {
   EXPECT_EQ(resp.status, 403);
   EXPECT_EQ(fake_.retrieval_calls(), 0);
   EXPECT_EQ(State(id), "pending");
-  auto audit = proofing_->audit().List(0, 50);
+  auto audit = audit_->List(0, 50);
   EXPECT_EQ(audit->back().outcome, "unauthenticated");
 }
 

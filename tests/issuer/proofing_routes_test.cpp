@@ -154,7 +154,7 @@ TEST_F(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndAudited) {
   auto resp = http_.Send(req);
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 403);
-  auto audit = proofing_->audit().List(0, 10);
+  auto audit = audit_->List(0, 10);
   ASSERT_EQ(audit->size(), 1u);
   EXPECT_EQ((*audit)[0].action, "callback");
   EXPECT_EQ((*audit)[0].outcome, "unauthenticated");
@@ -173,7 +173,7 @@ TEST_F(ProofingRoutesTest, RepeatedCallbackIsIgnored) {
   EXPECT_TRUE(proofing_->HandleCallback("sandbox", in, "").ok());
   EXPECT_EQ(State(id), "rejected");
   EXPECT_TRUE(proofing_->HandleCallback("sandbox", in, "").ok());
-  auto audit = proofing_->audit().List(0, 20);
+  auto audit = audit_->List(0, 20);
   int verdicts = 0;
   for (const auto& e : *audit) verdicts += e.action == "verdict";
   EXPECT_EQ(verdicts, 1);
@@ -192,7 +192,7 @@ TEST_F(ProofingRoutesTest, NoIdNumberOrNameInLogsOrAudit) {
   ASSERT_TRUE(SubmitForm(id2, "Wang Wu Unique", "PRC_ID", "110105194912310021").ok());
   ASSERT_TRUE(Post("/proofing/" + id + "/continue", "", cookie_, false).ok());
   common::Logger::Global().SetSink(nullptr);
-  auto audit = proofing_->audit().List(0, 100);
+  auto audit = audit_->List(0, 100);
   const std::string audit_json = issuer::AuditLog::ToJson(*audit);
   std::lock_guard lock(mu);
   EXPECT_FALSE(captured.empty());

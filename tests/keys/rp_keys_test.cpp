@@ -19,11 +19,17 @@ TEST(RpKeyRegistry, StaticKeysFromInlineJwksAndPem) {
   ASSERT_TRUE(reg.AddOrg({"inline", "", 0, set.ToPublicJson(), {}}).ok());
   ASSERT_TRUE(reg.AddOrg({"pem", "", 0, "", {*b.ToPublicPem()}}).ok());
   EXPECT_EQ(reg.KeysFor("inline", "a")->size(), 1u);
-  EXPECT_EQ(reg.KeysFor("inline", "b").error().code, "unknown_kid");
+  EXPECT_EQ(reg.KeysFor("inline", "b").error().reason, RpKeyError::kUnknownKid);
   EXPECT_EQ(reg.KeysFor("pem", "")->size(), 1u);
-  EXPECT_EQ(reg.KeysFor("nobody", "").error().code, "unknown_org");
+  EXPECT_EQ(reg.KeysFor("nobody", "").error().reason, RpKeyError::kUnknownOrg);
   EXPECT_FALSE(reg.AddOrg({"bad", "", 0, "{\"keys\":[]}", {}}).ok());
   EXPECT_FALSE(reg.AddOrg({"bad2", "", 0, "", {"not a pem"}}).ok());
+}
+
+TEST(RpKeyRegistry, ErrorCodesAreStable) {
+  EXPECT_EQ(Code(RpKeyError::kUnknownOrg), "unknown_org");
+  EXPECT_EQ(Code(RpKeyError::kUnknownKid), "unknown_kid");
+  EXPECT_EQ(Code(RpKeyError::kJwksUnavailable), "jwks_unavailable");
 }
 
 }  // namespace
