@@ -7,6 +7,7 @@
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "issuer/alibaba_signer.h"
+#include "issuer/proofing_error.h"
 #include "issuer/sandbox_provider.h"
 
 namespace vc::issuer {
@@ -140,7 +141,9 @@ Result<ProviderVerdict> AlibabaProvider::Call(const common::NameValueList& param
       continue;
     }
     auto verdict = MapId2MetaResponse(resp->status, resp->body);
-    if (verdict || verdict.error().code != "provider_unavailable") return verdict;
+    if (verdict || FromLower(verdict.error()).reason != ProofingError::kProviderUnavailable) {
+      return verdict;
+    }
     last = verdict.error();
   }
   common::LogWarn("alibaba_unavailable", {{"reason", last.message}});

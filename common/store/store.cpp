@@ -307,7 +307,7 @@ void Database::ReleaseReader(Connection* conn) {
 }
 
 bool IsUniqueViolation(const Error& error) {
-  if (error.code != "db_constraint") return false;
+  if (error.code != kDbConstraint) return false;
   const std::string& m = error.message;
   return m.find("[SQLITE_CONSTRAINT_UNIQUE]") != std::string::npos ||
          m.find("[SQLITE_CONSTRAINT_PRIMARYKEY]") != std::string::npos;

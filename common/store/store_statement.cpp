@@ -40,7 +40,7 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string message = Shorten(what) + ": " + detail;
   if (primary == SQLITE_CONSTRAINT) {
-    return MakeError("db_constraint", message + " [" + ConstraintKind(rc) + "]");
+    return MakeError(std::string(kDbConstraint), message + " [" + ConstraintKind(rc) + "]");
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return MakeError("db_busy", message);

@@ -20,6 +20,9 @@ struct sqlite3_stmt;
 
 namespace vc::common {
 
+// The code of an Error for a failed constraint (see store.h for all codes).
+inline constexpr std::string_view kDbConstraint = "db_constraint";
+
 // Maps a SQLite result code to an Error with the stable codes of store.h;
 // `what` says which operation failed (e.g. the SQL text).
 Error SqliteError(sqlite3* db, int rc, std::string_view what);
