@@ -15,8 +15,7 @@ void WriteDisplay(JsonWriter& w, const std::string& display_json) {
   auto display = common::ParseJsonObject(display_json);
   w->Key("display");
   w->StartObject();
-  w->Key("locale");
-  w->String("en-US");
+  w.Member("locale", "en-US");
   if (display) {
     for (const char* part : {"card", "consent", "claims"}) {
       if (const auto* v = common::GetObject(*display, part)) {
@@ -35,29 +34,21 @@ void WriteAttestations(JsonWriter& w, const std::vector<ContractClaim>& rules) {
   w->Key("idTokens");
   w->StartArray();
   w->StartObject();
-  w->Key("configuration");
-  w->String("https://self-issued.me");
-  w->Key("client_id");
-  w->String("");
-  w->Key("redirect_uri");
-  w->String("");
-  w->Key("scope");
-  w->String("openid");
+  w.Member("configuration", "https://self-issued.me");
+  w.Member("client_id", "");
+  w.Member("redirect_uri", "");
+  w.Member("scope", "openid");
   w->Key("claims");
   w->StartArray();
   for (const auto& r : rules) {
     w->StartObject();
-    w->Key("claim");
-    w.String("$." + r.input_claim);
-    w->Key("required");
-    w->Bool(r.required);
-    w->Key("indexed");
-    w->Bool(r.indexed);
+    w.Member("claim", "$." + r.input_claim);
+    w.Member("required", r.required);
+    w.Member("indexed", r.indexed);
     w->EndObject();
   }
   w->EndArray();
-  w->Key("required");
-  w->Bool(true);
+  w.Member("required", true);
   w->EndObject();
   w->EndArray();
   w->EndObject();
@@ -97,21 +88,15 @@ std::string Contract::ManifestPayload(const std::string& issuer_did,
                                       const std::string& credential_issuer_url) const {
   JsonWriter w;
   w->StartObject();
-  w->Key("id");
-  w.String(config_.id);
-  w->Key("iss");
-  w.String(issuer_did);
-  w->Key("contract");
-  w.String(manifest_url);
+  w.Member("id", config_.id);
+  w.Member("iss", issuer_did);
+  w.Member("contract", manifest_url);
   WriteDisplay(w, config_.display);
   w->Key("input");
   w->StartObject();
-  w->Key("id");
-  w->String("input");
-  w->Key("credentialIssuer");
-  w.String(credential_issuer_url);
-  w->Key("issuer");
-  w.String(issuer_did);
+  w.Member("id", "input");
+  w.Member("credentialIssuer", credential_issuer_url);
+  w.Member("issuer", issuer_did);
   WriteAttestations(w, config_.claims);
   w->EndObject();
   w->EndObject();

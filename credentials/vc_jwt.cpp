@@ -24,16 +24,11 @@ void WriteStatus(JsonWriter& w, const StatusEntry& s) {
   const std::string index = std::to_string(s.index);
   w->Key("credentialStatus");
   w->StartObject();
-  w->Key("id");
-  w.String(s.list_url + "#" + index);
-  w->Key("type");
-  w->String("BitstringStatusListEntry");
-  w->Key("statusPurpose");
-  w->String("revocation");
-  w->Key("statusListIndex");
-  w.String(index);
-  w->Key("statusListCredential");
-  w.String(s.list_url);
+  w.Member("id", s.list_url + "#" + index);
+  w.Member("type", "BitstringStatusListEntry");
+  w.Member("statusPurpose", "revocation");
+  w.Member("statusListIndex", index);
+  w.Member("statusListCredential", s.list_url);
   w->EndObject();
 }
 
@@ -102,18 +97,12 @@ Result<std::string> IssueVcJwt(const VcToIssue& vc, const Signer& signer) {
   JsonWriter w;
   w->StartObject();
   WriteVc(w, vc);
-  w->Key("jti");
-  w.String(vc.jti);
-  w->Key("iss");
-  w.String(vc.issuer);
-  w->Key("sub");
-  w.String(vc.subject);
-  w->Key("iat");
-  w->Int64(vc.iat);
-  w->Key("nbf");
-  w->Int64(vc.iat);
-  w->Key("exp");
-  w->Int64(vc.exp);
+  w.Member("jti", vc.jti);
+  w.Member("iss", vc.issuer);
+  w.Member("sub", vc.subject);
+  w.Member("iat", vc.iat);
+  w.Member("nbf", vc.iat);
+  w.Member("exp", vc.exp);
   w->EndObject();
   return common::SignCompact(signer.key, signer.alg, w.str(), {"JWT", signer.kid, ""});
 }

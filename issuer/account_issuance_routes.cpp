@@ -21,20 +21,14 @@ struct Ctx {
 std::string OfferJson(const IssuanceRecord& r) {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("id");
-  w.String(r.id);
-  w->Key("status");
-  w.String(std::string(IssuanceStatusName(r.status)));
-  w->Key("url");
-  w.String(r.url);
-  w->Key("qrCode");
-  w.String(common::QrCodeDataUri(r.url));
+  w.Member("id", r.id);
+  w.Member("status", std::string(IssuanceStatusName(r.status)));
+  w.Member("url", r.url);
+  w.Member("qrCode", common::QrCodeDataUri(r.url));
   if (!r.pin.empty()) {
-    w->Key("pin");
-    w.String(r.pin);
+    w.Member("pin", r.pin);
   }
-  w->Key("expiry");
-  w->Int64(r.expiry);
+  w.Member("expiry", r.expiry);
   w->EndObject();
   return w.str();
 }

@@ -47,10 +47,8 @@ Result<std::pair<int64_t, std::string>> Head(Connection& conn) {
 std::string AuditLog::Canonical(const AuditEntry& e) {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("seq");
-  w->Int64(e.seq);
-  w->Key("at");
-  w->Int64(e.at);
+  w.Member("seq", e.seq);
+  w.Member("at", e.at);
   const std::pair<const char*, const std::string*> fields[] = {
       {"caller", &e.caller},   {"subject", &e.subject},   {"action", &e.action},
       {"outcome", &e.outcome}, {"provider", &e.provider}, {"reference", &e.reference},

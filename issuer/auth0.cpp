@@ -124,18 +124,12 @@ Result<std::string> Auth0Intake::ReturnToken(const Auth0Claims& c, std::string_v
   const int64_t now = clock_.NowSeconds();
   common::JsonWriter w;
   w->StartObject();
-  w->Key("sub");
-  w->String(c.sub);
-  w->Key("iss");
-  w->String(c.iss);
-  w->Key("iat");
-  w->Int64(now);
-  w->Key("exp");
-  w->Int64(now + kReturnTokenLifetime);
-  w->Key("state");
-  w->String(c.state);
-  w->Key("status");
-  w.String(status);
+  w.Member("sub", c.sub);
+  w.Member("iss", c.iss);
+  w.Member("iat", now);
+  w.Member("exp", now + kReturnTokenLifetime);
+  w.Member("state", c.state);
+  w.Member("status", status);
   w->EndObject();
   return common::SignCompact(common::Jwk::FromSecret(tenant->secret), common::JwsAlg::kHS256,
                              w.str(), {"JWT", "", ""});

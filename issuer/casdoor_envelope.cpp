@@ -8,14 +8,11 @@ common::HttpServerResponse Envelope(int status, const std::string& code, const s
                                     const std::string& data_json) {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("status");
-  w->String(code.empty() ? "ok" : "error");
+  w.Member("status", code.empty() ? "ok" : "error");
   if (!code.empty()) {
-    w->Key("code");
-    w->String(code);
+    w.Member("code", code);
   }
-  w->Key("msg");
-  w->String(msg);
+  w.Member("msg", msg);
   w->EndObject();
   std::string body = w.str();
   if (!data_json.empty()) body.insert(body.size() - 1, ",\"data\":" + data_json);

@@ -121,10 +121,8 @@ std::string IdentityToJson(const IdentityRecord& r) {
   str("realName", r.identity.real_name);
   str("idCardType", r.identity.id_card_type);
   str("idCard", common::MaskTail(r.identity.id_card_number));
-  w->Key("isVerified");
-  w->Bool(r.verified);
-  w->Key("verifiedAt");
-  w->Int64(r.verified_at);
+  w.Member("isVerified", r.verified);
+  w.Member("verifiedAt", r.verified_at);
   str("provider", r.provider);
   w->EndObject();
   return w.str();

@@ -32,10 +32,8 @@ HttpServerResponse VerifyIdentification(IdentityService& ids, const Caller& c,
   if (!IsFinal(attempt->outcome)) {
     common::JsonWriter w;
     w->StartObject();
-    w->Key("state");
-    w->String("pending");
-    w->Key("redirectUrl");
-    w->String(attempt->redirect_url);
+    w.Member("state", "pending");
+    w.Member("redirectUrl", attempt->redirect_url);
     w->EndObject();
     return Envelope(202, "", "verification started", w.str());
   }

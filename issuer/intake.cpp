@@ -101,19 +101,14 @@ Result<std::string> IntakeService::ResultToken(const Session& s) const {
   const int64_t now = clock_.NowSeconds();
   common::JsonWriter w;
   w->StartObject();
-  w->Key("iss");
-  w->String(options_.public_base_url);
-  w->Key("aud");
-  w->String(s.org_id);
-  w->Key("RequestId");
-  w->String(s.request_id);
+  w.Member("iss", options_.public_base_url);
+  w.Member("aud", s.org_id);
+  w.Member("RequestId", s.request_id);
   w->Key("status");
   const auto status = StatusName(s.status);
   w.String(status);
-  w->Key("iat");
-  w->Int64(now);
-  w->Key("exp");
-  w->Int64(now + options_.result_lifetime_seconds);
+  w.Member("iat", now);
+  w.Member("exp", now + options_.result_lifetime_seconds);
   w->EndObject();
   return common::SignCompact(key->key, key->alg, w.str(), {"JWT", key->key.kid(), ""});
 }

@@ -39,18 +39,12 @@ void WritePin(common::JsonWriter& w, const std::string& pin) {
   const std::string salt = common::Base64UrlEncode(common::RandomBytes(16));
   w->Key("pin");
   w->StartObject();
-  w->Key("value");
-  w.String(common::Base64Encode(common::Sha256(salt + pin)));
-  w->Key("type");
-  w->String("numeric");
-  w->Key("length");
-  w->Int(static_cast<int>(pin.size()));
-  w->Key("salt");
-  w.String(salt);
-  w->Key("alg");
-  w->String("sha256");
-  w->Key("iterations");
-  w->Int(1);
+  w.Member("value", common::Base64Encode(common::Sha256(salt + pin)));
+  w.Member("type", "numeric");
+  w.Member("length", static_cast<int>(pin.size()));
+  w.Member("salt", salt);
+  w.Member("alg", "sha256");
+  w.Member("iterations", 1);
   w->EndObject();
 }
 
@@ -104,34 +98,28 @@ Result<std::string> IssuanceService::RequestBody(const IssuancePlan& plan,
                                                  const std::string& pin) const {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("authority");
-  w.String(options_.authority);
+  w.Member("authority", options_.authority);
   w->Key("includeQRCode");
   w->Bool(false);  // the page draws its own code from `url`
   w->Key("registration");
   w->StartObject();
-  w->Key("clientName");
-  w.String(plan.client_name);
+  w.Member("clientName", plan.client_name);
   w->EndObject();
   w->Key("callback");
   w->StartObject();
-  w->Key("url");
-  w.String(options_.public_base_url + "/api/issuer/callback");
-  w->Key("state");
-  w.String(state);
+  w.Member("url", options_.public_base_url + "/api/issuer/callback");
+  w.Member("state", state);
   w->Key("headers");
   WriteStringMap(w, {{"api-key", options_.callback_api_key}});
   w->EndObject();
-  w->Key("type");
-  w.String(plan.contract.type);
-  w->Key("manifest");
-  w.String(plan.contract.manifest_url);
+  w.Member("type", plan.contract.type);
+  w.Member("manifest", plan.contract.manifest_url);
   w->Key("claims");
   WriteStringMap(w, claims);
   if (!pin.empty()) WritePin(w, pin);
   if (plan.credential_lifetime_seconds > 0) {
-    w->Key("expirationDate");
-    w.String(credentials::IsoTime(clock_.NowSeconds() + plan.credential_lifetime_seconds));
+    w.Member("expirationDate",
+             credentials::IsoTime(clock_.NowSeconds() + plan.credential_lifetime_seconds));
   }
   w->EndObject();
   return w.str();
@@ -265,21 +253,15 @@ std::string IssuanceService::StatusJson(const IssuanceRecord& r) const {
       r.Expired(clock_.NowSeconds()) ? "expired" : std::string(IssuanceStatusName(r.status));
   common::JsonWriter w;
   w->StartObject();
-  w->Key("id");
-  w.String(r.id);
-  w->Key("status");
-  w.String(status);
-  w->Key("message");
-  w.String(IssuanceMessage(status));
-  w->Key("expiry");
-  w->Int64(r.expiry);
+  w.Member("id", r.id);
+  w.Member("status", status);
+  w.Member("message", IssuanceMessage(status));
+  w.Member("expiry", r.expiry);
   if (r.status == IssuanceStatus::kError) {
     w->Key("error");
     w->StartObject();
-    w->Key("code");
-    w.String(r.error_code);
-    w->Key("message");
-    w.String(r.error_message);
+    w.Member("code", r.error_code);
+    w.Member("message", r.error_message);
     w->EndObject();
   }
   w->EndObject();

@@ -136,12 +136,9 @@ Result<std::string> SandboxProvider::CompleteHosted(const std::string& reference
     it->second.completed = true;
     common::JsonWriter w;
     w->StartObject();
-    w->Key("reference");
-    w->String(reference);
-    w->Key("status");
-    w->String("PROCESSED");
-    w->Key("sentAt");
-    w->Int64(clock_.NowMillis());
+    w.Member("reference", reference);
+    w.Member("status", "PROCESSED");
+    w.Member("sentAt", clock_.NowMillis());
     w->EndObject();
     queue_.push_back({it->second.callback_url, w.str()});
     queued_cv_.notify_all();

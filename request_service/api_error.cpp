@@ -91,27 +91,19 @@ common::HttpServerResponse EnvelopeResponse(const ApiFailure& f, const std::stri
   const int status = (f.status >= 400 && f.status < 600) ? f.status : 500;
   common::JsonWriter w;
   w->StartObject();
-  w->Key("requestId");
-  w->String(common::HexEncode(common::RandomBytes(16)));
-  w->Key("date");
-  w->String(HttpDate(now));
-  w->Key("mscv");
-  w->String(mscv);
+  w.Member("requestId", common::HexEncode(common::RandomBytes(16)));
+  w.Member("date", HttpDate(now));
+  w.Member("mscv", mscv);
   w->Key("error");
   w->StartObject();
-  w->Key("code");
-  w->String(std::string(OuterCode(status)));
-  w->Key("message");
-  w->String(std::string(OuterMessage(status)));
+  w.Member("code", std::string(OuterCode(status)));
+  w.Member("message", std::string(OuterMessage(status)));
   w->Key("innererror");
   w->StartObject();
-  w->Key("code");
-  w->String(f.code);
-  w->Key("message");
-  w->String(f.message);
+  w.Member("code", f.code);
+  w.Member("message", f.message);
   if (!f.target.empty()) {
-    w->Key("target");
-    w->String(f.target);
+    w.Member("target", f.target);
   }
   w->EndObject();
   w->EndObject();

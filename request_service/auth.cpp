@@ -43,22 +43,16 @@ std::string TokenService::Mint(const common::RequestServiceClient& client) const
   const int64_t now = clock_.NowSeconds();
   common::JsonWriter w;
   w->StartObject();
-  w->Key("aud");
-  w->String(kResourceAppId);
-  w->Key("iss");
-  w->String("vcservice:request-service:" + tenant_id_);
-  w->Key("appid");
-  w->String(client.client_id);
-  w->Key("tid");
-  w->String(tenant_id_);
+  w.Member("aud", kResourceAppId);
+  w.Member("iss", "vcservice:request-service:" + tenant_id_);
+  w.Member("appid", client.client_id);
+  w.Member("tid", tenant_id_);
   w->Key("roles");
   w->StartArray();
   for (const auto& r : client.roles) w->String(r);
   w->EndArray();
-  w->Key("iat");
-  w->Int64(now);
-  w->Key("exp");
-  w->Int64(now + lifetime_);
+  w.Member("iat", now);
+  w.Member("exp", now + lifetime_);
   w->EndObject();
   return common::SignCompact(key_, common::JwsAlg::kHS256, w.str(), {"JWT", "", ""}).value();
 }
@@ -78,12 +72,9 @@ std::variant<std::string, TokenError> TokenService::Issue(const common::QueryPar
     if (!common::ConstantTimeEquals(c.client_secret, secret)) break;
     common::JsonWriter w;
     w->StartObject();
-    w->Key("access_token");
-    w->String(Mint(c));
-    w->Key("token_type");
-    w->String("Bearer");
-    w->Key("expires_in");
-    w->Int64(lifetime_);
+    w.Member("access_token", Mint(c));
+    w.Member("token_type", "Bearer");
+    w.Member("expires_in", lifetime_);
     w->EndObject();
     return w.str();
   }
@@ -125,10 +116,8 @@ ApiResult<std::string> TokenService::Authorize(std::optional<std::string_view> a
 std::string TokenErrorJson(const TokenError& e) {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("error");
-  w->String(e.error);
-  w->Key("error_description");
-  w->String(e.description);
+  w.Member("error", e.error);
+  w.Member("error_description", e.description);
   w->EndObject();
   return w.str();
 }

@@ -9,18 +9,14 @@ namespace {
 
 void Head(JsonWriter& w, const std::string& id, const std::string& status,
           const std::string& state) {
-  w->Key("requestId");
-  w->String(id);
-  w->Key("requestStatus");
-  w->String(status);
-  w->Key("state");
-  w->String(state);
+  w.Member("requestId", id);
+  w.Member("requestStatus", status);
+  w.Member("state", state);
 }
 
 void WriteCredential(JsonWriter& w, const credentials::VerifiedCredentialData& d) {
   w->StartObject();
-  w->Key("issuer");
-  w->String(d.vc.issuer);
+  w.Member("issuer", d.vc.issuer);
   w->Key("type");
   w->StartArray();
   for (const auto& t : d.vc.types) w->String(t);
@@ -34,20 +30,16 @@ void WriteCredential(JsonWriter& w, const credentials::VerifiedCredentialData& d
   w->EndObject();
   w->Key("credentialState");
   w->StartObject();
-  w->Key("revocationStatus");
-  w->String(d.revoked ? "REVOKED" : "VALID");
+  w.Member("revocationStatus", d.revoked ? "REVOKED" : "VALID");
   w->EndObject();
   if (!d.domain.empty()) {
     w->Key("domainValidation");
     w->StartObject();
-    w->Key("url");
-    w->String(d.domain);
+    w.Member("url", d.domain);
     w->EndObject();
   }
-  w->Key("issuanceDate");
-  w->String(credentials::IsoTime(d.vc.iat));
-  w->Key("expirationDate");
-  w->String(credentials::IsoTime(d.vc.exp));
+  w.Member("issuanceDate", credentials::IsoTime(d.vc.iat));
+  w.Member("expirationDate", credentials::IsoTime(d.vc.exp));
   w->EndObject();
 }
 
@@ -62,10 +54,8 @@ std::string SimpleEvent(const std::string& request_id, const std::string& status
   if (!error_code.empty()) {
     w->Key("error");
     w->StartObject();
-    w->Key("code");
-    w->String(error_code);
-    w->Key("message");
-    w->String(error_message);
+    w.Member("code", error_code);
+    w.Member("message", error_message);
     w->EndObject();
   }
   w->EndObject();
@@ -78,8 +68,7 @@ std::string PresentationVerifiedEvent(const std::string& request_id, const std::
   JsonWriter w;
   w->StartObject();
   Head(w, request_id, "presentation_verified", state);
-  w->Key("subject");
-  w->String(p.subject);
+  w.Member("subject", p.subject);
   w->Key("verifiedCredentialsData");
   w->StartArray();
   for (const auto& d : p.credentials) WriteCredential(w, d);
@@ -87,12 +76,9 @@ std::string PresentationVerifiedEvent(const std::string& request_id, const std::
   if (receipt) {
     w->Key("receipt");
     w->StartObject();
-    w->Key("id_token");
-    w->String(receipt->id_token);
-    w->Key("vp_token");
-    w->String(receipt->vp_token);
-    w->Key("state");
-    w->String(receipt->state);
+    w.Member("id_token", receipt->id_token);
+    w.Member("vp_token", receipt->vp_token);
+    w.Member("state", receipt->state);
     w->EndObject();
   }
   w->EndObject();

@@ -34,11 +34,9 @@ std::string Pattern(const credentials::Constraint& c) {
 void Registration(JsonWriter& w, const std::string& name, const std::string& purpose) {
   w->Key("registration");
   w->StartObject();
-  w->Key("client_name");
-  w->String(name);
+  w.Member("client_name", name);
   if (!purpose.empty()) {
-    w->Key("client_purpose");
-    w->String(purpose);
+    w.Member("client_purpose", purpose);
   }
   w->Key("subject_syntax_types_supported");
   w->StartArray();
@@ -62,43 +60,29 @@ void Registration(JsonWriter& w, const std::string& name, const std::string& pur
 
 void Common(JsonWriter& w, const StoredRequest& r, const std::string& client_id,
             const std::string& redirect) {
-  w->Key("jti");
-  w->String(r.id);
-  w->Key("iat");
-  w->Int64(r.created);
-  w->Key("exp");
-  w->Int64(r.expiry);
-  w->Key("response_type");
-  w->String("id_token");
-  w->Key("response_mode");
-  w->String("post");
-  w->Key("scope");
-  w->String("openid");
-  w->Key("nonce");
-  w->String(r.nonce);
-  w->Key("client_id");
-  w->String(client_id);
-  w->Key("redirect_uri");
-  w->String(redirect);
-  w->Key("state");
-  w->String(r.wallet_state);
+  w.Member("jti", r.id);
+  w.Member("iat", r.created);
+  w.Member("exp", r.expiry);
+  w.Member("response_type", "id_token");
+  w.Member("response_mode", "post");
+  w.Member("scope", "openid");
+  w.Member("nonce", r.nonce);
+  w.Member("client_id", client_id);
+  w.Member("redirect_uri", redirect);
+  w.Member("state", r.wallet_state);
 }
 
 void Descriptor(JsonWriter& w, const credentials::RequestedCredential& rc) {
   w->StartObject();
-  w->Key("id");
-  w->String(rc.type);
-  w->Key("name");
-  w->String(rc.type);
+  w.Member("id", rc.type);
+  w.Member("name", rc.type);
   if (!rc.purpose.empty()) {
-    w->Key("purpose");
-    w->String(rc.purpose);
+    w.Member("purpose", rc.purpose);
   }
   w->Key("schema");
   w->StartArray();
   w->StartObject();
-  w->Key("uri");
-  w->String(rc.type);
+  w.Member("uri", rc.type);
   w->EndObject();
   w->EndArray();
   w->Key("constraints");
@@ -113,10 +97,8 @@ void Descriptor(JsonWriter& w, const credentials::RequestedCredential& rc) {
     w->EndArray();
     w->Key("filter");
     w->StartObject();
-    w->Key("type");
-    w->String("string");
-    w->Key("pattern");
-    w->String(Pattern(c));
+    w.Member("type", "string");
+    w.Member("pattern", Pattern(c));
     w->EndObject();
     w->EndObject();
   }
@@ -128,16 +110,11 @@ void Descriptor(JsonWriter& w, const credentials::RequestedCredential& rc) {
 void PinObject(JsonWriter& w, const PinSpec& pin, const std::string& salt) {
   w->Key("pin");
   w->StartObject();
-  w->Key("length");
-  w->Int(pin.length);
-  w->Key("type");
-  w->String("numeric");
-  w->Key("alg");
-  w->String("sha256");
-  w->Key("iterations");
-  w->Int(1);
-  w->Key("salt");
-  w->String(salt);
+  w.Member("length", pin.length);
+  w.Member("type", "numeric");
+  w.Member("alg", "sha256");
+  w.Member("iterations", 1);
+  w.Member("salt", salt);
   w->EndObject();
 }
 
@@ -151,8 +128,7 @@ void WritePresentationDefinition(JsonWriter& w, const std::string& id, F&& descr
   w->StartObject();
   w->Key("presentation_definition");
   w->StartObject();
-  w->Key("id");
-  w->String(id);
+  w.Member("id", id);
   w->Key("input_descriptors");
   w->StartArray();
   descriptors();
@@ -189,24 +165,17 @@ std::string IdTokenHintPayload(const StoredRequest& r, const IssuanceSpec& spec,
                                const std::string& issue_url, const std::string& authority) {
   JsonWriter hint;
   hint->StartObject();
-  hint->Key("aud");
-  hint->String(issue_url);
-  hint->Key("nonce");
-  hint->String(r.nonce);
-  hint->Key("did");
-  hint->String(authority);
+  hint.Member("aud", issue_url);
+  hint.Member("nonce", r.nonce);
+  hint.Member("did", authority);
   for (const auto& [k, v] : spec.claims) {
     hint->Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
     hint->String(v);
   }
-  hint->Key("iss");
-  hint->String("https://self-issued.me");
-  hint->Key("iat");
-  hint->Int64(r.created);
-  hint->Key("exp");
-  hint->Int64(r.expiry);
-  hint->Key("jti");
-  hint->String(r.id);
+  hint.Member("iss", "https://self-issued.me");
+  hint.Member("iat", r.created);
+  hint.Member("exp", r.expiry);
+  hint.Member("jti", r.id);
   hint->EndObject();
   return hint.str();
 }
@@ -215,15 +184,12 @@ void IssuanceDefinition(JsonWriter& w, const StoredRequest& r, const IssuanceSpe
                         const std::string& did) {
   WritePresentationDefinition(w, r.id, [&] {
     w->StartObject();
-    w->Key("id");
-    w->String(spec.type);
+    w.Member("id", spec.type);
     w->Key("issuance");
     w->StartArray();
     w->StartObject();
-    w->Key("manifest");
-    w->String(spec.manifest);
-    w->Key("did");
-    w->String(did);
+    w.Member("manifest", spec.manifest);
+    w.Member("did", did);
     w->EndObject();
     w->EndArray();
     w->EndObject();
@@ -244,10 +210,8 @@ std::string Requests::IssuanceRequestObject(const StoredRequest& r, const Issuan
   w->StartObject();
   Common(w, r, options.authority,
          options.public_base_url + "/v1.0/verifiableCredentials/completeIssuance");
-  w->Key("prompt");
-  w->String("create");
-  w->Key("id_token_hint");
-  w->String(hint_jws);
+  w.Member("prompt", "create");
+  w.Member("id_token_hint", hint_jws);
   if (spec.pin) PinObject(w, *spec.pin, r.pin_salt);
   Registration(w, spec.client_name, "");
   IssuanceDefinition(w, r, spec, options.authority);

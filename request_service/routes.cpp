@@ -12,15 +12,11 @@ namespace {
 HttpServerResponse Created(const CreatedRequest& c) {
   common::JsonWriter w;
   w->StartObject();
-  w->Key("requestId");
-  w->String(c.request_id);
-  w->Key("url");
-  w->String(c.url);
-  w->Key("expiry");
-  w->Int64(c.expiry);
+  w.Member("requestId", c.request_id);
+  w.Member("url", c.url);
+  w.Member("expiry", c.expiry);
   if (!c.qr_code.empty()) {
-    w->Key("qrCode");
-    w->String(c.qr_code);
+    w.Member("qrCode", c.qr_code);
   }
   w->EndObject();
   return HttpServerResponse::Json(201, w.str());

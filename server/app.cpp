@@ -214,10 +214,8 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
     ParseListen(options.listen, "--listen");
     common::JsonWriter w;
     w->StartObject();
-    w->Key("listen");
-    w->String(options.listen);
-    w->Key("publicBaseUrl");
-    w->String("http://" + options.listen);
+    w.Member("listen", options.listen);
+    w.Member("publicBaseUrl", "http://" + options.listen);
     w->EndObject();
     c = common::ParseConfig(w.str(), "");
   } else {

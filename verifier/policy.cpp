@@ -73,18 +73,14 @@ std::string PolicyJson(const Policy& p) {
   common::JsonWriter w;
   w->StartObject();
   if (!p.id.empty()) {
-    w->Key("id");
-    w.String(p.id);
+    w.Member("id", p.id);
   }
-  w->Key("includeReceipt");
-  w->Bool(p.include_receipt);
+  w.Member("includeReceipt", p.include_receipt);
   w->Key("registration");
   w->StartObject();
-  w->Key("clientName");
-  w.String(p.registration.client_name);
+  w.Member("clientName", p.registration.client_name);
   if (!p.registration.purpose.empty()) {
-    w->Key("purpose");
-    w.String(p.registration.purpose);
+    w.Member("purpose", p.registration.purpose);
   }
   w->EndObject();
   w->Key("requestedCredentials");
