@@ -89,15 +89,15 @@ Result<Auth0Claims, Auth0Failure> Auth0Intake::Verify(std::string_view token,
   policy.skew_seconds = kSkewSeconds;
   policy.required = {"sub"};
   if (auto st = common::CheckClaims(*payload, policy); !st) {
-    const auto& code = st.error().code;
-    if (code == common::Code(common::ClaimError::kExpired)) {
-      return Fail(Auth0Error::kTokenExpired, st.error().message);
+    switch (st.error().reason) {
+      case common::ClaimError::kExpired:
+        return Fail(Auth0Error::kTokenExpired, st.error().message);
+      case common::ClaimError::kNotYetValid:
+      case common::ClaimError::kIssuedInFuture:
+        return Fail(Auth0Error::kTokenNotYetValid, st.error().message);
+      default:
+        return Fail(Auth0Error::kMalformedToken, st.error().message);
     }
-    if (code == common::Code(common::ClaimError::kNotYetValid) ||
-        code == common::Code(common::ClaimError::kIssuedInFuture)) {
-      return Fail(Auth0Error::kTokenNotYetValid, st.error().message);
-    }
-    return Fail(Auth0Error::kMalformedToken, st.error().message);
   }
   auto sub = common::GetString(*payload, "sub");
   if (!sub || sub->empty()) return Fail(Auth0Error::kMalformedToken, "the token has no sub claim");

@@ -51,14 +51,18 @@ const Info& InfoFor(JumpstartError e) {
   return kInfo[0];
 }
 
-JumpstartError FromClaimError(std::string_view code) {
-  if (code == common::Code(common::ClaimError::kExpired)) return JumpstartError::kTokenExpired;
-  if (code == common::Code(common::ClaimError::kNotYetValid) ||
-      code == common::Code(common::ClaimError::kIssuedInFuture)) {
-    return JumpstartError::kTokenNotYetValid;
-  }
-  if (code == common::Code(common::ClaimError::kLifetimeTooLong)) {
-    return JumpstartError::kLifetimeTooLong;
+JumpstartError FromClaimError(common::ClaimError e) {
+  switch (e) {
+    case common::ClaimError::kExpired:
+      return JumpstartError::kTokenExpired;
+    case common::ClaimError::kNotYetValid:
+    case common::ClaimError::kIssuedInFuture:
+      return JumpstartError::kTokenNotYetValid;
+    case common::ClaimError::kLifetimeTooLong:
+      return JumpstartError::kLifetimeTooLong;
+    case common::ClaimError::kInvalidPayload:
+    case common::ClaimError::kMissingClaim:
+      break;
   }
   return JumpstartError::kMalformedToken;
 }
@@ -119,7 +123,7 @@ Result<JumpstartClaims, JumpstartFailure> JumpstartVerifier::Verify(std::string_
   policy.require_exp = true;
   policy.max_lifetime_seconds = org->max_token_lifetime_seconds;
   if (auto st = common::CheckClaims(*payload, policy); !st) {
-    return Fail(FromClaimError(st.error().code), st.error().message);
+    return Fail(FromClaimError(st.error().reason), st.error().message);
   }
   JumpstartClaims claims;
   claims.exp = common::GetNumericDate(*payload, "exp").value_or(0);

@@ -49,7 +49,9 @@ ApiResult<WalletResponse> WalletProtocol::Issue(const std::string& proof_jws) {
   if (!proof) return TokenFailure("proof", proof.error());
   const auto& p = proof->payload;
   common::ClaimPolicy policy{authority_.clock().NowSeconds(), 60, true, {"aud"}, std::nullopt};
-  if (auto s = common::CheckClaims(p, policy); !s) return TokenFailure("proof", s.error());
+  if (auto s = common::CheckClaims(p, policy); !s) {
+    return TokenFailure("proof", common::ToError(s.error()));
+  }
   if (common::GetString(p, "aud").value_or("") != authority_.IssueUrl()) {
     return ApiFailure{400, "tokenError", "The proof is not addressed to this issue endpoint.",
                       "aud"};

@@ -15,14 +15,22 @@
 namespace vc::common {
 
 enum class ClaimError {
+  kInvalidPayload,   // the payload is not a JSON object
   kMissingClaim,     // a required claim is absent or of the wrong type
   kExpired,          // now >= exp + skew
   kNotYetValid,      // now < nbf - skew
   kIssuedInFuture,   // iat > now + skew
   kLifetimeTooLong,  // exp - now (or exp - iat) exceeds max_lifetime_seconds
 };
-std::string_view Code(ClaimError e);  // "missing_claim", "token_expired", "token_not_yet_valid",
-                                      // "token_issued_in_future", "lifetime_too_long"
+// "invalid_payload", "missing_claim", "token_expired", "token_not_yet_valid",
+// "token_issued_in_future", "lifetime_too_long"
+std::string_view Code(ClaimError e);
+
+using ClaimFailure = Failure<ClaimError>;
+using ClaimStatus = BasicStatus<ClaimFailure>;
+// The failure as a plain Error ({Code(reason), message}), for callers that
+// pass it on as text.
+Error ToError(const ClaimFailure& f);
 
 struct ClaimPolicy {
   int64_t now = 0;  // seconds since the epoch, from a Clock
@@ -32,10 +40,9 @@ struct ClaimPolicy {
   std::optional<int64_t> max_lifetime_seconds;
 };
 
-// Checks a decoded JWT payload (must be an object, else code "invalid_payload").
+// Checks a decoded JWT payload (must be an object, else kInvalidPayload).
 // exp/nbf/iat must be NumericDates when present. max_lifetime_seconds implies
-// that exp is required. The error's code is Code(ClaimError) and its message
-// names the claim.
-Status CheckClaims(const rapidjson::Value& payload, const ClaimPolicy& policy);
+// that exp is required. The failure's message names the claim.
+ClaimStatus CheckClaims(const rapidjson::Value& payload, const ClaimPolicy& policy);
 
 }  // namespace vc::common

@@ -14,8 +14,8 @@ std::string ClaimCode(const std::string& json, ClaimPolicy policy = {}) {
   auto doc = ParseJson(json);
   EXPECT_TRUE(doc.ok()) << json;
   if (policy.now == 0) policy.now = kNow;
-  const Status s = CheckClaims(*doc, policy);
-  return s ? "" : s.error().code;
+  const ClaimStatus s = CheckClaims(*doc, policy);
+  return s ? "" : std::string(Code(s.error().reason));
 }
 
 // ClaimPolicy with a few fields set (designated initializers that skip members
@@ -35,6 +35,7 @@ ClaimPolicy MaxLifetime(int64_t seconds, bool require_exp = true) {
 std::string Exp(int64_t delta) { return R"({"exp":)" + std::to_string(kNow + delta) + "}"; }
 
 TEST(JwtClaims, CodesAreStable) {
+  EXPECT_EQ(Code(ClaimError::kInvalidPayload), "invalid_payload");
   EXPECT_EQ(Code(ClaimError::kMissingClaim), "missing_claim");
   EXPECT_EQ(Code(ClaimError::kExpired), "token_expired");
   EXPECT_EQ(Code(ClaimError::kNotYetValid), "token_not_yet_valid");
@@ -50,9 +51,9 @@ TEST(JwtClaims, MissingExp) {
   auto doc = ParseJson(R"({"sub":"x"})");
   ClaimPolicy policy;
   policy.now = kNow;
-  const Status s = CheckClaims(*doc, policy);
+  const ClaimStatus s = CheckClaims(*doc, policy);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().code, "missing_claim");
+  EXPECT_EQ(Code(s.error().reason), "missing_claim");
   EXPECT_NE(s.error().message.find("\"exp\""), std::string::npos);
   policy.require_exp = false;
   EXPECT_TRUE(CheckClaims(*doc, policy).ok());
@@ -63,9 +64,9 @@ TEST(JwtClaims, MissingRequiredClaimIsNamed) {
   ClaimPolicy policy;
   policy.now = kNow;
   policy.required = {"iss", "nonce"};
-  const Status s = CheckClaims(*doc, policy);
+  const ClaimStatus s = CheckClaims(*doc, policy);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().code, "missing_claim");
+  EXPECT_EQ(Code(s.error().reason), "missing_claim");
   EXPECT_NE(s.error().message.find("\"iss\""), std::string::npos);
 }
 
