@@ -1,5 +1,6 @@
 #include "server/app_issuance.h"
 
+#include <set>
 #include <stdexcept>
 
 #include "common/base/base64url.h"
@@ -30,41 +31,41 @@ std::optional<issuer::IssuancePlan> WithContract(const common::Config& config,
   return plan;
 }
 
-std::optional<issuer::IssuancePlan> Auth0Plan(const common::Config& config,
-                                              const std::string& domain) {
+}  // namespace
+
+IssuancePlans::IssuancePlans(const common::Config& config) {
+  std::set<std::string> domains;
   for (const auto& a : config.auth0) {
-    if (a.domain != domain) continue;
+    if (!domains.insert(a.domain).second) continue;  // the first tenant of a domain decides
     issuer::IssuancePlan plan;
     plan.pin_length = a.pin_length;
     plan.client_name = a.domain;
-    return WithContract(config, a.contract, plan);
+    if (auto p = WithContract(config, a.contract, plan)) auth0_.emplace(a.domain, *p);
   }
-  return std::nullopt;
+  for (const auto& org : config.orgs) {
+    org_ids_.insert(org.id);
+    if (!org.issue_credential) continue;
+    issuer::IssuancePlan plan;
+    plan.pin_length = org.pin_length;
+    plan.credential_lifetime_seconds = org.credential_lifetime_seconds;
+    plan.client_name = org.name;
+    if (auto p = WithContract(config, org.contract, plan)) orgs_.emplace(org.id, *p);
+  }
 }
 
-std::optional<issuer::IssuancePlan> OrgPlan(const common::Config& config,
-                                            const std::string& org_id) {
-  const common::OrgConfig* org = config.FindOrg(org_id);
-  if (org == nullptr || !org->issue_credential) return std::nullopt;
-  issuer::IssuancePlan plan;
-  plan.pin_length = org->pin_length;
-  plan.credential_lifetime_seconds = org->credential_lifetime_seconds;
-  plan.client_name = org->name;
-  return WithContract(config, org->contract, plan);
+std::optional<issuer::IssuancePlan> IssuancePlans::Find(
+    const std::map<std::string, issuer::IssuancePlan>& plans, const std::string& key) {
+  auto it = plans.find(key);
+  if (it == plans.end()) return std::nullopt;
+  return it->second;
 }
 
-}  // namespace
-
-std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config,
-                                            const issuer::Session& s) {
-  return s.kind == issuer::SessionKind::kAuth0 ? Auth0Plan(config, s.org_id)
-                                               : OrgPlan(config, s.org_id);
+std::optional<issuer::IssuancePlan> IssuancePlans::ForSession(const issuer::Session& s) const {
+  return Find(s.kind == issuer::SessionKind::kAuth0 ? auth0_ : orgs_, s.org_id);
 }
 
-std::optional<issuer::IssuancePlan> PlanForOwner(const common::Config& config,
-                                                 const std::string& owner) {
-  if (config.FindOrg(owner) != nullptr) return OrgPlan(config, owner);
-  return Auth0Plan(config, owner);
+std::optional<issuer::IssuancePlan> IssuancePlans::ForOwner(const std::string& owner) const {
+  return Find(org_ids_.count(owner) ? orgs_ : auth0_, owner);
 }
 
 IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_wiring) {
@@ -82,10 +83,11 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
                                   common::Base64UrlEncode(*api_key)};
   service_ = std::make_unique<issuer::IssuanceService>(options, *client_, *store_,
                                                        d.intake.sessions(), d.db, d.clock);
-  const common::Config& config = d.config;
+  plans_ = std::make_unique<IssuancePlans>(d.config);
+  const IssuancePlans& plans = *plans_;
   const issuer::OrgRegistry& orgs = d.orgs;
   issuer::IssuanceRouteOptions routes;
-  routes.plan_for = [&config](const issuer::Session& s) { return PlanFor(config, s); };
+  routes.plan_for = [&plans](const issuer::Session& s) { return plans.ForSession(s); };
   routes.claims_for = [&proofing](const issuer::Session& s) { return VerifiedClaims(proofing, s); };
   routes.org_name_for = [&orgs](const issuer::Session& s) {
     const issuer::Org* org = orgs.Find(s.org_id);
@@ -95,7 +97,7 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
   issuer::RegisterIssuanceRoutes(d.server, d.intake, *service_, routes);
   issuer::RegisterAccountIssuanceRoutes(
       d.server, proofing_wiring.identities(), proofing_wiring.auth(), *service_,
-      [&config](const std::string& owner) { return PlanForOwner(config, owner); });
+      [&plans](const std::string& owner) { return plans.ForOwner(owner); });
 }
 
 }  // namespace vc::server

@@ -4,7 +4,11 @@
 // each component's wiring merges alone.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
+#include <string>
 
 #include "common/base/clock.h"
 #include "common/config/config.h"
@@ -21,6 +25,27 @@
 
 namespace vc::server {
 
+// Every org's and Auth0 tenant's issuance plan, with its contract parsed once
+// at startup (the configuration does not change while serving).
+class IssuancePlans {
+ public:
+  explicit IssuancePlans(const common::Config& config);
+
+  // The plan for a session: the org's contract (unless the org has
+  // issueCredential false) or the Auth0 tenant's contract (when it names one).
+  std::optional<issuer::IssuancePlan> ForSession(const issuer::Session& session) const;
+  // The plan for an account's records (the Casdoor-style API): the org whose id
+  // is `owner`, else the Auth0 tenant whose domain it is.
+  std::optional<issuer::IssuancePlan> ForOwner(const std::string& owner) const;
+
+ private:
+  static std::optional<issuer::IssuancePlan> Find(
+      const std::map<std::string, issuer::IssuancePlan>& plans, const std::string& key);
+  std::map<std::string, issuer::IssuancePlan> orgs_;   // by org id
+  std::map<std::string, issuer::IssuancePlan> auth0_;  // by tenant domain
+  std::set<std::string> org_ids_;                      // every org, with a plan or not
+};
+
 class IssuanceWiring {
  public:
   // Registers the routes (before the server starts). Throws std::runtime_error
@@ -36,17 +61,8 @@ class IssuanceWiring {
   std::unique_ptr<credentials::RequestServiceClient> client_;
   std::unique_ptr<issuer::IssuanceStore> store_;
   std::unique_ptr<issuer::IssuanceService> service_;
+  std::unique_ptr<IssuancePlans> plans_;
   issuer::ProofingHandOff hand_off_;
 };
-
-// The plan for a session from config: the org's contract (unless the org has
-// issueCredential false) or the Auth0 tenant's contract (when it names one).
-std::optional<issuer::IssuancePlan> PlanFor(const common::Config& config,
-                                            const issuer::Session& session);
-
-// The plan for an account's records (the Casdoor-style API): the org whose id is
-// `owner`, else the Auth0 tenant whose domain it is.
-std::optional<issuer::IssuancePlan> PlanForOwner(const common::Config& config,
-                                                 const std::string& owner);
 
 }  // namespace vc::server
