@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <exception>
+#include <future>
 #include <utility>
+
+#include "common/base/log.h"
 
 namespace vc::common {
 namespace {
@@ -13,6 +16,9 @@ namespace {
 // back into the same Database would wait on itself (writer mutex) or starve
 // the reader pool, so that is refused with an error instead.
 thread_local std::vector<const Database*> t_held;
+// The Database whose writer thread this is: a Done that waited for the writer
+// would wait for itself.
+thread_local const Database* t_writer_of = nullptr;
 
 class HoldGuard {
  public:
@@ -157,9 +163,18 @@ bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0
 // ---- Database ------------------------------------------------------------
 
 Database::Database(std::string path, std::unique_ptr<Connection> writer)
-    : path_(std::move(path)), writer_(std::move(writer)) {}
+    : path_(std::move(path)),
+      writer_(std::move(writer)),
+      writer_thread_([this] { WriterLoop(); }) {}
 
-Database::~Database() = default;
+Database::~Database() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_one();
+  writer_thread_.join();
+}
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const DatabaseOptions& options) {
@@ -190,7 +205,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
 }
 
 Status Database::RunOnWriter(const Work& work, Mode mode) {
-  if (HeldByThisThread(this)) return NestedUse();
+  if (HeldByThisThread(this) || t_writer_of == this) return NestedUse();
   std::lock_guard<std::mutex> lock(writer_mutex_);
   HoldGuard hold(this);
   switch (mode) {
@@ -207,59 +222,106 @@ Status Database::RunOnWriter(const Work& work, Mode mode) {
   return MakeError("db_error", "unknown mode");
 }
 
-// One caller's work in a group commit; lives on that caller's stack.
+// One caller's work in a group commit.
 struct Database::Pending {
-  const Work* work;
-  Status status;
+  Work work;
+  std::function<void(Status, std::exception_ptr)> done;
+  Status status = Status::Ok();
   std::exception_ptr exception;
-  bool done = false;
 };
 
 namespace {
 constexpr size_t kMaxBatch = 256;
 }  // namespace
 
-Status Database::Transaction(const Work& work) {
-  if (HeldByThisThread(this)) return NestedUse();
-  Pending me{&work, Status::Ok(), nullptr};
-  std::unique_lock<std::mutex> lock(queue_mutex_);
-  queue_.push_back(&me);
-  while (!me.done) {
-    if (leader_active_) {
-      queue_done_.wait(lock);
-      continue;
+void Database::Enqueue(std::unique_ptr<Pending> pending) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    queue_.push_back(std::move(pending));
+  }
+  queue_ready_.notify_one();
+}
+
+void Database::Submit(Work work, Done done) {
+  auto p = std::make_unique<Pending>();
+  p->work = std::move(work);
+  p->done = [done = std::move(done)](Status status, std::exception_ptr exception) {
+    if (exception) {
+      std::string what = "non-standard exception";
+      try {
+        std::rethrow_exception(exception);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      LogError("db_work_exception", {{"error", what}});
+      status = MakeError("db_error", "the storage work failed: " + what);
     }
-    // Lead: take what is queued (ours included, unless an earlier leader ran it).
-    leader_active_ = true;
+    if (done) done(std::move(status));
+  };
+  Enqueue(std::move(p));
+}
+
+Status Database::Transaction(const Work& work) {
+  if (HeldByThisThread(this) || t_writer_of == this) return NestedUse();
+  std::promise<void> finished;
+  Status result = Status::Ok();
+  std::exception_ptr thrown;
+  auto p = std::make_unique<Pending>();
+  p->work = [&work](Connection& c) { return work(c); };
+  p->done = [&](Status status, std::exception_ptr exception) {
+    result = std::move(status);
+    thrown = exception;
+    finished.set_value();
+  };
+  Enqueue(std::move(p));
+  finished.get_future().wait();
+  if (thrown) std::rethrow_exception(thrown);
+  return result;
+}
+
+void Database::WriterLoop() {
+  t_writer_of = this;
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  while (true) {
+    queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and nothing left to commit
+    // Everything that arrived while the previous batch was committing goes
+    // into this one: that is what shares the fsync.
     const size_t n = std::min(queue_.size(), kMaxBatch);
-    std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    std::vector<std::unique_ptr<Pending>> batch;
+    batch.reserve(n);
+    std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n),
+              std::back_inserter(batch));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
     RunBatch(batch);
+    for (auto& p : batch) {
+      try {
+        p->done(std::move(p->status), p->exception);
+      } catch (...) {
+        LogError("db_done_exception", {});
+      }
+    }
+    batch.clear();
     lock.lock();
-    for (Pending* p : batch) p->done = true;
-    leader_active_ = false;
-    queue_done_.notify_all();
   }
-  lock.unlock();
-  if (me.exception) std::rethrow_exception(me.exception);
-  return me.status;
 }
 
-void Database::RunBatch(const std::vector<Pending*>& batch) {
+void Database::RunBatch(const std::vector<std::unique_ptr<Pending>>& batch) {
   std::lock_guard<std::mutex> writer_lock(writer_mutex_);
   HoldGuard hold(this);
   auto fail_all = [&](const Status& st) {
-    for (Pending* p : batch) {
+    for (const auto& p : batch) {
       if (p->status.ok() && !p->exception) p->status = st;
     }
   };
   if (Status s = writer_->ExecCached("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
   RollbackGuard guard(*writer_);
-  for (Pending* p : batch) {
+  for (const auto& p : batch) {
     if (Status s = writer_->ExecCached("SAVEPOINT work"); !s.ok()) return fail_all(s);
     try {
-      p->status = (*p->work)(*writer_);
+      p->status = p->work(*writer_);
     } catch (...) {
       p->exception = std::current_exception();
     }

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -69,29 +70,39 @@ struct DatabaseOptions {
   bool full_sync = true;
 };
 
-// A database file in WAL mode with foreign_keys=ON. Thread-safe: one writer
-// connection behind a mutex (SQLite admits one writer at a time anyway, and
-// waiting on our mutex never fails with "database is locked"), plus a small
-// pool of query_only reader connections that WAL lets run beside the writer.
+// A database file in WAL mode with foreign_keys=ON. Thread-safe. Writes go
+// through one writer thread that owns the writer connection (SQLite admits one
+// writer at a time anyway): it takes everything queued, runs each work inside
+// its own SAVEPOINT in one BEGIN IMMEDIATE ... COMMIT, so all of them share one
+// fsync, and then reports to each caller. Reads use a small pool of query_only
+// connections that WAL lets run beside the writer.
 class Database {
  public:
   using Work = std::function<Status(Connection&)>;
+  // Runs after the commit (or the failure) of one Submit()ted work.
+  using Done = std::function<void(Status)>;
 
   // ":memory:" gives a private in-memory database (reads use the writer).
   // Fails with "db_error" when the file cannot be opened or WAL cannot be set.
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 const DatabaseOptions& options = {});
+  // Runs what is still queued, then stops the writer thread.
   ~Database();
 
-  // Runs `work` atomically on the writer connection: read-modify-write sees no
-  // other writer. An error from `work` (or an exception, which is rethrown)
-  // undoes exactly its changes; the Status is work's error or the COMMIT's.
-  // Returns only once the changes are committed (durably, with full_sync).
-  // Group commit: works that arrive while another transaction runs are run
-  // together, one after another, each inside its own SAVEPOINT, in one
-  // BEGIN IMMEDIATE ... COMMIT, so concurrent requests share one fsync.
-  // `work` must use only the Connection it is given: calling back into this
-  // Database from inside it fails with "db_error" instead of deadlocking.
+  // Queues `work` for the writer thread and returns at once; never waits for
+  // storage. `work` runs atomically on the writer connection (read-modify-write
+  // sees no other writer); an error from it, or an exception (logged, reported
+  // as "db_error"), undoes exactly its changes. `done` then runs on the writer
+  // thread with work's Status or the COMMIT's error, once the changes are
+  // committed (durably, with full_sync). `done` must be short and must not
+  // block: no Transaction() (refused there), no outbound call; it may Submit().
+  void Submit(Work work, Done done);
+
+  // Submit() and wait: returns once the changes are committed. For callers
+  // that may block (startup, background jobs, blocking handlers); an exception
+  // from `work` is rethrown here. `work` must use only the Connection it is
+  // given: calling back into this Database from inside it, or from a Done,
+  // fails with "db_error" instead of deadlocking.
   Status Transaction(const Work& work);
 
   // Runs `work` in a read transaction (one consistent snapshot) on a reader
@@ -110,12 +121,14 @@ class Database {
   enum class Mode { kAutocommit, kWrite, kRead };
   Status RunOnWriter(const Work& work, Mode mode);
   struct Pending;
-  void RunBatch(const std::vector<Pending*>& batch);
+  void Enqueue(std::unique_ptr<Pending> pending);
+  void WriterLoop();
+  void RunBatch(const std::vector<std::unique_ptr<Pending>>& batch);
 
-  std::mutex queue_mutex_;  // guards queue_ and leader_active_
-  std::condition_variable queue_done_;
-  std::vector<Pending*> queue_;
-  bool leader_active_ = false;
+  std::mutex queue_mutex_;  // guards queue_ and stopping_
+  std::condition_variable queue_ready_;
+  std::vector<std::unique_ptr<Pending>> queue_;
+  bool stopping_ = false;
 
   std::string path_;
   std::mutex writer_mutex_;
@@ -125,6 +138,8 @@ class Database {
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<Connection>> readers_;
   std::vector<Connection*> idle_readers_;
+
+  std::thread writer_thread_;  // last: started once everything above exists
 };
 
 // True for "db_constraint" errors caused by a UNIQUE or PRIMARY KEY clash, the

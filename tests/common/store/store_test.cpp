@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <future>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -410,6 +413,122 @@ TEST(StoreGroupCommit, ConcurrentWorksEachKeepTheirOwnOutcome) {
     EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t WHERE k = " + std::to_string(i)),
               (i % 4 == 1 || i % 4 == 2) ? 0 : 1);
   }
+}
+
+// Submit() returns at once; each done runs after the commit with its own work's
+// outcome, and what it reports is already visible to readers.
+TEST(StoreSubmit, DoneRunsAfterCommitWithEachWorksOutcome) {
+  vc::testing::TempDir dir;
+  auto db = OpenOrDie(dir.File("s.db"));
+  ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
+  constexpr int kWorks = 200;
+  std::mutex mu;
+  std::condition_variable cv;
+  int finished = 0;
+  std::vector<Status> results(kWorks);
+  std::vector<int64_t> seen(kWorks, -1);
+  for (int i = 0; i < kWorks; ++i) {
+    const int key = i % 2 == 0 ? i : i - 1;  // odd works clash with the even one before
+    db->Submit(
+        [key](Connection& conn) -> Status {
+          auto st = conn.Cached("INSERT INTO t(k) VALUES(?)");
+          if (!st.ok()) return st.error();
+          return st->BindInt64(1, key).Run();
+        },
+        [&, i, key](Status s) {
+          // On the writer thread: a reader sees the committed row already.
+          int64_t count = -1;
+          (void)db->Read([&](Connection& conn) -> Status {
+            auto q = conn.Prepare("SELECT COUNT(*) FROM t WHERE k = ?");
+            if (!q.ok()) return q.error();
+            q->BindInt64(1, key);
+            auto row = q->Step();
+            if (row.ok() && *row) count = q->ColumnInt64(0);
+            return Status::Ok();
+          });
+          std::lock_guard lock(mu);
+          results[i] = std::move(s);
+          seen[i] = count;
+          if (++finished == kWorks) cv.notify_all();
+        });
+  }
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return finished == kWorks; });
+  for (int i = 0; i < kWorks; ++i) {
+    SCOPED_TRACE(i);
+    if (i % 2 == 0) {
+      EXPECT_TRUE(results[i].ok()) << results[i].error().message;
+    } else {
+      ASSERT_FALSE(results[i].ok());
+      EXPECT_TRUE(IsUniqueViolation(results[i].error()));
+    }
+    EXPECT_EQ(seen[i], 1);
+  }
+  lock.unlock();
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), kWorks / 2);
+}
+
+TEST(StoreSubmit, ExceptionInWorkIsADbErrorAndUndoesOnlyIt) {
+  vc::testing::TempDir dir;
+  auto db = OpenOrDie(dir.File("e.db"));
+  ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
+  std::promise<Status> threw, kept;
+  db->Submit(
+      [](Connection& conn) -> Status {
+        (void)conn.Exec("INSERT INTO t(k) VALUES(1)");
+        throw std::runtime_error("boom");
+      },
+      [&](Status s) { threw.set_value(std::move(s)); });
+  db->Submit([](Connection& conn) { return conn.Exec("INSERT INTO t(k) VALUES(2)"); },
+             [&](Status s) { kept.set_value(std::move(s)); });
+  const Status a = threw.get_future().get();
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, "db_error");
+  EXPECT_TRUE(kept.get_future().get().ok());
+  EXPECT_EQ(QueryInt(*db, "SELECT group_concat(k) FROM t"), 2);
+}
+
+// A Done runs on the writer thread: waiting there for the writer is refused,
+// while queueing more work from it is fine.
+TEST(StoreSubmit, TransactionFromDoneIsRefusedSubmitWorks) {
+  vc::testing::TempDir dir;
+  auto db = OpenOrDie(dir.File("d.db"));
+  ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
+  std::promise<Status> nested, chained;
+  db->Submit([](Connection& conn) { return conn.Exec("INSERT INTO t(k) VALUES(1)"); },
+             [&](Status) {
+               nested.set_value(db->Transaction([](Connection&) { return Status::Ok(); }));
+               db->Submit([](Connection& conn) { return conn.Exec("INSERT INTO t(k) VALUES(2)"); },
+                          [&](Status s) { chained.set_value(std::move(s)); });
+             });
+  const Status n = nested.get_future().get();
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().code, "db_error");
+  EXPECT_TRUE(chained.get_future().get().ok());
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 2);
+}
+
+// Works still queued when the Database goes away are committed, not dropped.
+TEST(StoreSubmit, DestructionCommitsWhatIsQueued) {
+  vc::testing::TempDir dir;
+  const std::string path = dir.File("q.db");
+  std::atomic<int> done{0};
+  {
+    auto db = OpenOrDie(path);
+    ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
+    for (int i = 0; i < 50; ++i) {
+      db->Submit(
+          [i](Connection& conn) {
+            return conn.Exec("INSERT INTO t(k) VALUES(" + std::to_string(i) + ")");
+          },
+          [&](Status s) {
+            if (s.ok()) ++done;
+          });
+    }
+  }
+  EXPECT_EQ(done.load(), 50);
+  auto db = OpenOrDie(path);
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 50);
 }
 
 }  // namespace
