@@ -111,7 +111,7 @@ void RateLimits::Apply(common::HttpServer& server) {
   for (const Entry& e : table) {
     if (!e.group.per_ip && !e.group.per_org) continue;
     common::RateLimitRoute route{e.group.per_ip.get(), e.group.per_org.get(), e.org, e.reject};
-    server.WrapRoute(e.method, e.pattern, [&route](common::HttpHandler inner) {
+    server.WrapRoute(e.method, e.pattern, [&route](common::AsyncHttpHandler inner) {
       return common::RateLimited(std::move(inner), route);
     });
   }

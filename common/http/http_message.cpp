@@ -1,8 +1,10 @@
 #include "common/http/http_message.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "common/base/json.h"
+#include "common/base/log.h"
 #include "common/base/text.h"
 
 namespace vc::common {
@@ -13,6 +15,27 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+struct HttpResponder::State {
+  explicit State(Sink s) : sink(std::move(s)) {}
+  ~State() {
+    if (answered.exchange(true)) return;
+    LogError("http_handler_unanswered", {});
+    sink(HttpServerResponse::JsonError(500, "internal_error",
+                                       "The server could not complete the request."));
+  }
+  Sink sink;
+  std::atomic<bool> answered{false};
+};
+
+HttpResponder::HttpResponder(Sink sink) : state_(std::make_shared<State>(std::move(sink))) {}
+
+void HttpResponder::operator()(HttpServerResponse response) const {
+  if (state_->answered.exchange(true)) return;
+  state_->sink(std::move(response));
+}
+
+bool HttpResponder::answered() const { return state_->answered.load(); }
 
 std::optional<std::string_view> HttpServerRequest::Header(std::string_view name) const {
   for (const auto& [n, v] : headers) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,7 +61,33 @@ struct HttpServerResponse {
   static HttpServerResponse Redirect(std::string location, int status = 303);
 };
 
+// A handler that answers before it returns. HttpServer::Route runs it on the
+// server's pool of blocking threads, so it may wait for storage or the network.
 using HttpHandler = std::function<HttpServerResponse(const HttpServerRequest&)>;
+
+// How an asynchronous handler answers: once, from any thread, possibly after it
+// returned (from a storage commit's completion, say). Copies share one answer;
+// later calls are ignored. When the last copy goes away unanswered, the client
+// gets a 500 and the omission is logged, so a lost continuation never leaves a
+// connection hanging.
+class HttpResponder {
+ public:
+  using Sink = std::function<void(HttpServerResponse)>;
+  explicit HttpResponder(Sink sink);
+
+  void operator()(HttpServerResponse response) const;
+  bool answered() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// A handler that never blocks: HttpServer::RouteAsync runs it on the event-loop
+// thread that read the request; it starts its work (a queued storage commit, CPU
+// work) and answers through `respond` when that completes. It must not wait for
+// storage, an outbound call or a lock held across I/O.
+using AsyncHttpHandler = std::function<void(HttpServerRequest request, HttpResponder respond)>;
 
 // For JSON endpoints: nullopt when the request's Content-Type is application/json
 // (parameters such as charset=utf-8 allowed), otherwise a 415 JSON error

@@ -40,7 +40,8 @@ bool MoreSpecific(const std::vector<std::string>& a, const std::vector<std::stri
 
 }  // namespace
 
-size_t HttpRouter::Add(std::string method, std::string pattern, HttpHandler handler) {
+size_t HttpRouter::Add(std::string method, std::string pattern, AsyncHttpHandler handler,
+                       bool blocking) {
   if (pattern.empty() || pattern[0] != '/') {
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
   }
@@ -54,13 +55,13 @@ size_t HttpRouter::Add(std::string method, std::string pattern, HttpHandler hand
       throw std::invalid_argument("route registered twice: " + method + " " + pattern);
     }
   }
-  routes_.push_back(
-      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
+                          std::move(handler), blocking});
   return routes_.size() - 1;
 }
 
 bool HttpRouter::Wrap(std::string_view method, std::string_view pattern,
-                      const std::function<HttpHandler(HttpHandler)>& wrap) {
+                      const std::function<AsyncHttpHandler(AsyncHttpHandler)>& wrap) {
   for (Route& r : routes_) {
     if (r.method == method && r.pattern == pattern) {
       r.handler = wrap(std::move(r.handler));

@@ -21,7 +21,10 @@ class HttpRouter {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
-    HttpHandler handler;
+    AsyncHttpHandler handler;
+    // Registered through HttpServer::Route: the handler may block, so the server
+    // runs it on its blocking pool instead of the event loop.
+    bool blocking = false;
   };
 
   struct Match {
@@ -35,13 +38,13 @@ class HttpRouter {
   // Registers a route and returns its index. Throws std::invalid_argument when the
   // pattern does not start with '/', has an empty ":" name, or the same method and
   // pattern are already registered (programming errors found at startup).
-  size_t Add(std::string method, std::string pattern, HttpHandler handler);
+  size_t Add(std::string method, std::string pattern, AsyncHttpHandler handler, bool blocking);
 
   // Replaces the handler of the route registered as exactly (method, pattern) by
   // wrap(old handler), e.g. to put a rate limit in front of it. False when no
   // such route is registered.
   bool Wrap(std::string_view method, std::string_view pattern,
-            const std::function<HttpHandler(HttpHandler)>& wrap);
+            const std::function<AsyncHttpHandler(AsyncHttpHandler)>& wrap);
   // kBadPath when a parameter segment holds an invalid percent-encoding.
   Match Find(std::string_view method, std::string_view path) const;
 

@@ -13,11 +13,15 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 
 #include "common/base/log.h"
 #include "common/base/text.h"
+#include "common/base/thread_pool.h"
 #include "common/http/http_router.h"
 #include "common/http/internal/http_server_lifecycle.h"
 #include "common/http/mscv.h"
@@ -203,6 +207,7 @@ struct HttpServer::State {
   std::mutex mu;  // guards endpoint, started
   std::shared_ptr<InFlight> in_flight = std::make_shared<InFlight>();
   std::shared_ptr<OpenConnections> connections = std::make_shared<OpenConnections>();
+  std::unique_ptr<ThreadPool> blocking;  // set by Start(), runs Route() handlers
 
   RouteMetrics MakeRouteMetrics(const std::string& method, const std::string& route) {
     auto& requests =
@@ -218,9 +223,11 @@ struct HttpServer::State {
     return m;
   }
 
-  HttpServerResponse Dispatch(HttpServerRequest& request, const PHttp::Request& raw,
-                              const RouteMetrics** metrics_out) const;
-  void Serve(const PHttp::Request& raw, PHttp::ResponseWriter& writer) const;
+  // The route for `request`, or the answer when there is none (413, 400, 404, 405).
+  std::optional<HttpServerResponse> Route(HttpServerRequest& request, const PHttp::Request& raw,
+                                          const HttpRouter::Route** route,
+                                          const RouteMetrics** metrics_out) const;
+  void Serve(const PHttp::Request& raw, PHttp::ResponseWriter writer) const;
 };
 
 namespace {
@@ -233,7 +240,7 @@ class PistacheHandler final : public PHttp::Handler {
 
   void onRequest(const PHttp::Request& request, PHttp::ResponseWriter writer) override {
     try {
-      state_->Serve(request, writer);
+      state_->Serve(request, std::move(writer));
     } catch (...) {
       // Serve() already turns handler exceptions into a 500; this is a last resort
       // for a failure while writing, where nothing more can be sent.
@@ -245,29 +252,67 @@ class PistacheHandler final : public PHttp::Handler {
   std::shared_ptr<const HttpServer::State> state_;
 };
 
-HttpServerResponse CallHandler(const HttpHandler& handler, const HttpServerRequest& request) {
+// Runs `handler` and makes sure the request is answered: an exception before the
+// answer is logged and answered with a generic 500.
+void Invoke(const AsyncHttpHandler& handler, HttpServerRequest request,
+            const HttpResponder& respond) {
+  const std::string method = request.method, path = request.path, mscv = request.mscv;
+  const char* error = nullptr;
+  std::string what;
   try {
-    return handler(request);
+    handler(std::move(request), respond);
+    return;
   } catch (const std::exception& e) {
-    LogError("http_handler_exception", {{"method", request.method},
-                                        {"path", request.path},
-                                        {"error", e.what()},
-                                        {"mscv", request.mscv}});
+    what = e.what();
+    error = what.c_str();
   } catch (...) {
-    LogError("http_handler_exception", {{"method", request.method},
-                                        {"path", request.path},
-                                        {"error", "non-standard exception"},
-                                        {"mscv", request.mscv}});
+    error = "non-standard exception";
   }
-  return HttpServerResponse::JsonError(500, "internal_error",
-                                       "The server could not complete the request.");
+  LogError("http_handler_exception",
+           {{"method", method}, {"path", path}, {"error", error}, {"mscv", mscv}});
+  respond(HttpServerResponse::JsonError(500, "internal_error",
+                                        "The server could not complete the request."));
 }
+
+// What is needed to finish one request once its handler answers, on any thread:
+// the log line and metrics, then the write, which Pistache queues to the
+// connection's event loop.
+struct Completion {
+  Completion(PHttp::ResponseWriter w, ConnectionChoice c, std::chrono::steady_clock::time_point t,
+             std::shared_ptr<InFlight> f)
+      : writer(std::move(w)), connection(c), start(t), in_flight(std::move(f)) {}
+  PHttp::ResponseWriter writer;
+  ConnectionChoice connection;
+  std::chrono::steady_clock::time_point start;
+  std::shared_ptr<InFlight> in_flight;
+  const RouteMetrics* metrics = nullptr;
+  std::string method, path, remote_ip, mscv;
+
+  void Finish(const HttpServerResponse& response) {
+    // Logged and counted before the write is queued, so that whoever sees the
+    // response also sees its log line and metrics (tests rely on it).
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const size_t class_index = std::clamp(response.status / 100 - 2, 0, 3);
+    metrics->by_class[class_index]->Inc();
+    metrics->duration->Observe(seconds);
+    LogInfo("http_access", {{"method", method},
+                            {"path", path},
+                            {"status", response.status},
+                            {"duration_ms", seconds * 1000.0},
+                            {"bytes", static_cast<uint64_t>(response.body.size())},
+                            {"remote_ip", remote_ip},
+                            {"mscv", mscv}});
+    WriteResponse(writer, response, connection, mscv, [f = in_flight] { f->End(); });
+  }
+};
 
 }  // namespace
 
-HttpServerResponse HttpServer::State::Dispatch(HttpServerRequest& request,
-                                               const PHttp::Request& raw,
-                                               const RouteMetrics** metrics_out) const {
+std::optional<HttpServerResponse> HttpServer::State::Route(HttpServerRequest& request,
+                                                           const PHttp::Request& raw,
+                                                           const HttpRouter::Route** route,
+                                                           const RouteMetrics** metrics_out) const {
   *metrics_out = &unmatched;
   if (request.body.size() > options.max_request_bytes) {
     return HttpServerResponse::JsonError(413, "request_too_large",
@@ -295,8 +340,9 @@ HttpServerResponse HttpServer::State::Dispatch(HttpServerRequest& request,
       break;
   }
   *metrics_out = &route_metrics[match.route_index];
+  *route = &router.routes()[match.route_index];
   request.path_params = std::move(match.params);
-  return CallHandler(router.routes()[match.route_index].handler, request);
+  return std::nullopt;
 }
 
 HttpServerResponse HttpServer::HandleInProcess(HttpServerRequest request) const {
@@ -309,10 +355,14 @@ HttpServerResponse HttpServer::HandleInProcess(HttpServerRequest request) const 
     return HttpServerResponse::JsonError(404, "not_found", "No such resource.");
   }
   request.path_params = std::move(match.params);
-  return CallHandler(state_->router.routes()[match.route_index].handler, request);
+  auto answer = std::make_shared<std::promise<HttpServerResponse>>();
+  std::future<HttpServerResponse> response = answer->get_future();
+  Invoke(state_->router.routes()[match.route_index].handler, std::move(request),
+         HttpResponder([answer](HttpServerResponse r) { answer->set_value(std::move(r)); }));
+  return response.get();
 }
 
-void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter& writer) const {
+void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter writer) const {
   const auto start = std::chrono::steady_clock::now();
   ConnectionChoice connection = ChooseConnection(raw);
   if (!in_flight->Begin()) connection.close = true;
@@ -322,49 +372,74 @@ void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter& 
   connections->Note(writer.getPeer());
   HttpServerRequest request = ToServerRequest(raw);
   request.mscv = RequestMscv(request);
+  const HttpRouter::Route* route = nullptr;
   const RouteMetrics* metrics_for_route = &unmatched;
-  const HttpServerResponse response = Dispatch(request, raw, &metrics_for_route);
-  // Logged and counted before the write is queued, so that whoever sees the response
-  // also sees its log line and metrics (tests rely on it).
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const size_t class_index = std::clamp(response.status / 100 - 2, 0, 3);
-  metrics_for_route->by_class[class_index]->Inc();
-  metrics_for_route->duration->Observe(seconds);
-  LogInfo("http_access", {{"method", request.method},
-                          {"path", request.path},
-                          {"status", response.status},
-                          {"duration_ms", seconds * 1000.0},
-                          {"bytes", static_cast<uint64_t>(response.body.size())},
-                          {"remote_ip", request.remote_ip},
-                          {"mscv", request.mscv}});
+  std::optional<HttpServerResponse> early = Route(request, raw, &route, &metrics_for_route);
+  auto completion = std::make_shared<Completion>(std::move(writer), connection, start, in_flight);
+  completion->metrics = metrics_for_route;
+  completion->method = request.method;
+  completion->path = request.path;
+  completion->remote_ip = request.remote_ip;
+  completion->mscv = request.mscv;
   in_flight_guard.release();
-  WriteResponse(writer, response, connection, request.mscv, [f = in_flight] { f->End(); });
+  HttpResponder respond([completion](HttpServerResponse r) { completion->Finish(r); });
+  if (early) return respond(std::move(*early));
+  if (route->blocking) {
+    blocking->Post([route, request = std::move(request), respond]() mutable {
+      Invoke(route->handler, std::move(request), respond);
+    });
+    return;
+  }
+  Invoke(route->handler, std::move(request), respond);
 }
 
 HttpServer::HttpServer(HttpServerOptions options) : state_(std::make_shared<State>()) {
   state_->options = std::move(options);
   state_->metrics = state_->options.metrics ? state_->options.metrics : &MetricsRegistry::Global();
   state_->unmatched = state_->MakeRouteMetrics("any", "unmatched");
-  Route("GET", "/healthz", [](const HttpServerRequest&) {
-    return HttpServerResponse::Json(200, R"({"status":"ok"})");
+  RouteAsync("GET", "/healthz", [](const HttpServerRequest&, const HttpResponder& respond) {
+    respond(HttpServerResponse::Json(200, R"({"status":"ok"})"));
   });
   MetricsRegistry* registry = state_->metrics;
-  Route("GET", "/metrics", [registry](const HttpServerRequest&) {
-    return HttpServerResponse::Text(200, registry->RenderPrometheus(),
-                                    "text/plain; version=0.0.4; charset=utf-8");
+  RouteAsync("GET", "/metrics", [registry](const HttpServerRequest&, const HttpResponder& respond) {
+    respond(HttpServerResponse::Text(200, registry->RenderPrometheus(),
+                                     "text/plain; version=0.0.4; charset=utf-8"));
   });
 }
 
 HttpServer::~HttpServer() { Shutdown(); }
 
+namespace {
+
+void AddRoute(HttpServer::State& state, std::string method, std::string pattern,
+              AsyncHttpHandler handler, bool blocking);
+
+}  // namespace
+
 void HttpServer::Route(std::string method, std::string pattern, HttpHandler handler) {
-  std::lock_guard lock(state_->mu);
-  if (state_->started) throw std::logic_error("HttpServer::Route after Start");
-  RouteMetrics m = state_->MakeRouteMetrics(method, pattern);
-  state_->router.Add(std::move(method), std::move(pattern), std::move(handler));
-  state_->route_metrics.push_back(m);
+  AddRoute(
+      *state_, std::move(method), std::move(pattern),
+      [handler = std::move(handler)](const HttpServerRequest& request,
+                                     const HttpResponder& respond) { respond(handler(request)); },
+      true);
 }
+
+void HttpServer::RouteAsync(std::string method, std::string pattern, AsyncHttpHandler handler) {
+  AddRoute(*state_, std::move(method), std::move(pattern), std::move(handler), false);
+}
+
+namespace {
+
+void AddRoute(HttpServer::State& state, std::string method, std::string pattern,
+              AsyncHttpHandler handler, bool blocking) {
+  std::lock_guard lock(state.mu);
+  if (state.started) throw std::logic_error("HttpServer::Route after Start");
+  RouteMetrics m = state.MakeRouteMetrics(method, pattern);
+  state.router.Add(std::move(method), std::move(pattern), std::move(handler), blocking);
+  state.route_metrics.push_back(m);
+}
+
+}  // namespace
 
 namespace {
 
@@ -415,7 +490,7 @@ uint16_t HttpServer::ReservePort() {
 }
 
 bool HttpServer::WrapRoute(std::string_view method, std::string_view pattern,
-                           const std::function<HttpHandler(HttpHandler)>& wrap) {
+                           const std::function<AsyncHttpHandler(AsyncHttpHandler)>& wrap) {
   std::lock_guard lock(state_->mu);
   if (state_->started) throw std::logic_error("HttpServer::WrapRoute after Start");
   return state_->router.Wrap(method, pattern, wrap);
@@ -428,9 +503,13 @@ void HttpServer::Start() {
   const auto timeout = std::chrono::milliseconds(o.request_timeout_ms);
   auto endpoint =
       std::make_unique<PHttp::Endpoint>(Pistache::Address(o.address, Pistache::Port(o.port)));
+  const int threads = o.threads > 0
+                          ? o.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  state_->blocking = std::make_unique<ThreadPool>(o.blocking_threads);
   endpoint->init(
       PHttp::Endpoint::options()
-          .threads(o.threads)
+          .threads(threads)
           .flags(state_->reserved_fd >= 0
                      ? Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::ReusePort
                      : Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr))
@@ -474,6 +553,9 @@ void HttpServer::Shutdown() {
   if (!state_->in_flight->Drain(std::chrono::milliseconds(state_->options.shutdown_grace_ms))) {
     LogWarn("http_shutdown_requests_abandoned", {});
   }
+  // Blocking handlers still running finish (and queue their writes) before the
+  // event loops, which own the connections, go away.
+  state_->blocking.reset();
   endpoint->shutdown();
   endpoint.reset();  // joins the event-loop threads
   state_->connections->CloseAll();

@@ -1,5 +1,10 @@
-// The HTTP listener: routes requests to HttpHandlers over Pistache, which stays an
-// implementation detail. Every request gets, whatever its handler does:
+// The HTTP listener: routes requests to handlers over Pistache, which stays an
+// implementation detail. The event-loop threads (one per core by default) parse
+// requests and write responses and never wait: an AsyncHttpHandler (RouteAsync)
+// runs on the loop and answers later through its HttpResponder, from whichever
+// thread completes its work; an HttpHandler (Route), which may block, runs on a
+// pool of blocking threads. Either way the response is written on the
+// connection's event loop. Every request gets, whatever its handler does:
 //   - HTTP/1.1 persistent connections by default (RFC 9112 §9.3), also for clients
 //     that send no Connection header (Pistache 0.0.5 would answer "Connection: Close"
 //     to them); "Connection: close" from the client closes after the response;
@@ -36,7 +41,8 @@ namespace vc::common {
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 0;                   // 0 = an ephemeral port; read it from HttpServer::port()
-  int threads = 2;                     // event-loop threads; handlers run on them
+  int threads = 0;                     // event-loop threads; 0 = one per core
+  int blocking_threads = 16;           // the pool that runs Route() handlers
   size_t max_request_bytes = 1 << 20;  // body limit
   long request_timeout_ms = 30'000;    // to receive a request's head and body
   long keepalive_timeout_ms = 60'000;  // idle persistent connections are closed after
@@ -53,13 +59,16 @@ class HttpServer {
 
   // Registers a handler for `method` and `pattern` (see http_router.h). Only before
   // Start(); throws std::logic_error after, std::invalid_argument on a bad pattern.
+  // A Route() handler may block (storage, outbound calls): it runs on the blocking
+  // pool. A RouteAsync() handler must not: it runs on the event loop.
   void Route(std::string method, std::string pattern, HttpHandler handler);
+  void RouteAsync(std::string method, std::string pattern, AsyncHttpHandler handler);
   // Wraps the handler registered for exactly (method, pattern): the handler
   // becomes wrap(handler). Decorators such as rate limits use it, so that the
   // components that register routes stay unaware of them. Only before Start()
   // (std::logic_error after); false when no such route is registered.
   bool WrapRoute(std::string_view method, std::string_view pattern,
-                 const std::function<HttpHandler(HttpHandler)>& wrap);
+                 const std::function<AsyncHttpHandler(AsyncHttpHandler)>& wrap);
 
   // With port 0: picks the ephemeral port now and holds it (a bound, not yet
   // listening SO_REUSEPORT socket) until Start() listens on it, so the public URL
@@ -77,12 +86,12 @@ class HttpServer {
   // "http://address:port".
   std::string BaseUrl() const;
 
-  // Runs the handler routed for `request` on the calling thread, without a socket:
-  // routing (404/405 as JSON errors), path parameters and the exception guard, but no
-  // access log, metrics or body limit. For one component of this process calling
-  // another (the verifier calling the embedded Request Service): over the network, a
-  // handler that waits for its own server can deadlock, because Pistache gives each
-  // connection to one event-loop thread (fd modulo threads), possibly the waiting one.
+  // Runs the handler routed for `request` on the calling thread, without a socket,
+  // and waits for its answer: routing (404/405 as JSON errors), path parameters and
+  // the exception guard, but no access log, metrics or body limit. For one
+  // component of this process calling another (the verifier calling the embedded
+  // Request Service) from a thread that may block: never from an event loop or a
+  // storage completion, which the answer may be waiting for.
   HttpServerResponse HandleInProcess(HttpServerRequest request) const;
 
   // Graceful stop: requests that arrive from now on are answered with

@@ -58,20 +58,21 @@ size_t RateLimiter::size() const {
   return buckets_.size();
 }
 
-HttpHandler RateLimited(HttpHandler inner, RateLimitRoute route) {
-  return [inner = std::move(inner), route = std::move(route)](const HttpServerRequest& request) {
+AsyncHttpHandler RateLimited(AsyncHttpHandler inner, RateLimitRoute route) {
+  return [inner = std::move(inner), route = std::move(route)](HttpServerRequest request,
+                                                              HttpResponder respond) {
     RateLimiter::Decision d;
     if (route.per_ip && !request.in_process) d = route.per_ip->Acquire(request.remote_ip);
     if (d.allowed && route.per_org && route.org_key) {
       const std::string org = route.org_key(request);
       if (!org.empty()) d = route.per_org->Acquire(org);
     }
-    if (d.allowed) return inner(request);
+    if (d.allowed) return inner(std::move(request), std::move(respond));
     HttpServerResponse response = route.reject ? route.reject(request, d.retry_after_seconds)
                                                : RateLimitedJson(d.retry_after_seconds);
     response.status = 429;
     response.SetHeader("Retry-After", std::to_string(d.retry_after_seconds));
-    return response;
+    respond(std::move(response));
   };
 }
 

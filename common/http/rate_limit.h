@@ -73,7 +73,7 @@ struct RateLimitRoute {
 // `inner`, behind the per-IP limit and then the per-org limit. A refused
 // request never reaches `inner` and gets reject()'s response with status 429
 // and "Retry-After: <seconds>". A request refused per IP takes no org token.
-HttpHandler RateLimited(HttpHandler inner, RateLimitRoute route);
+AsyncHttpHandler RateLimited(AsyncHttpHandler inner, RateLimitRoute route);
 
 // The plain JSON 429: {"error":"rate_limited","message":…}.
 HttpServerResponse RateLimitedJson(int64_t retry_after);

@@ -96,13 +96,13 @@ class RateLimitedHttp : public ::testing::Test {
       ++calls_;
       return HttpServerResponse::Json(200, "{}");
     });
-    ASSERT_TRUE(server_.WrapRoute("POST", "/orgs/:org/go", [this](HttpHandler inner) {
+    ASSERT_TRUE(server_.WrapRoute("POST", "/orgs/:org/go", [this](AsyncHttpHandler inner) {
       RateLimitRoute route{
           &per_ip_, &per_org_,
           [](const HttpServerRequest& r) { return std::string(r.PathParam("org")); }, nullptr};
       return RateLimited(std::move(inner), route);
     }));
-    EXPECT_FALSE(server_.WrapRoute("GET", "/nothing", [](HttpHandler h) { return h; }));
+    EXPECT_FALSE(server_.WrapRoute("GET", "/nothing", [](AsyncHttpHandler h) { return h; }));
     server_.Start();
   }
   Result<HttpResponse> Post(const std::string& org) {
