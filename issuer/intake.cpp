@@ -1,5 +1,7 @@
 #include "issuer/intake.h"
 
+#include <future>
+
 #include "common/base/json.h"
 #include "common/http/url.h"
 #include "common/jose/jws.h"
@@ -45,11 +47,11 @@ std::string_view Auth0Status(SessionStatus s) {
 
 }  // namespace
 
-Result<Started, JumpstartFailure> IntakeService::StartJumpstart(std::string_view path_org,
-                                                                std::string_view token,
-                                                                std::string_view mscv) {
-  auto claims = jumpstart_.Verify(path_org, token);
-  if (!claims) return claims.error();
+void IntakeService::StartJumpstartAsync(std::string_view path_org, std::string_view token,
+                                        std::string_view mscv, keys::KeyFetch fetch,
+                                        JumpstartDone done) {
+  auto claims = jumpstart_.Verify(path_org, token, fetch);
+  if (!claims) return done(claims.error());
   NewSession req;
   req.kind = SessionKind::kJumpstart;
   req.org_id = claims->org_id;
@@ -60,22 +62,32 @@ Result<Started, JumpstartFailure> IntakeService::StartJumpstart(std::string_view
   req.claim_key = claims->request_id;
   req.claim_expires_at = claims->exp;
   req.ttl_seconds = options_.session_ttl_seconds;
-  auto opened = sessions_.Open(req);
-  if (!opened) {
+  sessions_.OpenAsync(req, [request_id = claims->request_id,
+                            done = std::move(done)](Result<OpenedSession, OpenFailure> opened) {
+    if (opened) return done(MakeStarted(std::move(*opened)));
     if (opened.error().reason == OpenError::kReplayed) {
-      return JumpstartFailure{JumpstartError::kTokenReplayed,
-                              "RequestId " + claims->request_id + " was used before"};
+      return done(JumpstartFailure{JumpstartError::kTokenReplayed,
+                                   "RequestId " + request_id + " was used before"});
     }
-    return JumpstartFailure{JumpstartError::kMalformedToken, opened.error().message};
-  }
-  return MakeStarted(std::move(*opened));
+    done(JumpstartFailure{JumpstartError::kStorageUnavailable, opened.error().message});
+  });
 }
 
-Result<Started, Auth0Failure> IntakeService::StartAuth0(std::string_view token,
-                                                        std::string_view state,
-                                                        std::string_view mscv) {
+Result<Started, JumpstartFailure> IntakeService::StartJumpstart(std::string_view path_org,
+                                                                std::string_view token,
+                                                                std::string_view mscv) {
+  std::promise<Result<Started, JumpstartFailure>> result;
+  auto future = result.get_future();
+  StartJumpstartAsync(
+      path_org, token, mscv, keys::KeyFetch::kAllowed,
+      [&result](Result<Started, JumpstartFailure> r) { result.set_value(std::move(r)); });
+  return future.get();
+}
+
+void IntakeService::StartAuth0Async(std::string_view token, std::string_view state,
+                                    std::string_view mscv, Auth0Done done) {
   auto claims = auth0_.Verify(token, state);
-  if (!claims) return claims.error();
+  if (!claims) return done(claims.error());
   NewSession req;
   req.kind = SessionKind::kAuth0;
   req.org_id = claims->iss;
@@ -86,13 +98,22 @@ Result<Started, Auth0Failure> IntakeService::StartAuth0(std::string_view token,
   req.claim_key = Auth0Intake::ReplayKey(*claims);
   req.claim_expires_at = claims->exp;
   req.ttl_seconds = options_.session_ttl_seconds;
-  auto opened = sessions_.Open(req);
-  if (!opened) {
+  sessions_.OpenAsync(req, [done = std::move(done)](Result<OpenedSession, OpenFailure> opened) {
+    if (opened) return done(MakeStarted(std::move(*opened)));
     const bool replayed = opened.error().reason == OpenError::kReplayed;
-    return Auth0Failure{replayed ? Auth0Error::kTokenReplayed : Auth0Error::kMalformedToken,
-                        opened.error().message};
-  }
-  return MakeStarted(std::move(*opened));
+    done(Auth0Failure{replayed ? Auth0Error::kTokenReplayed : Auth0Error::kMalformedToken,
+                      opened.error().message});
+  });
+}
+
+Result<Started, Auth0Failure> IntakeService::StartAuth0(std::string_view token,
+                                                        std::string_view state,
+                                                        std::string_view mscv) {
+  std::promise<Result<Started, Auth0Failure>> result;
+  auto future = result.get_future();
+  StartAuth0Async(token, state, mscv,
+                  [&result](Result<Started, Auth0Failure> r) { result.set_value(std::move(r)); });
+  return future.get();
 }
 
 Result<std::string> IntakeService::ResultToken(const Session& s) const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -49,13 +50,25 @@ class IntakeService {
                 Auth0Intake& auth0, SessionStore& sessions, keys::KeyStore& keys,
                 const common::Clock& clock);
 
-  // Verifies the jumpstart token, claims the RequestId and opens the session.
-  // A storage failure is reported as kMalformedToken (as it always was).
+  // Verifies the jumpstart token, claims the RequestId and opens the session;
+  // a storage failure is kStorageUnavailable. Without waiting: a refusal is
+  // reported at once, on the calling thread; otherwise `done` runs on the
+  // storage writer thread once the claim is durable, so it must not block. The
+  // RSA verify runs on the calling thread. With KeyFetch::kNever a token whose
+  // org keys are not cached yet gets kNeedsKeyFetch, and nothing is claimed.
+  using JumpstartDone = std::function<void(common::Result<Started, JumpstartFailure>)>;
+  void StartJumpstartAsync(std::string_view path_org, std::string_view token, std::string_view mscv,
+                           keys::KeyFetch fetch, JumpstartDone done);
+  // The same, waiting for the outcome (for callers that may block).
   common::Result<Started, JumpstartFailure> StartJumpstart(std::string_view path_org,
                                                            std::string_view token,
                                                            std::string_view mscv);
   // Verifies the Auth0 redirect token, claims (iss, sub, iat, state), opens the
-  // session. A storage failure is reported as kMalformedToken.
+  // session; `done` as for StartJumpstartAsync. A storage failure is
+  // kMalformedToken.
+  using Auth0Done = std::function<void(common::Result<Started, Auth0Failure>)>;
+  void StartAuth0Async(std::string_view token, std::string_view state, std::string_view mscv,
+                       Auth0Done done);
   common::Result<Started, Auth0Failure> StartAuth0(std::string_view token, std::string_view state,
                                                    std::string_view mscv);
 

@@ -35,23 +35,9 @@ HttpServerResponse StartedResponse(const IntakeService& intake, const Started& s
   return resp;
 }
 
-HttpServerResponse Jumpstart(IntakeService& intake, const HttpServerRequest& req,
-                             const IntakeRouteOptions& options) {
-  std::string token(req.query.Get("token").value_or(""));
-  if (req.method == "POST") {
-    if (!common::HasMediaType(req, common::kFormMediaType)) {
-      return ErrorResponse(req, 415, "unsupported_media_type",
-                           "Content-Type must be application/x-www-form-urlencoded",
-                           UserMessage(JumpstartError::kMalformedToken), options);
-    }
-    auto form = common::ParseForm(req.body);
-    if (!form) {
-      return ErrorResponse(req, 400, "malformed_token", form.error().message,
-                           UserMessage(JumpstartError::kMalformedToken), options);
-    }
-    token = std::string(form->Get("token").value_or(""));
-  }
-  auto started = intake.StartJumpstart(req.PathParam("org"), token, req.mscv);
+HttpServerResponse JumpstartAnswer(const IntakeService& intake, const HttpServerRequest& req,
+                                   const common::Result<Started, JumpstartFailure>& started,
+                                   const IntakeRouteOptions& options) {
   if (!started) {
     const auto e = started.error().reason;
     common::LogInfo("jumpstart_refused", {{"org", req.PathParam("org")},
@@ -68,18 +54,56 @@ HttpServerResponse Jumpstart(IntakeService& intake, const HttpServerRequest& req
   return StartedResponse(intake, *started);
 }
 
-HttpServerResponse Auth0(IntakeService& intake, const HttpServerRequest& req,
-                         const IntakeRouteOptions& options) {
-  auto started = intake.StartAuth0(req.query.Get("token").value_or(""),
-                                   req.query.Get("state").value_or(""), req.mscv);
-  if (!started) {
-    const auto e = started.error().reason;
-    common::LogInfo("auth0_refused",
-                    {{"code", Code(e)}, {"reason", started.error().message}, {"mscv", req.mscv}});
-    return ErrorResponse(req, HttpStatus(e), Code(e), started.error().message, UserMessage(e),
-                         options);
+// On the event loop: the RSA verify here, the claim on the storage writer, the
+// answer from its completion. Only a first use of an org's JWKS (or a kid miss)
+// moves to the blocking pool, where the keys may be fetched.
+void Jumpstart(const common::HttpServer& server, IntakeService& intake, HttpServerRequest request,
+               const common::HttpResponder& respond, const IntakeRouteOptions& options) {
+  std::string token(request.query.Get("token").value_or(""));
+  if (request.method == "POST") {
+    if (!common::HasMediaType(request, common::kFormMediaType)) {
+      return respond(ErrorResponse(request, 415, "unsupported_media_type",
+                                   "Content-Type must be application/x-www-form-urlencoded",
+                                   UserMessage(JumpstartError::kMalformedToken), options));
+    }
+    auto form = common::ParseForm(request.body);
+    if (!form) {
+      return respond(ErrorResponse(request, 400, "malformed_token", form.error().message,
+                                   UserMessage(JumpstartError::kMalformedToken), options));
+    }
+    token = std::string(form->Get("token").value_or(""));
   }
-  return StartedResponse(intake, *started);
+  auto req = std::make_shared<const HttpServerRequest>(std::move(request));
+  auto answer = [&intake, req, respond, options](common::Result<Started, JumpstartFailure> r) {
+    respond(JumpstartAnswer(intake, *req, r, options));
+  };
+  intake.StartJumpstartAsync(
+      req->PathParam("org"), token, req->mscv, keys::KeyFetch::kNever,
+      [&server, &intake, req, token, answer](common::Result<Started, JumpstartFailure> r) {
+        if (r || r.error().reason != JumpstartError::kNeedsKeyFetch) return answer(std::move(r));
+        server.RunBlocking([&intake, req, token, answer] {
+          intake.StartJumpstartAsync(req->PathParam("org"), token, req->mscv,
+                                     keys::KeyFetch::kAllowed, answer);
+        });
+      });
+}
+
+void Auth0(IntakeService& intake, HttpServerRequest request, const common::HttpResponder& respond,
+           const IntakeRouteOptions& options) {
+  auto req = std::make_shared<const HttpServerRequest>(std::move(request));
+  intake.StartAuth0Async(
+      req->query.Get("token").value_or(""), req->query.Get("state").value_or(""), req->mscv,
+      [&intake, req, respond, options](common::Result<Started, Auth0Failure> started) {
+        if (!started) {
+          const auto e = started.error().reason;
+          common::LogInfo(
+              "auth0_refused",
+              {{"code", Code(e)}, {"reason", started.error().message}, {"mscv", req->mscv}});
+          return respond(ErrorResponse(*req, HttpStatus(e), Code(e), started.error().message,
+                                       UserMessage(e), options));
+        }
+        respond(StartedResponse(intake, *started));
+      });
 }
 
 common::Result<Session, SessionFailure> SessionFor(IntakeService& intake,
@@ -134,14 +158,17 @@ HttpServerResponse ReturnResponse(const Return& back) {
 
 void RegisterIntakeRoutes(common::HttpServer& server, IntakeService& intake, keys::KeyStore& keys,
                           IntakeRouteOptions options) {
-  auto jumpstart = [&intake, options](const HttpServerRequest& r) {
-    return Jumpstart(intake, r, options);
+  auto jumpstart = [&server, &intake, options](HttpServerRequest r,
+                                               const common::HttpResponder& respond) {
+    Jumpstart(server, intake, std::move(r), respond, options);
   };
-  server.Route("GET", "/:org/", jumpstart);
-  server.Route("POST", "/:org/", jumpstart);
-  auto auth0 = [&intake, options](const HttpServerRequest& r) { return Auth0(intake, r, options); };
-  server.Route("GET", "/id-verification", auth0);
-  server.Route("GET", "/id-verfication", auth0);  // the Auth0 guide's spelling
+  server.RouteAsync("GET", "/:org/", jumpstart);
+  server.RouteAsync("POST", "/:org/", jumpstart);
+  auto auth0 = [&intake, options](HttpServerRequest r, const common::HttpResponder& respond) {
+    Auth0(intake, std::move(r), respond, options);
+  };
+  server.RouteAsync("GET", "/id-verification", auth0);
+  server.RouteAsync("GET", "/id-verfication", auth0);  // the Auth0 guide's spelling
   server.Route("POST", "/proofing/:session/cancel", [&intake, options](const HttpServerRequest& r) {
     return Cancel(intake, r, options);
   });

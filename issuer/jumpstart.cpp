@@ -18,7 +18,7 @@ struct Info {
   std::string_view user_message;
 };
 
-constexpr std::array<Info, 11> kInfo = {{
+constexpr std::array<Info, 13> kInfo = {{
     {JumpstartError::kMalformedToken, "malformed_token", 400,
      "This link is not recognised. Please go back to the site that sent you and start again."},
     {JumpstartError::kUnsupportedAlg, "unsupported_alg", 400,
@@ -41,6 +41,10 @@ constexpr std::array<Info, 11> kInfo = {{
      "This link has already been used. Each link works once: please go back to the site that "
      "sent you to get a new one."},
     {JumpstartError::kKeysUnavailable, "keys_unavailable", 503,
+     "We cannot check this link right now. Please try again in a few minutes."},
+    {JumpstartError::kStorageUnavailable, "storage_unavailable", 503,
+     "We cannot continue right now. Please try the link again in a moment."},
+    {JumpstartError::kNeedsKeyFetch, "keys_not_cached", 503,
      "We cannot check this link right now. Please try again in a few minutes."},
 }};
 
@@ -88,7 +92,8 @@ int HttpStatus(JumpstartError e) { return InfoFor(e).status; }
 std::string_view UserMessage(JumpstartError e) { return InfoFor(e).user_message; }
 
 Result<JumpstartClaims, JumpstartFailure> JumpstartVerifier::Verify(std::string_view path_org,
-                                                                    std::string_view token) const {
+                                                                    std::string_view token,
+                                                                    keys::KeyFetch fetch) const {
   const Org* org = orgs_.Find(path_org);
   if (!org) return Fail(JumpstartError::kUnknownOrg, "the org is not registered");
   auto jws = common::ParseCompact(token, 8 * 1024);
@@ -98,11 +103,16 @@ Result<JumpstartClaims, JumpstartFailure> JumpstartVerifier::Verify(std::string_
     return Fail(JumpstartError::kUnsupportedAlg,
                 "jumpstart tokens must be RS256, not " + jws->alg_name);
   }
-  auto keys = keys_.KeysFor(org->id, jws->kid);
+  auto keys = keys_.KeysFor(org->id, jws->kid, fetch);
   if (!keys) {
-    const bool down = keys.error().reason == keys::RpKeyError::kJwksUnavailable;
-    return Fail(down ? JumpstartError::kKeysUnavailable : JumpstartError::kInvalidSignature,
-                keys.error().message);
+    switch (keys.error().reason) {
+      case keys::RpKeyError::kJwksUnavailable:
+        return Fail(JumpstartError::kKeysUnavailable, keys.error().message);
+      case keys::RpKeyError::kFetchNeeded:
+        return Fail(JumpstartError::kNeedsKeyFetch, keys.error().message);
+      default:
+        return Fail(JumpstartError::kInvalidSignature, keys.error().message);
+    }
   }
   bool verified = false;
   for (const auto& key : *keys) {

@@ -28,6 +28,10 @@ enum class JumpstartError {
   kRedirectNotAllowed,  // redirectUrl is not registered for the org
   kTokenReplayed,       // the RequestId was used before
   kKeysUnavailable,     // the org's JWKS could never be fetched
+  kStorageUnavailable,  // the claim could not be stored; nothing was claimed
+  // Only from Verify(…, KeyFetch::kNever): the org's keys must be fetched first,
+  // on a thread that may block. Never shown to a client.
+  kNeedsKeyFetch,
 };
 
 std::string_view Code(JumpstartError e);
@@ -54,8 +58,9 @@ class JumpstartVerifier {
 
   // Every check but the one-time claim (never kTokenReplayed: that is the
   // session store's).
-  common::Result<JumpstartClaims, JumpstartFailure> Verify(std::string_view path_org,
-                                                           std::string_view token) const;
+  common::Result<JumpstartClaims, JumpstartFailure> Verify(
+      std::string_view path_org, std::string_view token,
+      keys::KeyFetch fetch = keys::KeyFetch::kAllowed) const;
 
  private:
   const OrgRegistry& orgs_;

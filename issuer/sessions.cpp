@@ -1,7 +1,10 @@
 #include "issuer/sessions.h"
 
 #include <array>
+#include <future>
+#include <memory>
 
+#include "common/base/base64url.h"
 #include "common/base/crypto.h"
 #include "common/store/migrations.h"
 
@@ -146,11 +149,14 @@ Status SessionStore::Migrate(common::Database& db) {
   return common::ApplyMigrations(db, "issuer_sessions", Migrations());
 }
 
-Result<OpenedSession, OpenFailure> SessionStore::Open(const NewSession& req) {
-  OpenedSession out;
-  out.cookie = common::RandomId(32);
-  Session& s = out.session;
-  s.id = common::RandomId(18);
+void SessionStore::OpenAsync(const NewSession& req, OpenDone done) {
+  // One RAND_bytes call for both secrets: the session id (18 bytes) and the
+  // cookie (32 bytes), base64url each.
+  const std::string random = common::RandomBytes(18 + 32);
+  auto out = std::make_shared<OpenedSession>();
+  out->cookie = common::Base64UrlEncode(std::string_view(random).substr(18));
+  Session& s = out->session;
+  s.id = common::Base64UrlEncode(std::string_view(random).substr(0, 18));
   s.kind = req.kind;
   s.org_id = req.org_id;
   s.request_id = req.request_id;
@@ -160,24 +166,26 @@ Result<OpenedSession, OpenFailure> SessionStore::Open(const NewSession& req) {
   s.auth0_state = req.auth0_state;
   s.created_at = clock_.NowSeconds();
   s.expires_at = s.created_at + req.ttl_seconds;
-  const std::string cookie_hash = common::Sha256(out.cookie);
+  auto replayed = std::make_shared<bool>(false);
   // The claim and the session commit together: a crash between them can leave
   // neither, never a used key without its session or the reverse.
-  bool replayed = false;
-  Status st = db_.Transaction([&](Connection& conn) -> Status {
+  auto work = [out, replayed, cookie_hash = common::Sha256(out->cookie),
+               claim_scope = req.claim_scope, claim_key = req.claim_key,
+               claim_expires_at = req.claim_expires_at](Connection& conn) -> Status {
+    const Session& s = out->session;
     auto claim = conn.Cached(
         "INSERT INTO one_time_claims(scope, key, expires_at, claimed_at, session_id) "
         "VALUES(?, ?, ?, ?, ?)");
     if (!claim) return claim.error();
-    if (auto r = claim->BindText(1, req.claim_scope)
-                     .BindText(2, req.claim_key)
-                     .BindInt64(3, req.claim_expires_at)
+    if (auto r = claim->BindText(1, claim_scope)
+                     .BindText(2, claim_key)
+                     .BindInt64(3, claim_expires_at)
                      .BindInt64(4, s.created_at)
                      .BindText(5, s.id)
                      .Run();
         !r) {
       if (common::IsUniqueViolation(r.error())) {
-        replayed = true;
+        *replayed = true;
         return Error{"token_replayed", "this link was used before"};
       }
       return r;
@@ -199,10 +207,22 @@ Result<OpenedSession, OpenFailure> SessionStore::Open(const NewSession& req) {
         .BindInt64(11, s.created_at)
         .BindInt64(12, s.expires_at)
         .Run();
+  };
+  db_.Submit(std::move(work), [out, replayed, done = std::move(done)](Status st) {
+    if (!st) {
+      return done(
+          OpenFailure{*replayed ? OpenError::kReplayed : OpenError::kStorage, st.error().message});
+    }
+    done(std::move(*out));
   });
-  if (!st)
-    return OpenFailure{replayed ? OpenError::kReplayed : OpenError::kStorage, st.error().message};
-  return out;
+}
+
+Result<OpenedSession, OpenFailure> SessionStore::Open(const NewSession& req) {
+  std::promise<Result<OpenedSession, OpenFailure>> result;
+  auto future = result.get_future();
+  OpenAsync(req,
+            [&result](Result<OpenedSession, OpenFailure> r) { result.set_value(std::move(r)); });
+  return future.get();
 }
 
 Result<Session> SessionStore::Get(const std::string& id) const {

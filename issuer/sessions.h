@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +96,11 @@ class SessionStore {
   // Claims the one-time key and creates the session atomically and durably.
   // kReplayed when the key was claimed before (also under concurrent
   // submission, and after a restart).
+  using OpenDone = std::function<void(common::Result<OpenedSession, OpenFailure>)>;
+  // Queues the claim and returns at once; `done` runs on the database's writer
+  // thread once it is durable or refused, so it must not block.
+  void OpenAsync(const NewSession& request, OpenDone done);
+  // OpenAsync() and wait, for callers that may block.
   common::Result<OpenedSession, OpenFailure> Open(const NewSession& request);
 
   // "session_not_found" when unknown.

@@ -131,12 +131,15 @@ std::string_view Code(RpKeyError e) {
       return "unknown_kid";
     case RpKeyError::kJwksUnavailable:
       return "jwks_unavailable";
+    case RpKeyError::kFetchNeeded:
+      return "fetch_needed";
   }
   return "unknown_kid";
 }
 
 Result<std::vector<Jwk>, RpKeyFailure> RpKeyRegistry::KeysFor(const std::string& org,
-                                                              const std::string& kid) {
+                                                              const std::string& kid,
+                                                              KeyFetch fetch) {
   Entry* e = Find(org);
   if (!e) return RpKeyFailure{RpKeyError::kUnknownOrg, "unknown org"};
   auto lookup = [&]() -> std::optional<std::vector<Jwk>> {
@@ -158,6 +161,8 @@ Result<std::vector<Jwk>, RpKeyFailure> RpKeyRegistry::KeysFor(const std::string&
     std::unique_lock lock(e->mu);
     const int64_t now = clock_.NowSeconds();
     const bool may_refresh = !e->fetched || now - e->last_forced >= kMinForcedRefreshSeconds;
+    if (may_refresh && fetch == KeyFetch::kNever)
+      return RpKeyFailure{RpKeyError::kFetchNeeded, "the org's keys must be fetched first"};
     if (may_refresh) e->last_forced = now;
     lock.unlock();
     if (may_refresh) (void)FetchInto(*e);

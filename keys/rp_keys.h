@@ -47,9 +47,15 @@ enum class RpKeyError {
   kUnknownOrg,       // "unknown_org": the org is not registered
   kUnknownKid,       // "unknown_kid": no key has the kid, even after a refresh
   kJwksUnavailable,  // "jwks_unavailable": the org's JWKS could never be fetched
+  kFetchNeeded,      // "fetch_needed": only with KeyFetch::kNever, the keys must be fetched first
 };
 std::string_view Code(RpKeyError e);
 using RpKeyFailure = common::Failure<RpKeyError>;
+
+// Whether KeysFor may fetch the org's JWKS on the calling thread. A thread that
+// must not block (an event loop) asks with kNever and, on kFetchNeeded, asks
+// again from one that may.
+enum class KeyFetch { kAllowed, kNever };
 
 class RpKeyRegistry {
  public:
@@ -67,8 +73,8 @@ class RpKeyRegistry {
   // The keys that may have signed a token of `org` with header `kid` (all of
   // the org's keys when kid is empty). Refreshes once on a kid miss. Fails with
   // kUnknownOrg, kUnknownKid (after the refresh) or kJwksUnavailable (never fetched).
-  common::Result<std::vector<common::Jwk>, RpKeyFailure> KeysFor(const std::string& org,
-                                                                 const std::string& kid);
+  common::Result<std::vector<common::Jwk>, RpKeyFailure> KeysFor(
+      const std::string& org, const std::string& kid, KeyFetch fetch = KeyFetch::kAllowed);
 
   // Fetches `org`'s JWKS now (no-op for static keys). On failure the old keys stay.
   common::Status Refresh(const std::string& org);

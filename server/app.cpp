@@ -233,14 +233,11 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   common::HttpServerOptions http;
   http.address = c.listen_host;
   http.port = static_cast<uint16_t>(c.listen_port);
-  // Handlers run on the event-loop threads and wait for the durable commit of
-  // one-time claims; more threads than cores lets concurrent requests share a
-  // group commit instead of queueing behind each fsync. Pistache pins each
-  // connection to one thread, so with fewer threads than busy connections a
-  // handler waiting on a commit also holds up the other connections on its
-  // thread (bench/results/profile.md: at 32 connections, 32 threads cut the
-  // fsyncs per jumpstart request from ~1/4 to ~1/13).
-  http.threads = static_cast<int>(std::max(32u, 8 * std::thread::hardware_concurrency()));
+  // One event loop per core (the default): the hot paths answer from their
+  // storage completion and never park a loop. Handlers that may block (outbound
+  // provider and wallet calls, blocking stores) run on the blocking pool; it is
+  // sized for waiting, not for CPU.
+  http.blocking_threads = 32;
   impl_->server = std::make_unique<common::HttpServer>(http);
   if (c.listen_port == 0 && c.public_base_url.ends_with(":0")) {
     // Port 0 with a URL derived from it: hold the port now so every component

@@ -537,6 +537,11 @@ void HttpServer::Start() {
 
 uint16_t HttpServer::port() const { return state_->bound_port; }
 
+void HttpServer::RunBlocking(std::function<void()> task) const {
+  if (!state_->blocking) throw std::logic_error("HttpServer::RunBlocking before Start");
+  state_->blocking->Post(std::move(task));
+}
+
 std::string HttpServer::BaseUrl() const {
   return "http://" + state_->options.address + ":" + std::to_string(port());
 }

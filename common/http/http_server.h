@@ -94,6 +94,10 @@ class HttpServer {
   // storage completion, which the answer may be waiting for.
   HttpServerResponse HandleInProcess(HttpServerRequest request) const;
 
+  // Runs `task` on the blocking pool: for an asynchronous handler that finds it
+  // must block after all (a key fetch on a cache miss, say). Only after Start().
+  void RunBlocking(std::function<void()> task) const;
+
   // Graceful stop: requests that arrive from now on are answered with
   // "Connection: close"; waits (up to shutdown_grace_ms) until every request received
   // has its response written, then stops listening, joins the threads and closes the

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -48,8 +49,10 @@ class JwksHost {
   JwksHost() {
     server_ = std::make_unique<common::HttpServer>();
     server_->Route("GET", "/.well-known/jwks.json", [this](const common::HttpServerRequest&) {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
       ++hits_;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return !held_; });
       return common::HttpServerResponse::Json(200, jwks_);
     });
     server_->Start();
@@ -61,7 +64,26 @@ class JwksHost {
     std::lock_guard lock(mu_);
     jwks_ = set.ToPublicJson();
   }
-  void Stop() { server_->Shutdown(); }
+  void Stop() {
+    Release();
+    server_->Shutdown();
+  }
+  // While held, requests wait (a slow RP host); WaitForHits(n) returns once n arrived.
+  void Hold() {
+    std::lock_guard lock(mu_);
+    held_ = true;
+  }
+  void Release() {
+    {
+      std::lock_guard lock(mu_);
+      held_ = false;
+    }
+    changed_.notify_all();
+  }
+  void WaitForHits(int n) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this, n] { return hits_ >= n; });
+  }
   int hits() {
     std::lock_guard lock(mu_);
     return hits_;
@@ -71,6 +93,8 @@ class JwksHost {
  private:
   std::unique_ptr<common::HttpServer> server_;
   std::mutex mu_;
+  std::condition_variable changed_;
+  bool held_ = false;
   std::string jwks_ = R"({"keys":[]})";
   std::string url_;
   int hits_ = 0;
@@ -130,6 +154,7 @@ class IntakeFixture : public ::testing::Test {
         *sessions_, *keys_, clock_);
     common::HttpServerOptions options;
     options.metrics = &metrics_;
+    options.threads = 1;  // one event loop: a handler that blocked it would stall every test
     server_ = std::make_unique<common::HttpServer>(options);
     issuer::RegisterIntakeRoutes(*server_, *intake_, *keys_);
     BuildProofing();

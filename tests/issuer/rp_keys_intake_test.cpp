@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "common/jose/jws.h"
 #include "keys/rp_keys.h"
 #include "tests/issuer/intake_fixture.h"
@@ -49,6 +51,21 @@ TEST_F(RpKeysTest, HostDownKeepsLastGoodKeysAndSaysSo) {
   auto metrics = Get("/metrics", false);
   EXPECT_NE(metrics->body.find("vc_rp_jwks_healthy{org=\"contoso\"} 0"), std::string::npos)
       << metrics->body;
+}
+
+// The first token of an org sends its JWKS fetch to the blocking pool: while the
+// RP's host is slow, the (single) event loop still answers everything else.
+TEST_F(RpKeysTest, SlowFirstKeyFetchDoesNotHoldTheEventLoop) {
+  jwks_host_.Hold();
+  auto pending =
+      std::async(std::launch::async, [this] { return Get("/contoso/?token=" + Mint("slow")); });
+  jwks_host_.WaitForHits(1);  // the fetch is waiting at the RP's host now
+  EXPECT_EQ(Get("/healthz", false)->status, 200);
+  EXPECT_EQ(Get("/contoso/?token=not-a-jws")->status, 400);
+  jwks_host_.Release();
+  auto started = pending.get();
+  ASSERT_TRUE(started.ok());
+  EXPECT_EQ(started->status, 303);
 }
 
 TEST_F(RpKeysTest, NeverFetchedHostIsReported) {
