@@ -1,6 +1,8 @@
 // Creating requests, storing them, and signing their request objects.
 #include "request_service/requests.h"
 
+#include <future>
+
 #include "common/base/crypto.h"
 #include "common/http/qr.h"
 #include "common/jose/jws.h"
@@ -24,7 +26,7 @@ std::string NewUuid() {
 
 }  // namespace
 
-ApiResult<CreatedRequest> Requests::CreateIssuance(const std::string& body) {
+ApiResult<StoredRequest> Requests::PrepareIssuance(const std::string& body, bool* qr) {
   const auto& options = authority_.options();
   auto spec = ParseIssuanceRequest(body);
   if (!spec.ok()) return spec.failure();
@@ -48,11 +50,11 @@ ApiResult<CreatedRequest> Requests::CreateIssuance(const std::string& body) {
   r.pin_salt =
       spec->pin ? (spec->pin->hashed ? spec->pin->salt : common::HexEncode(common::RandomBytes(16)))
                 : "";
-  return Store(std::move(r), spec->include_qr,
-               "/v1.0/tenants/" + options.tenant_id + "/verifiableCredentials/issuanceRequests/");
+  *qr = spec->include_qr;
+  return r;
 }
 
-ApiResult<CreatedRequest> Requests::CreatePresentation(const std::string& body) {
+ApiResult<StoredRequest> Requests::PreparePresentation(const std::string& body, bool* qr) {
   const auto& options = authority_.options();
   auto spec = ParsePresentationRequest(body);
   if (!spec.ok()) return spec.failure();
@@ -62,25 +64,66 @@ ApiResult<CreatedRequest> Requests::CreatePresentation(const std::string& body) 
   StoredRequest r;
   r.kind = "presentation";
   r.body = body;
-  return Store(std::move(r), spec->include_qr,
-               "/v1.0/" + options.tenant_id + "/verifiableCredentials/presentationRequests/");
+  *qr = spec->include_qr;
+  return r;
 }
 
-ApiResult<CreatedRequest> Requests::Store(StoredRequest r, bool qr, const std::string& path) {
+void Requests::CreateIssuanceAsync(const std::string& body, CreatedDone done) {
+  bool qr = false;
+  auto r = PrepareIssuance(body, &qr);
+  if (!r.ok()) return done(r.failure());
+  Store(std::move(r.value()), qr,
+        "/v1.0/tenants/" + authority_.options().tenant_id +
+            "/verifiableCredentials/issuanceRequests/",
+        std::move(done));
+}
+
+void Requests::CreatePresentationAsync(const std::string& body, CreatedDone done) {
+  bool qr = false;
+  auto r = PreparePresentation(body, &qr);
+  if (!r.ok()) return done(r.failure());
+  Store(std::move(r.value()), qr,
+        "/v1.0/" + authority_.options().tenant_id + "/verifiableCredentials/presentationRequests/",
+        std::move(done));
+}
+
+namespace {
+
+ApiResult<CreatedRequest> Wait(const std::function<void(Requests::CreatedDone)>& start) {
+  std::promise<ApiResult<CreatedRequest>> result;
+  auto future = result.get_future();
+  start([&result](ApiResult<CreatedRequest> r) { result.set_value(std::move(r)); });
+  return future.get();
+}
+
+}  // namespace
+
+ApiResult<CreatedRequest> Requests::CreateIssuance(const std::string& body) {
+  return Wait([&](CreatedDone done) { CreateIssuanceAsync(body, std::move(done)); });
+}
+
+ApiResult<CreatedRequest> Requests::CreatePresentation(const std::string& body) {
+  return Wait([&](CreatedDone done) { CreatePresentationAsync(body, std::move(done)); });
+}
+
+void Requests::Store(StoredRequest r, bool qr, const std::string& path, CreatedDone done) {
   r.id = NewUuid();
   r.wallet_state = common::RandomId(24);
   r.nonce = common::RandomId(16);
   r.created = authority_.clock().NowSeconds();
   r.expiry = r.created + authority_.options().request_lifetime_seconds;
-  if (auto s = authority_.db().Transaction([&](Connection& c) { return InsertRequest(c, r); }); !s)
-    return StorageFailure(s.error());
   CreatedRequest out;
   out.request_id = r.id;
   // The raw https URL after request_uri=, as Microsoft's examples and samples expect (spec §10).
   out.url = "openid-vc://?request_uri=" + authority_.options().public_base_url + path + r.id;
   out.expiry = r.expiry;
+  // Before the commit, so that the writer thread only commits and answers.
   if (qr) out.qr_code = common::QrCodeDataUri(out.url);
-  return out;
+  authority_.db().Submit([r = std::move(r)](Connection& c) { return InsertRequest(c, r); },
+                         [out = std::move(out), done = std::move(done)](Status s) mutable {
+                           if (!s) return done(StorageFailure(s.error()));
+                           done(std::move(out));
+                         });
 }
 
 ApiResult<WalletResponse> Requests::RequestObject(const std::string& kind, const std::string& id) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "request_service/authority.h"
@@ -24,6 +25,14 @@ class Requests {
   // Validates and stores a create request. 400 badOrMissingField (with the
   // field at fault) when it is malformed, names another authority or an
   // unknown manifest, maps claims the contract refuses, or has expired.
+  // Without waiting: a refusal is reported at once on the calling thread, a
+  // created request from the storage writer thread once it is durable (so
+  // `done` must not block). The request is validated, its ids and QR code made
+  // on the calling thread.
+  using CreatedDone = std::function<void(ApiResult<CreatedRequest>)>;
+  void CreateIssuanceAsync(const std::string& body, CreatedDone done);
+  void CreatePresentationAsync(const std::string& body, CreatedDone done);
+  // The same, waiting (for callers that may block).
   ApiResult<CreatedRequest> CreateIssuance(const std::string& body);
   ApiResult<CreatedRequest> CreatePresentation(const std::string& body);
 
@@ -33,7 +42,10 @@ class Requests {
   ApiResult<WalletResponse> RequestObject(const std::string& kind, const std::string& id);
 
  private:
-  ApiResult<CreatedRequest> Store(StoredRequest r, bool qr, const std::string& path);
+  // The stored request for a valid create body, or why it is refused.
+  ApiResult<StoredRequest> PrepareIssuance(const std::string& body, bool* qr);
+  ApiResult<StoredRequest> PreparePresentation(const std::string& body, bool* qr);
+  void Store(StoredRequest r, bool qr, const std::string& path, CreatedDone done);
   std::string IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec);
   std::string PresentationRequestObject(const StoredRequest& r, const PresentationSpec& spec);
 

@@ -57,13 +57,22 @@ struct Adapter {
   HttpServerResponse Answer(const ApiResult<T>& r, const HttpServerRequest& req, F ok) const {
     return r.ok() ? ok(r.value()) : Fail(r.failure(), req);
   }
-  HttpServerResponse Create(const HttpServerRequest& req, Operation op) const {
+  // On the event loop: the token check and validation here, the insert on the
+  // storage writer, the 201 from its completion.
+  void Create(const HttpServerRequest& req, Operation op,
+              const common::HttpResponder& respond) const {
     auto who = tok().Authorize(req.Header("authorization"), op);
-    if (!who.ok()) return Fail(who.failure(), req);
-    if (auto bad = RequireType(req, common::kJsonMediaType)) return *bad;
-    auto r = op == Operation::kIssue ? requests().CreateIssuance(req.body)
-                                     : requests().CreatePresentation(req.body);
-    return Answer(r, req, Created);
+    if (!who.ok()) return respond(Fail(who.failure(), req));
+    if (auto bad = RequireType(req, common::kJsonMediaType)) return respond(*bad);
+    auto done = [a = *this, mscv = req.mscv, respond](ApiResult<CreatedRequest> r) {
+      respond(r.ok() ? Created(r.value())
+                     : EnvelopeResponse(r.failure(), mscv, a.clock().NowSeconds()));
+    };
+    if (op == Operation::kIssue) {
+      requests().CreateIssuanceAsync(req.body, std::move(done));
+    } else {
+      requests().CreatePresentationAsync(req.body, std::move(done));
+    }
   }
 };
 
@@ -75,6 +84,20 @@ void Add(common::HttpServer& s, const Adapter& a, const char* method, const std:
       return a.Fail(ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req);
     return handler(req);
   });
+}
+
+// A handler that never blocks (see HttpServer::RouteAsync).
+template <typename F>
+void AddAsync(common::HttpServer& s, const Adapter& a, const char* method, const std::string& path,
+              F handler) {
+  s.RouteAsync(method, path,
+               [a, handler](const HttpServerRequest& req, const common::HttpResponder& respond) {
+                 if (!a.ready()) {
+                   return respond(a.Fail(
+                       ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req));
+                 }
+                 handler(req, respond);
+               });
 }
 
 void RegisterCreateAndToken(common::HttpServer& s, const Adapter& a) {
@@ -93,10 +116,14 @@ void RegisterCreateAndToken(common::HttpServer& s, const Adapter& a) {
       return HttpServerResponse::Json(e->status, TokenErrorJson(*e));
     return HttpServerResponse::Json(200, std::get<std::string>(r));
   });
-  Add(s, a, "POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
-      [a](const HttpServerRequest& req) { return a.Create(req, Operation::kIssue); });
-  Add(s, a, "POST", "/v1.0/verifiableCredentials/createPresentationRequest",
-      [a](const HttpServerRequest& req) { return a.Create(req, Operation::kPresent); });
+  AddAsync(s, a, "POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
+           [a](const HttpServerRequest& req, const common::HttpResponder& respond) {
+             a.Create(req, Operation::kIssue, respond);
+           });
+  AddAsync(s, a, "POST", "/v1.0/verifiableCredentials/createPresentationRequest",
+           [a](const HttpServerRequest& req, const common::HttpResponder& respond) {
+             a.Create(req, Operation::kPresent, respond);
+           });
 }
 
 void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& tid) {
