@@ -123,24 +123,32 @@ std::string PercentEncode(std::string_view raw) {
 }
 
 Result<std::string> PercentDecode(std::string_view encoded, bool plus_as_space) {
+  // Runs of plain characters are copied whole: a query is mostly base64url.
+  const std::string_view specials = plus_as_space ? "%+" : "%";
   std::string out;
   out.reserve(encoded.size());
-  for (size_t i = 0; i < encoded.size(); ++i) {
-    const char c = encoded[i];
-    if (c == '%') {
-      const int hi = i + 2 < encoded.size() ? HexValue(encoded[i + 1]) : -1;
-      const int lo = hi >= 0 ? HexValue(encoded[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
-        return MakeError("invalid_percent_encoding",
-                         "'%' not followed by two hex digits at offset " + std::to_string(i));
-      }
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
+  size_t i = 0;
+  while (i < encoded.size()) {
+    const size_t special = encoded.find_first_of(specials, i);
+    if (special == std::string_view::npos) {
+      out.append(encoded.substr(i));
+      break;
     }
+    out.append(encoded.substr(i, special - i));
+    i = special;
+    if (encoded[i] == '+') {
+      out.push_back(' ');
+      ++i;
+      continue;
+    }
+    const int hi = i + 2 < encoded.size() ? HexValue(encoded[i + 1]) : -1;
+    const int lo = hi >= 0 ? HexValue(encoded[i + 2]) : -1;
+    if (hi < 0 || lo < 0) {
+      return MakeError("invalid_percent_encoding",
+                       "'%' not followed by two hex digits at offset " + std::to_string(i));
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 3;
   }
   return out;
 }
