@@ -221,7 +221,11 @@ std::string BuildUrl(std::string_view base, const NameValueList& params) {
 
 std::string ParsedUrl::Origin() const {
   std::string out = scheme + "://" + host;
-  if (port != 0 && port != DefaultPort(scheme)) out += ":" + std::to_string(port);
+  if (port != 0 && port != DefaultPort(scheme)) {
+    // Two appends, not ":" + to_string(): GCC 12 -O3 warns (-Wrestrict) on that.
+    out.push_back(':');
+    out += std::to_string(port);
+  }
   return out;
 }
 
