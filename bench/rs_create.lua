@@ -1,6 +1,8 @@
 -- wrk script: POSTs the same valid create request (createIssuanceRequest or
 -- createPresentationRequest) with a bearer token; every 201 is a request stored
--- durably by the embedded Request Service. Environment: BEARER, BODY (file).
+-- durably by the embedded Request Service. Only a 201 is accepted; every other
+-- answer is refused. Environment: BEARER, BODY (file).
+-- Prints the same RESULT line as jumpstart.lua (exhausted is always 0).
 local threads = {}
 
 function setup(thread)
@@ -14,18 +16,23 @@ function init(args)
   f:close()
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("BEARER")
-  bad = 0
+  accepted, refused = 0, 0
 end
 
 function response(status, headers, body)
-  if status ~= 201 then bad = bad + 1 end
+  if status == 201 then accepted = accepted + 1 else refused = refused + 1 end
 end
 
 function done(summary, latency, requests)
-  local refused = 0
-  for _, t in ipairs(threads) do refused = refused + (t:get("bad") or 0) end
-  io.write(string.format("RESULT requests=%d refused=%d p50_ms=%.3f p99_ms=%.3f rps=%.1f\n",
-                         summary.requests, refused, latency:percentile(50) / 1000,
-                         latency:percentile(99) / 1000,
-                         summary.requests / (summary.duration / 1e6)))
+  local ok, bad = 0, 0
+  for _, t in ipairs(threads) do
+    ok = ok + (t:get("accepted") or 0)
+    bad = bad + (t:get("refused") or 0)
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d accepted=%d refused=%d exhausted=0 errors=%d p50_ms=%.3f p99_ms=%.3f rps=%.1f\n",
+    summary.requests, ok, bad, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    ok / (summary.duration / 1e6)))
 end
