@@ -6,6 +6,10 @@
 -- never as throughput. Headers given with wrk -H (Connection: keep-alive) are
 -- sent with every request.
 -- Environment: TOKENS (file, one token per line), ORG, WRK_THREADS (as -t).
+-- Thread i reads TOKENS.i when that file exists (bench/server_bench.sh writes
+-- one per thread: wrk runs thread 0 while it still initialises thread 1, so a
+-- short init keeps that head start small); otherwise it takes every
+-- WRK_THREADS-th line of TOKENS, starting at line i + 1.
 -- Prints one line: RESULT requests= accepted= refused= exhausted= errors=
 -- p50_ms= p99_ms= rps= (rps counts accepted answers only; errors are socket
 -- errors: connect, read, write, timeout; exhausted counts requests sent
@@ -19,12 +23,19 @@ end
 
 function init(args)
   tokens, sent, accepted, refused = {}, 0, 0, 0
-  local stride = tonumber(os.getenv("WRK_THREADS") or "2")
-  local n = 0
-  for line in io.lines(os.getenv("TOKENS")) do
-    -- each wrk thread takes its own stripe, so no token is sent twice
-    if n % stride == id then tokens[#tokens + 1] = line end
-    n = n + 1
+  local file = os.getenv("TOKENS")
+  local own = io.open(file .. "." .. id, "r")
+  if own then
+    for line in own:lines() do tokens[#tokens + 1] = line end
+    own:close()
+  else
+    local stride = tonumber(os.getenv("WRK_THREADS") or "2")
+    local n = 0
+    for line in io.lines(file) do
+      -- each wrk thread takes its own stripe, so no token is sent twice
+      if n % stride == id then tokens[#tokens + 1] = line end
+      n = n + 1
+    end
   end
   have = #tokens
   path_prefix = "/" .. (os.getenv("ORG") or "bench") .. "/?token="
