@@ -4,6 +4,9 @@
 # Figures on a shared machine are noisy: each table's headline is a ratio
 # measured in the same run, never an absolute time; the load average at the
 # start and end of the run says how busy the machine was.
+# (7), instructions per request (bench/callgrind.sh), needs valgrind; without
+# it the section says so. SECONDS is each load run's length in server_bench.sh
+# (3 rounds, each run minting SECONDS x 25k tokens before the clock starts).
 #   bench/run.sh [BUILD_DIR] [SECONDS]   (./dev bench builds build-release and calls this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +34,7 @@ fact version.sqlite "$(pkg_version libsqlite3-0)"
 fact version.pistache "$(pkg_version libpistache0)"
 fact version.node "$(node --version 2>/dev/null || echo none)"
 fact version.wrk "$(pkg_version wrk)"
+fact version.valgrind "$(pkg_version valgrind)"
 
 value() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$FACTS"; }
 
@@ -40,11 +44,11 @@ value() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$FACT
   echo "$(value machine.date), commit $(value machine.commit), build $(value machine.build)."
   echo "$(value machine.nproc) cores ($(value machine.cpu)), $(value machine.mem_gib) GiB, kernel $(value machine.kernel);"
   echo "g++ $(value version.gxx), OpenSSL $(value version.openssl), SQLite $(value version.sqlite),"
-  echo "Pistache $(value version.pistache), Node $(value version.node), wrk $(value version.wrk)."
+  echo "Pistache $(value version.pistache), Node $(value version.node), wrk $(value version.wrk), valgrind $(value version.valgrind)."
   echo "**Load average at start: $(value machine.loadavg_start)** (the machine is shared: other"
   echo "builds may be running; compare ratios, not absolute figures)."
   echo
-  echo "## (1)–(3), (6): vcserver over HTTP, the Node.js peer, the embedded Request Service, RSS, start"
+  echo "## (1)–(3), (6): vcserver over HTTP, the Node.js peers (in-memory and durable), the embedded Request Service, RSS, start"
   echo
   bench/server_bench.sh "$build_dir" "$secs"
   echo
@@ -60,6 +64,14 @@ value() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$FACT
   echo "## (5) JOSE sign/verify vs the raw OpenSSL primitive (single thread)"
   echo
   bench/jose_vs_openssl.sh "$build_dir" 2
+  echo
+  echo "## (7) Instructions per jumpstart request (callgrind)"
+  echo
+  if command -v valgrind >/dev/null; then
+    bench/callgrind.sh "$build_dir" 2000
+  else
+    echo "valgrind is not installed (apt-get install valgrind): no instruction counts."
+  fi
   fact machine.loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "Load average at the end: $(value machine.loadavg_end)."
