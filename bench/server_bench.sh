@@ -10,9 +10,10 @@
 #   (3) createIssuanceRequest and createPresentationRequest on the embedded
 #       Request Service (bearer token from vcctl);
 #   (6) RSS idle and under load, threads under load, start to a healthy /healthz.
-# Every figure is the median of ROUNDS (3) alternated rounds: each round starts
-# every server fresh (new data dir / database file) and runs its loads, and
-# the order of the servers rotates from round to round. For each load: accepted
+# Every figure is the median of 3 alternated rounds: each round starts every
+# server fresh (new data dir / database file), warms it up for 2 s (not
+# counted) and runs its loads; the order of the servers rotates from round to
+# round. For each load: accepted
 # requests/s (303 for jumpstart, 201 for the creates; everything else is
 # refused), p50/p99, server CPU µs per accepted request (utime + stime of the
 # server from /proc/PID/stat around the wrk run), the server's thread count and
@@ -111,6 +112,19 @@ jumpstart() {  # $1 = run name, $2.. extra wrk args
   TOKENS=$TOKENS ORG=bench load "$1" bench/jumpstart.lua "${@:2}"
   rm -f "$TOKENS".*
 }
+# Before its first measured run, every fresh server gets 2 s of the same load,
+# not counted, jumpstart with its own warm_tokens (Node's JIT, SQLite's page
+# cache and the allocators warm up: a cold first run of the Node peer was
+# seen a quarter slower than the next).
+warm_tokens=10000
+warmup() {  # $1 = lua script; env passed through
+  WRK_THREADS=2 timeout 120 wrk -t2 -c32 -d2s -s "$1" "$URL" > /dev/null || true
+}
+warm_jumpstart() {
+  TOKENS=$(printf '%s/warm.%d' "$work" "$warm_file"); warm_file=$(( warm_file + 1 ))
+  TOKENS=$TOKENS ORG=bench warmup bench/jumpstart.lua
+  rm -f "$TOKENS".*
+}
 keepalive=(-H "Connection: keep-alive")
 # Jumpstart runs in a round: vcserver twice and each peer once, each peer once more in round 1.
 jumpstart_runs() { echo $(( $1 == 1 ? 6 : 4 )); }
@@ -132,6 +146,7 @@ JSON
   local pid=$PID
   sleep 0.5
   echo "vcserver $round $(status_field "$pid" VmRSS)" >> "$work/idle"
+  warm_jumpstart
   jumpstart jumpstart_vcserver
   jumpstart jumpstart_vcserver_keepalive "${keepalive[@]}"
   echo "load1 $round $(status_field "$pid" VmHWM)" >> "$work/hwm"
@@ -150,8 +165,10 @@ JSON
  "requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":["$authority"]}]}
 JSON
   URL="$base/v1.0/verifiableCredentials/createIssuanceRequest"
+  BEARER=$bearer BODY="$work/issue.json" warmup bench/rs_create.lua
   BEARER=$bearer BODY="$work/issue.json" load rs_create_issuance bench/rs_create.lua
   URL="$base/v1.0/verifiableCredentials/createPresentationRequest"
+  BEARER=$bearer BODY="$work/present.json" warmup bench/rs_create.lua
   BEARER=$bearer BODY="$work/present.json" load rs_create_presentation bench/rs_create.lua
   echo "load3 $round $(status_field "$pid" VmHWM)" >> "$work/hwm"
   stop "$pid"
@@ -165,6 +182,7 @@ round_peer() {
   local pid=$PID
   sleep 0.5
   echo "peer$kind $round $(status_field "$pid" VmRSS)" >> "$work/idle"
+  warm_jumpstart
   jumpstart "jumpstart_node_peer$kind"
   # Node answers HTTP/1.1 the same with or without the header: checked in round 1 only
   # (each run costs SECONDS x BENCH_RATE_BOUND minted tokens).
@@ -178,17 +196,20 @@ servers=(vcserver peer peer_durable)
 mint_s=0
 for round in $(seq 1 "$rounds"); do
   # One mint per round, split into one file per jumpstart run and wrk thread
-  # (tokens.RUN.THREAD): a single mint_tokens call numbers its RequestIds
-  # uniquely, so no two files share one.
+  # (tokens.RUN.THREAD), then one per server's warm-up (warm.SERVER.THREAD): a
+  # single mint_tokens call numbers its RequestIds uniquely, so no two files
+  # share one.
   t0=$(date +%s)
-  "$bin/mint_tokens" "$work/rp.pem" bench "$redirect" $(( per_run * $(jumpstart_runs "$round") )) \
+  measured=$(( per_run * $(jumpstart_runs "$round") ))
+  "$bin/mint_tokens" "$work/rp.pem" bench "$redirect" $(( measured + 3 * warm_tokens )) \
     "$work/minted.txt" 3600
-  awk -v dir="$work" -v n="$per_run" \
-    '{ f = sprintf("%s/tokens.%02d.%d", dir, int((NR - 1) / n), (NR - 1) % 2); print > f }' \
+  awk -v dir="$work" -v n="$per_run" -v m="$measured" -v w="$warm_tokens" '
+    NR <= m { print > sprintf("%s/tokens.%02d.%d", dir, int((NR - 1) / n), (NR - 1) % 2); next }
+            { print > sprintf("%s/warm.%d.%d", dir, int((NR - m - 1) / w), (NR - 1) % 2) }' \
     "$work/minted.txt"
   rm -f "$work/minted.txt"
   mint_s=$(( mint_s + $(date +%s) - t0 ))
-  token_file=0
+  token_file=0 warm_file=0
   for i in 0 1 2; do  # rotate: round 1 starts with vcserver, round 2 with the peer, ...
     case ${servers[$(( (i + round - 1) % 3 ))]} in
       vcserver) round_vcserver ;;
@@ -196,7 +217,7 @@ for round in $(seq 1 "$rounds"); do
       peer_durable) round_peer _durable ;;
     esac
   done
-  rm -f "$work"/tokens.*
+  rm -f "$work"/tokens.* "$work"/warm.*
 done
 
 # ---- (6): start to a healthy /healthz with the last round's data dir (median of 5)
@@ -308,7 +329,8 @@ cat <<MD
 - start to a healthy /healthz with an existing data dir: ${start_ms} ms, median of 5
   (${starts[*]}) (target ≤ 200).
 - How: $rounds rounds; in each, every server is started fresh (new data dir, new SQLite file,
-  empty replay set) and runs its loads, in an order that rotates from round to round. Each
+  empty replay set), warmed up by 2 s of the same load (not counted; jumpstart with its own
+  $warm_tokens tokens) and runs its loads, in an order that rotates from round to round. Each
   jumpstart run has its own file of $per_run unused tokens (${secs} s x $rate_bound/s), minted
   before the servers start ($mint_s s in all). Only 303 (jumpstart) / 201 (creates) count as
   accepted and in requests/s; every other answer is refused (a run out of tokens would show
