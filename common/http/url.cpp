@@ -124,17 +124,18 @@ std::string PercentEncode(std::string_view raw) {
 
 Result<std::string> PercentDecode(std::string_view encoded, bool plus_as_space) {
   // Runs of plain characters are copied whole: a query is mostly base64url.
-  const std::string_view specials = plus_as_space ? "%+" : "%";
+  // (A plain loop: string_view::find_first_of calls memchr once per byte.)
   std::string out;
   out.reserve(encoded.size());
   size_t i = 0;
   while (i < encoded.size()) {
-    const size_t special = encoded.find_first_of(specials, i);
-    if (special == std::string_view::npos) {
-      out.append(encoded.substr(i));
-      break;
+    size_t special = i;
+    while (special < encoded.size() && encoded[special] != '%' &&
+           !(plus_as_space && encoded[special] == '+')) {
+      ++special;
     }
-    out.append(encoded.substr(i, special - i));
+    out.append(encoded.data() + i, special - i);
+    if (special == encoded.size()) break;
     i = special;
     if (encoded[i] == '+') {
       out.push_back(' ');
