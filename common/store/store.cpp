@@ -165,6 +165,7 @@ bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0
 Database::Database(std::string path, std::unique_ptr<Connection> writer)
     : path_(std::move(path)),
       writer_(std::move(writer)),
+      completion_thread_([this] { CompletionLoop(); }),
       writer_thread_([this] { WriterLoop(); }) {}
 
 Database::~Database() {
@@ -173,7 +174,13 @@ Database::~Database() {
     stopping_ = true;
   }
   queue_ready_.notify_one();
-  writer_thread_.join();
+  writer_thread_.join();  // commits what is queued and hands its Dones on
+  {
+    std::lock_guard<std::mutex> lock(completed_mutex_);
+    writer_done_ = true;
+  }
+  completed_ready_.notify_one();
+  completion_thread_.join();  // runs the last Dones
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
@@ -280,6 +287,29 @@ Status Database::Transaction(const Work& work) {
   return result;
 }
 
+void Database::CompletionLoop() {
+  t_writer_of = this;  // a Done that waited for the writer would wait for itself
+  std::unique_lock<std::mutex> lock(completed_mutex_);
+  while (true) {
+    completed_ready_.wait(lock, [this] { return writer_done_ || !completed_.empty(); });
+    if (completed_.empty()) return;  // the writer has stopped, and nothing is left
+    auto batches = std::move(completed_);
+    completed_.clear();
+    lock.unlock();
+    for (auto& batch : batches) {
+      for (auto& p : batch) {
+        try {
+          p->done(std::move(p->status), p->exception);
+        } catch (...) {
+          LogError("db_done_exception", {});
+        }
+      }
+    }
+    batches.clear();  // the works' captures go here, outside the lock
+    lock.lock();
+  }
+}
+
 void Database::WriterLoop() {
   t_writer_of = this;
   std::unique_lock<std::mutex> lock(queue_mutex_);
@@ -296,14 +326,11 @@ void Database::WriterLoop() {
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
     RunBatch(batch);
-    for (auto& p : batch) {
-      try {
-        p->done(std::move(p->status), p->exception);
-      } catch (...) {
-        LogError("db_done_exception", {});
-      }
+    {
+      std::lock_guard<std::mutex> done_lock(completed_mutex_);
+      completed_.push_back(std::move(batch));
     }
-    batch.clear();
+    completed_ready_.notify_one();
     lock.lock();
   }
 }

@@ -94,8 +94,10 @@ class Database {
   // sees no other writer); an error from it, or an exception (logged, reported
   // as "db_error"), undoes exactly its changes. `done` then runs on the writer
   // thread with work's Status or the COMMIT's error, once the changes are
-  // committed (durably, with full_sync). `done` must be short and must not
-  // block: no Transaction() (refused there), no outbound call; it may Submit().
+  // committed (durably, with full_sync), on the database's completion thread
+  // (in commit order, while the writer commits the next batch). `done` must be
+  // short and must not block: no Transaction() (refused there), no outbound
+  // call; it may Submit().
   void Submit(Work work, Done done);
 
   // Submit() and wait: returns once the changes are committed. For callers
@@ -123,12 +125,20 @@ class Database {
   struct Pending;
   void Enqueue(std::unique_ptr<Pending> pending);
   void WriterLoop();
+  void CompletionLoop();
   void RunBatch(const std::vector<std::unique_ptr<Pending>>& batch);
 
   std::mutex queue_mutex_;  // guards queue_ and stopping_
   std::condition_variable queue_ready_;
   std::vector<std::unique_ptr<Pending>> queue_;
   bool stopping_ = false;
+
+  // Committed batches whose Dones have not run yet: a second thread runs them
+  // while the writer commits the next batch.
+  std::mutex completed_mutex_;  // guards completed_ and writer_done_
+  std::condition_variable completed_ready_;
+  std::vector<std::vector<std::unique_ptr<Pending>>> completed_;
+  bool writer_done_ = false;
 
   std::string path_;
   std::mutex writer_mutex_;
@@ -139,7 +149,9 @@ class Database {
   std::vector<std::unique_ptr<Connection>> readers_;
   std::vector<Connection*> idle_readers_;
 
-  std::thread writer_thread_;  // last: started once everything above exists
+  // Last: started once everything above exists.
+  std::thread completion_thread_;
+  std::thread writer_thread_;
 };
 
 // True for "db_constraint" errors caused by a UNIQUE or PRIMARY KEY clash, the
