@@ -35,7 +35,7 @@ class Gate {
   bool open_ = false;
 };
 
-class HttpServerAsyncTest : public ::testing::Test {
+class ConcurrentHttpServerAsyncTest : public ::testing::Test {
  protected:
   void Start() {
     HttpServerOptions options;
@@ -91,7 +91,7 @@ class HttpServerAsyncTest : public ::testing::Test {
   std::vector<std::thread> later_;
 };
 
-TEST_F(HttpServerAsyncTest, BlockingHandlerDoesNotHoldTheEventLoop) {
+TEST_F(ConcurrentHttpServerAsyncTest, BlockingHandlerDoesNotHoldTheEventLoop) {
   Start();
   auto blocked = std::async(std::launch::async, [this] { return Get("/blocking"); });
   entered_.get_future().wait();  // the handler is parked on the gate now
@@ -101,7 +101,7 @@ TEST_F(HttpServerAsyncTest, BlockingHandlerDoesNotHoldTheEventLoop) {
   EXPECT_EQ(blocked.get().body, "released");
 }
 
-TEST_F(HttpServerAsyncTest, AsyncHandlerAnswersFromAnotherThread) {
+TEST_F(ConcurrentHttpServerAsyncTest, AsyncHandlerAnswersFromAnotherThread) {
   Start();
   auto a = std::async(std::launch::async, [this] { return Get("/later?n=1"); });
   auto b = std::async(std::launch::async, [this] { return Get("/later?n=2"); });
@@ -109,27 +109,27 @@ TEST_F(HttpServerAsyncTest, AsyncHandlerAnswersFromAnotherThread) {
   EXPECT_EQ(b.get().body, "later:2");
 }
 
-TEST_F(HttpServerAsyncTest, UnansweredRequestGets500NotAHang) {
+TEST_F(ConcurrentHttpServerAsyncTest, UnansweredRequestGets500NotAHang) {
   Start();
   const auto r = Get("/forgotten");
   EXPECT_EQ(r.status, 500);
   EXPECT_NE(r.body.find("internal_error"), std::string::npos);
 }
 
-TEST_F(HttpServerAsyncTest, OnlyTheFirstAnswerIsSent) {
+TEST_F(ConcurrentHttpServerAsyncTest, OnlyTheFirstAnswerIsSent) {
   Start();
   EXPECT_EQ(Get("/twice").body, "first");
   EXPECT_EQ(Get("/healthz").status, 200);  // the connection and server are fine
 }
 
-TEST_F(HttpServerAsyncTest, ExceptionBeforeAnswerIsAGeneric500) {
+TEST_F(ConcurrentHttpServerAsyncTest, ExceptionBeforeAnswerIsAGeneric500) {
   Start();
   const auto r = Get("/throws");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body.find("internal detail"), std::string::npos);
 }
 
-TEST_F(HttpServerAsyncTest, InProcessCallWaitsForALaterAnswer) {
+TEST_F(ConcurrentHttpServerAsyncTest, InProcessCallWaitsForALaterAnswer) {
   Start();
   HttpServerRequest request;
   request.method = "GET";

@@ -417,7 +417,7 @@ TEST(StoreGroupCommit, ConcurrentWorksEachKeepTheirOwnOutcome) {
 
 // Submit() returns at once; each done runs after the commit with its own work's
 // outcome, and what it reports is already visible to readers.
-TEST(StoreSubmit, DoneRunsAfterCommitWithEachWorksOutcome) {
+TEST(ConcurrentStoreSubmit, DoneRunsAfterCommitWithEachWorksOutcome) {
   vc::testing::TempDir dir;
   auto db = OpenOrDie(dir.File("s.db"));
   ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
@@ -468,7 +468,7 @@ TEST(StoreSubmit, DoneRunsAfterCommitWithEachWorksOutcome) {
   EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), kWorks / 2);
 }
 
-TEST(StoreSubmit, ExceptionInWorkIsADbErrorAndUndoesOnlyIt) {
+TEST(ConcurrentStoreSubmit, ExceptionInWorkIsADbErrorAndUndoesOnlyIt) {
   vc::testing::TempDir dir;
   auto db = OpenOrDie(dir.File("e.db"));
   ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
@@ -490,7 +490,7 @@ TEST(StoreSubmit, ExceptionInWorkIsADbErrorAndUndoesOnlyIt) {
 
 // A Done runs on the writer thread: waiting there for the writer is refused,
 // while queueing more work from it is fine.
-TEST(StoreSubmit, TransactionFromDoneIsRefusedSubmitWorks) {
+TEST(ConcurrentStoreSubmit, TransactionFromDoneIsRefusedSubmitWorks) {
   vc::testing::TempDir dir;
   auto db = OpenOrDie(dir.File("d.db"));
   ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
@@ -509,7 +509,7 @@ TEST(StoreSubmit, TransactionFromDoneIsRefusedSubmitWorks) {
 }
 
 // Works still queued when the Database goes away are committed, not dropped.
-TEST(StoreSubmit, DestructionCommitsWhatIsQueued) {
+TEST(ConcurrentStoreSubmit, DestructionCommitsWhatIsQueued) {
   vc::testing::TempDir dir;
   const std::string path = dir.File("q.db");
   std::atomic<int> done{0};
