@@ -37,7 +37,7 @@ done
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 # better-sqlite3 is compiled by node-gyp at install time (no prebuilt binary is fetched).
 [ -f bench/peer/node_modules/better-sqlite3/build/Release/better_sqlite3.node ] ||
-  (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error)
+  (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error) >&2  # stdout is the report
 facts=${FACTS:-/dev/null}
 fact() { echo "$1 $2" >> "$facts"; }
 clk_tck=$(getconf CLK_TCK)
