@@ -18,9 +18,8 @@ requests=${2:-2000}
 warmup=100
 top=${CALLGRIND_TOP:-12}
 bin="$build_dir/bin"
-for t in vcserver mint_tokens; do
-  [ -x "$bin/$t" ] || { echo "missing $bin/$t: build $build_dir first" >&2; exit 1; }
-done
+. bench/lib.sh
+require_bins "$bin" vcserver mint_tokens
 for t in valgrind callgrind_control callgrind_annotate curl; do
   command -v "$t" >/dev/null || { echo "$t is not installed (apt-get install valgrind curl)" >&2; exit 1; }
 done
@@ -32,17 +31,10 @@ pid=
 cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/rp.pem" 2>/dev/null
-openssl pkey -in "$work/rp.pem" -pubout -out "$work/rp_pub.pem"
-redirect=https://bench.example/onboarding/done
+make_rp_key "$work"
 # One mint: the RequestIds are numbered uniquely within it.
-"$bin/mint_tokens" "$work/rp.pem" bench "$redirect" $(( warmup + requests )) "$work/tokens.txt" 3600
-cat > "$work/config.json" <<JSON
-{"environment":"test","listen":"127.0.0.1:0","dataDir":"$work/data","logLevel":"warn",
- "rateLimits":{"intake":{"perIp":0,"perOrg":0},"token":{"perIp":0,"perOrg":0},"create":{"perIp":0,"perOrg":0}},
- "proofingProviders":{"sandbox":{"type":"sandbox"}},
- "orgs":[{"id":"bench","redirectUrls":["$redirect"],"keys":{"pemFiles":["$work/rp_pub.pem"]},"maxTokenLifetimeSeconds":3600}]}
-JSON
+"$bin/mint_tokens" "$work/rp.pem" bench "$REDIRECT" $(( warmup + requests )) "$work/tokens.txt" 3600
+write_config "$work/config.json" "$work/data" "$work"
 
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" \
   "$bin/vcserver" --config "$work/config.json" > "$work/server.out" 2> "$work/valgrind.log" &

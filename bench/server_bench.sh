@@ -31,9 +31,8 @@ rounds=3
 rate_bound=${BENCH_RATE_BOUND:-12000}
 per_run=$(( secs * rate_bound ))
 bin="$build_dir/bin"
-for t in vcserver vcctl mint_tokens; do
-  [ -x "$bin/$t" ] || { echo "missing $bin/$t: build $build_dir first" >&2; exit 1; }
-done
+. bench/lib.sh
+require_bins "$bin" vcserver vcctl mint_tokens
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 # better-sqlite3 is compiled by node-gyp at install time (no prebuilt binary is fetched).
 [ -f bench/peer/node_modules/better-sqlite3/build/Release/better_sqlite3.node ] ||
@@ -48,9 +47,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 forget() { local keep=() p; for p in "${pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; pids=("${keep[@]}"); }
 
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/rp.pem" 2>/dev/null
-openssl pkey -in "$work/rp.pem" -pubout -out "$work/rp_pub.pem"
-redirect=https://bench.example/onboarding/done
+make_rp_key "$work"
+redirect=$REDIRECT
 
 # Starts a server whose stdout says "listening on URL"; sets URL and PID.
 start() {
@@ -134,14 +132,7 @@ jumpstart_runs() { echo $(( $1 == 1 ? 6 : 4 )); }
 # creates on the embedded Request Service in the same process.
 round_vcserver() {
   local data="$work/data.$round"
-  # Listen on port 0: the embedded Request Service then takes the bound address
-  # as its public URL and authority. No "roles": every role, as in a default install.
-  cat > "$work/config.$round.json" <<JSON
-{"environment":"test","listen":"127.0.0.1:0","dataDir":"$data","logLevel":"warn",
- "rateLimits":{"intake":{"perIp":0,"perOrg":0},"token":{"perIp":0,"perOrg":0},"create":{"perIp":0,"perOrg":0}},
- "proofingProviders":{"sandbox":{"type":"sandbox"}},
- "orgs":[{"id":"bench","redirectUrls":["$redirect"],"keys":{"pemFiles":["$work/rp_pub.pem"]},"maxTokenLifetimeSeconds":3600}]}
-JSON
+  write_config "$work/config.$round.json" "$data" "$work"
   start "$bin/vcserver" --config "$work/config.$round.json"
   local pid=$PID
   sleep 0.5
