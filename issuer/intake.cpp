@@ -1,7 +1,5 @@
 #include "issuer/intake.h"
 
-#include <future>
-
 #include "common/base/json.h"
 #include "common/http/url.h"
 #include "common/jose/jws.h"
@@ -73,17 +71,6 @@ void IntakeService::StartJumpstartAsync(std::string_view path_org, std::string_v
   });
 }
 
-Result<Started, JumpstartFailure> IntakeService::StartJumpstart(std::string_view path_org,
-                                                                std::string_view token,
-                                                                std::string_view mscv) {
-  std::promise<Result<Started, JumpstartFailure>> result;
-  auto future = result.get_future();
-  StartJumpstartAsync(
-      path_org, token, mscv, keys::KeyFetch::kAllowed,
-      [&result](Result<Started, JumpstartFailure> r) { result.set_value(std::move(r)); });
-  return future.get();
-}
-
 void IntakeService::StartAuth0Async(std::string_view token, std::string_view state,
                                     std::string_view mscv, Auth0Done done) {
   auto claims = auth0_.Verify(token, state);
@@ -104,16 +91,6 @@ void IntakeService::StartAuth0Async(std::string_view token, std::string_view sta
     done(Auth0Failure{replayed ? Auth0Error::kTokenReplayed : Auth0Error::kMalformedToken,
                       opened.error().message});
   });
-}
-
-Result<Started, Auth0Failure> IntakeService::StartAuth0(std::string_view token,
-                                                        std::string_view state,
-                                                        std::string_view mscv) {
-  std::promise<Result<Started, Auth0Failure>> result;
-  auto future = result.get_future();
-  StartAuth0Async(token, state, mscv,
-                  [&result](Result<Started, Auth0Failure> r) { result.set_value(std::move(r)); });
-  return future.get();
 }
 
 Result<std::string> IntakeService::ResultToken(const Session& s) const {

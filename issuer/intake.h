@@ -59,18 +59,12 @@ class IntakeService {
   using JumpstartDone = std::function<void(common::Result<Started, JumpstartFailure>)>;
   void StartJumpstartAsync(std::string_view path_org, std::string_view token, std::string_view mscv,
                            keys::KeyFetch fetch, JumpstartDone done);
-  // The same, waiting for the outcome (for callers that may block).
-  common::Result<Started, JumpstartFailure> StartJumpstart(std::string_view path_org,
-                                                           std::string_view token,
-                                                           std::string_view mscv);
   // Verifies the Auth0 redirect token, claims (iss, sub, iat, state), opens the
   // session; `done` as for StartJumpstartAsync. A storage failure is
   // kMalformedToken.
   using Auth0Done = std::function<void(common::Result<Started, Auth0Failure>)>;
   void StartAuth0Async(std::string_view token, std::string_view state, std::string_view mscv,
                        Auth0Done done);
-  common::Result<Started, Auth0Failure> StartAuth0(std::string_view token, std::string_view state,
-                                                   std::string_view mscv);
 
   // Ends the session (idempotently) and says where the browser goes now.
   common::Result<Return> Finish(const std::string& session_id, SessionStatus status);

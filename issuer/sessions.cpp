@@ -1,9 +1,9 @@
 #include "issuer/sessions.h"
 
 #include <array>
-#include <future>
 #include <memory>
 
+#include "common/base/await.h"
 #include "common/base/base64url.h"
 #include "common/base/crypto.h"
 #include "common/store/migrations.h"
@@ -218,11 +218,8 @@ void SessionStore::OpenAsync(const NewSession& req, OpenDone done) {
 }
 
 Result<OpenedSession, OpenFailure> SessionStore::Open(const NewSession& req) {
-  std::promise<Result<OpenedSession, OpenFailure>> result;
-  auto future = result.get_future();
-  OpenAsync(req,
-            [&result](Result<OpenedSession, OpenFailure> r) { result.set_value(std::move(r)); });
-  return future.get();
+  return common::Await<Result<OpenedSession, OpenFailure>>(
+      [&](OpenDone done) { OpenAsync(req, std::move(done)); });
 }
 
 Result<Session> SessionStore::Get(const std::string& id) const {

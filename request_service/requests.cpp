@@ -1,8 +1,7 @@
 // Creating requests, storing them, and signing their request objects.
 #include "request_service/requests.h"
 
-#include <future>
-
+#include "common/base/await.h"
 #include "common/base/crypto.h"
 #include "common/http/qr.h"
 #include "common/jose/jws.h"
@@ -87,23 +86,9 @@ void Requests::CreatePresentationAsync(const std::string& body, CreatedDone done
         std::move(done));
 }
 
-namespace {
-
-ApiResult<CreatedRequest> Wait(const std::function<void(Requests::CreatedDone)>& start) {
-  std::promise<ApiResult<CreatedRequest>> result;
-  auto future = result.get_future();
-  start([&result](ApiResult<CreatedRequest> r) { result.set_value(std::move(r)); });
-  return future.get();
-}
-
-}  // namespace
-
 ApiResult<CreatedRequest> Requests::CreateIssuance(const std::string& body) {
-  return Wait([&](CreatedDone done) { CreateIssuanceAsync(body, std::move(done)); });
-}
-
-ApiResult<CreatedRequest> Requests::CreatePresentation(const std::string& body) {
-  return Wait([&](CreatedDone done) { CreatePresentationAsync(body, std::move(done)); });
+  return common::Await<ApiResult<CreatedRequest>>(
+      [&](CreatedDone done) { CreateIssuanceAsync(body, std::move(done)); });
 }
 
 void Requests::Store(StoredRequest r, bool qr, const std::string& path, CreatedDone done) {

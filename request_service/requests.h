@@ -32,9 +32,8 @@ class Requests {
   using CreatedDone = std::function<void(ApiResult<CreatedRequest>)>;
   void CreateIssuanceAsync(const std::string& body, CreatedDone done);
   void CreatePresentationAsync(const std::string& body, CreatedDone done);
-  // The same, waiting (for callers that may block).
+  // CreateIssuanceAsync and wait, for callers that may block.
   ApiResult<CreatedRequest> CreateIssuance(const std::string& body);
-  ApiResult<CreatedRequest> CreatePresentation(const std::string& body);
 
   // The signed request object (application/jwt); `kind` "issuance"/"presentation".
   // 404 unknown, 410 expired (no callback), 409 once completed;

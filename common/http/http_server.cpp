@@ -13,12 +13,12 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "common/base/await.h"
 #include "common/base/log.h"
 #include "common/base/text.h"
 #include "common/base/thread_pool.h"
@@ -252,24 +252,28 @@ class PistacheHandler final : public PHttp::Handler {
   std::shared_ptr<const HttpServer::State> state_;
 };
 
+// What the log line of a handler's exception names; views into strings that
+// outlive the call (the request's Completion, or the caller's copies).
+struct RequestLabel {
+  std::string_view method, path, mscv;
+};
+
 // Runs `handler` and makes sure the request is answered: an exception before the
 // answer is logged and answered with a generic 500.
 void Invoke(const AsyncHttpHandler& handler, HttpServerRequest request,
-            const HttpResponder& respond) {
-  const std::string method = request.method, path = request.path, mscv = request.mscv;
-  const char* error = nullptr;
-  std::string what;
+            const HttpResponder& respond, const RequestLabel& label) {
+  std::string error;
   try {
     handler(std::move(request), respond);
     return;
   } catch (const std::exception& e) {
-    what = e.what();
-    error = what.c_str();
+    error = e.what();
   } catch (...) {
     error = "non-standard exception";
   }
-  LogError("http_handler_exception",
-           {{"method", method}, {"path", path}, {"error", error}, {"mscv", mscv}});
+  LogError(
+      "http_handler_exception",
+      {{"method", label.method}, {"path", label.path}, {"error", error}, {"mscv", label.mscv}});
   respond(HttpServerResponse::JsonError(500, "internal_error",
                                         "The server could not complete the request."));
 }
@@ -288,6 +292,7 @@ struct Completion {
   const RouteMetrics* metrics = nullptr;
   std::string method, path, remote_ip, mscv;
 
+  RequestLabel label() const { return {method, path, mscv}; }
   void Finish(const HttpServerResponse& response) {
     // Logged and counted before the write is queued, so that whoever sees the
     // response also sees its log line and metrics (tests rely on it).
@@ -355,11 +360,11 @@ HttpServerResponse HttpServer::HandleInProcess(HttpServerRequest request) const 
     return HttpServerResponse::JsonError(404, "not_found", "No such resource.");
   }
   request.path_params = std::move(match.params);
-  auto answer = std::make_shared<std::promise<HttpServerResponse>>();
-  std::future<HttpServerResponse> response = answer->get_future();
-  Invoke(state_->router.routes()[match.route_index].handler, std::move(request),
-         HttpResponder([answer](HttpServerResponse r) { answer->set_value(std::move(r)); }));
-  return response.get();
+  const std::string method = request.method, path = request.path, mscv = request.mscv;
+  const AsyncHttpHandler& handler = state_->router.routes()[match.route_index].handler;
+  return Await<HttpServerResponse>([&](std::function<void(HttpServerResponse)> answer) {
+    Invoke(handler, std::move(request), HttpResponder(std::move(answer)), {method, path, mscv});
+  });
 }
 
 void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter writer) const {
@@ -385,12 +390,12 @@ void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter w
   HttpResponder respond([completion](HttpServerResponse r) { completion->Finish(r); });
   if (early) return respond(std::move(*early));
   if (route->blocking) {
-    blocking->Post([route, request = std::move(request), respond]() mutable {
-      Invoke(route->handler, std::move(request), respond);
+    blocking->Post([route, completion, request = std::move(request), respond]() mutable {
+      Invoke(route->handler, std::move(request), respond, completion->label());
     });
     return;
   }
-  Invoke(route->handler, std::move(request), respond);
+  Invoke(route->handler, std::move(request), respond, completion->label());
 }
 
 HttpServer::HttpServer(HttpServerOptions options) : state_(std::make_shared<State>()) {
@@ -412,7 +417,13 @@ HttpServer::~HttpServer() { Shutdown(); }
 namespace {
 
 void AddRoute(HttpServer::State& state, std::string method, std::string pattern,
-              AsyncHttpHandler handler, bool blocking);
+              AsyncHttpHandler handler, bool blocking) {
+  std::lock_guard lock(state.mu);
+  if (state.started) throw std::logic_error("HttpServer::Route after Start");
+  RouteMetrics m = state.MakeRouteMetrics(method, pattern);
+  state.router.Add(std::move(method), std::move(pattern), std::move(handler), blocking);
+  state.route_metrics.push_back(m);
+}
 
 }  // namespace
 
@@ -427,19 +438,6 @@ void HttpServer::Route(std::string method, std::string pattern, HttpHandler hand
 void HttpServer::RouteAsync(std::string method, std::string pattern, AsyncHttpHandler handler) {
   AddRoute(*state_, std::move(method), std::move(pattern), std::move(handler), false);
 }
-
-namespace {
-
-void AddRoute(HttpServer::State& state, std::string method, std::string pattern,
-              AsyncHttpHandler handler, bool blocking) {
-  std::lock_guard lock(state.mu);
-  if (state.started) throw std::logic_error("HttpServer::Route after Start");
-  RouteMetrics m = state.MakeRouteMetrics(method, pattern);
-  state.router.Add(std::move(method), std::move(pattern), std::move(handler), blocking);
-  state.route_metrics.push_back(m);
-}
-
-}  // namespace
 
 namespace {
 

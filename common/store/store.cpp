@@ -218,8 +218,6 @@ Status Database::RunOnWriter(const Work& work, Mode mode) {
   switch (mode) {
     case Mode::kAutocommit:
       return work(*writer_);
-    case Mode::kWrite:
-      return RunInTransaction(*writer_, "BEGIN IMMEDIATE", work);
     case Mode::kRead: {
       if (Status s = writer_->Exec("PRAGMA query_only=ON"); !s.ok()) return s;
       ScopeExit restore([this] { (void)writer_->Exec("PRAGMA query_only=OFF"); });

@@ -120,7 +120,7 @@ class Database {
   Database(std::string path, std::unique_ptr<Connection> writer);
   Connection* AcquireReader();  // waits for an idle reader
   void ReleaseReader(Connection* conn);
-  enum class Mode { kAutocommit, kWrite, kRead };
+  enum class Mode { kAutocommit, kRead };  // writes go through the writer thread
   Status RunOnWriter(const Work& work, Mode mode);
   struct Pending;
   void Enqueue(std::unique_ptr<Pending> pending);
