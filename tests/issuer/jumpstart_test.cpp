@@ -209,6 +209,21 @@ TEST_F(JumpstartTest, ConcurrentUsesOfOneTokenOpenExactlyOneSession) {
   EXPECT_EQ(sessions, 1);
 }
 
+// A claim that cannot be stored is "try again" (503), not a bad link, and it
+// claims nothing: once the store works again the same link opens a session.
+TEST_F(JumpstartTest, StorageFailureIs503AndTheLinkStillWorksAfter) {
+  const std::string token = Mint("store-down");
+  ASSERT_TRUE(db_->Exec("ALTER TABLE sessions RENAME TO sessions_away").ok());
+  auto refused = Get("/contoso/?token=" + token);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(ErrorCode(*refused), "storage_unavailable");
+  ASSERT_TRUE(db_->Exec("ALTER TABLE sessions_away RENAME TO sessions").ok());
+  auto opened = Get("/contoso/?token=" + token);
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(opened->status, 303);
+}
+
 TEST_F(JumpstartTest, SameRequestIdInAnotherOrgIsIndependent) {
   // Claims are per org: the RequestId namespace belongs to each RP.
   ASSERT_EQ(Get("/contoso/?token=" + Mint("shared-id"))->status, 303);
