@@ -175,18 +175,16 @@ void WriteResponse(PHttp::ResponseWriter& writer, const HttpServerResponse& resp
   AddStandardHeaders(writer, response, mscv);
   std::weak_ptr<Pistache::Tcp::Peer> peer = writer.getPeer();
   const bool close = connection.close;
-  // When the client disconnects first, Pistache drops the queued write without
-  // settling its promise; on_done then runs when the callbacks are destroyed.
-  auto done = std::make_shared<RunOnce>(std::move(on_done));
+  // However the write ends (written, failed, or dropped unsettled when the
+  // callbacks are destroyed), a closing connection is half-closed then.
+  auto done = std::make_shared<RunOnce>([peer, close, on_done = std::move(on_done)] {
+    if (close) {
+      if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_WR);
+    }
+    on_done();
+  });
   writer.send(static_cast<PHttp::Code>(response.status), response.body)
-      .then(
-          [peer, close, done](ssize_t) {
-            if (close) {
-              if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_WR);
-            }
-            done->Run();
-          },
-          [done](std::exception_ptr) { done->Run(); });
+      .then([done](ssize_t) { done->Run(); }, [done](std::exception_ptr) { done->Run(); });
 }
 
 }  // namespace
