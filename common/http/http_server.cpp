@@ -2,9 +2,9 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <pistache/endpoint.h>
-#include <pistache/http.h>
+#include <pistache/listener.h>
 #include <pistache/peer.h>
+#include <pistache/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,103 +17,29 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include "common/base/await.h"
 #include "common/base/log.h"
 #include "common/base/text.h"
 #include "common/base/thread_pool.h"
 #include "common/http/http_router.h"
+#include "common/http/internal/http_connection.h"
 #include "common/http/internal/http_server_lifecycle.h"
+#include "common/http/internal/http_wire.h"
+#include "common/http/internal/write_pump.h"
 #include "common/http/mscv.h"
 
 namespace vc::common {
 namespace {
 
-namespace PHttp = Pistache::Http;
-
-// Pistache's own limit covers the request line and headers as well as the body; it
-// is set this much above ours so that a body just over the limit gets our JSON 413.
-constexpr size_t kHeadAllowance = 16 * 1024;
+using internal::HttpConnection;
+using internal::ParsedRequest;
 
 struct RouteMetrics {
   std::array<Counter*, 4> by_class{};  // 2xx, 3xx, 4xx, 5xx (1xx is never final here)
   Histogram* duration = nullptr;
 };
-
-bool IsSafeHeaderText(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
-// A response header written verbatim. Pistache 0.0.5 writes only typed headers (the
-// collection's raw list is ignored on output), so every header we send is one of these.
-// hash() is 0, which no typed header has, so header_cast<> never mistakes it for one.
-class OutgoingHeader final : public PHttp::Header::Header {
- public:
-  OutgoingHeader(std::string name, std::string value)
-      : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void write(std::ostream& os) const override { os << value_; }
-  uint64_t hash() const override { return 0; }
-
- private:
-  std::string name_;
-  std::string value_;
-};
-
-// RFC 9112 §9.3: HTTP/1.1 stays open unless either side says "close"; HTTP/1.0 only
-// when the client asks for keep-alive.
-struct ConnectionChoice {
-  bool close = false;
-  bool announce_keep_alive = false;  // HTTP/1.0 clients need to be told
-};
-
-ConnectionChoice ChooseConnection(const PHttp::Request& request) {
-  bool has_close = false;
-  bool has_keep_alive = false;
-  if (auto raw = request.headers().tryGetRaw("Connection")) {
-    const std::string value = raw->value();  // Raw::value() returns a copy
-    std::string_view v = value;
-    while (!v.empty()) {
-      const size_t comma = v.find(',');
-      std::string token = AsciiLower(v.substr(0, comma));
-      token.erase(
-          std::remove_if(token.begin(), token.end(), [](char c) { return c == ' ' || c == '\t'; }),
-          token.end());
-      has_close |= token == "close";
-      has_keep_alive |= token == "keep-alive";
-      v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
-    }
-  }
-  if (request.version() == PHttp::Version::Http10)
-    return {!has_keep_alive || has_close, has_keep_alive && !has_close};
-  return {has_close, false};
-}
-
-std::string RawQueryString(const PHttp::Request& request) {
-  // Pistache 0.0.5 has already split the query into a map of still-encoded names and
-  // values; join it back so that our strict parser decodes and limits it.
-  std::string out;
-  const auto& q = request.query();
-  for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it) {
-    if (!out.empty()) out.push_back('&');
-    out += it->first + "=" + it->second;
-  }
-  return out;
-}
-
-HttpServerRequest ToServerRequest(const PHttp::Request& request) {
-  HttpServerRequest r;
-  r.method = PHttp::methodString(request.method());
-  r.path = request.resource();
-  for (const auto& [name, raw] : request.headers().rawList()) {
-    r.headers.emplace_back(AsciiLower(name), raw.value());
-  }
-  // Pistache takes the Cookie header out of the raw headers and parses it.
-  for (const auto& cookie : request.cookies()) r.cookies.emplace_back(cookie.name, cookie.value);
-  r.body = request.body();
-  r.remote_ip = request.address().host();
-  return r;
-}
 
 std::string RequestMscv(const HttpServerRequest& request) {
   if (auto header = request.Header("ms-cv")) {
@@ -123,74 +49,9 @@ std::string RequestMscv(const HttpServerRequest& request) {
   return CorrelationVector::NewRandom().ToString();
 }
 
-void AddHeader(PHttp::ResponseWriter& writer, std::string name, std::string value) {
-  if (name.empty() || !IsSafeHeaderText(name) || !IsSafeHeaderText(value) ||
-      name.find(':') != std::string::npos) {
-    LogWarn("http_header_dropped", {{"name", IsSafeHeaderText(name) ? name : "(unsafe)"}});
-    return;
-  }
-  writer.headers().add(std::make_shared<OutgoingHeader>(std::move(name), std::move(value)));
-}
-
-void AddStandardHeaders(PHttp::ResponseWriter& writer, const HttpServerResponse& response,
-                        const std::string& mscv) {
-  bool has_cache_control = false;
-  for (const auto& [name, value] : response.headers) {
-    has_cache_control |= AsciiLower(name) == "cache-control";
-    AddHeader(writer, name, value);
-  }
-  if (!response.content_type.empty()) AddHeader(writer, "Content-Type", response.content_type);
-  if (!has_cache_control) AddHeader(writer, "Cache-Control", "no-store");
-  AddHeader(writer, "X-Content-Type-Options", "nosniff");
-  AddHeader(writer, "Referrer-Policy", "no-referrer");
-  AddHeader(writer, "ms-cv", mscv);
-}
-
-// Calls f once: on Run() or, failing that, on destruction.
-class RunOnce {
- public:
-  explicit RunOnce(std::function<void()> f) : f_(std::move(f)) {}
-  ~RunOnce() { Run(); }
-  RunOnce(const RunOnce&) = delete;
-  RunOnce& operator=(const RunOnce&) = delete;
-  void Run() {
-    if (!done_.exchange(true) && f_) f_();
-  }
-
- private:
-  std::function<void()> f_;
-  std::atomic<bool> done_{false};
-};
-
-// Writes the response. Pistache put "Connection: Close" on the writer for every request
-// without a Connection header (the cause of one TCP connection per request); we replace
-// it with our own decision and, when closing, half-close the socket once the response is
-// on the wire, since Pistache itself never closes after "Connection: close".
-void WriteResponse(PHttp::ResponseWriter& writer, const HttpServerResponse& response,
-                   ConnectionChoice connection, const std::string& mscv,
-                   std::function<void()> on_done) {
-  writer.headers().remove<PHttp::Header::Connection>();
-  if (connection.close) AddHeader(writer, "Connection", "close");
-  if (connection.announce_keep_alive) AddHeader(writer, "Connection", "keep-alive");
-  AddStandardHeaders(writer, response, mscv);
-  std::weak_ptr<Pistache::Tcp::Peer> peer = writer.getPeer();
-  const bool close = connection.close;
-  // However the write ends (written, failed, or dropped unsettled when the
-  // callbacks are destroyed), a closing connection is half-closed then.
-  auto done = std::make_shared<RunOnce>([peer, close, on_done = std::move(on_done)] {
-    if (close) {
-      if (auto p = peer.lock()) ::shutdown(p->fd(), SHUT_WR);
-    }
-    on_done();
-  });
-  writer.send(static_cast<PHttp::Code>(response.status), response.body)
-      .then([done](ssize_t) { done->Run(); }, [done](std::exception_ptr) { done->Run(); });
-}
-
 }  // namespace
 
 using internal::InFlight;
-using internal::OpenConnections;
 
 struct HttpServer::State {
   HttpServerOptions options;
@@ -198,14 +59,16 @@ struct HttpServer::State {
   HttpRouter router;
   std::vector<RouteMetrics> route_metrics;  // parallel to router.routes()
   RouteMetrics unmatched;
-  std::unique_ptr<PHttp::Endpoint> endpoint;  // set while serving
+  std::unique_ptr<Pistache::Tcp::Listener> listener;  // set while serving
   bool started = false;
   int reserved_fd = -1;  // ReservePort()'s socket until Start() listens
   std::atomic<uint16_t> bound_port{0};
-  std::mutex mu;  // guards endpoint, started
+  std::mutex mu;  // guards listener, started
   std::shared_ptr<InFlight> in_flight = std::make_shared<InFlight>();
-  std::shared_ptr<OpenConnections> connections = std::make_shared<OpenConnections>();
-  std::unique_ptr<ThreadPool> blocking;  // set by Start(), runs Route() handlers
+  std::unique_ptr<ThreadPool> blocking;       // set by Start(), runs Route() handlers
+  std::shared_ptr<internal::WritePump> pump;  // set by Start()
+  internal::ConnectionLimits limits;
+  Gauge* open_connections = nullptr;  // http_connections_open
 
   RouteMetrics MakeRouteMetrics(const std::string& method, const std::string& route) {
     auto& requests =
@@ -221,33 +84,64 @@ struct HttpServer::State {
     return m;
   }
 
-  // The route for `request`, or the answer when there is none (413, 400, 404, 405).
-  std::optional<HttpServerResponse> Route(HttpServerRequest& request, const PHttp::Request& raw,
+  // The route for `request`, or the answer when there is none (400, 404, 405).
+  std::optional<HttpServerResponse> Route(HttpServerRequest& request, std::string_view raw_query,
                                           const HttpRouter::Route** route,
                                           const RouteMetrics** metrics_out) const;
-  void Serve(const PHttp::Request& raw, PHttp::ResponseWriter writer) const;
+  // One parsed request of `connection`: routes it and runs its handler (here, or on
+  // the blocking pool); the answer is written to the connection from whichever
+  // thread gives it.
+  void Serve(const std::shared_ptr<HttpConnection>& connection, ParsedRequest parsed) const;
 };
 
 namespace {
 
-class PistacheHandler final : public PHttp::Handler {
+// Pistache's TCP layer calls this on the event loop of the connection's worker;
+// Pistache clones one per worker, so `connections_` is only touched by one thread.
+class TcpHandler final : public Pistache::Tcp::Handler {
  public:
-  HTTP_PROTOTYPE(PistacheHandler)
-  explicit PistacheHandler(std::shared_ptr<const HttpServer::State> state)
-      : state_(std::move(state)) {}
+  PROTOTYPE_OF(Pistache::Tcp::Handler, TcpHandler)
+  explicit TcpHandler(std::shared_ptr<const HttpServer::State> state) : state_(std::move(state)) {}
 
-  void onRequest(const PHttp::Request& request, PHttp::ResponseWriter writer) override {
+  void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    std::weak_ptr<const HttpServer::State> weak = state_;
+    auto connection = std::make_shared<HttpConnection>(
+        peer->fd(), peer->address().host(), state_->limits, state_->pump,
+        [weak](const std::shared_ptr<HttpConnection>& c, ParsedRequest request) {
+          if (auto state = weak.lock()) state->Serve(c, std::move(request));
+        });
+    state_->pump->Add(connection);
+    state_->open_connections->Add(1);
+    connections_[peer->fd()] = std::move(connection);
+  }
+
+  void onInput(const char* buffer, size_t len,
+               const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    auto it = connections_.find(peer->fd());
+    if (it == connections_.end()) return;
+    // Keeps the connection alive through handlers that finish on this thread.
+    std::shared_ptr<HttpConnection> connection = it->second;
     try {
-      state_->Serve(request, std::move(writer));
+      connection->Feed(buffer, len);
     } catch (...) {
-      // Serve() already turns handler exceptions into a 500; this is a last resort
-      // for a failure while writing, where nothing more can be sent.
-      LogError("http_internal_error", {{"path", request.resource()}});
+      // Serve() turns handler exceptions into a 500; this is a last resort for a
+      // failure while answering, where nothing more can be sent.
+      LogError("http_internal_error", {});
     }
+  }
+
+  void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    auto it = connections_.find(peer->fd());
+    if (it == connections_.end()) return;
+    it->second->MarkClosed();  // before Pistache closes the fd
+    state_->pump->Remove(it->second->id());
+    state_->open_connections->Add(-1);
+    connections_.erase(it);
   }
 
  private:
   std::shared_ptr<const HttpServer::State> state_;
+  std::unordered_map<int, std::shared_ptr<HttpConnection>> connections_;
 };
 
 // What the log line of a handler's exception names; views into strings that
@@ -277,14 +171,10 @@ void Invoke(const AsyncHttpHandler& handler, HttpServerRequest request,
 }
 
 // What is needed to finish one request once its handler answers, on any thread:
-// the log line and metrics, then the write, which Pistache queues to the
-// connection's event loop.
+// the log line and metrics, then the write to the connection.
 struct Completion {
-  Completion(PHttp::ResponseWriter w, ConnectionChoice c, std::chrono::steady_clock::time_point t,
-             std::shared_ptr<InFlight> f)
-      : writer(std::move(w)), connection(c), start(t), in_flight(std::move(f)) {}
-  PHttp::ResponseWriter writer;
-  ConnectionChoice connection;
+  std::shared_ptr<HttpConnection> connection;
+  internal::Framing framing;
   std::chrono::steady_clock::time_point start;
   std::shared_ptr<InFlight> in_flight;
   const RouteMetrics* metrics = nullptr;
@@ -292,8 +182,8 @@ struct Completion {
 
   RequestLabel label() const { return {method, path, mscv}; }
   void Finish(const HttpServerResponse& response) {
-    // Logged and counted before the write is queued, so that whoever sees the
-    // response also sees its log line and metrics (tests rely on it).
+    // Logged and counted before the write, so that whoever sees the response also
+    // sees its log line and metrics (tests rely on it).
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const size_t class_index = std::clamp(response.status / 100 - 2, 0, 3);
@@ -306,22 +196,19 @@ struct Completion {
                             {"bytes", static_cast<uint64_t>(response.body.size())},
                             {"remote_ip", remote_ip},
                             {"mscv", mscv}});
-    WriteResponse(writer, response, connection, mscv, [f = in_flight] { f->End(); });
+    connection->Respond(internal::SerializeResponse(response, framing, mscv), framing.close,
+                        [f = in_flight] { f->End(); });
   }
 };
 
 }  // namespace
 
 std::optional<HttpServerResponse> HttpServer::State::Route(HttpServerRequest& request,
-                                                           const PHttp::Request& raw,
+                                                           std::string_view raw_query,
                                                            const HttpRouter::Route** route,
                                                            const RouteMetrics** metrics_out) const {
   *metrics_out = &unmatched;
-  if (request.body.size() > options.max_request_bytes) {
-    return HttpServerResponse::JsonError(413, "request_too_large",
-                                         "The request body is too large.");
-  }
-  auto query = ParseQueryString(RawQueryString(raw));
+  auto query = ParseQueryString(raw_query);
   if (!query.ok())
     return HttpServerResponse::JsonError(400, "invalid_query", query.error().message);
   request.query = std::move(*query);
@@ -365,26 +252,34 @@ HttpServerResponse HttpServer::HandleInProcess(HttpServerRequest request) const 
   });
 }
 
-void HttpServer::State::Serve(const PHttp::Request& raw, PHttp::ResponseWriter writer) const {
-  const auto start = std::chrono::steady_clock::now();
-  ConnectionChoice connection = ChooseConnection(raw);
-  if (!in_flight->Begin()) connection.close = true;
-  // Ends the in-flight count if anything below throws before the write is queued.
-  auto in_flight_guard = std::unique_ptr<InFlight, void (*)(InFlight*)>(
-      in_flight.get(), [](InFlight* f) { f->End(); });
-  connections->Note(writer.getPeer());
-  HttpServerRequest request = ToServerRequest(raw);
+void HttpServer::State::Serve(const std::shared_ptr<HttpConnection>& connection,
+                              ParsedRequest parsed) const {
+  HttpServerRequest& request = parsed.request;
+  internal::Framing framing;
+  framing.close = !parsed.keep_alive || parsed.error_status != 0;
+  framing.announce_keep_alive = parsed.http10 && parsed.keep_alive;
+  framing.head_only = parsed.head_only;
+  if (!in_flight->Begin()) framing.close = true;
   request.mscv = RequestMscv(request);
   const HttpRouter::Route* route = nullptr;
   const RouteMetrics* metrics_for_route = &unmatched;
-  std::optional<HttpServerResponse> early = Route(request, raw, &route, &metrics_for_route);
-  auto completion = std::make_shared<Completion>(std::move(writer), connection, start, in_flight);
+  std::optional<HttpServerResponse> early;
+  if (parsed.error_status != 0) {
+    early =
+        HttpServerResponse::JsonError(parsed.error_status, parsed.error_code, parsed.error_message);
+  } else {
+    early = Route(request, parsed.raw_query, &route, &metrics_for_route);
+  }
+  auto completion = std::make_shared<Completion>();
+  completion->connection = connection;
+  completion->framing = framing;
+  completion->start = parsed.start;
+  completion->in_flight = in_flight;
   completion->metrics = metrics_for_route;
   completion->method = request.method;
   completion->path = request.path;
   completion->remote_ip = request.remote_ip;
   completion->mscv = request.mscv;
-  in_flight_guard.release();
   HttpResponder respond([completion](HttpServerResponse r) { completion->Finish(r); });
   if (early) return respond(std::move(*early));
   if (route->blocking) {
@@ -400,6 +295,8 @@ HttpServer::HttpServer(HttpServerOptions options) : state_(std::make_shared<Stat
   state_->options = std::move(options);
   state_->metrics = state_->options.metrics ? state_->options.metrics : &MetricsRegistry::Global();
   state_->unmatched = state_->MakeRouteMetrics("any", "unmatched");
+  state_->open_connections =
+      &state_->metrics->AddGauge("http_connections_open", "Client connections open").With({});
   RouteAsync("GET", "/healthz", [](const HttpServerRequest&, const HttpResponder& respond) {
     respond(HttpServerResponse::Json(200, R"({"status":"ok"})"));
   });
@@ -496,26 +393,29 @@ void HttpServer::Start() {
   std::lock_guard lock(state_->mu);
   if (state_->started) throw std::logic_error("HttpServer::Start called twice");
   const HttpServerOptions& o = state_->options;
-  const auto timeout = std::chrono::milliseconds(o.request_timeout_ms);
-  auto endpoint =
-      std::make_unique<PHttp::Endpoint>(Pistache::Address(o.address, Pistache::Port(o.port)));
   const int threads = o.threads > 0
                           ? o.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  internal::ConnectionLimits& limits = state_->limits;
+  limits.max_body_bytes = o.max_request_bytes;
+  limits.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
+  limits.keepalive_timeout = std::chrono::milliseconds(o.keepalive_timeout_ms);
+  // Timeouts are checked a few times per their length, at most every 250 ms.
+  const auto sweep = std::clamp(std::min(limits.request_timeout, limits.keepalive_timeout) / 4,
+                                std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+  state_->pump = std::make_shared<internal::WritePump>(sweep);
   state_->blocking = std::make_unique<ThreadPool>(o.blocking_threads);
-  endpoint->init(
-      PHttp::Endpoint::options()
-          .threads(threads)
-          .flags(state_->reserved_fd >= 0
-                     ? Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::ReusePort
-                     : Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr))
-          .maxRequestSize(o.max_request_bytes + kHeadAllowance)
-          .headerTimeout(timeout)
-          .bodyTimeout(timeout)
-          .keepaliveTimeout(std::chrono::milliseconds(o.keepalive_timeout_ms)));
-  endpoint->setHandler(std::make_shared<PistacheHandler>(state_));
+  using Pistache::Tcp::Options;
+  auto listener = std::make_unique<Pistache::Tcp::Listener>(
+      Pistache::Address(o.address, Pistache::Port(o.port)));
+  Options flags = Options::ReuseAddr | Options::NoDelay;
+  if (state_->reserved_fd >= 0) flags = flags | Options::ReusePort;
+  listener->init(static_cast<size_t>(threads), Pistache::Flags<Options>(flags));
+  listener->setHandler(std::make_shared<TcpHandler>(state_));
   try {
-    endpoint->serveThreaded();
+    listener->bind();
+    state_->pump->Start();
+    listener->runThreaded();
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot listen on " + o.address + ":" + std::to_string(o.port) + ": " +
                              e.what());
@@ -524,8 +424,8 @@ void HttpServer::Start() {
     ::close(state_->reserved_fd);  // the listening socket holds the port now
     state_->reserved_fd = -1;
   }
-  state_->bound_port = static_cast<uint16_t>(endpoint->getPort());
-  state_->endpoint = std::move(endpoint);
+  state_->bound_port = static_cast<uint16_t>(listener->getPort());
+  state_->listener = std::move(listener);
   state_->started = true;
   LogInfo("http_listening",
           {{"address", o.address}, {"port", static_cast<int>(state_->bound_port)}});
@@ -543,23 +443,28 @@ std::string HttpServer::BaseUrl() const {
 }
 
 void HttpServer::Shutdown() {
-  std::unique_ptr<PHttp::Endpoint> endpoint;
+  std::unique_ptr<Pistache::Tcp::Listener> listener;
   {
     std::lock_guard lock(state_->mu);
-    endpoint = std::move(state_->endpoint);
+    listener = std::move(state_->listener);
     if (state_->reserved_fd >= 0) ::close(state_->reserved_fd);  // reserved, never started
     state_->reserved_fd = -1;
   }
-  if (!endpoint) return;
+  if (!listener) return;
   if (!state_->in_flight->Drain(std::chrono::milliseconds(state_->options.shutdown_grace_ms))) {
     LogWarn("http_shutdown_requests_abandoned", {});
   }
-  // Blocking handlers still running finish (and queue their writes) before the
-  // event loops, which own the connections, go away.
+  // Blocking handlers still running finish (and write their answers) before the
+  // event loops, which own the sockets, go away.
   state_->blocking.reset();
-  endpoint->shutdown();
-  endpoint.reset();  // joins the event-loop threads
-  state_->connections->CloseAll();
+  listener->shutdown();
+  listener.reset();  // joins the event-loop threads
+  state_->pump->Stop();
+  // Pistache leaves the sockets of its peers open when it stops.
+  for (const auto& connection : state_->pump->Connections()) {
+    connection->CloseSocket();
+    state_->open_connections->Add(-1);
+  }
   state_->bound_port = 0;
 }
 

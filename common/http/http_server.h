@@ -1,30 +1,34 @@
-// The HTTP listener: routes requests to handlers over Pistache, which stays an
-// implementation detail. The event-loop threads (one per core by default) parse
-// requests and write responses and never wait: an AsyncHttpHandler (RouteAsync)
+// The HTTP listener. Pistache's TCP layer accepts, reads and closes the sockets;
+// requests are parsed by nodejs http-parser (common/http/internal/http_connection.h)
+// and answers are written straight to the socket. The event-loop threads (one per
+// core by default) read and parse and never wait: an AsyncHttpHandler (RouteAsync)
 // runs on the loop and answers later through its HttpResponder, from whichever
-// thread completes its work; an HttpHandler (Route), which may block, runs on a
-// pool of blocking threads. Either way the response is written on the
-// connection's event loop. Every request gets, whatever its handler does:
-//   - HTTP/1.1 persistent connections by default (RFC 9112 §9.3), also for clients
-//     that send no Connection header (Pistache 0.0.5 would answer "Connection: Close"
-//     to them); "Connection: close" from the client closes after the response;
-//   - a body limit (413 JSON error), 404 and 405 (with Allow) as JSON errors, 400 for
-//     malformed query strings or path parameters;
+// thread completes its work, which also writes the answer; an HttpHandler (Route),
+// which may block, runs on a pool of blocking threads. Every request gets, whatever
+// its handler does:
+//   - HTTP/1.1 persistent connections (RFC 9112 §9.3): open unless the client says
+//     "Connection: close" (HTTP/1.0: only with "keep-alive"); pipelined requests are
+//     answered in order, one at a time; "Expect: 100-continue" is honoured;
+//   - limits, as JSON errors that close the connection: a body over
+//     max_request_bytes is 413 (before it is read when declared), a request line
+//     and headers over 32 KiB 431, malformed HTTP 400, a request not received
+//     within request_timeout_ms 408; idle connections close after
+//     keepalive_timeout_ms; a client that reads nothing of its answer for
+//     request_timeout_ms is dropped, without holding any thread meanwhile;
+//   - 404 and 405 (with Allow) as JSON errors, 400 for malformed query strings or
+//     path parameters;
 //   - no exception escaping a handler: it is logged and answered with a generic 500;
 //   - security headers (X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer,
-//     Cache-Control: no-store unless the handler set its own);
+//     Cache-Control: no-store unless the handler set its own) and Date;
 //   - a correlation vector: the incoming `ms-cv` header extended (or a new one),
 //     exposed as HttpServerRequest::mscv and echoed in the response `ms-cv` header;
 //   - one access-log line (event "http_access": method, path without the query
 //     string, status, duration_ms, bytes, remote_ip, mscv) and metrics
-//     http_requests_total{route,method,class} and http_request_duration_seconds{route}.
+//     http_requests_total{route,method,class}, http_request_duration_seconds{route}
+//     and http_connections_open.
 // Built in: GET /healthz -> {"status":"ok"}, GET /metrics -> Prometheus text.
-//
-// Pistache 0.0.5 limits that remain: one value per response header name, duplicate
-// query parameter names collapse to one, cookies arrive parsed (HttpServerRequest::cookies),
-// and pipelined requests (sent before the previous response arrived) are not
-// supported. Requests whose head plus body exceed max_request_bytes + 16 KiB are
-// refused by Pistache itself with a plain-text 413.
+// An answer that comes after its client has gone is dropped: it can never reach
+// another connection that reused the socket's number.
 #pragma once
 
 #include <cstdint>
@@ -43,8 +47,8 @@ struct HttpServerOptions {
   uint16_t port = 0;                   // 0 = an ephemeral port; read it from HttpServer::port()
   int threads = 0;                     // event-loop threads; 0 = one per core
   int blocking_threads = 16;           // the pool that runs Route() handlers
-  size_t max_request_bytes = 1 << 20;  // body limit
-  long request_timeout_ms = 30'000;    // to receive a request's head and body
+  size_t max_request_bytes = 1 << 20;  // body limit (413)
+  long request_timeout_ms = 30'000;    // to receive a request (408), or for a client to read
   long keepalive_timeout_ms = 60'000;  // idle persistent connections are closed after
   long shutdown_grace_ms = 10'000;     // Shutdown() waits this long for running requests
   MetricsRegistry* metrics = nullptr;  // nullptr = MetricsRegistry::Global()

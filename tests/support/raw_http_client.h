@@ -26,7 +26,9 @@ class RawHttpConnection {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   }
-  ~RawHttpConnection() { ::close(fd_); }
+  ~RawHttpConnection() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   RawHttpConnection(const RawHttpConnection&) = delete;
   RawHttpConnection& operator=(const RawHttpConnection&) = delete;
 
@@ -50,6 +52,26 @@ class RawHttpConnection {
       }
       if (!ReadMore()) return {};
     }
+  }
+
+  // Only the next head (up to and including the blank line), e.g. "100 Continue";
+  // empty on EOF or timeout.
+  std::string ReadHead() {
+    while (true) {
+      const size_t head_end = buffer_.find("\r\n\r\n");
+      if (head_end != std::string::npos) {
+        std::string head = buffer_.substr(0, head_end + 4);
+        buffer_.erase(0, head_end + 4);
+        return head;
+      }
+      if (!ReadMore()) return {};
+    }
+  }
+
+  // Closes the client's socket now.
+  void Close() {
+    ::close(fd_);
+    fd_ = -1;
   }
 
   // True when the server closed its side (recv returns 0) with nothing more buffered.

@@ -69,7 +69,12 @@ class ConcurrentHttpServerAsyncTest : public ::testing::Test {
   }
   void TearDown() override {
     gate_.Open();
-    for (auto& t : later_) t.join();
+    {
+      // A handler may still be inside emplace_back when its thread's answer
+      // has already reached the client.
+      std::lock_guard lock(mu_);
+      for (auto& t : later_) t.join();
+    }
     if (server_) server_->Shutdown();
   }
 
