@@ -264,7 +264,7 @@ TEST_F(HostileBodies, RequestServiceApi) {
        R"({"claimValue":$S})",
        404,
        {},
-       bearer},
+       Bearer(server_->BearerToken(kAdminScope))},
       {"POST", "/v1.0/verifiableCredentials/completeIssuance", Kind::kJson, Shape::kEnvelope,
        R"({"code":$S,"state":$S,"details":$S})", 400},
       {"POST", "/oauth2/v2.0/token", Kind::kForm, Shape::kOAuth,
