@@ -72,23 +72,23 @@ std::variant<Resource, TokenError> ParseScope(std::string_view scope) {
   }
   if (resources.empty() || !resources.front().ends_with("/.default")) {
     return TokenError{400, "invalid_scope", 1002012,
-                      "The provided value for scope " + std::string(scope) +
-                          " is not valid. Client credential flows must have a scope value with "
-                          "/.default suffixed to the resource identifier (application ID URI)."};
+                      "The provided value for scope is not valid. Client credential flows must "
+                      "have a scope value with /.default suffixed to the resource identifier "
+                      "(application ID URI)."};
   }
   if (resources.size() > 1) {
     return TokenError{400, "invalid_scope", 28000,
                       "Provided value for the input parameter scope is not valid because it "
-                      "contains more than one resource. Scope " +
-                          std::string(scope) + " is not valid."};
+                      "contains more than one resource."};
   }
   const std::string_view app = resources.front().substr(0, resources.front().size() - 9);
   if (app == kResourceAppId) return Resource::kRequestService;
   if (app == kAdminResourceAppId) return Resource::kAdmin;
   return TokenError{400, "invalid_resource", 500011,
-                    "The resource principal named " + std::string(app) +
-                        " was not found in the tenant. Known resources: " + kResourceAppId +
-                        " (Request Service), " + kAdminResourceAppId + " (Admin API)."};
+                    std::string("The resource principal named in scope was not found in the "
+                                "tenant. Known resources: ") +
+                        kResourceAppId + " (Request Service), " + kAdminResourceAppId +
+                        " (Admin API)."};
 }
 
 TokenService::TokenService(std::vector<common::RequestServiceClient> clients,
@@ -132,11 +132,10 @@ std::variant<std::string, TokenError> TokenService::Issue(const common::QueryPar
   for (const char* name : {"grant_type", "client_id", "scope"}) {
     if (form.Get(name).value_or("").empty()) return MissingParameter(name);
   }
-  const std::string grant(form.Get("grant_type").value_or(""));
-  if (grant != "client_credentials") {
+  if (form.Get("grant_type") != "client_credentials") {
     return TokenError{400, "unsupported_grant_type", 70003,
-                      "The app requested an unsupported grant type '" + grant +
-                          "': this tenant issues tokens by client_credentials only."};
+                      "The app requested an unsupported grant type: this tenant issues tokens "
+                      "by client_credentials only."};
   }
   auto resource = ParseScope(form.Get("scope").value_or(""));
   if (auto* e = std::get_if<TokenError>(&resource)) return *e;

@@ -46,9 +46,9 @@ HttpServerResponse Refuse(const TokenError& e, const HttpServerRequest& req,
 std::optional<TokenError> WrongTenant(const HttpServerRequest& req, const TokenService& tokens) {
   const std::string tenant(req.PathParam("tenant"));
   if (tenant == tokens.tenant_id()) return std::nullopt;
-  return TokenError{
-      400, "invalid_tenant", 90002,
-      "Tenant '" + tenant + "' not found. This server's tenant is '" + tokens.tenant_id() + "'."};
+  // The path's value is not echoed: it may be anything, invalid UTF-8 included.
+  return TokenError{400, "invalid_tenant", 90002,
+                    "Tenant not found. This server's tenant is '" + tokens.tenant_id() + "'."};
 }
 
 HttpServerResponse Token(const RequestServiceSlot& slot, const common::Clock& clock,

@@ -269,6 +269,8 @@ TEST_F(HostileBodies, RequestServiceApi) {
        R"({"code":$S,"state":$S,"details":$S})", 400},
       {"POST", "/oauth2/v2.0/token", Kind::kForm, Shape::kOAuth,
        "grant_type=$S&client_id=$S&client_secret=$S&scope=$S", 400},
+      {"POST", "/local/oauth2/v2.0/token", Kind::kForm, Shape::kOAuth,
+       "grant_type=client_credentials&client_id=$S&client_secret=$S&scope=$S", 400},
       {"POST",
        "/v1.0/verifiableCredentials/verifyPresentation",
        Kind::kForm,

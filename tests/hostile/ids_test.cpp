@@ -169,6 +169,11 @@ TEST_F(HostileIds, RequestServiceAndWallet) {
        admin},
       {"POST", "/v1.0/verifiableCredentials/contracts/{id}/credentials/revoke", Shape::kEnvelope,
        404, 400, admin, R"({"claimValue":"x"})"},
+      // Paths the API does not have, and the tenant of the OAuth surface.
+      {"GET", "/v1.0/verifiableCredentials/{id}", Shape::kEnvelope, 404},
+      {"DELETE", "/beta/{id}/x", Shape::kEnvelope, 404},
+      {"POST", "/{id}/oauth2/v2.0/token", Shape::kOAuth, 400},
+      {"GET", "/{id}/v2.0/.well-known/openid-configuration", Shape::kOAuth, 400},
   });
 }
 
