@@ -1,6 +1,8 @@
 #include "request_service/token_routes.h"
 
+#include <cctype>
 #include <ctime>
+#include <optional>
 
 #include "common/base/json.h"
 #include "common/http/media_type.h"
