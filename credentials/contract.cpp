@@ -15,7 +15,8 @@ void WriteDisplay(JsonWriter& w, const std::string& display_json) {
   auto display = common::ParseJsonObject(display_json);
   w->Key("display");
   w->StartObject();
-  w.Member("locale", "en-US");
+  const auto locale = display ? common::GetString(*display, "locale") : std::nullopt;
+  w.Member("locale", std::string(locale.value_or("en-US")));
   if (display) {
     for (const char* part : {"card", "consent", "claims"}) {
       if (const auto* v = common::GetObject(*display, part)) {

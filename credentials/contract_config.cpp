@@ -1,5 +1,7 @@
 #include "credentials/contract_config.h"
 
+#include "credentials/contract_display.h"
+
 namespace vc::credentials {
 namespace {
 
@@ -37,7 +39,7 @@ ContractConfig ParseContract(const common::ContractConfig& entry) {
     contract.claims.push_back(std::move(claim));
   }
   if (std::optional<common::ConfigNode> display = node.Object("display")) {
-    contract.display = display->Raw();
+    contract.display = ParseDisplay(*display);
   }
   return contract;
 }

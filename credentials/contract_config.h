@@ -25,14 +25,14 @@ struct ContractConfig {
   std::string type;  // defaults to id
   int64_t validity_interval_seconds = 2592000;
   std::vector<ContractClaim> claims;
-  std::string display = "{}";  // JSON object text (card, consent, claims labels)
+  std::string display = "{}";  // JSON object text: ParseDisplay's (contract_display.h)
   // The manifest URL sent in createIssuanceRequest (common::ContractConfig).
   std::string manifest_url;
 };
 
 // One contract from its entry's node ("contracts[<i>]"): keys id, type,
 // validityIntervalSeconds (60 s .. 10 years), claims [{inputClaim (required),
-// outputClaim, required, indexed (at most one)}], display (an object) and
+// outputClaim, required, indexed (at most one)}], display (ParseDisplay) and
 // manifestUrl; any other key is an error. Throws common::ConfigError naming
 // the JSON path, e.g. "contracts[0].claims[1].indexed: only one claim may be
 // indexed".

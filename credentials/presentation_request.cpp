@@ -1,5 +1,6 @@
 #include "credentials/presentation_request.h"
 
+#include <cctype>
 #include <string_view>
 #include <utility>
 
@@ -137,6 +138,23 @@ void WriteValidation(common::JsonWriter& w, const RequestedCredential& rc) {
   w->EndObject();
 }
 
+// `s` as an ECMA-262 pattern matching it literally, ASCII case-insensitively.
+std::string CaseInsensitiveLiteral(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char upper = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (static_cast<unsigned char>(c) < 0x80 && lower != upper) {
+      out += {'[', lower, upper, ']'};
+      continue;
+    }
+    // ECMA-262 SyntaxCharacter: the only escapes also valid under the u flag.
+    if (std::string_view("^$\\.*+?()[]{}|/").find(c) != std::string_view::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
 void WriteConstraint(common::JsonWriter& w, const Constraint& c) {
   w->StartObject();
   w.Member("claimName", c.claim_name);
@@ -188,6 +206,16 @@ std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const s
     out.purpose = std::string(*p);
   }
   return std::nullopt;
+}
+
+std::string ConstraintPattern(const Constraint& c) {
+  if (!c.values.empty()) {
+    std::string alt;
+    for (const auto& v : c.values) alt += (alt.empty() ? "" : "|") + CaseInsensitiveLiteral(v);
+    return "^(" + alt + ")$";
+  }
+  if (c.contains) return CaseInsensitiveLiteral(*c.contains);
+  return "^" + CaseInsensitiveLiteral(c.starts_with.value_or(""));
 }
 
 void WriteRequestedCredentials(common::JsonWriter& w,

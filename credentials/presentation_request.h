@@ -45,6 +45,14 @@ std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj,
 std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const std::string& prefix,
                                             Registration& out);
 
+// A constraint as the JSON Schema `filter.pattern` of a presentation
+// definition: an ECMA-262 regular expression (valid with and without the `u`
+// flag) matching what ConstraintHolds accepts. Case-insensitivity is spelt
+// out per ASCII letter ("[aA]"), since ECMA-262 has no inline "(?i)"; every
+// other syntax character is escaped. values -> ^(v1|v2)$, contains -> c,
+// startsWith -> ^s.
+std::string ConstraintPattern(const Constraint& c);
+
 // Writes the requestedCredentials array as createPresentationRequest expects it
 // (the inverse of ParseRequestedCredentials) into an open JsonWriter value position.
 void WriteRequestedCredentials(common::JsonWriter& w,

@@ -91,11 +91,11 @@ Result<std::string> IssueStatusListCredential(const std::string& issuer, const s
   WriteTimes(w, iat, exp);
   w->Key("vc");
   w->StartObject();
-  WriteContext(w);
+  WriteContext(w, {kStatusListContext});
   WriteTypes(w, {"VerifiableCredential", "BitstringStatusListCredential"});
   w->Key("credentialSubject");
   w->StartObject();
-  w.Member("id", url + "#list");
+  w.Member("id", url);  // = sub: VCDM 1.1's JWT mapping
   w.Member("type", "BitstringStatusList");
   w.Member("statusPurpose", "revocation");
   w.Member("encodedList", list.Encode());

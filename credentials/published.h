@@ -22,7 +22,10 @@ common::Result<std::string> IssueDomainLinkage(const std::string& did, const std
 // {"@context": "...did-configuration-v0.0.jsonld", "linked_dids": [jwt]}.
 std::string DidConfigurationJson(const std::string& linkage_jwt);
 
-// A signed status list credential for `list` published at `url`.
+// A signed status list credential for `list` published at `url`: a VC-JWT
+// {iss, sub = jti = url, iat, nbf, exp, vc{@context [VCDM 1.1, status/v1],
+// type BitstringStatusListCredential, credentialSubject{id = url,
+// type BitstringStatusList, statusPurpose revocation, encodedList}}}.
 common::Result<std::string> IssueStatusListCredential(const std::string& issuer,
                                                       const std::string& url,
                                                       const StatusList& list, const Signer& signer,

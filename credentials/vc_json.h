@@ -10,6 +10,10 @@
 namespace vc::credentials {
 
 inline constexpr std::string_view kCredentialsV1Context = "https://www.w3.org/2018/credentials/v1";
+// Defines BitstringStatusListEntry, BitstringStatusListCredential and their
+// terms: declared by every credential that uses them (W3C Bitstring Status List).
+inline constexpr std::string_view kStatusListContext =
+    "https://www.w3.org/ns/credentials/status/v1";
 
 // "@context": [VCDM 1.1, extra…]
 inline void WriteContext(common::JsonWriter& w,

@@ -35,7 +35,11 @@ void WriteStatus(JsonWriter& w, const StatusEntry& s) {
 void WriteVc(JsonWriter& w, const VcToIssue& vc) {
   w->Key("vc");
   w->StartObject();
-  WriteContext(w);
+  if (vc.status) {
+    WriteContext(w, {kStatusListContext});
+  } else {
+    WriteContext(w);
+  }
   w->Key("type");
   w->StartArray();
   if (vc.types.empty() || vc.types.front() != "VerifiableCredential") {
@@ -77,10 +81,15 @@ std::optional<StatusEntry> ReadStatus(const rapidjson::Value& vc) {
   return e;
 }
 
+// VCDM 1.1 makes expiry optional (the DIF profile's own vector VC has none):
+// only an exp that has passed is refused; one that is not a NumericDate is.
 Status CheckTimes(const rapidjson::Value& p, int64_t now, int64_t skew) {
   const auto exp = common::GetNumericDate(p, "exp");
-  if (!exp) return MakeVerifyError(VerifyError::kMissingClaim, "the VC has no exp");
-  if (now >= *exp + skew) return MakeVerifyError(VerifyError::kExpired, "the VC has expired");
+  if (!exp && p.HasMember("exp")) {
+    return MakeVerifyError(VerifyError::kMalformedToken, "the VC's exp is not a NumericDate");
+  }
+  if (exp && now >= *exp + skew)
+    return MakeVerifyError(VerifyError::kExpired, "the VC has expired");
   for (const char* c : {"nbf", "iat"}) {
     const auto t = common::GetNumericDate(p, c);
     if (t && *t > now + skew) {
@@ -163,7 +172,7 @@ Result<VerifiedVc> VerifyVcJwt(std::string_view jwt, DidResolver& resolver, int6
                             ValueText(m.value));
   }
   out.iat = common::GetNumericDate(p, "iat").value_or(0);
-  out.exp = *common::GetNumericDate(p, "exp");
+  out.exp = common::GetNumericDate(p, "exp");
   out.status = ReadStatus(*vc);
   return out;
 }

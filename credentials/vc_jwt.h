@@ -76,12 +76,13 @@ struct VerifiedVc {
   std::vector<std::string> types;
   Claims claims;  // non-string values are given as their JSON text
   int64_t iat = 0;
-  int64_t exp = 0;
+  std::optional<int64_t> exp;  // absent: the VC does not expire
   std::optional<StatusEntry> status;
 };
 
 // Verifies signature, shape (vc.type, vc.credentialSubject, iss, sub) and time
-// (exp required; nbf/iat not in the future, `skew` seconds allowed).
+// (exp optional as in VCDM 1.1, but not passed; nbf/iat not in the future;
+// `skew` seconds allowed).
 common::Result<VerifiedVc> VerifyVcJwt(std::string_view jwt, DidResolver& resolver, int64_t now,
                                        int64_t skew = 60);
 

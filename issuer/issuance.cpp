@@ -6,6 +6,7 @@
 #include "common/base/log.h"
 #include "credentials/vc_jwt.h"
 #include "issuer/audit_log.h"
+#include "issuer/idv_claims.h"
 
 namespace vc::issuer {
 using common::Error;
@@ -60,6 +61,7 @@ std::map<std::string, std::string> AvailableClaims(const IdentityRecord& r) {
   out["realName"] = r.identity.real_name;
   out["idCardType"] = r.identity.id_card_type;
   out["idCardNumber"] = r.identity.id_card_number;
+  AddIdvClaims(r.identity, out);
   out["provider"] = r.provider;
   if (r.verified_at > 0) out["verifiedAt"] = credentials::IsoTime(r.verified_at);
   return out;

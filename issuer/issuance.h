@@ -37,8 +37,9 @@ struct IssuanceOptions {
 };
 
 // The claims a verified identity record offers to a contract, by inputClaim
-// name: realName, idCardType, idCardNumber, provider, verifiedAt (ISO 8601) and
-// the provider's extracted string claims (never overriding those).
+// name: realName, idCardType, idCardNumber, provider, verifiedAt (ISO 8601),
+// the provider's extracted string claims and Entra's IDV claim names
+// (idv_claims.h: documentId, documentType, dateOfBirth, …).
 std::map<std::string, std::string> AvailableClaims(const IdentityRecord& record);
 
 // The contract's inputs taken from `available`: only claims a rule names (so the

@@ -28,15 +28,24 @@ std::string Str(const rapidjson::Value& obj, const char* key) {
   return std::string(common::GetString(obj, key).value_or(""));
 }
 
-// Extracted claims from capabilities.extraction[0].data.
+// Extracted claims from capabilities.extraction[0].data, under Entra's IDV
+// claim names (docs/proofing.md): firstName, lastName, dateOfBirth,
+// issuingCountry as Jumio names them; type -> documentType, expiryDate ->
+// documentExpiryDate. documentNumber is not kept here (these claims are stored
+// in clear): documentId comes from the encrypted ID number of the record.
 void ExtractClaims(const rapidjson::Value& doc, std::map<std::string, std::string>& claims) {
   const rapidjson::Value* caps = common::GetObject(doc, "capabilities");
   const rapidjson::Value* extraction = caps ? common::GetArray(*caps, "extraction") : nullptr;
   if (!extraction || extraction->Empty() || !(*extraction)[0].IsObject()) return;
   const rapidjson::Value* data = common::GetObject((*extraction)[0], "data");
   if (!data) return;
-  for (const char* key : {"firstName", "lastName", "dateOfBirth", "issuingCountry", "type"}) {
-    if (auto v = common::GetString(*data, key)) claims[key] = std::string(*v);
+  for (const auto& [jumio, ours] : {std::pair{"firstName", "firstName"},
+                                    {"lastName", "lastName"},
+                                    {"dateOfBirth", "dateOfBirth"},
+                                    {"issuingCountry", "issuingCountry"},
+                                    {"type", "documentType"},
+                                    {"expiryDate", "documentExpiryDate"}}) {
+    if (auto v = common::GetString(*data, jumio)) claims[ours] = std::string(*v);
   }
 }
 

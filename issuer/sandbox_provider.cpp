@@ -86,6 +86,12 @@ Result<StartResult> SandboxProvider::Start(const ProofingStart& start) {
     result.verdict.reason = "sandbox_" + std::string(OutcomeName(result.verdict.outcome));
     if (result.verdict.outcome == ProofingOutcome::kVerified) {
       result.verdict.claims["realName"] = start.claimed.real_name;
+      // As a document reader would: given names, then the family name.
+      const std::string& full = start.claimed.real_name;
+      if (const size_t space = full.rfind(' '); space != std::string::npos && space > 0) {
+        result.verdict.claims["firstName"] = full.substr(0, space);
+        result.verdict.claims["lastName"] = full.substr(space + 1);
+      }
     }
     return result;
   }

@@ -77,6 +77,15 @@ std::string_view OuterMessage(int status) {
   }
 }
 
+std::string NewUuid() {
+  std::string b = common::RandomBytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  const std::string h = common::HexEncode(b);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
 std::string HttpDate(int64_t now) {
   const std::time_t t = static_cast<std::time_t>(now);
   std::tm tm{};

@@ -59,6 +59,9 @@ std::string_view OuterMessage(int status);
 common::HttpServerResponse EnvelopeResponse(const ApiFailure& failure, const std::string& mscv,
                                             int64_t now);
 
+// A random (version 4) UUID, lower-case: request ids, trace ids.
+std::string NewUuid();
+
 // RFC 1123 date ("Fri, 29 Apr 2022 11:20:19 GMT").
 std::string HttpDate(int64_t now);
 

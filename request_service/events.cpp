@@ -39,7 +39,9 @@ void WriteCredential(JsonWriter& w, const credentials::VerifiedCredentialData& d
     w->EndObject();
   }
   w.Member("issuanceDate", credentials::IsoTime(d.vc.iat));
-  w.Member("expirationDate", credentials::IsoTime(d.vc.exp));
+  if (d.vc.exp) {
+    w.Member("expirationDate", credentials::IsoTime(*d.vc.exp));
+  }
   w->EndObject();
 }
 

@@ -1,6 +1,7 @@
 // The signed request objects a wallet fetches from request_uri (spec §7.2, §7.4).
 #include "common/base/json.h"
 #include "common/jose/jws.h"
+#include "credentials/presentation_request.h"
 #include "request_service/requests.h"
 
 namespace vc::request_service {
@@ -9,27 +10,6 @@ using common::JsonWriter;
 namespace {
 
 constexpr const char* kAlgs[] = {"ES256", "ES256K", "EdDSA", "RS256"};
-
-std::string RegexEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out.push_back('\\');
-    out.push_back(c);
-  }
-  return out;
-}
-
-// Constraints as the patterns wallets read (spec §7.2: values/contains/startsWith
-// compiled to case-insensitive regexes).
-std::string Pattern(const credentials::Constraint& c) {
-  if (!c.values.empty()) {
-    std::string alt;
-    for (const auto& v : c.values) alt += (alt.empty() ? "" : "|") + RegexEscape(v);
-    return "(?i)^(" + alt + ")$";
-  }
-  if (c.contains) return "(?i)" + RegexEscape(*c.contains);
-  return "(?i)^" + RegexEscape(c.starts_with.value_or(""));
-}
 
 void Registration(JsonWriter& w, const std::string& name, const std::string& purpose) {
   w->Key("registration");
@@ -98,7 +78,7 @@ void Descriptor(JsonWriter& w, const credentials::RequestedCredential& rc) {
     w->Key("filter");
     w->StartObject();
     w.Member("type", "string");
-    w.Member("pattern", Pattern(c));
+    w.Member("pattern", credentials::ConstraintPattern(c));
     w->EndObject();
     w->EndObject();
   }

@@ -2,6 +2,8 @@
 
 #include "common/base/json.h"
 #include "common/http/media_type.h"
+#include "request_service/api_paths.h"
+#include "request_service/token_routes.h"
 
 namespace vc::request_service {
 using common::HttpServerRequest;
@@ -31,6 +33,7 @@ HttpServerResponse Wallet(const WalletResponse& r) {
 struct Adapter {
   const RequestServiceSlot* slot;
   const common::Clock* clk;
+  std::shared_ptr<ApiPaths> paths;  // aliases and the envelope fallback
   Requests& requests() const { return *slot->requests; }
   WalletProtocol& wallet() const { return *slot->wallet; }
   Publishing& publishing() const { return *slot->publishing; }
@@ -79,43 +82,32 @@ struct Adapter {
 template <typename F>
 void Add(common::HttpServer& s, const Adapter& a, const char* method, const std::string& path,
          F handler) {
-  s.Route(method, path, [a, handler](const HttpServerRequest& req) {
-    if (!a.ready())
-      return a.Fail(ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req);
-    return handler(req);
-  });
+  for (const std::string& p : a.paths->Routed(method, path)) {
+    s.Route(method, p, [a, handler](const HttpServerRequest& req) {
+      if (!a.ready())
+        return a.Fail(ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req);
+      return handler(req);
+    });
+  }
 }
 
 // A handler that never blocks (see HttpServer::RouteAsync).
 template <typename F>
 void AddAsync(common::HttpServer& s, const Adapter& a, const char* method, const std::string& path,
               F handler) {
-  s.RouteAsync(method, path,
-               [a, handler](const HttpServerRequest& req, const common::HttpResponder& respond) {
-                 if (!a.ready()) {
-                   return respond(a.Fail(
-                       ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req));
-                 }
-                 handler(req, respond);
-               });
+  for (const std::string& p : a.paths->Routed(method, path)) {
+    s.RouteAsync(method, p,
+                 [a, handler](const HttpServerRequest& req, const common::HttpResponder& respond) {
+                   if (!a.ready()) {
+                     return respond(a.Fail(
+                         ApiFailure{503, "notReady", "The Request Service is starting.", ""}, req));
+                   }
+                   handler(req, respond);
+                 });
+  }
 }
 
-void RegisterCreateAndToken(common::HttpServer& s, const Adapter& a) {
-  Add(s, a, "POST", "/oauth2/v2.0/token", [a](const HttpServerRequest& req) {
-    if (!common::HasMediaType(req, common::kFormMediaType)) {
-      return HttpServerResponse::Json(
-          415, TokenErrorJson({415, "invalid_request",
-                               "Content-Type must be application/x-www-form-urlencoded"}));
-    }
-    auto form = common::ParseForm(req.body);
-    if (!form)
-      return HttpServerResponse::Json(400,
-                                      TokenErrorJson({400, "invalid_request", "malformed form"}));
-    auto r = a.tok().Issue(*form);
-    if (auto* e = std::get_if<TokenError>(&r))
-      return HttpServerResponse::Json(e->status, TokenErrorJson(*e));
-    return HttpServerResponse::Json(200, std::get<std::string>(r));
-  });
+void RegisterCreate(common::HttpServer& s, const Adapter& a) {
   AddAsync(s, a, "POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
            [a](const HttpServerRequest& req, const common::HttpResponder& respond) {
              a.Create(req, Operation::kIssue, respond);
@@ -196,10 +188,12 @@ void RegisterPublished(common::HttpServer& s, const Adapter& a) {
 
 void RegisterRequestServiceRoutes(common::HttpServer& server, const RequestServiceSlot& slot,
                                   const std::string& tenant_id, const common::Clock& clock) {
-  const Adapter a{&slot, &clock};
-  RegisterCreateAndToken(server, a);
+  const Adapter a{&slot, &clock, std::make_shared<ApiPaths>()};
+  RegisterTokenRoutes(server, slot, clock);
+  RegisterCreate(server, a);
   RegisterWallet(server, a, tenant_id);
   RegisterPublished(server, a);
+  a.paths->RegisterFallback(server, clock);
 }
 
 }  // namespace vc::request_service

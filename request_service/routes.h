@@ -2,7 +2,8 @@
 // request into what one part of the service (service.h) or TokenService takes
 // and writes the answer; failures become the Entra error envelope (spec §4).
 // See service.h for paths.
-// Admin revocation (bearer token with role VerifiableCredential.Credential.Revoke):
+// Admin revocation (a token for the Admin API scope, 6a8b4b39-…/.default, with role
+// VerifiableCredential.Credential.Revoke; also under /beta, see api_paths.h):
 //   POST /v1.0/verifiableCredentials/credentials/{id}/revoke                 -> 204
 //   POST /v1.0/verifiableCredentials/contracts/{cid}/credentials/revoke
 //        {"claimValue": "…"}  (by the contract's indexed claim)              -> 204

@@ -59,7 +59,10 @@ EmbeddedRequestService::~EmbeddedRequestService() { Stop(); }
 
 void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   auto& p = *parts_;
-  const bool ephemeral = p.config.listen_port == 0;
+  // Port 0 with a plain-http public URL: the bound address is the public one.
+  // An https publicBaseUrl names a TLS terminator in front, and is kept.
+  const bool ephemeral =
+      p.config.listen_port == 0 && p.config.public_base_url.rfind("https://", 0) != 0;
   request_service::RequestServiceOptions o;
   o.public_base_url = ephemeral ? bound_base_url : p.config.public_base_url;
   o.tenant_id = p.config.request_service.tenant_id;
@@ -77,8 +80,8 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
       p.clock);
   auto key = p.keys.SecretOrCreate(kTokenKeySecretName);
   if (!key) throw std::runtime_error("request service token key: " + key.error().message);
-  p.tokens = std::make_unique<request_service::TokenService>(p.config.request_service.clients, *key,
-                                                             o.tenant_id, p.clock);
+  p.tokens = std::make_unique<request_service::TokenService>(
+      p.config.request_service.clients, *key, o.tenant_id, p.clock, o.public_base_url);
   p.outbox = std::make_unique<request_service::CallbackOutbox>(p.db, p.http, p.clock);
   p.worker = std::make_unique<request_service::OutboxWorker>(*p.outbox);
   p.service->authority().SetOutboxNotifier([w = p.worker.get()] { w->Notify(); });

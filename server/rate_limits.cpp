@@ -8,6 +8,7 @@
 #include "common/jose/jws.h"
 #include "request_service/api_error.h"
 #include "request_service/auth.h"
+#include "request_service/token_routes.h"
 
 namespace vc::server {
 namespace {
@@ -52,9 +53,12 @@ HttpServerResponse IntakePage(const HttpServerRequest& r, int64_t retry_after) {
                                                        " seconds, then open your link again."));
 }
 
-HttpServerResponse OAuthError(const HttpServerRequest&, int64_t retry_after) {
-  return HttpServerResponse::Json(
-      429, request_service::TokenErrorJson({429, "rate_limited", Message(retry_after)}));
+Reject OAuthError(const common::Clock& clock) {
+  return [&clock](const HttpServerRequest&, int64_t retry_after) {
+    return HttpServerResponse::Json(
+        429, request_service::TokenErrorJson({429, "rate_limited", 90055, Message(retry_after)},
+                                             request_service::NewUuid(), clock.NowSeconds()));
+  };
 }
 
 Reject EntraEnvelope(const common::Clock& clock) {
@@ -102,10 +106,15 @@ void RateLimits::Apply(common::HttpServer& server) {
       {"POST", "/:org/", intake_, path_org, IntakePage},
       {"GET", "/id-verification", intake_, auth0_iss, IntakePage},
       {"GET", "/id-verfication", intake_, auth0_iss, IntakePage},
-      {"POST", "/oauth2/v2.0/token", token_, FormClientId, OAuthError},
+      {"POST", "/oauth2/v2.0/token", token_, FormClientId, OAuthError(clock_)},
+      {"POST", "/:tenant/oauth2/v2.0/token", token_, FormClientId, OAuthError(clock_)},
       {"POST", "/v1.0/verifiableCredentials/createIssuanceRequest", create_, BearerAppId,
        EntraEnvelope(clock_)},
       {"POST", "/v1.0/verifiableCredentials/createPresentationRequest", create_, BearerAppId,
+       EntraEnvelope(clock_)},
+      {"POST", "/beta/verifiableCredentials/createIssuanceRequest", create_, BearerAppId,
+       EntraEnvelope(clock_)},
+      {"POST", "/beta/verifiableCredentials/createPresentationRequest", create_, BearerAppId,
        EntraEnvelope(clock_)},
   };
   for (const Entry& e : table) {

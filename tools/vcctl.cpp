@@ -37,9 +37,10 @@ constexpr const char* kUsage = R"(usage: vcctl COMMAND [options]
   jwk thumbprint FILE                          RFC 7638 SHA-256 thumbprint
   token inspect TOKEN                          decode header and payload (no verification)
   audit verify [--data-dir DIR]                exit 0 only when the audit hash chain is intact
-  request-service token [--data-dir DIR] [--tenant ID]
+  request-service token [--data-dir DIR] [--tenant ID] [--scope request-service|admin]
                                                a bearer token of the generated embedded client,
                                                for trying the Request Service API with curl
+                                               (--scope admin: for revocation)
 )";
 
 struct Args {
@@ -250,9 +251,17 @@ int RequestServiceToken(const Args& a) {
   if (!secret || !key) return Fail("cannot read the Request Service secrets under " + KeysDir(a));
   common::SystemClock clock;
   request_service::TokenService tokens({}, *key, Opt(a, "tenant", "local"), clock);
+  // --scope admin: a token for the Admin API (revocation), as Entra's
+  // 6a8b4b39-…/.default gives; otherwise one for the Request Service.
+  const std::string scope = Opt(a, "scope", "request-service");
+  if (scope != "admin" && scope != "request-service")
+    return Fail("--scope must be request-service or admin");
+  const auto resource = scope == "admin" ? request_service::Resource::kAdmin
+                                         : request_service::Resource::kRequestService;
   std::cout << tokens.Mint({request_service::kEmbeddedClientId,
                             *secret,
-                            {request_service::kRoleCreateAll, request_service::kRoleRevoke}})
+                            {request_service::kRoleCreateAll, request_service::kRoleRevoke}},
+                           resource)
             << "\n";
   return 0;
 }

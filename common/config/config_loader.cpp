@@ -26,14 +26,37 @@ std::string UrlForListen(const std::string& host, int port) {
   return "http://" + h + ":" + std::to_string(port);
 }
 
+// The contract for proofed identities: realName and idCardType (Casdoor's
+// names) and the claim names Entra uses for identity-verification partners,
+// each issued when the provider supplied it (docs/proofing.md), with labels
+// given as Entra's display definitions.
 ContractConfig DefaultContract() {
   ContractConfig contract;
   contract.id = "VerifiedIdentity";
+  std::string claims, labels;
+  const std::pair<const char*, const char*> entries[] = {
+      {"realName", "Name"},
+      {"idCardType", "ID card type"},
+      {"firstName", "First name"},
+      {"lastName", "Last name"},
+      {"dateOfBirth", "Date of birth"},
+      {"documentId", "Document number"},
+      {"documentType", "Document type"},
+      {"documentExpiryDate", "Document expiry date"},
+      {"portrait", "Portrait"}};
+  for (const auto& [name, label] : entries) {
+    const std::string n = name;
+    claims += (claims.empty() ? "" : ",") + std::string(R"({"inputClaim":")") + n +
+              R"(","outputClaim":")" + n + R"(","required":)" +
+              (n == "realName" ? "true" : "false") + "}";
+    labels += (labels.empty() ? "" : ",") + std::string(R"({"claim":"vc.credentialSubject.)") + n +
+              R"(","label":")" + label + R"(","type":")" +
+              (n == "portrait" ? "image/jpg;base64url" : "String") + R"("})";
+  }
   contract.node = ConfigNode::FromJson(
-      R"({"id":"VerifiedIdentity","type":"VerifiedIdentity","claims":[)"
-      R"({"inputClaim":"realName","outputClaim":"realName","required":true,"indexed":false},)"
-      R"({"inputClaim":"idCardType","outputClaim":"idCardType","required":false,"indexed":false}],)"
-      R"("display":{"card":{"title":"Verified identity","issuedBy":"vcserver"}}})",
+      R"({"id":"VerifiedIdentity","type":"VerifiedIdentity","claims":[)" + claims +
+          R"(],"display":{"card":{"title":"Verified identity","issuedBy":"vcserver"},"claims":[)" +
+          labels + "]}}",
       "contracts[0]");
   return contract;
 }

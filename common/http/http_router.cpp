@@ -19,23 +19,34 @@ std::vector<std::string_view> Split(std::string_view path) {
 }
 
 bool IsParam(std::string_view segment) { return !segment.empty() && segment[0] == ':'; }
+bool IsRest(std::string_view segment) { return !segment.empty() && segment[0] == '*'; }
+
+// 2 for a literal, 1 for ":name", 0 for "*name": higher is more specific.
+int Specificity(std::string_view segment) { return IsRest(segment) ? 0 : IsParam(segment) ? 1 : 2; }
 
 bool SegmentsMatch(const std::vector<std::string>& pattern,
                    const std::vector<std::string_view>& path) {
-  if (pattern.size() != path.size()) return false;
-  for (size_t i = 0; i < pattern.size(); ++i) {
+  const bool rest = IsRest(pattern.back());
+  if (rest ? path.size() < pattern.size() : pattern.size() != path.size()) return false;
+  for (size_t i = 0; i + (rest ? 1 : 0) < pattern.size(); ++i) {
     if (IsParam(pattern[i]) ? path[i].empty() : pattern[i] != path[i]) return false;
   }
   return true;
 }
 
-// True when `a` is more specific than `b`: a literal where `b` has a parameter at the
-// first position they differ in kind.
+// True when `a` is more specific than `b` at the first position they differ in kind.
 bool MoreSpecific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if (IsParam(a[i]) != IsParam(b[i])) return !IsParam(a[i]);
+    if (Specificity(a[i]) != Specificity(b[i])) return Specificity(a[i]) > Specificity(b[i]);
   }
   return false;
+}
+
+// The path from segment `from` on, as the "*name" parameter's raw value.
+std::string_view RestOf(std::string_view path, size_t from) {
+  size_t pos = 0;
+  for (size_t i = 0; i <= from; ++i) pos = path.find('/', pos) + 1;
+  return path.substr(pos);
 }
 
 }  // namespace
@@ -47,8 +58,13 @@ size_t HttpRouter::Add(std::string method, std::string pattern, AsyncHttpHandler
   }
   std::vector<std::string> segments;
   for (std::string_view s : Split(pattern)) {
-    if (s == ":") throw std::invalid_argument("route parameter without a name: " + pattern);
+    if (s == ":" || s == "*")
+      throw std::invalid_argument("route parameter without a name: " + pattern);
     segments.emplace_back(s);
+  }
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    if (IsRest(segments[i]))
+      throw std::invalid_argument("'*' must be the last segment: " + pattern);
   }
   for (const Route& r : routes_) {
     if (r.method == method && r.pattern == pattern) {
@@ -97,9 +113,10 @@ HttpRouter::Match HttpRouter::Find(std::string_view method, std::string_view pat
     return match;
   }
   match.allowed_methods.clear();
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (!IsParam(best->segments[i])) continue;
-    auto value = PercentDecode(parts[i]);
+  for (size_t i = 0; i < best->segments.size(); ++i) {
+    const bool rest = IsRest(best->segments[i]);
+    if (!rest && !IsParam(best->segments[i])) continue;
+    auto value = PercentDecode(rest ? RestOf(path, i) : parts[i]);
     if (!value.ok()) {
       match.kind = Match::Kind::kBadPath;
       return match;

@@ -1,8 +1,11 @@
 // Maps (method, path) to a registered route. Patterns are '/'-separated segments,
 // each either literal or ":name" (matches one non-empty segment, value
-// percent-decoded into path_params). Matching is exact: a trailing slash is a
-// segment of its own, no prefix matching, no wildcards. When several patterns
-// match, literal segments win over parameters at the first position they differ.
+// percent-decoded into path_params); the last segment may be "*name", which
+// matches the rest of the path (one or more segments, empty ones included; the
+// value is that rest, percent-decoded) — a fallback for a whole subtree, such
+// as an API's own 404. Otherwise matching is exact: a trailing slash is a
+// segment of its own. When several patterns match, literal segments win over
+// parameters and parameters over "*" at the first position they differ.
 #pragma once
 
 #include <functional>

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/base/json.h"
+
 namespace vc::credentials {
 namespace {
 
@@ -37,7 +39,9 @@ TEST(Config, FullDesignExampleContract) {
   EXPECT_EQ(contract.validity_interval_seconds, 2592000);
   EXPECT_TRUE(contract.claims.at(0).required);
   EXPECT_TRUE(contract.claims.at(0).indexed);
-  EXPECT_EQ(contract.display, R"({"card":{"title":"Verified identity","issuedBy":"IDV Example"}})");
+  EXPECT_EQ(contract.display,
+            R"({"locale":"en-US","card":{"title":"Verified identity","issuedBy":"IDV Example"},)"
+            R"("claims":{}})");
   EXPECT_EQ(contract.manifest_url, c.contracts.at(0).manifest_url);
 }
 
@@ -70,12 +74,22 @@ TEST(ContractConfig, UnknownKeysAndTheBuiltInContract) {
   const ContractConfig built_in = ParseContracts(common::DefaultConfig()).at(0);
   EXPECT_EQ(built_in.id, "VerifiedIdentity");
   EXPECT_EQ(built_in.type, "VerifiedIdentity");
-  ASSERT_EQ(built_in.claims.size(), 2u);
-  EXPECT_EQ(built_in.claims[0].input_claim, "realName");
-  EXPECT_TRUE(built_in.claims[0].required);
-  EXPECT_EQ(built_in.claims[1].output_claim, "idCardType");
-  EXPECT_FALSE(built_in.claims[1].required || built_in.claims[1].indexed);
-  EXPECT_EQ(built_in.display, R"({"card":{"title":"Verified identity","issuedBy":"vcserver"}})");
+  // realName, idCardType, then Entra's IDV claim names, each optional.
+  std::vector<std::string> names;
+  for (const auto& c : built_in.claims) {
+    names.push_back(c.output_claim);
+    EXPECT_EQ(c.input_claim, c.output_claim);
+    EXPECT_EQ(c.required, c.input_claim == "realName") << c.input_claim;
+    EXPECT_FALSE(c.indexed);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"realName", "idCardType", "firstName", "lastName",
+                                             "dateOfBirth", "documentId", "documentType",
+                                             "documentExpiryDate", "portrait"}));
+  auto display = common::ParseJsonObject(built_in.display);
+  ASSERT_TRUE(display);
+  EXPECT_EQ(common::GetString((*display)["card"], "issuedBy"), "vcserver");
+  EXPECT_EQ(common::GetString((*display)["claims"]["vc.credentialSubject.dateOfBirth"], "label"),
+            "Date of birth");
   EXPECT_EQ(built_in.validity_interval_seconds, 2592000);
 }
 

@@ -49,11 +49,49 @@ TEST_P(VcJwtAlgTest, IssuesAndVerifiesUnderDidWeb) {
   EXPECT_EQ(v->issuer, kDid);
   EXPECT_EQ(v->subject, "did:jwk:holder");
   EXPECT_EQ(v->types, (std::vector<std::string>{"VerifiableCredential", "VerifiedIdentity"}));
-  EXPECT_EQ(v->exp - v->iat, 2592000);
+  EXPECT_EQ(*v->exp - v->iat, 2592000);
   ASSERT_TRUE(v->status);
   EXPECT_EQ(v->status->index, 31);
   auto payload = common::ParseJsonObject(token->payload);
   EXPECT_EQ(common::GetString((*payload)["vc"]["credentialStatus"], "statusListIndex"), "31");
+  // A VC with a BitstringStatusListEntry declares the context that defines it.
+  const auto& context = (*payload)["vc"]["@context"];
+  ASSERT_TRUE(context.IsArray() && context.Size() == 2);
+  EXPECT_EQ(std::string(context[0].GetString()), "https://www.w3.org/2018/credentials/v1");
+  EXPECT_EQ(std::string(context[1].GetString()), "https://www.w3.org/ns/credentials/status/v1");
+}
+
+// VCDM 1.1 makes exp optional: a VC without it verifies (and reports no
+// expiry); one whose exp has passed, or is not a NumericDate, does not.
+TEST(VcJwtTest, ExpIsOptionalButNeverPassed) {
+  NoNetwork net;
+  common::ManualClock clock(1'700'000'000);
+  DidResolver resolver(net, clock);
+  auto key = common::Jwk::Generate(common::JwsAlg::kES256);
+  key = key.WithKid(key.Thumbprint());
+  const std::string doc =
+      keys::DidWebDocument(kDid, {{key, common::JwsAlg::kES256, "issuer", true}}, {});
+  resolver.AddLocal(kDid, [doc] { return doc; });
+  const std::string kid = std::string(kDid) + "#" + key.kid();
+  auto sign = [&](const std::string& times) {
+    const std::string payload =
+        R"({"vc":{"@context":["https://www.w3.org/2018/credentials/v1"],)"
+        R"("type":["VerifiableCredential","VerifiedEmployee"],"credentialSubject":{"a":"b"}},)"
+        R"("iss":")" +
+        std::string(kDid) + R"(","sub":"did:jwk:holder","jti":"urn:pic:2")" + times + "}";
+    return common::SignCompact(key, common::JwsAlg::kES256, payload, {"JWT", kid, ""}).value();
+  };
+  auto no_exp = VerifyVcJwt(sign(R"(,"iat":1699999000,"nbf":1699999000)"), resolver, 1'700'000'000);
+  ASSERT_TRUE(no_exp) << no_exp.error().message;
+  EXPECT_FALSE(no_exp->exp.has_value());
+  EXPECT_EQ(no_exp->iat, 1699999000);
+  EXPECT_TRUE(VerifyVcJwt(sign(""), resolver, 1'700'000'000));  // no times at all
+  auto passed = VerifyVcJwt(sign(R"(,"exp":1699990000)"), resolver, 1'700'000'000);
+  ASSERT_FALSE(passed);
+  EXPECT_EQ(passed.error().code, "expired");
+  auto text = VerifyVcJwt(sign(R"(,"exp":"tomorrow")"), resolver, 1'700'000'000);
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().code, "malformed_token");
 }
 
 INSTANTIATE_TEST_SUITE_P(Algs, VcJwtAlgTest,

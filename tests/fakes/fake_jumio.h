@@ -156,7 +156,9 @@ inline std::string FakeJumio::Details(const std::string& account, const std::str
             R"("}},"capabilities":{"liveness":[{"id":"l1","decision":{"type":"WARNING",)"
             R"("details":{"label":"BAD_QUALITY"}}}],"extraction":[{"id":"e1","decision":{"type":)"
             R"("PASSED","details":{"label":"OK"}},"data":{"issuingCountry":"UKR","firstName":")" +
-            first_name + R"(","lastName":")" + last_name + R"(","dateOfBirth":"1990-03-07"}}]})";
+            first_name + R"(","lastName":")" + last_name +
+            R"(","dateOfBirth":"1990-03-07","type":"PASSPORT","expiryDate":"2031-01-31",)"
+            R"("documentNumber":"P1234567"}}]})";
   }
   return body + "}";
 }

@@ -33,6 +33,8 @@ inline constexpr const char* kAuth0Secret = "hostile-auth0-secret-0123456789abcd
 inline constexpr const char* kRsClient = "backend";
 inline constexpr const char* kRsSecret = "hostile-rs-secret";
 inline constexpr const char* kRsScope = "3db474b9-6a0c-4840-96ac-1fceb342124f/.default";
+// The Admin API's scope: revocation needs a token for it.
+inline constexpr const char* kAdminScope = "6a8b4b39-c021-437c-b060-5a14a3fd65f3/.default";
 
 class HostileServer {
  public:
@@ -114,12 +116,12 @@ class HostileServer {
     return {location.substr(location.rfind('/') + 1), cookie.substr(0, cookie.find(';'))};
   }
 
-  std::string BearerToken() {
+  std::string BearerToken(const char* scope = kRsScope) {
     auto resp = common::PostForm(http_, base_ + "/oauth2/v2.0/token",
                                  {{"grant_type", "client_credentials"},
                                   {"client_id", kRsClient},
                                   {"client_secret", kRsSecret},
-                                  {"scope", kRsScope}});
+                                  {"scope", scope}});
     EXPECT_TRUE(resp.ok() && resp->status == 200);
     auto doc = common::ParseJsonObject(resp.ok() ? resp->body : "");
     return doc ? std::string(common::GetString(*doc, "access_token").value_or("")) : "";

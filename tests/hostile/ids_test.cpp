@@ -157,7 +157,8 @@ TEST_F(HostileIds, Issuance) {
 }
 
 TEST_F(HostileIds, RequestServiceAndWallet) {
-  const common::HttpHeaders bearer = {{"Authorization", "Bearer " + server_->BearerToken()}};
+  const common::HttpHeaders admin = {
+      {"Authorization", "Bearer " + server_->BearerToken(kAdminScope)}};
   const std::string vc = "/v1.0/tenants/local/verifiableCredentials";
   RunUnchanged({
       {"GET", vc + "/issuanceRequests/{id}", Shape::kEnvelope, 404},
@@ -165,9 +166,14 @@ TEST_F(HostileIds, RequestServiceAndWallet) {
       {"GET", vc + "/contracts/{id}/manifest", Shape::kEnvelope, 404},
       {"GET", vc + "/status/{id}", Shape::kEnvelope, 404},
       {"POST", "/v1.0/verifiableCredentials/credentials/{id}/revoke", Shape::kEnvelope, 404, 400,
-       bearer},
+       admin},
       {"POST", "/v1.0/verifiableCredentials/contracts/{id}/credentials/revoke", Shape::kEnvelope,
-       404, 400, bearer, R"({"claimValue":"x"})"},
+       404, 400, admin, R"({"claimValue":"x"})"},
+      // Paths the API does not have, and the tenant of the OAuth surface.
+      {"GET", "/v1.0/verifiableCredentials/{id}", Shape::kEnvelope, 404},
+      {"DELETE", "/beta/{id}/x", Shape::kEnvelope, 404},
+      {"POST", "/{id}/oauth2/v2.0/token", Shape::kOAuth, 400},
+      {"GET", "/{id}/v2.0/.well-known/openid-configuration", Shape::kOAuth, 400},
   });
 }
 

@@ -2,8 +2,11 @@
 // independent implementations: npm `jose` (signature against the key in the
 // served did:web document) and `did-jwt-vc` (VC-JWT rules, with a did:web
 // resolver reading the served document); the published status list decoded
-// with Node's own gzip (MSB-first, as the W3C Bitstring Status List says),
-// before and after a revocation through the admin API.
+// with Node's own gzip (MSB-first, as the W3C Bitstring Status List says) and
+// checked by @digitalbazaar/vc-bitstring-status-list (contexts, entry, list),
+// before and after a revocation through the admin API; a presentation
+// definition with constraints evaluated by @sphereon/pex as a JavaScript
+// wallet would.
 // Usage: node request_service_vc.mjs vcserver vcctl vcwallet
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,11 +15,13 @@ import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
 
-let jose, didJwtVc, didResolver;
+let jose, didJwtVc, didResolver, bsl, pex;
 try {
   jose = await import('jose');
   didJwtVc = await import('did-jwt-vc');
   didResolver = await import('did-resolver');
+  bsl = await import('@digitalbazaar/vc-bitstring-status-list');
+  pex = await import('@sphereon/pex');
 } catch (e) {
   console.error('FAIL: npm packages missing; run (cd tests/interop && npm ci)');
   process.exit(1);
@@ -83,6 +88,67 @@ try {
   check(verified.verified && verified.issuer === did, 'did-jwt-vc verifyCredential');
   check(verified.verifiableCredential.type.includes('VerifiedIdentity'), 'did-jwt-vc: type VerifiedIdentity');
 
+  // digitalbazaar's Bitstring Status List code on our entry and list: the VC
+  // and the list credential as did-jwt-vc normalises them (VCDM 1.1 JWT
+  // mapping), each list fetched and verified by did-jwt-vc.
+  const loader = async (url) => ({
+    document: (await didJwtVc.verifyCredential(await (await fetch(url)).text(), resolver))
+      .verifiableCredential,
+  });
+  check(bsl.statusTypeMatches({ credential: verified.verifiableCredential }),
+        'bitstring: the VC declares the status context and a BitstringStatusListEntry');
+  const listVc = (await loader(payload.vc.credentialStatus.statusListCredential)).document;
+  try {
+    bsl.assertBitstringStatusListContext({ credential: listVc });
+    check(true, 'bitstring: the status list credential declares the status context');
+  } catch (e) {
+    check(false, `bitstring: status list context: ${e.message}`);
+  }
+  const listJwt = await (await fetch(payload.vc.credentialStatus.statusListCredential)).text();
+  const listPayload = jose.decodeJwt(listJwt);
+  check(listPayload.vc.credentialSubject.id === listPayload.sub,
+        `status list credentialSubject.id equals sub (${listPayload.sub})`);
+  const statusOf = async () => {
+    const r = await bsl.checkStatus({ credential: verified.verifiableCredential, documentLoader: loader,
+                                      verifyBitstringStatusListCredential: false,
+                                      verifyMatchingIssuers: true });
+    if (!r.verified) throw r.error;
+    return r.results[0].status;
+  };
+  check(await statusOf() === false, 'bitstring checkStatus: not revoked');
+
+  // @sphereon/pex evaluates the presentation definition of a request with
+  // constraints (case-insensitive values, startsWith, contains with regex
+  // characters), as JavaScript wallets do; a constraint the VC misses excludes it.
+  const definition = async (constraints) => {
+    const created = await fetch(`${base}/v1.0/verifiableCredentials/createPresentationRequest`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        authority: did, callback: { url: callback, state: 'p' }, registration: { clientName: 'pex' },
+        requestedCredentials: [{ type: 'VerifiedIdentity', acceptedIssuers: [did], constraints }],
+      }),
+    });
+    const { url: link } = await created.json();
+    const requestJwt = await (await fetch(link.split('request_uri=')[1])).text();
+    return jose.decodeJwt(requestJwt).claims.vp_token.presentation_definition;
+  };
+  const matching = await definition([
+    { claimName: 'realName', values: ['MEGAN BOWEN', 'a.b(c)'] },
+    { claimName: 'idCardType', startsWith: 'pass' },
+    { claimName: 'realName', contains: 'n b' }]);
+  for (const field of matching.input_descriptors[0].constraints.fields) {
+    check(!field.filter.pattern.includes('(?'), `pattern is ECMA-262: ${field.filter.pattern}`);
+    new RegExp(field.filter.pattern, 'u');  // throws if not valid with the u flag
+  }
+  const evaluator = new pex.PEX();
+  const yes = evaluator.evaluateCredentials(matching, [vc]);
+  check(yes.areRequiredCredentialsPresent === 'info' && yes.verifiableCredential.length === 1,
+        `pex: the VC satisfies the definition (${yes.areRequiredCredentialsPresent}; ` +
+        `${JSON.stringify(yes.errors?.slice(0, 2))})`);
+  const no = evaluator.evaluateCredentials(await definition([{ claimName: 'realName', values: ['Megan'] }]), [vc]);
+  check(no.areRequiredCredentialsPresent === 'error', 'pex: a value the VC lacks excludes it');
+
   // The status list, decoded without our code.
   const status = payload.vc.credentialStatus;
   const readBit = async () => {
@@ -96,10 +162,16 @@ try {
     return (bits[i >> 3] >> (7 - (i % 8))) & 1;
   };
   check(await readBit() === 0, 'fresh credential: bit is 0');
-  const revoke = await fetch(`${base}/v1.0/verifiableCredentials/credentials/${payload.jti}/revoke`,
-                             { method: 'POST', headers: { Authorization: `Bearer ${bearer}` } });
+  // Revocation belongs to the Admin API: a Request Service token is refused.
+  const revokeUrl = `${base}/v1.0/verifiableCredentials/credentials/${payload.jti}/revoke`;
+  const refused = await fetch(revokeUrl, { method: 'POST', headers: { Authorization: `Bearer ${bearer}` } });
+  check(refused.status === 401, `revoke with a Request Service token: 401 (got ${refused.status})`);
+  const admin = execFileSync(vcctl, ['request-service', 'token', '--scope', 'admin', '--data-dir',
+                                     path.join(dir, 'var')]).toString().trim();
+  const revoke = await fetch(revokeUrl, { method: 'POST', headers: { Authorization: `Bearer ${admin}` } });
   check(revoke.status === 204, `admin revoke 204 (got ${revoke.status})`);
   check(await readBit() === 1, 'revoked credential: bit is 1 (MSB-first)');
+  check(await statusOf() === true, 'bitstring checkStatus: revoked');
 
   // The DomainLinkageCredential, with did-jwt-vc too.
   const conf = await (await fetch(`${base}/.well-known/did-configuration.json`)).json();

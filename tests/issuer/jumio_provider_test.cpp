@@ -208,6 +208,12 @@ TEST(JumioMapping, DecisionsAndStatuses) {
       issuer::MapJumioDetails(FakeJumio::Details("a", "w", "PROCESSED", "PASSED", "A", "B"), false);
   EXPECT_EQ(passed->claims.at("firstName"), "A");
   EXPECT_EQ(passed->claims.at("dateOfBirth"), "1990-03-07");
+  // Entra's IDV claim names; the document number is not among the stored claims.
+  EXPECT_EQ(passed->claims.at("documentType"), "PASSPORT");
+  EXPECT_EQ(passed->claims.at("documentExpiryDate"), "2031-01-31");
+  EXPECT_EQ(passed->claims.count("type") + passed->claims.count("documentNumber") +
+                passed->claims.count("documentId"),
+            0u);
   EXPECT_FALSE(issuer::MapJumioDetails(R"({"workflow":{"status":"WEIRD"}})", false).ok());
 }
 

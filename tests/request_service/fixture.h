@@ -124,7 +124,7 @@ class RequestServiceFixture : public ::testing::Test {
             {"issuer-only", "s2", {request_service::kRoleIssue}},
             {"no-roles", "s3", {}},
             {"admin", "s4", {request_service::kRoleRevoke}}},
-        std::string(32, 'k'), "local", clock_);
+        std::string(32, 'k'), "local", clock_, base_);
     slot_.requests = &service_->requests();
     slot_.wallet = &service_->wallet();
     slot_.publishing = &service_->publishing();
@@ -135,16 +135,20 @@ class RequestServiceFixture : public ::testing::Test {
   std::string authority() const { return service_->authority().options().authority; }
   std::string manifest() const { return service_->authority().ManifestUrl("VerifiedIdentity"); }
 
+  // A token for `client`: the Admin API's for "admin" (revocation), the
+  // Request Service's for the others.
   std::string Token(const std::string& client = "app") {
     for (const auto& [id, secret] : std::vector<std::pair<std::string, std::string>>{
              {"app", "app-secret"}, {"issuer-only", "s2"}, {"no-roles", "s3"}, {"admin", "s4"}}) {
       if (id != client) continue;
-      auto r =
-          common::PostForm(http_, base_ + "/oauth2/v2.0/token",
-                           {{"grant_type", "client_credentials"},
-                            {"client_id", id},
-                            {"client_secret", secret},
-                            {"scope", std::string(request_service::kResourceAppId) + "/.default"}});
+      auto r = common::PostForm(
+          http_, base_ + "/oauth2/v2.0/token",
+          {{"grant_type", "client_credentials"},
+           {"client_id", id},
+           {"client_secret", secret},
+           {"scope", std::string(client == "admin" ? request_service::kAdminResourceAppId
+                                                   : request_service::kResourceAppId) +
+                         "/.default"}});
       auto doc = common::ParseJsonObject(r->body);
       return std::string(common::GetString(*doc, "access_token").value_or(""));
     }

@@ -157,9 +157,10 @@ TEST_F(FlowTest, RevokedWithAndWithoutAllowRevoked) {
   auto token = common::ParseCompact(vc, 65536);
   auto payload = common::ParseJsonObject(token->payload);
   const std::string jti(*common::GetString(*payload, "jti"));
+  // A Request Service token is for another resource: revocation is the Admin API's.
   EXPECT_EQ(
       Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token())->status,
-      403);
+      401);
   EXPECT_EQ(Post("/v1.0/verifiableCredentials/credentials/" + jti + "/revoke", "{}", Token("admin"))
                 ->status,
             204);
@@ -192,6 +193,25 @@ TEST_F(FlowTest, PublishedStatusListMarksTheRevokedIndex) {
                  R"({"claimValue":"nobody"})", Token("admin"))
                 ->status,
             404);
+}
+
+// The status list credential as VCDM 1.1 and the Bitstring Status List say:
+// the status context declared, credentialSubject.id equal to sub (and jti).
+TEST_F(FlowTest, StatusListCredentialDeclaresItsContextAndSubject) {
+  auto v = credentials::VerifyVcJwt(Issue(), resolver_, clock_.NowSeconds());
+  ASSERT_TRUE(v && v->status);
+  auto list = common::Get(http_, v->status->list_url);
+  ASSERT_TRUE(list && list->status == 200);
+  auto verified = credentials::VerifyVcJwt(list->body, resolver_, clock_.NowSeconds());
+  ASSERT_TRUE(verified) << verified.error().message;
+  auto payload = common::ParseJsonObject(common::ParseCompact(list->body, 65536)->payload);
+  const auto& vc = (*payload)["vc"];
+  EXPECT_EQ(
+      common::ToJson(vc["@context"]),
+      R"(["https://www.w3.org/2018/credentials/v1","https://www.w3.org/ns/credentials/status/v1"])");
+  EXPECT_EQ(common::GetString(*payload, "sub"), v->status->list_url);
+  EXPECT_EQ(common::GetString(vc["credentialSubject"], "id"), v->status->list_url);
+  EXPECT_EQ(common::GetString(*payload, "jti"), v->status->list_url);
 }
 
 // Revocations racing each other (each credential revoked twice, from two

@@ -2,6 +2,8 @@
 // generated client usable through the token endpoint and through vcctl.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "common/base/json.h"
 #include "common/http/http_client.h"
 #include "common/http/url.h"
@@ -41,6 +43,30 @@ TEST(EmbeddedRequestService, ServedWithAGeneratedClient) {
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created->status, 400) << created->body;  // authenticated; the body is what is wrong
   EXPECT_NE(created->body.find("badOrMissingField"), std::string::npos);
+  app.Stop();
+}
+
+// An https publicBaseUrl names a TLS terminator in front of the port 0
+// listener: the Request Service keeps it for its DID, manifests and the
+// OpenID configuration MSAL discovers, instead of the bound http address.
+TEST(EmbeddedRequestService, HttpsPublicBaseUrlIsKeptOnPortZero) {
+  TempDir dir;
+  const std::string config = dir.File("config.json");
+  std::ofstream(config) << R"({"environment":"test","listen":"127.0.0.1:0",)"
+                        << R"("publicBaseUrl":"https://idv.example","dataDir":")" << dir.File("var")
+                        << R"("})";
+  server::App app({config, "", ""});
+  app.Start();
+  common::CurlHttpClient http;
+  auto did = common::Get(http, app.BaseUrl() + "/.well-known/did.json");
+  ASSERT_TRUE(did.ok());
+  EXPECT_NE(did->body.find(R"("id":"did:web:idv.example")"), std::string::npos) << did->body;
+  auto oidc = common::Get(http, app.BaseUrl() + "/local/v2.0/.well-known/openid-configuration");
+  ASSERT_TRUE(oidc.ok());
+  auto doc = common::ParseJsonObject(oidc->body);
+  ASSERT_TRUE(doc) << oidc->body;
+  EXPECT_EQ(common::GetString(*doc, "token_endpoint"),
+            "https://idv.example/local/oauth2/v2.0/token");
   app.Stop();
 }
 
