@@ -169,6 +169,7 @@ Database::Database(std::string path, std::unique_ptr<Connection> writer)
       writer_thread_([this] { WriterLoop(); }) {}
 
 Database::~Database() {
+  query_threads_.reset();  // runs the queries still queued
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
     stopping_ = true;
@@ -208,6 +209,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     db->idle_readers_.push_back(reader->get());
     db->readers_.push_back(std::move(*reader));
   }
+  if (readers > 0) db->query_threads_ = std::make_unique<ThreadPool>(readers);
   return db;
 }
 
@@ -375,6 +377,24 @@ Status Database::Read(const Work& work) {
   ScopeExit release([this, reader] { ReleaseReader(reader); });
   HoldGuard hold(this);
   return RunInTransaction(*reader, "BEGIN", work);
+}
+
+void Database::Query(Work work, Done done) {
+  // An in-memory database has no readers: its reads go through the writer.
+  if (!query_threads_) return Submit(std::move(work), std::move(done));
+  query_threads_->Post([this, work = std::move(work), done = std::move(done)]() {
+    Status status = Status::Ok();
+    try {
+      status = Read(work);
+    } catch (const std::exception& e) {
+      LogError("db_work_exception", {{"error", e.what()}});
+      status = MakeError("db_error", std::string("the storage read failed: ") + e.what());
+    } catch (...) {
+      LogError("db_work_exception", {{"error", "non-standard exception"}});
+      status = MakeError("db_error", "the storage read failed");
+    }
+    if (done) done(std::move(status));
+  });
 }
 
 Connection* Database::AcquireReader() {

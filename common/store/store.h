@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/base/result.h"
+#include "common/base/thread_pool.h"
 #include "common/store/store_statement.h"
 
 struct sqlite3;
@@ -111,6 +112,13 @@ class Database {
   // connection; writes fail there with "db_error" (query_only).
   Status Read(const Work& work);
 
+  // Read() without waiting: queues `work` for one of the database's reader
+  // threads and returns at once; `done` runs on that thread with work's Status
+  // (an exception from `work` is logged and becomes "db_error"). For handlers
+  // that must not wait for storage. `done` must be short and must not block; it
+  // may Submit() or Query() again.
+  void Query(Work work, Done done);
+
   // Runs SQL without parameters in autocommit mode on the writer.
   Status Exec(std::string_view sql);
 
@@ -148,6 +156,7 @@ class Database {
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<Connection>> readers_;
   std::vector<Connection*> idle_readers_;
+  std::unique_ptr<ThreadPool> query_threads_;  // runs Query(); one per reader
 
   // Last: started once everything above exists.
   std::thread completion_thread_;

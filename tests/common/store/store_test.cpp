@@ -531,5 +531,58 @@ TEST(ConcurrentStoreSubmit, DestructionCommitsWhatIsQueued) {
   EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 50);
 }
 
+// Query() runs on a reader thread and returns at once; its done sees the
+// snapshot the work read, writes are refused there, and a done may chain a
+// Submit() whose own done then runs after its commit.
+TEST(ConcurrentStoreQuery, ReadsOffTheCallerAndChainsAWrite) {
+  vc::testing::TempDir dir;
+  auto db = OpenOrDie(dir.File("r.db"));
+  ASSERT_TRUE(db->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY)").ok());
+  ASSERT_TRUE(db->Exec("INSERT INTO t(k) VALUES(1),(2),(3)").ok());
+  const auto caller = std::this_thread::get_id();
+  std::promise<Status> read_only;
+  std::promise<std::pair<int64_t, Status>> chained;
+  auto count = std::make_shared<int64_t>(-1);
+  db->Query(
+      [count, caller](Connection& conn) -> Status {
+        if (std::this_thread::get_id() == caller) return MakeError("wrong_thread", "");
+        auto q = conn.Prepare("SELECT COUNT(*) FROM t");
+        if (!q.ok()) return q.error();
+        auto row = q->Step();
+        if (!row.ok()) return row.error();
+        *count = q->ColumnInt64(0);
+        return Status::Ok();
+      },
+      [&, count](Status s) {
+        if (!s.ok()) return chained.set_value({-1, s});
+        db->Submit(
+            [count](Connection& conn) {
+              return conn.Exec("INSERT INTO t(k) VALUES(" + std::to_string(*count + 1) + ")");
+            },
+            [&, count](Status w) {
+              chained.set_value({*count, std::move(w)});
+            });
+      });
+  db->Query([](Connection& conn) { return conn.Exec("INSERT INTO t(k) VALUES(99)"); },
+            [&](Status s) { read_only.set_value(std::move(s)); });
+  const auto [seen, written] = chained.get_future().get();
+  EXPECT_EQ(seen, 3);
+  EXPECT_TRUE(written.ok()) << written.error().message;
+  const Status refused = read_only.get_future().get();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(QueryInt(*db, "SELECT COUNT(*) FROM t"), 4);
+}
+
+TEST(ConcurrentStoreQuery, ExceptionInAReadIsADbError) {
+  vc::testing::TempDir dir;
+  auto db = OpenOrDie(dir.File("x.db"));
+  std::promise<Status> result;
+  db->Query([](Connection&) -> Status { throw std::runtime_error("boom"); },
+            [&](Status s) { result.set_value(std::move(s)); });
+  const Status s = result.get_future().get();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "db_error");
+}
+
 }  // namespace
 }  // namespace vc::common
