@@ -15,6 +15,7 @@
 #include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/text.h"
+#include "common/config/config.h"
 #include "common/http/url.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
@@ -22,6 +23,7 @@
 #include "issuer/audit_log.h"
 #include "keys/key_store.h"
 #include "request_service/auth.h"
+#include "server/storage.h"
 
 namespace {
 using namespace vc;
@@ -41,6 +43,9 @@ constexpr const char* kUsage = R"(usage: vcctl COMMAND [options]
                                                a bearer token of the generated embedded client,
                                                for trying the Request Service API with curl
                                                (--scope admin: for revocation)
+
+  keys, audit and request-service take --config FILE: the storage vcserver uses with that
+  file (SQLite in its dataDir, or its PostgreSQL with the keys sealed in the database).
 )";
 
 struct Args {
@@ -77,7 +82,30 @@ bool ReadFile(const std::string& path, std::string* out) {
   return text.ok();
 }
 
-std::string KeysDir(const Args& a) { return Opt(a, "data-dir", "./var") + "/keys"; }
+// The configuration whose storage a command works on: --config FILE, as
+// vcserver reads it (--data-dir still overrides its dataDir), or the embedded
+// defaults in --data-dir (./var).
+common::Config StorageConfig(const Args& a) {
+  common::Config config =
+      Opt(a, "config").empty() ? common::DefaultConfig() : common::LoadConfigFile(Opt(a, "config"));
+  if (!Opt(a, "data-dir").empty() || Opt(a, "config").empty()) {
+    config.data_dir = Opt(a, "data-dir", "./var");
+  }
+  return config;
+}
+
+// The key store of that storage: files in dataDir/keys, or the database's
+// sealed rows when a key-encryption key is configured (then the database is
+// opened too, and kept open by `storage`).
+keys::KeyStore& OpenKeys(const Args& a, server::Storage& storage) {
+  const common::Config config = StorageConfig(a);
+  if (config.storage.key_encryption_key.empty()) {
+    storage.keys = std::make_unique<keys::KeyStore>(config.data_dir + "/keys");
+  } else {
+    storage = server::OpenStorage(config);
+  }
+  return *storage.keys;
+}
 
 void PrintKey(const keys::StoredKey& k) {
   std::cout << k.purpose << "\t" << common::AlgName(k.alg) << "\t" << k.key.kid()
@@ -85,7 +113,8 @@ void PrintKey(const keys::StoredKey& k) {
 }
 
 int KeysCommand(const std::string& sub, const Args& a) {
-  keys::KeyStore store(KeysDir(a));
+  server::Storage storage;
+  keys::KeyStore& store = OpenKeys(a, storage);
   const std::string purpose = Opt(a, "purpose");
   if (sub == "generate" || sub == "rotate") {
     if (purpose.empty()) return Fail("keys " + sub + ": --purpose is required");
@@ -224,14 +253,26 @@ int TokenInspect(const Args& a) {
   return 0;
 }
 
-// Walks the audit log's hash chain in DIR/vc.db (read-only use).
+// Walks the audit log's hash chain (read-only use): DIR/vc.db, or the
+// PostgreSQL that --config names.
 int AuditVerify(const Args& a) {
-  const std::string path = Opt(a, "data-dir", "./var") + "/vc.db";
-  common::DatabaseOptions options;
-  options.create = false;
-  auto db = common::Database::Open(path, options);
-  if (!db) return Fail("cannot open " + path + ": " + db.error().message);
-  auto report = issuer::AuditLog::Verify(**db);
+  const common::Config config = StorageConfig(a);
+  server::Storage storage;
+  if (config.storage.type == common::StorageType::kSqlite) {
+    const std::string path = config.data_dir + "/vc.db";
+    common::DatabaseOptions options;
+    options.create = false;
+    auto db = common::Database::Open(path, options);
+    if (!db) return Fail("cannot open " + path + ": " + db.error().message);
+    storage.db = std::move(*db);
+  } else {
+    common::PostgresOptions options;
+    options.pool_size = 2;
+    auto db = common::Database::OpenPostgres(config.storage.url, options);
+    if (!db) return Fail("cannot open the database: " + db.error().message);
+    storage.db = std::move(*db);
+  }
+  auto report = issuer::AuditLog::Verify(*storage.db);
   if (!report) return Fail("cannot read the audit log: " + report.error().message);
   if (!report->ok) {
     return Fail("audit chain broken at entry " + std::to_string(report->bad_seq) + ": " +
@@ -245,10 +286,11 @@ int AuditVerify(const Args& a) {
 
 // Mints with the same key-store secrets vcserver uses for its generated client.
 int RequestServiceToken(const Args& a) {
-  keys::KeyStore store(KeysDir(a));
+  server::Storage storage;
+  keys::KeyStore& store = OpenKeys(a, storage);
   auto secret = store.SecretOrCreate(request_service::kEmbeddedClientSecretName);
   auto key = store.SecretOrCreate(request_service::kTokenKeySecretName);
-  if (!secret || !key) return Fail("cannot read the Request Service secrets under " + KeysDir(a));
+  if (!secret || !key) return Fail("cannot read the Request Service secrets in " + store.Where());
   common::SystemClock clock;
   request_service::TokenService tokens({}, *key, Opt(a, "tenant", "local"), clock);
   // --scope admin: a token for the Admin API (revocation), as Entra's

@@ -44,6 +44,7 @@ struct Config {
   std::vector<ApiKeyConfig> api_keys;
   RateLimitsConfig rate_limits;
   TlsConfig tls;
+  StorageConfig storage;
   std::string base_dir;  // the config file's directory ("" = current): relative paths
 
   // What a component's section parser needs (config_node.h).

@@ -42,6 +42,7 @@ VerifierConfig ParseVerifier(const ConfigNode& root, const Context& ctx);
 std::vector<ApiKeyConfig> ParseApiKeys(const ConfigNode& root);
 RateLimitsConfig ParseRateLimits(const ConfigNode& root);
 TlsConfig ParseTls(const ConfigNode& root, const Context& ctx);
+StorageConfig ParseStorage(const ConfigNode& root, const Context& ctx);
 
 // Fills defaults that depend on other sections (URLs from publicBaseUrl, an
 // org's only provider or contract) and checks cross-references.
