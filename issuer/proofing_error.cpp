@@ -12,7 +12,7 @@ struct Info {
   int status;
 };
 
-constexpr std::array<Info, 22> kInfo = {{
+constexpr std::array<Info, 23> kInfo = {{
     {ProofingError::kUnauthenticated, "unauthenticated", 401},
     {ProofingError::kForbidden, "forbidden", 403},
     {ProofingError::kIdentityNotFound, "identity_not_found", 404},
@@ -34,6 +34,7 @@ constexpr std::array<Info, 22> kInfo = {{
     {ProofingError::kCallbackUnauthenticated, "callback_unauthenticated", 403},
     {ProofingError::kAttemptNotFound, "attempt_not_found", 404},
     {ProofingError::kInvalidCallback, "invalid_callback", 400},
+    {ProofingError::kStorageUnavailable, "storage_unavailable", 503},
     {ProofingError::kInternal, "internal_error", 500},
 }};
 
@@ -55,6 +56,7 @@ std::string Code(const ProofingFailure& f) {
 }
 
 ProofingFailure FromLower(const common::Error& e) {
+  if (e.code == "db_unavailable") return {ProofingError::kStorageUnavailable, e.message, e.code};
   for (const auto& i : kInfo) {
     if (i.code == e.code && i.error != ProofingError::kInternal) return {i.error, e.message, ""};
   }

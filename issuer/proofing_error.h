@@ -34,6 +34,7 @@ enum class ProofingError {
   kCallbackUnauthenticated,    // "callback_unauthenticated" 403: a callback that is not ours
   kAttemptNotFound,            // "attempt_not_found" 404
   kInvalidCallback,            // "invalid_callback" 400: a callback body we cannot read
+  kStorageUnavailable,         // "storage_unavailable" 503: the database cannot be reached
   kInternal,                   // 500: storage and other lower-layer failures (see `cause`)
 };
 

@@ -271,10 +271,7 @@ ProofingStatus ProofingService::HandleCallback(const std::string& name, const Ca
                        name, attempt->reference, mscv, event->status});
   if (!*accepted) return ProofingStatus::Ok();
   if (options_.defer_callback_fetch) {
-    {
-      std::lock_guard lock(poll_mu_);
-      queued_.emplace_back(attempt->id, caller);
-    }
+    if (auto q = attempts_.RequestFetch(attempt->id, caller); !q) return FromLower(q.error());
     if (options_.on_queued) options_.on_queued();
     return ProofingStatus::Ok();
   }
@@ -296,16 +293,16 @@ ProofingResult<ProofingAttempt> ProofingService::Refresh(const std::string& atte
 }
 
 int ProofingService::ProcessQueued() {
-  std::vector<std::pair<std::string, std::string>> batch;
-  {
-    std::lock_guard lock(poll_mu_);
-    batch.swap(queued_);
+  auto batch = attempts_.ClaimFetches();
+  if (!batch) {
+    common::LogWarn("proofing_fetch_failed", {{"code", batch.error().code}});
+    return 0;
   }
-  for (const auto& [id, caller] : batch) {
+  for (const auto& [id, caller] : *batch) {
     auto r = Refresh(id, caller);
     if (!r) common::LogWarn("proofing_fetch_failed", {{"attempt", id}, {"code", Code(r.error())}});
   }
-  return static_cast<int>(batch.size());
+  return static_cast<int>(batch->size());
 }
 
 int ProofingService::PollDue() {
@@ -314,16 +311,14 @@ int ProofingService::PollDue() {
   int polled = 0;
   const int64_t now = clock_.NowSeconds();
   for (const auto& a : *pending) {
-    size_t done = 0;
-    {
-      std::lock_guard lock(poll_mu_);
-      done = static_cast<size_t>(polls_done_[a.id]);
-      if (done >= options_.poll_schedule.size() ||
-          now - a.created_at < options_.poll_schedule[done]) {
-        continue;
-      }
-      polls_done_[a.id] = static_cast<int>(done + 1);
+    const size_t done = static_cast<size_t>(a.polls_done);
+    if (done >= options_.poll_schedule.size() ||
+        now - a.created_at < options_.poll_schedule[done]) {
+      continue;
     }
+    // Each scheduled poll is made once, by whichever instance claims it.
+    auto claimed = attempts_.ClaimPoll(a.id, a.polls_done);
+    if (!claimed || !*claimed) continue;
     ++polled;
     auto r = Refresh(a.id, "system:poll");
     if (r && !IsFinal(r->outcome) && done + 1 == options_.poll_schedule.size()) {

@@ -74,14 +74,16 @@ class ProofingService {
   ProofingStatus HandleCallback(const std::string& provider, const CallbackInput& in,
                                 const std::string& mscv);
 
-  // Fetches the verdicts of callbacks accepted with defer_callback_fetch;
-  // returns how many were processed.
+  // Fetches the verdicts of callbacks accepted with defer_callback_fetch (by
+  // any instance: the request is in the attempt's row); returns how many were
+  // processed.
   int ProcessQueued();
 
   // Fetches and applies the verdict of a pending attempt (polling fallback).
   ProofingResult<ProofingAttempt> Refresh(const std::string& attempt_id, const std::string& caller);
   // Polls every pending attempt whose next scheduled poll time has passed;
-  // returns how many were polled. Driven by a timer or a test.
+  // returns how many were polled. Driven by a timer or a test. With several
+  // instances each scheduled poll is made by one of them (AttemptStore::ClaimPoll).
   int PollDue();
 
   // The newest attempt of a session; nullopt when it has none.
@@ -105,10 +107,6 @@ class ProofingService {
   AttemptStore attempts_;
   IdentityStore identities_;
   AuditLog audit_;
-  std::map<std::string, int> polls_done_;  // attempt id -> polls made (guarded by poll_mu_)
-  std::mutex poll_mu_;
-  std::vector<std::pair<std::string, std::string>>
-      queued_;  // (attempt id, caller), guarded by poll_mu_
 };
 
 }  // namespace vc::issuer

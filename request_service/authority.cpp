@@ -12,6 +12,10 @@ using common::Connection;
 using common::Status;
 
 ApiFailure StorageFailure(const common::Error& e) {
+  if (common::IsUnavailable(e)) {
+    return ApiFailure{503, "storageUnavailable", "The service cannot reach its storage; retry.",
+                      ""};
+  }
   return ApiFailure{500, "internalError", "The request could not be stored: " + e.code, ""};
 }
 
@@ -83,7 +87,7 @@ ApiResult<Done> Authority::Finish(const StoredRequest& r, const CallbackSpec& cb
                                   const std::string& status, const std::string& event_body) const {
   bool already = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
-    auto cur = FindRequest(c, "id", r.id);
+    auto cur = FindRequest(c, "id", r.id, true);
     if (!cur) return cur.error();
     if (!*cur || !(*cur)->terminal.empty()) {
       already = true;

@@ -122,7 +122,7 @@ ApiResult<WalletResponse> Requests::RequestObject(const std::string& kind, const
   // request_retrieved goes out once, however often the wallet fetches.
   bool queued = false;
   Status s = authority_.db().Transaction([&](Connection& c) -> Status {
-    auto cur = FindRequest(c, "id", id);
+    auto cur = FindRequest(c, "id", id, true);
     if (!cur) return cur.error();
     if (!*cur || (*cur)->retrieved) return {};
     if (auto u = UpdateRequest(c, id, "retrieved", int64_t{1}); !u) return u;

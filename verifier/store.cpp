@@ -21,10 +21,13 @@ StoredPresentation Read(common::Statement& st) {
       st.ColumnText(10), st.ColumnInt64(11), st.ColumnInt64(12)};
 }
 
+// `for_update` inside a write that changes the request (Connection::ForUpdate).
 Result<std::optional<StoredPresentation>> FindIn(Connection& c, const char* column,
-                                                 const std::string& value) {
+                                                 const std::string& value,
+                                                 bool for_update = false) {
   const std::string col = std::string(column) == "id" ? "id" : "state";
-  auto st = c.Cached(std::string("SELECT ") + kColumns + " FROM vf_requests WHERE " + col + " = ?");
+  auto st = c.Cached(std::string("SELECT ") + kColumns + " FROM vf_requests WHERE " + col + " = ?" +
+                     std::string(for_update ? c.ForUpdate() : ""));
   if (!st) return st.error();
   st->BindText(1, value);
   auto row = st->Step();
@@ -40,7 +43,8 @@ bool IsTerminal(const std::string& status) {
 // Claims `nonce` for `request_id`; false when another request already had it.
 Result<bool> ClaimNonce(Connection& c, const std::string& nonce, const std::string& request_id,
                         int64_t now) {
-  auto st = c.Cached("INSERT OR IGNORE INTO vf_nonces(nonce, request_id, created) VALUES(?,?,?)");
+  auto st = c.Cached(
+      "INSERT INTO vf_nonces(nonce, request_id, created) VALUES(?,?,?) ON CONFLICT DO NOTHING");
   if (!st) return st.error();
   if (auto s = st->BindText(1, nonce).BindText(2, request_id).BindInt64(3, now).Run(); !s)
     return s.error();
@@ -50,7 +54,7 @@ Result<bool> ClaimNonce(Connection& c, const std::string& nonce, const std::stri
 }  // namespace
 
 std::vector<common::Migration> VerifierMigrations() {
-  return {{1, "create_verifier_tables", R"(
+  const std::string tables = R"(
 CREATE TABLE vf_requests(
   id TEXT PRIMARY KEY, org TEXT NOT NULL, policy TEXT NOT NULL, state TEXT NOT NULL UNIQUE,
   rs_request_id TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '', expiry INTEGER NOT NULL DEFAULT 0,
@@ -58,7 +62,14 @@ CREATE TABLE vf_requests(
   error_message TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, updated INTEGER NOT NULL);
 CREATE INDEX vf_requests_created ON vf_requests(created);
 CREATE TABLE vf_nonces(nonce TEXT PRIMARY KEY, request_id TEXT NOT NULL, created INTEGER NOT NULL);
-)" + common::OutboxTableSql(kWebhookTable)}};
+)";
+  return {{1, "create_verifier_tables",
+           tables + common::OutboxTableSql(kWebhookTable, common::Engine::kSqlite),
+           common::BigIntegers(tables) +
+               common::OutboxTableSql(kWebhookTable, common::Engine::kPostgresql)},
+          // Leases, so that several instances deliver webhooks from one table.
+          {2, "lease_vf_webhooks", common::OutboxLeaseSql(kWebhookTable, common::Engine::kSqlite),
+           common::OutboxLeaseSql(kWebhookTable, common::Engine::kPostgresql)}};
 }
 
 Status PresentationStore::Insert(const StoredPresentation& p) {
@@ -133,7 +144,7 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
                                        const OnRecorded& on_recorded) {
   bool changed = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
-    auto found = FindIn(c, "state", state);
+    auto found = FindIn(c, "state", state, true);
     if (!found) return found.error();
     if (!*found || IsTerminal((*found)->status)) return {};
     StoredPresentation p = std::move(**found);
