@@ -140,6 +140,13 @@ struct RateLimitsConfig {
   int64_t max_tracked_keys = 100'000;  // buckets kept per limit (memory bound)
 };
 
+// Client connections the listener admits ("connections"): in all and from one
+// remote address; 0 = no limit. See HttpServerOptions.
+struct ConnectionsConfig {
+  int64_t max_open = 10'000;
+  int64_t max_per_ip = 256;
+};
+
 // Outbound TLS. Verification of the peer is always on: there is deliberately
 // no setting to turn it off. ca_bundle (a PEM file) replaces the system store.
 struct TlsConfig {
