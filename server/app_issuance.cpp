@@ -110,6 +110,7 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
     const issuer::Org* org = orgs.Find(s.org_id);
     return org ? org->name : s.org_id;
   };
+  routes.oid4vci = oid4vci_.get();
   hand_off_ = issuer::IssuanceHandOff(d.intake, *service_, routes);
   issuer::RegisterIssuanceRoutes(d.server, d.intake, *service_, routes);
   issuer::RegisterAccountIssuanceRoutes(
