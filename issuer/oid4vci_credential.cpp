@@ -127,39 +127,51 @@ common::Result<std::string> Oid4vciService::Mint(common::Connection& c, const Of
   return issued;
 }
 
+Oid4vciResult<Offer> Oid4vciService::Authorize(const std::string& token_hash) const {
+  auto offer = store_.OfferForToken(token_hash);
+  if (!offer) return Fail(Oid4vciError::kServerError, "the request could not be read; try again");
+  if (!*offer || (*offer)->status != OfferStatus::kTokenIssued ||
+      clock_.NowSeconds() > (*offer)->token_expiry)
+    return Fail(Oid4vciError::kInvalidToken, "the access token is unknown, expired or spent");
+  return **offer;
+}
+
 Oid4vciResult<std::string> Oid4vciService::Credential(std::string_view authorization,
                                                       std::string_view body,
                                                       const std::string& mscv) {
   auto token = BearerToken(authorization);
   if (!token) return token.error();
   const std::string token_hash = common::HexEncode(common::Sha256(*token));
-  auto offer = store_.OfferForToken(token_hash);
-  if (!offer) return Fail(Oid4vciError::kServerError, "the request could not be read; try again");
-  if (!*offer || (*offer)->status != OfferStatus::kTokenIssued ||
-      clock_.NowSeconds() > (*offer)->token_expiry)
-    return Fail(Oid4vciError::kInvalidToken, "the access token is unknown, expired or spent");
+  auto offer = Authorize(token_hash);
+  if (!offer) return offer.error();
   auto request = ParseRequest(body);
   if (!request) return request.error();
   if (!Find(request->configuration_id))
     return Fail(Oid4vciError::kUnknownCredentialConfiguration,
                 "no credential configuration " + request->configuration_id);
-  if (request->configuration_id != (*offer)->contract_id)
+  if (request->configuration_id != offer->contract_id)
     return Fail(Oid4vciError::kCredentialRequestDenied,
-                "the access token was granted for " + (*offer)->contract_id);
+                "the access token was granted for " + offer->contract_id);
   auto proof = VerifyProofJwt(request->proof_jwt,
                               ProofPolicy{options_.credential_issuer, clock_.NowSeconds()});
   if (!proof) return proof.error();
+  return Issue(token_hash, *offer, *proof, mscv);
+}
+
+Oid4vciResult<std::string> Oid4vciService::Issue(const std::string& token_hash, const Offer& offer,
+                                                 const VerifiedProof& proof,
+                                                 const std::string& mscv) {
   IssuedCredential record;
   record.id = "urn:uuid:" + common::HexEncode(common::RandomBytes(16));
   record.issued_at = clock_.NowSeconds();
-  const auto* contract = Find((*offer)->contract_id);
+  const auto* contract = Find(offer.contract_id);
   record.expires_at = record.issued_at + contract->validity_interval_seconds;
-  record.index_hash = IndexHash(*contract, (*offer)->claims_json);
+  record.index_hash = IndexHash(*contract, offer.claims_json);
   std::string credential;
   auto outcome = store_.IssueCredential(
-      token_hash, proof->nonce, options_.status_list_size, record,
+      token_hash, proof.nonce, options_.status_list_size, record,
       [&](common::Connection& c, const Offer& o, const StatusSlot& slot) {
-        return Mint(c, o, slot, proof->holder_key, record.id, mscv);
+        return Mint(c, o, slot, proof.holder_key, record.id, mscv);
       },
       &credential);
   if (!outcome) {
@@ -171,8 +183,7 @@ Oid4vciResult<std::string> Oid4vciService::Credential(std::string_view authoriza
                 "the nonce is unknown, used or expired; get a fresh one from the nonce endpoint");
   if (*outcome == Oid4vciStore::IssueOutcome::kBadToken)
     return Fail(Oid4vciError::kInvalidToken, "the access token is unknown, expired or spent");
-  common::LogInfo("oid4vci_credential_issued",
-                  {{"offer", (*offer)->id}, {"credential", record.id}});
+  common::LogInfo("oid4vci_credential_issued", {{"offer", offer.id}, {"credential", record.id}});
   common::JsonWriter w;
   w->StartObject();
   w->Key("credentials");

@@ -18,6 +18,7 @@
 #include "credentials/contract_config.h"
 #include "issuer/issuance.h"
 #include "issuer/oid4vci_error.h"
+#include "issuer/oid4vci_proof.h"
 #include "issuer/oid4vci_store.h"
 #include "keys/key_store.h"
 
@@ -90,6 +91,10 @@ class Oid4vciService {
  private:
   const credentials::ContractConfig* Find(const std::string& contract_id) const;
   keys::StoredKey SigningKey() const;
+  // The offer an access token (by SHA-256) may still fetch its credential for.
+  Oid4vciResult<Offer> Authorize(const std::string& token_hash) const;
+  Oid4vciResult<std::string> Issue(const std::string& token_hash, const Offer& offer,
+                                   const VerifiedProof& proof, const std::string& mscv);
   common::Result<std::string> Mint(common::Connection& c, const Offer& offer,
                                    const StatusSlot& slot, const common::Jwk& holder,
                                    const std::string& credential_id, const std::string& mscv);
