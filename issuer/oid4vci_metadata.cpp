@@ -10,8 +10,10 @@ using common::JsonWriter;
 
 namespace {
 
-// The contract's Entra-style display, read for its card and claim labels.
+// The contract's display (normalised by credentials::ParseDisplay), read for
+// its locale, card and claim labels.
 struct Display {
+  std::string locale = "en-US";
   std::string name, description, background, text, logo, logo_alt, issued_by;
   std::map<std::string, std::string> labels;  // outputClaim -> label
 };
@@ -24,6 +26,8 @@ Display ReadDisplay(const credentials::ContractConfig& c) {
   const auto str = [](const rapidjson::Value* obj, const char* key) {
     return obj ? std::string(common::GetString(*obj, key).value_or("")) : std::string();
   };
+  if (auto locale = common::GetString(*doc, "locale"); locale && !locale->empty())
+    d.locale = std::string(*locale);
   const rapidjson::Value* card = common::GetObject(*doc, "card");
   if (!str(card, "title").empty()) d.name = str(card, "title");
   d.description = str(card, "description");
@@ -54,7 +58,7 @@ void WriteCardDisplay(JsonWriter& w, const Display& d) {
   w->StartArray();
   w->StartObject();
   w.Member("name", d.name);
-  w.Member("locale", "en-US");
+  w.Member("locale", d.locale);
   Member(w, "description", d.description);
   Member(w, "background_color", d.background);
   Member(w, "text_color", d.text);
@@ -92,7 +96,7 @@ void WriteClaims(JsonWriter& w, const credentials::ContractConfig& c, const Disp
     w->StartObject();
     w.Member(type_metadata ? "label" : "name",
              label == d.labels.end() ? rule.output_claim : label->second);
-    w.Member(type_metadata ? "lang" : "locale", "en-US");
+    w.Member(type_metadata ? "lang" : "locale", d.locale);
     w->EndObject();
     w->EndArray();
     w->EndObject();
@@ -215,7 +219,7 @@ std::string TypeMetadata(const credentials::ContractConfig& c, const std::string
   w->Key("display");
   w->StartArray();
   w->StartObject();
-  w.Member("lang", "en-US");
+  w.Member("lang", d.locale);
   w.Member("name", d.name);
   Member(w, "description", d.description);
   w->EndObject();
