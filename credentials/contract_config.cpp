@@ -7,6 +7,38 @@ namespace {
 
 constexpr int64_t kMaxSeconds = int64_t{10} * 365 * 24 * 3600;
 
+// Claims an SD-JWT VC carries itself (SD-JWT VC §3.2.2, RFC 9901 §4.2): a
+// contract may not map a claim onto them.
+constexpr std::string_view kSdJwtVcReserved[] = {"iss",     "nbf",           "exp",    "iat", "cnf",
+                                                 "vct",     "vct#integrity", "status", "sub", "_sd",
+                                                 "_sd_alg", "...",           "jti"};
+
+std::vector<std::string> ParseFormats(const common::ConfigNode& node) {
+  std::vector<std::string> formats;
+  if (!node.Strings("formats", &formats)) return {std::string(kFormatJwtVcJson)};
+  if (formats.empty()) node.FailAt("formats", "must list at least one format");
+  for (size_t i = 0; i < formats.size(); ++i) {
+    const std::string path = node.Child("formats") + "[" + std::to_string(i) + "]";
+    if (formats[i] != kFormatJwtVcJson && formats[i] != kFormatSdJwtVc)
+      throw common::ConfigError(path, "must be \"jwt_vc_json\" or \"dc+sd-jwt\"");
+    for (size_t j = 0; j < i; ++j) {
+      if (formats[j] == formats[i]) throw common::ConfigError(path, "is listed twice");
+    }
+  }
+  return formats;
+}
+
+void CheckSdJwtClaimNames(const common::ConfigNode& node, const ContractConfig& contract) {
+  const auto items = node.Array("claims");
+  for (size_t i = 0; i < contract.claims.size(); ++i) {
+    for (std::string_view reserved : kSdJwtVcReserved) {
+      if (contract.claims[i].output_claim == reserved)
+        items[i].FailAt("outputClaim", "\"" + std::string(reserved) +
+                                           "\" is a claim of the SD-JWT VC itself (dc+sd-jwt)");
+    }
+  }
+}
+
 ContractClaim ParseClaim(const common::ConfigNode& node) {
   node.AllowOnly({"inputClaim", "outputClaim", "required", "indexed"});
   ContractClaim claim;
@@ -25,7 +57,8 @@ ContractClaim ParseClaim(const common::ConfigNode& node) {
 
 ContractConfig ParseContract(const common::ContractConfig& entry) {
   const common::ConfigNode& node = entry.node;
-  node.AllowOnly({"id", "type", "validityIntervalSeconds", "claims", "display", "manifestUrl"});
+  node.AllowOnly({"id", "type", "validityIntervalSeconds", "claims", "display", "manifestUrl",
+                  "formats", "vct"});
   ContractConfig contract;
   contract.id = entry.id;
   contract.manifest_url = entry.manifest_url;
@@ -41,7 +74,17 @@ ContractConfig ParseContract(const common::ContractConfig& entry) {
   if (std::optional<common::ConfigNode> display = node.Object("display")) {
     contract.display = ParseDisplay(*display);
   }
+  contract.formats = ParseFormats(node);
+  node.NonEmptyString("vct", &contract.vct);
+  if (contract.Issues(kFormatSdJwtVc)) CheckSdJwtClaimNames(node, contract);
   return contract;
+}
+
+bool ContractConfig::Issues(std::string_view format) const {
+  for (const auto& f : formats) {
+    if (f == format) return true;
+  }
+  return false;
 }
 
 std::vector<ContractConfig> ParseContracts(const common::Config& config) {

@@ -15,8 +15,54 @@ struct Ctx {
   IdentityService& identities;
   const ApiAuthenticator& auth;
   IssuanceService& issuance;
+  Oid4vciService* oid4vci;
   OwnerPlan plan_for;
 };
+
+// The requested format: the body's "format" (an empty body is the Entra path).
+ProofingResult<std::string> RequestedFormat(const HttpServerRequest& req) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos)
+    return std::string(credentials::kFormatJwtVcJson);
+  if (auto bad = common::RequireJsonContentType(req))
+    return Refusal(ProofingError::kUnsupportedMediaType, "send the body as application/json");
+  auto body = common::ParseJsonObject(req.body);
+  if (!body) return Refusal(ProofingError::kInvalidInput, "the body is not a JSON object");
+  if (!body->HasMember("format")) return std::string(credentials::kFormatJwtVcJson);
+  auto format = common::GetString(*body, "format");
+  if (!format) return Refusal(ProofingError::kInvalidInput, "format must be a string");
+  if (*format != credentials::kFormatJwtVcJson && *format != credentials::kFormatSdJwtVc)
+    return Refusal(ProofingError::kUnsupportedCredentialFormat,
+                   "format must be \"jwt_vc_json\" or \"dc+sd-jwt\"");
+  return std::string(*format);
+}
+
+std::string Oid4vciOfferJson(const Oid4vciService& s, const Offer& o) {
+  const std::string url = s.OfferUrl(o);
+  common::JsonWriter w;
+  w->StartObject();
+  w.Member("id", o.id);
+  w.Member("status", std::string(OfferStatusName(o.status)));
+  w.Member("format", credentials::kFormatSdJwtVc);
+  w.Member("url", url);
+  w.Member("qrCode", common::QrCodeDataUri(url));
+  if (!o.tx_code.empty()) w.Member("txCode", o.tx_code);
+  w.Member("expiry", o.expiry);
+  w->EndObject();
+  return w.str();
+}
+
+HttpServerResponse CreateSdJwtOffer(Ctx& c, const std::string& owner, const std::string& name,
+                                    const IssuancePlan& plan, const IdentityRecord& record) {
+  if (!c.oid4vci || !plan.contract.Issues(credentials::kFormatSdJwtVc)) {
+    return Fail(Refusal(ProofingError::kUnsupportedCredentialFormat,
+                        "contract " + plan.contract.id + " is not issued as dc+sd-jwt"));
+  }
+  auto offer = c.oid4vci->CreateOffer(IssuanceSubject{"", owner, name}, plan.contract,
+                                      AvailableClaims(record));
+  if (!offer) return Fail(offer.error());
+  return Envelope(201, "", "scan the QR code with a wallet and enter the transaction code",
+                  Oid4vciOfferJson(*c.oid4vci, *offer));
+}
 
 std::string OfferJson(const IssuanceRecord& r) {
   common::JsonWriter w;
@@ -34,7 +80,9 @@ std::string OfferJson(const IssuanceRecord& r) {
 }
 
 HttpServerResponse CreateOffer(Ctx& c, const Caller& caller, const std::string& owner,
-                               const std::string& name) {
+                               const std::string& name, const HttpServerRequest& req) {
+  auto format = RequestedFormat(req);
+  if (!format) return Fail(format.error());
   auto record = c.identities.Get(caller, owner, name);
   if (!record) return Fail(record.error());
   if (!record->verified) {
@@ -45,6 +93,8 @@ HttpServerResponse CreateOffer(Ctx& c, const Caller& caller, const std::string& 
     return Fail(Refusal(ProofingError::kIssuanceNotConfigured,
                         "no credential is issued for records of " + owner));
   }
+  if (*format == credentials::kFormatSdJwtVc)
+    return CreateSdJwtOffer(c, owner, name, *plan, *record);
   auto offer = c.issuance.Start(IssuanceSubject{"", owner, name}, *plan, AvailableClaims(*record));
   if (!offer) {
     if (offer.error().reason == ProofingError::kMissingClaim) return Fail(offer.error());
@@ -60,6 +110,15 @@ HttpServerResponse GetOffer(Ctx& c, const Caller& caller, const std::string& own
                             const std::string& name, const std::string& id) {
   auto record = c.identities.Get(caller, owner, name);
   if (!record) return Fail(record.error());
+  if (c.oid4vci && id.starts_with("of_")) {
+    auto found = c.oid4vci->store().GetOffer(id);
+    if (!found) return Fail(FromLower(found.error()));
+    if (!*found || (*found)->subject != owner + "/" + name) {
+      return Fail(Refusal(ProofingError::kIssuanceNotFound,
+                          "no credential offer with this id for this user"));
+    }
+    return Envelope(200, "", "", c.oid4vci->StatusJson(**found));
+  }
   auto offer = c.issuance.store().Get(id);
   // Another record's offer is as unknown as a missing one.
   if (!offer || offer->subject != owner + "/" + name) {
@@ -73,15 +132,15 @@ HttpServerResponse GetOffer(Ctx& c, const Caller& caller, const std::string& own
 
 void RegisterAccountIssuanceRoutes(common::HttpServer& server, IdentityService& identities,
                                    const ApiAuthenticator& auth, IssuanceService& issuance,
-                                   OwnerPlan plan_for) {
-  auto ctx = std::make_shared<Ctx>(Ctx{identities, auth, issuance, std::move(plan_for)});
+                                   Oid4vciService* oid4vci, OwnerPlan plan_for) {
+  auto ctx = std::make_shared<Ctx>(Ctx{identities, auth, issuance, oid4vci, std::move(plan_for)});
   server.Route("POST", "/api/users/:owner/:name/credential", [ctx](const HttpServerRequest& req) {
     auto caller = ctx->auth.Authenticate(req);
     if (!caller)
       return Fail(
           Refusal(ProofingError::kUnauthenticated, "sign in, or send Authorization: Bearer <key>"));
     return CreateOffer(*ctx, *caller, std::string(req.PathParam("owner")),
-                       std::string(req.PathParam("name")));
+                       std::string(req.PathParam("name")), req);
   });
   server.Route(
       "GET", "/api/users/:owner/:name/credential/:id", [ctx](const HttpServerRequest& req) {

@@ -12,9 +12,6 @@ namespace vc::issuer {
 using common::Error;
 using common::Result;
 
-namespace {
-
-// A PIN of `length` decimal digits from the CSPRNG (rejection sampling: no bias).
 std::string RandomPin(int length) {
   std::string pin;
   while (static_cast<int>(pin.size()) < length) {
@@ -25,6 +22,8 @@ std::string RandomPin(int length) {
   }
   return pin;
 }
+
+namespace {
 
 void WriteStringMap(common::JsonWriter& w, const std::map<std::string, std::string>& values) {
   w->StartObject();

@@ -104,6 +104,10 @@ class IssuanceService {
   const common::Clock& clock_;
 };
 
+// A PIN (or OpenID4VCI tx_code) of `length` decimal digits from the CSPRNG,
+// without bias (rejection sampling).
+std::string RandomPin(int length);
+
 // A sentence for the user about a status ("expired" included).
 std::string IssuanceMessage(std::string_view status);
 

@@ -2,6 +2,7 @@
 
 #include "common/http/qr.h"
 #include "issuer/issuance.h"
+#include "issuer/oid4vci_service.h"
 #include "issuer/session_web.h"
 
 namespace vc::issuer {
@@ -11,29 +12,73 @@ namespace {
 
 // One script for every issuance page (its CSP hash is constant): polls the
 // status, dims the code once the wallet fetched the request, and moves on.
+// With an OpenID4VCI offer beside it, follows that too: whichever the wallet
+// completes continues the page.
 constexpr const char* kPollScript = R"js((function(){
-var box=document.getElementById('issuance');if(!box)return;
-var id=box.getAttribute('data-id'),expiry=+box.getAttribute('data-expiry');
-var state=document.getElementById('state'),msg=document.getElementById('message'),qr=document.getElementById('qr');
+var box=document.getElementById('issuance'),sd=document.getElementById('oid4vci');if(!box&&!sd)return;
+var state=document.getElementById('state'),msg=document.getElementById('message');
 function show(s,m){state.setAttribute('data-state',s);msg.textContent=m;}
-function tick(){
- if(Date.now()/1000>expiry+1){location.reload();return;}
- fetch('/api/issuer/request-status?id='+encodeURIComponent(id),{credentials:'same-origin',headers:{Accept:'application/json'}})
- .then(function(r){return r.json();}).then(function(j){
-  if(j.status==='request_retrieved'){qr.classList.add('dim');show(j.status,j.message);}
-  if(j.status==='issuance_successful'){show(j.status,j.message);document.getElementById('continue').submit();return;}
-  if(j.status==='issuance_error'||j.status==='expired'){location.reload();return;}
-  setTimeout(tick,1000);
- }).catch(function(){setTimeout(tick,1000);});
+function poll(el,path,on){if(!el)return;
+ var id=el.getAttribute('data-id'),expiry=+el.getAttribute('data-expiry');
+ function tick(){
+  if(Date.now()/1000>expiry+1){location.reload();return;}
+  fetch(path+encodeURIComponent(id),{credentials:'same-origin',headers:{Accept:'application/json'}})
+  .then(function(r){return r.json();}).then(function(j){if(on(j)!==false)setTimeout(tick,1000);})
+  .catch(function(){setTimeout(tick,1000);});
+ }
+ setTimeout(tick,1000);
 }
-setTimeout(tick,1000);
+function done(j){show('issuance_successful',j.message);document.getElementById('continue').submit();return false;}
+poll(box,'/api/issuer/request-status?id=',function(j){
+ if(j.status==='request_retrieved'){document.getElementById('qr').classList.add('dim');show(j.status,j.message);}
+ if(j.status==='issuance_successful')return done(j);
+ if(j.status==='issuance_error'||j.status==='expired'){location.reload();return false;}
+});
+poll(sd,'/api/issuer/offer-status?id=',function(j){
+ if(j.status==='token_issued'){document.getElementById('oid4vci-qr').classList.add('dim');}
+ if(j.status==='credential_issued')return done(j);
+ if((j.status==='failed'||j.status==='expired')&&!box){location.reload();return false;}
+});
 })();)js";
 
 std::string Heading(const std::string& state, const std::string& text) {
   return "<h1 id=\"state\" data-state=\"" + HtmlEscape(state) + "\">" + HtmlEscape(text) + "</h1>";
 }
 
+// The OpenID4VCI offer while it waits: its own QR code, link and tx_code.
+std::string OfferBlock(const IssuanceView& v) {
+  const Offer& o = *v.offer;
+  std::string html = "<div id=\"oid4vci\" data-id=\"" + HtmlEscape(o.id) + "\" data-expiry=\"" +
+                     std::to_string(o.expiry) + "\">";
+  html += "<h2>Or with an OpenID4VCI wallet (SD-JWT VC)</h2>";
+  html += "<p>For EU Digital Identity and other OpenID4VCI wallets.</p>";
+  html += "<div id=\"oid4vci-qr\" class=\"qr" +
+          std::string(v.offer_status == "token_issued" ? " dim" : "") + "\">" +
+          common::QrCodeSvg(v.offer_url, "QR code for an OpenID4VCI wallet") + "</div>";
+  html += "<p><a class=\"button\" id=\"open-oid4vci-wallet\" href=\"" + HtmlEscape(v.offer_url) +
+          "\">Open in OpenID4VCI wallet</a></p>";
+  if (!o.tx_code.empty()) {
+    html +=
+        "<p>Your wallet will ask for this transaction code:</p><p class=\"pin\" id=\"tx-code\">" +
+        HtmlEscape(o.tx_code) + "</p>";
+  }
+  return html + "</div>";
+}
+
+bool OfferWaits(const IssuanceView& v) {
+  return v.offer && (v.offer_status == "offer_created" || v.offer_status == "token_issued");
+}
+
 std::string Waiting(const IssuanceView& v) {
+  if (!v.record) {  // a contract issued as dc+sd-jwt only
+    return Heading(v.status, "Add your credential to your wallet") + "<p id=\"message\">" +
+           HtmlEscape(OfferMessage(v.offer_status)) + "</p>" + OfferBlock(v) +
+           "<form id=\"continue\" method=\"post\" action=\"" +
+           HtmlEscape("/issuance/" + v.session_id + "/continue") + "\" hidden></form>" +
+           "<p class=\"muted\">No wallet at hand?</p>" +
+           PostButton("/issuance/" + v.session_id + "/skip",
+                      "Return to " + v.org_name + " without a credential", "skip");
+  }
   const IssuanceRecord& r = *v.record;
   const std::string base = "/issuance/" + v.session_id;
   std::string html = "<div id=\"issuance\" data-id=\"" + HtmlEscape(r.id) + "\" data-expiry=\"" +
@@ -55,6 +100,7 @@ std::string Waiting(const IssuanceView& v) {
       "\">check again</a>. "
       "<a href=\"" +
       HtmlEscape(base + "/qr.png") + "\">QR code as an image</a>.</p></div>";
+  if (OfferWaits(v)) html += OfferBlock(v);
   html += "<form id=\"continue\" method=\"post\" action=\"" + HtmlEscape(base + "/continue") +
           "\" hidden></form>";
   html += "<p class=\"muted\">No wallet at hand?</p>" +

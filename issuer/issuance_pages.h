@@ -7,6 +7,7 @@
 
 #include "common/http/html.h"
 #include "issuer/issuance_store.h"
+#include "issuer/oid4vci_store.h"
 
 namespace vc::issuer {
 
@@ -16,6 +17,11 @@ struct IssuanceView {
   std::string status;  // IssuanceStatusName, "expired", or "none" (no request yet)
   const IssuanceRecord* record = nullptr;  // null when status is "none"
   std::string error;                       // why creating a request failed (plain text), for "none"
+  // The session's OpenID4VCI offer, shown beside the Entra code while both
+  // wait (a contract listing dc+sd-jwt); null when there is none.
+  const Offer* offer = nullptr;
+  std::string offer_url;     // its openid-credential-offer:// link
+  std::string offer_status;  // OfferStatusName or "expired"
 };
 
 common::PageOptions IssuancePage(const IssuanceView& view);

@@ -46,10 +46,70 @@ std::pair<std::optional<IssuanceRecord>, std::string> Latest(const Ctx& c, const
   return {r, r.Expired(c.issuance.Now()) ? "expired" : std::string(IssuanceStatusName(r.status))};
 }
 
+// The session's latest OpenID4VCI offer and what it says ("none", "expired", …).
+std::pair<std::optional<Offer>, std::string> LatestOffer(const Ctx& c, const Session& s) {
+  if (!c.options.oid4vci) return {std::nullopt, "none"};
+  auto latest = c.options.oid4vci->store().LatestForSession(s.id);
+  if (!latest || !*latest) return {std::nullopt, "none"};
+  const Offer& o = **latest;
+  return {o, o.Expired(c.issuance.Now()) ? "expired" : std::string(OfferStatusName(o.status))};
+}
+
+// Both codes of a session and the state the page shows: the Entra request's,
+// moved on by the offer (a credential taken over OpenID4VCI is a success; a
+// contract issued as dc+sd-jwt only has no Entra request, and the offer decides).
+struct Current {
+  std::optional<IssuanceRecord> record;
+  std::optional<Offer> offer;
+  std::string offer_state;
+  std::string page;
+};
+
+Current CurrentCodes(const Ctx& c, const Session& s) {
+  Current now;
+  std::tie(now.record, now.page) = Latest(c, s);
+  std::tie(now.offer, now.offer_state) = LatestOffer(c, s);
+  if (now.offer_state == "credential_issued") {
+    now.page = "issuance_successful";
+  } else if (!now.record && now.offer) {
+    const bool waits = now.offer_state == "offer_created" || now.offer_state == "token_issued";
+    now.page = waits                         ? "request_created"
+               : now.offer_state == "failed" ? "issuance_error"
+                                             : "expired";
+  }
+  return now;
+}
+
+// Creates the session's codes: an Entra request when the contract lists
+// jwt_vc_json, an OpenID4VCI offer when it lists dc+sd-jwt. Fails only when
+// neither could be created (the first failure).
+ProofingStatus StartCodes(const Ctx& c, const Session& s, const IssuancePlan& plan,
+                          const std::map<std::string, std::string>& claims) {
+  std::optional<ProofingFailure> failure;
+  bool any = false;
+  if (plan.contract.Issues(credentials::kFormatJwtVcJson)) {
+    auto created = c.issuance.Start(s, plan, claims);
+    if (created) any = true;
+    if (!created) failure = created.error();
+  }
+  if (c.options.oid4vci && plan.contract.Issues(credentials::kFormatSdJwtVc)) {
+    const auto [owner, name] = RecordKeyFor(s);
+    auto offer = c.options.oid4vci->CreateOffer({s.id, owner, name}, plan.contract, claims);
+    if (offer) any = true;
+    if (!offer && !failure) failure = offer.error();
+  }
+  if (any) return {};
+  if (failure) return *failure;
+  return Refusal(ProofingError::kIssuanceNotConfigured, "no format of the contract is offered");
+}
+
 HttpServerResponse Render(const Ctx& c, const Session& s, int status,
                           const std::string& error = "") {
-  auto [record, state] = Latest(c, s);
-  IssuanceView view{s.id, c.options.org_name_for(s), state, record ? &*record : nullptr, error};
+  Current now = CurrentCodes(c, s);
+  IssuanceView view{
+      s.id,  c.options.org_name_for(s),         now.page, now.record ? &*now.record : nullptr,
+      error, now.offer ? &*now.offer : nullptr, "",       now.offer_state};
+  if (now.offer) view.offer_url = c.options.oid4vci->OfferUrl(*now.offer);
   auto page = IssuancePage(view);
   page.banner = c.options.banner;
   auto resp = PageResponse(status, page);
@@ -65,7 +125,7 @@ HttpServerResponse CreateAndShow(const Ctx& c, const HttpServerRequest& req, con
     return ErrorResponse(req, 409, "issuance_not_configured",
                          "No credential is issued for this verification.", c.options.banner);
   }
-  auto created = c.issuance.Start(s, *plan, *claims);
+  auto created = StartCodes(c, s, *plan, *claims);
   if (!created) {
     const bool missing = created.error().reason == ProofingError::kMissingClaim;
     return Render(c, s, missing ? 409 : 503,
@@ -80,7 +140,7 @@ HttpServerResponse Show(const Ctx& c, const HttpServerRequest&, const Session& s
 }
 
 HttpServerResponse New(const Ctx& c, const HttpServerRequest& req, const Session& s) {
-  const std::string state = Latest(c, s).second;
+  const std::string state = CurrentCodes(c, s).page;
   if (state == "request_created" || state == "request_retrieved" ||
       state == "issuance_successful") {
     return HttpServerResponse::Redirect(PageUrl(s));  // the current code still works
@@ -109,7 +169,7 @@ HttpServerResponse Finish(const Ctx& c, const HttpServerRequest& req, const Sess
 }
 
 HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req, const Session& s) {
-  if (Latest(c, s).second != "issuance_successful") {
+  if (CurrentCodes(c, s).page != "issuance_successful") {
     return ErrorResponse(req, 409, "issuance_not_finished",
                          "Your credential has not been added yet.", c.options.banner);
   }
@@ -132,6 +192,23 @@ HttpServerResponse RequestStatus(const Ctx& c, const HttpServerRequest& req) {
     return HttpServerResponse::JsonError(403, "session_forbidden",
                                          "this request belongs to another browser");
   auto resp = HttpServerResponse::Json(200, c.issuance.StatusJson(*record));
+  resp.SetHeader("Cache-Control", "no-store");
+  return resp;
+}
+
+HttpServerResponse OfferStatusJson(const Ctx& c, const HttpServerRequest& req) {
+  const std::string id(req.query.Get("id").value_or(""));
+  auto offer = c.options.oid4vci ? c.options.oid4vci->store().GetOffer(id)
+                                 : common::Result<std::optional<Offer>>(std::optional<Offer>());
+  if (!offer || !*offer || (*offer)->session_id.empty())
+    return HttpServerResponse::JsonError(404, "offer_not_found",
+                                         "no credential offer with this id");
+  const std::string& sid = (*offer)->session_id;
+  auto s = c.intake.sessions().Authenticate(sid, req.Cookie(IntakeService::CookieName(sid)));
+  if (!s)
+    return HttpServerResponse::JsonError(403, "session_forbidden",
+                                         "this offer belongs to another browser");
+  auto resp = HttpServerResponse::Json(200, c.options.oid4vci->StatusJson(**offer));
   resp.SetHeader("Cache-Control", "no-store");
   return resp;
 }
@@ -170,6 +247,8 @@ void RegisterIssuanceRoutes(common::HttpServer& server, IntakeService& intake,
   route("POST", "/issuance/:session/skip", Skip);
   server.Route("GET", "/api/issuer/request-status",
                [ctx](const HttpServerRequest& r) { return RequestStatus(*ctx, r); });
+  server.Route("GET", "/api/issuer/offer-status",
+               [ctx](const HttpServerRequest& r) { return OfferStatusJson(*ctx, r); });
   server.Route("POST", "/api/issuer/callback",
                [ctx](const HttpServerRequest& r) { return Callback(*ctx, r); });
 }
@@ -184,7 +263,7 @@ ProofingHandOff IssuanceHandOff(IntakeService& intake, IssuanceService& issuance
     // Created or not, the issuance page takes it from here (it offers a retry).
     auto claims = ctx->options.claims_for(s);
     if (claims) {
-      auto created = ctx->issuance.Start(s, *plan, *claims);
+      auto created = StartCodes(*ctx, s, *plan, *claims);
       if (!created)
         common::LogWarn("issuance_not_created", {{"session", s.id},
                                                  {"error", Code(created.error())},

@@ -5,6 +5,7 @@
 //   POST /issuance/:session/continue   after issuance_successful: back to the RP ("issued")
 //   POST /issuance/:session/skip       back to the RP without a credential ("verified")
 //   GET  /api/issuer/request-status?id=  what the page polls (the session's cookie required)
+//   GET  /api/issuer/offer-status?id=    the same for the session's OpenID4VCI offer
 //   POST /api/issuer/callback          the Request Service's callbacks (api-key header)
 // Every route that issues or returns checks that proofing verified the session.
 #pragma once
@@ -17,6 +18,7 @@
 #include "common/http/http_server.h"
 #include "issuer/intake.h"
 #include "issuer/issuance.h"
+#include "issuer/oid4vci_service.h"
 #include "issuer/proofing_routes.h"
 
 namespace vc::issuer {
@@ -29,6 +31,9 @@ struct IssuanceRouteOptions {
   // "not_verified" unless proofing verified it.
   std::function<common::Result<std::map<std::string, std::string>>(const Session&)> claims_for;
   std::function<std::string(const Session&)> org_name_for;  // for buttons ("Continue to …")
+  // Offers the contracts that list dc+sd-jwt over OpenID4VCI beside the Entra
+  // code (null: the Entra path only). Whichever the wallet completes wins.
+  Oid4vciService* oid4vci = nullptr;
 };
 
 void RegisterIssuanceRoutes(common::HttpServer& server, IntakeService& intake,

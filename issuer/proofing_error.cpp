@@ -12,7 +12,7 @@ struct Info {
   int status;
 };
 
-constexpr std::array<Info, 23> kInfo = {{
+constexpr std::array<Info, 24> kInfo = {{
     {ProofingError::kUnauthenticated, "unauthenticated", 401},
     {ProofingError::kForbidden, "forbidden", 403},
     {ProofingError::kIdentityNotFound, "identity_not_found", 404},
@@ -34,6 +34,7 @@ constexpr std::array<Info, 23> kInfo = {{
     {ProofingError::kCallbackUnauthenticated, "callback_unauthenticated", 403},
     {ProofingError::kAttemptNotFound, "attempt_not_found", 404},
     {ProofingError::kInvalidCallback, "invalid_callback", 400},
+    {ProofingError::kUnsupportedCredentialFormat, "unsupported_credential_format", 400},
     {ProofingError::kStorageUnavailable, "storage_unavailable", 503},
     {ProofingError::kInternal, "internal_error", 500},
 }};

@@ -13,29 +13,31 @@
 namespace vc::issuer {
 
 enum class ProofingError {
-  kUnauthenticated,            // "unauthenticated" 401: no or bad credentials
-  kForbidden,                  // "forbidden" 403: the caller may not act on the record
-  kIdentityNotFound,           // "identity_not_found" 404
-  kUnknownProvider,            // "unknown_provider" 404
-  kIdentityIncomplete,         // "identity_incomplete" 400: a field to verify is empty
-  kInvalidInput,               // "invalid_input" 400
-  kFieldReadOnly,              // "field_read_only" 400: isVerified is set by verification only
-  kReasonRequired,             // "reason_required" 400: an admin reset without a reason
-  kAlreadyVerified,            // "already_verified" 409
-  kIdentityLocked,             // "identity_locked" 409: verified fields cannot change
-  kProviderUnavailable,        // "provider_unavailable" 503 (retryable)
-  kProviderError,              // "provider_error" 502
-  kNotVerified,                // "not_verified" 409: no credential before verification
-  kIssuanceNotConfigured,      // "issuance_not_configured" 409
-  kMissingClaim,               // "missing_claim" 409: the record lacks a required claim
-  kIssuanceNotFound,           // "issuance_not_found" 404
-  kRequestServiceUnavailable,  // "request_service_unavailable" 502
-  kUnsupportedMediaType,       // "unsupported_media_type" 415
-  kCallbackUnauthenticated,    // "callback_unauthenticated" 403: a callback that is not ours
-  kAttemptNotFound,            // "attempt_not_found" 404
-  kInvalidCallback,            // "invalid_callback" 400: a callback body we cannot read
-  kStorageUnavailable,         // "storage_unavailable" 503: the database cannot be reached
-  kInternal,                   // 500: storage and other lower-layer failures (see `cause`)
+  kUnauthenticated,              // "unauthenticated" 401: no or bad credentials
+  kForbidden,                    // "forbidden" 403: the caller may not act on the record
+  kIdentityNotFound,             // "identity_not_found" 404
+  kUnknownProvider,              // "unknown_provider" 404
+  kIdentityIncomplete,           // "identity_incomplete" 400: a field to verify is empty
+  kInvalidInput,                 // "invalid_input" 400
+  kFieldReadOnly,                // "field_read_only" 400: isVerified is set by verification only
+  kReasonRequired,               // "reason_required" 400: an admin reset without a reason
+  kAlreadyVerified,              // "already_verified" 409
+  kIdentityLocked,               // "identity_locked" 409: verified fields cannot change
+  kProviderUnavailable,          // "provider_unavailable" 503 (retryable)
+  kProviderError,                // "provider_error" 502
+  kNotVerified,                  // "not_verified" 409: no credential before verification
+  kIssuanceNotConfigured,        // "issuance_not_configured" 409
+  kMissingClaim,                 // "missing_claim" 409: the record lacks a required claim
+  kIssuanceNotFound,             // "issuance_not_found" 404
+  kRequestServiceUnavailable,    // "request_service_unavailable" 502
+  kUnsupportedMediaType,         // "unsupported_media_type" 415
+  kCallbackUnauthenticated,      // "callback_unauthenticated" 403: a callback that is not ours
+  kAttemptNotFound,              // "attempt_not_found" 404
+  kInvalidCallback,              // "invalid_callback" 400: a callback body we cannot read
+  kUnsupportedCredentialFormat,  // "unsupported_credential_format" 400: a format the
+                                 // contract does not offer (jwt_vc_json, dc+sd-jwt)
+  kStorageUnavailable,           // "storage_unavailable" 503: the database cannot be reached
+  kInternal,                     // 500: storage and other lower-layer failures (see `cause`)
 };
 
 // A failure of ProofingError. `cause` keeps the lower layer's own code when

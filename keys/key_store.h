@@ -21,6 +21,12 @@
 
 namespace vc::keys {
 
+// The issuer authority's key: the embedded Request Service signs VC-JWTs with
+// it under its did:web, and the OpenID4VCI issuer signs SD-JWT VCs and status
+// list tokens with it under its https URL (one issuer, two formats). Kept
+// here so neither component includes the other to find it.
+inline constexpr const char* kAuthorityKeyPurpose = "request-service";
+
 struct StoredKey {
   common::Jwk key;     // private key, kid set to the thumbprint
   common::JwsAlg alg;  // the algorithm it signs with

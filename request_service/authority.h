@@ -32,7 +32,7 @@ struct RequestServiceOptions {
   int64_t request_lifetime_seconds = 300;
   int pin_max_attempts = 3;
   common::JwsAlg alg = common::JwsAlg::kES256;
-  std::string key_purpose = "request-service";
+  std::string key_purpose = keys::kAuthorityKeyPurpose;
   int64_t status_list_size = credentials::StatusList::kMinEntries;
 };
 

@@ -17,6 +17,7 @@
 #include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/base/process_limits.h"
 #include "common/base/text.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
@@ -263,6 +264,14 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   // provider and wallet calls, blocking stores) run on the blocking pool; it is
   // sized for waiting, not for CPU.
   http.blocking_threads = 32;
+  // Connections may use what the file limit leaves after a reserve for the
+  // listener, outbound calls, the database and logs.
+  constexpr uint64_t kReservedFds = 256;
+  const uint64_t files = common::RaiseOpenFileLimit();
+  const uint64_t usable = files > 2 * kReservedFds ? files - kReservedFds : files / 2;
+  http.max_connections = static_cast<size_t>(
+      c.connections.max_open == 0 ? usable : std::min<uint64_t>(usable, c.connections.max_open));
+  http.max_connections_per_ip = static_cast<size_t>(c.connections.max_per_ip);
   impl_->server = std::make_unique<common::HttpServer>(http);
   if (c.listen_port == 0 && c.public_base_url.ends_with(":0")) {
     // Port 0 with a URL derived from it: hold the port now so every component

@@ -6,6 +6,7 @@
 #include "common/base/base64url.h"
 #include "credentials/contract_config.h"
 #include "issuer/account_issuance_routes.h"
+#include "issuer/oid4vci_routes.h"
 
 namespace vc::server {
 namespace {
@@ -29,6 +30,17 @@ std::optional<issuer::IssuancePlan> WithContract(const common::Config& config,
   if (c == nullptr) return std::nullopt;
   plan.contract = credentials::ParseContract(*c);
   return plan;
+}
+
+// The OpenID4VCI issuer: signs with the authority key (keys::kAuthorityKeyPurpose)
+// under publicBaseUrl, its credential issuer identifier.
+std::unique_ptr<issuer::Oid4vciService> MakeOid4vci(const ProofingDeps& d,
+                                                    issuer::Oid4vciStore& store) {
+  issuer::Oid4vciOptions o;
+  o.credential_issuer = d.config.public_base_url;
+  o.alg = common::ParseAlg(d.config.request_service.signing_alg).value_or(common::JwsAlg::kES256);
+  return std::make_unique<issuer::Oid4vciService>(o, credentials::ParseContracts(d.config), store,
+                                                  d.keys, d.clock);
 }
 
 }  // namespace
@@ -78,6 +90,11 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
       credentials::RequestServiceClientOptions::FromConfig(d.config.request_service), d.http,
       d.clock);
   store_ = std::make_unique<issuer::IssuanceStore>(d.db, d.clock);
+  st = issuer::Oid4vciStore::Migrate(d.db);
+  if (!st) throw std::runtime_error("database migration: " + st.error().message);
+  oid4vci_store_ = std::make_unique<issuer::Oid4vciStore>(d.db, d.clock);
+  oid4vci_ = MakeOid4vci(d, *oid4vci_store_);
+  issuer::RegisterOid4vciRoutes(d.server, *oid4vci_);
   // The secret is raw bytes; the header value must be text.
   issuer::IssuanceOptions options{d.config.public_base_url, d.config.request_service.authority,
                                   common::Base64UrlEncode(*api_key)};
@@ -93,10 +110,11 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
     const issuer::Org* org = orgs.Find(s.org_id);
     return org ? org->name : s.org_id;
   };
+  routes.oid4vci = oid4vci_.get();
   hand_off_ = issuer::IssuanceHandOff(d.intake, *service_, routes);
   issuer::RegisterIssuanceRoutes(d.server, d.intake, *service_, routes);
   issuer::RegisterAccountIssuanceRoutes(
-      d.server, proofing_wiring.identities(), proofing_wiring.auth(), *service_,
+      d.server, proofing_wiring.identities(), proofing_wiring.auth(), *service_, oid4vci_.get(),
       [&plans](const std::string& owner) { return plans.ForOwner(owner); });
 }
 

@@ -18,6 +18,7 @@
 #include "credentials/request_service_client.h"
 #include "issuer/intake.h"
 #include "issuer/issuance_routes.h"
+#include "issuer/oid4vci_service.h"
 #include "issuer/orgs.h"
 #include "issuer/proofing_service.h"
 #include "keys/key_store.h"
@@ -62,6 +63,9 @@ class IssuanceWiring {
   std::unique_ptr<issuer::IssuanceStore> store_;
   std::unique_ptr<issuer::IssuanceService> service_;
   std::unique_ptr<IssuancePlans> plans_;
+  // OpenID4VCI (docs/openid4vci.md): offers of contracts that list dc+sd-jwt.
+  std::unique_ptr<issuer::Oid4vciStore> oid4vci_store_;
+  std::unique_ptr<issuer::Oid4vciService> oid4vci_;
   issuer::ProofingHandOff hand_off_;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -19,10 +20,14 @@
 #include "common/http/url.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
+#include "common/store/migrations.h"
 #include "common/store/store.h"
+#include "credentials/contract.h"
 #include "issuer/audit_log.h"
+#include "issuer/oid4vci_store.h"
 #include "keys/key_store.h"
 #include "request_service/auth.h"
+#include "request_service/request_store.h"
 #include "server/storage.h"
 
 namespace {
@@ -39,13 +44,15 @@ constexpr const char* kUsage = R"(usage: vcctl COMMAND [options]
   jwk thumbprint FILE                          RFC 7638 SHA-256 thumbprint
   token inspect TOKEN                          decode header and payload (no verification)
   audit verify [--data-dir DIR]                exit 0 only when the audit hash chain is intact
+  credential revoke (--id ID | --contract ID --claim-value VALUE | --subject OWNER/NAME)
+                    [--data-dir DIR]           revoke issued credentials (see --help)
   request-service token [--data-dir DIR] [--tenant ID] [--scope request-service|admin]
                                                a bearer token of the generated embedded client,
                                                for trying the Request Service API with curl
                                                (--scope admin: for revocation)
 
-  keys, audit and request-service take --config FILE: the storage vcserver uses with that
-  file (SQLite in its dataDir, or its PostgreSQL with the keys sealed in the database).
+  keys, audit, credential and request-service take --config FILE: the storage vcserver uses
+  with that file (SQLite in its dataDir, or its PostgreSQL, keys sealed in the database).
 )";
 
 struct Args {
@@ -253,25 +260,32 @@ int TokenInspect(const Args& a) {
   return 0;
 }
 
-// Walks the audit log's hash chain (read-only use): DIR/vc.db, or the
-// PostgreSQL that --config names.
-int AuditVerify(const Args& a) {
+// The database of that storage, for commands that read or change state:
+// DIR/vc.db (which must exist), or the PostgreSQL that --config names.
+common::Result<std::unique_ptr<common::Database>> OpenDatabase(const Args& a) {
   const common::Config config = StorageConfig(a);
-  server::Storage storage;
-  if (config.storage.type == common::StorageType::kSqlite) {
-    const std::string path = config.data_dir + "/vc.db";
-    common::DatabaseOptions options;
-    options.create = false;
-    auto db = common::Database::Open(path, options);
-    if (!db) return Fail("cannot open " + path + ": " + db.error().message);
-    storage.db = std::move(*db);
-  } else {
+  if (config.storage.type == common::StorageType::kPostgresql) {
     common::PostgresOptions options;
     options.pool_size = 2;
     auto db = common::Database::OpenPostgres(config.storage.url, options);
-    if (!db) return Fail("cannot open the database: " + db.error().message);
-    storage.db = std::move(*db);
+    if (!db)
+      return common::Error{db.error().code, "cannot open the database: " + db.error().message};
+    return db;
   }
+  const std::string path = config.data_dir + "/vc.db";
+  common::DatabaseOptions options;
+  options.create = false;
+  auto db = common::Database::Open(path, options);
+  if (!db) return common::Error{db.error().code, "cannot open " + path + ": " + db.error().message};
+  return db;
+}
+
+// Walks the audit log's hash chain (read-only use).
+int AuditVerify(const Args& a) {
+  server::Storage storage;
+  auto db = OpenDatabase(a);
+  if (!db) return Fail(db.error().message);
+  storage.db = std::move(*db);
   auto report = issuer::AuditLog::Verify(*storage.db);
   if (!report) return Fail("cannot read the audit log: " + report.error().message);
   if (!report->ok) {
@@ -279,6 +293,74 @@ int AuditVerify(const Args& a) {
                 report->problem);
   }
   std::cout << "audit chain intact: " << report->entries << " entries\n";
+  return 0;
+}
+
+constexpr const char* kRevokeHelp =
+    R"(usage: vcctl credential revoke SELECTOR [--data-dir DIR | --config FILE]
+
+Revokes credentials in the data directory's database (or the PostgreSQL that
+--config names), wherever they were issued:
+  - VC-JWTs of the embedded Request Service (the Entra path): their bit in the
+    W3C Bitstring Status List is set;
+  - SD-JWT VCs of the OpenID4VCI issuer (dc+sd-jwt): their status in the IETF
+    Token Status List becomes INVALID (1).
+A running vcserver serves the changed lists at once (they are built per request).
+
+SELECTOR, one of:
+  --id ID                             a VC-JWT's jti ("urn:pic:...") or an SD-JWT VC's
+                                      id ("urn:uuid:...", in the audit log's reference)
+  --contract ID --claim-value VALUE   every credential of the contract whose indexed
+                                      claim has VALUE
+  --subject OWNER/NAME                every SD-JWT VC issued for that identity record
+
+Exit 0 when at least one credential matched; 1 when none did or on error.
+)";
+
+// One store's revocation, inside a transaction, when its tables exist.
+common::Result<int64_t> RevokeIn(
+    common::Database& db, std::string_view component,
+    const std::function<common::Result<int64_t>(common::Connection&)>& revoke) {
+  auto version = common::CurrentSchemaVersion(db, component);
+  if (!version) return version.error();
+  if (*version == 0) return int64_t{0};
+  int64_t n = 0;
+  common::Status s = db.Transaction([&](common::Connection& c) -> common::Status {
+    auto r = revoke(c);
+    if (!r) return r.error();
+    n = *r;
+    return {};
+  });
+  if (!s) return s.error();
+  return n;
+}
+
+int CredentialRevoke(const Args& a) {
+  const std::string id = Opt(a, "id"), contract = Opt(a, "contract"), value = Opt(a, "claim-value"),
+                    subject = Opt(a, "subject");
+  const int selectors = !id.empty() + !contract.empty() + !subject.empty();
+  if (selectors != 1 || contract.empty() != value.empty()) {
+    std::cerr << kRevokeHelp;
+    return 2;
+  }
+  auto db = OpenDatabase(a);
+  if (!db) return Fail(db.error().message);
+  const std::string hash = contract.empty() ? "" : credentials::IndexClaimHash(contract, value);
+  auto vc_jwts = RevokeIn(**db, "request_service", [&](common::Connection& c) {
+    if (!subject.empty()) return common::Result<int64_t>(int64_t{0});
+    return id.empty() ? request_service::RevokeCredentials(c, "index_hash", hash)
+                      : request_service::RevokeCredentials(c, "jti", id);
+  });
+  if (!vc_jwts) return Fail("revoking VC-JWTs: " + vc_jwts.error().message);
+  auto sd_jwts = RevokeIn(**db, "issuer_oid4vci", [&](common::Connection& c) {
+    if (!subject.empty()) return issuer::Oid4vciStore::Revoke(c, "subject", subject);
+    return id.empty() ? issuer::Oid4vciStore::Revoke(c, "index_hash", hash)
+                      : issuer::Oid4vciStore::Revoke(c, "id", id);
+  });
+  if (!sd_jwts) return Fail("revoking SD-JWT VCs: " + sd_jwts.error().message);
+  if (*vc_jwts + *sd_jwts == 0) return Fail("no credential matched");
+  std::cout << "revoked " << *vc_jwts << " VC-JWT(s) (Bitstring Status List) and " << *sd_jwts
+            << " SD-JWT VC(s) (Token Status List)\n";
   return 0;
 }
 
@@ -309,6 +391,10 @@ int RequestServiceToken(const Args& a) {
 }
 
 int main(int argc, char** argv) {
+  if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::cout << kUsage;
+    return 0;
+  }
   const Args a = Parse(argc, argv);
   if (a.positional.size() < 2) {
     std::cerr << kUsage;
@@ -323,6 +409,19 @@ int main(int argc, char** argv) {
     if (group == "jwk" && sub == "thumbprint") return JwkThumbprint(a);
     if (group == "token" && sub == "inspect") return TokenInspect(a);
     if (group == "audit" && sub == "verify") return AuditVerify(a);
+    if (group == "credential" && sub == "revoke") {
+      for (const auto& p : a.positional) {
+        if (p == "--help" || p == "-h" || a.options.count("help")) {
+          std::cout << kRevokeHelp;
+          return 0;
+        }
+      }
+      if (a.options.count("help")) {
+        std::cout << kRevokeHelp;
+        return 0;
+      }
+      return CredentialRevoke(a);
+    }
     if (group == "request-service" && sub == "token") return RequestServiceToken(a);
   } catch (const std::exception& e) {
     return Fail(e.what());

@@ -8,6 +8,8 @@
 #include "common/base/clock.h"
 #include "common/base/json.h"
 #include "common/http/http_client.h"
+#include "credentials/oid4vci_client.h"
+#include "credentials/sd_jwt.h"
 #include "credentials/vc_jwt.h"
 #include "credentials/wallet_client.h"
 
@@ -16,9 +18,13 @@ using namespace vc;
 
 constexpr const char* kUsage = R"(usage: vcwallet --wallet FILE COMMAND
 
-  accept URL [--pin N]   complete an issuance from an openid-vc:// link
+  accept URL [--pin N]   complete an issuance from an openid-vc:// link (Entra)
+  accept URL [--tx-code N]
+                         or from an openid-credential-offer:// link (OpenID4VCI 1.0,
+                         pre-authorized code; the SD-JWT VC is kept)
   present URL            answer a presentation request with held credentials
-  list [--json]          show held credentials (--json: the VC-JWTs as a JSON array)
+  list [--json]          show held credentials (--json: the VC-JWTs and SD-JWT VCs as a
+                         JSON array)
 )";
 
 int Fail(const std::string& message) {
@@ -27,7 +33,7 @@ int Fail(const std::string& message) {
 }
 
 struct Args {
-  std::string wallet, pin, command, url;
+  std::string wallet, pin, tx_code, command, url;
   bool json = false;
 };
 
@@ -39,6 +45,8 @@ bool Parse(int argc, char** argv, Args& a) {
       a.wallet = argv[++i];
     } else if (s == "--pin" && i + 1 < argc) {
       a.pin = argv[++i];
+    } else if (s == "--tx-code" && i + 1 < argc) {
+      a.tx_code = argv[++i];
     } else if (s == "--json") {
       a.json = true;
     } else if (s.rfind("--", 0) == 0) {
@@ -53,6 +61,19 @@ bool Parse(int argc, char** argv, Args& a) {
   return a.command == "list" ? pos.size() == 1 : pos.size() == 2;
 }
 
+// An SD-JWT VC: its vct, issuer and expiry (the disclosed claims stay in the file).
+void ListSdJwt(const std::string& c) {
+  auto parts = credentials::SplitSdJwt(c);
+  auto t = parts ? common::ParseCompact(parts->issuer_jwt, 65536)
+                 : common::Result<common::JwsToken>(common::Error{});
+  auto p = t ? common::ParseJsonObject(t->payload)
+             : common::Result<rapidjson::Document>(common::Error{});
+  if (!p) return;
+  std::cout << "dc+sd-jwt " << common::GetString(*p, "vct").value_or("?") << " "
+            << common::GetString(*p, "iss").value_or("?") << " expires "
+            << credentials::IsoTime(common::GetNumericDate(*p, "exp").value_or(0)) << "\n";
+}
+
 int List(const credentials::WalletFile& w, bool json) {
   if (json) {
     common::JsonWriter out;
@@ -63,6 +84,10 @@ int List(const credentials::WalletFile& w, bool json) {
     return 0;
   }
   for (const auto& c : w.credentials) {
+    if (c.find('~') != std::string::npos) {
+      ListSdJwt(c);
+      continue;
+    }
     auto t = common::ParseCompact(c, 65536);
     auto p = t ? common::ParseJsonObject(t->payload)
                : common::Result<rapidjson::Document>(common::Error{});
@@ -94,6 +119,15 @@ int main(int argc, char** argv) {
   common::CurlHttpClient http;
   common::SystemClock clock;
   credentials::WalletClient client(http, clock);
+  if (a.command == "accept" && credentials::IsCredentialOfferLink(a.url)) {
+    credentials::Oid4vciWalletClient oid4vci(http, clock);
+    auto vc = oid4vci.Accept(wallet->holder, a.url, a.tx_code);
+    if (!vc) return Fail(vc.error().message);
+    wallet->credentials.push_back(*vc);
+    if (auto s = wallet->Save(a.wallet); !s) return Fail("saving the wallet: " + s.error().message);
+    std::cout << "accepted SD-JWT VC for " << wallet->holder.did << "\n";
+    return 0;
+  }
   if (a.command == "accept") {
     auto vc = client.Accept(wallet->holder, a.url, a.pin);
     if (!vc) return Fail(vc.error().message);

@@ -43,6 +43,7 @@ struct Config {
   VerifierConfig verifier;
   std::vector<ApiKeyConfig> api_keys;
   RateLimitsConfig rate_limits;
+  ConnectionsConfig connections;
   TlsConfig tls;
   StorageConfig storage;
   std::string base_dir;  // the config file's directory ("" = current): relative paths

@@ -1,4 +1,4 @@
-// "rateLimits" and "tls": the hardening sections of the config.
+// "rateLimits", "connections" and "tls": the hardening sections of the config.
 #include <algorithm>
 #include <filesystem>
 
@@ -46,6 +46,16 @@ void ParsePair(const ConfigNode& parent, const char* key, RateLimitPair* out) {
 }
 
 }  // namespace
+
+ConnectionsConfig ParseConnections(const ConfigNode& root) {
+  ConnectionsConfig c;
+  const auto node = root.Object("connections");
+  if (!node) return c;
+  node->AllowOnly({"maxOpen", "maxPerIp"});
+  node->Int("maxOpen", 0, 10'000'000, &c.max_open);
+  node->Int("maxPerIp", 0, 10'000'000, &c.max_per_ip);
+  return c;
+}
 
 RateLimitsConfig ParseRateLimits(const ConfigNode& root) {
   RateLimitsConfig c;

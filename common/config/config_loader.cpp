@@ -149,6 +149,7 @@ void ParseSections(const ConfigNode& root, const ConfigContext& ctx, Config& c) 
   if (root.Has("verifier")) c.verifier = ci::ParseVerifier(root, ctx);
   if (root.Has("apiKeys")) c.api_keys = ci::ParseApiKeys(root);
   if (root.Has("rateLimits")) c.rate_limits = ci::ParseRateLimits(root);
+  if (root.Has("connections")) c.connections = ci::ParseConnections(root);
   if (root.Has("tls")) c.tls = ci::ParseTls(root, ctx);
   if (root.Has("storage")) c.storage = ci::ParseStorage(root, ctx);
 }
@@ -190,7 +191,7 @@ Config ParseConfig(std::string_view json, const std::string& base_dir) {
   const ConfigNode root(std::make_shared<rapidjson::Document>(std::move(*doc)), "$");
   root.AllowOnly({"environment", "listen", "publicBaseUrl", "dataDir", "roles", "logLevel", "orgs",
                   "auth0", "proofingProviders", "requestService", "contracts", "verifier",
-                  "apiKeys", "rateLimits", "tls", "storage"});
+                  "apiKeys", "rateLimits", "connections", "tls", "storage"});
   ConfigContext ctx;
   ctx.environment = ParseEnvironment(root);
   ctx.base_dir = base_dir;

@@ -140,6 +140,13 @@ struct RateLimitsConfig {
   int64_t max_tracked_keys = 100'000;  // buckets kept per limit (memory bound)
 };
 
+// Client connections the listener admits ("connections"): in all and from one
+// remote address; 0 = no limit. See HttpServerOptions.
+struct ConnectionsConfig {
+  int64_t max_open = 10'000;
+  int64_t max_per_ip = 256;
+};
+
 enum class StorageType { kSqlite, kPostgresql };
 
 // "storage" (docs/configuration.md, docs/deployment.md): where the state lives.

@@ -159,6 +159,7 @@ std::optional<ParsedRequest> HttpConnection::AfterWrittenLocked(std::function<vo
   done_ = nullptr;
   out_.clear();
   out_offset_ = 0;
+  served_ = true;
   if (close_after_) {
     ::shutdown(fd_, SHUT_WR);
     phase_ = Phase::kDone;
@@ -217,7 +218,10 @@ void HttpConnection::CheckTimeouts(std::chrono::steady_clock::time_point now) {
     if (closed_) return;
     switch (phase_) {
       case Phase::kIdle:
-        if (now - last_activity_ > limits_.keepalive_timeout) FailSocketLocked();
+        if (now - last_activity_ >
+            (served_ ? limits_.keepalive_timeout : limits_.request_timeout)) {
+          FailSocketLocked();
+        }
         break;
       case Phase::kReceiving:
         if (now - current_.start > limits_.request_timeout) {

@@ -69,6 +69,8 @@ struct HttpServer::State {
   std::shared_ptr<internal::WritePump> pump;  // set by Start()
   internal::ConnectionLimits limits;
   Gauge* open_connections = nullptr;  // http_connections_open
+  std::array<Counter*, 2> refused{};  // http_connections_refused_total{reason}
+  std::unique_ptr<internal::ConnectionAdmission> admission;  // set by Start()
 
   RouteMetrics MakeRouteMetrics(const std::string& method, const std::string& route) {
     auto& requests =
@@ -104,9 +106,14 @@ class TcpHandler final : public Pistache::Tcp::Handler {
   explicit TcpHandler(std::shared_ptr<const HttpServer::State> state) : state_(std::move(state)) {}
 
   void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    std::string address = peer->address().host();
+    const auto verdict = state_->admission->Admit(address);
+    if (verdict != internal::ConnectionAdmission::Verdict::kAdmitted) {
+      return Refuse(*peer, verdict);
+    }
     std::weak_ptr<const HttpServer::State> weak = state_;
     auto connection = std::make_shared<HttpConnection>(
-        peer->fd(), peer->address().host(), state_->limits, state_->pump,
+        peer->fd(), std::move(address), state_->limits, state_->pump,
         [weak](const std::shared_ptr<HttpConnection>& c, ParsedRequest request) {
           if (auto state = weak.lock()) state->Serve(c, std::move(request));
         });
@@ -135,11 +142,31 @@ class TcpHandler final : public Pistache::Tcp::Handler {
     if (it == connections_.end()) return;
     it->second->MarkClosed();  // before Pistache closes the fd
     state_->pump->Remove(it->second->id());
+    state_->admission->Release(it->second->remote_ip());
     state_->open_connections->Add(-1);
     connections_.erase(it);
   }
 
  private:
+  // Over a limit: one 503 that says so, then the socket is closed; Pistache's
+  // loop sees the end and forgets the peer.
+  void Refuse(const Pistache::Tcp::Peer& peer,
+              internal::ConnectionAdmission::Verdict verdict) const {
+    const bool per_address = verdict == internal::ConnectionAdmission::Verdict::kTooManyFromAddress;
+    state_->refused[per_address ? 1 : 0]->Inc();
+    LogWarn("http_connection_refused",
+            {{"reason", per_address ? "per_ip" : "total"}, {"remote_ip", peer.address().host()}});
+    auto answer = HttpServerResponse::JsonError(
+        503, "too_many_connections",
+        per_address ? "Too many connections from this address; close some and try again."
+                    : "The server has too many connections; try again shortly.");
+    answer.SetHeader("Retry-After", "1");
+    const std::string wire = internal::SerializeResponse(answer, {.close = true}, "");
+    [[maybe_unused]] auto n =
+        ::send(peer.fd(), wire.data(), wire.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(peer.fd(), SHUT_RDWR);
+  }
+
   std::shared_ptr<const HttpServer::State> state_;
   std::unordered_map<int, std::shared_ptr<HttpConnection>> connections_;
 };
@@ -297,6 +324,9 @@ HttpServer::HttpServer(HttpServerOptions options) : state_(std::make_shared<Stat
   state_->unmatched = state_->MakeRouteMetrics("any", "unmatched");
   state_->open_connections =
       &state_->metrics->AddGauge("http_connections_open", "Client connections open").With({});
+  auto& refused = state_->metrics->AddCounter(
+      "http_connections_refused_total", "Connections closed at once: over a limit", {"reason"});
+  state_->refused = {&refused.With({"total"}), &refused.With({"per_ip"})};
   RouteAsync("GET", "/healthz", [](const HttpServerRequest&, const HttpResponder& respond) {
     respond(HttpServerResponse::Json(200, R"({"status":"ok"})"));
   });
@@ -404,6 +434,8 @@ void HttpServer::Start() {
   const auto sweep = std::clamp(std::min(limits.request_timeout, limits.keepalive_timeout) / 4,
                                 std::chrono::milliseconds(10), std::chrono::milliseconds(250));
   state_->pump = std::make_shared<internal::WritePump>(sweep);
+  state_->admission =
+      std::make_unique<internal::ConnectionAdmission>(o.max_connections, o.max_connections_per_ip);
   state_->blocking = std::make_unique<ThreadPool>(o.blocking_threads);
   using Pistache::Tcp::Options;
   auto listener = std::make_unique<Pistache::Tcp::Listener>(

@@ -51,6 +51,12 @@ struct HttpServerOptions {
   long request_timeout_ms = 30'000;    // to receive a request (408), or for a client to read
   long keepalive_timeout_ms = 60'000;  // idle persistent connections are closed after
   long shutdown_grace_ms = 10'000;     // Shutdown() waits this long for running requests
+  // Open client connections at most, in all and from one remote address; one
+  // more is answered 503 and closed at once (http_connections_refused_total).
+  // 0 = no limit. The total leaves file descriptors for the listener, outbound
+  // calls and storage; behind a reverse proxy every client shares its address.
+  size_t max_connections = 10'000;
+  size_t max_connections_per_ip = 256;
   MetricsRegistry* metrics = nullptr;  // nullptr = MetricsRegistry::Global()
 };
 

@@ -93,5 +93,34 @@ TEST(ContractConfig, UnknownKeysAndTheBuiltInContract) {
   EXPECT_EQ(built_in.validity_interval_seconds, 2592000);
 }
 
+TEST(ContractConfig, FormatsAndVct) {
+  const ContractConfig plain =
+      ParseContracts(ParseConfig(R"({"contracts":[{"id":"c"}]})", "")).at(0);
+  EXPECT_EQ(plain.formats, std::vector<std::string>{"jwt_vc_json"});
+  EXPECT_TRUE(plain.Issues(kFormatJwtVcJson));
+  EXPECT_FALSE(plain.Issues(kFormatSdJwtVc));
+  EXPECT_EQ(plain.vct, "");
+  const ContractConfig both =
+      ParseContracts(ParseConfig(R"({"contracts":[{"id":"c","formats":["jwt_vc_json","dc+sd-jwt"],
+                     "vct":"https://idv.example/vct/pid"}]})",
+                                 ""))
+          .at(0);
+  EXPECT_TRUE(both.Issues(kFormatSdJwtVc) && both.Issues(kFormatJwtVcJson));
+  EXPECT_EQ(both.vct, "https://idv.example/vct/pid");
+  ExpectError(R"({"contracts":[{"id":"c","formats":[]}]})",
+              "contracts[0].formats: must list at least one format");
+  ExpectError(R"({"contracts":[{"id":"c","formats":["jwt_vc_json","ldp_vc"]}]})",
+              "contracts[0].formats[1]: must be");
+  ExpectError(R"({"contracts":[{"id":"c","formats":["dc+sd-jwt","dc+sd-jwt"]}]})",
+              "contracts[0].formats[1]: is listed twice");
+  ExpectError(R"({"contracts":[{"id":"c","vct":""}]})", "contracts[0].vct:");
+  ExpectError(R"({"contracts":[{"id":"c","formats":["dc+sd-jwt"],
+                  "claims":[{"inputClaim":"a"},{"inputClaim":"b","outputClaim":"iss"}]}]})",
+              "contracts[0].claims[1].outputClaim: \"iss\" is a claim of the SD-JWT VC");
+  // The Entra path alone may keep such names (a VC-JWT's credentialSubject).
+  EXPECT_NO_THROW((void)ParseContracts(ParseConfig(
+      R"({"contracts":[{"id":"c","claims":[{"inputClaim":"b","outputClaim":"status"}]}]})", "")));
+}
+
 }  // namespace
 }  // namespace vc::credentials

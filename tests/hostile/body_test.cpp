@@ -233,6 +233,34 @@ class HostileBodies : public ::testing::Test {
 };
 HostileServer* HostileBodies::server_ = nullptr;
 
+// The OpenID4VCI token endpoint refuses every hostile form with the OAuth
+// shape (400; a JSON body is not a form: 400 invalid_request, not 415); the
+// credential endpoint checks the bearer token before it reads a body (401).
+TEST_F(HostileBodies, OpenId4Vci) {
+  RunUnchanged({
+      {"POST",
+       "/oid4vci/token",
+       Kind::kForm,
+       Shape::kOAuth,
+       "grant_type=$S&pre-authorized_code=$S&tx_code=$S",
+       400,
+       {{Attack::kWrongType, 400}}},
+      {"POST",
+       "/oid4vci/credential",
+       Kind::kJson,
+       Shape::kOAuth,
+       R"({"credential_configuration_id":$S,"proofs":{"jwt":[$S]}})",
+       401,
+       {{Attack::kWrongType, 400},
+        {Attack::kMalformed, 401},
+        {Attack::kDeepArrays, 401},
+        {Attack::kDeepObjects, 401},
+        {Attack::kDuplicateKey, 401},
+        {Attack::kBadUtf8, 401}},
+       Bearer("not-a-token")},
+  });
+}
+
 TEST_F(HostileBodies, RequestServiceApi) {
   const auto bearer = Bearer(server_->BearerToken());
   RunUnchanged({

@@ -156,6 +156,18 @@ TEST_F(HostileIds, Issuance) {
   });
 }
 
+TEST_F(HostileIds, OpenId4Vci) {
+  RunUnchanged({
+      {"GET", "/oid4vci/offers/{id}", Shape::kOAuth, 404},
+      {"GET", "/oid4vci/status-lists/{id}", Shape::kOAuth, 404},
+      {"GET", "/oid4vci/types/{id}", Shape::kOAuth, 404},
+      {"GET", "/api/issuer/offer-status?id={id}", Shape::kJsonError, 404},
+      {"GET", "/.well-known/openid-credential-issuer?x={id}", Shape::kJsonError, 200},
+      {"GET", "/.well-known/oauth-authorization-server?x={id}", Shape::kJsonError, 200},
+      {"GET", "/.well-known/jwt-vc-issuer?x={id}", Shape::kJsonError, 200},
+  });
+}
+
 TEST_F(HostileIds, RequestServiceAndWallet) {
   const common::HttpHeaders admin = {
       {"Authorization", "Bearer " + server_->BearerToken(kAdminScope)}};

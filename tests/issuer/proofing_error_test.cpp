@@ -40,6 +40,7 @@ const std::vector<Row> kRows = {
     {ProofingError::kCallbackUnauthenticated, "callback_unauthenticated", 403},
     {ProofingError::kAttemptNotFound, "attempt_not_found", 404},
     {ProofingError::kInvalidCallback, "invalid_callback", 400},
+    {ProofingError::kUnsupportedCredentialFormat, "unsupported_credential_format", 400},
     {ProofingError::kInternal, "internal_error", 500},
 };
 

@@ -17,9 +17,18 @@ namespace vc::common::testing {
 
 class RawHttpConnection {
  public:
-  explicit RawHttpConnection(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  // `from`: the local address to connect from (any of 127.0.0.0/8 works on
+  // Linux), so that a test can be several clients; empty = the default.
+  explicit RawHttpConnection(uint16_t port, const char* from = nullptr)
+      : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     timeval tv{5, 0};  // a bound on a broken test, not a synchronisation
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (from != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, from, &local.sin_addr);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

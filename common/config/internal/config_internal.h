@@ -41,6 +41,7 @@ std::vector<ContractConfig> ParseContracts(const ConfigNode& root);
 VerifierConfig ParseVerifier(const ConfigNode& root, const Context& ctx);
 std::vector<ApiKeyConfig> ParseApiKeys(const ConfigNode& root);
 RateLimitsConfig ParseRateLimits(const ConfigNode& root);
+ConnectionsConfig ParseConnections(const ConfigNode& root);
 TlsConfig ParseTls(const ConfigNode& root, const Context& ctx);
 StorageConfig ParseStorage(const ConfigNode& root, const Context& ctx);
 

@@ -32,6 +32,7 @@ struct ConnectionLimits {
   size_t max_body_bytes = 1 << 20;                      // more is 413
   std::chrono::milliseconds request_timeout{30'000};    // head + body; then 408
   std::chrono::milliseconds keepalive_timeout{60'000};  // idle; then closed
+  // A new connection must send its first request within request_timeout.
 };
 
 // One request as parsed; `error_status` != 0 when it could not be (400, 413, 431,
@@ -81,6 +82,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
   int fd() const { return fd_; }
   uint64_t id() const { return id_; }
+  const std::string& remote_ip() const { return remote_ip_; }
 
  private:
   enum class Phase { kIdle, kReceiving, kHandling, kWriting, kDone };
@@ -122,6 +124,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   size_t head_bytes_ = 0;
   int parse_error_status_ = 0;
   bool close_after_ = false;
+  bool served_ = false;  // an answer was written: idle now means keep-alive
   std::string out_;
   size_t out_offset_ = 0;
   std::function<void()> done_;

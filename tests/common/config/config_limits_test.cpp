@@ -1,4 +1,4 @@
-// "rateLimits" and "tls" in the config (common/config_limits.cpp).
+// "rateLimits", "connections" and "tls" in the config (common/config_limits.cpp).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -60,6 +60,19 @@ TEST(ConfigLimits, ErrorsNameTheJsonPath) {
   ExpectError(R"({"rateLimits":{"maxTrackedKeys":1}})",
               "rateLimits.maxTrackedKeys: must be between");
   ExpectError(R"({"rateLimits":[]})", "rateLimits: must be an object");
+}
+
+TEST(ConfigLimits, ConnectionLimits) {
+  const Config defaults = ParseConfig("{}", "");
+  EXPECT_EQ(defaults.connections.max_open, 10'000);
+  EXPECT_EQ(defaults.connections.max_per_ip, 256);
+  const Config c = ParseConfig(R"({"connections":{"maxOpen":0,"maxPerIp":4000}})", "");
+  EXPECT_EQ(c.connections.max_open, 0);
+  EXPECT_EQ(c.connections.max_per_ip, 4000);
+  ExpectError(R"({"connections":{"maxPerIP":1}})", "connections.maxPerIP: unknown key");
+  ExpectError(R"({"connections":{"maxPerIp":-1}})", "connections.maxPerIp: must be between");
+  ExpectError(R"({"connections":{"maxOpen":"many"}})", "connections.maxOpen:");
+  ExpectError(R"({"connections":8})", "connections: must be an object");
 }
 
 TEST(ConfigLimits, CaBundleIsResolvedAndMustExist) {

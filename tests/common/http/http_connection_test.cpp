@@ -242,5 +242,67 @@ TEST_F(ConcurrentHttpConnectionTest, LateAnswerNeverReachesAnotherConnection) {
   }
 }
 
+// ~800 idle connections from one client once took the server offline at a
+// 1024-fd limit: one address gets at most max_connections_per_ip, others still
+// get in, and a refused client is told why.
+TEST_F(ConcurrentHttpConnectionTest, OneAddressCannotTakeEveryConnection) {
+  HttpServerOptions options;
+  options.max_connections_per_ip = 20;
+  Start(options);
+  std::vector<std::unique_ptr<RawHttpConnection>> flood;
+  for (int i = 0; i < 20; ++i) {
+    flood.push_back(std::make_unique<RawHttpConnection>(server_->port(), "127.0.0.7"));
+    ASSERT_TRUE(flood.back()->Send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_EQ(BodyOf(flood.back()->ReadResponse()), "hello ");  // admitted and served
+  }
+  RawHttpConnection one_more(server_->port(), "127.0.0.7");
+  const std::string refused = one_more.ReadResponse();
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503 ", 0), 0u) << refused;
+  EXPECT_NE(refused.find("\"too_many_connections\""), std::string::npos);
+  EXPECT_NE(refused.find("Retry-After: 1"), std::string::npos);
+  EXPECT_TRUE(one_more.ServerClosed());
+
+  RawHttpConnection other(server_->port(), "127.0.0.8");
+  ASSERT_TRUE(other.Send("GET /hello?n=other HTTP/1.1\r\nHost: t\r\n\r\n"));
+  EXPECT_EQ(BodyOf(other.ReadResponse()), "hello other");
+
+  flood.pop_back();  // a closed connection frees its place
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (OpenConnections() > 20 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  RawHttpConnection again(server_->port(), "127.0.0.7");
+  ASSERT_TRUE(again.Send("GET /hello?n=again HTTP/1.1\r\nHost: t\r\n\r\n"));
+  EXPECT_EQ(BodyOf(again.ReadResponse()), "hello again");
+}
+
+TEST_F(ConcurrentHttpConnectionTest, TotalLimitRefusesTheNextConnection) {
+  HttpServerOptions options;
+  options.max_connections = 3;
+  options.max_connections_per_ip = 0;
+  Start(options);
+  std::vector<std::unique_ptr<RawHttpConnection>> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(std::make_unique<RawHttpConnection>(server_->port()));
+    ASSERT_TRUE(open.back()->Send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_FALSE(open.back()->ReadResponse().empty());
+  }
+  RawHttpConnection fourth(server_->port(), "127.0.0.9");
+  const std::string refused = fourth.ReadResponse();
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503 ", 0), 0u) << refused;
+  EXPECT_TRUE(fourth.ServerClosed());
+}
+
+// A connection that never sends a request is closed after the request
+// timeout, not kept for the (longer) keep-alive timeout.
+TEST_F(ConcurrentHttpConnectionTest, SilentNewConnectionIsClosedAfterTheRequestTimeout) {
+  HttpServerOptions options;
+  options.request_timeout_ms = 100;
+  options.keepalive_timeout_ms = 600'000;
+  Start(options);
+  RawHttpConnection silent(server_->port());
+  ASSERT_TRUE(silent.connected());
+  EXPECT_TRUE(silent.ServerClosed());  // within the 5 s bound, long before 10 minutes
+}
+
 }  // namespace
 }  // namespace vc::common
