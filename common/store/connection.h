@@ -59,6 +59,9 @@ class Connection {
   // (PostgreSQL; SQLite statements fail alone).
   virtual Status Ready() = 0;
   virtual bool TransactionFailed() const = 0;
+  // True once the connection to the server is gone (PostgreSQL), until Ready()
+  // makes a new one.
+  virtual bool Lost() const = 0;
 };
 
 // True for "db_constraint" errors caused by a UNIQUE or PRIMARY KEY clash, the

@@ -87,6 +87,8 @@ bool PgConnection::InTransaction() const {
   return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
+bool PgConnection::Lost() const { return !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }
+
 bool PgConnection::TransactionFailed() const {
   return conn_ && PQtransactionStatus(conn_.get()) == PQTRANS_INERROR;
 }

@@ -34,8 +34,11 @@ Error NestedUse() {
 }
 
 Status CheckStillOpen(Connection& conn) {
+  if (conn.Lost()) {
+    return MakeError(std::string(kDbUnavailable),
+                     "the database connection was lost; the transaction was not committed");
+  }
   if (!conn.InTransaction()) {
-    if (Status s = conn.Ready(); !s.ok()) return s;  // the connection was lost
     return MakeError("db_error", "the transaction was rolled back by the database after an error");
   }
   if (conn.TransactionFailed()) {

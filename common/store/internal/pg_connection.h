@@ -65,6 +65,7 @@ class PgConnection final : public Connection {
   bool InTransaction() const override;
   Status Ready() override;
   bool TransactionFailed() const override;
+  bool Lost() const override;
 
   // For PgStatement.
   pg_conn* raw() { return conn_.get(); }

@@ -37,6 +37,7 @@ class SqliteConnection final : public Connection {
   bool InTransaction() const override;
   Status Ready() override { return Status::Ok(); }
   bool TransactionFailed() const override { return false; }
+  bool Lost() const override { return false; }
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
