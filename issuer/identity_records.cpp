@@ -18,10 +18,12 @@ std::string Aad(const std::string& owner, const std::string& name) {
 }  // namespace
 
 Result<std::optional<IdentityRecord>> IdentityStore::Get(Connection& conn, const std::string& owner,
-                                                         const std::string& name) const {
+                                                         const std::string& name,
+                                                         bool for_update) const {
   auto q = conn.Cached(
       "SELECT real_name, id_card_type, id_number_enc, verified, verified_at, provider, reference, "
-      "claims, updated_at FROM identity_records WHERE owner = ? AND name = ?");
+      "claims, updated_at FROM identity_records WHERE owner = ? AND name = ?" +
+      std::string(for_update ? conn.ForUpdate() : ""));
   if (!q) return q.error();
   q->BindText(1, owner).BindText(2, name);
   auto row = q->Step();

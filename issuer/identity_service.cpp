@@ -80,7 +80,8 @@ ProofingResult<IdentityRecord> IdentityService::Update(const Caller& caller,
   if (ProofingStatus st = CheckPatch(patch); !st) return st.error();
   std::optional<ProofingError> refusal;
   Status st = db_.Transaction([&](Connection& conn) {
-    auto r = identities_.Get(conn, owner, name);
+    // Locked: two patches of different fields (on two instances) both apply.
+    auto r = identities_.Get(conn, owner, name, true);
     if (!r) return Status(r.error());
     const bool verified = r->has_value() && (*r)->verified;
     if (patch.sets_verified) {

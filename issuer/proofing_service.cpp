@@ -207,7 +207,8 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
   ProviderVerdict checked = v;
   Status st = db_.Transaction([&](Connection& conn) {
     if (checked.outcome == ProofingOutcome::kVerified && !checked.claims.empty()) {
-      auto record = identities_.Get(conn, attempt.owner, attempt.name);
+      // Locked: the fields compared are the fields the verdict locks.
+      auto record = identities_.Get(conn, attempt.owner, attempt.name, true);
       if (!record) return Status(record.error());
       if (record->has_value() && !ClaimsAgree((*record)->identity, checked.claims)) {
         checked.outcome = ProofingOutcome::kMismatch;
