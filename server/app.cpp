@@ -189,7 +189,9 @@ void App::Impl::BuildIssuer() {
   // proofing service because it reads the verified records through it.
   proofing = std::make_unique<ProofingWiring>(deps);
   issuance = std::make_unique<IssuanceWiring>(deps, *proofing);
-  proofing->RegisterRoutes(deps, issuance->hand_off());
+  proofing->RegisterRoutes(
+      deps, issuance->hand_off(),
+      [w = issuance.get()](const issuer::Session& s) { return w->IssuesCredential(s); });
 }
 
 void App::Impl::RunMaintenance() {
