@@ -17,6 +17,7 @@
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/base/process_limits.h"
+#include "common/base/process_metrics.h"
 #include "common/base/text.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
@@ -30,6 +31,7 @@
 #include "server/app_issuance.h"
 #include "server/app_proofing.h"
 #include "server/app_verifier.h"
+#include "server/build_info.h"
 #include "server/demo_rp.h"
 #include "server/embedded_request_service.h"
 #include "server/landing_page.h"
@@ -246,6 +248,8 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
     c.listen = options.listen;
   }
   common::Logger::Global().SetLevel(c.log_level);
+  common::RegisterProcessMetrics(common::MetricsRegistry::Global());
+  RegisterBuildInfo(common::MetricsRegistry::Global());
   impl_->network = common::CurlHttpClient(common::CurlHttpClientOptions{c.tls.ca_bundle});
   impl_->OpenStorage();
   common::HttpServerOptions http;

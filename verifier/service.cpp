@@ -5,6 +5,7 @@
 #include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/base/metrics.h"
 #include "common/http/outbox.h"
 #include "verifier/evaluate.h"
 
@@ -39,6 +40,25 @@ void WriteResult(common::JsonWriter& w, const std::string& result) {
 
 ApiError BadField(std::string field, std::string message) {
   return ApiError{400, "invalid_request", field + ": " + message, field};
+}
+
+// vc_presentations_total{outcome}: "verified" or "failed" (the Request Service's
+// error, or our re-check refused it), once per request.
+struct PresentationCounters {
+  common::Counter& verified;
+  common::Counter& failed;
+};
+
+PresentationCounters& Counters() {  // registered with the service
+  static common::CounterFamily& family = common::MetricsRegistry::Global().AddCounter(
+      "vc_presentations_total", "Presentation requests that ended, by outcome: verified or failed",
+      {"outcome"});
+  static PresentationCounters counters{family.With({"verified"}), family.With({"failed"})};
+  return counters;
+}
+
+void CountPresentation(const std::string& status) {
+  (status == "presentation_verified" ? Counters().verified : Counters().failed).Inc();
 }
 
 CallbackAnswer Ignored(const char* why) {
@@ -86,6 +106,7 @@ VerifierService::VerifierService(VerifierOptions options, std::vector<Policy> po
       status_(status),
       domains_(domains),
       clock_(clock) {
+  Counters();
   auto st = common::ApplyMigrations(db, "verifier", VerifierMigrations());
   if (!st) throw std::runtime_error("verifier migration: " + st.error().message);
 }
@@ -233,6 +254,7 @@ CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
                                  return EnqueueWebhook(c, done);
                                });
   if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
+  if (*changed) CountPresentation(ev.terminal.status);
   if (*changed && notify_ && !options_.webhook.url.empty()) notify_();
   common::LogInfo(
       "verifier_presentation_finished",

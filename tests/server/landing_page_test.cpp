@@ -1,12 +1,15 @@
-// The landing page at `/`, the demo button and the short forms of paths.
+// The landing page at `/`, the demo button, the short forms of paths, and the
+// vcserver process's build info, process metrics and JSON shutdown lines.
 #include "server/landing_page.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 
 #include "common/http/http_client.h"
 #include "server/app.h"
+#include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
 
 namespace vc::testing {
@@ -86,6 +89,30 @@ TEST(LandingPage, InProductionItIsMinimalWithNoDemoActions) {
   EXPECT_EQ(Send("POST", app.BaseUrl() + "/demo/start", "org=acme").status, 404);
   EXPECT_EQ(Send("GET", app.BaseUrl() + "/acme").status, 308);
   app.Stop();
+}
+
+TEST(VcserverProcess, ExportsBuildInfoAndProcessMetricsAndLogsItsShutdownAsJson) {
+  TempDir dir;
+  ServerProcess server;
+  ASSERT_TRUE(server.Start({"--data-dir", dir.File("var"), "--listen", "127.0.0.1:0"},
+                           dir.File("vcserver")));
+  auto metrics = Send("GET", server.url() + "/metrics");
+  EXPECT_NE(metrics.body.find("vc_build_info{version=\"0.1.0\",commit=\""), std::string::npos)
+      << metrics.body.substr(0, 2000);
+  for (const char* name :
+       {"\nprocess_cpu_seconds_total ", "\nprocess_resident_memory_bytes ", "\nprocess_open_fds ",
+        "\nprocess_start_time_seconds ", "\nvc_jumpstarts_total{outcome=\"accepted\"} 0\n"}) {
+    EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(server.Signal(SIGTERM), 0);
+  const std::string err = server.Stderr();
+  EXPECT_NE(err.find(R"("event":"stopping","signal":"Terminated")"), std::string::npos) << err;
+  EXPECT_NE(err.find(R"("event":"stopped")"), std::string::npos) << err;
+  // Every line the process wrote to stderr is one JSON object.
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(line.size() > 1 && line.front() == '{' && line.back() == '}') << line;
+  }
 }
 
 }  // namespace
