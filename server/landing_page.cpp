@@ -135,15 +135,15 @@ void RegisterLandingPage(common::HttpServer& server, keys::KeyStore& keys,
     });
   }
   if (orgs == nullptr) return;
-  for (const char* method : {"GET", "POST"}) {
-    server.Route(method, "/:org", [orgs](const HttpServerRequest& req) {
-      const std::string org(req.PathParam("org"));
-      if (!orgs->Find(org))
-        return HttpServerResponse::JsonError(404, "not_found", "No such resource.");
-      return HttpServerResponse::Redirect(WithQuery("/" + common::PercentEncode(org) + "/", req),
-                                          308);
-    });
-  }
+  // GET only: a POST route here would turn every other one-segment path's 405
+  // (e.g. POST /metrics) into this route's 404.
+  server.Route("GET", "/:org", [orgs](const HttpServerRequest& req) {
+    const std::string org(req.PathParam("org"));
+    if (!orgs->Find(org))
+      return HttpServerResponse::JsonError(404, "not_found", "No such resource.");
+    return HttpServerResponse::Redirect(WithQuery("/" + common::PercentEncode(org) + "/", req),
+                                        308);
+  });
 }
 
 }  // namespace vc::server

@@ -6,7 +6,7 @@
 //   POST /demo/start  development only: mints a one-time jumpstart link for a
 //                     demo org (form field `org`) with its generated RP key and
 //                     sends the browser there (303)
-//   GET|POST /{org}   308 to /{org}/ (query kept) for a registered org, else 404
+//   GET  /{org}       308 to /{org}/ (query kept) for a registered org, else 404
 //   GET  /verifier/   308 to /verifier when the verifier demo is served
 #pragma once
 
