@@ -107,6 +107,26 @@ const Command* Find(const std::vector<Command>& commands, const std::vector<std:
   return nullptr;
 }
 
+// `words` name no command: the usage of the group they name (or of all), on
+// stdout for --help (exit 0), else on stderr after what was wrong (exit 2).
+int NoCommand(const std::string& program, const std::string& about,
+              const std::vector<Command>& commands, const std::vector<std::string>& words,
+              bool help) {
+  std::vector<std::string> group;
+  for (const auto& c : commands) {
+    if (!words.empty() && c.words[0] == words[0]) group = {words[0]};
+  }
+  const std::string usage = ListUsage(program, about, commands, group);
+  if (help) return std::cout << usage, 0;
+  std::cerr << program << ": "
+            << (words.empty()                         ? "no command given"
+                : !group.empty() && words.size() == 1 ? words[0] + " needs a command"
+                                                      : "unknown command: " + Join(words, " "))
+            << "\n"
+            << usage;
+  return 2;
+}
+
 }  // namespace
 
 std::string Args::Get(const std::string& name, const std::string& fallback) const {
@@ -125,22 +145,7 @@ int RunCli(const std::string& program, const std::string& about,
   try {
     Split(argc, argv, global, words, rest, globals);
     command = Find(commands, words);
-    if (!command) {
-      // The commands of the group named, if it is one; else all of them.
-      std::vector<std::string> group;
-      for (const auto& c : commands) {
-        if (!words.empty() && c.words[0] == words[0]) group = {words[0]};
-      }
-      const std::string usage = ListUsage(program, about, commands, group);
-      if (help) return std::cout << usage, 0;
-      std::cerr << program << ": "
-                << (words.empty()                         ? "no command given"
-                    : !group.empty() && words.size() == 1 ? words[0] + " needs a command"
-                                                          : "unknown command: " + Join(words, " "))
-                << "\n"
-                << usage;
-      return 2;
-    }
+    if (!command) return NoCommand(program, about, commands, words, help);
     if (help) return std::cout << Usage(program, *command), 0;
     // Words past the command's own are its positional arguments.
     rest.insert(rest.begin(), words.begin() + static_cast<long>(command->words.size()),

@@ -61,7 +61,9 @@ int Accept(const Args& a) {
 
 int Present(const Args& a) {
   const std::string path = WalletPath(a);
-  auto wallet = Load(path, false);
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  auto wallet = Load(path, true);  // a missing wallet holds nothing: the protocol says so
   common::CurlHttpClient http;
   common::SystemClock clock;
   if (auto s = credentials::WalletClient(http, clock)
@@ -69,7 +71,8 @@ int Present(const Args& a) {
       !s) {
     throw CommandFailed(s.error().message);
   }
-  if (auto s = wallet.Save(path); !s)
+  // Presenting creates no wallet file where there was none.
+  if (auto s = exists ? wallet.Save(path) : common::Status::Ok(); !s)
     throw CommandFailed("saving the wallet: " + s.error().message);
   std::cout << "presented to the verifier\n";
   return 0;
