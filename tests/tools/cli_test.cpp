@@ -94,6 +94,8 @@ TEST(Cli, UsageMistakesGoToStderrWithExitTwoAndNameTheValidValues) {
                    "valid: RS256, PS256, ES256, ES256K, EdDSA, HS256", c);
   ExpectUsageError("vcctl", {"jws", "verify", "--jwk", "k.json"}, "missing argument", c);
   ExpectUsageError("vcctl", {"token", "inspect", "a", "b"}, "unexpected argument b", c);
+  ExpectUsageError("vcctl", {"request-service", "token", "--scope", "root"},
+                   "valid: request-service, admin", c);
   ExpectUsageError(
       "vcctl",
       {"jumpstart", "mint", "--org", "o", "--key", "k", "--redirect-url", "u", "--exp", "soon"},
