@@ -493,7 +493,7 @@ void HttpServer::Shutdown() {
   listener.reset();  // joins the event-loop threads
   state_->pump->Stop();
   // Pistache leaves the sockets of its peers open when it stops.
-  for (const auto& connection : state_->pump->Connections()) {
+  for (const auto& connection : state_->pump->TakeAll()) {
     connection->CloseSocket();
     state_->open_connections->Add(-1);
   }
