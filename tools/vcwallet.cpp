@@ -9,6 +9,7 @@
 #include "common/base/json.h"
 #include "common/http/http_client.h"
 #include "credentials/oid4vci_client.h"
+#include "credentials/oid4vp_client.h"
 #include "credentials/sd_jwt.h"
 #include "credentials/vc_jwt.h"
 #include "credentials/wallet_client.h"
@@ -22,7 +23,10 @@ constexpr const char* kUsage = R"(usage: vcwallet --wallet FILE COMMAND
   accept URL [--tx-code N]
                          or from an openid-credential-offer:// link (OpenID4VCI 1.0,
                          pre-authorized code; the SD-JWT VC is kept)
-  present URL            answer a presentation request with held credentials
+  present URL            answer a presentation request with held credentials: an
+                         openid-vc:// link (Entra) with VC-JWTs, or an openid4vp:// link
+                         (OpenID4VP 1.0, DCQL) with an SD-JWT VC, disclosing only the
+                         claims asked for
   list [--json]          show held credentials (--json: the VC-JWTs and SD-JWT VCs as a
                          JSON array)
 )";
@@ -134,6 +138,13 @@ int main(int argc, char** argv) {
     wallet->credentials.push_back(*vc);
     if (auto s = wallet->Save(a.wallet); !s) return Fail("saving the wallet: " + s.error().message);
     std::cout << "accepted credential for " << wallet->holder.did << "\n";
+    return 0;
+  }
+  if (a.command == "present" && credentials::IsOpenId4VpLink(a.url)) {
+    credentials::Oid4vpWalletClient oid4vp(http, clock);
+    if (auto s = oid4vp.Present(wallet->holder, wallet->credentials, a.url); !s)
+      return Fail(s.error().message);
+    std::cout << "presented to the verifier (OpenID4VP)\n";
     return 0;
   }
   if (a.command == "present") {
