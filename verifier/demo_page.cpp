@@ -5,7 +5,7 @@
 namespace vc::verifier {
 namespace {
 
-// Element ids: vf-form (policy select + button), vf-qr, vf-link, vf-status,
+// Element ids: vf-form (policy and protocol selects + button), vf-qr, vf-link, vf-status,
 // vf-message, vf-claims (a <dl> of verified claims), vf-error.
 constexpr const char* kScript = R"js((function(){
 var form=document.getElementById('vf-form');
@@ -28,7 +28,7 @@ function show(j){
     add('subject',j.subject);
     (j.credentials||[]).forEach(function(c){
       add('type',c.types.join(', '));add('issuer',c.issuer);add('revocationStatus',c.revocationStatus);
-      Object.keys(c.claims).forEach(function(k){add(k,c.claims[k]);});
+      Object.keys(c.claims).forEach(function(k){var v=c.claims[k];add(k,typeof v==='string'?v:JSON.stringify(v));});
       add('expirationDate',c.expirationDate||'');
     });
     claims.hidden=false;
@@ -46,7 +46,7 @@ form.addEventListener('submit',function(e){
   if(timer){clearTimeout(timer);}
   err.textContent='';claims.hidden=true;
   fetch('/verifier/demo/requests',{method:'POST',headers:{'Content-Type':'application/json',Accept:'application/json'},
-    body:JSON.stringify({policy:form.elements.policy.value})})
+    body:JSON.stringify({policy:form.elements.policy.value,protocol:form.elements.protocol.value})})
     .then(function(r){return r.json().then(function(j){return {ok:r.ok,j:j};});})
     .then(function(res){
       if(!res.ok){err.textContent=res.j.message||'The request could not be created.';return;}
@@ -64,6 +64,7 @@ std::string PolicyOptions(const std::vector<Policy>& policies) {
   for (const auto& p : policies) {
     std::string types;
     for (const auto& rc : p.requested) types += (types.empty() ? "" : ", ") + rc.type;
+    for (const auto& rc : p.sd_jwt) types += (types.empty() ? "" : ", ") + ("dc+sd-jwt " + rc.id);
     html += "<option value=\"" + common::HtmlEscape(p.id) + "\">" +
             common::HtmlEscape(p.id + " (" + types + ")") + "</option>";
   }
@@ -94,7 +95,10 @@ common::HttpServerResponse DemoPageResponse(const std::vector<Policy>& policies,
         "id=\"vf-policy\" "
         "name=\"policy\">" +
         PolicyOptions(policies) +
-        "</select><p><button type=\"submit\">Create presentation request</button></p></form>"
+        "</select><label for=\"vf-protocol\">Protocol</label><select id=\"vf-protocol\" "
+        "name=\"protocol\"><option value=\"entra\">Entra Verified ID (openid-vc://)</option>"
+        "<option value=\"openid4vp\">OpenID4VP 1.0, SD-JWT VC (openid4vp://)</option></select>"
+        "<p><button type=\"submit\">Create presentation request</button></p></form>"
         "<p id=\"vf-error\" class=\"error\" role=\"alert\"></p>"
         "<section id=\"vf-out\" hidden><div id=\"vf-qr\"></div>"
         "<p>Deep link: <a id=\"vf-link\" href=\"#\"></a></p>"
