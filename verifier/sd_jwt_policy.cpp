@@ -65,12 +65,25 @@ bool IsLoopbackHost(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
 }
 
+// Port 0 stands for a server not yet bound (publicBaseUrl "http://127.0.0.1:0"
+// in tests and `--listen 127.0.0.1:0`): policies are checked before the port is
+// known and rebased after (common::RebasePublicBaseUrl). Checked as port 1.
+std::string WithoutPortZero(const std::string& url) {
+  const size_t start = url.find("://");
+  if (start == std::string::npos) return url;
+  const size_t end = url.find('/', start + 3);
+  const size_t authority_end = end == std::string::npos ? url.size() : end;
+  if (authority_end < 2 || url.compare(authority_end - 2, 2, ":0") != 0) return url;
+  return url.substr(0, authority_end - 1) + "1" + url.substr(authority_end);
+}
+
 }  // namespace
 
 bool IsAcceptableSdJwtIssuer(const std::string& issuer) {
   if (issuer.starts_with("did:")) return issuer.find(':', 4) != std::string::npos;
-  if (!credentials::JwtVcIssuerMetadataUrl(issuer)) return false;
-  auto url = common::ParseUrl(issuer);
+  const std::string probe = WithoutPortZero(issuer);
+  if (!credentials::JwtVcIssuerMetadataUrl(probe)) return false;
+  auto url = common::ParseUrl(probe);
   return url->scheme == "https" || IsLoopbackHost(url->host);
 }
 
