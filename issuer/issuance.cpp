@@ -4,6 +4,7 @@
 #include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/base/metrics.h"
 #include "credentials/vc_jwt.h"
 #include "issuer/audit_log.h"
 #include "issuer/idv_claims.h"
@@ -83,6 +84,31 @@ ProofingResult<std::map<std::string, std::string>> ContractClaims(
   return out;
 }
 
+namespace {
+
+// vc_issuances_total{outcome}: a credential reached the wallet ("issued") or the
+// wallet reported an error ("failed"), counted once per request (the first
+// terminal callback that changed it). Registered with the service.
+struct IssuanceCounters {
+  common::Counter& issued;
+  common::Counter& failed;
+};
+
+IssuanceCounters& Counters() {
+  static common::CounterFamily& family = common::MetricsRegistry::Global().AddCounter(
+      "vc_issuances_total", "Issuance requests that ended, by outcome: issued or failed",
+      {"outcome"});
+  static IssuanceCounters counters{family.With({"issued"}), family.With({"failed"})};
+  return counters;
+}
+
+void CountIssuance(IssuanceStatus status) {
+  if (!IsTerminal(status)) return;
+  (status == IssuanceStatus::kSuccessful ? Counters().issued : Counters().failed).Inc();
+}
+
+}  // namespace
+
 IssuanceService::IssuanceService(IssuanceOptions options, credentials::RequestServiceClient& client,
                                  IssuanceStore& store, SessionStore& sessions, common::Database& db,
                                  const common::Clock& clock)
@@ -91,7 +117,9 @@ IssuanceService::IssuanceService(IssuanceOptions options, credentials::RequestSe
       store_(store),
       sessions_(sessions),
       db_(db),
-      clock_(clock) {}
+      clock_(clock) {
+  Counters();
+}
 
 Result<std::string> IssuanceService::RequestBody(const IssuancePlan& plan,
                                                  const std::map<std::string, std::string>& claims,
@@ -234,6 +262,7 @@ CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::st
     common::LogError("issuance_callback_failed", {{"error", st.error().message}});
     return CallbackResult::kStorageError;
   }
+  if (changed) CountIssuance(event->status);
   common::LogInfo("issuance_callback", {{"issuance", (*found)->id},
                                         {"status", IssuanceStatusName(event->status)},
                                         {"changed", changed}});

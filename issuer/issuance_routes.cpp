@@ -23,15 +23,21 @@ struct Ctx {
 
 using Handler = HttpServerResponse (*)(const Ctx&, const HttpServerRequest&, const Session&);
 
+std::string BannerOf(const Ctx& c, const Session& s) {
+  return c.options.banner_for ? c.options.banner_for(s) : c.options.banner;
+}
+
 // Runs `handler` for an active session of this browser whose proofing verified it.
 HttpServerResponse WithVerifiedSession(const Ctx& c, const HttpServerRequest& req,
                                        Handler handler) {
-  auto active = ActiveSession(c.intake, req, c.options.banner);
+  auto active = ActiveSession(c.intake, req, [&c](const Session& s) { return BannerOf(c, s); });
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
   if (!c.options.claims_for(s)) {
-    return ErrorResponse(req, 409, "not_verified", "Your identity has not been verified yet.",
-                         c.options.banner);
+    return ErrorResponse(req, 409, "not_verified",
+                         "Your identity has not been verified yet. Go back to the identity check "
+                         "and finish it first.",
+                         BannerOf(c, s));
   }
   return handler(c, req, s);
 }
@@ -111,7 +117,7 @@ HttpServerResponse Render(const Ctx& c, const Session& s, int status,
       error, now.offer ? &*now.offer : nullptr, "",       now.offer_state};
   if (now.offer) view.offer_url = c.options.oid4vci->OfferUrl(*now.offer);
   auto page = IssuancePage(view);
-  page.banner = c.options.banner;
+  page.banner = BannerOf(c, s);
   auto resp = PageResponse(status, page);
   resp.SetHeader("Cache-Control", "no-store");
   return resp;
@@ -123,7 +129,9 @@ HttpServerResponse CreateAndShow(const Ctx& c, const HttpServerRequest& req, con
   auto claims = c.options.claims_for(s);
   if (!plan || !claims) {
     return ErrorResponse(req, 409, "issuance_not_configured",
-                         "No credential is issued for this verification.", c.options.banner);
+                         "No credential is issued for this verification. Your identity is "
+                         "verified: go back to the site that sent you.",
+                         BannerOf(c, s));
   }
   auto created = StartCodes(c, s, *plan, *claims);
   if (!created) {
@@ -151,8 +159,10 @@ HttpServerResponse New(const Ctx& c, const HttpServerRequest& req, const Session
 HttpServerResponse Qr(const Ctx& c, const HttpServerRequest& req, const Session& s) {
   auto [record, state] = Latest(c, s);
   if (!record || (state != "request_created" && state != "request_retrieved")) {
-    return ErrorResponse(req, 404, "no_active_code", "There is no code to scan right now.",
-                         c.options.banner);
+    return ErrorResponse(req, 404, "no_active_code",
+                         "There is no code to scan right now. Go back to the credential page "
+                         "and get a new code.",
+                         BannerOf(c, s));
   }
   auto resp = HttpServerResponse::Text(200, common::QrCodePng(record->url, 8), "image/png");
   resp.SetHeader("Cache-Control", "no-store");
@@ -163,15 +173,18 @@ HttpServerResponse Finish(const Ctx& c, const HttpServerRequest& req, const Sess
                           SessionStatus status) {
   auto back = c.intake.Finish(s.id, status);
   if (!back)
-    return ErrorResponse(req, 409, back.error().code, "This verification has already ended.",
-                         c.options.banner);
+    return ErrorResponse(req, 409, back.error().code,
+                         "This verification has already ended. You can close this tab.",
+                         BannerOf(c, s));
   return ReturnResponse(*back);
 }
 
 HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req, const Session& s) {
   if (CurrentCodes(c, s).page != "issuance_successful") {
     return ErrorResponse(req, 409, "issuance_not_finished",
-                         "Your credential has not been added yet.", c.options.banner);
+                         "Your credential has not been added yet. Go back to the previous page "
+                         "and scan the code with your wallet.",
+                         BannerOf(c, s));
   }
   return Finish(c, req, s, SessionStatus::kIssued);
 }

@@ -7,6 +7,7 @@
 
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/base/metrics.h"
 
 namespace vc::issuer {
 using common::Connection;
@@ -18,6 +19,19 @@ namespace {
 
 constexpr size_t kMaxNameBytes = 100;
 constexpr size_t kMaxNumberBytes = 64;
+
+// vc_proofing_verdicts_total{provider,outcome}: providers are the configured
+// names and outcomes an enum, so the label set stays small.
+common::CounterFamily& VerdictFamily() {
+  static common::CounterFamily& family = common::MetricsRegistry::Global().AddCounter(
+      "vc_proofing_verdicts_total", "Final proofing verdicts by provider and outcome",
+      {"provider", "outcome"});
+  return family;
+}
+
+void CountVerdict(const std::string& provider, ProofingOutcome outcome) {
+  VerdictFamily().With({provider, std::string(OutcomeName(outcome))}).Inc();
+}
 
 bool HasControl(std::string_view s) {
   for (unsigned char c : s) {
@@ -100,6 +114,13 @@ ProofingService::ProofingService(ProofingServiceOptions options,
       attempts_(db, clock),
       identities_(crypto),
       audit_(db, clock) {
+  // Every provider's verified and failed verdicts read 0 before the first check.
+  for (const auto& [name, p] : providers_) {
+    for (auto outcome :
+         {ProofingOutcome::kVerified, ProofingOutcome::kRejected, ProofingOutcome::kError}) {
+      VerdictFamily().With({name, std::string(OutcomeName(outcome))});
+    }
+  }
   for (const auto& [name, p] : providers_) {
     if (options_.production && p->IsSandbox()) {
       throw std::invalid_argument("proofing provider '" + name +
@@ -205,7 +226,9 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
   if (!IsFinal(v.outcome)) return attempt;
   const int64_t now = clock_.NowSeconds();
   ProviderVerdict checked = v;
+  bool recorded = false;  // this call finished the attempt (not someone else meanwhile)
   Status st = db_.Transaction([&](Connection& conn) {
+    recorded = false;
     if (checked.outcome == ProofingOutcome::kVerified && !checked.claims.empty()) {
       auto record = identities_.Get(conn, attempt.owner, attempt.name);
       if (!record) return Status(record.error());
@@ -218,6 +241,7 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
     auto changed = AttemptStore::Finish(conn, attempt.id, v.outcome, v.reason, now);
     if (!changed) return Status(changed.error());
     if (!*changed) return Status::Ok();  // finished by someone else meanwhile
+    recorded = true;
     auto logged = AuditLog::Append(
         conn,
         {0, 0, caller, Subject(attempt), "verdict", std::string(OutcomeName(v.outcome)),
@@ -235,6 +259,7 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
     return logged ? Status::Ok() : Status(logged.error());
   });
   if (!st) return st.error();
+  if (recorded) CountVerdict(attempt.provider, checked.outcome);
   common::LogInfo("proofing_verdict", {{"attempt", attempt.id},
                                        {"provider", attempt.provider},
                                        {"outcome", OutcomeName(checked.outcome)},

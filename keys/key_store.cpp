@@ -293,6 +293,15 @@ Result<std::string> KeyStore::PublicJwks(const std::string& purpose) const {
   return jwks.ToPublicJson();
 }
 
+Result<std::string> KeyStore::Secret(const std::string& name) const {
+  if (!IsValidKeyName(name)) return Error{"invalid_purpose", "invalid secret name"};
+  const fs::path file = dir_ / "secrets" / name;
+  std::error_code ec;
+  if (!fs::exists(file, ec))
+    return Error{"secret_not_found", "no secret " + name + " in " + dir_.string()};
+  return ReadSecret(file);
+}
+
 Result<std::string> KeyStore::SecretOrCreate(const std::string& name, size_t bytes) {
   if (!IsValidKeyName(name)) return Error{"invalid_purpose", "invalid secret name"};
   std::lock_guard lock(mu_);

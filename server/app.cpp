@@ -17,6 +17,7 @@
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/base/process_limits.h"
+#include "common/base/process_metrics.h"
 #include "common/base/text.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
@@ -30,8 +31,10 @@
 #include "server/app_issuance.h"
 #include "server/app_proofing.h"
 #include "server/app_verifier.h"
+#include "server/build_info.h"
 #include "server/demo_rp.h"
 #include "server/embedded_request_service.h"
+#include "server/landing_page.h"
 #include "server/loopback_http_client.h"
 #include "server/rate_limits.h"
 
@@ -141,6 +144,7 @@ struct App::Impl {
 
   void OpenStorage();
   void BuildIssuer();
+  void RegisterLanding();
   keys::RpKeySource OrgKeySource(const common::OrgConfig& org);
 };
 
@@ -189,7 +193,22 @@ void App::Impl::BuildIssuer() {
   // proofing service because it reads the verified records through it.
   proofing = std::make_unique<ProofingWiring>(deps);
   issuance = std::make_unique<IssuanceWiring>(deps, *proofing);
-  proofing->RegisterRoutes(deps, issuance->hand_off());
+  proofing->RegisterRoutes(
+      deps, issuance->hand_off(),
+      [w = issuance.get()](const issuer::Session& s) { return w->IssuesCredential(s); });
+}
+
+void App::Impl::RegisterLanding() {
+  LandingOptions o;
+  o.development = config.environment == common::Environment::kDevelopment;
+  o.verifier_demo = o.development && verifier != nullptr;
+  o.data_dir = config.data_dir;
+  for (const auto& [org, key_file] : demo_keys) {
+    const auto* cfg = config.FindOrg(org);
+    if (cfg && !cfg->redirect_urls.empty())
+      o.demo_orgs.push_back({org, cfg->name, cfg->redirect_urls[0]});
+  }
+  RegisterLandingPage(*server, *keys, orgs.get(), std::move(o));
 }
 
 void App::Impl::RunMaintenance() {
@@ -229,6 +248,8 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
     c.listen = options.listen;
   }
   common::Logger::Global().SetLevel(c.log_level);
+  common::RegisterProcessMetrics(common::MetricsRegistry::Global());
+  RegisterBuildInfo(common::MetricsRegistry::Global());
   impl_->network = common::CurlHttpClient(common::CurlHttpClientOptions{c.tls.ca_bundle});
   impl_->OpenStorage();
   common::HttpServerOptions http;
@@ -270,6 +291,7 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
   }
+  impl_->RegisterLanding();
   impl_->rate_limits = std::make_unique<RateLimits>(c.rate_limits, impl_->clock);
   impl_->rate_limits->Apply(*impl_->server);
 }
@@ -310,6 +332,7 @@ const Config& App::config() const { return impl_->config; }
 std::string App::Greeting() const {
   std::ostringstream out;
   out << "vcserver is listening on " << BaseUrl() << "\n"
+      << "  start here: " << BaseUrl() << "/\n"
       << "  health:  " << BaseUrl() << "/healthz\n"
       << "  metrics: " << BaseUrl() << "/metrics\n";
   for (const auto& [org, key_file] : impl_->demo_keys) {

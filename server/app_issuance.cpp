@@ -107,8 +107,10 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
   routes.plan_for = [&plans](const issuer::Session& s) { return plans.ForSession(s); };
   routes.claims_for = [&proofing](const issuer::Session& s) { return VerifiedClaims(proofing, s); };
   routes.org_name_for = [&orgs](const issuer::Session& s) {
-    const issuer::Org* org = orgs.Find(s.org_id);
-    return org ? org->name : s.org_id;
+    return ProofingWiring::OrgNameFor(orgs, s);
+  };
+  routes.banner_for = [&proofing_wiring](const issuer::Session& s) {
+    return proofing_wiring.BannerFor(s);
   };
   routes.oid4vci = oid4vci_.get();
   hand_off_ = issuer::IssuanceHandOff(d.intake, *service_, routes);

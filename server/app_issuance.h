@@ -57,6 +57,10 @@ class IssuanceWiring {
 
   // What the proofing routes call once a user continues after a verdict.
   const issuer::ProofingHandOff& hand_off() const { return hand_off_; }
+  // True when a verified session goes on to a credential (the verdict page says so).
+  bool IssuesCredential(const issuer::Session& s) const {
+    return plans_->ForSession(s).has_value();
+  }
 
  private:
   std::unique_ptr<credentials::RequestServiceClient> client_;

@@ -74,8 +74,9 @@ void VerifierWiring::BuildOpenId4Vp() {
 }
 
 void VerifierWiring::StartWorkers() {
-  webhooks_ = std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.http,
-                                                   deps_.clock);
+  webhooks_ =
+      std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.http,
+                                           deps_.clock, common::OutboxOptions{}, "webhooks");
   webhook_worker_ = std::make_unique<common::OutboxWorker>(*webhooks_);
   service_->SetWebhookNotifier([w = webhook_worker_.get()] { w->Notify(); });
   purger_ = std::thread([this] {

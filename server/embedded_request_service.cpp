@@ -28,6 +28,7 @@ struct EmbeddedRequestService::Parts {
   std::unique_ptr<credentials::HttpLinkedDomainChecker> domains;
   std::unique_ptr<request_service::RequestService> service;
   std::unique_ptr<request_service::TokenService> tokens;
+  std::unique_ptr<request_service::RequestServiceParts> parts;  // what the slot publishes
   std::unique_ptr<request_service::CallbackOutbox> outbox;
   std::unique_ptr<request_service::OutboxWorker> worker;
 };
@@ -36,8 +37,7 @@ EmbeddedRequestService::EmbeddedRequestService(common::Config& config, common::D
                                                keys::KeyStore& keys, common::HttpClient& http,
                                                const common::Clock& clock,
                                                common::HttpServer& server)
-    : parts_(std::make_unique<Parts>(
-          Parts{config, db, keys, http, clock, {}, {}, {}, {}, {}, {}, {}, {}})) {
+    : parts_(new Parts{config, db, keys, http, clock, {}, {}, {}, {}, {}, {}, {}, {}, {}}) {
   auto& rs = config.request_service;
   // This process's own client (the issuer's and verifier's), beside any clients
   // the config lists for other backends, unless the config names the one to use.
@@ -85,11 +85,11 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   p.outbox = std::make_unique<request_service::CallbackOutbox>(p.db, p.http, p.clock);
   p.worker = std::make_unique<request_service::OutboxWorker>(*p.outbox);
   p.service->authority().SetOutboxNotifier([w = p.worker.get()] { w->Notify(); });
-  p.slot.tokens = p.tokens.get();
-  p.slot.requests = &p.service->requests();
-  p.slot.wallet = &p.service->wallet();
-  p.slot.publishing = &p.service->publishing();
-  p.slot.verification = &p.service->verification();
+  p.parts =
+      std::make_unique<request_service::RequestServiceParts>(request_service::RequestServiceParts{
+          p.service->requests(), p.service->wallet(), p.service->publishing(),
+          p.service->verification(), *p.tokens});
+  p.slot.Publish(p.parts.get());
   common::LogInfo("request_service_started",
                   {{"authority", o.authority}, {"base_url", o.public_base_url}});
 }

@@ -83,6 +83,7 @@ Oid4vpService::Oid4vpService(Oid4vpOptions options, common::Database& db, keys::
       status_(status),
       webhooks_(webhooks),
       clock_(clock) {
+  RegisterPresentationMetrics();
   auto key = keys_.ActiveOrGenerate(kOid4vpKeyPurpose, common::JwsAlg::kES256);
   if (!key) throw std::runtime_error("OpenID4VP signing key: " + key.error().message);
   if (did_.empty()) throw std::runtime_error("OpenID4VP: publicBaseUrl gives no did:web");
@@ -187,6 +188,7 @@ WalletAnswer Oid4vpService::Record(const StoredPresentation& row, Terminal termi
   if (!changed) return OAuthError(500, "server_error", "the result could not be stored; try again");
   // Another response to the same request was recorded first: accepted once.
   if (!*changed) return Refused("this request was already answered");
+  CountPresentation(terminal.status);
   webhooks_.Notify();
   common::LogInfo("oid4vp_presentation_finished",
                   {{"id", row.id}, {"status", terminal.status}, {"code", terminal.error_code}});

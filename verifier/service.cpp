@@ -37,6 +37,7 @@ VerifierService::VerifierService(VerifierOptions options, std::vector<Policy> po
       domains_(domains),
       clock_(clock),
       webhooks_(options_.webhook, clock) {
+  RegisterPresentationMetrics();
   auto st = common::ApplyMigrations(db, "verifier", VerifierMigrations());
   if (!st) throw std::runtime_error("verifier migration: " + st.error().message);
 }
@@ -216,7 +217,10 @@ CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
                                  return webhooks_.Enqueue(c, done);
                                });
   if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
-  if (*changed) webhooks_.Notify();
+  if (*changed) {
+    CountPresentation(ev.terminal.status);
+    webhooks_.Notify();
+  }
   common::LogInfo(
       "verifier_presentation_finished",
       {{"id", row.id}, {"status", ev.terminal.status}, {"code", ev.terminal.error_code}});

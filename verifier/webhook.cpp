@@ -2,6 +2,7 @@
 
 #include "common/base/crypto.h"
 #include "common/base/json.h"
+#include "common/base/metrics.h"
 #include "common/http/outbox.h"
 
 namespace vc::verifier {
@@ -29,7 +30,26 @@ void WriteResult(common::JsonWriter& w, const std::string& result) {
   }
 }
 
+struct PresentationCounters {
+  common::Counter& verified;
+  common::Counter& failed;
+};
+
+PresentationCounters& Counters() {
+  static common::CounterFamily& family = common::MetricsRegistry::Global().AddCounter(
+      "vc_presentations_total", "Presentation requests that ended, by outcome: verified or failed",
+      {"outcome"});
+  static PresentationCounters counters{family.With({"verified"}), family.With({"failed"})};
+  return counters;
+}
+
 }  // namespace
+
+void RegisterPresentationMetrics() { Counters(); }
+
+void CountPresentation(const std::string& status) {
+  (status == "presentation_verified" ? Counters().verified : Counters().failed).Inc();
+}
 
 std::string RequestJson(const StoredPresentation& row, int64_t now) {
   const std::string status = StatusOf(row, now);

@@ -23,6 +23,13 @@ namespace vc::verifier {
 // {code, message} under "error" when failed. "expired" is derived here.
 std::string RequestJson(const StoredPresentation& row, int64_t now);
 
+// vc_presentations_total{outcome}: "verified" or "failed" (the Request
+// Service's error, a refused re-check, a refused OpenID4VP response), counted
+// once per request that ends, either protocol. Register at startup so the
+// series are exported before the first one.
+void RegisterPresentationMetrics();
+void CountPresentation(const std::string& status);
+
 class Webhooks {
  public:
   Webhooks(common::VerifierWebhook hook, const common::Clock& clock)

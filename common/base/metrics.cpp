@@ -69,7 +69,7 @@ void Render(std::string& out, const CounterFamily& f) {
 }
 
 void Render(std::string& out, const GaugeFamily& f) {
-  Header(out, f.name(), f.help(), "gauge");
+  Header(out, f.name(), f.help(), f.counter_type() ? "counter" : "gauge");
   f.ForEach([&](const std::vector<std::string>& labels, const Gauge& g) {
     out += f.name() + Labels(f.label_names(), labels) + " " + FormatDouble(g.Value()) + "\n";
   });
@@ -123,11 +123,13 @@ std::vector<double> DefaultDurationBuckets() {
 
 template <typename M>
 MetricFamily<M>::MetricFamily(std::string name, std::string help,
-                              std::vector<std::string> label_names, std::vector<double> buckets)
+                              std::vector<std::string> label_names, std::vector<double> buckets,
+                              bool counter_type)
     : name_(std::move(name)),
       help_(std::move(help)),
       label_names_(std::move(label_names)),
-      buckets_(std::move(buckets)) {}
+      buckets_(std::move(buckets)),
+      counter_type_(counter_type) {}
 
 template <typename M>
 M& MetricFamily<M>::With(const std::vector<std::string>& label_values) {
@@ -193,7 +195,9 @@ CounterFamily& MetricsRegistry::AddCounter(const std::string& name, const std::s
 
 GaugeFamily& MetricsRegistry::AddGauge(const std::string& name, const std::string& help,
                                        std::vector<std::string> label_names) {
-  return GetOrAdd(gauges_, MetricType::kGauge, name, help, std::move(label_names));
+  GaugeFamily& f = GetOrAdd(gauges_, MetricType::kGauge, name, help, std::move(label_names));
+  if (f.counter_type()) throw std::invalid_argument("metric " + name + " is a collected counter");
+  return f;
 }
 
 HistogramFamily& MetricsRegistry::AddHistogram(const std::string& name, const std::string& help,
@@ -203,7 +207,29 @@ HistogramFamily& MetricsRegistry::AddHistogram(const std::string& name, const st
                   std::move(buckets));
 }
 
+GaugeFamily& MetricsRegistry::AddCollectedCounter(const std::string& name, const std::string& help,
+                                                  std::vector<std::string> label_names) {
+  GaugeFamily& f = GetOrAdd(gauges_, MetricType::kGauge, name, help, std::move(label_names),
+                            std::vector<double>{}, true);
+  if (!f.counter_type()) throw std::invalid_argument("metric " + name + " is a gauge");
+  return f;
+}
+
+void MetricsRegistry::SetCollector(const std::string& key, std::function<void()> collect) {
+  std::lock_guard lock(collect_mu_);
+  collectors_[key] = std::move(collect);
+}
+
+void MetricsRegistry::RemoveCollector(const std::string& key) {
+  std::lock_guard lock(collect_mu_);
+  collectors_.erase(key);
+}
+
 std::string MetricsRegistry::RenderPrometheus() const {
+  {
+    std::lock_guard collecting(collect_mu_);
+    for (const auto& [key, collect] : collectors_) collect();
+  }
   std::lock_guard lock(mu_);
   std::string out;
   for (const auto& [type, index] : order_) {

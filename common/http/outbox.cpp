@@ -1,5 +1,6 @@
 #include "common/http/outbox.h"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -20,8 +21,32 @@ std::string OutboxTableSql(const std::string& t) {
 }
 
 HttpOutbox::HttpOutbox(Database& db, std::string table, HttpClient& http, const Clock& clock,
-                       OutboxOptions options)
-    : db_(db), table_(std::move(table)), http_(http), clock_(clock), options_(options) {}
+                       OutboxOptions options, std::string metrics_name)
+    : db_(db), table_(std::move(table)), http_(http), clock_(clock), options_(options) {
+  auto& registry = MetricsRegistry::Global();
+  const std::string name = metrics_name.empty() ? table_ : metrics_name;
+  auto& deliveries = registry.AddCounter(
+      "vc_outbox_deliveries_total",
+      "Outbox delivery attempts (callbacks, webhooks) by outcome: delivered, failed, retry",
+      {"outbox", "outcome"});
+  delivered_ = &deliveries.With({name, "delivered"});
+  failed_ = &deliveries.With({name, "failed"});
+  retried_ = &deliveries.With({name, "retry"});
+  queued_ = &registry.AddGauge("vc_outbox_queued", "Outbox events not delivered yet", {"outbox"})
+                 .With({name});
+  oldest_age_ = &registry
+                     .AddGauge("vc_outbox_oldest_age_seconds",
+                               "Seconds the oldest undelivered outbox event has waited", {"outbox"})
+                     .With({name});
+  // The age grows between delivery rounds: computed when /metrics is rendered.
+  collector_key_ = "outbox:" + name + ":" + std::to_string(reinterpret_cast<uintptr_t>(this));
+  registry.SetCollector(collector_key_, [this] {
+    const int64_t since = oldest_enqueued_ms_.load(std::memory_order_relaxed);
+    oldest_age_->Set(since == 0 ? 0.0 : static_cast<double>(clock_.NowMillis() - since) / 1000.0);
+  });
+}
+
+HttpOutbox::~HttpOutbox() { MetricsRegistry::Global().RemoveCollector(collector_key_); }
 
 Status HttpOutbox::Enqueue(Connection& c, const std::string& table, const std::string& key,
                            const std::string& url,
@@ -63,20 +88,41 @@ Result<int> HttpOutbox::DeliverDue() {
   });
   if (!read) return read.error();
   std::set<std::string> blocked;  // requests with an earlier event still pending
+  std::vector<Entry> still_pending;
   int attempted = 0;
-  for (const auto& e : pending) {
+  for (auto& e : pending) {
     if (blocked.count(e.key) || e.next_at_ms > clock_.NowMillis()) {
       blocked.insert(e.key);
+      still_pending.push_back(std::move(e));
       continue;
     }
     ++attempted;
-    if (auto s = Attempt(e); !s) blocked.insert(e.key);
+    if (auto s = Attempt(e); !s) {
+      blocked.insert(e.key);
+      still_pending.push_back(std::move(e));
+    }
   }
+  Observe(still_pending);
   return attempted;
 }
 
+void HttpOutbox::Observe(const std::vector<Entry>& still_pending) {
+  // No enqueue time is stored: an event first comes due when it is written, and
+  // attempt n is due base·2^(n-1) after attempt n-1, so the schedule gives a
+  // lower bound of when it was written (exact before its first attempt).
+  int64_t oldest = 0;
+  for (const auto& e : still_pending) {
+    const int64_t backoff =
+        e.attempts > 0 ? options_.base_backoff_ms * ((int64_t{1} << e.attempts) - 1) : 0;
+    const int64_t enqueued = std::max<int64_t>(1, e.next_at_ms - backoff);
+    if (oldest == 0 || enqueued < oldest) oldest = enqueued;
+  }
+  queued_->Set(static_cast<double>(still_pending.size()));
+  oldest_enqueued_ms_.store(oldest, std::memory_order_relaxed);
+}
+
 // Returns an error when the event is still pending after this attempt.
-Status HttpOutbox::Attempt(const Entry& e) {
+Status HttpOutbox::Attempt(Entry& e) {
   HttpRequest req;
   req.method = "POST";
   req.url = e.url;
@@ -106,7 +152,13 @@ Status HttpOutbox::Attempt(const Entry& e) {
         .Run();
   });
   if (!s) return s;
-  if (done) return {};
+  e.attempts = attempts;
+  e.next_at_ms = next;
+  if (done) {
+    (retry ? failed_ : response->status < 300 ? delivered_ : failed_)->Inc();
+    return {};
+  }
+  retried_->Inc();
   return Error{"callback_pending", outcome};
 }
 

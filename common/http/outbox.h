@@ -10,6 +10,7 @@
 // Each user owns its table, created by its own migration with OutboxTableSql().
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "common/base/clock.h"
+#include "common/base/metrics.h"
 #include "common/http/http_client.h"
 #include "common/store/store.h"
 
@@ -33,11 +35,21 @@ struct OutboxOptions {
 // CREATE TABLE/INDEX statements for an outbox table named `table` (a constant).
 std::string OutboxTableSql(const std::string& table);
 
+// Metrics (label outbox = the constructor's `metrics_name`, e.g. "callbacks"):
+//   vc_outbox_deliveries_total{outbox,outcome}  delivered (2xx), failed (final: a 4xx
+//                                               or the last attempt), retry
+//   vc_outbox_queued{outbox}                    events not yet final, as of the last round
+//   vc_outbox_oldest_age_seconds{outbox}        how long the oldest of them has waited
+//                                               (from its schedule; 0 when none)
 class HttpOutbox {
  public:
   // `table` is a trusted constant (it is spliced into SQL).
+  // `metrics_name` is the `outbox` label of its metrics ("" = the table's name).
   HttpOutbox(Database& db, std::string table, HttpClient& http, const Clock& clock,
-             OutboxOptions options = {});
+             OutboxOptions options = {}, std::string metrics_name = "");
+  ~HttpOutbox();
+  HttpOutbox(const HttpOutbox&) = delete;
+  HttpOutbox& operator=(const HttpOutbox&) = delete;
 
   // Inside the caller's transaction.
   static Status Enqueue(Connection& c, const std::string& table, const std::string& key,
@@ -59,7 +71,10 @@ class HttpOutbox {
     int attempts;
     int64_t next_at_ms;
   };
-  Status Attempt(const Entry& e);
+  // Updates e.attempts and e.next_at_ms; an error while the event is still pending.
+  Status Attempt(Entry& e);
+  // The queue gauges from the events still pending after a round.
+  void Observe(const std::vector<Entry>& still_pending);
 
   Database& db_;
   std::string table_;
@@ -67,6 +82,13 @@ class HttpOutbox {
   const Clock& clock_;
   OutboxOptions options_;
   std::mutex deliver_mu_;  // one delivery round at a time keeps per-key order
+  Counter* delivered_;
+  Counter* failed_;
+  Counter* retried_;
+  Gauge* queued_;
+  Gauge* oldest_age_;
+  std::atomic<int64_t> oldest_enqueued_ms_{0};  // 0 = nothing pending
+  std::string collector_key_;
 };
 
 // Runs DeliverDue on a thread: when Notify() is called and at least every

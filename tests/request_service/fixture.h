@@ -125,11 +125,11 @@ class RequestServiceFixture : public ::testing::Test {
             {"no-roles", "s3", {}},
             {"admin", "s4", {request_service::kRoleRevoke}}},
         std::string(32, 'k'), "local", clock_, base_);
-    slot_.requests = &service_->requests();
-    slot_.wallet = &service_->wallet();
-    slot_.publishing = &service_->publishing();
-    slot_.verification = &service_->verification();
-    slot_.tokens = tokens_.get();
+    parts_ =
+        std::make_unique<request_service::RequestServiceParts>(request_service::RequestServiceParts{
+            service_->requests(), service_->wallet(), service_->publishing(),
+            service_->verification(), *tokens_});
+    slot_.Publish(parts_.get());
   }
 
   std::string authority() const { return service_->authority().options().authority; }
@@ -203,7 +203,18 @@ class RequestServiceFixture : public ::testing::Test {
   credentials::WalletClient wallet_;
   credentials::Holder holder_;
   CallbackReceiver receiver_;
+  // The parts as they are now (again after a test replaced one, between requests).
+  void PublishParts() {
+    auto parts =
+        std::make_unique<request_service::RequestServiceParts>(request_service::RequestServiceParts{
+            service_->requests(), service_->wallet(), service_->publishing(),
+            service_->verification(), *tokens_});
+    slot_.Publish(parts.get());
+    parts_ = std::move(parts);
+  }
+
   request_service::RequestServiceSlot slot_;
+  std::unique_ptr<request_service::RequestServiceParts> parts_;
   std::string base_;
   std::unique_ptr<request_service::RequestService> service_;
   std::unique_ptr<request_service::TokenService> tokens_;
