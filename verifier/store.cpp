@@ -141,7 +141,7 @@ Result<bool> PresentationStore::MarkRetrieved(const std::string& state, int64_t 
 Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
                                        const std::string& nonce, int64_t now,
                                        const OnRecorded& on_recorded) {
-  bool changed = false;
+  bool changed = false, ended_meanwhile = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
     auto found = FindIn(c, "state", state);
     if (!found) return found.error();
@@ -154,9 +154,10 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
         t = Terminal{"presentation_error", "", "nonce_replay",
                      "this presentation was already used"};
     }
+    // Conditional: the first terminal event wins whatever the isolation level.
     auto st = c.Cached(
         "UPDATE vf_requests SET status = ?, result = ?, error_code = ?, error_message = ?, "
-        "updated = ? WHERE id = ?");
+        "updated = ? WHERE id = ? AND status IN ('request_created', 'request_retrieved')");
     if (!st) return st.error();
     if (auto r = st->BindText(1, t.status)
                      .BindText(2, t.result)
@@ -168,6 +169,10 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
         !r) {
       return r;
     }
+    if (c.Changes() != 1) {  // ended meanwhile: roll back the nonce claim too
+      ended_meanwhile = true;
+      return common::Error{"conflict", "the request ended meanwhile"};
+    }
     p.status = t.status;
     p.result = t.result;
     p.error_code = t.error_code;
@@ -176,6 +181,7 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
     changed = true;
     return on_recorded ? on_recorded(c, p) : Status{};
   });
+  if (ended_meanwhile) return false;
   if (!s) return s.error();
   return changed;
 }
