@@ -184,10 +184,17 @@ std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj,
   for (rapidjson::SizeType i = 0; i < rcs->Size(); ++i) {
     RequestedCredential rc;
     const std::string path = prefix + "requestedCredentials[" + std::to_string(i) + "]";
-    if (auto f = ParseRequested((*rcs)[i], path, prefix, include_receipt, rc)) return f;
+    if (auto f = ParseRequestedCredential((*rcs)[i], path, prefix, include_receipt, rc)) return f;
     out.push_back(std::move(rc));
   }
   return std::nullopt;
+}
+
+std::optional<FieldError> ParseRequestedCredential(const rapidjson::Value& rc,
+                                                   const std::string& path,
+                                                   const std::string& prefix, bool include_receipt,
+                                                   RequestedCredential& out) {
+  return ParseRequested(rc, path, prefix, include_receipt, out);
 }
 
 std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const std::string& prefix,
@@ -218,28 +225,30 @@ std::string ConstraintPattern(const Constraint& c) {
   return "^" + CaseInsensitiveLiteral(c.starts_with.value_or(""));
 }
 
+void WriteRequestedCredential(common::JsonWriter& w, const RequestedCredential& rc) {
+  w->StartObject();
+  w.Member("type", rc.type);
+  if (!rc.purpose.empty()) {
+    w.Member("purpose", rc.purpose);
+  }
+  w->Key("acceptedIssuers");
+  w->StartArray();
+  for (const auto& i : rc.accepted_issuers) w.String(i);
+  w->EndArray();
+  if (!rc.constraints.empty()) {
+    w->Key("constraints");
+    w->StartArray();
+    for (const auto& c : rc.constraints) WriteConstraint(w, c);
+    w->EndArray();
+  }
+  WriteValidation(w, rc);
+  w->EndObject();
+}
+
 void WriteRequestedCredentials(common::JsonWriter& w,
                                const std::vector<RequestedCredential>& requested) {
   w->StartArray();
-  for (const auto& rc : requested) {
-    w->StartObject();
-    w.Member("type", rc.type);
-    if (!rc.purpose.empty()) {
-      w.Member("purpose", rc.purpose);
-    }
-    w->Key("acceptedIssuers");
-    w->StartArray();
-    for (const auto& i : rc.accepted_issuers) w.String(i);
-    w->EndArray();
-    if (!rc.constraints.empty()) {
-      w->Key("constraints");
-      w->StartArray();
-      for (const auto& c : rc.constraints) WriteConstraint(w, c);
-      w->EndArray();
-    }
-    WriteValidation(w, rc);
-    w->EndObject();
-  }
+  for (const auto& rc : requested) WriteRequestedCredential(w, rc);
   w->EndArray();
 }
 

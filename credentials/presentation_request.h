@@ -41,6 +41,14 @@ std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj,
                                                     const std::string& prefix, bool include_receipt,
                                                     std::vector<RequestedCredential>& out);
 
+// One requestedCredentials entry at `path` (e.g. "requestedCredentials[2]"),
+// by the rules above: for a caller that reads the array itself (the verifier,
+// whose policies may mix in other credential forms).
+std::optional<FieldError> ParseRequestedCredential(const rapidjson::Value& rc,
+                                                   const std::string& path,
+                                                   const std::string& prefix, bool include_receipt,
+                                                   RequestedCredential& out);
+
 // Parses `obj["registration"]` {clientName, purpose?}.
 std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const std::string& prefix,
                                             Registration& out);
@@ -57,5 +65,7 @@ std::string ConstraintPattern(const Constraint& c);
 // (the inverse of ParseRequestedCredentials) into an open JsonWriter value position.
 void WriteRequestedCredentials(common::JsonWriter& w,
                                const std::vector<RequestedCredential>& requested);
+// One entry of that array (an object).
+void WriteRequestedCredential(common::JsonWriter& w, const RequestedCredential& rc);
 
 }  // namespace vc::credentials

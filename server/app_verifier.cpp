@@ -5,6 +5,7 @@
 
 #include "common/base/base64url.h"
 #include "common/base/log.h"
+#include "verifier/oid4vp_routes.h"
 #include "verifier/routes.h"
 
 namespace vc::server {
@@ -22,6 +23,7 @@ VerifierWiring::VerifierWiring(const VerifierDeps& deps)
   routes.demo = deps.config.environment == common::Environment::kDevelopment;
   routes.banner = routes.demo ? "DEVELOPMENT" : "";
   verifier::RegisterVerifierRoutes(deps.server, service_ptr_, api_keys_, routes);
+  verifier::RegisterOid4vpRoutes(deps.server, oid4vp_ptr_);
 }
 
 VerifierWiring::~VerifierWiring() { Stop(); }
@@ -37,8 +39,10 @@ void VerifierWiring::Start() {
                                c.verifier.result_retention_seconds, c.verifier.webhook};
   service_ = std::make_unique<verifier::VerifierService>(
       vo, policies_, deps_.db, *client_, *resolver_, *status_, *domains_, deps_.clock);
+  BuildOpenId4Vp();
   StartWorkers();
   service_ptr_ = service_.get();
+  oid4vp_ptr_ = oid4vp_.get();
   common::LogInfo("verifier_started", {{"authority", c.verifier.authority},
                                        {"policies", static_cast<int64_t>(policies_.size())}});
 }
@@ -52,6 +56,21 @@ void VerifierWiring::BuildClients() {
   status_ = std::make_unique<credentials::HttpStatusChecker>(deps_.http, *resolver_, deps_.clock);
   domains_ =
       std::make_unique<credentials::HttpLinkedDomainChecker>(deps_.http, *resolver_, deps_.clock);
+}
+
+// Issuer metadata and status lists are URLs a presented credential names:
+// fetched only for a response bound to one of our requests, for an issuer the
+// policy accepts, through deps_.http (timeouts, no redirects).
+void VerifierWiring::BuildOpenId4Vp() {
+  issuer_keys_ =
+      std::make_unique<credentials::SdJwtIssuerKeys>(deps_.http, *resolver_, deps_.clock);
+  token_status_ =
+      std::make_unique<credentials::TokenStatusFetcher>(deps_.http, *issuer_keys_, deps_.clock);
+  verifier::Oid4vpOptions o;
+  o.public_base_url = deps_.config.public_base_url;
+  oid4vp_ = std::make_unique<verifier::Oid4vpService>(
+      o, deps_.db, deps_.keys, *issuer_keys_, *token_status_, service_->webhooks(), deps_.clock);
+  service_->SetOpenId4Vp(oid4vp_.get());
 }
 
 void VerifierWiring::StartWorkers() {

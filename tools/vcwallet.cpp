@@ -9,6 +9,7 @@
 #include "common/base/json.h"
 #include "common/http/http_client.h"
 #include "credentials/oid4vci_client.h"
+#include "credentials/oid4vp_client.h"
 #include "credentials/wallet_client.h"
 #include "tools/cli.h"
 #include "tools/vcwallet_show.h"
@@ -66,11 +67,14 @@ int Present(const Args& a) {
   auto wallet = Load(path, true);  // a missing wallet holds nothing: the protocol says so
   common::CurlHttpClient http;
   common::SystemClock clock;
-  if (auto s = credentials::WalletClient(http, clock)
-                   .Present(wallet.holder, wallet.credentials, a.positional[0]);
-      !s) {
-    throw CommandFailed(s.error().message);
-  }
+  // openid4vp:// is OpenID4VP 1.0 (an SD-JWT VC), openid-vc:// Entra's protocol.
+  const std::string& url = a.positional[0];
+  auto presented =
+      credentials::IsOpenId4VpLink(url)
+          ? credentials::Oid4vpWalletClient(http, clock)
+                .Present(wallet.holder, wallet.credentials, url)
+          : credentials::WalletClient(http, clock).Present(wallet.holder, wallet.credentials, url);
+  if (!presented) throw CommandFailed(presented.error().message);
   // Presenting creates no wallet file where there was none.
   if (auto s = exists ? wallet.Save(path) : common::Status::Ok(); !s)
     throw CommandFailed("saving the wallet: " + s.error().message);
@@ -126,7 +130,9 @@ int main(int argc, char** argv) {
        Accept},
       {{"present"},
        "--wallet FILE URL",
-       "answer a presentation request with held credentials",
+       "answer a presentation request with held credentials: an openid-vc:// link (Entra) "
+       "with VC-JWTs, or an openid4vp:// link (OpenID4VP 1.0, DCQL) with an SD-JWT VC, "
+       "disclosing only the claims asked for",
        {},
        {},
        1,

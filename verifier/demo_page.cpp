@@ -5,7 +5,7 @@
 namespace vc::verifier {
 namespace {
 
-// Element ids: vf-form (policy select + button), vf-out, vf-qr, vf-open (the
+// Element ids: vf-form (policy and protocol selects + button), vf-out, vf-qr, vf-open (the
 // "Open in wallet" link), vf-link (the deep link as text, with a Copy button),
 // vf-status (the state in words; its data-status is the API's status),
 // vf-message, vf-result (a table of the holder, each credential's issuer,
@@ -33,7 +33,7 @@ function showResult(j){
   row(body,'Linked domain',c.domainValidation&&c.domainValidation.url?'Verified: '+c.domainValidation.url:'Not checked');
   row(body,'Issued on',day(c.issuanceDate));
   row(body,'Expires on',day(c.expirationDate));
-  Object.keys(c.claims||{}).forEach(function(k){row(body,k,c.claims[k]);});
+  Object.keys(c.claims||{}).forEach(function(k){var v=c.claims[k];row(body,k,typeof v==='string'?v:JSON.stringify(v));});
  });
  result.hidden=false;
 }
@@ -56,7 +56,7 @@ form.addEventListener('submit',function(e){
   if(timer){clearTimeout(timer);}
   err.textContent='';result.hidden=true;
   fetch('/verifier/demo/requests',{method:'POST',headers:{'Content-Type':'application/json',Accept:'application/json'},
-    body:JSON.stringify({policy:form.elements.policy.value})})
+    body:JSON.stringify({policy:form.elements.policy.value,protocol:form.elements.protocol.value})})
     .then(function(r){return r.json().then(function(j){return {ok:r.ok,j:j};});})
     .then(function(res){
       if(!res.ok){err.textContent=res.j.message||'The request could not be created.';return;}
@@ -74,6 +74,7 @@ std::string PolicyOptions(const std::vector<Policy>& policies) {
   for (const auto& p : policies) {
     std::string types;
     for (const auto& rc : p.requested) types += (types.empty() ? "" : ", ") + rc.type;
+    for (const auto& rc : p.sd_jwt) types += (types.empty() ? "" : ", ") + ("dc+sd-jwt " + rc.id);
     html += "<option value=\"" + common::HtmlEscape(p.id) + "\">" +
             common::HtmlEscape(p.id + " (" + types + ")") + "</option>";
   }
@@ -103,7 +104,10 @@ common::HttpServerResponse DemoPageResponse(const std::vector<Policy>& policies,
         "<form id=\"vf-form\"><label for=\"vf-policy\">Policy</label><select id=\"vf-policy\" "
         "name=\"policy\">" +
         PolicyOptions(policies) +
-        "</select><p><button type=\"submit\">Create presentation request</button></p></form>"
+        "</select><label for=\"vf-protocol\">Protocol</label><select id=\"vf-protocol\" "
+        "name=\"protocol\"><option value=\"entra\">Entra Verified ID (openid-vc://)</option>"
+        "<option value=\"openid4vp\">OpenID4VP 1.0, SD-JWT VC (openid4vp://)</option></select>"
+        "<p><button type=\"submit\">Create presentation request</button></p></form>"
         "<p id=\"vf-error\" class=\"error\" role=\"alert\"></p>"
         "<section id=\"vf-out\" hidden><div id=\"vf-qr\" class=\"qr\"></div>"
         "<p><a class=\"button\" id=\"vf-open\" href=\"#\">Open in wallet</a></p>"

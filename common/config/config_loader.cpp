@@ -228,10 +228,14 @@ void RebasePublicBaseUrl(Config& c, const std::string& base_url) {
     for (std::string& url : org.redirect_urls) rebase(url);
   }
   for (ContractConfig& contract : c.contracts) rebase(contract.manifest_url);
-  // The demo policy names the old DID as an accepted issuer.
+  // The demo policy names the old DID and URL as accepted issuers, and the
+  // default vct under the old URL.
   const std::string new_did = DidWebFromUrl(base_url);
   for (VerifierPolicy& policy : c.verifier.policies) {
     if (!old_did.empty()) policy.node = ReplaceStrings(policy.node, old_did, new_did);
+    policy.node = ReplaceStrings(policy.node, old, base_url);
+    policy.node =
+        ReplaceStrings(policy.node, old + ci::kDefaultVctPath, base_url + ci::kDefaultVctPath);
   }
 }
 

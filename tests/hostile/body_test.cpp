@@ -261,6 +261,20 @@ TEST_F(HostileBodies, OpenId4Vci) {
   });
 }
 
+// The OpenID4VP response endpoint: a state that names no request is refused
+// before anything else is read (400, OAuth shape); a body that is not a form 415.
+TEST_F(HostileBodies, OpenId4Vp) {
+  RunUnchanged({
+      {"POST",
+       "/oid4vp/response",
+       Kind::kForm,
+       Shape::kOAuth,
+       "vp_token=$S&state=$S",
+       400,
+       {{Attack::kWrongType, 415}}},
+  });
+}
+
 TEST_F(HostileBodies, RequestServiceApi) {
   const auto bearer = Bearer(server_->BearerToken());
   RunUnchanged({

@@ -168,6 +168,13 @@ TEST_F(HostileIds, OpenId4Vci) {
   });
 }
 
+TEST_F(HostileIds, OpenId4Vp) {
+  RunUnchanged({
+      {"GET", "/oid4vp/requests/{id}", Shape::kOAuth, 404},
+      {"GET", "/oid4vp/did.json?x={id}", Shape::kOAuth, 200},
+  });
+}
+
 TEST_F(HostileIds, RequestServiceAndWallet) {
   const common::HttpHeaders admin = {
       {"Authorization", "Bearer " + server_->BearerToken(kAdminScope)}};

@@ -18,6 +18,11 @@ using Context = ConfigContext;
 // Whole file, or nullopt when it cannot be read.
 std::optional<std::string> ReadFileText(const std::string& path);
 
+// The default contract's SD-JWT VC type under publicBaseUrl (the OpenID4VCI
+// issuer's default vct, issuer/oid4vci_metadata.h), accepted by the default
+// verifier policy.
+inline constexpr const char* kDefaultVctPath = "/oid4vci/types/VerifiedIdentity";
+
 struct HttpUrl {
   std::string scheme;  // "http" or "https"
   std::string host;    // as written in the URL (IPv6 with brackets)
