@@ -90,6 +90,14 @@ class CallbackReceiver {
 
 class RequestServiceFixture : public ::testing::Test {
  protected:
+  // Retried for 60 s (a test's worth), attempts time out after 5 s.
+  static request_service::OutboxOptions ShortOutbox() {
+    request_service::OutboxOptions o;
+    o.retry_seconds = 60;
+    o.timeout_ms = 5000;
+    return o;
+  }
+
   // Real time, so that vcwallet (which reads the system clock) agrees with the service.
   const int64_t kStart = common::SystemClock().NowSeconds();
 
@@ -101,7 +109,7 @@ class RequestServiceFixture : public ::testing::Test {
         resolver_(http_, clock_, {"http", 300}),
         status_(http_, resolver_, clock_),
         domains_(http_, resolver_, clock_),
-        outbox_(*db_, http_, clock_, {3, 1000, 5000}),
+        outbox_(*db_, http_, clock_, ShortOutbox()),
         wallet_(http_, clock_),
         holder_(credentials::Holder::FromKey(common::Jwk::Generate(common::JwsAlg::kES256))) {
     request_service::RegisterRequestServiceRoutes(server_, slot_, "local", clock_);

@@ -47,7 +47,7 @@ class VerifierFixture : public RequestServiceFixture {
                    {"fabrikam", "fabrikam", "app", KeyHash(kOtherOrgKey)},
                    {"admin", "", "admin", KeyHash(kAdminKey)}}),
         client_(ClientOptions(base_), http_, clock_, [](int64_t) {}),
-        webhooks_(*db_, verifier::kWebhookTable, http_, clock_, {3, 1000, 5000}) {
+        webhooks_(*db_, verifier::kWebhookTable, http_, clock_, ShortOutbox()) {
     verifier::RegisterVerifierRoutes(verifier_server_, service_ptr_, api_keys_, {true, "TEST"});
     verifier_server_.Start();
     vbase_ = verifier_server_.BaseUrl();
