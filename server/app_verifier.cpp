@@ -5,6 +5,7 @@
 
 #include "common/base/base64url.h"
 #include "common/base/log.h"
+#include "server/outbox_options.h"
 #include "verifier/routes.h"
 
 namespace vc::server {
@@ -46,19 +47,25 @@ void VerifierWiring::Start() {
 void VerifierWiring::BuildClients() {
   auto options = credentials::RequestServiceClientOptions::FromConfig(deps_.config.request_service);
   client_ = std::make_unique<credentials::RequestServiceClient>(options, deps_.http, deps_.clock);
+  // What receipts name (holder and issuer DIDs, status lists, linked domains)
+  // is fetched through the outbound policy.
   const bool plain_http = deps_.config.public_base_url.rfind("http://", 0) == 0;
   resolver_ = std::make_unique<credentials::DidResolver>(
-      deps_.http, deps_.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
-  status_ = std::make_unique<credentials::HttpStatusChecker>(deps_.http, *resolver_, deps_.clock);
-  domains_ =
-      std::make_unique<credentials::HttpLinkedDomainChecker>(deps_.http, *resolver_, deps_.clock);
+      deps_.outbound, deps_.clock,
+      credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
+  status_ =
+      std::make_unique<credentials::HttpStatusChecker>(deps_.outbound, *resolver_, deps_.clock);
+  domains_ = std::make_unique<credentials::HttpLinkedDomainChecker>(deps_.outbound, *resolver_,
+                                                                    deps_.clock);
 }
 
 void VerifierWiring::StartWorkers() {
+  const auto& ob = deps_.config.outbound.outbox;
   webhooks_ =
-      std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.http,
-                                           deps_.clock, common::OutboxOptions{}, "webhooks");
-  webhook_worker_ = std::make_unique<common::OutboxWorker>(*webhooks_);
+      std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.outbound,
+                                           deps_.clock, OutboxOptionsFrom(ob), "webhooks");
+  webhook_worker_ = std::make_unique<common::OutboxWorker>(
+      *webhooks_, common::OutboxWorkerOptions{500, static_cast<int>(ob.max_destinations), 60'000});
   service_->SetWebhookNotifier([w = webhook_worker_.get()] { w->Notify(); });
   purger_ = std::thread([this] {
     std::unique_lock lock(mu_);
