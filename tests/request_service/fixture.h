@@ -43,7 +43,7 @@ struct ReceivedCallback {
   }
 };
 
-// Records every callback POST; answers with the queued statuses, then 200.
+// Records every callback POST; answers 503 while down, else the queued statuses, then 200.
 class CallbackReceiver {
  public:
   CallbackReceiver() {
@@ -54,7 +54,9 @@ class CallbackReceiver {
       if (auto doc = common::ParseJsonObject(req.body)) {
         r.request_status = std::string(common::GetString(*doc, "requestStatus").value_or(""));
       }
-      if (!answers_.empty()) {
+      if (down_) {
+        r.answered = 503;
+      } else if (!answers_.empty()) {
         r.answered = answers_.front();
         answers_.pop_front();
       }
@@ -67,6 +69,10 @@ class CallbackReceiver {
   void AnswerNext(int status) {
     std::lock_guard lock(mu_);
     answers_.push_back(status);
+  }
+  void SetDown(bool down) {
+    std::lock_guard lock(mu_);
+    down_ = down;
   }
   std::vector<ReceivedCallback> received() {
     std::lock_guard lock(mu_);
@@ -84,6 +90,7 @@ class CallbackReceiver {
  private:
   common::HttpServer server_;
   std::mutex mu_;
+  bool down_ = false;
   std::deque<int> answers_;
   std::vector<ReceivedCallback> received_;
 };

@@ -319,6 +319,39 @@ TEST_F(FlowTest, CallbacksRetryOn5xxInOrderUntilDelivered) {
   EXPECT_EQ(*outbox_.Pending(), 0);
 }
 
+// A receiver down for 5 minutes gets every event once it is back (the
+// default retry period is 24 h), each with its stable Idempotency-Key.
+TEST_F(FlowTest, AReceiverDownForFiveMinutesGetsEveryTerminalEventAfterwards) {
+  request_service::CallbackOutbox outbox(*db_, http_, clock_);  // default options
+  receiver_.SetDown(true);
+  for (int i = 0; i < 3; ++i) ASSERT_FALSE(Issue().empty());
+  for (int second = 0; second <= 300; second += 5) {
+    ASSERT_TRUE(outbox.DeliverDue());
+    clock_.Advance(5);
+  }
+  EXPECT_TRUE(receiver_.Delivered().empty());
+  EXPECT_EQ(*outbox.Pending(), 6);
+  receiver_.SetDown(false);
+  for (int i = 0; i < 120 && *outbox.Pending() > 0; ++i) {
+    clock_.Advance(5);
+    ASSERT_TRUE(outbox.DeliverDue());
+  }
+  EXPECT_EQ(*outbox.Pending(), 0);
+  std::multiset<std::string> statuses;
+  for (const auto& s : receiver_.Delivered()) statuses.insert(s);
+  EXPECT_EQ(statuses.count("issuance_successful"), 3u);
+  EXPECT_EQ(statuses.count("request_retrieved"), 3u);
+  // Every attempt, refused or not, carried the key of its event.
+  for (const auto& r : receiver_.received()) {
+    auto doc = common::ParseJsonObject(r.body);
+    ASSERT_TRUE(doc);
+    EXPECT_EQ(
+        r.Header("idempotency-key"),
+        std::string(common::GetString(*doc, "requestId").value_or("")) + ":" + r.request_status);
+  }
+  EXPECT_GE(receiver_.received().size(), 3u * 6 + 6);  // retried all along
+}
+
 TEST_F(FlowTest, A4xxCallbackAnswerIsNotRetried) {
   receiver_.AnswerNext(400);
   const std::string link = Create("Issuance", IssuanceBody());
