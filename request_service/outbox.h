@@ -9,6 +9,7 @@
 
 #include "common/base/text.h"
 #include "common/http/outbox.h"
+#include "common/http/outbox_worker.h"
 #include "request_service/request_parse.h"
 
 namespace vc::request_service {

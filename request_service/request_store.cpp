@@ -1,5 +1,7 @@
 #include "request_service/request_store.h"
 
+#include "common/http/outbox_store.h"
+
 namespace vc::request_service {
 using common::Connection;
 using common::Result;
@@ -24,7 +26,9 @@ CREATE TABLE rs_credentials(
   index_hash TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, issued_at INTEGER NOT NULL,
   UNIQUE(list_id, list_index));
 CREATE INDEX rs_credentials_hash ON rs_credentials(index_hash);
-)"}};
+)"},
+          // Delivery states: events given up before are kept as dead letters.
+          {2, "outbox_delivery_states", common::OutboxUpgradeSql("rs_outbox")}};
 }
 
 Status InsertRequest(Connection& c, const StoredRequest& r) {

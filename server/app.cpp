@@ -19,6 +19,7 @@
 #include "common/base/process_limits.h"
 #include "common/base/process_metrics.h"
 #include "common/base/text.h"
+#include "common/http/guarded_http_client.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
 #include "common/store/store.h"
@@ -122,6 +123,10 @@ struct App::Impl {
   // Request Service, its callbacks to us, our did:web and status lists, the demo
   // RP's JWKS) are served in process, the rest go to `network`.
   std::unique_ptr<LoopbackHttpClient> http;
+  // For URLs from untrusted input: the outbound policy in front of `network`,
+  // our own public URL in process as for `http`.
+  std::unique_ptr<common::GuardedHttpClient> guarded;
+  std::unique_ptr<LoopbackHttpClient> outbound;
   std::unique_ptr<common::Database> db;
   std::unique_ptr<keys::KeyStore> keys;
   std::unique_ptr<keys::RpKeyRegistry> rp_keys;
@@ -186,7 +191,7 @@ void App::Impl::BuildIssuer() {
                         org.proofing, org.contract});
   }
   orgs = std::make_unique<issuer::OrgRegistry>(org_list);
-  const AppDeps app_deps{config, *db, *keys, *http, clock, *server};
+  const AppDeps app_deps{config, *db, *keys, *http, *outbound, clock, *server};
   intake = std::make_unique<IntakeWiring>(app_deps, *orgs, *rp_keys);
   ProofingDeps deps{app_deps, intake->service(), *orgs};
   // Proofing hands verified users on to issuance, which is built after the
@@ -278,15 +283,19 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   }
   impl_->http = std::make_unique<LoopbackHttpClient>(impl_->network, *impl_->server);
   impl_->http->SetBaseUrl(c.public_base_url);
+  impl_->guarded =
+      std::make_unique<common::GuardedHttpClient>(impl_->network, c.outbound.policy, impl_->clock);
+  impl_->outbound = std::make_unique<LoopbackHttpClient>(*impl_->guarded, *impl_->server);
+  impl_->outbound->SetBaseUrl(c.public_base_url);
   if (c.HasRole(common::Role::kRequestService) &&
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {
     impl_->request_service = std::make_unique<EmbeddedRequestService>(
-        c, *impl_->db, *impl_->keys, *impl_->http, impl_->clock, *impl_->server);
+        c, *impl_->db, *impl_->keys, *impl_->http, *impl_->outbound, impl_->clock, *impl_->server);
   }
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
   if (c.HasRole(common::Role::kVerifier)) {
-    impl_->verifier = std::make_unique<VerifierWiring>(
-        VerifierDeps{c, *impl_->db, *impl_->keys, *impl_->http, impl_->clock, *impl_->server});
+    impl_->verifier = std::make_unique<VerifierWiring>(VerifierDeps{
+        c, *impl_->db, *impl_->keys, *impl_->http, *impl_->outbound, impl_->clock, *impl_->server});
   }
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);

@@ -5,6 +5,7 @@
 
 #include "common/base/base64url.h"
 #include "common/base/log.h"
+#include "server/outbox_options.h"
 #include "verifier/oid4vp_routes.h"
 #include "verifier/routes.h"
 
@@ -50,22 +51,27 @@ void VerifierWiring::Start() {
 void VerifierWiring::BuildClients() {
   auto options = credentials::RequestServiceClientOptions::FromConfig(deps_.config.request_service);
   client_ = std::make_unique<credentials::RequestServiceClient>(options, deps_.http, deps_.clock);
+  // What receipts name (holder and issuer DIDs, status lists, linked domains)
+  // is fetched through the outbound policy.
   const bool plain_http = deps_.config.public_base_url.rfind("http://", 0) == 0;
   resolver_ = std::make_unique<credentials::DidResolver>(
-      deps_.http, deps_.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
-  status_ = std::make_unique<credentials::HttpStatusChecker>(deps_.http, *resolver_, deps_.clock);
-  domains_ =
-      std::make_unique<credentials::HttpLinkedDomainChecker>(deps_.http, *resolver_, deps_.clock);
+      deps_.outbound, deps_.clock,
+      credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
+  status_ =
+      std::make_unique<credentials::HttpStatusChecker>(deps_.outbound, *resolver_, deps_.clock);
+  domains_ = std::make_unique<credentials::HttpLinkedDomainChecker>(deps_.outbound, *resolver_,
+                                                                    deps_.clock);
 }
 
 // Issuer metadata and status lists are URLs a presented credential names:
 // fetched only for a response bound to one of our requests, for an issuer the
-// policy accepts, through deps_.http (timeouts, no redirects).
+// policy accepts, through the outbound policy (no private addresses unless
+// allow-listed, no redirects, caps).
 void VerifierWiring::BuildOpenId4Vp() {
   issuer_keys_ =
-      std::make_unique<credentials::SdJwtIssuerKeys>(deps_.http, *resolver_, deps_.clock);
+      std::make_unique<credentials::SdJwtIssuerKeys>(deps_.outbound, *resolver_, deps_.clock);
   token_status_ =
-      std::make_unique<credentials::TokenStatusFetcher>(deps_.http, *issuer_keys_, deps_.clock);
+      std::make_unique<credentials::TokenStatusFetcher>(deps_.outbound, *issuer_keys_, deps_.clock);
   verifier::Oid4vpOptions o;
   o.public_base_url = deps_.config.public_base_url;
   oid4vp_ = std::make_unique<verifier::Oid4vpService>(
@@ -74,10 +80,12 @@ void VerifierWiring::BuildOpenId4Vp() {
 }
 
 void VerifierWiring::StartWorkers() {
+  const auto& ob = deps_.config.outbound.outbox;
   webhooks_ =
-      std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.http,
-                                           deps_.clock, common::OutboxOptions{}, "webhooks");
-  webhook_worker_ = std::make_unique<common::OutboxWorker>(*webhooks_);
+      std::make_unique<common::HttpOutbox>(deps_.db, verifier::kWebhookTable, deps_.outbound,
+                                           deps_.clock, OutboxOptionsFrom(ob), "webhooks");
+  webhook_worker_ = std::make_unique<common::OutboxWorker>(
+      *webhooks_, common::OutboxWorkerOptions{500, static_cast<int>(ob.max_destinations), 60'000});
   service_->SetWebhookNotifier([w = webhook_worker_.get()] { w->Notify(); });
   purger_ = std::thread([this] {
     std::unique_lock lock(mu_);

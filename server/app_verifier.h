@@ -19,6 +19,7 @@
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
 #include "common/http/outbox.h"
+#include "common/http/outbox_worker.h"
 #include "common/store/store.h"
 #include "credentials/did_resolver.h"
 #include "credentials/published.h"

@@ -1,7 +1,7 @@
 // The embedded Request Service as vcserver runs it: routes registered at
 // construction, the service built once the listener is bound (its public URL
-// and did:web contain the port when the config listens on port 0), and a
-// worker thread delivering callbacks. With no client in requestService.clients,
+// and did:web contain the port when the config listens on port 0), and the
+// outbox worker delivering callbacks. With no client in requestService.clients,
 // one client is generated into the data dir (DESIGN §3) and the config's
 // requestService.clientId/clientSecret point at it so the issuer and verifier
 // of this process can use it.
@@ -21,10 +21,12 @@ namespace vc::server {
 
 class EmbeddedRequestService {
  public:
+  // `outbound` fetches what wallets and clients name (holder and issuer DIDs,
+  // status lists, linked domains) and delivers callbacks: the guarded client.
   // Throws std::runtime_error when the client secret cannot be created.
   EmbeddedRequestService(common::Config& config, common::Database& db, keys::KeyStore& keys,
-                         common::HttpClient& http, const common::Clock& clock,
-                         common::HttpServer& server);
+                         common::HttpClient& http, common::HttpClient& outbound,
+                         const common::Clock& clock, common::HttpServer& server);
   ~EmbeddedRequestService();
 
   // `bound_base_url` is used as the public URL when the config listens on port 0.

@@ -6,7 +6,7 @@
 int main(int argc, char** argv) {
   using namespace vc::tools;
   std::vector<Command> commands = KeysCommands();
-  for (auto group : {JoseCommands(), StoreCommands(), CredentialCommands()}) {
+  for (auto group : {JoseCommands(), StoreCommands(), CredentialCommands(), OutboxCommands()}) {
     commands.insert(commands.end(), group.begin(), group.end());
   }
   return RunCli("vcctl", "The operator's tool for a vcserver data folder, keys and tokens.",

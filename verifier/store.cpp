@@ -1,6 +1,6 @@
 #include "verifier/store.h"
 
-#include "common/http/outbox.h"
+#include "common/http/outbox_store.h"
 
 namespace vc::verifier {
 using common::Connection;
@@ -63,7 +63,9 @@ CREATE TABLE vf_nonces(nonce TEXT PRIMARY KEY, request_id TEXT NOT NULL, created
 ALTER TABLE vf_requests ADD COLUMN protocol TEXT NOT NULL DEFAULT 'entra';
 ALTER TABLE vf_requests ADD COLUMN nonce TEXT NOT NULL DEFAULT '';
 ALTER TABLE vf_requests ADD COLUMN request_object TEXT NOT NULL DEFAULT '';
-)"}};
+)"},
+          // Delivery states: webhooks given up before are kept as dead letters.
+          {3, "outbox_delivery_states", common::OutboxUpgradeSql(kWebhookTable)}};
 }
 
 Status PresentationStore::Insert(const StoredPresentation& p) {
@@ -195,8 +197,7 @@ Result<int64_t> PresentationStore::Purge(int64_t before) {
     removed = c.Changes();
     auto nonces = c.Cached("DELETE FROM vf_nonces WHERE created < ?");
     if (!nonces) return nonces.error();
-    if (auto r = nonces->BindInt64(1, before).Run(); !r) return r;
-    return c.Exec(std::string("DELETE FROM ") + kWebhookTable + " WHERE done = 1");
+    return nonces->BindInt64(1, before).Run();
   });
   if (!s) return s.error();
   return removed;

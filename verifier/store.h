@@ -80,8 +80,9 @@ class PresentationStore {
   common::Result<bool> Finish(const std::string& state, Terminal terminal, const std::string& nonce,
                               int64_t now, const OnRecorded& on_recorded);
 
-  // Deletes requests and nonces created before `before` (unix seconds), and
-  // delivered webhooks; returns the number of requests deleted.
+  // Deletes requests and nonces created before `before` (unix seconds);
+  // returns the number of requests deleted. Webhooks have their own retention
+  // (the outbox's: delivered ones only; dead letters wait for an operator).
   common::Result<int64_t> Purge(int64_t before);
 
  private:

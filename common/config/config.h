@@ -45,6 +45,7 @@ struct Config {
   RateLimitsConfig rate_limits;
   ConnectionsConfig connections;
   TlsConfig tls;
+  OutboundConfig outbound;
   std::string base_dir;  // the config file's directory ("" = current): relative paths
 
   // What a component's section parser needs (config_node.h).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/config/config_node.h"
+#include "common/http/outbound_policy.h"
 #include "common/http/rate_limit.h"
 
 namespace vc::common {
@@ -151,6 +152,22 @@ struct ConnectionsConfig {
 // no setting to turn it off. ca_bundle (a PEM file) replaces the system store.
 struct TlsConfig {
   std::string ca_bundle;  // "" = the system's CA certificates
+};
+
+// "outbound.outbox": how callbacks and webhooks are delivered (outbox.h).
+struct OutboxConfig {
+  int64_t retry_seconds = 86'400;          // retried this long, then dead-lettered
+  int64_t max_backoff_seconds = 3'600;     // the longest wait between two attempts
+  int64_t timeout_ms = 10'000;             // one delivery attempt
+  int64_t retention_seconds = 7 * 86'400;  // delivered events are kept this long
+  int64_t max_destinations = 4;            // receivers delivered to at once
+};
+
+// "outbound" (docs/security.md): the policy for URLs that come from untrusted
+// input (https_only follows environment production), and the outboxes.
+struct OutboundConfig {
+  OutboundPolicy policy;
+  OutboxConfig outbox;
 };
 
 }  // namespace vc::common

@@ -156,6 +156,7 @@ void CompleteAndValidate(Config& c, const Context& ctx) {
   CompleteDefaultPolicy(c);
   CompleteOrgs(c, ctx);
   RequireManifests(c);
+  CheckOutboundTargets(c);
 }
 
 }  // namespace vc::common::config_internal

@@ -1,47 +1,64 @@
 #include "common/http/outbox.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <random>
 #include <set>
-#include <vector>
 
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/http/url.h"
 
 namespace vc::common {
+namespace {
 
-std::string OutboxTableSql(const std::string& t) {
-  return "CREATE TABLE " + t +
-         "(\n"
-         "  id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL, url TEXT NOT NULL,\n"
-         "  headers TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,\n"
-         "  next_at_ms INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0, outcome TEXT NOT NULL "
-         "DEFAULT '');\n"
-         "CREATE INDEX " +
-         t + "_pending ON " + t + "(done, id);\n";
+constexpr int kBatchLimit = 1000;  // pending events read per round
+
+std::string Destination(const std::string& url) {
+  auto parsed = ParseUrl(url);
+  return parsed ? parsed->Origin() : url;
 }
+
+// Receivers that say "not now": retried like network failures.
+bool Transient(long status) {
+  return status >= 500 || status == 408 || status == 425 || status == 429;
+}
+
+}  // namespace
 
 HttpOutbox::HttpOutbox(Database& db, std::string table, HttpClient& http, const Clock& clock,
                        OutboxOptions options, std::string metrics_name)
-    : db_(db), table_(std::move(table)), http_(http), clock_(clock), options_(options) {
+    : db_(db),
+      table_(std::move(table)),
+      http_(http),
+      clock_(clock),
+      options_(std::move(options)),
+      name_(metrics_name.empty() ? table_ : std::move(metrics_name)) {
   auto& registry = MetricsRegistry::Global();
-  const std::string name = metrics_name.empty() ? table_ : metrics_name;
   auto& deliveries = registry.AddCounter(
       "vc_outbox_deliveries_total",
-      "Outbox delivery attempts (callbacks, webhooks) by outcome: delivered, failed, retry",
+      "Outbox delivery attempts (callbacks, webhooks) by outcome: delivered, failed (dead-"
+      "lettered), retry",
       {"outbox", "outcome"});
-  delivered_ = &deliveries.With({name, "delivered"});
-  failed_ = &deliveries.With({name, "failed"});
-  retried_ = &deliveries.With({name, "retry"});
+  delivered_ = &deliveries.With({name_, "delivered"});
+  failed_ = &deliveries.With({name_, "failed"});
+  retried_ = &deliveries.With({name_, "retry"});
   queued_ = &registry.AddGauge("vc_outbox_queued", "Outbox events not delivered yet", {"outbox"})
-                 .With({name});
+                 .With({name_});
+  dead_letters_ = &registry
+                       .AddGauge("vc_outbox_dead_letters",
+                                 "Outbox events given up on, kept until an operator retries or "
+                                 "drops them (vcctl outbox)",
+                                 {"outbox"})
+                       .With({name_});
   oldest_age_ = &registry
                      .AddGauge("vc_outbox_oldest_age_seconds",
                                "Seconds the oldest undelivered outbox event has waited", {"outbox"})
-                     .With({name});
+                     .With({name_});
   // The age grows between delivery rounds: computed when /metrics is rendered.
-  collector_key_ = "outbox:" + name + ":" + std::to_string(reinterpret_cast<uintptr_t>(this));
+  collector_key_ = "outbox:" + name_ + ":" + std::to_string(reinterpret_cast<uintptr_t>(this));
   registry.SetCollector(collector_key_, [this] {
-    const int64_t since = oldest_enqueued_ms_.load(std::memory_order_relaxed);
+    const int64_t since = oldest_created_ms_.load(std::memory_order_relaxed);
     oldest_age_->Set(since == 0 ? 0.0 : static_cast<double>(clock_.NowMillis() - since) / 1000.0);
   });
 }
@@ -59,70 +76,106 @@ Status HttpOutbox::Enqueue(Connection& c, const std::string& table, const std::s
     w->String(v);
   }
   w->EndObject();
-  auto st = c.Cached("INSERT INTO " + table +
-                     "(request_id, url, headers, body, next_at_ms) VALUES(?,?,?,?,?)");
-  if (!st) return st.error();
-  return st->BindText(1, key)
-      .BindText(2, url)
-      .BindText(3, w.str())
-      .BindText(4, body)
-      .BindInt64(5, now_ms)
-      .Run();
+  return outbox_store::Insert(c, table, key, Destination(url), url, w.str(), body, now_ms);
 }
 
-Result<int> HttpOutbox::DeliverDue() {
-  std::lock_guard lock(deliver_mu_);
-  std::vector<Entry> pending;
-  Status read = db_.Read([&](Connection& c) -> Status {
-    auto st = c.Cached("SELECT id, request_id, url, headers, body, attempts, next_at_ms FROM " +
-                       table_ + " WHERE done = 0 ORDER BY id");
-    if (!st) return st.error();
-    for (;;) {
-      auto row = st->Step();
-      if (!row) return row.error();
-      if (!*row) return {};
-      pending.push_back(Entry{st->ColumnInt64(0), st->ColumnText(1), st->ColumnText(2),
-                              st->ColumnText(3), st->ColumnText(4),
-                              static_cast<int>(st->ColumnInt64(5)), st->ColumnInt64(6)});
+bool HttpOutbox::Paused(const std::string& destination, int64_t now) {
+  std::lock_guard lock(mu_);
+  auto it = paused_until_.find(destination);
+  if (it == paused_until_.end()) return false;
+  if (it->second.until > now) return true;
+  paused_until_.erase(it);
+  return false;
+}
+
+void HttpOutbox::LiftPauseFor(const OutboxDestination& d) {
+  std::lock_guard lock(mu_);
+  auto it = paused_until_.find(d.destination);
+  if (it != paused_until_.end() && d.newest_since_ms > it->second.since) paused_until_.erase(it);
+}
+
+Result<std::vector<OutboxBatch>> HttpOutbox::Due() {
+  auto destinations = outbox_store::Destinations(db_, table_);
+  if (!destinations) return destinations.error();
+  const int64_t now = clock_.NowMillis();
+  std::vector<OutboxBatch> out;
+  for (const auto& d : *destinations) {
+    // An event written or retried (vcctl) after the pause began is a reason
+    // to try the receiver again; otherwise a paused destination comes back
+    // only for events whose time is up.
+    LiftPauseFor(d);
+    const bool due = Paused(d.destination, now)
+                         ? d.oldest_since_ms + options_.retry_seconds * 1000 <= now
+                         : d.first_due_ms <= now;
+    if (!due) continue;
+    auto events = outbox_store::Pending(db_, table_, d.destination, kBatchLimit);
+    if (!events) return events.error();
+    out.push_back(OutboxBatch{d.destination, std::move(*events)});
+  }
+  if (auto s = Observe(); !s) return s.error();
+  return out;
+}
+
+Result<int> HttpOutbox::Deliver(const OutboxBatch& batch) {
+  {
+    std::lock_guard lock(mu_);  // one delivery per destination at a time keeps per-key order
+    if (!busy_.insert(batch.destination).second) return 0;
+  }
+  struct Done {
+    HttpOutbox* self;
+    const std::string& destination;
+    ~Done() {
+      std::lock_guard lock(self->mu_);
+      self->busy_.erase(destination);
     }
-  });
-  if (!read) return read.error();
-  std::set<std::string> blocked;  // requests with an earlier event still pending
-  std::vector<Entry> still_pending;
+  } done{this, batch.destination};
+  std::set<std::string> blocked;  // keys with an earlier event still pending
   int attempted = 0;
-  for (auto& e : pending) {
-    if (blocked.count(e.key) || e.next_at_ms > clock_.NowMillis()) {
+  for (const auto& e : batch.events) {
+    const int64_t now = clock_.NowMillis();
+    const bool paused = Paused(batch.destination, now);
+    if (paused && e.since_ms + options_.retry_seconds * 1000 <= now) {
+      const std::string outcome = e.outcome.empty() ? "not_attempted" : e.outcome;
+      if (auto s = GiveUp(e, e.attempts, outcome, "retry_period_over"); !s) return s.error();
+      continue;
+    }
+    if (paused || blocked.count(e.key) || e.next_at_ms > now) {
       blocked.insert(e.key);
-      still_pending.push_back(std::move(e));
       continue;
     }
     ++attempted;
-    if (auto s = Attempt(e); !s) {
-      blocked.insert(e.key);
-      still_pending.push_back(std::move(e));
-    }
+    Status s = Attempt(e);
+    if (s.ok()) continue;
+    if (s.error().code != "outbox_pending") return s.error();
+    blocked.insert(e.key);
   }
-  Observe(still_pending);
   return attempted;
 }
 
-void HttpOutbox::Observe(const std::vector<Entry>& still_pending) {
-  // No enqueue time is stored: an event first comes due when it is written, and
-  // attempt n is due base·2^(n-1) after attempt n-1, so the schedule gives a
-  // lower bound of when it was written (exact before its first attempt).
-  int64_t oldest = 0;
-  for (const auto& e : still_pending) {
-    const int64_t backoff =
-        e.attempts > 0 ? options_.base_backoff_ms * ((int64_t{1} << e.attempts) - 1) : 0;
-    const int64_t enqueued = std::max<int64_t>(1, e.next_at_ms - backoff);
-    if (oldest == 0 || enqueued < oldest) oldest = enqueued;
+Result<int> HttpOutbox::DeliverDue() {
+  auto batches = Due();
+  if (!batches) return batches.error();
+  int attempted = 0;
+  for (const auto& b : *batches) {
+    auto n = Deliver(b);
+    if (!n) return n.error();
+    attempted += *n;
   }
-  queued_->Set(static_cast<double>(still_pending.size()));
-  oldest_enqueued_ms_.store(oldest, std::memory_order_relaxed);
+  if (auto s = Observe(); !s) return s.error();
+  return attempted;
 }
 
-// Returns an error when the event is still pending after this attempt.
-Status HttpOutbox::Attempt(Entry& e) {
+int64_t HttpOutbox::Backoff(int attempts) {
+  const int shift = std::min(attempts - 1, 40);
+  const int64_t full = std::min(options_.max_backoff_ms, options_.base_backoff_ms << shift);
+  thread_local std::minstd_rand rng(std::random_device{}());
+  // Equal jitter: receivers that failed together do not retry together.
+  std::uniform_int_distribution<int64_t> half(0, full / 2);
+  return full - half(rng);
+}
+
+// The POST an event is: its stored headers (the Idempotency-Key among them).
+HttpRequest HttpOutbox::RequestFor(const OutboxEvent& e) const {
   HttpRequest req;
   req.method = "POST";
   req.url = e.url;
@@ -134,79 +187,113 @@ Status HttpOutbox::Attempt(Entry& e) {
       if (m.value.IsString()) req.headers.emplace_back(m.name.GetString(), m.value.GetString());
     }
   }
-  auto response = http_.Send(req);
-  const bool retry = !response || response->status >= 500;
+  return req;
+}
+
+// Ok when the event is final after this attempt; error "outbox_pending" when
+// it will be retried; any other error is the database's.
+Status HttpOutbox::Attempt(const OutboxEvent& e) {
+  auto response = http_.Send(RequestFor(e));
+  const std::string outcome = response ? std::to_string(response->status) : response.error().code;
   const int attempts = e.attempts + 1;
-  std::string outcome = !response ? response.error().code : std::to_string(response->status);
-  const bool done = !retry || attempts >= options_.max_attempts;
-  const int64_t next = clock_.NowMillis() + (options_.base_backoff_ms << (attempts - 1));
-  Status s = db_.Transaction([&](Connection& c) -> Status {
-    auto st = c.Cached("UPDATE " + table_ +
-                       " SET attempts = ?, done = ?, outcome = ?, next_at_ms = ? WHERE id = ?");
-    if (!st) return st.error();
-    return st->BindInt64(1, attempts)
-        .BindInt64(2, done ? 1 : 0)
-        .BindText(3, outcome)
-        .BindInt64(4, next)
-        .BindInt64(5, e.id)
-        .Run();
-  });
-  if (!s) return s;
-  e.attempts = attempts;
-  e.next_at_ms = next;
-  if (done) {
-    (retry ? failed_ : response->status < 300 ? delivered_ : failed_)->Inc();
-    return {};
+  if (response && response->status >= 200 && response->status < 300) {
+    return Delivered(e, attempts, outcome);
+  }
+  if (response && !Transient(response->status)) {
+    return GiveUp(e, attempts, outcome, "refused_by_receiver");
+  }
+  // The outbound policy will refuse it every time (until the operator
+  // changes outbound.allow and retries it).
+  if (!response && response.error().code == "outbound_refused") {
+    return GiveUp(e, attempts, outcome, "refused_by_outbound_policy");
+  }
+  return Retry(e, attempts, outcome, response.ok());
+}
+
+Status HttpOutbox::Delivered(const OutboxEvent& e, int attempts, const std::string& outcome) {
+  const int64_t now = clock_.NowMillis();
+  if (auto s = outbox_store::Record(db_, table_,
+                                    {e.id, attempts, OutboxState::kDelivered, outcome, now, now});
+      !s) {
+    return s;
+  }
+  delivered_->Inc();
+  if (attempts > 1) {
+    LogInfo("outbox_delivered", {{"outbox", name_},
+                                 {"id", e.id},
+                                 {"key", e.key},
+                                 {"destination", e.destination},
+                                 {"attempts", attempts}});
+  }
+  return {};
+}
+
+// `answered`: the receiver sent an HTTP answer (a 5xx, 429 …) rather than none.
+Status HttpOutbox::Retry(const OutboxEvent& e, int attempts, const std::string& outcome,
+                         bool answered) {
+  const int64_t now = clock_.NowMillis();
+  const int64_t deadline = e.since_ms + options_.retry_seconds * 1000;
+  if (now >= deadline) return GiveUp(e, attempts, outcome, "retry_period_over");
+  const int64_t next = std::min(now + Backoff(attempts), deadline);
+  if (auto s = outbox_store::Record(db_, table_,
+                                    {e.id, attempts, OutboxState::kPending, outcome, next, now});
+      !s) {
+    return s;
+  }
+  if (!answered) {  // spare the destination's other events the wait
+    std::lock_guard lock(mu_);
+    paused_until_[e.destination] = Pause{next, now};
   }
   retried_->Inc();
-  return Error{"callback_pending", outcome};
+  LogWarn("outbox_retry", {{"outbox", name_},
+                           {"id", e.id},
+                           {"key", e.key},
+                           {"destination", e.destination},
+                           {"attempt", attempts},
+                           {"outcome", outcome},
+                           {"retry_in_ms", next - now}});
+  return Error{"outbox_pending", outcome};
+}
+
+Status HttpOutbox::GiveUp(const OutboxEvent& e, int attempts, const std::string& outcome,
+                          const char* reason) {
+  const int64_t now = clock_.NowMillis();
+  if (auto s = outbox_store::Record(db_, table_,
+                                    {e.id, attempts, OutboxState::kDead, outcome, now, now});
+      !s) {
+    return s;
+  }
+  failed_->Inc();
+  LogError("outbox_dead_letter", {{"outbox", name_},
+                                  {"id", e.id},
+                                  {"key", e.key},
+                                  {"destination", e.destination},
+                                  {"attempts", attempts},
+                                  {"outcome", outcome},
+                                  {"reason", reason},
+                                  {"action", "vcctl outbox retry|drop"}});
+  return {};
+}
+
+Result<int64_t> HttpOutbox::Maintain() {
+  return outbox_store::PurgeDelivered(db_, table_,
+                                      clock_.NowMillis() - options_.retention_seconds * 1000);
+}
+
+Status HttpOutbox::Observe() {
+  auto stats = outbox_store::Stats(db_, table_);
+  if (!stats) return stats.error();
+  queued_->Set(static_cast<double>(stats->pending));
+  dead_letters_->Set(static_cast<double>(stats->dead));
+  oldest_created_ms_.store(stats->pending == 0 ? 0 : stats->oldest_pending_created_ms,
+                           std::memory_order_relaxed);
+  return {};
 }
 
 Result<int64_t> HttpOutbox::Pending() {
-  int64_t n = 0;
-  Status s = db_.Read([&](Connection& c) -> Status {
-    auto st = c.Cached("SELECT COUNT(*) FROM " + table_ + " WHERE done = 0");
-    if (!st) return st.error();
-    auto row = st->Step();
-    if (!row) return row.error();
-    n = st->ColumnInt64(0);
-    return {};
-  });
-  if (!s) return s.error();
-  return n;
-}
-
-OutboxWorker::OutboxWorker(HttpOutbox& outbox, long interval_ms)
-    : outbox_(outbox), interval_ms_(interval_ms), thread_([this] { Run(); }) {}
-
-OutboxWorker::~OutboxWorker() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
-
-void OutboxWorker::Notify() {
-  {
-    std::lock_guard lock(mu_);
-    pending_ = true;
-  }
-  cv_.notify_all();
-}
-
-void OutboxWorker::Run() {
-  std::unique_lock lock(mu_);
-  while (!stop_) {
-    cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_),
-                 [this] { return stop_ || pending_; });
-    if (stop_) break;
-    pending_ = false;
-    lock.unlock();
-    (void)outbox_.DeliverDue();
-    lock.lock();
-  }
+  auto stats = outbox_store::Stats(db_, table_);
+  if (!stats) return stats.error();
+  return stats->pending;
 }
 
 }  // namespace vc::common

@@ -38,7 +38,8 @@ inline constexpr const char* kAdminScope = "6a8b4b39-c021-437c-b060-5a14a3fd65f3
 
 class HostileServer {
  public:
-  HostileServer() {
+  // `extra_config`: more top-level members, e.g. R"(,"outbound":{…})".
+  explicit HostileServer(std::string extra_config = "") : extra_config_(std::move(extra_config)) {
     std::ofstream(dir_.File("config.json")) << Config();
     app_ = std::make_unique<server::App>(server::AppOptions{dir_.File("config.json"), "", ""});
     app_->Start();
@@ -152,7 +153,8 @@ class HostileServer {
            kRsClient + R"(","clientSecret":")" + kRsSecret + R"(",
         "roles":["VerifiableCredential.Create.All","VerifiableCredential.Credential.Revoke"]}]},
       "rateLimits":{"intake":{"perIp":0,"perOrg":0},"token":{"perIp":0,"perOrg":0},
-                    "create":{"perIp":0,"perOrg":0}}})";
+                    "create":{"perIp":0,"perOrg":0}})" +
+           extra_config_ + "}";
   }
 
   std::string RpKeyFile() const {
@@ -168,6 +170,7 @@ class HostileServer {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
+  std::string extra_config_;
   TempDir dir_;
   std::unique_ptr<server::App> app_;
   std::string base_;

@@ -43,7 +43,7 @@ struct ReceivedCallback {
   }
 };
 
-// Records every callback POST; answers with the queued statuses, then 200.
+// Records every callback POST; answers 503 while down, else the queued statuses, then 200.
 class CallbackReceiver {
  public:
   CallbackReceiver() {
@@ -54,7 +54,9 @@ class CallbackReceiver {
       if (auto doc = common::ParseJsonObject(req.body)) {
         r.request_status = std::string(common::GetString(*doc, "requestStatus").value_or(""));
       }
-      if (!answers_.empty()) {
+      if (down_) {
+        r.answered = 503;
+      } else if (!answers_.empty()) {
         r.answered = answers_.front();
         answers_.pop_front();
       }
@@ -67,6 +69,10 @@ class CallbackReceiver {
   void AnswerNext(int status) {
     std::lock_guard lock(mu_);
     answers_.push_back(status);
+  }
+  void SetDown(bool down) {
+    std::lock_guard lock(mu_);
+    down_ = down;
   }
   std::vector<ReceivedCallback> received() {
     std::lock_guard lock(mu_);
@@ -84,12 +90,21 @@ class CallbackReceiver {
  private:
   common::HttpServer server_;
   std::mutex mu_;
+  bool down_ = false;
   std::deque<int> answers_;
   std::vector<ReceivedCallback> received_;
 };
 
 class RequestServiceFixture : public ::testing::Test {
  protected:
+  // Retried for 60 s (a test's worth), attempts time out after 5 s.
+  static request_service::OutboxOptions ShortOutbox() {
+    request_service::OutboxOptions o;
+    o.retry_seconds = 60;
+    o.timeout_ms = 5000;
+    return o;
+  }
+
   // Real time, so that vcwallet (which reads the system clock) agrees with the service.
   const int64_t kStart = common::SystemClock().NowSeconds();
 
@@ -101,7 +116,7 @@ class RequestServiceFixture : public ::testing::Test {
         resolver_(http_, clock_, {"http", 300}),
         status_(http_, resolver_, clock_),
         domains_(http_, resolver_, clock_),
-        outbox_(*db_, http_, clock_, {3, 1000, 5000}),
+        outbox_(*db_, http_, clock_, ShortOutbox()),
         wallet_(http_, clock_),
         holder_(credentials::Holder::FromKey(common::Jwk::Generate(common::JwsAlg::kES256))) {
     request_service::RegisterRequestServiceRoutes(server_, slot_, "local", clock_);

@@ -52,7 +52,7 @@ class VerifierFixture : public RequestServiceFixture {
                    {"fabrikam", "fabrikam", "app", KeyHash(kOtherOrgKey)},
                    {"admin", "", "admin", KeyHash(kAdminKey)}}),
         client_(ClientOptions(base_), http_, clock_, [](int64_t) {}),
-        webhooks_(*db_, verifier::kWebhookTable, http_, clock_, {3, 1000, 5000}),
+        webhooks_(*db_, verifier::kWebhookTable, http_, clock_, ShortOutbox()),
         issuer_keys_(http_, resolver_, clock_),
         token_status_(http_, issuer_keys_, clock_) {
     verifier::RegisterVerifierRoutes(verifier_server_, service_ptr_, api_keys_, {true, "TEST"});

@@ -48,6 +48,11 @@ std::vector<ApiKeyConfig> ParseApiKeys(const ConfigNode& root);
 RateLimitsConfig ParseRateLimits(const ConfigNode& root);
 ConnectionsConfig ParseConnections(const ConfigNode& root);
 TlsConfig ParseTls(const ConfigNode& root, const Context& ctx);
+// Always called: production makes the policy https-only even when absent.
+OutboundConfig ParseOutbound(const ConfigNode& root, const Context& ctx);
+// A configured URL that the outbound policy would refuse (e.g. a webhook on a
+// private address that outbound.allow does not list) is a config error.
+void CheckOutboundTargets(const Config& config);
 
 // Fills defaults that depend on other sections (URLs from publicBaseUrl, an
 // org's only provider or contract) and checks cross-references.

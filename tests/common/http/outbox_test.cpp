@@ -1,13 +1,316 @@
-// The outbox's metrics: deliveries by outcome, the queue depth and the age of
-// the oldest waiting event, against a scripted receiver and a manual clock.
+// The durable outbox against real receivers on port 0, with the clock driven
+// by the test: outages of minutes and the 24-hour retry period pass in
+// milliseconds. The worker test runs on real threads and time. Then its
+// metrics, against a scripted receiver.
 #include "common/http/outbox.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/base/log.h"
+#include "common/http/http_server.h"
+#include "common/http/outbox_worker.h"
+#include "common/store/migrations.h"
+#include "tests/support/tcp_listener.h"
+#include "tests/support/temp_dir.h"
 
 namespace vc::common {
 namespace {
+
+constexpr const char* kTable = "test_outbox";
+
+// A manual clock that also moves by milliseconds.
+class TestClock final : public Clock {
+ public:
+  int64_t NowSeconds() const override { return millis_ / 1000; }
+  int64_t NowMillis() const override { return millis_; }
+  void Advance(int64_t seconds) { millis_ += seconds * 1000; }
+  void AdvanceMillis(int64_t millis) { millis_ += millis; }
+
+ private:
+  std::atomic<int64_t> millis_{1'700'000'000'000};
+};
+
+double Sample(const std::string& text, const std::string& series) {
+  const size_t at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
+// Records every POST; answers 503 while down, then the queued statuses, then 200.
+class Receiver {
+ public:
+  Receiver() {
+    server_.Route("POST", "/hook", [this](const HttpServerRequest& req) {
+      std::lock_guard lock(mu_);
+      const std::string key(req.Header("idempotency-key").value_or(""));
+      int status = down_ ? 503 : 200;
+      if (!down_ && !answers_.empty()) {
+        status = answers_.front();
+        answers_.pop_front();
+      }
+      attempts_.push_back(key);
+      if (status < 300) delivered_.push_back(key);
+      cv_.notify_all();
+      return HttpServerResponse::Json(status, "{}");
+    });
+    server_.Start();
+  }
+  std::string url() const { return server_.BaseUrl() + "/hook"; }
+  void SetDown(bool down) {
+    std::lock_guard lock(mu_);
+    down_ = down;
+  }
+  void AnswerNext(int status) {
+    std::lock_guard lock(mu_);
+    answers_.push_back(status);
+  }
+  std::vector<std::string> attempts() {
+    std::lock_guard lock(mu_);
+    return attempts_;
+  }
+  std::vector<std::string> delivered() {
+    std::lock_guard lock(mu_);
+    return delivered_;
+  }
+  bool WaitForDelivered(size_t n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(20), [&] { return delivered_.size() >= n; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool down_ = false;
+  std::deque<int> answers_;
+  std::vector<std::string> attempts_, delivered_;
+  HttpServer server_;
+};
+
+class OutboxTest : public ::testing::Test {
+ protected:
+  OutboxTest() : db_(Database::Open(dir_.File("vc.db"), {true, 5000, 2, false}).value()) {
+    EXPECT_TRUE(ApplyMigrations(
+        *db_, "outbox_test",
+        {{1, "create", OutboxTableSql(kTable)}, {2, "states", OutboxUpgradeSql(kTable)}}));
+    Logger::Global().SetSink([this](std::string_view line) {
+      std::lock_guard lock(log_mu_);
+      log_.emplace_back(line);
+    });
+  }
+  ~OutboxTest() override { Logger::Global().SetSink(nullptr); }
+
+  std::unique_ptr<HttpOutbox> Outbox(OutboxOptions options = {}) {
+    return std::make_unique<HttpOutbox>(*db_, kTable, http_, clock_, options, name_);
+  }
+
+  void Enqueue(const std::string& key, const std::string& url, const std::string& event,
+               const Clock* clock = nullptr) {
+    const int64_t now = (clock ? *clock : static_cast<const Clock&>(clock_)).NowMillis();
+    ASSERT_TRUE(db_->Transaction([&](Connection& c) {
+      return HttpOutbox::Enqueue(c, kTable, key, url, {{"Idempotency-Key", key + ":" + event}},
+                                 R"({"event":")" + event + R"("})", now);
+    }));
+  }
+
+  std::vector<OutboxEvent> Events(std::optional<OutboxState> state = std::nullopt) {
+    auto events = outbox_store::List(*db_, kTable, state, 100);
+    EXPECT_TRUE(events);
+    return events ? *events : std::vector<OutboxEvent>{};
+  }
+
+  int LogLines(const std::string& event) {
+    std::lock_guard lock(log_mu_);
+    int n = 0;
+    for (const auto& line : log_) n += line.find("\"" + event + "\"") != std::string::npos;
+    return n;
+  }
+
+  // The value of `metric` for this test's outbox; -1 if absent.
+  double Metric(const std::string& metric, const std::string& extra = "") {
+    return Sample(MetricsRegistry::Global().RenderPrometheus(),
+                  metric + "{outbox=\"" + name_ + "\"" + extra + "}");
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Database> db_;
+  TestClock clock_;
+  CurlHttpClient http_;
+  // Unique per test: the registry is the process's.
+  const std::string name_ =
+      std::string("test_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::mutex log_mu_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(OutboxTest, EveryEventArrivesAfterAFiveMinuteOutageWithItsIdempotencyKey) {
+  Receiver receiver;
+  auto outbox = Outbox();
+  receiver.SetDown(true);
+  for (const char* id : {"r1", "r2", "r3"}) Enqueue(id, receiver.url(), "issuance_successful");
+  for (int second = 0; second <= 300; second += 5) {
+    ASSERT_TRUE(outbox->DeliverDue());
+    clock_.Advance(5);
+  }
+  EXPECT_TRUE(receiver.delivered().empty());
+  EXPECT_GE(receiver.attempts().size(), 3u * 6);  // retried throughout, 1 s, 2 s, 4 s …
+  EXPECT_EQ(*outbox->Pending(), 3);
+  receiver.SetDown(false);
+  // The next attempt is at most one backoff (≤ 2^9 s here) away.
+  for (int i = 0; i < 120 && *outbox->Pending() > 0; ++i) {
+    clock_.Advance(5);
+    ASSERT_TRUE(outbox->DeliverDue());
+  }
+  const std::vector<std::string> expected = {"r1:issuance_successful", "r2:issuance_successful",
+                                             "r3:issuance_successful"};
+  auto delivered = receiver.delivered();
+  std::sort(delivered.begin(), delivered.end());
+  EXPECT_EQ(delivered, expected);
+  for (const auto& key : receiver.attempts()) {
+    EXPECT_TRUE(std::find(expected.begin(), expected.end(), key) != expected.end()) << key;
+  }
+  EXPECT_EQ(Events(OutboxState::kDelivered).size(), 3u);
+  EXPECT_GE(LogLines("outbox_retry"), 18);
+  EXPECT_EQ(LogLines("outbox_delivered"), 3);
+  EXPECT_EQ(Metric("vc_outbox_deliveries_total", R"(,outcome="delivered")"), 3);
+}
+
+TEST_F(OutboxTest, AfterTheRetryPeriodAnEventIsADeadLetterUntilAnOperatorRetriesIt) {
+  Receiver receiver;
+  auto outbox = Outbox();  // the default retry period: 24 h
+  receiver.SetDown(true);
+  Enqueue("r1", receiver.url(), "presentation_verified");
+  for (int hour = 0; hour < 23; ++hour) {
+    for (int i = 0; i < 12; ++i) {
+      clock_.Advance(300);
+      ASSERT_TRUE(outbox->DeliverDue());
+    }
+  }
+  EXPECT_EQ(*outbox->Pending(), 1);  // still tried after 23 h
+  EXPECT_EQ(LogLines("outbox_dead_letter"), 0);
+  for (int i = 0; i < 24; ++i) {
+    clock_.Advance(300);
+    ASSERT_TRUE(outbox->DeliverDue());
+  }
+  auto dead = Events(OutboxState::kDead);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].outcome, "503");
+  EXPECT_EQ(*outbox->Pending(), 0);
+  EXPECT_EQ(LogLines("outbox_dead_letter"), 1);
+  ASSERT_EQ(*outbox->Maintain(), 0);  // keeps dead letters
+  EXPECT_EQ(Metric("vc_outbox_dead_letters"), 1);
+  EXPECT_EQ(Metric("vc_outbox_queued"), 0);
+  clock_.Advance(30 * 86'400);
+  ASSERT_TRUE(outbox->Maintain());
+  ASSERT_EQ(Events(OutboxState::kDead).size(), 1u);
+  // The receiver is fixed; the operator retries (vcctl outbox retry).
+  receiver.SetDown(false);
+  ASSERT_EQ(*outbox_store::Retry(*db_, kTable, dead[0].id, clock_.NowMillis()), 1);
+  ASSERT_TRUE(outbox->DeliverDue());
+  EXPECT_EQ(receiver.delivered(), std::vector<std::string>{"r1:presentation_verified"});
+}
+
+TEST_F(OutboxTest, ARefusalIsDeadLetteredAtOnceAndTransientAnswersAreRetried) {
+  Receiver receiver;
+  auto outbox = Outbox();
+  receiver.AnswerNext(429);
+  receiver.AnswerNext(408);
+  receiver.AnswerNext(401);  // e.g. a wrong api-key: the operator must see it
+  Enqueue("r1", receiver.url(), "request_retrieved");
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(outbox->DeliverDue());
+    clock_.Advance(10);
+  }
+  EXPECT_EQ(receiver.attempts().size(), 3u);
+  auto dead = Events(OutboxState::kDead);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].outcome, "401");
+  EXPECT_EQ(dead[0].attempts, 3);
+  EXPECT_EQ(LogLines("outbox_dead_letter"), 1);
+}
+
+TEST_F(OutboxTest, LaterEventsOfAKeyWaitForEarlierOnesButOtherKeysDoNot) {
+  Receiver receiver;
+  auto outbox = Outbox();
+  receiver.AnswerNext(503);
+  Enqueue("r1", receiver.url(), "request_retrieved");
+  Enqueue("r1", receiver.url(), "issuance_successful");
+  Enqueue("r2", receiver.url(), "request_retrieved");
+  ASSERT_TRUE(outbox->DeliverDue());
+  EXPECT_EQ(receiver.delivered(), std::vector<std::string>{"r2:request_retrieved"});
+  clock_.Advance(1);
+  ASSERT_TRUE(outbox->DeliverDue());
+  EXPECT_EQ(receiver.delivered(),
+            (std::vector<std::string>{"r2:request_retrieved", "r1:request_retrieved",
+                                      "r1:issuance_successful"}));
+}
+
+TEST_F(OutboxTest, AnUnreachableReceiverIsProbedByOneEventAtATime) {
+  testing::ClosedPort closed;
+  auto outbox = Outbox();
+  const std::string url = "http://127.0.0.1:" + std::to_string(closed.port()) + "/hook";
+  for (const char* id : {"r1", "r2", "r3"}) Enqueue(id, url, "issuance_successful");
+  ASSERT_EQ(*outbox->DeliverDue(), 1);  // the others are spared the wait
+  ASSERT_EQ(*outbox->DeliverDue(), 0);  // paused until the first one's retry
+  clock_.Advance(1);
+  ASSERT_EQ(*outbox->DeliverDue(), 1);
+  // A new event is a reason to try the receiver again.
+  clock_.AdvanceMillis(1);
+  Enqueue("r4", url, "issuance_successful");
+  ASSERT_EQ(*outbox->DeliverDue(), 1);
+  // At the end of the retry period every event is a dead letter, tried or not.
+  clock_.Advance(86'400);
+  ASSERT_TRUE(outbox->DeliverDue());
+  ASSERT_TRUE(outbox->DeliverDue());
+  EXPECT_EQ(Events(OutboxState::kDead).size(), 4u);
+}
+
+TEST_F(OutboxTest, DeliveredEventsAreKeptForTheRetentionThenPurged) {
+  Receiver receiver;
+  OutboxOptions options;
+  options.retention_seconds = 3600;
+  auto outbox = Outbox(options);
+  Enqueue("r1", receiver.url(), "request_retrieved");
+  ASSERT_TRUE(outbox->DeliverDue());
+  clock_.Advance(3599);
+  EXPECT_EQ(*outbox->Maintain(), 0);
+  clock_.Advance(2);
+  EXPECT_EQ(*outbox->Maintain(), 1);
+  EXPECT_TRUE(Events().empty());
+}
+
+TEST_F(OutboxTest, AReceiverThatNeverAnswersDoesNotDelayTheOthers) {
+  testing::TcpListener tarpit(testing::TcpListener::Mode::kHold);
+  Receiver good;
+  SystemClock clock;
+  OutboxOptions options;
+  options.timeout_ms = 120'000;  // the tarpit would hold a sequential outbox for minutes
+  HttpOutbox outbox(*db_, kTable, http_, clock, options, name_);
+  const std::string stuck = "http://127.0.0.1:" + std::to_string(tarpit.port()) + "/hook";
+  for (const char* id : {"s1", "s2", "s3"}) Enqueue(id, stuck, "presentation_verified", &clock);
+  Enqueue("g1", good.url(), "presentation_verified", &clock);
+  {
+    OutboxWorker worker(outbox, {500, 2, 60'000});
+    worker.Notify();
+    ASSERT_TRUE(tarpit.WaitFor(1));
+    EXPECT_TRUE(good.WaitForDelivered(1));
+    EXPECT_EQ(good.delivered(), std::vector<std::string>{"g1:presentation_verified"});
+    EXPECT_EQ(tarpit.connections(), 1);  // one attempt under way, the other two wait
+    tarpit.Release();                    // lets the worker stop
+  }
+  EXPECT_EQ(*outbox.Pending(), 3);
+}
 
 // Answers with the statuses it is given, in order (then 200).
 class ScriptedReceiver final : public HttpClient {
@@ -21,16 +324,10 @@ class ScriptedReceiver final : public HttpClient {
   }
 };
 
-double Sample(const std::string& text, const std::string& series) {
-  const size_t at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + series.size() + 2));
-}
-
 class OutboxMetricsTest : public ::testing::Test {
  protected:
   OutboxMetricsTest() : db_(Database::Open(":memory:").value()) {
-    EXPECT_TRUE(db_->Exec(OutboxTableSql("t_outbox")));
+    EXPECT_TRUE(db_->Exec(OutboxTableSql("t_outbox") + OutboxUpgradeSql("t_outbox")));
     outbox_ =
         std::make_unique<HttpOutbox>(*db_, "t_outbox", receiver_, clock_, OutboxOptions{}, name_);
   }
@@ -64,10 +361,11 @@ TEST_F(OutboxMetricsTest, CountsDeliveriesRetriesAndFinalFailures) {
   EXPECT_EQ(Metric(d, ",outcome=\"delivered\""), 1);
   EXPECT_EQ(Metric("vc_outbox_queued"), 1);
   clock_.Advance(1);
-  ASSERT_EQ(*outbox_->DeliverDue(), 1);  // a again: 404, final
+  ASSERT_EQ(*outbox_->DeliverDue(), 1);  // a again: 404, a dead letter
   EXPECT_EQ(Metric(d, ",outcome=\"failed\""), 1);
   EXPECT_EQ(Metric(d, ",outcome=\"delivered\""), 1);
   EXPECT_EQ(Metric("vc_outbox_queued"), 0);
+  EXPECT_EQ(Metric("vc_outbox_dead_letters"), 1);
   EXPECT_EQ(Metric("vc_outbox_oldest_age_seconds"), 0);
 }
 
