@@ -60,7 +60,7 @@ struct NewSession {
   std::string subject;
   std::string auth0_state;
   // The one-time key claimed with the session: (scope, key) must never have
-  // been claimed before. Jumpstart: (org, RequestId); Auth0: (iss, sub|iat|state).
+  // been claimed before. Jumpstart: (org, RequestId); Auth0: (iss, the token's digest).
   std::string claim_scope;
   std::string claim_key;
   int64_t claim_expires_at = 0;  // when the token itself expires
