@@ -120,6 +120,10 @@ class SessionStore {
   // how many rows went.
   common::Result<int64_t> Prune(int64_t claim_grace_seconds = 600,
                                 int64_t session_retention_seconds = 30 * 86400);
+  // The same inside the caller's transaction, at `now` (the retention job).
+  static common::Result<int64_t> Prune(common::Connection& conn, int64_t now,
+                                       int64_t claim_grace_seconds,
+                                       int64_t session_retention_seconds);
 
  private:
   common::Database& db_;

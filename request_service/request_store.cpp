@@ -24,7 +24,16 @@ CREATE TABLE rs_credentials(
   index_hash TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, issued_at INTEGER NOT NULL,
   UNIQUE(list_id, list_index));
 CREATE INDEX rs_credentials_hash ON rs_credentials(index_hash);
-)"}};
+)"},
+          // The retention's scan of expired requests (PruneRequests).
+          {2, "index_request_expiry", "CREATE INDEX rs_requests_expiry ON rs_requests(expiry);"}};
+}
+
+Result<int64_t> PruneRequests(Connection& c, int64_t before) {
+  auto st = c.Cached("DELETE FROM rs_requests WHERE expiry < ?");
+  if (!st) return st.error();
+  if (auto s = st->BindInt64(1, before).Run(); !s) return s.error();
+  return c.Changes();
 }
 
 Status InsertRequest(Connection& c, const StoredRequest& r) {
