@@ -45,6 +45,9 @@ struct Config {
   RateLimitsConfig rate_limits;
   ConnectionsConfig connections;
   TlsConfig tls;
+  IssuanceLimitsConfig issuance;
+  RetentionConfig retention;
+  MetricsConfig metrics;
   std::string base_dir;  // the config file's directory ("" = current): relative paths
 
   // What a component's section parser needs (config_node.h).

@@ -43,6 +43,9 @@ std::vector<ApiKeyConfig> ParseApiKeys(const ConfigNode& root);
 RateLimitsConfig ParseRateLimits(const ConfigNode& root);
 ConnectionsConfig ParseConnections(const ConfigNode& root);
 TlsConfig ParseTls(const ConfigNode& root, const Context& ctx);
+IssuanceLimitsConfig ParseIssuanceLimits(const ConfigNode& root);
+RetentionConfig ParseRetention(const ConfigNode& root);
+MetricsConfig ParseMetrics(const ConfigNode& root, const Context& ctx);
 
 // Fills defaults that depend on other sections (URLs from publicBaseUrl, an
 // org's only provider or contract) and checks cross-references.
