@@ -133,7 +133,7 @@ void IntakeService::StartAuth0Async(std::string_view token, std::string_view sta
   sessions_.OpenAsync(req, [done = std::move(done)](Result<OpenedSession, OpenFailure> opened) {
     if (opened) return done(MakeStarted(std::move(*opened)));
     const bool replayed = opened.error().reason == OpenError::kReplayed;
-    done(Auth0Failure{replayed ? Auth0Error::kTokenReplayed : Auth0Error::kMalformedToken,
+    done(Auth0Failure{replayed ? Auth0Error::kTokenReplayed : Auth0Error::kStorageUnavailable,
                       opened.error().message});
   });
 }

@@ -1,5 +1,6 @@
 #include "issuer/issuance_routes.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "common/base/log.h"
@@ -91,20 +92,28 @@ Current CurrentCodes(const Ctx& c, const Session& s) {
 // neither could be created (the first failure).
 ProofingStatus StartCodes(const Ctx& c, const Session& s, const IssuancePlan& plan,
                           const std::map<std::string, std::string>& claims) {
+  const auto [owner, name] = RecordKeyFor(s);
+  const IssuanceSubject who{s.id, owner, name};
+  // One press, one offer: the codes of every format pass the record's gate together.
+  auto group = c.issuance.OpenOffer(who);
+  if (!group) return group.error();
   std::optional<ProofingFailure> failure;
-  bool any = false;
+  int64_t until = 0;
   if (plan.contract.Issues(credentials::kFormatJwtVcJson)) {
-    auto created = c.issuance.Start(s, plan, claims);
-    if (created) any = true;
+    auto created = c.issuance.Start(who, plan, claims, *group);
+    if (created) until = std::max(until, created->expiry);
     if (!created) failure = created.error();
   }
   if (c.options.oid4vci && plan.contract.Issues(credentials::kFormatSdJwtVc)) {
-    const auto [owner, name] = RecordKeyFor(s);
-    auto offer = c.options.oid4vci->CreateOffer({s.id, owner, name}, plan.contract, claims);
-    if (offer) any = true;
+    auto offer = c.options.oid4vci->CreateOffer(who, plan.contract, claims);
+    if (offer) until = std::max(until, offer->expiry);
     if (!offer && !failure) failure = offer.error();
   }
-  if (any) return {};
+  if (until > 0) {
+    c.issuance.HoldOffer(who, *group, until);
+    return {};
+  }
+  c.issuance.AbandonOffer(who, *group);
   if (failure) return *failure;
   return Refusal(ProofingError::kIssuanceNotConfigured, "no format of the contract is offered");
 }
@@ -135,10 +144,19 @@ HttpServerResponse CreateAndShow(const Ctx& c, const HttpServerRequest& req, con
   }
   auto created = StartCodes(c, s, *plan, *claims);
   if (!created) {
-    const bool missing = created.error().reason == ProofingError::kMissingClaim;
-    return Render(c, s, missing ? 409 : 503,
-                  missing ? "Your verified identity lacks a detail this credential needs."
-                          : "We could not reach the credential service. Please try again.");
+    switch (created.error().reason) {
+      case ProofingError::kMissingClaim:
+        return Render(c, s, 409, "Your verified identity lacks a detail this credential needs.");
+      case ProofingError::kOfferInProgress:
+        return Render(c, s, 409,
+                      "A code for your identity is already waiting for a wallet. Use it, or wait "
+                      "until it expires.");
+      case ProofingError::kOfferLimitReached:
+        return Render(c, s, 429,
+                      "Too many codes were made for your identity. Please try again later.");
+      default:
+        return Render(c, s, 503, "We could not reach the credential service. Please try again.");
+    }
   }
   return HttpServerResponse::Redirect(PageUrl(s));
 }

@@ -69,6 +69,16 @@ const std::vector<common::Migration>& Migrations() {
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
       )sql"},
+      // What each check was given, frozen at its start (issue 21: what is
+      // locked is what was checked), and the lookups of pending checks by
+      // record and of old attempts by age.
+      {2, "add_attempt_snapshot", R"sql(
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_type TEXT NOT NULL DEFAULT '';
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_number_enc BLOB NOT NULL DEFAULT x'';
+        CREATE INDEX proofing_attempts_record ON proofing_attempts(owner, name, outcome);
+        CREATE INDEX proofing_attempts_age ON proofing_attempts(outcome, updated_at);
+      )sql"},
   };
   return kMigrations;
 }
@@ -78,9 +88,15 @@ constexpr std::array<std::string_view, 8> kOutcomeNames = {
 
 constexpr const char* kColumns =
     "SELECT id, session_id, owner, name, provider, reference, outcome, reason, redirect_url, "
-    "created_at, updated_at, last_event_ms, last_event_id FROM proofing_attempts ";
+    "created_at, updated_at, last_event_ms, last_event_id, claimed_name, claimed_type, "
+    "claimed_number_enc FROM proofing_attempts ";
 
-ProofingAttempt FromRow(const common::Statement& st) {
+// The snapshot's number is sealed to its attempt, as a record's is to the record.
+std::string SnapshotAad(const std::string& attempt_id) { return "attempt:" + attempt_id; }
+
+}  // namespace
+
+ProofingAttempt AttemptStore::FromRow(const common::Statement& st) const {
   ProofingAttempt a;
   a.id = st.ColumnText(0);
   a.session_id = st.ColumnText(1);
@@ -95,10 +111,15 @@ ProofingAttempt FromRow(const common::Statement& st) {
   a.updated_at = st.ColumnInt64(10);
   a.last_event_ms = st.ColumnInt64(11);
   a.last_event_id = st.ColumnText(12);
+  a.claimed.real_name = st.ColumnText(13);
+  a.claimed.id_card_type = st.ColumnText(14);
+  if (!a.claimed.real_name.empty()) {
+    // An unreadable snapshot leaves the number empty: it then agrees with nothing.
+    auto number = crypto_.Decrypt(st.ColumnBlob(15), SnapshotAad(a.id));
+    if (number) a.claimed.id_card_number = std::move(*number);
+  }
   return a;
 }
-
-}  // namespace
 
 std::string_view OutcomeName(ProofingOutcome o) { return kOutcomeNames[static_cast<size_t>(o)]; }
 
@@ -122,24 +143,28 @@ Status MigrateProofing(common::Database& db) {
   return common::ApplyMigrations(db, "issuer_proofing", Migrations());
 }
 
-Result<ProofingAttempt> AttemptStore::Create(ProofingAttempt a) {
+Result<ProofingAttempt> AttemptStore::Create(Connection& conn, ProofingAttempt a) const {
   a.id = "pa_" + common::RandomId(16);
   a.created_at = a.updated_at = clock_.NowSeconds();
   a.outcome = ProofingOutcome::kPending;
-  Status st = db_.Transaction([&](Connection& conn) {
-    auto ins = conn.Cached(
-        "INSERT INTO proofing_attempts(id, session_id, owner, name, provider, outcome, "
-        "created_at, updated_at) VALUES(?, ?, ?, ?, ?, 'pending', ?, ?)");
-    if (!ins) return Status(ins.error());
-    return ins->BindText(1, a.id)
-        .BindText(2, a.session_id)
-        .BindText(3, a.owner)
-        .BindText(4, a.name)
-        .BindText(5, a.provider)
-        .BindInt64(6, a.created_at)
-        .BindInt64(7, a.updated_at)
-        .Run();
-  });
+  auto sealed = crypto_.Encrypt(a.claimed.id_card_number, SnapshotAad(a.id));
+  if (!sealed) return sealed.error();
+  auto ins = conn.Cached(
+      "INSERT INTO proofing_attempts(id, session_id, owner, name, provider, outcome, "
+      "created_at, updated_at, claimed_name, claimed_type, claimed_number_enc) "
+      "VALUES(?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)");
+  if (!ins) return ins.error();
+  Status st = ins->BindText(1, a.id)
+                  .BindText(2, a.session_id)
+                  .BindText(3, a.owner)
+                  .BindText(4, a.name)
+                  .BindText(5, a.provider)
+                  .BindInt64(6, a.created_at)
+                  .BindInt64(7, a.updated_at)
+                  .BindText(8, a.claimed.real_name)
+                  .BindText(9, a.claimed.id_card_type)
+                  .BindBlob(10, *sealed)
+                  .Run();
   if (!st) return st.error();
   return a;
 }
@@ -197,12 +222,13 @@ Result<std::optional<ProofingAttempt>> AttemptStore::LatestForSession(
                   {session_id});
 }
 
-Result<std::vector<ProofingAttempt>> AttemptStore::Pending() const {
+Result<std::vector<ProofingAttempt>> AttemptStore::QueryAll(const std::string& sql,
+                                                            std::optional<int64_t> arg) const {
   std::vector<ProofingAttempt> out;
   Status st = db_.Read([&](Connection& conn) {
-    auto q = conn.Cached(std::string(kColumns) +
-                         "WHERE outcome = 'pending' AND reference != '' ORDER BY created_at");
+    auto q = conn.Cached(kColumns + sql);
     if (!q) return Status(q.error());
+    if (arg) q->BindInt64(1, *arg);
     for (;;) {
       auto row = q->Step();
       if (!row) return Status(row.error());
@@ -212,6 +238,35 @@ Result<std::vector<ProofingAttempt>> AttemptStore::Pending() const {
   });
   if (!st) return st.error();
   return out;
+}
+
+Result<std::vector<ProofingAttempt>> AttemptStore::Pending() const {
+  return QueryAll("WHERE outcome = 'pending' AND reference != '' ORDER BY created_at",
+                  std::nullopt);
+}
+
+Result<std::vector<ProofingAttempt>> AttemptStore::PendingSince(int64_t before) const {
+  return QueryAll("WHERE outcome = 'pending' AND created_at < ? ORDER BY created_at", before);
+}
+
+Result<bool> AttemptStore::HasPending(Connection& conn, const std::string& owner,
+                                      const std::string& name) {
+  auto q = conn.Cached(
+      "SELECT 1 FROM proofing_attempts WHERE owner = ? AND name = ? AND outcome = 'pending' "
+      "LIMIT 1");
+  if (!q) return q.error();
+  q->BindText(1, owner).BindText(2, name);
+  auto row = q->Step();
+  if (!row) return row.error();
+  return *row;
+}
+
+Result<int64_t> AttemptStore::PruneFinal(Connection& conn, int64_t before) {
+  auto del =
+      conn.Cached("DELETE FROM proofing_attempts WHERE outcome != 'pending' AND updated_at < ?");
+  if (!del) return del.error();
+  if (Status run = del->BindInt64(1, before).Run(); !run) return run.error();
+  return conn.Changes();
 }
 
 Result<bool> AttemptStore::AcceptEvent(const std::string& id, const std::string& event_id,

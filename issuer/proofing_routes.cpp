@@ -141,6 +141,10 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
       view.error = "The verification service is unavailable right now. Please try again.";
       return ShowForm(c, req, s, status, view, Code(e));
     }
+    if (e.reason == ProofingError::kStorageUnavailable) {
+      view.error = "We cannot save your details right now. Please try again in a moment.";
+      return ShowForm(c, req, s, status, view, Code(e));
+    }
     // A refusal of an already verified identity is a 409; the user can fix nothing else here.
     const bool verified =
         e.reason == ProofingError::kAlreadyVerified || e.reason == ProofingError::kIdentityLocked;

@@ -37,6 +37,7 @@ class SandboxProvider final : public ProofingProvider {
 
   std::string_view Type() const override { return "sandbox"; }
   bool IsSandbox() const override { return true; }
+  bool KeepsChecksAcrossRestarts() const override { return false; }
   common::Status Validate(const ClaimedIdentity& claimed) const override;
   common::Result<StartResult> Start(const ProofingStart& start) override;
   common::Result<ProviderVerdict> Fetch(const std::string& reference) override;

@@ -28,7 +28,16 @@ CREATE TABLE rs_credentials(
 CREATE INDEX rs_credentials_hash ON rs_credentials(index_hash);
 )"},
           // Delivery states: events given up before are kept as dead letters.
-          {2, "outbox_delivery_states", common::OutboxUpgradeSql("rs_outbox")}};
+          {2, "outbox_delivery_states", common::OutboxUpgradeSql("rs_outbox")},
+          // The retention's scan of expired requests (PruneRequests).
+          {3, "index_request_expiry", "CREATE INDEX rs_requests_expiry ON rs_requests(expiry);"}};
+}
+
+Result<int64_t> PruneRequests(Connection& c, int64_t before) {
+  auto st = c.Cached("DELETE FROM rs_requests WHERE expiry < ?");
+  if (!st) return st.error();
+  if (auto s = st->BindInt64(1, before).Run(); !s) return s.error();
+  return c.Changes();
 }
 
 Status InsertRequest(Connection& c, const StoredRequest& r) {

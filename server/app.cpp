@@ -30,6 +30,7 @@
 #include "server/app_config.h"
 #include "server/app_intake.h"
 #include "server/app_issuance.h"
+#include "server/app_operations.h"
 #include "server/app_proofing.h"
 #include "server/app_verifier.h"
 #include "server/build_info.h"
@@ -38,6 +39,7 @@
 #include "server/landing_page.h"
 #include "server/loopback_http_client.h"
 #include "server/rate_limits.h"
+#include "server/retention.h"
 
 namespace vc::server {
 namespace fs = std::filesystem;
@@ -116,8 +118,10 @@ std::pair<std::string, int> ParseListen(const std::string& listen, const std::st
 }
 
 struct App::Impl {
+  explicit Impl(const common::Clock* given) : clock(given ? *given : system_clock) {}
   Config config;
-  common::SystemClock clock;
+  common::SystemClock system_clock;
+  const common::Clock& clock;  // AppOptions::clock, or system_clock
   common::CurlHttpClient network;
   // What every component calls: requests to our own public URL (the embedded
   // Request Service, its callbacks to us, our did:web and status lists, the demo
@@ -140,7 +144,8 @@ struct App::Impl {
   std::unique_ptr<IssuanceWiring> issuance;
   std::unique_ptr<VerifierWiring> verifier;
 
-  // Housekeeping (pruning spent one-time claims and old sessions) every 10 minutes.
+  // Housekeeping: the retention's prune job every retention.pruneIntervalSeconds.
+  std::unique_ptr<Retention> retention;
   std::mutex maintenance_mu;
   std::condition_variable maintenance_cv;
   bool stopping = false;
@@ -217,19 +222,21 @@ void App::Impl::RegisterLanding() {
 }
 
 void App::Impl::RunMaintenance() {
+  const auto interval = std::chrono::seconds(config.retention.prune_interval_seconds);
   std::unique_lock lock(maintenance_mu);
-  while (!maintenance_cv.wait_for(lock, std::chrono::minutes(10), [this] { return stopping; })) {
-    if (!intake) continue;
-    auto removed = intake->sessions().Prune();
-    if (!removed) {
-      common::LogWarn("maintenance_failed", {{"error", removed.error().message}});
-    } else if (*removed > 0) {
-      common::LogInfo("maintenance_pruned", {{"rows", *removed}});
+  while (!maintenance_cv.wait_for(lock, interval, [this] { return stopping; })) {
+    lock.unlock();
+    auto removed = retention->RunOnce();
+    if (removed) {
+      int64_t rows = 0;
+      for (const auto& [table, n] : *removed) rows += n;
+      if (rows > 0) common::LogInfo("maintenance_pruned", {{"rows", rows}});
     }
+    lock.lock();
   }
 }
 
-App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
+App::App(const AppOptions& options) : impl_(std::make_unique<Impl>(options.clock)) {
   Config& c = impl_->config;
   if (!options.config_path.empty()) {
     c = common::LoadConfigFile(options.config_path);
@@ -273,6 +280,7 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   http.max_connections = static_cast<size_t>(
       c.connections.max_open == 0 ? usable : std::min<uint64_t>(usable, c.connections.max_open));
   http.max_connections_per_ip = static_cast<size_t>(c.connections.max_per_ip);
+  AddOperationsHooks(http, c.metrics, *impl_->db);
   impl_->server = std::make_unique<common::HttpServer>(http);
   if (c.listen_port == 0 && c.public_base_url.ends_with(":0")) {
     // Port 0 with a URL derived from it: hold the port now so every component
@@ -301,8 +309,14 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
   }
   impl_->RegisterLanding();
-  impl_->rate_limits = std::make_unique<RateLimits>(c.rate_limits, impl_->clock);
+  EmbeddedRequestService* rs = impl_->request_service.get();
+  impl_->rate_limits = std::make_unique<RateLimits>(
+      c.rate_limits, impl_->clock,
+      [rs]() -> const request_service::TokenService* { return rs ? rs->tokens() : nullptr; });
   impl_->rate_limits->Apply(*impl_->server);
+  impl_->retention = std::make_unique<Retention>(
+      c.retention, RetentionTables{impl_->intake != nullptr, impl_->request_service != nullptr},
+      *impl_->db, impl_->clock);
 }
 
 App::~App() { Stop(); }
@@ -336,6 +350,12 @@ void App::Stop() {
 }
 
 std::string App::BaseUrl() const { return impl_->server->BaseUrl(); }
+
+common::Result<std::map<std::string, int64_t>> App::RunRetention() {
+  return impl_->retention->RunOnce();
+}
+
+common::Database& App::database() { return *impl_->db; }
 const Config& App::config() const { return impl_->config; }
 
 std::string App::Greeting() const {

@@ -76,6 +76,11 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) : config_(d.config), orgs_
     cv_.notify_all();
   };
   service_ = std::make_unique<issuer::ProofingService>(options, providers, d.db, *crypto_, d.clock);
+  // Before serving: checks whose verdict can no longer arrive (sandbox checks
+  // lost with the last process) expire, and their users can start again.
+  if (int expired = service_->ExpireForgotten(); expired > 0) {
+    common::LogInfo("proofing_checks_expired", {{"count", expired}, {"reason", "restart"}});
+  }
   const common::Config& config = d.config;
   const issuer::OrgRegistry& orgs = d.orgs;
   auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());

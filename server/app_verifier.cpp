@@ -18,8 +18,19 @@ constexpr const char* kCallbackSecretName = "verifier-callback";
 
 VerifierWiring::VerifierWiring(const VerifierDeps& deps)
     : deps_(deps),
-      policies_(verifier::LoadPolicies(deps.config.verifier)),
+      policies_(verifier::LoadPolicies(
+          deps.config.verifier, deps.config.environment == common::Environment::kProduction)),
       api_keys_(deps.config.api_keys) {
+  // Refused in production (LoadPolicies); elsewhere said once at startup.
+  for (size_t i = 0; i < policies_.size(); ++i) {
+    for (const auto& path :
+         verifier::OpenIssuerPaths(policies_[i], "verifier.policies[" + std::to_string(i) + "].")) {
+      common::LogWarn("policy_accepts_any_issuer",
+                      {{"policy", policies_[i].id},
+                       {"path", path + ".acceptedIssuers"},
+                       {"fix", "name the issuer DIDs this policy trusts"}});
+    }
+  }
   verifier::VerifierRouteOptions routes;
   routes.demo = deps.config.environment == common::Environment::kDevelopment;
   routes.banner = routes.demo ? "DEVELOPMENT" : "";
@@ -38,6 +49,7 @@ void VerifierWiring::Start() {
   verifier::VerifierOptions vo{c.verifier.authority, c.public_base_url + "/api/verifier/callback",
                                common::Base64UrlEncode(*secret),
                                c.verifier.result_retention_seconds, c.verifier.webhook};
+  vo.require_accepted_issuers = c.environment == common::Environment::kProduction;
   service_ = std::make_unique<verifier::VerifierService>(
       vo, policies_, deps_.db, *client_, *resolver_, *status_, *domains_, deps_.clock);
   BuildOpenId4Vp();

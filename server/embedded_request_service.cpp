@@ -99,8 +99,13 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
           p.service->requests(), p.service->wallet(), p.service->publishing(),
           p.service->verification(), *p.tokens});
   p.slot.Publish(p.parts.get());
+  tokens_.store(p.tokens.get(), std::memory_order_release);
   common::LogInfo("request_service_started",
                   {{"authority", o.authority}, {"base_url", o.public_base_url}});
+}
+
+const request_service::TokenService* EmbeddedRequestService::tokens() const {
+  return tokens_.load(std::memory_order_acquire);
 }
 
 void EmbeddedRequestService::Stop() {

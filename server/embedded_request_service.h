@@ -7,6 +7,7 @@
 // of this process can use it.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "common/http/http_server.h"
 #include "common/store/store.h"
 #include "keys/key_store.h"
+#include "request_service/auth.h"
 
 namespace vc::server {
 
@@ -33,9 +35,13 @@ class EmbeddedRequestService {
   void Start(const std::string& bound_base_url);
   void Stop();
 
+  // The token service once started (nullptr before): what verifies clients.
+  const request_service::TokenService* tokens() const;
+
  private:
   struct Parts;
   std::unique_ptr<Parts> parts_;
+  std::atomic<const request_service::TokenService*> tokens_{nullptr};  // set once, by Start
 };
 
 }  // namespace vc::server

@@ -95,7 +95,17 @@ std::optional<FieldError> ParsePolicy(const rapidjson::Value& obj, const std::st
   return ParseRequested(obj, prefix, out);
 }
 
-std::vector<Policy> LoadPolicies(const common::VerifierConfig& config) {
+std::vector<std::string> OpenIssuerPaths(const Policy& policy, const std::string& prefix) {
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < policy.requested.size(); ++i) {
+    if (policy.requested[i].accepted_issuers.empty()) {
+      paths.push_back(prefix + "requestedCredentials[" + std::to_string(i) + "]");
+    }
+  }
+  return paths;
+}
+
+std::vector<Policy> LoadPolicies(const common::VerifierConfig& config, bool production) {
   std::vector<Policy> out;
   for (const common::VerifierPolicy& policy : config.policies) {
     const common::ConfigNode& node = policy.node;
@@ -103,6 +113,12 @@ std::vector<Policy> LoadPolicies(const common::VerifierConfig& config) {
     Policy p;
     if (auto f = ParsePolicy(node.value(), node.path() + ".", true, p)) {
       throw common::ConfigError(f->path, f->message);
+    }
+    const auto open = OpenIssuerPaths(p, node.path() + ".");
+    if (production && !open.empty()) {
+      throw common::ConfigError(open.front() + ".acceptedIssuers",
+                                "must name at least one issuer DID in production: without it a "
+                                "credential of this type from any issuer is accepted");
     }
     out.push_back(std::move(p));
   }

@@ -47,8 +47,15 @@ std::optional<credentials::FieldError> ParsePolicy(const rapidjson::Value& obj,
 
 // Every configured policy, parsed from its config node (common::VerifierPolicy).
 // Throws common::ConfigError naming the JSON path at fault, e.g.
-// "verifier.policies[0].requestedCredentials[0].constraints[1]".
-std::vector<Policy> LoadPolicies(const common::VerifierConfig& config);
+// "verifier.policies[0].requestedCredentials[0].constraints[1]". In production a
+// requested credential without acceptedIssuers is refused too: it would accept
+// a credential of that type from any issuer at all.
+std::vector<Policy> LoadPolicies(const common::VerifierConfig& config, bool production = false);
+
+// The JSON paths ("requestedCredentials[0]", prefixed with `prefix`) of the
+// requested credentials that name no accepted issuer: any issuer's credential
+// of that type passes them. For the production refusal and the warning elsewhere.
+std::vector<std::string> OpenIssuerPaths(const Policy& policy, const std::string& prefix);
 
 // Writes the policy as a JSON object (the inverse of ParsePolicy), so a stored
 // request keeps exactly what was asked even if the config changes later.

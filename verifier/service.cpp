@@ -70,6 +70,14 @@ std::optional<ApiError> VerifierService::ResolvePolicy(const std::string& body, 
                     "policy"};
   }
   if (auto f = ParsePolicy(p, "policy.", false, out)) return BadField(f->path, f->message);
+  const auto open = OpenIssuerPaths(out, "policy.");
+  if (options_.require_accepted_issuers && !open.empty()) {
+    return ApiError{400, "accepted_issuers_required",
+                    open.front() +
+                        ".acceptedIssuers: name the issuer DIDs to accept; without them any "
+                        "issuer's credential of this type would be accepted",
+                    open.front() + ".acceptedIssuers"};
+  }
   return std::nullopt;
 }
 

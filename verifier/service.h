@@ -34,6 +34,9 @@ struct VerifierOptions {
   std::string callback_api_key;  // sent as callback.headers.api-key, checked on callbacks
   int64_t retention_seconds = 3600;
   common::VerifierWebhook webhook;  // url "" = none
+  // Production: an inline policy must name acceptedIssuers for every requested
+  // credential (400 accepted_issuers_required), as configured ones must.
+  bool require_accepted_issuers = false;
 };
 
 struct CallbackAnswer {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace vc::common {
@@ -61,37 +63,83 @@ void Header(std::string& out, const std::string& name, const std::string& help, 
   out += "# TYPE " + name + " " + type + "\n";
 }
 
-void Render(std::string& out, const CounterFamily& f) {
+// The label names a family keeps once `hidden` ones are left out, and the
+// positions of their values: series that differ only in hidden labels are summed.
+struct Projection {
+  std::vector<std::string> names;
+  std::vector<size_t> keep;
+  std::vector<std::string> Values(const std::vector<std::string>& all) const {
+    std::vector<std::string> out;
+    for (size_t i : keep) out.push_back(all[i]);
+    return out;
+  }
+};
+
+template <typename F>
+Projection Project(const F& f, const std::set<std::string>& hidden) {
+  Projection p;
+  for (size_t i = 0; i < f.label_names().size(); ++i) {
+    if (hidden.count(f.label_names()[i])) continue;
+    p.names.push_back(f.label_names()[i]);
+    p.keep.push_back(i);
+  }
+  return p;
+}
+
+void Render(std::string& out, const CounterFamily& f, const std::set<std::string>& hidden) {
   Header(out, f.name(), f.help(), "counter");
+  const Projection p = Project(f, hidden);
+  std::map<std::vector<std::string>, uint64_t> series;
   f.ForEach([&](const std::vector<std::string>& labels, const Counter& c) {
-    out += f.name() + Labels(f.label_names(), labels) + " " + std::to_string(c.Value()) + "\n";
+    series[p.Values(labels)] += c.Value();
   });
+  for (const auto& [labels, value] : series) {
+    out += f.name() + Labels(p.names, labels) + " " + std::to_string(value) + "\n";
+  }
 }
 
-void Render(std::string& out, const GaugeFamily& f) {
+void Render(std::string& out, const GaugeFamily& f, const std::set<std::string>& hidden) {
   Header(out, f.name(), f.help(), f.counter_type() ? "counter" : "gauge");
+  const Projection p = Project(f, hidden);
+  std::map<std::vector<std::string>, double> series;
   f.ForEach([&](const std::vector<std::string>& labels, const Gauge& g) {
-    out += f.name() + Labels(f.label_names(), labels) + " " + FormatDouble(g.Value()) + "\n";
+    series[p.Values(labels)] += g.Value();
   });
+  for (const auto& [labels, value] : series) {
+    out += f.name() + Labels(p.names, labels) + " " + FormatDouble(value) + "\n";
+  }
 }
 
-void Render(std::string& out, const HistogramFamily& f) {
+void Render(std::string& out, const HistogramFamily& f, const std::set<std::string>& hidden) {
   Header(out, f.name(), f.help(), "histogram");
+  const Projection p = Project(f, hidden);
+  struct Sum {
+    std::vector<uint64_t> counts;
+    double sum = 0;
+    const std::vector<double>* bounds = nullptr;
+  };
+  std::map<std::vector<std::string>, Sum> series;
   f.ForEach([&](const std::vector<std::string>& labels, const Histogram& h) {
+    Sum& s = series[p.Values(labels)];
     const std::vector<uint64_t> counts = h.BucketCounts();
+    if (s.counts.empty()) s.counts.assign(counts.size(), 0);
+    for (size_t i = 0; i < counts.size() && i < s.counts.size(); ++i) s.counts[i] += counts[i];
+    s.sum += h.Sum();
+    s.bounds = &h.upper_bounds();
+  });
+  for (const auto& [labels, s] : series) {
     uint64_t cumulative = 0;
-    for (size_t i = 0; i < counts.size(); ++i) {
-      cumulative += counts[i];
-      const double le = i < h.upper_bounds().size() ? h.upper_bounds()[i] : INFINITY;
-      out += f.name() + "_bucket" +
-             Labels(f.label_names(), labels, "le=\"" + FormatDouble(le) + "\"") + " " +
-             std::to_string(cumulative) + "\n";
+    for (size_t i = 0; i < s.counts.size(); ++i) {
+      cumulative += s.counts[i];
+      const double le = i < s.bounds->size() ? (*s.bounds)[i] : INFINITY;
+      out += f.name() + "_bucket" + Labels(p.names, labels, "le=\"" + FormatDouble(le) + "\"") +
+             " " + std::to_string(cumulative) + "\n";
     }
-    const std::string l = Labels(f.label_names(), labels);
-    out += f.name() + "_sum" + l + " " + FormatDouble(h.Sum()) + "\n";
+    const std::string l = Labels(p.names, labels);
+    out += f.name() + "_sum" + l + " " + FormatDouble(s.sum) + "\n";
     // _count equals the +Inf bucket so the two never disagree in one scrape.
     out += f.name() + "_count" + l + " " + std::to_string(cumulative) + "\n";
-  });
+  }
 }
 
 }  // namespace
@@ -225,7 +273,7 @@ void MetricsRegistry::RemoveCollector(const std::string& key) {
   collectors_.erase(key);
 }
 
-std::string MetricsRegistry::RenderPrometheus() const {
+std::string MetricsRegistry::RenderPrometheus(const std::set<std::string>& hidden_labels) const {
   {
     std::lock_guard collecting(collect_mu_);
     for (const auto& [key, collect] : collectors_) collect();
@@ -235,13 +283,13 @@ std::string MetricsRegistry::RenderPrometheus() const {
   for (const auto& [type, index] : order_) {
     switch (type) {
       case MetricType::kCounter:
-        Render(out, *counters_[index]);
+        Render(out, *counters_[index], hidden_labels);
         break;
       case MetricType::kGauge:
-        Render(out, *gauges_[index]);
+        Render(out, *gauges_[index], hidden_labels);
         break;
       case MetricType::kHistogram:
-        Render(out, *histograms_[index]);
+        Render(out, *histograms_[index], hidden_labels);
         break;
     }
   }

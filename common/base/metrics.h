@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -126,8 +127,10 @@ class MetricsRegistry {
   void RemoveCollector(const std::string& key);
 
   // Text format 0.0.4: "# HELP", "# TYPE" and one line per sample, families in
-  // registration order.
-  std::string RenderPrometheus() const;
+  // registration order. Labels named in `hidden_labels` (e.g. "org") are left
+  // out, and the series that differed only in them summed: counters and
+  // histograms add up, gauges too (a 0/1 health gauge becomes a count).
+  std::string RenderPrometheus(const std::set<std::string>& hidden_labels = {}) const;
 
  private:
   void CheckNewName(const std::string& name, const std::vector<std::string>& labels);

@@ -152,6 +152,9 @@ void ParseSections(const ConfigNode& root, const ConfigContext& ctx, Config& c) 
   if (root.Has("connections")) c.connections = ci::ParseConnections(root);
   if (root.Has("tls")) c.tls = ci::ParseTls(root, ctx);
   c.outbound = ci::ParseOutbound(root, ctx);
+  if (root.Has("issuance")) c.issuance = ci::ParseIssuanceLimits(root);
+  if (root.Has("retention")) c.retention = ci::ParseRetention(root);
+  if (root.Has("metrics")) c.metrics = ci::ParseMetrics(root, ctx);
 }
 
 // A copy of `node` where every string value equal to `from` reads `to`.
@@ -191,7 +194,8 @@ Config ParseConfig(std::string_view json, const std::string& base_dir) {
   const ConfigNode root(std::make_shared<rapidjson::Document>(std::move(*doc)), "$");
   root.AllowOnly({"environment", "listen", "publicBaseUrl", "dataDir", "roles", "logLevel", "orgs",
                   "auth0", "proofingProviders", "requestService", "contracts", "verifier",
-                  "apiKeys", "rateLimits", "connections", "tls", "outbound"});
+                  "apiKeys", "rateLimits", "connections", "tls", "outbound", "issuance",
+                  "retention", "metrics"});
   ConfigContext ctx;
   ctx.environment = ParseEnvironment(root);
   ctx.base_dir = base_dir;

@@ -326,6 +326,7 @@ void Database::WriterLoop() {
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
     RunBatch(batch);
+    NoteHealth(batch);
     {
       std::lock_guard<std::mutex> done_lock(completed_mutex_);
       completed_.push_back(std::move(batch));
@@ -364,6 +365,31 @@ void Database::RunBatch(const std::vector<std::unique_ptr<Pending>>& batch) {
     if (Status s = writer_->ExecCached("RELEASE work"); !s.ok()) return fail_all(s);
   }
   if (Status s = writer_->ExecCached("COMMIT"); !s.ok()) fail_all(s);
+}
+
+void Database::NoteHealth(const std::vector<std::unique_ptr<Pending>>& batch) {
+  // A write that found no room marks the store failing; a committed one clears it.
+  bool full = false, wrote = false;
+  for (const auto& p : batch) {
+    full |= !p->status.ok() && p->status.error().code == kDbFull;
+    wrote |= p->status.ok() && !p->exception;
+  }
+  if (full) {
+    writes_failing_.store(true, std::memory_order_relaxed);
+  } else if (wrote) {
+    writes_failing_.store(false, std::memory_order_relaxed);
+  }
+}
+
+void Database::ProbeWrites() {
+  Submit(
+      [](Connection& conn) {
+        return conn.Exec(
+            "CREATE TABLE IF NOT EXISTS store_health_probe(id INTEGER PRIMARY KEY, pad BLOB);"
+            "INSERT INTO store_health_probe(pad) VALUES(zeroblob(4096));"
+            "DELETE FROM store_health_probe;");
+      },
+      nullptr);
 }
 
 Status Database::Exec(std::string_view sql) {

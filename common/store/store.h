@@ -3,11 +3,13 @@
 // read-modify-write, and errors as Result/Status with stable codes:
 //   "db_constraint"  a constraint failed (UNIQUE/PRIMARY KEY: IsUniqueViolation)
 //   "db_busy"        the database stayed locked past busy_timeout
+//   "db_full"        no room to write (disk full, or PRAGMA max_page_count)
 //   "db_error"       anything else (I/O, misuse, bad SQL, nested transaction)
 // Components see their own Store interfaces, not this file, so that a shared
 // PostgreSQL store can be added later without touching them.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -122,6 +124,14 @@ class Database {
   // Runs SQL without parameters in autocommit mode on the writer.
   Status Exec(std::string_view sql);
 
+  // True once a write failed for want of room ("db_full"), until a write
+  // commits again: what /healthz reports. Never waits.
+  bool WritesFailing() const { return writes_failing_.load(std::memory_order_relaxed); }
+  // Queues a small write that needs fresh room (a 4 KiB row written and
+  // deleted in table store_health_probe), so that WritesFailing() clears once
+  // the store takes writes again even when nothing else writes. Never waits.
+  void ProbeWrites();
+
   const std::string& path() const { return path_; }
 
  private:
@@ -135,6 +145,7 @@ class Database {
   void WriterLoop();
   void CompletionLoop();
   void RunBatch(const std::vector<std::unique_ptr<Pending>>& batch);
+  void NoteHealth(const std::vector<std::unique_ptr<Pending>>& batch);
 
   std::mutex queue_mutex_;  // guards queue_ and stopping_
   std::condition_variable queue_ready_;
@@ -149,6 +160,7 @@ class Database {
   bool writer_done_ = false;
 
   std::string path_;
+  std::atomic<bool> writes_failing_{false};
   std::mutex writer_mutex_;
   std::unique_ptr<Connection> writer_;
 

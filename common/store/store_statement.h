@@ -22,6 +22,8 @@ namespace vc::common {
 
 // The code of an Error for a failed constraint (see store.h for all codes).
 inline constexpr std::string_view kDbConstraint = "db_constraint";
+// SQLITE_FULL: the disk (or the database's max_page_count) has no room.
+inline constexpr std::string_view kDbFull = "db_full";
 
 // Maps a SQLite result code to an Error with the stable codes of store.h;
 // `what` says which operation failed (e.g. the SQL text).

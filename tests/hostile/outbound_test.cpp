@@ -27,7 +27,14 @@
 namespace vc::testing {
 namespace {
 
-constexpr const char* kAllowLoopback = R"(,"outbound":{"allow":["127.0.0.0/8","::1"]})";
+constexpr const char* kAllowLoopback = R"({"allow":["127.0.0.0/8","::1"]})";
+
+// A server whose config has `outbound` (JSON text; "" = the default policy).
+HostileOptions WithOutbound(const std::string& outbound) {
+  HostileOptions o;
+  if (!outbound.empty()) o.config["outbound"] = outbound;
+  return o;
+}
 
 // A holder whose DID is a did:web on this machine.
 credentials::Holder WebHolder(const std::string& host, uint16_t port) {
@@ -155,8 +162,8 @@ TEST(OutboundAttacks, AnAnonymousProofWithADidWebMakesNoRequest) {
 
 // A proof bound to a request (a valid hint) resolves its holder's DID — through the
 // outbound policy: refused by default, reached when allow-listed, told alike either way.
-void ProveWithBoundHolder(const std::string& extra_config, int expected_connections) {
-  HostileServer server(extra_config);
+void ProveWithBoundHolder(const std::string& outbound, int expected_connections) {
+  HostileServer server(WithOutbound(outbound));
   OutboundAttack attack(server);
   TcpListener metadata(TcpListener::Mode::kAnswer);
   ClosedPort closed;
@@ -180,8 +187,8 @@ TEST(OutboundAttacks, ABoundProofsDidWebIsFetchedWhenAllowListed) {
   ProveWithBoundHolder(kAllowLoopback, 2);
 }
 
-void PresentWithWebHolder(const std::string& extra_config, int expected_connections) {
-  HostileServer server(extra_config);
+void PresentWithWebHolder(const std::string& outbound, int expected_connections) {
+  HostileServer server(WithOutbound(outbound));
   OutboundAttack attack(server);
   TcpListener metadata(TcpListener::Mode::kAnswer);
   ClosedPort closed;
@@ -205,8 +212,8 @@ TEST(OutboundAttacks, APresentationsDidWebHolderIsFetchedWhenAllowListed) {
 }
 
 // A credential from an accepted did:jwk issuer (no fetch) whose status list is on loopback.
-void PresentWithStatusListOn(const std::string& extra_config, int expected_connections) {
-  HostileServer server(extra_config);
+void PresentWithStatusListOn(const std::string& outbound, int expected_connections) {
+  HostileServer server(WithOutbound(outbound));
   OutboundAttack attack(server);
   TcpListener metadata(TcpListener::Mode::kAnswer);
   ClosedPort closed;
@@ -271,7 +278,7 @@ TEST(OutboundAttacks, ACallbackUrlOnLoopbackIsRefusedWhenTheRequestIsCreated) {
 }
 
 TEST(OutboundAttacks, ACallbackUrlOnLoopbackIsDeliveredWhenAllowListed) {
-  HostileServer server(kAllowLoopback);
+  HostileServer server(WithOutbound(kAllowLoopback));
   OutboundAttack attack(server);
   TcpListener receiver(TcpListener::Mode::kAnswer);
   const std::string named = "http://localhost:" + std::to_string(receiver.port()) + "/cb";
@@ -303,7 +310,8 @@ TEST(OutboundAttacks, AWebhookOnAPrivateAddressIsAConfigErrorUnlessAllowListed) 
 // at most maxPerHost connections are ever held; the rest are refused at once,
 // and after the first timeout the negative cache refuses the host outright.
 TEST(OutboundAttacks, ATarpitHoldsAtMostMaxPerHostConnections) {
-  HostileServer server(R"(,"outbound":{"allow":["127.0.0.0/8"],"maxPerHost":2,"timeoutMs":1000})");
+  HostileServer server(
+      WithOutbound(R"({"allow":["127.0.0.0/8"],"maxPerHost":2,"timeoutMs":1000})"));
   OutboundAttack attack(server);
   TcpListener tarpit(TcpListener::Mode::kHold);
   const std::string body =

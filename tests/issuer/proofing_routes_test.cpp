@@ -151,7 +151,9 @@ TEST_F(ProofingRoutesTest, AsyncGoesThroughHostedPageAndSignedCallback) {
   EXPECT_EQ(State(id), "verified");
 }
 
-TEST_F(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndAudited) {
+// Anyone can send one: refused, counted in /metrics, and not audited (the
+// append-only log grows only with authenticated events; docs/security.md).
+TEST_F(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndNotAudited) {
   common::HttpRequest req;
   req.method = "POST";
   req.url = server_->BaseUrl() + "/callbacks/sandbox";
@@ -162,9 +164,8 @@ TEST_F(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndAudited) {
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 403);
   auto audit = audit_->List(0, 10);
-  ASSERT_EQ(audit->size(), 1u);
-  EXPECT_EQ((*audit)[0].action, "callback");
-  EXPECT_EQ((*audit)[0].outcome, "unauthenticated");
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->empty());
 }
 
 TEST_F(ProofingRoutesTest, RepeatedCallbackIsIgnored) {

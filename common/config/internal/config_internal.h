@@ -53,6 +53,9 @@ OutboundConfig ParseOutbound(const ConfigNode& root, const Context& ctx);
 // A configured URL that the outbound policy would refuse (e.g. a webhook on a
 // private address that outbound.allow does not list) is a config error.
 void CheckOutboundTargets(const Config& config);
+IssuanceLimitsConfig ParseIssuanceLimits(const ConfigNode& root);
+RetentionConfig ParseRetention(const ConfigNode& root);
+MetricsConfig ParseMetrics(const ConfigNode& root, const Context& ctx);
 
 // Fills defaults that depend on other sections (URLs from publicBaseUrl, an
 // org's only provider or contract) and checks cross-references.
