@@ -1,8 +1,23 @@
 #include "credentials/did_resolver.h"
 
+#include "common/base/log.h"
+
 namespace vc::credentials {
 using common::Error;
 using common::Result;
+
+namespace {
+
+// Whatever went wrong — refused by the outbound policy, no answer, an HTTP
+// error, not a DID document — the caller (often the sender of the DID) is
+// told the same, so a did:web cannot be used to map a network. The log says.
+Error Unavailable(std::string_view did, std::string_view why) {
+  common::LogInfo("did_web_unavailable",
+                  {{"did", did.substr(0, 200)}, {"reason", why.substr(0, 200)}});
+  return Error{"unresolvable_did", "the did:web document could not be retrieved"};
+}
+
+}  // namespace
 
 std::string_view DidOfMethod(std::string_view method_id) {
   return method_id.substr(0, method_id.find('#'));
@@ -49,15 +64,16 @@ Result<keys::ResolvedDid> DidResolver::ResolveWeb(std::string_view did) {
   }
   auto url = keys::DidWebDocumentUrl(did, options_.web_scheme);
   if (!url) return Error{"unresolvable_did", url.error().message};
-  auto response = common::Get(http_, *url, {{"Accept", "application/json"}});
-  if (!response)
-    return Error{"unresolvable_did", "fetching the DID document: " + response.error().message};
-  if (response->status != 200) {
-    return Error{"unresolvable_did",
-                 "DID document answered HTTP " + std::to_string(response->status)};
-  }
+  common::HttpRequest request;
+  request.url = *url;
+  request.headers = {{"Accept", "application/json"}};
+  request.timeout_ms = options_.timeout_ms;
+  request.max_response_bytes = options_.max_document_bytes;
+  auto response = http_.Send(request);
+  if (!response) return Unavailable(did, response.error().code);
+  if (response->status != 200) return Unavailable(did, "HTTP " + std::to_string(response->status));
   auto doc = keys::ParseDidDocument(did, response->body);
-  if (!doc) return Error{"unresolvable_did", doc.error().message};
+  if (!doc) return Unavailable(did, doc.error().message);
   std::lock_guard lock(mu_);
   cache_[std::string(did)] = Cached{*doc, now + options_.cache_seconds};
   return doc;

@@ -1,7 +1,9 @@
 // DID resolution for verifying credentials and presentations: did:jwk locally,
-// did:web over HTTP (the production HttpClient) with a time-bounded cache, and
-// documents registered in-process (our own authority, so the service does not
-// call itself over HTTP).
+// did:web over HTTP with a time-bounded cache, and documents registered
+// in-process (our own authority, so the service does not call itself over
+// HTTP). A did:web names a URL chosen by whoever sent the DID: the server
+// gives this resolver the guarded client (guarded_http_client.h), and callers
+// resolve only once a request is otherwise checked and bound (docs/security.md).
 #pragma once
 
 #include <functional>
@@ -23,6 +25,8 @@ struct DidResolverOptions {
   // (and tests on 127.0.0.1) resolve its did:web.
   std::string web_scheme = "https";
   int64_t cache_seconds = 300;
+  long timeout_ms = 5'000;
+  size_t max_document_bytes = 256 * 1024;
 };
 
 // Why ResolveKey found no key.
@@ -41,8 +45,8 @@ class DidResolver {
   // rotated keys appear at once) instead of the network.
   void AddLocal(std::string did, std::function<std::string()> source);
 
-  // Errors "unresolvable_did" (method not supported, fetch failed, not 200,
-  // document invalid or for another DID).
+  // Errors "unresolvable_did" (method not supported, or the did:web document
+  // could not be had: one message for every reason, which is logged).
   common::Result<keys::ResolvedDid> Resolve(std::string_view did);
 
   // The key of a verification method "did:…#frag"; kUnresolvableDid or

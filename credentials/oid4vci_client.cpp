@@ -3,7 +3,9 @@
 #include "common/base/json.h"
 #include "common/http/url.h"
 #include "common/jose/jws.h"
+#include "credentials/did_resolver.h"
 #include "credentials/sd_jwt.h"
+#include "credentials/sd_jwt_vc_issuer.h"
 
 namespace vc::credentials {
 using common::Error;
@@ -104,28 +106,18 @@ Result<std::string> ProofJwt(const Holder& holder, const std::string& issuer,
                              {"openid4vci-proof+jwt", holder.kid, ""});
 }
 
-// The issuer's key for `kid` from {iss}/.well-known/jwt-vc-issuer (SD-JWT VC §5).
-Result<common::Jwk> IssuerKey(common::HttpClient& http, const std::string& iss,
-                              const std::string& kid) {
-  auto md = Answer(common::Get(http, iss + "/.well-known/jwt-vc-issuer"), "verify");
-  if (!md) return md.error();
-  if (Str(*md, "issuer") != iss) return StepError("verify", "jwt-vc-issuer names another issuer");
-  const auto* jwks = common::GetObject(*md, "jwks");
-  auto set = jwks ? common::Jwks::FromJsonText(common::ToJson(*jwks))
-                  : Result<common::Jwks>(Error{"", "no jwks"});
-  const common::Jwk* key = set ? set->FindByKid(kid) : nullptr;
-  if (!key) return StepError("verify", "the issuer publishes no key " + kid);
-  return *key;
-}
-
-Result<std::string> Verify(common::HttpClient& http, const Holder& holder, const Offer& offer,
-                           const Endpoints& e, const std::string& credential, int64_t now) {
+Result<std::string> Verify(common::HttpClient& http, const common::Clock& clock,
+                           const Holder& holder, const Offer& offer, const Endpoints& e,
+                           const std::string& credential) {
+  const int64_t now = clock.NowSeconds();
   auto parts = SplitSdJwt(credential);
   auto header = parts ? common::ParseCompact(parts->issuer_jwt)
                       : Result<common::JwsToken>(Error{"", "not an SD-JWT"});
   if (!header) return StepError("verify", "the credential is not an SD-JWT");
-  auto key = IssuerKey(http, offer.issuer, header->kid);
-  if (!key) return key.error();
+  DidResolver dids(http, clock);
+  SdJwtIssuerKeys keys(http, dids, clock);
+  auto key = keys.Find(offer.issuer, header->kid);
+  if (!key) return StepError("verify", key.error().message);
   SdJwtVerifyOptions o;
   o.now = now;
   o.require_exp = true;
@@ -202,7 +194,7 @@ Result<std::string> Oid4vciWalletClient::Accept(const Holder& holder, const std:
   const auto* creds = common::GetArray(*issued, "credentials");
   if (!creds || creds->Empty() || !(*creds)[0].IsObject())
     return StepError("credential", "the answer holds no credentials");
-  return Verify(http_, holder, *offer, *e, Str((*creds)[0], "credential"), clock_.NowSeconds());
+  return Verify(http_, clock_, holder, *offer, *e, Str((*creds)[0], "credential"));
 }
 
 }  // namespace vc::credentials

@@ -56,13 +56,30 @@ Result<std::vector<std::string>> SplitVpToken(const std::string& vp_token) {
   return out;
 }
 
-// The VCs of one VP, verified; the VP's iss must be the holder.
-Status CollectVcs(const std::string& vp_jwt, const std::string& holder,
-                  const PresentationPolicy& policy, DidResolver& resolver,
-                  std::vector<VerifiedVc>& out) {
-  auto vp = VerifyDidSignedJwt(vp_jwt, resolver, "iss");
+// An issuer some requested credential would accept (any, when one of them
+// names no accepted issuers).
+bool MayBeAccepted(const PresentationPolicy& policy, const std::string& issuer) {
+  return std::any_of(policy.requested.begin(), policy.requested.end(), [&](const auto& want) {
+    return want.accepted_issuers.empty() ||
+           std::find(want.accepted_issuers.begin(), want.accepted_issuers.end(), issuer) !=
+               want.accepted_issuers.end();
+  });
+}
+
+// What the tokens say, before anything they name is resolved.
+struct Unverified {
+  ParsedJwt id_token;
+  std::vector<ParsedJwt> vps;
+  std::vector<std::string> vcs;
+};
+
+// One VP read unverified: its iss must be the holder, its nonce and audience
+// ours; each VC must name the holder and an issuer the request may accept.
+Status ReadVp(const std::string& vp_jwt, const std::string& holder,
+              const PresentationPolicy& policy, Unverified& out) {
+  auto vp = ParseDidSignedJwt(vp_jwt, "iss");
   if (!vp) return vp.error();
-  if (vp->signer_did != holder) {
+  if (vp->claimed_did != holder) {
     return MakeVerifyError(VerifyError::kHolderBinding, "the VP is not from the id_token subject");
   }
   if (auto s = CheckBinding(vp->payload, policy, "the VP"); !s) return s;
@@ -73,15 +90,44 @@ Status CollectVcs(const std::string& vp_jwt, const std::string& holder,
   for (const auto& v : vcs->GetArray()) {
     if (!v.IsString())
       return MakeVerifyError(VerifyError::kMalformedToken, "a VC is not a compact JWS");
-    auto vc = VerifyVcJwt(std::string_view(v.GetString(), v.GetStringLength()), resolver,
-                          policy.now, policy.skew_seconds);
-    if (!vc) return vc.error();
-    if (vc->subject != holder) {
+    std::string vc(v.GetString(), v.GetStringLength());
+    auto parsed = ParseDidSignedJwt(vc, "iss");
+    if (!parsed) return parsed.error();
+    if (common::GetString(parsed->payload, "sub").value_or("") != holder) {
       return MakeVerifyError(VerifyError::kHolderBinding, "the VP issuer is not the VC subject");
     }
-    out.push_back(std::move(*vc));
+    if (!MayBeAccepted(policy, parsed->claimed_did)) {
+      return MakeVerifyError(VerifyError::kIssuerNotAccepted,
+                             "issuer " + parsed->claimed_did + " is not accepted");
+    }
+    out.vcs.push_back(std::move(vc));
   }
+  out.vps.push_back(std::move(*vp));
   return {};
+}
+
+Result<Unverified> ReadUnverified(const PresentationResponse& response,
+                                  const PresentationPolicy& policy) {
+  auto id = ParseDidSignedJwt(response.id_token, "sub");
+  if (!id) return id.error();
+  if (common::GetString(id->payload, "iss").value_or("") != kSiopIssuer) {
+    return MakeVerifyError(VerifyError::kBadIdTokenIssuer,
+                           "id_token iss is not " + std::string(kSiopIssuer));
+  }
+  if (auto s = CheckBinding(id->payload, policy, "the id_token"); !s) return s.error();
+  const auto* vpt = common::GetObject(id->payload, "_vp_token");
+  if (!vpt || !common::GetObject(*vpt, "presentation_submission")) {
+    return MakeVerifyError(VerifyError::kMissingSubmission,
+                           "id_token has no _vp_token.presentation_submission");
+  }
+  auto vps = SplitVpToken(response.vp_token);
+  if (!vps) return vps.error();
+  const std::string holder = id->claimed_did;
+  Unverified out{std::move(*id), {}, {}};
+  for (const auto& vp : *vps) {
+    if (auto s = ReadVp(vp, holder, policy, out); !s) return s.error();
+  }
+  return out;
 }
 
 Status CheckRequested(const RequestedCredential& want, const VerifiedVc& vc) {
@@ -144,27 +190,25 @@ bool ConstraintHolds(const Constraint& c, const Claims& claims) {
   return false;
 }
 
+// Everything that needs no DID is checked first (ReadUnverified): the holder's
+// and issuers' DIDs, which the sender chose, are resolved only for a response
+// bound to this request (nonce, audience) whose issuers it may accept.
 Result<VerifiedPresentation> ValidatePresentation(const PresentationResponse& response,
                                                   const PresentationPolicy& policy,
                                                   DidResolver& resolver, StatusChecker& status,
                                                   LinkedDomainChecker& domains) {
-  auto id = VerifyDidSignedJwt(response.id_token, resolver, "sub");
+  auto unverified = ReadUnverified(response, policy);
+  if (!unverified) return unverified.error();
+  auto id = VerifyParsedJwt(std::move(unverified->id_token), resolver);
   if (!id) return id.error();
-  if (common::GetString(id->payload, "iss").value_or("") != kSiopIssuer) {
-    return MakeVerifyError(VerifyError::kBadIdTokenIssuer,
-                           "id_token iss is not " + std::string(kSiopIssuer));
+  for (auto& vp : unverified->vps) {
+    if (auto v = VerifyParsedJwt(std::move(vp), resolver); !v) return v.error();
   }
-  if (auto s = CheckBinding(id->payload, policy, "the id_token"); !s) return s.error();
-  const auto* vpt = common::GetObject(id->payload, "_vp_token");
-  if (!vpt || !common::GetObject(*vpt, "presentation_submission")) {
-    return MakeVerifyError(VerifyError::kMissingSubmission,
-                           "id_token has no _vp_token.presentation_submission");
-  }
-  auto vps = SplitVpToken(response.vp_token);
-  if (!vps) return vps.error();
   std::vector<VerifiedVc> vcs;
-  for (const auto& vp : *vps) {
-    if (auto s = CollectVcs(vp, id->signer_did, policy, resolver, vcs); !s) return s.error();
+  for (const auto& jwt : unverified->vcs) {
+    auto vc = VerifyVcJwt(jwt, resolver, policy.now, policy.skew_seconds);
+    if (!vc) return vc.error();
+    vcs.push_back(std::move(*vc));
   }
   VerifiedPresentation out{id->signer_did, {}};
   for (const auto& want : policy.requested) {

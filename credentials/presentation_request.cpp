@@ -13,13 +13,21 @@ Err Bad(std::string path, std::string message) {
   return FieldError{std::move(path), std::move(message)};
 }
 
+Err TooLong(const std::string& path, size_t max) {
+  return Bad(path, path + " is longer than " + std::to_string(max) + " bytes.");
+}
+
 Err ParseStringArray(const rapidjson::Value& obj, const char* name, const std::string& path,
-                     std::vector<std::string>& out) {
+                     std::vector<std::string>& out, size_t max_bytes) {
   if (!obj.HasMember(name)) return std::nullopt;
   const auto* arr = common::GetArray(obj, name);
   if (!arr) return Bad(path, path + " must be an array of strings.");
+  if (arr->Size() > kMaxListItems) {
+    return Bad(path, path + " has more than " + std::to_string(kMaxListItems) + " items.");
+  }
   for (const auto& v : arr->GetArray()) {
     if (!v.IsString()) return Bad(path, path + " must be an array of strings.");
+    if (v.GetStringLength() > max_bytes) return TooLong(path, max_bytes);
     out.emplace_back(v.GetString(), v.GetStringLength());
   }
   return std::nullopt;
@@ -29,18 +37,21 @@ Err ParseConstraint(const rapidjson::Value& c, const std::string& path, Constrai
   if (!c.IsObject()) return Bad(path, path + " must be an object.");
   const auto name = common::GetString(c, "claimName");
   if (!name || name->empty()) return Bad(path + ".claimName", "A constraint needs a claimName.");
+  if (name->size() > kMaxTypeBytes) return TooLong(path + ".claimName", kMaxTypeBytes);
   out.claim_name = std::string(*name);
   const int operands = (c.HasMember("values") ? 1 : 0) + (c.HasMember("contains") ? 1 : 0) +
                        (c.HasMember("startsWith") ? 1 : 0);
   if (operands != 1)
     return Bad(path, "A constraint needs exactly one of values, contains or startsWith.");
-  if (auto f = ParseStringArray(c, "values", path + ".values", out.values)) return f;
+  if (auto f = ParseStringArray(c, "values", path + ".values", out.values, kMaxValueBytes))
+    return f;
   if (c.HasMember("values") && out.values.empty())
     return Bad(path + ".values", "values must not be empty.");
   for (const char* op : {"contains", "startsWith"}) {
     if (!c.HasMember(op)) continue;
     const auto v = common::GetString(c, op);
     if (!v) return Bad(path + "." + op, std::string(op) + " must be a string.");
+    if (v->size() > kMaxValueBytes) return TooLong(path + "." + op, kMaxValueBytes);
     (std::string_view(op) == "contains" ? out.contains : out.starts_with) = std::string(*v);
   }
   return std::nullopt;
@@ -53,6 +64,7 @@ Err ParseFaceCheck(const rapidjson::Value& fc, const std::string& path, const st
   if (!photo || photo->empty()) {
     return Bad(path + ".sourcePhotoClaimName", "faceCheck.sourcePhotoClaimName is mandatory.");
   }
+  if (photo->size() > kMaxTypeBytes) return TooLong(path + ".sourcePhotoClaimName", kMaxTypeBytes);
   FaceCheck face{std::string(*photo), 70};
   if (fc.HasMember("matchConfidenceThreshold")) {
     const auto t = common::GetInt64(fc, "matchConfidenceThreshold");
@@ -96,12 +108,14 @@ Err ParseRequested(const rapidjson::Value& rc, const std::string& path, const st
   if (!rc.IsObject()) return Bad(path, path + " must be an object.");
   const auto type = common::GetString(rc, "type");
   if (!type || type->empty()) return Bad(path + ".type", "Each requested credential needs a type.");
+  if (type->size() > kMaxTypeBytes) return TooLong(path + ".type", kMaxTypeBytes);
   out.type = std::string(*type);
   if (rc.HasMember("purpose") && !rc["purpose"].IsString())
     return Bad(path + ".purpose", "purpose must be a string.");
   out.purpose = std::string(common::GetString(rc, "purpose").value_or(""));
-  if (auto f =
-          ParseStringArray(rc, "acceptedIssuers", path + ".acceptedIssuers", out.accepted_issuers))
+  if (out.purpose.size() > kMaxPurposeBytes) return TooLong(path + ".purpose", kMaxPurposeBytes);
+  if (auto f = ParseStringArray(rc, "acceptedIssuers", path + ".acceptedIssuers",
+                                out.accepted_issuers, kMaxDidBytes))
     return f;
   for (const auto& i : out.accepted_issuers) {
     if (!i.starts_with("did:"))
@@ -110,6 +124,10 @@ Err ParseRequested(const rapidjson::Value& rc, const std::string& path, const st
   if (rc.HasMember("constraints")) {
     const auto* cs = common::GetArray(rc, "constraints");
     if (!cs) return Bad(path + ".constraints", "constraints must be an array.");
+    if (cs->Size() > kMaxListItems) {
+      return Bad(path + ".constraints",
+                 "constraints has more than " + std::to_string(kMaxListItems) + " items.");
+    }
     for (rapidjson::SizeType i = 0; i < cs->Size(); ++i) {
       Constraint c;
       const std::string cpath = path + ".constraints[" + std::to_string(i) + "]";
@@ -181,13 +199,24 @@ std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj,
     return Bad(prefix + "requestedCredentials",
                "A non-empty requestedCredentials array is required.");
   }
+  if (rcs->Size() > kMaxListItems) {
+    return Bad(prefix + "requestedCredentials",
+               "requestedCredentials has more than " + std::to_string(kMaxListItems) + " items.");
+  }
   for (rapidjson::SizeType i = 0; i < rcs->Size(); ++i) {
     RequestedCredential rc;
     const std::string path = prefix + "requestedCredentials[" + std::to_string(i) + "]";
-    if (auto f = ParseRequested((*rcs)[i], path, prefix, include_receipt, rc)) return f;
+    if (auto f = ParseRequestedCredential((*rcs)[i], path, prefix, include_receipt, rc)) return f;
     out.push_back(std::move(rc));
   }
   return std::nullopt;
+}
+
+std::optional<FieldError> ParseRequestedCredential(const rapidjson::Value& rc,
+                                                   const std::string& path,
+                                                   const std::string& prefix, bool include_receipt,
+                                                   RequestedCredential& out) {
+  return ParseRequested(rc, path, prefix, include_receipt, out);
 }
 
 std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const std::string& prefix,
@@ -199,10 +228,14 @@ std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const s
     return Bad(prefix + "registration.clientName",
                "registration.clientName must be a non-empty string.");
   }
+  if (n->size() > kMaxClientNameBytes)
+    return TooLong(prefix + "registration.clientName", kMaxClientNameBytes);
   out.client_name = std::string(*n);
   if (reg->HasMember("purpose")) {
     const auto p = common::GetString(*reg, "purpose");
     if (!p) return Bad(prefix + "registration.purpose", "registration.purpose must be a string.");
+    if (p->size() > kMaxPurposeBytes)
+      return TooLong(prefix + "registration.purpose", kMaxPurposeBytes);
     out.purpose = std::string(*p);
   }
   return std::nullopt;
@@ -218,28 +251,30 @@ std::string ConstraintPattern(const Constraint& c) {
   return "^" + CaseInsensitiveLiteral(c.starts_with.value_or(""));
 }
 
+void WriteRequestedCredential(common::JsonWriter& w, const RequestedCredential& rc) {
+  w->StartObject();
+  w.Member("type", rc.type);
+  if (!rc.purpose.empty()) {
+    w.Member("purpose", rc.purpose);
+  }
+  w->Key("acceptedIssuers");
+  w->StartArray();
+  for (const auto& i : rc.accepted_issuers) w.String(i);
+  w->EndArray();
+  if (!rc.constraints.empty()) {
+    w->Key("constraints");
+    w->StartArray();
+    for (const auto& c : rc.constraints) WriteConstraint(w, c);
+    w->EndArray();
+  }
+  WriteValidation(w, rc);
+  w->EndObject();
+}
+
 void WriteRequestedCredentials(common::JsonWriter& w,
                                const std::vector<RequestedCredential>& requested) {
   w->StartArray();
-  for (const auto& rc : requested) {
-    w->StartObject();
-    w.Member("type", rc.type);
-    if (!rc.purpose.empty()) {
-      w.Member("purpose", rc.purpose);
-    }
-    w->Key("acceptedIssuers");
-    w->StartArray();
-    for (const auto& i : rc.accepted_issuers) w.String(i);
-    w->EndArray();
-    if (!rc.constraints.empty()) {
-      w->Key("constraints");
-      w->StartArray();
-      for (const auto& c : rc.constraints) WriteConstraint(w, c);
-      w->EndArray();
-    }
-    WriteValidation(w, rc);
-    w->EndObject();
-  }
+  for (const auto& rc : requested) WriteRequestedCredential(w, rc);
   w->EndArray();
 }
 

@@ -8,6 +8,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,17 @@ struct FieldError {
   std::string message;
 };
 
+// How much free text a caller may put in a request (docs/security.md): every
+// field below is stored with the request, so each is bounded, and a 400 names
+// the field that is over.
+inline constexpr size_t kMaxClientNameBytes = 256;
+inline constexpr size_t kMaxPurposeBytes =
+    1024;  // registration.purpose, requestedCredentials[].purpose
+inline constexpr size_t kMaxTypeBytes = 256;    // a credential type, a claim name
+inline constexpr size_t kMaxDidBytes = 2048;    // an accepted issuer, an authority
+inline constexpr size_t kMaxValueBytes = 1024;  // a constraint value, contains, startsWith
+inline constexpr size_t kMaxListItems = 32;     // requestedCredentials, acceptedIssuers, …
+
 struct Registration {
   std::string client_name;  // required, non-empty
   std::string purpose;      // optional
@@ -36,10 +48,19 @@ struct Registration {
 // has a claimName and exactly one of values (non-empty strings) / contains /
 // startsWith; allowRevoked and validateLinkedDomain booleans; faceCheck needs
 // sourcePhotoClaimName, a matchConfidenceThreshold from 50 to 100 when given,
-// and `include_receipt` false (the error then names prefix + "includeReceipt").
+// and `include_receipt` false (the error then names prefix + "includeReceipt");
+// every text and list within the kMax* limits above.
 std::optional<FieldError> ParseRequestedCredentials(const rapidjson::Value& obj,
                                                     const std::string& prefix, bool include_receipt,
                                                     std::vector<RequestedCredential>& out);
+
+// One requestedCredentials entry at `path` (e.g. "requestedCredentials[2]"),
+// by the rules above: for a caller that reads the array itself (the verifier,
+// whose policies may mix in other credential forms).
+std::optional<FieldError> ParseRequestedCredential(const rapidjson::Value& rc,
+                                                   const std::string& path,
+                                                   const std::string& prefix, bool include_receipt,
+                                                   RequestedCredential& out);
 
 // Parses `obj["registration"]` {clientName, purpose?}.
 std::optional<FieldError> ParseRegistration(const rapidjson::Value& obj, const std::string& prefix,
@@ -57,5 +78,7 @@ std::string ConstraintPattern(const Constraint& c);
 // (the inverse of ParseRequestedCredentials) into an open JsonWriter value position.
 void WriteRequestedCredentials(common::JsonWriter& w,
                                const std::vector<RequestedCredential>& requested);
+// One entry of that array (an object).
+void WriteRequestedCredential(common::JsonWriter& w, const RequestedCredential& rc);
 
 }  // namespace vc::credentials

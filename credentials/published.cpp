@@ -1,6 +1,7 @@
 #include "credentials/published.h"
 
 #include "common/base/json.h"
+#include "common/base/log.h"
 #include "credentials/vc_json.h"
 
 namespace vc::credentials {
@@ -105,28 +106,37 @@ Result<std::string> IssueStatusListCredential(const std::string& issuer, const s
   return common::SignCompact(signer.key, signer.alg, w.str(), {"JWT", signer.kid, ""});
 }
 
+namespace {
+
+// The statusListCredential URL comes with the credential: whatever went wrong
+// fetching or reading it, the presenter is told the same (the log says what).
+Error StatusUnavailable(const std::string& why) {
+  common::LogInfo("status_list_unavailable", {{"reason", why.substr(0, 200)}});
+  return Error{"status_unavailable", "the status list could not be retrieved or verified"};
+}
+
+}  // namespace
+
 Result<bool> HttpStatusChecker::IsRevoked(const std::string& issuer, const StatusEntry& entry) {
   if (!entry.list_url.starts_with("https://") && !entry.list_url.starts_with("http://")) {
     return Error{"status_unavailable", "statusListCredential is not an http(s) URL"};
   }
   auto response = common::Get(http_, entry.list_url);
-  if (!response || response->status != 200) {
-    return Error{"status_unavailable", "the status list could not be fetched"};
-  }
+  if (!response) return StatusUnavailable(response.error().code);
+  if (response->status != 200) return StatusUnavailable("HTTP " + std::to_string(response->status));
   auto vc = VerifyVcJwt(response->body, resolver_, clock_.NowSeconds());
-  if (!vc) return Error{"status_unavailable", "status list: " + vc.error().message};
-  if (vc->issuer != issuer)
-    return Error{"status_unavailable", "status list is not from the VC issuer"};
+  if (!vc) return StatusUnavailable(vc.error().message);
+  if (vc->issuer != issuer) return StatusUnavailable("the list is not from the VC's issuer");
   for (const auto& [k, v] : vc->claims) {
     if (k != "encodedList") continue;
     auto list = StatusList::Decode(v);
-    if (!list) return list.error();
+    if (!list) return StatusUnavailable(list.error().message);
     if (static_cast<size_t>(entry.index) >= list->size()) {
       return Error{"status_unavailable", "statusListIndex is outside the list"};
     }
     return list->Get(static_cast<size_t>(entry.index));
   }
-  return Error{"status_unavailable", "status list has no encodedList"};
+  return StatusUnavailable("no encodedList");
 }
 
 Result<std::string> HttpLinkedDomainChecker::Verify(const std::string& did) {

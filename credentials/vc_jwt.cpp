@@ -116,8 +116,7 @@ Result<std::string> IssueVcJwt(const VcToIssue& vc, const Signer& signer) {
   return common::SignCompact(signer.key, signer.alg, w.str(), {"JWT", signer.kid, ""});
 }
 
-Result<VerifiedJwt> VerifyDidSignedJwt(std::string_view jwt, DidResolver& resolver,
-                                       const char* did_claim) {
+Result<ParsedJwt> ParseDidSignedJwt(std::string_view jwt, const char* did_claim) {
   auto token = common::ParseCompact(jwt, kMaxJwtBytes);
   if (!token) return MakeVerifyError(VerifyError::kMalformedToken, token.error().message);
   auto payload = common::ParseJsonObject(token->payload, {kMaxJwtBytes, 16});
@@ -129,20 +128,34 @@ Result<VerifiedJwt> VerifyDidSignedJwt(std::string_view jwt, DidResolver& resolv
     return MakeVerifyError(VerifyError::kKidNotIssuer,
                            std::string("kid does not name a key of the ") + did_claim + " DID");
   }
-  auto key = resolver.ResolveKey(token->kid);
+  std::string claimed(*did);
+  ParsedJwt out{std::move(*token), std::move(*payload), std::move(claimed)};
+  return out;
+}
+
+Result<VerifiedJwt> VerifyParsedJwt(ParsedJwt parsed, DidResolver& resolver) {
+  auto key = resolver.ResolveKey(parsed.token.kid);
   if (!key) {
     const bool unknown = key.error().reason == DidKeyError::kUnknownKey;
     return MakeVerifyError(unknown ? VerifyError::kUnknownKey : VerifyError::kUnresolvableDid,
                            key.error().message);
   }
-  auto alg = common::VerifySignature(*token, *key, kCredentialAlgs);
+  auto alg = common::VerifySignature(parsed.token, *key, kCredentialAlgs);
   if (!alg) {
     const bool sig = IsJoseError(alg.error(), common::JoseError::kInvalidSignature);
     return MakeVerifyError(sig ? VerifyError::kInvalidSignature : VerifyError::kAlgNotAllowed,
                            alg.error().message);
   }
-  VerifiedJwt out{std::move(*token), std::move(*payload), std::string(*did)};
+  VerifiedJwt out{std::move(parsed.token), std::move(parsed.payload),
+                  std::move(parsed.claimed_did)};
   return out;
+}
+
+Result<VerifiedJwt> VerifyDidSignedJwt(std::string_view jwt, DidResolver& resolver,
+                                       const char* did_claim) {
+  auto parsed = ParseDidSignedJwt(jwt, did_claim);
+  if (!parsed) return parsed.error();
+  return VerifyParsedJwt(std::move(*parsed), resolver);
 }
 
 Result<VerifiedVc> VerifyVcJwt(std::string_view jwt, DidResolver& resolver, int64_t now,

@@ -64,9 +64,22 @@ struct VerifiedJwt {
 // Parses `jwt` (up to 64 KiB: VPs embed VCs), requires a kid "did…#frag" whose
 // DID equals the payload's `did_claim` ("iss", or "sub" for SIOP id_tokens),
 // resolves the key and verifies the signature under kCredentialAlgs. Errors are
-// VerifyError codes.
+// VerifyError codes. The same as ParseDidSignedJwt then VerifyParsedJwt.
 common::Result<VerifiedJwt> VerifyDidSignedJwt(std::string_view jwt, DidResolver& resolver,
                                                const char* did_claim = "iss");
+
+// A DID-signed JWT parsed but NOT verified: nothing in it can be trusted yet.
+struct ParsedJwt {
+  common::JwsToken token;
+  rapidjson::Document payload;
+  std::string claimed_did;  // the did_claim's value, which the kid names
+};
+// The first half of VerifyDidSignedJwt, which touches no DID: a caller checks
+// what it can of the unverified payload (audience, nonce, the signer it
+// expects, a request it must name) and resolves the DID only when that holds.
+common::Result<ParsedJwt> ParseDidSignedJwt(std::string_view jwt, const char* did_claim = "iss");
+// The second half: resolves the kid's key and verifies the signature.
+common::Result<VerifiedJwt> VerifyParsedJwt(ParsedJwt parsed, DidResolver& resolver);
 
 struct VerifiedVc {
   std::string jwt;

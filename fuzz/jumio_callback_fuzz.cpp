@@ -1,12 +1,16 @@
 // Jumio callback bodies and retrieval "details" bodies. Jumio does not sign
 // callbacks; our userReference carries an HMAC. So that the fuzzer gets past
-// that check, "@REF@" in the input is replaced by a valid userReference.
+// that check, "@REF@" in the input is replaced by a valid userReference. A
+// verdict's document number (PII) never lands in the stored claims, and
+// comparing it with a claimed identity never fails to decide.
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "common/base/clock.h"
 #include "common/http/http_client.h"
 #include "issuer/jumio_provider.h"
+#include "issuer/verdict_check.h"
 
 namespace {
 
@@ -31,7 +35,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     at += ref.size();
   }
   (void)jumio.AuthenticateCallback(vc::issuer::CallbackInput{{}, body, "127.0.0.1"});
-  (void)vc::issuer::MapJumioDetails(body, size % 2 == 0);
+  auto verdict = vc::issuer::MapJumioDetails(body, size % 2 == 0);
+  if (verdict.ok()) {
+    if (verdict->claims.count("documentNumber")) std::abort();
+    const vc::issuer::ClaimedIdentity claimed{"Olena Kovalenko",
+                                              size % 3 == 0 ? "PRC_ID" : "PASSPORT",
+                                              size % 3 == 0 ? "11010519900307001X" : "P1234567"};
+    (void)vc::issuer::Disagreement(claimed, *verdict);
+  }
   (void)vc::issuer::ParseJumioTimestampMs(body);
   return 0;
 }

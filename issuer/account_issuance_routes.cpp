@@ -51,15 +51,29 @@ std::string Oid4vciOfferJson(const Oid4vciService& s, const Offer& o) {
   return w.str();
 }
 
+// The record's offer gate said no (offer_gate.h): 409 while an offer is live,
+// 429 with Retry-After past the record's limit.
+HttpServerResponse GateRefused(const ProofingFailure& f) {
+  auto refused = Fail(f);
+  if (f.reason == ProofingError::kOfferLimitReached) refused.SetHeader("Retry-After", f.cause);
+  return refused;
+}
+
 HttpServerResponse CreateSdJwtOffer(Ctx& c, const std::string& owner, const std::string& name,
                                     const IssuancePlan& plan, const IdentityRecord& record) {
   if (!c.oid4vci || !plan.contract.Issues(credentials::kFormatSdJwtVc)) {
     return Fail(Refusal(ProofingError::kUnsupportedCredentialFormat,
                         "contract " + plan.contract.id + " is not issued as dc+sd-jwt"));
   }
-  auto offer = c.oid4vci->CreateOffer(IssuanceSubject{"", owner, name}, plan.contract,
-                                      AvailableClaims(record));
-  if (!offer) return Fail(offer.error());
+  const IssuanceSubject who{"", owner, name};
+  auto group = c.issuance.OpenOffer(who);
+  if (!group) return GateRefused(group.error());
+  auto offer = c.oid4vci->CreateOffer(who, plan.contract, AvailableClaims(record));
+  if (!offer) {
+    c.issuance.AbandonOffer(who, *group);
+    return Fail(offer.error());
+  }
+  c.issuance.HoldOffer(who, *group, offer->expiry);
   return Envelope(201, "", "scan the QR code with a wallet and enter the transaction code",
                   Oid4vciOfferJson(*c.oid4vci, *offer));
 }
@@ -97,7 +111,11 @@ HttpServerResponse CreateOffer(Ctx& c, const Caller& caller, const std::string& 
     return CreateSdJwtOffer(c, owner, name, *plan, *record);
   auto offer = c.issuance.Start(IssuanceSubject{"", owner, name}, *plan, AvailableClaims(*record));
   if (!offer) {
-    if (offer.error().reason == ProofingError::kMissingClaim) return Fail(offer.error());
+    const ProofingError why = offer.error().reason;
+    if (why == ProofingError::kMissingClaim || why == ProofingError::kOfferInProgress ||
+        why == ProofingError::kOfferLimitReached) {
+      return GateRefused(offer.error());
+    }
     // The Request Service's own words stay in our log (issuance_request_failed).
     constexpr auto kUnavailable = ProofingError::kRequestServiceUnavailable;
     return Envelope(HttpStatus(kUnavailable), std::string(Code(kUnavailable)),

@@ -2,7 +2,9 @@
 // the user themself asks for a credential for a verified identity record and
 // gets the Request Service's deep link, a QR code and the PIN to show — or,
 // with {"format": "dc+sd-jwt"}, an OpenID4VCI offer and its tx_code. Routes:
-//   POST /api/users/:owner/:name/credential        a new offer (201)
+//   POST /api/users/:owner/:name/credential        a new offer (201); 409
+//        offer_in_progress while the record's last offer is live, 429
+//        offer_limit_reached (Retry-After) past the record's limit (offer_gate.h)
 //   GET  /api/users/:owner/:name/credential/:id    how far the wallet got
 // Answers are Casdoor's envelope (casdoor_envelope.h); callers as for the other
 // /api/users routes (api_auth.h). The callbacks arrive at /api/issuer/callback

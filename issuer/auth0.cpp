@@ -25,7 +25,7 @@ struct Info {
 constexpr std::string_view kStartAgain =
     "We could not start identity verification from this link. Please sign in again.";
 
-constexpr std::array<Info, 8> kInfo = {{
+constexpr std::array<Info, 10> kInfo = {{
     {Auth0Error::kMalformedToken, "malformed_token", 400, kStartAgain},
     {Auth0Error::kUnsupportedAlg, "unsupported_alg", 400, kStartAgain},
     {Auth0Error::kInvalidSignature, "invalid_signature", 401, kStartAgain},
@@ -33,10 +33,13 @@ constexpr std::array<Info, 8> kInfo = {{
      "This sign-in link has expired. Please sign in again."},
     {Auth0Error::kTokenNotYetValid, "token_not_yet_valid", 401,
      "This sign-in link is not valid yet. Check your device's clock and sign in again."},
+    {Auth0Error::kLifetimeTooLong, "lifetime_too_long", 401, kStartAgain},
     {Auth0Error::kUnknownTenant, "unknown_tenant", 400, kStartAgain},
     {Auth0Error::kMissingState, "missing_state", 400, kStartAgain},
     {Auth0Error::kTokenReplayed, "token_replayed", 409,
      "This sign-in link has already been used. Please sign in again."},
+    {Auth0Error::kStorageUnavailable, "storage_unavailable", 503,
+     "We cannot continue right now. Please try again in a moment."},
 }};
 
 const Info& InfoFor(Auth0Error e) {
@@ -87,7 +90,8 @@ Result<Auth0Claims, Auth0Failure> Auth0Intake::Verify(std::string_view token,
   common::ClaimPolicy policy;
   policy.now = clock_.NowSeconds();
   policy.skew_seconds = kSkewSeconds;
-  policy.required = {"sub"};
+  policy.required = {"sub", "iat"};
+  policy.max_lifetime_seconds = tenant->max_token_lifetime_seconds;
   if (auto st = common::CheckClaims(*payload, policy); !st) {
     switch (st.error().reason) {
       case common::ClaimError::kExpired:
@@ -95,6 +99,8 @@ Result<Auth0Claims, Auth0Failure> Auth0Intake::Verify(std::string_view token,
       case common::ClaimError::kNotYetValid:
       case common::ClaimError::kIssuedInFuture:
         return Fail(Auth0Error::kTokenNotYetValid, st.error().message);
+      case common::ClaimError::kLifetimeTooLong:
+        return Fail(Auth0Error::kLifetimeTooLong, st.error().message);
       default:
         return Fail(Auth0Error::kMalformedToken, st.error().message);
     }
@@ -107,13 +113,13 @@ Result<Auth0Claims, Auth0Failure> Auth0Intake::Verify(std::string_view token,
   c.iat = common::GetNumericDate(*payload, "iat").value_or(0);
   c.exp = common::GetNumericDate(*payload, "exp").value_or(0);
   c.state = std::string(state);
+  // The HMAC covers exactly the signing input: a token re-encoded differently
+  // does not verify, so this names the token whatever the URL around it says.
+  c.token_digest = common::HexEncode(common::Sha256(jws->signing_input));
   return c;
 }
 
-std::string Auth0Intake::ReplayKey(const Auth0Claims& c) {
-  // Hashed so an arbitrarily long state cannot bloat the key column.
-  return common::HexEncode(common::Sha256(c.sub + '\n' + std::to_string(c.iat) + '\n' + c.state));
-}
+std::string Auth0Intake::ReplayKey(const Auth0Claims& c) { return c.token_digest; }
 
 Result<std::string> Auth0Intake::ReturnToken(const Auth0Claims& c, std::string_view status) const {
   const Auth0Tenant* tenant = Find(c.iss);

@@ -18,19 +18,23 @@ struct Auth0Tenant {
   std::string domain;  // the token's "iss", e.g. "example.auth0.com"
   std::string secret;  // the Action's Token Secret (UTF-8 bytes)
   std::string proofing;
+  int64_t max_token_lifetime_seconds = 600;  // exp - iat at most this
 };
 
 // Codes (stable): malformed_token, unsupported_alg, invalid_signature,
-// token_expired, token_not_yet_valid, unknown_tenant, missing_state, token_replayed.
+// token_expired, token_not_yet_valid, lifetime_too_long, unknown_tenant,
+// missing_state, token_replayed, storage_unavailable.
 enum class Auth0Error {
   kMalformedToken,
   kUnsupportedAlg,
   kInvalidSignature,
   kTokenExpired,
   kTokenNotYetValid,
+  kLifetimeTooLong,  // no iat, or exp - iat over the tenant's maximum
   kUnknownTenant,
   kMissingState,
   kTokenReplayed,
+  kStorageUnavailable,  // 503: the claim could not be stored; the link still works later
 };
 std::string_view Code(Auth0Error e);
 int HttpStatus(Auth0Error e);
@@ -43,7 +47,8 @@ struct Auth0Claims {
   std::string sub;
   int64_t iat = 0;
   int64_t exp = 0;
-  std::string state;  // from the query, byte for byte
+  std::string state;         // from the query, byte for byte
+  std::string token_digest;  // SHA-256 of the signed part: what makes the token one-use
 };
 
 class Auth0Intake {
@@ -56,12 +61,15 @@ class Auth0Intake {
 
   const Auth0Tenant* Find(std::string_view domain) const;
 
-  // HS256 only, with the secret of the tenant named by "iss"; sub, iss and exp
-  // required; iat not in the future. Never kTokenReplayed (the session store's).
+  // HS256 only, with the secret of the tenant named by "iss"; sub, iss, iat and
+  // exp required; iat not in the future; exp - iat at most the tenant's maximum
+  // lifetime. Never kTokenReplayed (the session store's).
   common::Result<Auth0Claims, Auth0Failure> Verify(std::string_view token,
                                                    std::string_view state) const;
 
-  // The one-time key for (iss, sub, iat, state).
+  // The one-time key: the token itself (its signed part), not the `state`
+  // beside it in the URL, which anyone holding the link can change. Kept until
+  // exp, which the lifetime bound keeps close.
   static std::string ReplayKey(const Auth0Claims& claims);
 
   // The HS256 token for /continue: sub, iss, iat (now), exp, state, status

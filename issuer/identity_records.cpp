@@ -83,20 +83,27 @@ Status IdentityStore::SaveClaimed(Connection& conn, const std::string& owner,
 }
 
 Status IdentityStore::MarkVerified(Connection& conn, const std::string& owner,
-                                   const std::string& name, const std::string& provider,
-                                   const std::string& reference, const std::string& claims_json,
-                                   int64_t now) const {
+                                   const std::string& name, const ClaimedIdentity& checked,
+                                   const std::string& provider, const std::string& reference,
+                                   const std::string& claims_json, int64_t now) const {
+  auto sealed = crypto_.Encrypt(checked.id_card_number, Aad(owner, name));
+  if (!sealed) return sealed.error();
   auto up = conn.Cached(
       "UPDATE identity_records SET verified = 1, verified_at = ?, provider = ?, reference = ?, "
-      "claims = ?, updated_at = ? WHERE owner = ? AND name = ?");
+      "claims = ?, updated_at = ?, real_name = ?, id_card_type = ?, id_number_enc = ?, "
+      "id_number_hmac = ? WHERE owner = ? AND name = ?");
   if (!up) return up.error();
   Status st = up->BindInt64(1, now)
                   .BindText(2, provider)
                   .BindText(3, reference)
                   .BindText(4, claims_json)
                   .BindInt64(5, now)
-                  .BindText(6, owner)
-                  .BindText(7, name)
+                  .BindText(6, checked.real_name)
+                  .BindText(7, checked.id_card_type)
+                  .BindBlob(8, *sealed)
+                  .BindText(9, crypto_.LookupHmac(checked.id_card_number))
+                  .BindText(10, owner)
+                  .BindText(11, name)
                   .Run();
   if (!st) return st;
   if (conn.Changes() != 1) return Error{"identity_not_found", "no identity record to verify"};
@@ -113,6 +120,16 @@ Status IdentityStore::Reset(Connection& conn, const std::string& owner, const st
   if (!st) return st;
   if (conn.Changes() != 1) return Error{"identity_not_found", "no identity record"};
   return Status::Ok();
+}
+
+Result<int64_t> IdentityStore::PruneUnverified(Connection& conn, int64_t before) {
+  auto del = conn.Cached(
+      "DELETE FROM identity_records WHERE verified = 0 AND updated_at < ? AND NOT EXISTS "
+      "(SELECT 1 FROM proofing_attempts a WHERE a.owner = identity_records.owner AND "
+      "a.name = identity_records.name AND a.outcome = 'pending')");
+  if (!del) return del.error();
+  if (Status run = del->BindInt64(1, before).Run(); !run) return run.error();
+  return conn.Changes();
 }
 
 std::string IdentityToJson(const IdentityRecord& r) {

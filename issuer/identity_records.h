@@ -49,15 +49,21 @@ class IdentityStore {
   common::Status SaveClaimed(common::Connection& conn, const std::string& owner,
                              const std::string& name, const ClaimedIdentity& claimed,
                              int64_t now) const;
-  // Marks verified, which locks the identity fields.
+  // Marks verified with the identity fields that were `checked` (they replace
+  // whatever the record holds), which locks them: what is locked is exactly
+  // what the provider checked. "identity_not_found" when there is no record.
   common::Status MarkVerified(common::Connection& conn, const std::string& owner,
-                              const std::string& name, const std::string& provider,
-                              const std::string& reference, const std::string& claims_json,
-                              int64_t now) const;
+                              const std::string& name, const ClaimedIdentity& checked,
+                              const std::string& provider, const std::string& reference,
+                              const std::string& claims_json, int64_t now) const;
   // Unlocks (admin reset): verified cleared, provider evidence kept.
   // "identity_not_found" when there is no record.
   common::Status Reset(common::Connection& conn, const std::string& owner, const std::string& name,
                        int64_t now) const;
+
+  // Retention: deletes records never verified (or reset) and unchanged since
+  // `before`, unless a check of them is pending; returns how many.
+  static common::Result<int64_t> PruneUnverified(common::Connection& conn, int64_t before);
 
   // Records whose ID number has this lookup HMAC (duplicate detection).
   std::string LookupHmac(std::string_view number) const { return crypto_.LookupHmac(number); }

@@ -44,6 +44,11 @@ ProofingStatus CheckRecordKey(const std::string& owner, const std::string& name)
   return ProofingStatus::Ok();
 }
 
+bool Same(const ClaimedIdentity& a, const ClaimedIdentity& b) {
+  return a.real_name == b.real_name && a.id_card_type == b.id_card_type &&
+         a.id_card_number == b.id_card_number;
+}
+
 }  // namespace
 
 Status IdentityService::Audit(const Caller& caller, const std::string& owner,
@@ -92,6 +97,13 @@ ProofingResult<IdentityRecord> IdentityService::Update(const Caller& caller,
     if (patch.real_name) merged.real_name = *patch.real_name;
     if (patch.id_card_type) merged.id_card_type = *patch.id_card_type;
     if (patch.id_card_number) merged.id_card_number = *patch.id_card_number;
+    // Frozen while a provider checks them: what is locked must be what was checked.
+    auto pending = AttemptStore::HasPending(conn, owner, name);
+    if (!pending) return Status(pending.error());
+    if (*pending && !verified && (!r->has_value() || !Same((*r)->identity, merged))) {
+      refusal = ProofingError::kCheckPending;
+      return Status::Ok();
+    }
     Status saved = identities_.SaveClaimed(conn, owner, name, merged, clock_.NowSeconds());
     if (!saved && FromLower(saved.error()).reason == ProofingError::kIdentityLocked) {
       refusal = ProofingError::kIdentityLocked;
@@ -101,6 +113,11 @@ ProofingResult<IdentityRecord> IdentityService::Update(const Caller& caller,
   if (!st) return FromLower(st.error());
   (void)Audit(caller, owner, name, "identity_update",
               refusal ? std::string(Code(*refusal)) : std::string("ok"), mscv, "");
+  if (refusal == ProofingError::kCheckPending) {
+    return Refusal(*refusal,
+                   "a verification of this identity is under way: realName, idCardType and "
+                   "idCardNumber cannot change until it ends");
+  }
   if (refusal == ProofingError::kIdentityLocked) {
     return Refusal(*refusal,
                    "the identity is verified: realName, idCardType, idCardNumber and "
@@ -153,7 +170,18 @@ ProofingResult<ProofingAttempt> IdentityService::Verify(const Caller& caller, st
   if (record->verified) {
     return Refusal(ProofingError::kAlreadyVerified, "the user is already verified");
   }
-  if (provider.empty()) provider = default_provider_(owner);
+  // The org (or Auth0 tenant) decides how its users are proofed: only an admin
+  // may name another provider, e.g. to re-check a record elsewhere.
+  const std::string configured = default_provider_(owner);
+  if (provider.empty()) {
+    provider = configured;
+  } else if (caller.role != CallerRole::kAdmin && provider != configured) {
+    (void)Audit(caller, owner, name, "proofing_start", "refused", mscv, "provider_not_allowed");
+    return Refusal(ProofingError::kProviderNotAllowed,
+                   "records of " + owner +
+                       " are verified by the provider their org configured; "
+                       "leave out `provider`");
+  }
   SubmitRequest r{"", owner, name, provider, c, caller.id, mscv, ""};
   return proofing_.Submit(r);
 }

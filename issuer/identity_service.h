@@ -3,7 +3,8 @@
 // with a reason), and verify-identification through a provider. Failures are
 // ProofingErrors (proofing_error.h), which identity_routes.cpp maps to HTTP:
 //   kForbidden, kIdentityNotFound, kIdentityIncomplete, kAlreadyVerified,
-//   kIdentityLocked, kFieldReadOnly, kReasonRequired, kUnknownProvider,
+//   kIdentityLocked, kCheckPending (fields frozen while a check is pending),
+//   kFieldReadOnly, kReasonRequired, kUnknownProvider, kProviderNotAllowed,
 //   kInvalidInput, the provider's failures and kInternal.
 #pragma once
 
@@ -31,7 +32,9 @@ struct IdentityPatch {
 
 class IdentityService {
  public:
-  // `default_provider` names the provider for an owner when the call names none.
+  // `default_provider` names the provider of an owner's org (or Auth0 tenant):
+  // what a verification uses when the call names none, and the only one a
+  // non-admin caller may name (kProviderNotAllowed otherwise).
   // Reads and writes the identity records in `db` (the database `proofing`
   // uses), sealed with `crypto`; verification goes through `proofing`.
   IdentityService(ProofingService& proofing, common::Database& db, const IdentityCrypto& crypto,
@@ -53,7 +56,9 @@ class IdentityService {
   ProofingResult<IdentityRecord> Reset(const Caller& caller, const std::string& owner,
                                        const std::string& name, const std::string& reason,
                                        const std::string& mscv);
-  // Runs the provider on the stored fields. Empty owner/name = the caller's own.
+  // Runs the provider on the stored fields. Empty owner/name = the caller's own;
+  // empty provider = the org's. Fails with kProviderNotAllowed when a non-admin
+  // names another provider than the org's.
   ProofingResult<ProofingAttempt> Verify(const Caller& caller, std::string owner, std::string name,
                                          std::string provider, const std::string& mscv);
   // Admin only: the provider's credentials and reachability; changes nothing.

@@ -1,12 +1,51 @@
 #include "issuer/intake.h"
 
+#include <array>
+
 #include "common/base/json.h"
+#include "common/base/metrics.h"
 #include "common/http/url.h"
 #include "common/jose/jws.h"
 
 namespace vc::issuer {
 using common::Error;
 using common::Result;
+
+namespace {
+
+// vc_jumpstarts_total{outcome}: "accepted" or the refusal's code. The children
+// are looked up once: refusals can come as fast as acceptances (a replay flood).
+constexpr size_t kJumpstartErrors = static_cast<size_t>(JumpstartError::kNeedsKeyFetch) + 1;
+struct JumpstartCounters {
+  common::Counter* accepted;
+  std::array<common::Counter*, kJumpstartErrors> refused;
+};
+
+// Registered with the service, so every outcome reads 0 before the first link.
+const JumpstartCounters& Counters() {
+  static const JumpstartCounters counters = [] {
+    auto& family = common::MetricsRegistry::Global().AddCounter(
+        "vc_jumpstarts_total", "Jumpstart links by outcome: accepted or the refusal code",
+        {"outcome"});
+    JumpstartCounters c{&family.With({"accepted"}), {}};
+    for (size_t i = 0; i + 1 < kJumpstartErrors; ++i) {  // every refusal but kNeedsKeyFetch
+      c.refused[i] = &family.With({std::string(Code(static_cast<JumpstartError>(i)))});
+    }
+    return c;
+  }();
+  return counters;
+}
+
+void CountJumpstart(const Result<Started, JumpstartFailure>& r) {
+  const JumpstartCounters& counters = Counters();
+  if (r) {
+    counters.accepted->Inc();
+  } else if (r.error().reason != JumpstartError::kNeedsKeyFetch) {  // not an outcome: retried
+    counters.refused[static_cast<size_t>(r.error().reason)]->Inc();
+  }
+}
+
+}  // namespace
 
 IntakeService::IntakeService(IntakeOptions options, const OrgRegistry& orgs,
                              JumpstartVerifier& jumpstart, Auth0Intake& auth0,
@@ -18,7 +57,9 @@ IntakeService::IntakeService(IntakeOptions options, const OrgRegistry& orgs,
       auth0_(auth0),
       sessions_(sessions),
       keys_(keys),
-      clock_(clock) {}
+      clock_(clock) {
+  Counters();
+}
 
 namespace {
 
@@ -47,7 +88,11 @@ std::string_view Auth0Status(SessionStatus s) {
 
 void IntakeService::StartJumpstartAsync(std::string_view path_org, std::string_view token,
                                         std::string_view mscv, keys::KeyFetch fetch,
-                                        JumpstartDone done) {
+                                        JumpstartDone user_done) {
+  JumpstartDone done = [user_done = std::move(user_done)](Result<Started, JumpstartFailure> r) {
+    CountJumpstart(r);
+    user_done(std::move(r));
+  };
   auto claims = jumpstart_.Verify(path_org, token, fetch);
   if (!claims) return done(claims.error());
   NewSession req;
@@ -88,7 +133,7 @@ void IntakeService::StartAuth0Async(std::string_view token, std::string_view sta
   sessions_.OpenAsync(req, [done = std::move(done)](Result<OpenedSession, OpenFailure> opened) {
     if (opened) return done(MakeStarted(std::move(*opened)));
     const bool replayed = opened.error().reason == OpenError::kReplayed;
-    done(Auth0Failure{replayed ? Auth0Error::kTokenReplayed : Auth0Error::kMalformedToken,
+    done(Auth0Failure{replayed ? Auth0Error::kTokenReplayed : Auth0Error::kStorageUnavailable,
                       opened.error().message});
   });
 }

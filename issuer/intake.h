@@ -59,9 +59,9 @@ class IntakeService {
   using JumpstartDone = std::function<void(common::Result<Started, JumpstartFailure>)>;
   void StartJumpstartAsync(std::string_view path_org, std::string_view token, std::string_view mscv,
                            keys::KeyFetch fetch, JumpstartDone done);
-  // Verifies the Auth0 redirect token, claims (iss, sub, iat, state), opens the
-  // session; `done` as for StartJumpstartAsync. A storage failure is
-  // kMalformedToken.
+  // Verifies the Auth0 redirect token, claims it (the token, whatever the
+  // state: Auth0Intake::ReplayKey), opens the session; `done` as for
+  // StartJumpstartAsync. A storage failure is kStorageUnavailable.
   using Auth0Done = std::function<void(common::Result<Started, Auth0Failure>)>;
   void StartAuth0Async(std::string_view token, std::string_view state, std::string_view mscv,
                        Auth0Done done);

@@ -4,6 +4,7 @@
 #include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/base/metrics.h"
 #include "credentials/vc_jwt.h"
 #include "issuer/audit_log.h"
 #include "issuer/idv_claims.h"
@@ -83,15 +84,72 @@ ProofingResult<std::map<std::string, std::string>> ContractClaims(
   return out;
 }
 
+namespace {
+
+// vc_issuances_total{outcome}: a credential reached the wallet ("issued") or the
+// wallet reported an error ("failed"), counted once per request (the first
+// terminal callback that changed it). Registered with the service.
+struct IssuanceCounters {
+  common::Counter& issued;
+  common::Counter& failed;
+};
+
+IssuanceCounters& Counters() {
+  static common::CounterFamily& family = common::MetricsRegistry::Global().AddCounter(
+      "vc_issuances_total", "Issuance requests that ended, by outcome: issued or failed",
+      {"outcome"});
+  static IssuanceCounters counters{family.With({"issued"}), family.With({"failed"})};
+  return counters;
+}
+
+void CountIssuance(IssuanceStatus status) {
+  if (!IsTerminal(status)) return;
+  (status == IssuanceStatus::kSuccessful ? Counters().issued : Counters().failed).Inc();
+}
+
+}  // namespace
+
 IssuanceService::IssuanceService(IssuanceOptions options, credentials::RequestServiceClient& client,
                                  IssuanceStore& store, SessionStore& sessions, common::Database& db,
-                                 const common::Clock& clock)
+                                 const common::Clock& clock, OfferGate* gate)
     : options_(std::move(options)),
       client_(client),
       store_(store),
       sessions_(sessions),
       db_(db),
-      clock_(clock) {}
+      clock_(clock),
+      gate_(gate) {
+  Counters();
+}
+
+ProofingResult<std::string> IssuanceService::OpenOffer(const IssuanceSubject& who,
+                                                       std::string holder) {
+  if (holder.empty()) holder = "og_" + common::RandomId(16);
+  if (!gate_) return holder;
+  auto opened = gate_->Open(who.owner + "/" + who.name, holder);
+  if (!opened) return FromLower(opened.error());
+  if (!*opened) return holder;
+  const GateFailure& refused = **opened;
+  if (refused.reason == GateRefusal::kLive) {
+    return ProofingFailure{ProofingError::kOfferInProgress,
+                           "a credential offer for this identity is still live: it must be "
+                           "completed or expire before another is made",
+                           refused.holder};
+  }
+  return ProofingFailure{ProofingError::kOfferLimitReached,
+                         "this identity had its credential offers for now; try again in " +
+                             std::to_string(refused.retry_after) + " s",
+                         std::to_string(refused.retry_after)};
+}
+
+void IssuanceService::HoldOffer(const IssuanceSubject& who, const std::string& group,
+                                int64_t until) {
+  if (gate_) (void)gate_->Hold(who.owner + "/" + who.name, group, until);
+}
+
+void IssuanceService::AbandonOffer(const IssuanceSubject& who, const std::string& group) {
+  if (gate_) (void)gate_->Release(who.owner + "/" + who.name, group, true);
+}
 
 Result<std::string> IssuanceService::RequestBody(const IssuancePlan& plan,
                                                  const std::map<std::string, std::string>& claims,
@@ -128,24 +186,32 @@ Result<std::string> IssuanceService::RequestBody(const IssuancePlan& plan,
 
 ProofingResult<IssuanceRecord> IssuanceService::Start(
     const Session& session, const IssuancePlan& plan,
-    const std::map<std::string, std::string>& available) {
+    const std::map<std::string, std::string>& available, const std::string& group) {
   const auto [owner, name] = RecordKeyFor(session);
-  return Start(IssuanceSubject{session.id, owner, name}, plan, available);
+  return Start(IssuanceSubject{session.id, owner, name}, plan, available, group);
 }
 
 ProofingResult<IssuanceRecord> IssuanceService::Start(
     const IssuanceSubject& who, const IssuancePlan& plan,
-    const std::map<std::string, std::string>& available) {
+    const std::map<std::string, std::string>& available, const std::string& group) {
   auto claims = ContractClaims(plan.contract, available);
   if (!claims) return claims.error();
   IssuanceRecord record;
+  record.id = IssuanceStore::NewId();
   record.session_id = who.session_id;
   record.subject = who.owner + "/" + who.name;
   record.state = common::RandomId(24);
   record.pin = plan.pin_length > 0 ? RandomPin(plan.pin_length) : "";
   auto body = RequestBody(plan, *claims, record.state, record.pin);
   if (!body) return FromLower(body.error());
+  const bool own_group = group.empty();
+  if (own_group) {
+    auto opened = OpenOffer(who, record.id);
+    if (!opened) return opened.error();
+  }
+  record.offer_group = own_group ? record.id : group;
   auto created = client_.CreateIssuanceRequest(*body);
+  if (!created && own_group) AbandonOffer(who, record.offer_group);
   if (!created) {
     common::LogWarn("issuance_request_failed", {{"session", who.session_id},
                                                 {"error", created.error().code},
@@ -157,6 +223,7 @@ ProofingResult<IssuanceRecord> IssuanceService::Start(
   record.url = created->url;
   record.expiry = created->expiry;
   auto stored = store_.Insert(std::move(record));
+  if (stored && own_group) HoldOffer(who, stored->offer_group, stored->expiry);
   if (stored) {
     common::LogInfo("issuance_request_created", {{"session", who.session_id},
                                                  {"issuance", stored->id},
@@ -217,6 +284,13 @@ CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::st
     if (!applied) return common::Status(applied.error());
     if (!*applied || !(*applied)->second) return common::Status::Ok();
     changed = true;
+    if (IsTerminal(event->status)) {
+      // The wallet is done with this offer: the record may get another one.
+      const IssuanceRecord& done = (*applied)->first;
+      common::Status released = OfferGate::Release(
+          conn, subject, done.offer_group.empty() ? done.id : done.offer_group, false);
+      if (!released) return released;
+    }
     AuditEntry entry{0,
                      0,
                      "request_service",
@@ -234,6 +308,7 @@ CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::st
     common::LogError("issuance_callback_failed", {{"error", st.error().message}});
     return CallbackResult::kStorageError;
   }
+  if (changed) CountIssuance(event->status);
   common::LogInfo("issuance_callback", {{"issuance", (*found)->id},
                                         {"status", IssuanceStatusName(event->status)},
                                         {"changed", changed}});

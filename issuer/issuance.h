@@ -17,6 +17,7 @@
 #include "credentials/request_service_client.h"
 #include "issuer/identity_records.h"
 #include "issuer/issuance_store.h"
+#include "issuer/offer_gate.h"
 #include "issuer/proofing_error.h"
 #include "issuer/sessions.h"
 
@@ -65,18 +66,36 @@ enum class CallbackResult { kApplied, kIgnored, kUnauthenticated, kMalformed, kS
 
 class IssuanceService {
  public:
+  // `gate` (may be null: no limit) admits one live offer per record and
+  // bounds how many a record gets (offer_gate.h).
   IssuanceService(IssuanceOptions options, credentials::RequestServiceClient& client,
                   IssuanceStore& store, SessionStore& sessions, common::Database& db,
-                  const common::Clock& clock);
+                  const common::Clock& clock, OfferGate* gate = nullptr);
 
-  // Creates an issuance request for `who` and stores it. Fails with
-  // kMissingClaim, kRequestServiceUnavailable when the Request Service refuses
-  // or cannot be reached (its own code and words go to the log), or kInternal.
+  // Creates an issuance request for `who` and stores it. With no `group`, it
+  // first takes the record's offer gate itself (OpenOffer, holder = the new
+  // request's id) and holds it until the request expires; with a `group` the
+  // caller opened, it only joins it (the caller holds or abandons the group).
+  // Fails with kMissingClaim, kOfferInProgress while another offer of the
+  // record is live (the holder is the failure's `cause`), kOfferLimitReached
+  // when the record had its offers for the window (`cause`: seconds to wait),
+  // kRequestServiceUnavailable when the Request Service refuses or cannot be
+  // reached (its own code and words go to the log), kStorageUnavailable or kInternal.
   ProofingResult<IssuanceRecord> Start(const IssuanceSubject& who, const IssuancePlan& plan,
-                                       const std::map<std::string, std::string>& available);
+                                       const std::map<std::string, std::string>& available,
+                                       const std::string& group = "");
   // The same for a session's identity record, shown on the session's page.
   ProofingResult<IssuanceRecord> Start(const Session& session, const IssuancePlan& plan,
-                                       const std::map<std::string, std::string>& available);
+                                       const std::map<std::string, std::string>& available,
+                                       const std::string& group = "");
+
+  // The record's offer gate (offer_gate.h) for the codes of one press, in any
+  // protocol: the group id that holds it, or kOfferInProgress /
+  // kOfferLimitReached. `holder` names the group ("" = a new "og_" id).
+  ProofingResult<std::string> OpenOffer(const IssuanceSubject& who, std::string holder = "");
+  // The group's codes exist and live until `until`; or none was created.
+  void HoldOffer(const IssuanceSubject& who, const std::string& group, int64_t until);
+  void AbandonOffer(const IssuanceSubject& who, const std::string& group);
 
   // A Request Service callback (spec §5): `api_key` compared in constant time;
   // requestStatus (or the legacy `code`) and state read; unknown statuses and
@@ -102,6 +121,7 @@ class IssuanceService {
   SessionStore& sessions_;
   common::Database& db_;
   const common::Clock& clock_;
+  OfferGate* gate_;
 };
 
 // A PIN (or OpenID4VCI tx_code) of `length` decimal digits from the CSPRNG,

@@ -56,7 +56,9 @@ std::string OfferBlock(const IssuanceView& v) {
           std::string(v.offer_status == "token_issued" ? " dim" : "") + "\">" +
           common::QrCodeSvg(v.offer_url, "QR code for an OpenID4VCI wallet") + "</div>";
   html += "<p><a class=\"button\" id=\"open-oid4vci-wallet\" href=\"" + HtmlEscape(v.offer_url) +
-          "\">Open in OpenID4VCI wallet</a></p>";
+          "\">Open in OpenID4VCI wallet</a></p><p class=\"muted\">Or paste this link into your "
+          "wallet:</p>" +
+          common::CopyableText("oid4vci-deep-link", v.offer_url, "Offer link for your wallet");
   if (!o.tx_code.empty()) {
     html +=
         "<p>Your wallet will ask for this transaction code:</p><p class=\"pin\" id=\"tx-code\">" +
@@ -71,24 +73,22 @@ bool OfferWaits(const IssuanceView& v) {
 
 std::string Waiting(const IssuanceView& v) {
   if (!v.record) {  // a contract issued as dc+sd-jwt only
-    return Heading(v.status, "Add your credential to your wallet") + "<p id=\"message\">" +
-           HtmlEscape(OfferMessage(v.offer_status)) + "</p>" + OfferBlock(v) +
-           "<form id=\"continue\" method=\"post\" action=\"" +
+    return Heading(v.status, "Add your credential to your wallet") +
+           "<p id=\"message\" aria-live=\"polite\">" + HtmlEscape(OfferMessage(v.offer_status)) +
+           "</p>" + OfferBlock(v) + "<form id=\"continue\" method=\"post\" action=\"" +
            HtmlEscape("/issuance/" + v.session_id + "/continue") + "\" hidden></form>" +
            "<p class=\"muted\">No wallet at hand?</p>" +
            PostButton("/issuance/" + v.session_id + "/skip",
-                      "Return to " + v.org_name + " without a credential", "skip");
+                      "Return to " + v.org_name + " without a credential", "skip", "secondary");
   }
   const IssuanceRecord& r = *v.record;
   const std::string base = "/issuance/" + v.session_id;
   std::string html = "<div id=\"issuance\" data-id=\"" + HtmlEscape(r.id) + "\" data-expiry=\"" +
                      std::to_string(r.expiry) + "\">";
   html += Heading(v.status, "Add your credential to your wallet");
-  html += "<p id=\"message\">" + HtmlEscape(IssuanceMessage(v.status)) + "</p>";
-  html += "<div id=\"qr\" class=\"qr" + std::string(v.status == "request_retrieved" ? " dim" : "") +
-          "\">" + common::QrCodeSvg(r.url, "QR code for your wallet") + "</div>";
-  html += "<p><a class=\"button\" id=\"open-wallet\" href=\"" + HtmlEscape(r.url) +
-          "\">Open in wallet</a> <span class=\"muted\">on this phone</span></p>";
+  html +=
+      "<p id=\"message\" aria-live=\"polite\">" + HtmlEscape(IssuanceMessage(v.status)) + "</p>";
+  html += WalletOfferHtml({r.url, "", "", v.status == "request_retrieved"});
   if (!r.pin.empty()) {
     html += "<p>Your wallet will ask for this PIN:</p><p class=\"pin\" id=\"pin\">" +
             HtmlEscape(r.pin) + "</p>";
@@ -104,7 +104,8 @@ std::string Waiting(const IssuanceView& v) {
   html += "<form id=\"continue\" method=\"post\" action=\"" + HtmlEscape(base + "/continue") +
           "\" hidden></form>";
   html += "<p class=\"muted\">No wallet at hand?</p>" +
-          PostButton(base + "/skip", "Return to " + v.org_name + " without a credential", "skip");
+          PostButton(base + "/skip", "Return to " + v.org_name + " without a credential", "skip",
+                     "secondary");
   return html;
 }
 
@@ -113,10 +114,24 @@ std::string Retry(const IssuanceView& v, const std::string& heading, const std::
   return Heading(v.status, heading) + "<p id=\"message\">" + HtmlEscape(message) + "</p>" +
          PostButton(base + "/new", "Get a new code", "new-code") +
          "<p class=\"muted\">Or go back without a credential:</p>" +
-         PostButton(base + "/skip", "Return to " + v.org_name, "skip");
+         PostButton(base + "/skip", "Return to " + v.org_name, "skip", "secondary");
 }
 
 }  // namespace
+
+std::string WalletOfferHtml(const WalletOffer& o) {
+  const std::string& p = o.id_prefix;
+  std::string html = "<section class=\"offer\">";
+  if (!o.caption.empty()) html += "<h2>" + HtmlEscape(o.caption) + "</h2>";
+  html += "<div id=\"" + HtmlEscape(p) + "qr\" class=\"qr" + (o.dim ? " dim" : "") + "\">" +
+          common::QrCodeSvg(o.url, "QR code for your wallet") + "</div>";
+  html += "<p><a class=\"button\" id=\"" + HtmlEscape(p) + "open-wallet\" href=\"" +
+          HtmlEscape(o.url) +
+          "\">Open in wallet</a> <span class=\"muted\">on this phone</span></p>";
+  html += "<p class=\"muted\">Or paste this link into your wallet:</p>" +
+          common::CopyableText(p + "deep-link", o.url, "Deep link for your wallet");
+  return html + "</section>";
+}
 
 common::PageOptions IssuancePage(const IssuanceView& v) {
   common::PageOptions page;
@@ -124,7 +139,7 @@ common::PageOptions IssuancePage(const IssuanceView& v) {
   if (v.status == "request_created" || v.status == "request_retrieved") {
     page.title = "Add your credential";
     page.body_html = Waiting(v);
-    page.script = kPollScript;
+    page.script = kPollScript + common::CopyScript();
   } else if (v.status == "issuance_successful") {
     page.title = "Credential added";
     page.body_html = Heading(v.status, "Your credential is in your wallet") + "<p id=\"message\">" +

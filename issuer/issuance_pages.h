@@ -26,4 +26,15 @@ struct IssuanceView {
 
 common::PageOptions IssuancePage(const IssuanceView& view);
 
+// One offer to a wallet: the QR code, an "Open in wallet" link and the deep link
+// as copyable text. Reusable so a page can show two offers side by side: ids
+// are `id_prefix` + "qr", "open-wallet", "deep-link" (no prefix for the first).
+struct WalletOffer {
+  std::string url;        // the deep link (openid-vc://…)
+  std::string id_prefix;  // "" for the page's main offer
+  std::string caption;    // optional heading above the code (plain text)
+  bool dim = false;       // the wallet already fetched it
+};
+std::string WalletOfferHtml(const WalletOffer& offer);
+
 }  // namespace vc::issuer

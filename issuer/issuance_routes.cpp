@@ -1,5 +1,6 @@
 #include "issuer/issuance_routes.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "common/base/log.h"
@@ -23,15 +24,21 @@ struct Ctx {
 
 using Handler = HttpServerResponse (*)(const Ctx&, const HttpServerRequest&, const Session&);
 
+std::string BannerOf(const Ctx& c, const Session& s) {
+  return c.options.banner_for ? c.options.banner_for(s) : c.options.banner;
+}
+
 // Runs `handler` for an active session of this browser whose proofing verified it.
 HttpServerResponse WithVerifiedSession(const Ctx& c, const HttpServerRequest& req,
                                        Handler handler) {
-  auto active = ActiveSession(c.intake, req, c.options.banner);
+  auto active = ActiveSession(c.intake, req, [&c](const Session& s) { return BannerOf(c, s); });
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
   if (!c.options.claims_for(s)) {
-    return ErrorResponse(req, 409, "not_verified", "Your identity has not been verified yet.",
-                         c.options.banner);
+    return ErrorResponse(req, 409, "not_verified",
+                         "Your identity has not been verified yet. Go back to the identity check "
+                         "and finish it first.",
+                         BannerOf(c, s));
   }
   return handler(c, req, s);
 }
@@ -85,20 +92,28 @@ Current CurrentCodes(const Ctx& c, const Session& s) {
 // neither could be created (the first failure).
 ProofingStatus StartCodes(const Ctx& c, const Session& s, const IssuancePlan& plan,
                           const std::map<std::string, std::string>& claims) {
+  const auto [owner, name] = RecordKeyFor(s);
+  const IssuanceSubject who{s.id, owner, name};
+  // One press, one offer: the codes of every format pass the record's gate together.
+  auto group = c.issuance.OpenOffer(who);
+  if (!group) return group.error();
   std::optional<ProofingFailure> failure;
-  bool any = false;
+  int64_t until = 0;
   if (plan.contract.Issues(credentials::kFormatJwtVcJson)) {
-    auto created = c.issuance.Start(s, plan, claims);
-    if (created) any = true;
+    auto created = c.issuance.Start(who, plan, claims, *group);
+    if (created) until = std::max(until, created->expiry);
     if (!created) failure = created.error();
   }
   if (c.options.oid4vci && plan.contract.Issues(credentials::kFormatSdJwtVc)) {
-    const auto [owner, name] = RecordKeyFor(s);
-    auto offer = c.options.oid4vci->CreateOffer({s.id, owner, name}, plan.contract, claims);
-    if (offer) any = true;
+    auto offer = c.options.oid4vci->CreateOffer(who, plan.contract, claims);
+    if (offer) until = std::max(until, offer->expiry);
     if (!offer && !failure) failure = offer.error();
   }
-  if (any) return {};
+  if (until > 0) {
+    c.issuance.HoldOffer(who, *group, until);
+    return {};
+  }
+  c.issuance.AbandonOffer(who, *group);
   if (failure) return *failure;
   return Refusal(ProofingError::kIssuanceNotConfigured, "no format of the contract is offered");
 }
@@ -111,7 +126,7 @@ HttpServerResponse Render(const Ctx& c, const Session& s, int status,
       error, now.offer ? &*now.offer : nullptr, "",       now.offer_state};
   if (now.offer) view.offer_url = c.options.oid4vci->OfferUrl(*now.offer);
   auto page = IssuancePage(view);
-  page.banner = c.options.banner;
+  page.banner = BannerOf(c, s);
   auto resp = PageResponse(status, page);
   resp.SetHeader("Cache-Control", "no-store");
   return resp;
@@ -123,14 +138,25 @@ HttpServerResponse CreateAndShow(const Ctx& c, const HttpServerRequest& req, con
   auto claims = c.options.claims_for(s);
   if (!plan || !claims) {
     return ErrorResponse(req, 409, "issuance_not_configured",
-                         "No credential is issued for this verification.", c.options.banner);
+                         "No credential is issued for this verification. Your identity is "
+                         "verified: go back to the site that sent you.",
+                         BannerOf(c, s));
   }
   auto created = StartCodes(c, s, *plan, *claims);
   if (!created) {
-    const bool missing = created.error().reason == ProofingError::kMissingClaim;
-    return Render(c, s, missing ? 409 : 503,
-                  missing ? "Your verified identity lacks a detail this credential needs."
-                          : "We could not reach the credential service. Please try again.");
+    switch (created.error().reason) {
+      case ProofingError::kMissingClaim:
+        return Render(c, s, 409, "Your verified identity lacks a detail this credential needs.");
+      case ProofingError::kOfferInProgress:
+        return Render(c, s, 409,
+                      "A code for your identity is already waiting for a wallet. Use it, or wait "
+                      "until it expires.");
+      case ProofingError::kOfferLimitReached:
+        return Render(c, s, 429,
+                      "Too many codes were made for your identity. Please try again later.");
+      default:
+        return Render(c, s, 503, "We could not reach the credential service. Please try again.");
+    }
   }
   return HttpServerResponse::Redirect(PageUrl(s));
 }
@@ -151,8 +177,10 @@ HttpServerResponse New(const Ctx& c, const HttpServerRequest& req, const Session
 HttpServerResponse Qr(const Ctx& c, const HttpServerRequest& req, const Session& s) {
   auto [record, state] = Latest(c, s);
   if (!record || (state != "request_created" && state != "request_retrieved")) {
-    return ErrorResponse(req, 404, "no_active_code", "There is no code to scan right now.",
-                         c.options.banner);
+    return ErrorResponse(req, 404, "no_active_code",
+                         "There is no code to scan right now. Go back to the credential page "
+                         "and get a new code.",
+                         BannerOf(c, s));
   }
   auto resp = HttpServerResponse::Text(200, common::QrCodePng(record->url, 8), "image/png");
   resp.SetHeader("Cache-Control", "no-store");
@@ -163,15 +191,18 @@ HttpServerResponse Finish(const Ctx& c, const HttpServerRequest& req, const Sess
                           SessionStatus status) {
   auto back = c.intake.Finish(s.id, status);
   if (!back)
-    return ErrorResponse(req, 409, back.error().code, "This verification has already ended.",
-                         c.options.banner);
+    return ErrorResponse(req, 409, back.error().code,
+                         "This verification has already ended. You can close this tab.",
+                         BannerOf(c, s));
   return ReturnResponse(*back);
 }
 
 HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req, const Session& s) {
   if (CurrentCodes(c, s).page != "issuance_successful") {
     return ErrorResponse(req, 409, "issuance_not_finished",
-                         "Your credential has not been added yet.", c.options.banner);
+                         "Your credential has not been added yet. Go back to the previous page "
+                         "and scan the code with your wallet.",
+                         BannerOf(c, s));
   }
   return Finish(c, req, s, SessionStatus::kIssued);
 }

@@ -34,6 +34,8 @@ struct IssuanceRouteOptions {
   // Offers the contracts that list dc+sd-jwt over OpenID4VCI beside the Entra
   // code (null: the Entra path only). Whichever the wallet completes wins.
   Oid4vciService* oid4vci = nullptr;
+  // The banner of a session's pages (SANDBOX for sandbox proofing); unset: `banner`.
+  std::function<std::string(const Session&)> banner_for;
 };
 
 void RegisterIssuanceRoutes(common::HttpServer& server, IntakeService& intake,

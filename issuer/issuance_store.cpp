@@ -4,6 +4,7 @@
 
 #include "common/base/crypto.h"
 #include "common/store/migrations.h"
+#include "issuer/offer_gate.h"
 
 namespace vc::issuer {
 using common::Connection;
@@ -12,6 +13,11 @@ using common::Result;
 using common::Status;
 
 namespace {
+
+constexpr const char* kOfferGroupSql = R"sql(
+        ALTER TABLE issuer_issuances ADD COLUMN offer_group TEXT NOT NULL DEFAULT '';
+        CREATE INDEX issuer_issuances_age ON issuer_issuances(created_at);
+      )sql";
 
 const std::vector<common::Migration>& Migrations() {
   static const std::vector<common::Migration> kMigrations = {
@@ -56,6 +62,10 @@ const std::vector<common::Migration>& Migrations() {
       {2, "add_issuer_issuances_subject", R"sql(
         ALTER TABLE issuer_issuances ADD COLUMN subject TEXT NOT NULL DEFAULT '';
       )sql"},
+      // One live offer per record (offer_gate.h), and the retention's scan by age.
+      {3, "create_issuer_offer_gates",
+       OfferGate::MigrationSql(common::Engine::kSqlite) + kOfferGroupSql,
+       OfferGate::MigrationSql(common::Engine::kPostgresql) + kOfferGroupSql},
   };
   return kMigrations;
 }
@@ -65,7 +75,7 @@ constexpr std::array<std::string_view, 4> kStatusNames = {"request_created", "re
 
 constexpr const char* kColumns =
     "SELECT id, session_id, state, request_id, url, expiry, pin, status, error_code, "
-    "error_message, created_at, updated_at, subject FROM issuer_issuances ";
+    "error_message, created_at, updated_at, subject, offer_group FROM issuer_issuances ";
 
 IssuanceRecord FromRow(const common::Statement& st) {
   IssuanceRecord r;
@@ -82,6 +92,7 @@ IssuanceRecord FromRow(const common::Statement& st) {
   r.created_at = st.ColumnInt64(10);
   r.updated_at = st.ColumnInt64(11);
   r.subject = st.ColumnText(12);
+  r.offer_group = st.ColumnText(13);
   return r;
 }
 
@@ -114,14 +125,15 @@ Status IssuanceStore::Migrate(common::Database& db) {
 }
 
 Result<IssuanceRecord> IssuanceStore::Insert(IssuanceRecord r) {
-  r.id = "is_" + common::RandomId(16);
+  if (r.id.empty()) r.id = NewId();
   if (r.state.empty()) r.state = common::RandomId(24);
   r.status = IssuanceStatus::kCreated;
   r.created_at = r.updated_at = clock_.NowSeconds();
   Status st = db_.Transaction([&](Connection& conn) {
     auto ins = conn.Cached(
         "INSERT INTO issuer_issuances(id, session_id, state, request_id, url, expiry, pin, status, "
-        "created_at, updated_at, subject) VALUES(?, ?, ?, ?, ?, ?, ?, 'request_created', ?, ?, ?)");
+        "created_at, updated_at, subject, offer_group) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, 'request_created', ?, ?, ?, ?)");
     if (!ins) return Status(ins.error());
     return ins->BindText(1, r.id)
         .BindText(2, r.session_id)
@@ -133,10 +145,26 @@ Result<IssuanceRecord> IssuanceStore::Insert(IssuanceRecord r) {
         .BindInt64(8, r.created_at)
         .BindInt64(9, r.updated_at)
         .BindText(10, r.subject)
+        .BindText(11, r.offer_group)
         .Run();
   });
   if (!st) return st.error();
   return r;
+}
+
+std::string IssuanceStore::NewId() { return "is_" + common::RandomId(16); }
+
+Result<int64_t> IssuanceStore::Prune(Connection& conn, int64_t before, int64_t now) {
+  // Only requests the wallet can no longer use: ended, or past their expiry.
+  auto del = conn.Cached(
+      "DELETE FROM issuer_issuances WHERE created_at < ? AND (status IN "
+      "('issuance_successful', 'issuance_error') OR expiry < ?)");
+  if (!del) return del.error();
+  if (Status run = del->BindInt64(1, before).BindInt64(2, now).Run(); !run) return run.error();
+  int64_t removed = conn.Changes();
+  auto gates = OfferGate::Prune(conn, now);
+  if (!gates) return gates.error();
+  return removed + *gates;
 }
 
 Result<IssuanceRecord> IssuanceStore::Get(const std::string& id) const {

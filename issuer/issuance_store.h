@@ -36,6 +36,7 @@ struct IssuanceRecord {
   IssuanceStatus status = IssuanceStatus::kCreated;
   std::string error_code;     // issuance_error: the callback's error.code
   std::string error_message;  // issuance_error: the callback's error.message
+  std::string offer_group;    // the offer gate's holder this request belongs to (offer_gate.h)
   int64_t created_at = 0;
   int64_t updated_at = 0;
 
@@ -59,9 +60,15 @@ class IssuanceStore {
   // Creates the table (component "issuer_issuance").
   static common::Status Migrate(common::Database& db);
 
-  // Stores a new record (id, timestamps and status filled in here; a random
-  // state too unless the caller already sent one to the Request Service).
+  // Stores a new record (timestamps and status filled in here; the id and a
+  // random state too unless the caller chose them: NewId(), or the state it
+  // already sent to the Request Service).
   common::Result<IssuanceRecord> Insert(IssuanceRecord record);
+  static std::string NewId();  // "is_" + random
+  // Retention: deletes records created before `before` that the wallet can no
+  // longer use (ended, or expired at `now`), and offer gates that hold nothing
+  // and whose window is over; returns how many rows went.
+  static common::Result<int64_t> Prune(common::Connection& conn, int64_t before, int64_t now);
 
   // "issuance_not_found" when unknown.
   common::Result<IssuanceRecord> Get(const std::string& id) const;

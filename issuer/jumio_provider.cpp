@@ -31,9 +31,11 @@ std::string Str(const rapidjson::Value& obj, const char* key) {
 // Extracted claims from capabilities.extraction[0].data, under Entra's IDV
 // claim names (docs/proofing.md): firstName, lastName, dateOfBirth,
 // issuingCountry as Jumio names them; type -> documentType, expiryDate ->
-// documentExpiryDate. documentNumber is not kept here (these claims are stored
-// in clear): documentId comes from the encrypted ID number of the record.
-void ExtractClaims(const rapidjson::Value& doc, std::map<std::string, std::string>& claims) {
+// documentExpiryDate. documentNumber is not kept in the claims (they are
+// stored in clear) but only compared with the claimed number: documentId comes
+// from the encrypted ID number of the record.
+void ExtractClaims(const rapidjson::Value& doc, ProviderVerdict& v) {
+  std::map<std::string, std::string>& claims = v.claims;
   const rapidjson::Value* caps = common::GetObject(doc, "capabilities");
   const rapidjson::Value* extraction = caps ? common::GetArray(*caps, "extraction") : nullptr;
   if (!extraction || extraction->Empty() || !(*extraction)[0].IsObject()) return;
@@ -45,8 +47,9 @@ void ExtractClaims(const rapidjson::Value& doc, std::map<std::string, std::strin
                                     {"issuingCountry", "issuingCountry"},
                                     {"type", "documentType"},
                                     {"expiryDate", "documentExpiryDate"}}) {
-    if (auto v = common::GetString(*data, jumio)) claims[ours] = std::string(*v);
+    if (auto value = common::GetString(*data, jumio)) claims[ours] = std::string(*value);
   }
+  v.document_number = std::string(common::GetString(*data, "documentNumber").value_or(""));
 }
 
 }  // namespace
@@ -92,7 +95,7 @@ Result<ProviderVerdict> MapJumioDetails(std::string_view body, bool warning_is_r
   else
     return Error{"provider_error", "unknown Jumio decision type"};
   v.reason = "jumio_" + type;
-  ExtractClaims(*doc, v.claims);
+  ExtractClaims(*doc, v);
   return v;
 }
 

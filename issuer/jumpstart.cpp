@@ -32,7 +32,8 @@ constexpr std::array<Info, 13> kInfo = {{
     {JumpstartError::kLifetimeTooLong, "lifetime_too_long", 401,
      "This link is not recognised. Please go back to the site that sent you and start again."},
     {JumpstartError::kUnknownOrg, "unknown_org", 404,
-     "This link is not recognised: the organisation is unknown here."},
+     "This link is not recognised: the organisation is unknown here. Check the link, or go back "
+     "to the site that sent you and start again."},
     {JumpstartError::kOrgMismatch, "org_mismatch", 400,
      "This link is not recognised. Please go back to the site that sent you and start again."},
     {JumpstartError::kRedirectNotAllowed, "redirect_not_allowed", 400,

@@ -124,6 +124,9 @@ common::Result<std::string> Oid4vciService::Mint(common::Connection& c, const Of
       mscv, "dc+sd-jwt"};
   auto seq = AuditLog::Append(c, std::move(entry), now);
   if (!seq) return seq.error();
+  if (options_.on_issued) {
+    if (auto done = options_.on_issued(c, offer.subject); !done) return done.error();
+  }
   return issued;
 }
 

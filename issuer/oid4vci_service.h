@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -36,6 +37,10 @@ struct Oid4vciOptions {
   int64_t status_list_ttl_seconds = 300;
   std::string key_purpose = keys::kAuthorityKeyPurpose;
   common::JwsAlg alg = common::JwsAlg::kES256;  // of the authority key, when it is created
+  // Runs in the transaction that issues an offer's credential, with the
+  // offer's subject ("owner/name"): vcserver releases the record's offer gate
+  // there (offer_gate.h). An error undoes the issue.
+  std::function<common::Status(common::Connection&, const std::string& subject)> on_issued;
 };
 
 // The link a wallet scans: openid-credential-offer://?credential_offer_uri=…

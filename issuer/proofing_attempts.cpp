@@ -127,15 +127,32 @@ const std::vector<common::Migration>& Migrations() {
         CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
           FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
       )sql"},
+      // What each check was given, frozen at its start (issue 21: what is
+      // locked is what was checked), and the lookups of pending checks by
+      // record and of old attempts by age.
+      {2, "add_attempt_snapshot", R"sql(
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_type TEXT NOT NULL DEFAULT '';
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_number_enc BLOB NOT NULL DEFAULT x'';
+        CREATE INDEX proofing_attempts_record ON proofing_attempts(owner, name, outcome);
+        CREATE INDEX proofing_attempts_age ON proofing_attempts(outcome, updated_at);
+      )sql",
+       R"sql(
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_type TEXT NOT NULL DEFAULT '';
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_number_enc BYTEA NOT NULL DEFAULT '';
+        CREATE INDEX proofing_attempts_record ON proofing_attempts(owner, name, outcome);
+        CREATE INDEX proofing_attempts_age ON proofing_attempts(outcome, updated_at);
+      )sql"},
       // The chain's head row exists from the start, so that concurrent first
       // appends (several instances) queue on it instead of racing to create it.
-      {2, "seed_audit_head",
+      {3, "seed_audit_head",
        "INSERT INTO audit_head(id, seq, hash) VALUES(1, 0, "
        "'0000000000000000000000000000000000000000000000000000000000000000') "
        "ON CONFLICT(id) DO NOTHING"},
       // Polling and deferred fetches are shared by instances: their state is
       // in the row, not in one process.
-      {3, "add_proofing_attempts_polls",
+      {4, "add_proofing_attempts_polls",
        "ALTER TABLE proofing_attempts ADD COLUMN polls_done INTEGER NOT NULL DEFAULT 0;"
        "ALTER TABLE proofing_attempts ADD COLUMN fetch_caller TEXT NOT NULL DEFAULT '';",
        "ALTER TABLE proofing_attempts ADD COLUMN polls_done BIGINT NOT NULL DEFAULT 0;"
@@ -149,9 +166,15 @@ constexpr std::array<std::string_view, 8> kOutcomeNames = {
 
 constexpr const char* kColumns =
     "SELECT id, session_id, owner, name, provider, reference, outcome, reason, redirect_url, "
-    "created_at, updated_at, last_event_ms, last_event_id, polls_done FROM proofing_attempts ";
+    "created_at, updated_at, last_event_ms, last_event_id, polls_done, claimed_name, "
+    "claimed_type, claimed_number_enc FROM proofing_attempts ";
 
-ProofingAttempt FromRow(const common::Statement& st) {
+// The snapshot's number is sealed to its attempt, as a record's is to the record.
+std::string SnapshotAad(const std::string& attempt_id) { return "attempt:" + attempt_id; }
+
+}  // namespace
+
+ProofingAttempt AttemptStore::FromRow(const common::Statement& st) const {
   ProofingAttempt a;
   a.id = st.ColumnText(0);
   a.session_id = st.ColumnText(1);
@@ -167,10 +190,15 @@ ProofingAttempt FromRow(const common::Statement& st) {
   a.last_event_ms = st.ColumnInt64(11);
   a.last_event_id = st.ColumnText(12);
   a.polls_done = static_cast<int>(st.ColumnInt64(13));
+  a.claimed.real_name = st.ColumnText(14);
+  a.claimed.id_card_type = st.ColumnText(15);
+  if (!a.claimed.real_name.empty()) {
+    // An unreadable snapshot leaves the number empty: it then agrees with nothing.
+    auto number = crypto_.Decrypt(st.ColumnBlob(16), SnapshotAad(a.id));
+    if (number) a.claimed.id_card_number = std::move(*number);
+  }
   return a;
 }
-
-}  // namespace
 
 std::string_view OutcomeName(ProofingOutcome o) { return kOutcomeNames[static_cast<size_t>(o)]; }
 
@@ -194,24 +222,28 @@ Status MigrateProofing(common::Database& db) {
   return common::ApplyMigrations(db, "issuer_proofing", Migrations());
 }
 
-Result<ProofingAttempt> AttemptStore::Create(ProofingAttempt a) {
+Result<ProofingAttempt> AttemptStore::Create(Connection& conn, ProofingAttempt a) const {
   a.id = "pa_" + common::RandomId(16);
   a.created_at = a.updated_at = clock_.NowSeconds();
   a.outcome = ProofingOutcome::kPending;
-  Status st = db_.Transaction([&](Connection& conn) {
-    auto ins = conn.Cached(
-        "INSERT INTO proofing_attempts(id, session_id, owner, name, provider, outcome, "
-        "created_at, updated_at) VALUES(?, ?, ?, ?, ?, 'pending', ?, ?)");
-    if (!ins) return Status(ins.error());
-    return ins->BindText(1, a.id)
-        .BindText(2, a.session_id)
-        .BindText(3, a.owner)
-        .BindText(4, a.name)
-        .BindText(5, a.provider)
-        .BindInt64(6, a.created_at)
-        .BindInt64(7, a.updated_at)
-        .Run();
-  });
+  auto sealed = crypto_.Encrypt(a.claimed.id_card_number, SnapshotAad(a.id));
+  if (!sealed) return sealed.error();
+  auto ins = conn.Cached(
+      "INSERT INTO proofing_attempts(id, session_id, owner, name, provider, outcome, "
+      "created_at, updated_at, claimed_name, claimed_type, claimed_number_enc) "
+      "VALUES(?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)");
+  if (!ins) return ins.error();
+  Status st = ins->BindText(1, a.id)
+                  .BindText(2, a.session_id)
+                  .BindText(3, a.owner)
+                  .BindText(4, a.name)
+                  .BindText(5, a.provider)
+                  .BindInt64(6, a.created_at)
+                  .BindInt64(7, a.updated_at)
+                  .BindText(8, a.claimed.real_name)
+                  .BindText(9, a.claimed.id_card_type)
+                  .BindBlob(10, *sealed)
+                  .Run();
   if (!st) return st.error();
   return a;
 }
@@ -269,12 +301,13 @@ Result<std::optional<ProofingAttempt>> AttemptStore::LatestForSession(
                   {session_id});
 }
 
-Result<std::vector<ProofingAttempt>> AttemptStore::Pending() const {
+Result<std::vector<ProofingAttempt>> AttemptStore::QueryAll(const std::string& sql,
+                                                            std::optional<int64_t> arg) const {
   std::vector<ProofingAttempt> out;
   Status st = db_.Read([&](Connection& conn) {
-    auto q = conn.Cached(std::string(kColumns) +
-                         "WHERE outcome = 'pending' AND reference != '' ORDER BY created_at");
+    auto q = conn.Cached(kColumns + sql);
     if (!q) return Status(q.error());
+    if (arg) q->BindInt64(1, *arg);
     for (;;) {
       auto row = q->Step();
       if (!row) return Status(row.error());
@@ -284,6 +317,35 @@ Result<std::vector<ProofingAttempt>> AttemptStore::Pending() const {
   });
   if (!st) return st.error();
   return out;
+}
+
+Result<std::vector<ProofingAttempt>> AttemptStore::Pending() const {
+  return QueryAll("WHERE outcome = 'pending' AND reference != '' ORDER BY created_at",
+                  std::nullopt);
+}
+
+Result<std::vector<ProofingAttempt>> AttemptStore::PendingSince(int64_t before) const {
+  return QueryAll("WHERE outcome = 'pending' AND created_at < ? ORDER BY created_at", before);
+}
+
+Result<bool> AttemptStore::HasPending(Connection& conn, const std::string& owner,
+                                      const std::string& name) {
+  auto q = conn.Cached(
+      "SELECT 1 FROM proofing_attempts WHERE owner = ? AND name = ? AND outcome = 'pending' "
+      "LIMIT 1");
+  if (!q) return q.error();
+  q->BindText(1, owner).BindText(2, name);
+  auto row = q->Step();
+  if (!row) return row.error();
+  return *row;
+}
+
+Result<int64_t> AttemptStore::PruneFinal(Connection& conn, int64_t before) {
+  auto del =
+      conn.Cached("DELETE FROM proofing_attempts WHERE outcome != 'pending' AND updated_at < ?");
+  if (!del) return del.error();
+  if (Status run = del->BindInt64(1, before).Run(); !run) return run.error();
+  return conn.Changes();
 }
 
 Result<bool> AttemptStore::AcceptEvent(const std::string& id, const std::string& event_id,

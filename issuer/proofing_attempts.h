@@ -12,6 +12,7 @@
 #include "common/base/clock.h"
 #include "common/base/result.h"
 #include "common/store/store.h"
+#include "issuer/identity_crypto.h"
 #include "issuer/proofing_provider.h"
 
 namespace vc::issuer {
@@ -24,6 +25,11 @@ struct ProofingAttempt {
   std::string session_id;  // the intake session, "" for API-started checks
   std::string owner;       // the identity record it proves
   std::string name;
+  // What the provider was given to check, frozen when the check started (the
+  // number sealed like the record's): the verdict is compared with this and
+  // this is what gets locked. Empty real_name for attempts stored before it
+  // was kept (they fall back to the record).
+  ClaimedIdentity claimed;
   std::string provider;   // configured provider name
   std::string reference;  // the provider's reference, "" until known
   ProofingOutcome outcome = ProofingOutcome::kPending;
@@ -38,10 +44,12 @@ struct ProofingAttempt {
 
 class AttemptStore {
  public:
-  AttemptStore(common::Database& db, const common::Clock& clock) : db_(db), clock_(clock) {}
+  AttemptStore(common::Database& db, const common::Clock& clock, const IdentityCrypto& crypto)
+      : db_(db), clock_(clock), crypto_(crypto) {}
 
-  // Inserts a new pending attempt (id, created_at filled in).
-  common::Result<ProofingAttempt> Create(ProofingAttempt attempt);
+  // Inserts a new pending attempt with its `claimed` snapshot (id, created_at
+  // filled in), inside the caller's transaction.
+  common::Result<ProofingAttempt> Create(common::Connection& conn, ProofingAttempt attempt) const;
   // Records the provider's reference and redirect after Start.
   common::Status SetReference(const std::string& id, const std::string& reference,
                               const std::string& redirect_url);
@@ -54,6 +62,15 @@ class AttemptStore {
       const std::string& session_id) const;
   // Pending attempts with a reference (for polling).
   common::Result<std::vector<ProofingAttempt>> Pending() const;
+  // Attempts still pending that were created before `before` (with a
+  // reference or not): abandoned or orphaned checks to expire.
+  common::Result<std::vector<ProofingAttempt>> PendingSince(int64_t before) const;
+  // True when a check of the record (owner, name) is pending: its fields are
+  // frozen until the verdict (or the check's expiry).
+  static common::Result<bool> HasPending(common::Connection& conn, const std::string& owner,
+                                         const std::string& name);
+  // Deletes final attempts last updated before `before` (retention); returns how many.
+  static common::Result<int64_t> PruneFinal(common::Connection& conn, int64_t before);
   // Accepts a callback event when the attempt is still pending and the event
   // was sent after the last one accepted: a repeat (same sent_at) or an older
   // event returns false and changes nothing.
@@ -76,8 +93,12 @@ class AttemptStore {
  private:
   common::Result<std::optional<ProofingAttempt>> QueryOne(
       const std::string& sql, const std::vector<std::string>& args) const;
+  common::Result<std::vector<ProofingAttempt>> QueryAll(const std::string& sql,
+                                                        std::optional<int64_t> arg) const;
+  ProofingAttempt FromRow(const common::Statement& st) const;
   common::Database& db_;
   const common::Clock& clock_;
+  const IdentityCrypto& crypto_;
 };
 
 }  // namespace vc::issuer

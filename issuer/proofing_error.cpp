@@ -12,7 +12,7 @@ struct Info {
   int status;
 };
 
-constexpr std::array<Info, 24> kInfo = {{
+constexpr std::array<Info, 28> kInfo = {{
     {ProofingError::kUnauthenticated, "unauthenticated", 401},
     {ProofingError::kForbidden, "forbidden", 403},
     {ProofingError::kIdentityNotFound, "identity_not_found", 404},
@@ -35,6 +35,10 @@ constexpr std::array<Info, 24> kInfo = {{
     {ProofingError::kAttemptNotFound, "attempt_not_found", 404},
     {ProofingError::kInvalidCallback, "invalid_callback", 400},
     {ProofingError::kUnsupportedCredentialFormat, "unsupported_credential_format", 400},
+    {ProofingError::kProviderNotAllowed, "provider_not_allowed", 403},
+    {ProofingError::kCheckPending, "check_pending", 409},
+    {ProofingError::kOfferInProgress, "offer_in_progress", 409},
+    {ProofingError::kOfferLimitReached, "offer_limit_reached", 429},
     {ProofingError::kStorageUnavailable, "storage_unavailable", 503},
     {ProofingError::kInternal, "internal_error", 500},
 }};
@@ -57,7 +61,9 @@ std::string Code(const ProofingFailure& f) {
 }
 
 ProofingFailure FromLower(const common::Error& e) {
-  if (e.code == "db_unavailable") return {ProofingError::kStorageUnavailable, e.message, e.code};
+  if (e.code == "db_unavailable" || e.code == "db_full") {
+    return {ProofingError::kStorageUnavailable, e.message, e.code};
+  }
   for (const auto& i : kInfo) {
     if (i.code == e.code && i.error != ProofingError::kInternal) return {i.error, e.message, ""};
   }

@@ -36,7 +36,12 @@ enum class ProofingError {
   kInvalidCallback,              // "invalid_callback" 400: a callback body we cannot read
   kUnsupportedCredentialFormat,  // "unsupported_credential_format" 400: a format the
                                  // contract does not offer (jwt_vc_json, dc+sd-jwt)
-  kStorageUnavailable,           // "storage_unavailable" 503: the database cannot be reached
+  kProviderNotAllowed,           // "provider_not_allowed" 403: not the org's provider (non-admin)
+  kCheckPending,                 // "check_pending" 409: a check of this record is under way
+  kOfferInProgress,              // "offer_in_progress" 409: a live credential offer exists
+  kOfferLimitReached,            // "offer_limit_reached" 429: too many offers for this record
+  kStorageUnavailable,           // "storage_unavailable" 503: the store is full or cannot be
+                                 // reached; try again later
   kInternal,                     // 500: storage and other lower-layer failures (see `cause`)
 };
 
@@ -59,8 +64,8 @@ int HttpStatus(ProofingError e);
 std::string Code(const ProofingFailure& f);
 
 // The seam where lower layers' string-coded Errors (providers, stores) enter:
-// a code of the table becomes its value, anything else kInternal with the
-// code as the cause.
+// a code of the table becomes its value, a full store ("db_full")
+// kStorageUnavailable, anything else kInternal with the code as the cause.
 ProofingFailure FromLower(const common::Error& e);
 
 // Builds a failure of a table value.

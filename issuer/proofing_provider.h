@@ -52,6 +52,9 @@ struct ProviderVerdict {
   ProofingOutcome outcome = ProofingOutcome::kPending;
   std::string reason;                         // a stable code, never PII ("biz_code_2")
   std::map<std::string, std::string> claims;  // extracted claims (e.g. firstName)
+  // The document number the provider read, when it reads documents (Jumio):
+  // PII, compared with the claimed number and never stored.
+  std::string document_number;
 };
 
 struct StartResult {
@@ -81,6 +84,9 @@ class ProofingProvider {
   virtual std::string_view Type() const = 0;  // "sandbox", "jumio", "alibaba"
   // Pages of a sandbox provider carry a SANDBOX banner; production refuses it.
   virtual bool IsSandbox() const { return false; }
+  // False for a provider that keeps its checks in memory only (the sandbox):
+  // its pending checks are expired when the service starts again.
+  virtual bool KeepsChecksAcrossRestarts() const { return true; }
   // Format checks before anything is stored or sent. Error "invalid_input"
   // with a message fit for the user (no PII echoed).
   virtual common::Status Validate(const ClaimedIdentity& claimed) const = 0;

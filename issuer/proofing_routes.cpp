@@ -44,7 +44,13 @@ HttpServerResponse StateJson(int status, std::string_view state, std::string_vie
 }
 
 std::variant<Session, HttpServerResponse> Active(const Ctx& c, const HttpServerRequest& req) {
-  return ActiveSession(c.intake, req, c.options.banner);
+  return ActiveSession(c.intake, req,
+                       [&c](const Session& s) { return Banner(c, c.options.provider_for(s)); });
+}
+
+std::string OrgName(const Ctx& c, const Session& s) {
+  std::string name = c.options.org_name_for ? c.options.org_name_for(s) : "";
+  return name.empty() ? s.org_id : name;
 }
 
 HttpServerResponse ShowForm(const Ctx& c, const HttpServerRequest& req, const Session& s,
@@ -53,10 +59,12 @@ HttpServerResponse ShowForm(const Ctx& c, const HttpServerRequest& req, const Se
     return status == 200 ? StateJson(200, "form", "")
                          : HttpServerResponse::JsonError(status, code, view.error);
   }
+  const std::string provider = c.options.provider_for(s);
   view.session_id = s.id;
-  view.org_name = s.org_id;
+  view.org_name = OrgName(c, s);
+  view.sandbox = c.proofing.IsSandbox(provider);
   auto page = FormPage(view);
-  page.banner = Banner(c, c.options.provider_for(s));
+  page.banner = Banner(c, provider);
   return PageResponse(status, page);
 }
 
@@ -66,7 +74,10 @@ HttpServerResponse Show(const Ctx& c, const HttpServerRequest& req) {
   const Session& s = std::get<Session>(active);
   const std::string banner = Banner(c, c.options.provider_for(s));
   auto latest = c.proofing.LatestAttempt(s.id);
-  if (!latest) return ErrorResponse(req, 500, "internal_error", "Please try again later.", banner);
+  if (!latest) {
+    return ErrorResponse(req, 500, "internal_error",
+                         "Something went wrong on our side. Reload this page in a minute.", banner);
+  }
   const bool retry = req.query.Get("retry") == "1";
   if (!latest->has_value() ||
       (retry && (*latest)->outcome != ProofingOutcome::kVerified && IsFinal((*latest)->outcome))) {
@@ -74,8 +85,9 @@ HttpServerResponse Show(const Ctx& c, const HttpServerRequest& req) {
   }
   const ProofingAttempt& a = **latest;
   if (WantsJson(req)) return StateJson(200, OutcomeName(a.outcome), "");
+  const bool issues = c.options.issues_credential && c.options.issues_credential(s);
   common::PageOptions page =
-      IsFinal(a.outcome) ? VerdictPage(s.id, s.org_id, a) : PendingPage(s.id);
+      IsFinal(a.outcome) ? VerdictPage({s.id, OrgName(c, s), issues}, a) : PendingPage(s.id);
   page.banner = banner;
   return PageResponse(200, page);
 }
@@ -93,17 +105,23 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
   const Session& s = std::get<Session>(active);
   if (!common::HasMediaType(req, common::kFormMediaType)) {
-    return ShowForm(c, req, s, 415, {"", "", "The form could not be read.", "", ""},
-                    "unsupported_media_type");
+    return ShowForm(
+        c, req, s, 415,
+        {"", "", "The form could not be read. Please fill it in again.", "", "", "", false},
+        "unsupported_media_type");
   }
   auto form = common::ParseForm(req.body);
   if (!form)
-    return ShowForm(c, req, s, 400, {"", "", "The form could not be read.", "", ""},
-                    "invalid_input");
+    return ShowForm(
+        c, req, s, 400,
+        {"", "", "The form could not be read. Please fill it in again.", "", "", "", false},
+        "invalid_input");
   const ClaimedIdentity claimed = ClaimedFrom(*form);
   auto latest = c.proofing.LatestAttempt(s.id);
   if (latest && latest->has_value() && !IsFinal((*latest)->outcome)) {
-    return ErrorResponse(req, 409, "proofing_in_progress", "Your check is already being processed.",
+    return ErrorResponse(req, 409, "proofing_in_progress",
+                         "Your check is already being processed. Go back to the previous page: "
+                         "it shows the result as soon as it is known.",
                          Banner(c, c.options.provider_for(s)));
   }
   const auto [owner, name] = RecordKeyFor(s);
@@ -115,7 +133,8 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
   if (!attempt) {
     const auto& e = attempt.error();
     const int status = HttpStatus(e.reason);
-    FormView view{"", "", e.message, claimed.real_name, claimed.id_card_type};
+    FormView view{
+        "", "", e.message, claimed.real_name, claimed.id_card_type, FieldInError(claimed)};
     // Input the user can correct, and a provider that may come back, show the form again.
     if (e.reason == ProofingError::kInvalidInput) return ShowForm(c, req, s, status, view, Code(e));
     if (e.reason == ProofingError::kProviderUnavailable ||
@@ -123,12 +142,17 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
       view.error = "The verification service is unavailable right now. Please try again.";
       return ShowForm(c, req, s, status, view, Code(e));
     }
+    if (e.reason == ProofingError::kStorageUnavailable) {
+      view.error = "We cannot save your details right now. Please try again in a moment.";
+      return ShowForm(c, req, s, status, view, Code(e));
+    }
     // A refusal of an already verified identity is a 409; the user can fix nothing else here.
     const bool verified =
         e.reason == ProofingError::kAlreadyVerified || e.reason == ProofingError::kIdentityLocked;
     return ErrorResponse(
         req, verified ? status : 500, Code(e),
-        verified ? "This identity is already verified." : "Please try again later.",
+        verified ? "This identity is already verified. Go back to the site that sent you."
+                 : "Something went wrong on our side. Go back and try again in a minute.",
         Banner(c, sr.provider));
   }
   const std::string next =
@@ -143,7 +167,9 @@ HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req) {
   const Session& s = std::get<Session>(active);
   auto latest = c.proofing.LatestAttempt(s.id);
   if (!latest || !latest->has_value() || !IsFinal((*latest)->outcome)) {
-    return ErrorResponse(req, 409, "proofing_not_finished", "Your check has not finished yet.",
+    return ErrorResponse(req, 409, "proofing_not_finished",
+                         "Your check has not finished yet. Go back to the previous page and wait "
+                         "for the result.",
                          Banner(c, c.options.provider_for(s)));
   }
   return c.options.hand_off(s, (*latest)->outcome == ProofingOutcome::kVerified);

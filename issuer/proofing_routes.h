@@ -34,6 +34,10 @@ struct ProofingRouteOptions {
   // The configured provider name for a session (org or Auth0 tenant setting).
   std::function<std::string(const Session&)> provider_for;
   ProofingHandOff hand_off;  // default: FinishSessionHandOff
+  // The RP's display name for a session ("" or unset: the org id).
+  std::function<std::string(const Session&)> org_name_for;
+  // True when a verified session continues to a credential (the button says so).
+  std::function<bool(const Session&)> issues_credential;
 };
 
 // `sandbox` may be null (no sandbox configured: no hosted page routes).

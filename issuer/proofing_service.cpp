@@ -7,6 +7,8 @@
 
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/base/metrics.h"
+#include "issuer/verdict_check.h"
 
 namespace vc::issuer {
 using common::Connection;
@@ -18,6 +20,19 @@ namespace {
 
 constexpr size_t kMaxNameBytes = 100;
 constexpr size_t kMaxNumberBytes = 64;
+
+// vc_proofing_verdicts_total{provider,outcome}: providers are the configured
+// names and outcomes an enum, so the label set stays small.
+common::CounterFamily& VerdictFamily() {
+  static common::CounterFamily& family = common::MetricsRegistry::Global().AddCounter(
+      "vc_proofing_verdicts_total", "Final proofing verdicts by provider and outcome",
+      {"provider", "outcome"});
+  return family;
+}
+
+void CountVerdict(const std::string& provider, ProofingOutcome outcome) {
+  VerdictFamily().With({provider, std::string(OutcomeName(outcome))}).Inc();
+}
 
 bool HasControl(std::string_view s) {
   for (unsigned char c : s) {
@@ -56,37 +71,6 @@ std::string ClaimsJson(const std::map<std::string, std::string>& claims) {
 
 std::string Subject(const ProofingAttempt& a) { return a.owner + "/" + a.name; }
 
-// Lower-cased words of a name, sorted, so "KOVALENKO Olena" equals "Olena Kovalenko".
-std::vector<std::string> NameWords(const std::string& name) {
-  std::vector<std::string> words(1);
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c >= 0x80)
-      words.back() += static_cast<char>(std::tolower(c));
-    else if (!words.back().empty())
-      words.emplace_back();
-  }
-  if (words.back().empty()) words.pop_back();
-  std::sort(words.begin(), words.end());
-  return words;
-}
-
-// Extracted claims (Jumio) must agree with what the user claimed: the name,
-// and for a PRC ID the date of birth embedded in the number.
-bool ClaimsAgree(const ClaimedIdentity& claimed, const std::map<std::string, std::string>& x) {
-  auto first = x.find("firstName"), last = x.find("lastName");
-  if (first != x.end() && last != x.end() &&
-      NameWords(first->second + " " + last->second) != NameWords(claimed.real_name)) {
-    return false;
-  }
-  auto dob = x.find("dateOfBirth");
-  if (dob != x.end() && claimed.id_card_type == "PRC_ID" && claimed.id_card_number.size() == 18) {
-    std::string digits = dob->second;
-    digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
-    if (digits != claimed.id_card_number.substr(6, 8)) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 ProofingService::ProofingService(ProofingServiceOptions options,
@@ -97,9 +81,21 @@ ProofingService::ProofingService(ProofingServiceOptions options,
       providers_(std::move(providers)),
       db_(db),
       clock_(clock),
-      attempts_(db, clock),
+      attempts_(db, clock, crypto),
       identities_(crypto),
-      audit_(db, clock) {
+      audit_(db, clock),
+      callbacks_(&(options_.metrics ? *options_.metrics : common::MetricsRegistry::Global())
+                      .AddCounter("vc_provider_callbacks_total",
+                                  "Provider callbacks received, by provider and outcome "
+                                  "(only accepted ones are audited)",
+                                  {"provider", "outcome"})) {
+  // Every provider's verified and failed verdicts read 0 before the first check.
+  for (const auto& [name, p] : providers_) {
+    for (auto outcome :
+         {ProofingOutcome::kVerified, ProofingOutcome::kRejected, ProofingOutcome::kError}) {
+      VerdictFamily().With({name, std::string(OutcomeName(outcome))});
+    }
+  }
   for (const auto& [name, p] : providers_) {
     if (options_.production && p->IsSandbox()) {
       throw std::invalid_argument("proofing provider '" + name +
@@ -143,27 +139,57 @@ Status ProofingService::Refuse(const SubmitRequest& r, ProofingError reason) {
   return Status::Ok();
 }
 
-ProofingStatus ProofingService::SaveClaimed(const SubmitRequest& r) {
+ProofingResult<ProofingAttempt> ProofingService::Begin(const SubmitRequest& r) {
   std::optional<ProofingError> refusal;
+  ProofingAttempt draft;
+  draft.session_id = r.session_id;
+  draft.owner = r.owner;
+  draft.name = r.name;
+  draft.provider = r.provider;
+  draft.claimed = r.claimed;
+  // One transaction: no second check of the record can start, and no change
+  // of its fields land, between the checks below and the attempt's snapshot.
+  // The record's row is locked (read for update, or written) before pending
+  // checks are looked for, so that concurrent submissions on several
+  // instances see each other's attempt.
   Status saved = db_.Transaction([&](Connection& conn) {
-    auto existing = identities_.Get(conn, r.owner, r.name);
+    refusal.reset();
+    auto existing = identities_.Get(conn, r.owner, r.name, true);
     if (!existing) return Status(existing.error());
     if (existing->has_value() && (*existing)->verified) {
       refusal = ProofingError::kAlreadyVerified;
       return Status::Ok();
     }
-    return identities_.SaveClaimed(conn, r.owner, r.name, r.claimed, clock_.NowSeconds());
+    Status st = identities_.SaveClaimed(conn, r.owner, r.name, r.claimed, clock_.NowSeconds());
+    if (!st) return st;
+    auto pending = AttemptStore::HasPending(conn, r.owner, r.name);
+    if (!pending) return Status(pending.error());
+    if (*pending) {  // undoes SaveClaimed: the fields under check stay as they are
+      return Status(common::Error{"check_pending", "a check of this identity is under way"});
+    }
+    auto created = attempts_.Create(conn, draft);
+    if (!created) return Status(created.error());
+    draft = std::move(*created);
+    return Status::Ok();
   });
   if (!saved) {
     ProofingFailure failed = FromLower(saved.error());
-    if (failed.reason != ProofingError::kIdentityLocked) return failed;
-    refusal = ProofingError::kIdentityLocked;
+    if (failed.reason != ProofingError::kIdentityLocked &&
+        failed.reason != ProofingError::kCheckPending) {
+      return failed;
+    }
+    refusal = failed.reason;
   }
-  if (!refusal) return ProofingStatus::Ok();
+  if (!refusal) return draft;
   (void)Refuse(r, *refusal);
-  return Refusal(*refusal, *refusal == ProofingError::kAlreadyVerified
-                               ? "the identity is already verified"
-                               : "the identity fields are locked");
+  switch (*refusal) {
+    case ProofingError::kAlreadyVerified:
+      return Refusal(*refusal, "the identity is already verified");
+    case ProofingError::kCheckPending:
+      return Refusal(*refusal, "a check of this identity is under way; wait for its verdict");
+    default:
+      return Refusal(*refusal, "the identity fields are locked");
+  }
 }
 
 ProofingResult<ProofingAttempt> ProofingService::Submit(const SubmitRequest& r) {
@@ -171,21 +197,15 @@ ProofingResult<ProofingAttempt> ProofingService::Submit(const SubmitRequest& r) 
   if (!provider) return Refusal(ProofingError::kUnknownProvider, "no such proofing provider");
   if (ProofingStatus st = CheckFields(r.claimed); !st) return st.error();
   if (Status st = provider->Validate(r.claimed); !st) return FromLower(st.error());
-  if (ProofingStatus st = SaveClaimed(r); !st) return st.error();
-  ProofingAttempt draft;
-  draft.session_id = r.session_id;
-  draft.owner = r.owner;
-  draft.name = r.name;
-  draft.provider = r.provider;
-  auto attempt = attempts_.Create(draft);
-  if (!attempt) return FromLower(attempt.error());
+  auto attempt = Begin(r);
+  if (!attempt) return attempt.error();
   auto started = provider->Start({attempt->id, r.claimed, r.return_url,
                                   options_.public_base_url + "/callbacks/" + r.provider});
   (void)audit_.Append({0, 0, r.caller, Subject(*attempt), "proofing_start",
                        started ? "ok" : started.error().code, r.provider,
                        started ? started->reference : attempt->id, r.mscv, attempt->id});
   if (!started) {
-    ProviderVerdict failed{ProofingOutcome::kError, started.error().code, {}};
+    ProviderVerdict failed{ProofingOutcome::kError, started.error().code, {}, ""};
     (void)Apply(*attempt, failed, r.caller, r.mscv);
     return FromLower(started.error());
   }
@@ -205,20 +225,19 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
   if (!IsFinal(v.outcome)) return attempt;
   const int64_t now = clock_.NowSeconds();
   ProviderVerdict checked = v;
+  bool recorded = false;  // this call finished the attempt (not someone else meanwhile)
   Status st = db_.Transaction([&](Connection& conn) {
-    if (checked.outcome == ProofingOutcome::kVerified && !checked.claims.empty()) {
-      // Locked: the fields compared are the fields the verdict locks.
-      auto record = identities_.Get(conn, attempt.owner, attempt.name, true);
-      if (!record) return Status(record.error());
-      if (record->has_value() && !ClaimsAgree((*record)->identity, checked.claims)) {
-        checked.outcome = ProofingOutcome::kMismatch;
-        checked.reason = "extracted_claims_mismatch";
-      }
+    recorded = false;
+    ClaimedIdentity locked = attempt.claimed;
+    if (checked.outcome == ProofingOutcome::kVerified) {
+      auto agreed = Checked(conn, attempt, checked, &locked);
+      if (!agreed) return Status(agreed.error());
     }
     const ProviderVerdict& v = checked;
     auto changed = AttemptStore::Finish(conn, attempt.id, v.outcome, v.reason, now);
     if (!changed) return Status(changed.error());
     if (!*changed) return Status::Ok();  // finished by someone else meanwhile
+    recorded = true;
     auto logged = AuditLog::Append(
         conn,
         {0, 0, caller, Subject(attempt), "verdict", std::string(OutcomeName(v.outcome)),
@@ -226,8 +245,9 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
         now);
     if (!logged) return Status(logged.error());
     if (v.outcome != ProofingOutcome::kVerified) return Status::Ok();
-    Status marked = identities_.MarkVerified(conn, attempt.owner, attempt.name, attempt.provider,
-                                             attempt.reference, ClaimsJson(v.claims), now);
+    Status marked =
+        identities_.MarkVerified(conn, attempt.owner, attempt.name, locked, attempt.provider,
+                                 attempt.reference, ClaimsJson(v.claims), now);
     if (!marked) return marked;
     logged = AuditLog::Append(conn,
                               {0, 0, caller, Subject(attempt), "lock", "ok", attempt.provider,
@@ -236,6 +256,7 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
     return logged ? Status::Ok() : Status(logged.error());
   });
   if (!st) return st.error();
+  if (recorded) CountVerdict(attempt.provider, checked.outcome);
   common::LogInfo("proofing_verdict", {{"attempt", attempt.id},
                                        {"provider", attempt.provider},
                                        {"outcome", OutcomeName(checked.outcome)},
@@ -243,34 +264,70 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
   return attempts_.Get(attempt.id);
 }
 
+Status ProofingService::Checked(Connection& conn, const ProofingAttempt& attempt,
+                                ProviderVerdict& verdict, ClaimedIdentity* locked) const {
+  if (attempt.claimed.real_name.empty()) {
+    // An attempt from before snapshots were kept: the record is what it
+    // checked. Locked: the fields compared are the fields the verdict locks.
+    auto record = identities_.Get(conn, attempt.owner, attempt.name, true);
+    if (!record) return record.error();
+    if (record->has_value()) *locked = (*record)->identity;
+  }
+  std::string why = Disagreement(*locked, verdict);
+  if (locked->real_name.empty() || locked->id_card_number.empty()) why = "snapshot_unreadable";
+  if (!why.empty()) {
+    verdict.outcome = ProofingOutcome::kMismatch;
+    verdict.reason = why;
+  }
+  return Status::Ok();
+}
+
+// Callbacks anyone can send are logged and counted, never audited: the audit
+// log keeps what authenticated parties did, and is append-only, so a flood of
+// forged callbacks must not be able to grow it.
+void ProofingService::NotAudited(const std::string& provider, const std::string& outcome,
+                                 const std::string& mscv, const std::string& detail) {
+  const std::string known = Provider(provider) ? provider : "unknown";
+  callbacks_->With({known, outcome}).Inc();
+  // A provider repeating itself is normal; anything else deserves a look.
+  common::Logger::Global().Log(
+      outcome == "ignored" ? common::LogLevel::kInfo : common::LogLevel::kWarn,
+      "provider_callback_not_audited",
+      {{"provider", known}, {"outcome", outcome}, {"detail", detail}, {"mscv", mscv}});
+}
+
 ProofingStatus ProofingService::HandleCallback(const std::string& name, const CallbackInput& in,
                                                const std::string& mscv) {
   ProofingProvider* provider = Provider(name);
-  if (!provider) return Refusal(ProofingError::kUnknownProvider, "no such proofing provider");
+  if (!provider) {
+    NotAudited(name, "unknown_provider", mscv, "");
+    return Refusal(ProofingError::kUnknownProvider, "no such proofing provider");
+  }
   const std::string caller = "provider:" + name;
   auto event = provider->AuthenticateCallback(in);
   if (!event) {
-    (void)audit_.Append(
-        {0, 0, caller, "", "callback", "unauthenticated", name, "", mscv, event.error().code});
+    NotAudited(name, "unauthenticated", mscv, event.error().code);
     return FromLower(event.error());
   }
   auto attempt = attempts_.FindByReference(name, event->reference);
   if (!attempt) {
-    (void)audit_.Append(
-        {0, 0, caller, "", "callback", "unknown_reference", name, event->reference, mscv, ""});
+    NotAudited(name, "unknown_reference", mscv, attempt.error().code);
     return FromLower(attempt.error());
   }
   if (!event->attempt_id.empty() && event->attempt_id != attempt->id) {
-    (void)audit_.Append({0, 0, caller, Subject(*attempt), "callback", "unauthenticated", name,
-                         event->reference, mscv, "attempt_mismatch"});
+    NotAudited(name, "unauthenticated", mscv, "attempt_mismatch");
     return Refusal(ProofingError::kCallbackUnauthenticated,
                    "the callback does not belong to this attempt");
   }
   auto accepted = attempts_.AcceptEvent(attempt->id, event->event_id, event->sent_at_ms);
   if (!accepted) return FromLower(accepted.error());
-  (void)audit_.Append({0, 0, caller, Subject(*attempt), "callback", *accepted ? "ok" : "ignored",
-                       name, attempt->reference, mscv, event->status});
-  if (!*accepted) return ProofingStatus::Ok();
+  if (!*accepted) {
+    NotAudited(name, "ignored", mscv, "repeated or stale event");
+    return ProofingStatus::Ok();
+  }
+  callbacks_->With({name, "accepted"}).Inc();
+  (void)audit_.Append({0, 0, caller, Subject(*attempt), "callback", "ok", name, attempt->reference,
+                       mscv, event->status});
   if (options_.defer_callback_fetch) {
     if (auto q = attempts_.RequestFetch(attempt->id, caller); !q) return FromLower(q.error());
     if (options_.on_queued) options_.on_queued();
@@ -289,6 +346,12 @@ ProofingResult<ProofingAttempt> ProofingService::Refresh(const std::string& atte
   ProofingProvider* provider = Provider(attempt->provider);
   if (!provider) return Refusal(ProofingError::kUnknownProvider, "no such proofing provider");
   auto verdict = provider->Fetch(attempt->reference);
+  if (!verdict && verdict.error().code == "attempt_not_found") {
+    // The provider no longer knows the check (the sandbox forgets its checks
+    // on a restart): no verdict will ever come, so the user may start again.
+    return Lift(
+        Apply(*attempt, {ProofingOutcome::kExpired, "provider_lost_check", {}, ""}, caller, ""));
+  }
   if (!verdict) return FromLower(verdict.error());
   return Lift(Apply(*attempt, *verdict, caller, ""));
 }
@@ -307,6 +370,7 @@ int ProofingService::ProcessQueued() {
 }
 
 int ProofingService::PollDue() {
+  ExpireAbandoned();
   auto pending = attempts_.Pending();
   if (!pending) return 0;
   int polled = 0;
@@ -322,12 +386,37 @@ int ProofingService::PollDue() {
     if (!claimed || !*claimed) continue;
     ++polled;
     auto r = Refresh(a.id, "system:poll");
-    if (r && !IsFinal(r->outcome) && done + 1 == options_.poll_schedule.size()) {
-      (void)Apply(*r, {ProofingOutcome::kExpired, "poll_schedule_exhausted", {}}, "system:poll",
-                  "");
+    if ((!r || !IsFinal(r->outcome)) && done + 1 == options_.poll_schedule.size()) {
+      (void)Apply(r ? *r : a, {ProofingOutcome::kExpired, "poll_schedule_exhausted", {}, ""},
+                  "system:poll", "");
     }
   }
   return polled;
+}
+
+int ProofingService::ExpireAbandoned() {
+  auto stale = attempts_.PendingSince(clock_.NowSeconds() - options_.max_pending_seconds);
+  if (!stale) return 0;
+  for (const auto& a : *stale) {
+    (void)Apply(a, {ProofingOutcome::kExpired, "check_abandoned", {}, ""}, "system:poll", "");
+  }
+  return static_cast<int>(stale->size());
+}
+
+int ProofingService::ExpireForgotten() {
+  auto pending = attempts_.PendingSince(clock_.NowSeconds() + 1);
+  if (!pending) return 0;
+  int expired = 0;
+  for (const auto& a : *pending) {
+    ProofingProvider* p = Provider(a.provider);
+    // Without a reference the provider's answer can never be matched to the
+    // attempt; a provider that forgets its checks will never answer.
+    if (!a.reference.empty() && p && p->KeepsChecksAcrossRestarts()) continue;
+    (void)Apply(a, {ProofingOutcome::kExpired, "provider_lost_check", {}, ""}, "system:restart",
+                "");
+    ++expired;
+  }
+  return expired;
 }
 
 }  // namespace vc::issuer

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/base/clock.h"
+#include "common/base/metrics.h"
 #include "common/store/store.h"
 #include "issuer/audit_log.h"
 #include "issuer/identity_records.h"
@@ -32,6 +33,10 @@ struct ProofingServiceOptions {
   // so providers get their 200 quickly. `on_queued` wakes whoever processes.
   bool defer_callback_fetch = false;
   std::function<void()> on_queued;
+  // A check still pending this long after its start is abandoned: it expires
+  // (PollDue), which unfreezes the record so the user can start again.
+  int64_t max_pending_seconds = 3600;
+  common::MetricsRegistry* metrics = nullptr;  // nullptr = MetricsRegistry::Global()
 };
 
 struct SubmitRequest {
@@ -60,14 +65,21 @@ class ProofingService {
   bool IsSandbox(const std::string& name) const;
 
   // Validates (nothing stored on kInvalidInput), saves the claimed fields
-  // (kIdentityLocked / kAlreadyVerified refused), creates the attempt and
-  // starts the provider. A sync verdict is applied before returning.
+  // (kIdentityLocked / kAlreadyVerified refused, and kCheckPending while
+  // another check of the record is pending), creates the attempt with a
+  // snapshot of those fields and starts the provider. A sync verdict is
+  // applied before returning. A verified verdict is checked against the
+  // snapshot (verdict_check.h: a disagreement is kMismatch) and locks the
+  // snapshot's values, whatever the record says meanwhile.
   // Fails with kInvalidInput, kUnknownProvider, kAlreadyVerified,
-  // kIdentityLocked, kProviderUnavailable, kProviderError or kInternal.
+  // kIdentityLocked, kCheckPending, kProviderUnavailable, kProviderError,
+  // kStorageUnavailable or kInternal.
   ProofingResult<ProofingAttempt> Submit(const SubmitRequest& request);
 
   // An inbound callback for `provider`: authenticated, deduplicated, then the
-  // verdict is fetched from the provider (never taken from the body).
+  // verdict is fetched from the provider (never taken from the body). Only an
+  // accepted event is audited; refused, unknown and repeated ones are logged
+  // and counted (vc_provider_callbacks_total{provider,outcome}).
   // Fails with kUnknownProvider, kCallbackUnauthenticated, kAttemptNotFound,
   // kInvalidCallback, or what fetching the verdict met. Ok also for duplicates
   // and stale events (nothing changes).
@@ -81,10 +93,16 @@ class ProofingService {
 
   // Fetches and applies the verdict of a pending attempt (polling fallback).
   ProofingResult<ProofingAttempt> Refresh(const std::string& attempt_id, const std::string& caller);
-  // Polls every pending attempt whose next scheduled poll time has passed;
-  // returns how many were polled. Driven by a timer or a test. With several
-  // instances each scheduled poll is made by one of them (AttemptStore::ClaimPoll).
+  // Polls every pending attempt whose next scheduled poll time has passed,
+  // expiring those whose schedule ran out or that are older than
+  // max_pending_seconds; returns how many were polled. Driven by a timer or a
+  // test. With several instances each scheduled poll is made by one of them
+  // (AttemptStore::ClaimPoll).
   int PollDue();
+  // At startup: expires pending checks no verdict can reach any more (no
+  // provider reference yet, or a provider that forgets its checks on a
+  // restart, like the sandbox), so their users can start again. Returns how many.
+  int ExpireForgotten();
 
   // The newest attempt of a session; nullopt when it has none.
   common::Result<std::optional<ProofingAttempt>> LatestAttempt(const std::string& session_id) const;
@@ -97,8 +115,16 @@ class ProofingService {
   common::Result<ProofingAttempt> Apply(const ProofingAttempt& attempt, const ProviderVerdict& v,
                                         const std::string& caller, const std::string& mscv);
   common::Status Refuse(const SubmitRequest& r, ProofingError reason);
-  // Records the claimed fields unless the record is verified (refusal audited).
-  ProofingStatus SaveClaimed(const SubmitRequest& r);
+  // Records the claimed fields and creates the attempt with their snapshot,
+  // unless the record is verified or being checked (refusal audited).
+  ProofingResult<ProofingAttempt> Begin(const SubmitRequest& r);
+  // A verified verdict against what the attempt checked: sets `locked` to the
+  // fields to lock and turns the verdict into kMismatch when they disagree.
+  common::Status Checked(common::Connection& conn, const ProofingAttempt& attempt,
+                         ProviderVerdict& verdict, ClaimedIdentity* locked) const;
+  int ExpireAbandoned();
+  void NotAudited(const std::string& provider, const std::string& outcome, const std::string& mscv,
+                  const std::string& detail);
 
   ProofingServiceOptions options_;
   std::map<std::string, std::shared_ptr<ProofingProvider>> providers_;
@@ -107,6 +133,7 @@ class ProofingService {
   AttemptStore attempts_;
   IdentityStore identities_;
   AuditLog audit_;
+  common::CounterFamily* callbacks_;  // vc_provider_callbacks_total{provider,outcome}
 };
 
 }  // namespace vc::issuer

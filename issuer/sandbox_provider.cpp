@@ -46,9 +46,11 @@ std::vector<common::Migration> Migrations() {
   using common::Engine;
   return {{1, "create_sandbox_checks",
            checks + common::OutboxTableSql(kCallbackTable, Engine::kSqlite) +
+               common::OutboxUpgradeSql(kCallbackTable, Engine::kSqlite) +
                common::OutboxLeaseSql(kCallbackTable, Engine::kSqlite),
            common::BigIntegers(checks) +
                common::OutboxTableSql(kCallbackTable, Engine::kPostgresql) +
+               common::OutboxUpgradeSql(kCallbackTable, Engine::kPostgresql) +
                common::OutboxLeaseSql(kCallbackTable, Engine::kPostgresql)}};
 }
 

@@ -13,6 +13,7 @@
 #include "common/base/clock.h"
 #include "common/http/http_client.h"
 #include "common/http/outbox.h"
+#include "common/http/outbox_worker.h"
 #include "common/store/store.h"
 #include "issuer/proofing_provider.h"
 
@@ -38,6 +39,7 @@ class SandboxProvider final : public ProofingProvider {
 
   std::string_view Type() const override { return "sandbox"; }
   bool IsSandbox() const override { return true; }
+  bool KeepsChecksAcrossRestarts() const override { return false; }
   common::Status Validate(const ClaimedIdentity& claimed) const override;
   common::Result<StartResult> Start(const ProofingStart& start) override;
   common::Result<ProviderVerdict> Fetch(const std::string& reference) override;

@@ -14,40 +14,72 @@ HttpServerResponse PageResponse(int status, const common::PageOptions& page) {
 }
 
 HttpServerResponse ErrorResponse(const HttpServerRequest& req, int status, const std::string& code,
-                                 const std::string& message, const std::string& banner) {
+                                 const std::string& message, const std::string& banner,
+                                 const std::string& heading) {
   if (WantsJson(req)) return HttpServerResponse::JsonError(status, code, message);
   common::PageOptions page;
-  page.title = "We could not continue";
+  page.title = heading.empty() ? "We could not continue" : heading;
   page.banner = banner;
-  page.body_html = "<h1>We could not continue</h1><p>" + HtmlEscape(message) +
+  page.body_html = "<h1>" + HtmlEscape(page.title) + "</h1><p>" + HtmlEscape(message) +
                    "</p><p class=\"muted\">Reference: " + HtmlEscape(code) + " · " +
                    HtmlEscape(req.mscv) + "</p>";
   return PageResponse(status, page);
 }
 
+std::string EndedSessionMessage(SessionStatus status) {
+  switch (status) {
+    case SessionStatus::kIssued:
+      return "This verification is complete: your identity was verified and the credential is "
+             "in your wallet. You can close this tab.";
+    case SessionStatus::kVerified:
+      return "This verification is complete: your identity was verified. You can close this "
+             "tab.";
+    case SessionStatus::kCancelled:
+      return "This verification was cancelled. To start again, go back to the site that sent "
+             "you and ask for a new link.";
+    default:
+      return "This verification has ended without a verified identity. To try again, go back "
+             "to the site that sent you and ask for a new link.";
+  }
+}
+
 std::variant<Session, HttpServerResponse> ActiveSession(IntakeService& intake,
                                                         const HttpServerRequest& req,
-                                                        const std::string& banner) {
+                                                        const SessionBanner& banner) {
   const std::string id(req.PathParam("session"));
   auto s = intake.sessions().Authenticate(id, req.Cookie(IntakeService::CookieName(id)));
   if (!s) {
     const SessionError why = s.error().reason;
-    return ErrorResponse(req, HttpStatus(why), std::string(Code(why)),
-                         why == SessionError::kForbidden
-                             ? "This verification was started in another browser."
-                             : "This verification session does not exist or has expired.",
-                         banner);
+    // The session exists (another browser, or expired): its pages' banner still applies.
+    auto known = why == SessionError::kNotFound ? common::Result<Session>(common::Error{})
+                                                : intake.sessions().Get(id);
+    std::string message =
+        why == SessionError::kForbidden
+            ? "This verification was started in another browser. Open the link in the browser "
+              "where you started, or go back to the site that sent you for a new link."
+        : why == SessionError::kExpired
+            ? "This verification session has expired. Go back to the site that sent you and "
+              "ask for a new link."
+            : "This verification session does not exist. Check the link, or go back to the "
+              "site that sent you and ask for a new one.";
+    return ErrorResponse(req, HttpStatus(why), std::string(Code(why)), message,
+                         known ? banner(*known) : "");
   }
   if (s->status != SessionStatus::kActive) {
-    return ErrorResponse(req, 409, "session_ended", "This verification has already ended.", banner);
+    const bool succeeded =
+        s->status == SessionStatus::kIssued || s->status == SessionStatus::kVerified;
+    return ErrorResponse(req, 409, "session_ended", EndedSessionMessage(s->status), banner(*s),
+                         succeeded ? "Already done" : "");
   }
   return *s;
 }
 
-std::string PostButton(const std::string& action, const std::string& label, const std::string& id) {
+std::string PostButton(const std::string& action, const std::string& label, const std::string& id,
+                       const std::string& css_class) {
   return "<form method=\"post\" action=\"" + HtmlEscape(action) + "\"><button type=\"submit\"" +
-         (id.empty() ? "" : " id=\"" + HtmlEscape(id) + "\"") + ">" + HtmlEscape(label) +
-         "</button></form>";
+         (id.empty() ? "" : " id=\"" + HtmlEscape(id) + "\"") +
+         (css_class.empty() ? "" : " class=\"" + HtmlEscape(css_class) + "\"") + ">" +
+         HtmlEscape(label) + "</button></form>";
 }
 
 }  // namespace vc::issuer

@@ -3,6 +3,7 @@
 // cookie authenticates, and a one-button POST form.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <variant>
 
@@ -16,19 +17,29 @@ namespace vc::issuer {
 common::HttpServerResponse PageResponse(int status, const common::PageOptions& page);
 
 // JSON {"error","message"} when the client asked for JSON, else a page that says
-// what went wrong, with the code and MS-CV as a reference.
+// what went wrong and what to do now, with the code and MS-CV as a reference.
+// `heading` defaults to "We could not continue".
 common::HttpServerResponse ErrorResponse(const common::HttpServerRequest& req, int status,
                                          const std::string& code, const std::string& message,
-                                         const std::string& banner);
+                                         const std::string& banner,
+                                         const std::string& heading = "");
+
+// The banner of a session's pages (e.g. SANDBOX when its provider is a sandbox).
+using SessionBanner = std::function<std::string(const Session&)>;
 
 // The active session named by the ":session" path parameter whose cookie this
 // browser holds; otherwise the response to send (404 unknown, 403 another
-// browser, 410 expired, 409 ended).
+// browser, 410 expired, 409 ended), a page that says what the person can do
+// now, under the session's banner when the session exists.
 std::variant<Session, common::HttpServerResponse> ActiveSession(
-    IntakeService& intake, const common::HttpServerRequest& req, const std::string& banner);
+    IntakeService& intake, const common::HttpServerRequest& req, const SessionBanner& banner);
 
-// <form method=post action=…><button id=…>label</button></form>, escaped.
+// What a person can do about an ended session: one that succeeded says so (a
+// second tab after the flow finished), the others say how to start again.
+std::string EndedSessionMessage(SessionStatus status);
+
+// <form method=post action=…><button id=… class=…>label</button></form>, escaped.
 std::string PostButton(const std::string& action, const std::string& label,
-                       const std::string& id = "");
+                       const std::string& id = "", const std::string& css_class = "");
 
 }  // namespace vc::issuer

@@ -309,20 +309,26 @@ Result<Session> SessionStore::Finish(const std::string& id, SessionStatus status
   return out;
 }
 
+Result<int64_t> SessionStore::Prune(Connection& conn, int64_t now, int64_t claim_grace_seconds,
+                                    int64_t session_retention_seconds) {
+  auto claims = conn.Cached("DELETE FROM one_time_claims WHERE expires_at < ?");
+  if (!claims) return claims.error();
+  if (auto r = claims->BindInt64(1, now - claim_grace_seconds).Run(); !r) return r.error();
+  int64_t removed = conn.Changes();
+  auto sessions = conn.Cached("DELETE FROM sessions WHERE expires_at < ?");
+  if (!sessions) return sessions.error();
+  if (auto r = sessions->BindInt64(1, now - session_retention_seconds).Run(); !r) return r.error();
+  return removed + conn.Changes();
+}
+
 Result<int64_t> SessionStore::Prune(int64_t claim_grace_seconds,
                                     int64_t session_retention_seconds) {
   const int64_t now = clock_.NowSeconds();
   int64_t removed = 0;
   Status st = db_.Transaction([&](Connection& conn) -> Status {
-    removed = 0;
-    auto claims = conn.Cached("DELETE FROM one_time_claims WHERE expires_at < ?");
-    if (!claims) return claims.error();
-    if (auto r = claims->BindInt64(1, now - claim_grace_seconds).Run(); !r) return r;
-    removed += conn.Changes();
-    auto sessions = conn.Cached("DELETE FROM sessions WHERE expires_at < ?");
-    if (!sessions) return sessions.error();
-    if (auto r = sessions->BindInt64(1, now - session_retention_seconds).Run(); !r) return r;
-    removed += conn.Changes();
+    auto r = Prune(conn, now, claim_grace_seconds, session_retention_seconds);
+    if (!r) return r.error();
+    removed = *r;
     return Status::Ok();
   });
   if (!st) return st.error();

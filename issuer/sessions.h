@@ -60,7 +60,7 @@ struct NewSession {
   std::string subject;
   std::string auth0_state;
   // The one-time key claimed with the session: (scope, key) must never have
-  // been claimed before. Jumpstart: (org, RequestId); Auth0: (iss, sub|iat|state).
+  // been claimed before. Jumpstart: (org, RequestId); Auth0: (iss, the token's digest).
   std::string claim_scope;
   std::string claim_key;
   int64_t claim_expires_at = 0;  // when the token itself expires
@@ -121,6 +121,10 @@ class SessionStore {
   // how many rows went.
   common::Result<int64_t> Prune(int64_t claim_grace_seconds = 600,
                                 int64_t session_retention_seconds = 30 * 86400);
+  // The same inside the caller's transaction, at `now` (the retention job).
+  static common::Result<int64_t> Prune(common::Connection& conn, int64_t now,
+                                       int64_t claim_grace_seconds,
+                                       int64_t session_retention_seconds);
 
  private:
   common::Database& db_;

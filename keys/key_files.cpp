@@ -218,6 +218,15 @@ Result<KeyRecord> FileKeyRecords::AddKey(const KeyRecord& key, Activation activa
   return added;
 }
 
+Result<std::optional<std::string>> FileKeyRecords::Secret(const std::string& name) {
+  const fs::path file = dir_ / "secrets" / name;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return std::optional<std::string>();
+  auto secret = ReadSecret(file);
+  if (!secret) return secret.error();
+  return std::optional<std::string>(std::move(*secret));
+}
+
 Result<std::string> FileKeyRecords::SecretOrCreate(const std::string& name,
                                                    const std::string& value) {
   std::lock_guard lock(mu_);

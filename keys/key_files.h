@@ -29,6 +29,7 @@ class FileKeyRecords final : public common::KeyRecords {
                                            common::Activation activation) override;
   common::Result<std::string> SecretOrCreate(const std::string& name,
                                              const std::string& value) override;
+  common::Result<std::optional<std::string>> Secret(const std::string& name) override;
   std::string Where() const override { return dir_.string(); }
   const std::filesystem::path& dir() const { return dir_; }
 

@@ -132,6 +132,14 @@ Result<std::string> KeyStore::PublicJwks(const std::string& purpose) const {
   return jwks.ToPublicJson();
 }
 
+Result<std::string> KeyStore::Secret(const std::string& name) const {
+  if (!IsValidKeyName(name)) return Error{"invalid_purpose", "invalid secret name"};
+  auto secret = records_->Secret(name);
+  if (!secret) return secret.error();
+  if (!*secret) return Error{"secret_not_found", "no secret " + name + " in " + Where()};
+  return std::move(**secret);
+}
+
 Result<std::string> KeyStore::SecretOrCreate(const std::string& name, size_t bytes) {
   if (!IsValidKeyName(name)) return Error{"invalid_purpose", "invalid secret name"};
   return records_->SecretOrCreate(name, common::RandomBytes(bytes));

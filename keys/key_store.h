@@ -64,6 +64,9 @@ class KeyStore {
 
   // A named random secret (HMAC keys, AES keys), created on first use.
   common::Result<std::string> SecretOrCreate(const std::string& name, size_t bytes = 32);
+  // A named secret that exists already; "secret_not_found" when it does not
+  // (for tools that must not create one).
+  common::Result<std::string> Secret(const std::string& name) const;
 
   // Imports a PEM private key under `purpose` (vcctl keys import). Not activated.
   common::Result<StoredKey> Import(const std::string& purpose, common::JwsAlg alg,

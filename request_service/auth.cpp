@@ -193,6 +193,35 @@ ApiResult<std::string> TokenService::Authorize(std::optional<std::string_view> a
   return std::string(*common::GetString(*payload, "appid"));
 }
 
+std::optional<std::string> TokenService::VerifiedClient(
+    std::optional<std::string_view> authorization) const {
+  if (!authorization || !authorization->starts_with("Bearer ")) return std::nullopt;
+  auto token = common::VerifyCompact(authorization->substr(7), key_, {common::JwsAlg::kHS256});
+  if (!token) return std::nullopt;
+  auto payload = common::ParseJsonObject(token->payload);
+  if (!payload) return std::nullopt;
+  common::ClaimPolicy policy{clock_.NowSeconds(), 60, true, {"appid", "tid"}, std::nullopt};
+  if (!common::CheckClaims(*payload, policy) ||
+      common::GetString(*payload, "tid").value_or("") != tenant_id_) {
+    return std::nullopt;
+  }
+  auto appid = common::GetString(*payload, "appid");
+  if (!appid || appid->empty()) return std::nullopt;
+  return std::string(*appid);
+}
+
+std::optional<std::string> TokenService::AuthenticatedClient(
+    const common::QueryParams& form) const {
+  const auto id = form.Get("client_id").value_or("");
+  const auto secret = form.Get("client_secret").value_or("");
+  for (const auto& c : clients_) {
+    if (c.client_id == id && common::ConstantTimeEquals(c.client_secret, secret)) {
+      return c.client_id;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string TokenService::OpenIdConfiguration() const {
   const std::string tenant = public_base_url_ + "/" + tenant_id_;
   common::JsonWriter w;

@@ -77,6 +77,14 @@ class TokenService {
   ApiResult<std::string> Authorize(std::optional<std::string_view> authorization,
                                    Operation op) const;
 
+  // The client id of a valid access token of this tenant (signature, expiry,
+  // audience of either resource), whatever its roles; nullopt otherwise. For
+  // keying per-client rate limits on who really calls, not who a token claims.
+  std::optional<std::string> VerifiedClient(std::optional<std::string_view> authorization) const;
+  // The client_id of a token request whose client_secret is right; nullopt
+  // otherwise (the same constant-time comparison as Issue).
+  std::optional<std::string> AuthenticatedClient(const common::QueryParams& form) const;
+
   // A token for `client_id` and `resource` without the HTTP round trip
   // (vcctl, wiring); its roles are the client's roles of that resource.
   std::string Mint(const common::RequestServiceClient& client,

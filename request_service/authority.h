@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/base/clock.h"
 #include "common/config/config_types.h"
+#include "common/http/outbound_policy.h"
 #include "common/store/store.h"
 #include "credentials/contract.h"
 #include "credentials/contract_config.h"
@@ -34,6 +36,11 @@ struct RequestServiceOptions {
   common::JwsAlg alg = common::JwsAlg::kES256;
   std::string key_purpose = keys::kAuthorityKeyPurpose;
   int64_t status_list_size = credentials::StatusList::kMinEntries;
+  // When set, a callback URL this policy refuses (an http URL in production, a
+  // literal loopback or private address outside outbound.allow) is refused
+  // when the request is created, rather than never delivered. URLs under
+  // public_base_url are ours and always allowed.
+  std::optional<common::OutboundPolicy> callback_policy;
 };
 
 struct WalletResponse {  // what a wallet endpoint answers on success

@@ -9,6 +9,7 @@
 
 #include "common/base/text.h"
 #include "common/http/outbox.h"
+#include "common/http/outbox_worker.h"
 #include "request_service/request_parse.h"
 
 namespace vc::request_service {
@@ -22,7 +23,7 @@ class CallbackOutbox : public common::HttpOutbox {
  public:
   CallbackOutbox(common::Database& db, common::HttpClient& http, const common::Clock& clock,
                  OutboxOptions options = {})
-      : HttpOutbox(db, kOutboxTable, http, clock, options) {}
+      : HttpOutbox(db, kOutboxTable, http, clock, options, "callbacks") {}
 
   // Inside the caller's transaction: a POST of `body` to callback.url with its
   // headers and `Idempotency-Key: <request_id>:<status>`, the same on every

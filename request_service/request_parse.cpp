@@ -9,6 +9,20 @@
 #include "credentials/vc_jwt.h"
 
 namespace vc::request_service {
+namespace {
+
+// Free text stored with each request: bounded (docs/security.md).
+constexpr size_t kMaxUrlBytes = 2048;
+constexpr size_t kMaxStateBytes = 2048;
+constexpr size_t kMaxHeaderValueBytes = 1024;
+constexpr size_t kMaxClaims = 64;
+
+ApiFailure TooLong(const std::string& field, size_t max) {
+  return BadField(field, field + " is longer than " + std::to_string(max) + " bytes.");
+}
+
+}  // namespace
+
 namespace detail {
 
 ApiResult<rapidjson::Document> ParseBody(const std::string& body) {
@@ -34,6 +48,9 @@ std::optional<ApiFailure> ParseCallbackHeaders(const rapidjson::Value& cb, Callb
   if (!cb["headers"].IsObject())
     return BadField("callback.headers", "callback.headers must be an object.");
   for (const auto& m : cb["headers"].GetObject()) {
+    if (m.value.IsString() && m.value.GetStringLength() > kMaxHeaderValueBytes) {
+      return TooLong("callback.headers", kMaxHeaderValueBytes);
+    }
     std::string name(m.name.GetString(), m.name.GetStringLength());
     const std::string lower = common::AsciiLower(name);
     if (lower != "api-key" && lower != "authorization") {
@@ -59,17 +76,19 @@ std::optional<ApiFailure> ParseCallback(const rapidjson::Value& body, CallbackSp
     return BadField("callback.url",
                     "The callback URL is unreadable: it must be an absolute http(s) URL.");
   }
+  if (url->size() > kMaxUrlBytes) return TooLong("callback.url", kMaxUrlBytes);
   out.url = std::string(*url);
   const auto state = common::GetString(*cb, "state");
   if (!state)
     return BadField("callback.state", "The request does not contain a callback state string.");
+  if (state->size() > kMaxStateBytes) return TooLong("callback.state", kMaxStateBytes);
   out.state = std::string(*state);
   return ParseCallbackHeaders(*cb, out);
 }
 
 std::optional<ApiFailure> ParseAuthority(const rapidjson::Value& body, std::string& out) {
   const auto a = common::GetString(body, "authority");
-  if (!a || !a->starts_with("did:") || a->size() > 2048) {
+  if (!a || !a->starts_with("did:") || a->size() > credentials::kMaxDidBytes) {
     return BadField("authority", "The request does not contain a valid authority DID.");
   }
   out = std::string(*a);
@@ -135,8 +154,13 @@ std::optional<ApiFailure> ParseClaims(const rapidjson::Value& body,
                                       std::map<std::string, std::string>& out) {
   if (!body.HasMember("claims")) return std::nullopt;
   if (!body["claims"].IsObject()) return BadField("claims", "claims must be an object of strings.");
+  if (body["claims"].MemberCount() > kMaxClaims) {
+    return BadField("claims", "claims has more than " + std::to_string(kMaxClaims) + " members.");
+  }
   for (const auto& m : body["claims"].GetObject()) {
     std::string name(m.name.GetString(), m.name.GetStringLength());
+    if (name.size() > credentials::kMaxTypeBytes)
+      return TooLong("claims", credentials::kMaxTypeBytes);
     if (!m.value.IsString())
       return BadField("claims." + name, "The claim `" + name + "` must be a string.");
     out[name] = std::string(m.value.GetString(), m.value.GetStringLength());
@@ -148,9 +172,12 @@ std::optional<ApiFailure> ParseIssuanceFields(const rapidjson::Value& b, Issuanc
   if (b.HasMember("type") && !b["type"].IsString())
     return BadField("type", "type must be a string.");
   s.type = std::string(common::GetString(b, "type").value_or(""));
+  if (s.type.size() > credentials::kMaxTypeBytes)
+    return TooLong("type", credentials::kMaxTypeBytes);
   const char* manifest_key = b.HasMember("manifest") ? "manifest" : "manifestUrl";
   const auto manifest = common::GetString(b, manifest_key);
   if (!manifest) return BadField("manifest", "The request does not contain a manifest URL.");
+  if (manifest->size() > kMaxUrlBytes) return TooLong("manifest", kMaxUrlBytes);
   s.manifest = std::string(*manifest);
   if (auto f = ParseClaims(b, s.claims)) return f;
   if (auto f = ParsePin(b, s.pin)) return f;

@@ -1,5 +1,6 @@
 #include "request_service/request_store.h"
 
+#include "common/http/outbox_store.h"
 #include "request_service/outbox.h"
 
 namespace vc::request_service {
@@ -8,7 +9,8 @@ using common::Result;
 using common::Status;
 
 std::vector<common::Migration> RequestServiceMigrations() {
-  return {{1, "create_request_service_tables", R"(
+  return {
+      {1, "create_request_service_tables", R"(
 CREATE TABLE rs_requests(
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL,
   wallet_state TEXT NOT NULL UNIQUE, nonce TEXT NOT NULL, pin_salt TEXT NOT NULL,
@@ -27,7 +29,7 @@ CREATE TABLE rs_credentials(
   UNIQUE(list_id, list_index));
 CREATE INDEX rs_credentials_hash ON rs_credentials(index_hash);
 )",
-           R"(
+       R"(
 CREATE TABLE rs_requests(
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL,
   wallet_state TEXT NOT NULL UNIQUE, nonce TEXT NOT NULL, pin_salt TEXT NOT NULL,
@@ -47,9 +49,21 @@ CREATE TABLE rs_credentials(
   UNIQUE(list_id, list_index));
 CREATE INDEX rs_credentials_hash ON rs_credentials(index_hash);
 )"},
-          // Leases, so that several instances deliver callbacks from one table.
-          {2, "lease_rs_outbox", common::OutboxLeaseSql(kOutboxTable, common::Engine::kSqlite),
-           common::OutboxLeaseSql(kOutboxTable, common::Engine::kPostgresql)}};
+      // Delivery states: events given up before are kept as dead letters.
+      {2, "outbox_delivery_states", common::OutboxUpgradeSql(kOutboxTable, common::Engine::kSqlite),
+       common::OutboxUpgradeSql(kOutboxTable, common::Engine::kPostgresql)},
+      // The retention's scan of expired requests (PruneRequests).
+      {3, "index_request_expiry", "CREATE INDEX rs_requests_expiry ON rs_requests(expiry);"},
+      // Leases, so that several instances deliver callbacks from one table.
+      {4, "lease_rs_outbox", common::OutboxLeaseSql(kOutboxTable, common::Engine::kSqlite),
+       common::OutboxLeaseSql(kOutboxTable, common::Engine::kPostgresql)}};
+}
+
+Result<int64_t> PruneRequests(Connection& c, int64_t before) {
+  auto st = c.Cached("DELETE FROM rs_requests WHERE expiry < ?");
+  if (!st) return st.error();
+  if (auto s = st->BindInt64(1, before).Run(); !s) return s.error();
+  return c.Changes();
 }
 
 Status InsertRequest(Connection& c, const StoredRequest& r) {

@@ -42,6 +42,9 @@ common::Status UpdateRequest(common::Connection& c, const std::string& id, const
                              const std::string& value);
 common::Status UpdateRequest(common::Connection& c, const std::string& id, const char* column,
                              int64_t value);
+// Retention: deletes requests that expired before `before` (the wallet can no
+// longer use them; their callbacks live in the outbox); returns how many.
+common::Result<int64_t> PruneRequests(common::Connection& c, int64_t before);
 
 struct StoredCredential {
   std::string jti;

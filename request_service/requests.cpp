@@ -12,6 +12,21 @@ namespace vc::request_service {
 using common::Connection;
 using common::Status;
 
+namespace {
+
+std::optional<ApiFailure> RefusedCallback(const RequestServiceOptions& o, const std::string& url) {
+  if (!o.callback_policy || url.rfind(o.public_base_url + "/", 0) == 0) return std::nullopt;
+  auto checked = common::CheckOutboundUrl(*o.callback_policy, url);
+  if (checked) return std::nullopt;
+  return BadField("callback.url",
+                  "The callback URL is not allowed: " + checked.error().message +
+                      ". Callbacks go only to https URLs in production, and never to loopback, "
+                      "private or link-local addresses unless the service's outbound.allow "
+                      "lists them.");
+}
+
+}  // namespace
+
 ApiResult<StoredRequest> Requests::PrepareIssuance(const std::string& body, bool* qr) {
   const auto& options = authority_.options();
   auto spec = ParseIssuanceRequest(body);
@@ -19,6 +34,7 @@ ApiResult<StoredRequest> Requests::PrepareIssuance(const std::string& body, bool
   if (spec->authority != options.authority) {
     return BadField("authority", "The request does not contain a valid authority DID.");
   }
+  if (auto f = RefusedCallback(options, spec->callback.url)) return *f;
   const auto* contract = authority_.ContractForManifest(spec->manifest);
   if (!contract)
     return BadField("manifest", "The manifest URL does not name a contract of this service.");
@@ -47,6 +63,7 @@ ApiResult<StoredRequest> Requests::PreparePresentation(const std::string& body, 
   if (spec->authority != options.authority) {
     return BadField("authority", "The request does not contain a valid authority DID.");
   }
+  if (auto f = RefusedCallback(options, spec->callback.url)) return *f;
   StoredRequest r;
   r.kind = "presentation";
   r.body = body;

@@ -34,15 +34,13 @@ struct Adapter {
   const RequestServiceSlot* slot;
   const common::Clock* clk;
   std::shared_ptr<ApiPaths> paths;  // aliases and the envelope fallback
-  Requests& requests() const { return *slot->requests; }
-  WalletProtocol& wallet() const { return *slot->wallet; }
-  Publishing& publishing() const { return *slot->publishing; }
-  Verification& verification() const { return *slot->verification; }
-  TokenService& tok() const { return *slot->tokens; }
-  bool ready() const {
-    return slot->requests != nullptr && slot->wallet != nullptr && slot->publishing != nullptr &&
-           slot->verification != nullptr && slot->tokens != nullptr;
-  }
+  // Only after ready() said yes.
+  Requests& requests() const { return slot->parts()->requests; }
+  WalletProtocol& wallet() const { return slot->parts()->wallet; }
+  Publishing& publishing() const { return slot->parts()->publishing; }
+  Verification& verification() const { return slot->parts()->verification; }
+  TokenService& tok() const { return slot->parts()->tokens; }
+  bool ready() const { return slot->parts() != nullptr; }
   const common::Clock& clock() const { return *clk; }
 
   HttpServerResponse Fail(const ApiFailure& f, const HttpServerRequest& req) const {

@@ -9,6 +9,8 @@
 //        {"claimValue": "…"}  (by the contract's indexed claim)              -> 204
 #pragma once
 
+#include <atomic>
+
 #include "common/base/clock.h"
 #include "common/http/http_server.h"
 #include "request_service/auth.h"
@@ -22,12 +24,24 @@ namespace vc::request_service {
 // The service can only be built once the listener's port is known (its public
 // URL and did:web contain it), and routes must be registered before Start():
 // handlers reach the parts through this slot and answer 503 until all are set.
-struct RequestServiceSlot {
-  Requests* requests = nullptr;
-  WalletProtocol* wallet = nullptr;
-  Publishing* publishing = nullptr;
-  Verification* verification = nullptr;
-  TokenService* tokens = nullptr;
+struct RequestServiceParts {
+  Requests& requests;
+  WalletProtocol& wallet;
+  Publishing& publishing;
+  Verification& verification;
+  TokenService& tokens;
+};
+
+class RequestServiceSlot {
+ public:
+  // Once, when every part exists (it must then outlive the server); handlers on
+  // any thread see them from then on.
+  void Publish(const RequestServiceParts* parts) { parts_.store(parts, std::memory_order_release); }
+  // nullptr until Publish().
+  const RequestServiceParts* parts() const { return parts_.load(std::memory_order_acquire); }
+
+ private:
+  std::atomic<const RequestServiceParts*> parts_{nullptr};
 };
 
 // `slot` must outlive the server. `tenant_id` fixes the wallet paths.

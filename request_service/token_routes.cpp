@@ -55,12 +55,13 @@ std::optional<TokenError> WrongTenant(const HttpServerRequest& req, const TokenS
 
 HttpServerResponse Token(const RequestServiceSlot& slot, const common::Clock& clock,
                          const HttpServerRequest& req, bool tenant_in_path) {
-  if (slot.tokens == nullptr) {
+  const RequestServiceParts* parts = slot.parts();
+  if (parts == nullptr) {
     return Refuse({503, "temporarily_unavailable", 90033, "The token service is starting."}, req,
                   clock);
   }
   if (tenant_in_path) {
-    if (auto e = WrongTenant(req, *slot.tokens)) return Refuse(*e, req, clock);
+    if (auto e = WrongTenant(req, parts->tokens)) return Refuse(*e, req, clock);
   }
   if (!common::HasMediaType(req, common::kFormMediaType)) {
     return Refuse({415, "invalid_request", 900144,
@@ -72,7 +73,7 @@ HttpServerResponse Token(const RequestServiceSlot& slot, const common::Clock& cl
     return Refuse({400, "invalid_request", 900144, "The request body is not a valid form."}, req,
                   clock);
   }
-  auto r = slot.tokens->Issue(*form);
+  auto r = parts->tokens.Issue(*form);
   if (auto* e = std::get_if<TokenError>(&r)) return Refuse(*e, req, clock);
   return HttpServerResponse::Json(200, std::get<std::string>(r));
 }
@@ -84,13 +85,14 @@ void AddGet(common::HttpServer& s, const RequestServiceSlot& slot, const common:
   s.RouteAsync(
       "GET", pattern,
       [&slot, &clock, body](const HttpServerRequest& req, const common::HttpResponder& respond) {
-        if (slot.tokens == nullptr) {
+        const RequestServiceParts* parts = slot.parts();
+        if (parts == nullptr) {
           return respond(
               Refuse({503, "temporarily_unavailable", 90033, "The token service is starting."}, req,
                      clock));
         }
-        if (auto e = WrongTenant(req, *slot.tokens)) return respond(Refuse(*e, req, clock));
-        respond(HttpServerResponse::Json(200, body(*slot.tokens)));
+        if (auto e = WrongTenant(req, parts->tokens)) return respond(Refuse(*e, req, clock));
+        respond(HttpServerResponse::Json(200, body(parts->tokens)));
       });
 }
 

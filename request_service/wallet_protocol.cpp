@@ -43,9 +43,14 @@ ApiResult<WalletResponse> WalletProtocol::Manifest(const std::string& contract_i
   return WalletResponse{200, "application/json", JsonObject("token", *jws)};
 }
 
+// Nothing the holder names is resolved before the proof is bound to a live
+// request of ours: the proof's claims and audience are read unverified, its
+// id_token_hint must be signed by our own authority (resolved in process)
+// and name a request still open for this contract. Only then is the holder's
+// DID resolved to check the proof's signature (a did:jwk needs no fetch; any
+// other goes through the outbound policy).
 ApiResult<WalletResponse> WalletProtocol::Issue(const std::string& proof_jws) {
-  // The holder proves its key: the proof is signed by the did:jwk it names.
-  auto proof = credentials::VerifyDidSignedJwt(proof_jws, resolver_, "did");
+  auto proof = credentials::ParseDidSignedJwt(proof_jws, "did");
   if (!proof) return TokenFailure("proof", proof.error());
   const auto& p = proof->payload;
   common::ClaimPolicy policy{authority_.clock().NowSeconds(), 60, true, {"aud"}, std::nullopt};
@@ -56,17 +61,38 @@ ApiResult<WalletResponse> WalletProtocol::Issue(const std::string& proof_jws) {
     return ApiFailure{400, "tokenError", "The proof is not addressed to this issue endpoint.",
                       "aud"};
   }
-  const auto* att = common::GetObject(p, "attestations");
+  auto r = BoundRequest(p);
+  if (!r.ok()) return r.failure();
+  auto spec = ParseIssuanceRequest(r->body);
+  if (!spec.ok()) return spec.failure();
+  if (common::GetString(p, "contract").value_or("") != spec->manifest) {
+    return ApiFailure{400, "tokenError", "The proof names another contract.", "contract"};
+  }
+  const std::string pin(common::GetString(p, "pin").value_or(""));
+  auto holder = credentials::VerifyParsedJwt(std::move(*proof), resolver_);
+  if (!holder) return TokenFailure("proof", holder.error());
+  if (auto checked = CheckPin(*r, *spec, pin); !checked.ok()) return checked.failure();
+  auto vc = IssueVc(*r, *spec, holder->signer_did);
+  if (!vc.ok()) return vc.failure();
+  return WalletResponse{200, "application/json", JsonObject("vc", *vc)};
+}
+
+// The request the proof's id_token_hint names, once the hint is shown to be
+// ours (its signer is checked before anything is resolved) and the request
+// has no credential yet.
+ApiResult<StoredRequest> WalletProtocol::BoundRequest(const rapidjson::Value& proof) {
+  const auto* att = common::GetObject(proof, "attestations");
   const auto* ids = att ? common::GetObject(*att, "idTokens") : nullptr;
   const auto hint_text = ids ? common::GetString(*ids, "https://self-issued.me") : std::nullopt;
   if (!hint_text)
     return ApiFailure{400, "tokenError", "The proof carries no id_token_hint attestation.",
                       "attestations"};
-  auto hint = credentials::VerifyDidSignedJwt(*hint_text, resolver_, "did");
-  if (!hint || hint->signer_did != authority_.options().authority) {
-    return ApiFailure{400, "tokenError", "The id_token_hint was not issued by this service.",
-                      "attestations"};
-  }
+  const ApiFailure not_ours{400, "tokenError", "The id_token_hint was not issued by this service.",
+                            "attestations"};
+  auto parsed = credentials::ParseDidSignedJwt(*hint_text, "did");
+  if (!parsed || parsed->claimed_did != authority_.options().authority) return not_ours;
+  auto hint = credentials::VerifyParsedJwt(std::move(*parsed), resolver_);
+  if (!hint) return not_ours;
   auto r = authority_.Load("id", std::string(common::GetString(hint->payload, "jti").value_or("")),
                            "issuance");
   if (!r.ok()) return r.failure();
@@ -74,18 +100,7 @@ ApiResult<WalletResponse> WalletProtocol::Issue(const std::string& proof_jws) {
     return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.",
                       "request"};
   }
-  auto spec = ParseIssuanceRequest(r->body);
-  if (!spec.ok()) return spec.failure();
-  if (common::GetString(p, "contract").value_or("") != spec->manifest) {
-    return ApiFailure{400, "tokenError", "The proof names another contract.", "contract"};
-  }
-  if (auto pin = CheckPin(*r, *spec, std::string(common::GetString(p, "pin").value_or("")));
-      !pin.ok()) {
-    return pin.failure();
-  }
-  auto vc = IssueVc(*r, *spec, proof->signer_did);
-  if (!vc.ok()) return vc.failure();
-  return WalletResponse{200, "application/json", JsonObject("vc", *vc)};
+  return r;
 }
 
 // A wrong PIN counts; at pin_max_attempts the request fails for good with an

@@ -22,13 +22,15 @@ class WalletProtocol {
   // {"vc": <VC-JWT>} for a holder proof addressed to IssueUrl(). 400
   // tokenError when the proof or its attestation does not verify, 409 when
   // the request already has a credential, 400 invalidPin / 403
-  // pinAttemptsExceeded for a wrong PIN.
+  // pinAttemptsExceeded for a wrong PIN. The holder's DID is resolved only
+  // after the proof's id_token_hint bound it to an open request.
   ApiResult<WalletResponse> Issue(const std::string& proof_jws);
 
   // 202 once the terminal issuance_successful / issuance_error event is queued.
   ApiResult<WalletResponse> CompleteIssuance(const std::string& body);
 
  private:
+  ApiResult<StoredRequest> BoundRequest(const rapidjson::Value& proof);
   ApiResult<Done> CheckPin(const StoredRequest& r, const IssuanceSpec& spec,
                            const std::string& pin_hash);
   ApiResult<std::string> IssueVc(const StoredRequest& r, const IssuanceSpec& spec,

@@ -18,7 +18,9 @@
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/base/process_limits.h"
+#include "common/base/process_metrics.h"
 #include "common/base/text.h"
+#include "common/http/guarded_http_client.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
 #include "common/store/job_lease.h"
@@ -30,12 +32,16 @@
 #include "server/app_config.h"
 #include "server/app_intake.h"
 #include "server/app_issuance.h"
+#include "server/app_operations.h"
 #include "server/app_proofing.h"
 #include "server/app_verifier.h"
+#include "server/build_info.h"
 #include "server/demo_rp.h"
 #include "server/embedded_request_service.h"
+#include "server/landing_page.h"
 #include "server/loopback_http_client.h"
 #include "server/rate_limits.h"
+#include "server/retention.h"
 #include "server/storage.h"
 
 namespace vc::server {
@@ -115,15 +121,21 @@ std::pair<std::string, int> ParseListen(const std::string& listen, const std::st
 }
 
 struct App::Impl {
+  explicit Impl(const common::Clock* given) : clock(given ? *given : system_clock) {}
   Config config;
   // Names this process in job leases among the instances sharing the database.
   const std::string instance_id = common::RandomId(9);
-  common::SystemClock clock;
+  common::SystemClock system_clock;
+  const common::Clock& clock;  // AppOptions::clock, or system_clock
   common::CurlHttpClient network;
   // What every component calls: requests to our own public URL (the embedded
   // Request Service, its callbacks to us, our did:web and status lists, the demo
   // RP's JWKS) are served in process, the rest go to `network`.
   std::unique_ptr<LoopbackHttpClient> http;
+  // For URLs from untrusted input: the outbound policy in front of `network`,
+  // our own public URL in process as for `http`.
+  std::unique_ptr<common::GuardedHttpClient> guarded;
+  std::unique_ptr<LoopbackHttpClient> outbound;
   std::unique_ptr<common::Database> db;
   std::unique_ptr<keys::KeyStore> keys;
   std::unique_ptr<keys::RpKeyRegistry> rp_keys;
@@ -137,7 +149,8 @@ struct App::Impl {
   std::unique_ptr<IssuanceWiring> issuance;
   std::unique_ptr<VerifierWiring> verifier;
 
-  // Housekeeping (pruning spent one-time claims and old sessions) every 10 minutes.
+  // Housekeeping: the retention's prune job every retention.pruneIntervalSeconds.
+  std::unique_ptr<Retention> retention;
   std::mutex maintenance_mu;
   std::condition_variable maintenance_cv;
   bool stopping = false;
@@ -146,6 +159,7 @@ struct App::Impl {
 
   void OpenStorage();
   void BuildIssuer();
+  void RegisterLanding();
   keys::RpKeySource OrgKeySource(const common::OrgConfig& org);
   std::string DemoKeyFile(const std::string& org, const keys::StoredKey& key);
 };
@@ -203,34 +217,54 @@ void App::Impl::BuildIssuer() {
                         org.proofing, org.contract});
   }
   orgs = std::make_unique<issuer::OrgRegistry>(org_list);
-  const AppDeps app_deps{config, *db, *keys, *http, clock, *server, instance_id};
+  const AppDeps app_deps{config, *db, *keys, *http, *outbound, clock, *server, instance_id};
   intake = std::make_unique<IntakeWiring>(app_deps, *orgs, *rp_keys);
   ProofingDeps deps{app_deps, intake->service(), *orgs};
   // Proofing hands verified users on to issuance, which is built after the
   // proofing service because it reads the verified records through it.
   proofing = std::make_unique<ProofingWiring>(deps);
   issuance = std::make_unique<IssuanceWiring>(deps, *proofing);
-  proofing->RegisterRoutes(deps, issuance->hand_off());
+  proofing->RegisterRoutes(
+      deps, issuance->hand_off(),
+      [w = issuance.get()](const issuer::Session& s) { return w->IssuesCredential(s); });
+}
+
+void App::Impl::RegisterLanding() {
+  LandingOptions o;
+  o.development = config.environment == common::Environment::kDevelopment;
+  o.verifier_demo = o.development && verifier != nullptr;
+  o.data_dir = config.data_dir;
+  for (const auto& [org, key_file] : demo_keys) {
+    const auto* cfg = config.FindOrg(org);
+    if (cfg && !cfg->redirect_urls.empty())
+      o.demo_orgs.push_back({org, cfg->name, cfg->redirect_urls[0]});
+  }
+  RegisterLandingPage(*server, *keys, orgs.get(), std::move(o));
 }
 
 void App::Impl::RunMaintenance() {
+  const auto interval = std::chrono::seconds(config.retention.prune_interval_seconds);
+  // One instance prunes per round (common/store/job_lease.h); the lease
+  // outlasts the round's work and is free again for the next round.
+  const int64_t lease_ms = config.retention.prune_interval_seconds * 900;
   std::unique_lock lock(maintenance_mu);
-  while (!maintenance_cv.wait_for(lock, std::chrono::minutes(10), [this] { return stopping; })) {
-    if (!intake) continue;
-    // One instance prunes per round; the lease outlasts the round's work.
+  while (!maintenance_cv.wait_for(lock, interval, [this] { return stopping; })) {
+    lock.unlock();
     auto leased =
-        common::TryLease(*db, "prune_sessions", instance_id, 9 * 60 * 1000, clock.NowMillis());
-    if (!leased || !*leased) continue;
-    auto removed = intake->sessions().Prune();
-    if (!removed) {
-      common::LogWarn("maintenance_failed", {{"error", removed.error().message}});
-    } else if (*removed > 0) {
-      common::LogInfo("maintenance_pruned", {{"rows", *removed}});
+        common::TryLease(*db, "retention_prune", instance_id, lease_ms, clock.NowMillis());
+    if (leased && *leased) {
+      auto removed = retention->RunOnce();
+      int64_t rows = 0;
+      if (removed) {
+        for (const auto& [table, n] : *removed) rows += n;
+      }
+      if (rows > 0) common::LogInfo("maintenance_pruned", {{"rows", rows}});
     }
+    lock.lock();
   }
 }
 
-App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
+App::App(const AppOptions& options) : impl_(std::make_unique<Impl>(options.clock)) {
   Config& c = impl_->config;
   if (!options.config_path.empty()) {
     c = common::LoadConfigFile(options.config_path);
@@ -254,6 +288,8 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
     c.listen = options.listen;
   }
   common::Logger::Global().SetLevel(c.log_level);
+  common::RegisterProcessMetrics(common::MetricsRegistry::Global());
+  RegisterBuildInfo(common::MetricsRegistry::Global());
   impl_->network = common::CurlHttpClient(common::CurlHttpClientOptions{c.tls.ca_bundle});
   impl_->OpenStorage();
   common::HttpServerOptions http;
@@ -272,6 +308,7 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   http.max_connections = static_cast<size_t>(
       c.connections.max_open == 0 ? usable : std::min<uint64_t>(usable, c.connections.max_open));
   http.max_connections_per_ip = static_cast<size_t>(c.connections.max_per_ip);
+  AddOperationsHooks(http, c.metrics, *impl_->db);
   impl_->server = std::make_unique<common::HttpServer>(http);
   if (c.listen_port == 0 && c.public_base_url.ends_with(":0")) {
     // Port 0 with a URL derived from it: hold the port now so every component
@@ -282,22 +319,33 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>()) {
   }
   impl_->http = std::make_unique<LoopbackHttpClient>(impl_->network, *impl_->server);
   impl_->http->SetBaseUrl(c.public_base_url);
+  impl_->guarded =
+      std::make_unique<common::GuardedHttpClient>(impl_->network, c.outbound.policy, impl_->clock);
+  impl_->outbound = std::make_unique<LoopbackHttpClient>(*impl_->guarded, *impl_->server);
+  impl_->outbound->SetBaseUrl(c.public_base_url);
   if (c.HasRole(common::Role::kRequestService) &&
       c.request_service.mode == common::RequestServiceMode::kEmbedded) {
     impl_->request_service = std::make_unique<EmbeddedRequestService>(
-        c, *impl_->db, *impl_->keys, *impl_->http, impl_->clock, *impl_->server);
+        c, *impl_->db, *impl_->keys, *impl_->http, *impl_->outbound, impl_->clock, *impl_->server);
   }
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
   if (c.HasRole(common::Role::kVerifier)) {
     impl_->verifier = std::make_unique<VerifierWiring>(
-        VerifierDeps{c, *impl_->db, *impl_->keys, *impl_->http, impl_->clock, *impl_->server,
-                     impl_->instance_id});
+        VerifierDeps{c, *impl_->db, *impl_->keys, *impl_->http, *impl_->outbound, impl_->clock,
+                     *impl_->server, impl_->instance_id});
   }
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
   }
-  impl_->rate_limits = std::make_unique<RateLimits>(c.rate_limits, impl_->clock);
+  impl_->RegisterLanding();
+  EmbeddedRequestService* rs = impl_->request_service.get();
+  impl_->rate_limits = std::make_unique<RateLimits>(
+      c.rate_limits, impl_->clock,
+      [rs]() -> const request_service::TokenService* { return rs ? rs->tokens() : nullptr; });
   impl_->rate_limits->Apply(*impl_->server);
+  impl_->retention = std::make_unique<Retention>(
+      c.retention, RetentionTables{impl_->intake != nullptr, impl_->request_service != nullptr},
+      *impl_->db, impl_->clock);
 }
 
 App::~App() { Stop(); }
@@ -332,11 +380,18 @@ void App::Stop() {
 }
 
 std::string App::BaseUrl() const { return impl_->server->BaseUrl(); }
+
+common::Result<std::map<std::string, int64_t>> App::RunRetention() {
+  return impl_->retention->RunOnce();
+}
+
+common::Database& App::database() { return *impl_->db; }
 const Config& App::config() const { return impl_->config; }
 
 std::string App::Greeting() const {
   std::ostringstream out;
   out << "vcserver is listening on " << BaseUrl() << "\n"
+      << "  start here: " << BaseUrl() << "/\n"
       << "  health:  " << BaseUrl() << "/healthz\n"
       << "  metrics: " << BaseUrl() << "/metrics\n";
   for (const auto& [org, key_file] : impl_->demo_keys) {

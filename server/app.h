@@ -4,10 +4,15 @@
 // construct an App on port 0.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
+#include "common/base/clock.h"
+#include "common/base/result.h"
 #include "common/config/config.h"
+#include "common/store/store.h"
 
 namespace vc::server {
 
@@ -15,6 +20,9 @@ struct AppOptions {
   std::string config_path;  // empty = embedded defaults
   std::string data_dir;     // overrides config "dataDir" when set
   std::string listen;       // overrides config "listen" when set ("host:port")
+  // The time every component reads; nullptr = the system clock. Tests give a
+  // common::ManualClock (it must outlive the App).
+  const common::Clock* clock = nullptr;
 };
 
 class App {
@@ -30,6 +38,12 @@ class App {
   void Stop();
 
   std::string BaseUrl() const;  // the bound address, e.g. http://127.0.0.1:8080
+  // One pass of the retention's prune job (server/retention.h), which also runs
+  // every retention.pruneIntervalSeconds: rows removed by table group.
+  common::Result<std::map<std::string, int64_t>> RunRetention();
+  // The process's database, for tools and tests that must act on the store
+  // itself (e.g. bound its size to see a full disk).
+  common::Database& database();
   const common::Config& config() const;
   // Lines for a newcomer: what to open, and the demo jumpstart command.
   std::string Greeting() const;

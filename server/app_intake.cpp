@@ -11,7 +11,9 @@ IntakeWiring::IntakeWiring(const AppDeps& d, const issuer::OrgRegistry& orgs,
                            keys::RpKeyRegistry& rp_keys) {
   jumpstart_ = std::make_unique<issuer::JumpstartVerifier>(orgs, rp_keys, d.clock);
   std::vector<issuer::Auth0Tenant> tenants;
-  for (const auto& a : d.config.auth0) tenants.push_back({a.domain, a.token_secret, a.proofing});
+  for (const auto& a : d.config.auth0) {
+    tenants.push_back({a.domain, a.token_secret, a.proofing, a.max_token_lifetime_seconds});
+  }
   auth0_ = std::make_unique<issuer::Auth0Intake>(std::move(tenants), d.clock);
   sessions_ = std::make_unique<issuer::SessionStore>(d.db, d.clock);
   intake_ = std::make_unique<issuer::IntakeService>(

@@ -39,6 +39,10 @@ std::unique_ptr<issuer::Oid4vciService> MakeOid4vci(const ProofingDeps& d,
   issuer::Oid4vciOptions o;
   o.credential_issuer = d.config.public_base_url;
   o.alg = common::ParseAlg(d.config.request_service.signing_alg).value_or(common::JwsAlg::kES256);
+  // The wallet has its credential: the record may get another offer.
+  o.on_issued = [](common::Connection& c, const std::string& subject) {
+    return issuer::OfferGate::ReleaseAny(c, subject);
+  };
   return std::make_unique<issuer::Oid4vciService>(o, credentials::ParseContracts(d.config), store,
                                                   d.keys, d.clock);
 }
@@ -98,8 +102,12 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
   // The secret is raw bytes; the header value must be text.
   issuer::IssuanceOptions options{d.config.public_base_url, d.config.request_service.authority,
                                   common::Base64UrlEncode(*api_key)};
-  service_ = std::make_unique<issuer::IssuanceService>(options, *client_, *store_,
-                                                       d.intake.sessions(), d.db, d.clock);
+  issuer::OfferLimits limits;
+  limits.max_offers_per_record = d.config.issuance.max_offers_per_record;
+  limits.window_seconds = d.config.issuance.offer_window_seconds;
+  gate_ = std::make_unique<issuer::OfferGate>(d.db, d.clock, limits);
+  service_ = std::make_unique<issuer::IssuanceService>(
+      options, *client_, *store_, d.intake.sessions(), d.db, d.clock, gate_.get());
   plans_ = std::make_unique<IssuancePlans>(d.config);
   const IssuancePlans& plans = *plans_;
   const issuer::OrgRegistry& orgs = d.orgs;
@@ -107,8 +115,10 @@ IssuanceWiring::IssuanceWiring(const ProofingDeps& d, ProofingWiring& proofing_w
   routes.plan_for = [&plans](const issuer::Session& s) { return plans.ForSession(s); };
   routes.claims_for = [&proofing](const issuer::Session& s) { return VerifiedClaims(proofing, s); };
   routes.org_name_for = [&orgs](const issuer::Session& s) {
-    const issuer::Org* org = orgs.Find(s.org_id);
-    return org ? org->name : s.org_id;
+    return ProofingWiring::OrgNameFor(orgs, s);
+  };
+  routes.banner_for = [&proofing_wiring](const issuer::Session& s) {
+    return proofing_wiring.BannerFor(s);
   };
   routes.oid4vci = oid4vci_.get();
   hand_off_ = issuer::IssuanceHandOff(d.intake, *service_, routes);

@@ -18,6 +18,7 @@
 #include "credentials/request_service_client.h"
 #include "issuer/intake.h"
 #include "issuer/issuance_routes.h"
+#include "issuer/offer_gate.h"
 #include "issuer/oid4vci_service.h"
 #include "issuer/orgs.h"
 #include "issuer/proofing_service.h"
@@ -57,10 +58,15 @@ class IssuanceWiring {
 
   // What the proofing routes call once a user continues after a verdict.
   const issuer::ProofingHandOff& hand_off() const { return hand_off_; }
+  // True when a verified session goes on to a credential (the verdict page says so).
+  bool IssuesCredential(const issuer::Session& s) const {
+    return plans_->ForSession(s).has_value();
+  }
 
  private:
   std::unique_ptr<credentials::RequestServiceClient> client_;
   std::unique_ptr<issuer::IssuanceStore> store_;
+  std::unique_ptr<issuer::OfferGate> gate_;  // one live offer per record (issue 21)
   std::unique_ptr<issuer::IssuanceService> service_;
   std::unique_ptr<IssuancePlans> plans_;
   // OpenID4VCI (docs/openid4vci.md): offers of contracts that list dc+sd-jwt.

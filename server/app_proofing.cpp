@@ -8,6 +8,7 @@
 #include "issuer/identity_routes.h"
 #include "issuer/jumio_provider.h"
 #include "issuer/proofing_attempts.h"
+#include "issuer/proofing_pages.h"
 #include "issuer/proofing_routes.h"
 #include "issuer/provider_config.h"
 
@@ -54,7 +55,7 @@ std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
   return std::make_shared<issuer::JumioProvider>(o, d.http, d.clock);
 }
 
-ProofingWiring::ProofingWiring(const ProofingDeps& d) {
+ProofingWiring::ProofingWiring(const ProofingDeps& d) : config_(d.config), orgs_(d.orgs) {
   auto st = issuer::MigrateProofing(d.db);
   if (!st) throw std::runtime_error("database migration: " + st.error().message);
   crypto_ = std::make_unique<issuer::IdentityCrypto>(MustSecret(d.keys, "identity-aes"),
@@ -75,6 +76,11 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
     cv_.notify_all();
   };
   service_ = std::make_unique<issuer::ProofingService>(options, providers, d.db, *crypto_, d.clock);
+  // Before serving: checks whose verdict can no longer arrive (sandbox checks
+  // lost with the last process) expire, and their users can start again.
+  if (int expired = service_->ExpireForgotten(); expired > 0) {
+    common::LogInfo("proofing_checks_expired", {{"count", expired}, {"reason", "restart"}});
+  }
   const common::Config& config = d.config;
   const issuer::OrgRegistry& orgs = d.orgs;
   auth_ = std::make_unique<issuer::ApiAuthenticator>(d.config.api_keys, d.intake.sessions());
@@ -85,7 +91,18 @@ ProofingWiring::ProofingWiring(const ProofingDeps& d) {
   issuer::RegisterIdentityRoutes(d.server, *identities_, *auth_, *audit_);
 }
 
-void ProofingWiring::RegisterRoutes(const ProofingDeps& d, issuer::ProofingHandOff hand_off) {
+std::string ProofingWiring::BannerFor(const issuer::Session& s) const {
+  return service_->IsSandbox(ProviderForOwner(config_, orgs_, s.org_id)) ? issuer::kSandboxBanner
+                                                                         : "";
+}
+
+std::string ProofingWiring::OrgNameFor(const issuer::OrgRegistry& orgs, const issuer::Session& s) {
+  const issuer::Org* org = orgs.Find(s.org_id);
+  return org && !org->name.empty() ? org->name : s.org_id;
+}
+
+void ProofingWiring::RegisterRoutes(const ProofingDeps& d, issuer::ProofingHandOff hand_off,
+                                    std::function<bool(const issuer::Session&)> issues_credential) {
   issuer::ProofingRouteOptions routes;
   routes.public_base_url = d.config.public_base_url;
   const common::Config& config = d.config;
@@ -94,6 +111,8 @@ void ProofingWiring::RegisterRoutes(const ProofingDeps& d, issuer::ProofingHandO
     return ProviderForOwner(config, orgs, s.org_id);
   };
   routes.hand_off = std::move(hand_off);
+  routes.issues_credential = std::move(issues_credential);
+  routes.org_name_for = [&orgs](const issuer::Session& s) { return OrgNameFor(orgs, s); };
   issuer::RegisterProofingRoutes(d.server, d.intake, *service_,
                                  sandboxes_.empty() ? nullptr : sandboxes_.front().get(), routes);
 }

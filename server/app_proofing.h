@@ -45,7 +45,13 @@ class ProofingWiring {
   // Registers the proofing journey's routes; a user who continues after a
   // verdict meets `hand_off` (issuance's, which is built after this wiring
   // because it reads the identity records through service()).
-  void RegisterRoutes(const ProofingDeps& deps, issuer::ProofingHandOff hand_off);
+  void RegisterRoutes(const ProofingDeps& deps, issuer::ProofingHandOff hand_off,
+                      std::function<bool(const issuer::Session&)> issues_credential);
+
+  // The banner of a session's pages: SANDBOX when its provider is a sandbox.
+  std::string BannerFor(const issuer::Session& s) const;
+  // The display name of the session's org (its id for Auth0 tenants and unnamed orgs).
+  static std::string OrgNameFor(const issuer::OrgRegistry& orgs, const issuer::Session& s);
 
   void Start();  // sandbox callback workers, polling timer
   void Stop();   // idempotent
@@ -64,6 +70,8 @@ class ProofingWiring {
   std::unique_ptr<issuer::ApiAuthenticator> auth_;
   std::unique_ptr<issuer::IdentityService> identities_;
   std::unique_ptr<issuer::AuditLog> audit_;  // read by the identity API's audit route
+  const common::Config& config_;
+  const issuer::OrgRegistry& orgs_;
   std::thread poller_;
   std::mutex mu_;
   std::condition_variable cv_;

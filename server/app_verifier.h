@@ -1,6 +1,7 @@
 // The verifier part of the vcserver wiring: policies from config (validated at
 // construction, before the server listens), the routes, and once the server is
-// bound the Request Service client, the VerifierService, the webhook outbox worker
+// bound the Request Service client, the VerifierService and its OpenID4VP part
+// (signing key, issuer key and status list readers), the webhook outbox worker
 // and the purge timer. Apart from app.cpp so each component's wiring merges alone.
 // deps.http serves calls to this process's own URL in process (the embedded Request
 // Service, our did:web and status lists; loopback_http_client.h).
@@ -18,12 +19,16 @@
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
 #include "common/http/outbox.h"
+#include "common/http/outbox_worker.h"
 #include "common/store/store.h"
 #include "credentials/did_resolver.h"
 #include "credentials/published.h"
 #include "credentials/request_service_client.h"
+#include "credentials/sd_jwt_vc_issuer.h"
+#include "credentials/token_status_fetch.h"
 #include "keys/key_store.h"
 #include "server/app_deps.h"
+#include "verifier/oid4vp_service.h"
 #include "verifier/policy.h"
 #include "verifier/service.h"
 
@@ -46,6 +51,7 @@ class VerifierWiring {
 
  private:
   void BuildClients();
+  void BuildOpenId4Vp();
   void StartWorkers();
 
   VerifierDeps deps_;
@@ -57,6 +63,10 @@ class VerifierWiring {
   std::unique_ptr<credentials::HttpStatusChecker> status_;
   std::unique_ptr<credentials::HttpLinkedDomainChecker> domains_;
   std::unique_ptr<verifier::VerifierService> service_;
+  verifier::Oid4vpService* oid4vp_ptr_ = nullptr;  // read by the OpenID4VP routes
+  std::unique_ptr<credentials::SdJwtIssuerKeys> issuer_keys_;
+  std::unique_ptr<credentials::TokenStatusFetcher> token_status_;
+  std::unique_ptr<verifier::Oid4vpService> oid4vp_;
   std::unique_ptr<common::HttpOutbox> webhooks_;
   std::unique_ptr<common::OutboxWorker> webhook_worker_;
   std::thread purger_;

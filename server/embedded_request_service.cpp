@@ -10,6 +10,7 @@
 #include "request_service/outbox.h"
 #include "request_service/routes.h"
 #include "request_service/service.h"
+#include "server/outbox_options.h"
 
 namespace vc::server {
 using request_service::kEmbeddedClientId;
@@ -21,6 +22,7 @@ struct EmbeddedRequestService::Parts {
   common::Database& db;
   keys::KeyStore& keys;
   common::HttpClient& http;
+  common::HttpClient& outbound;
   const common::Clock& clock;
   request_service::RequestServiceSlot slot;
   std::unique_ptr<credentials::DidResolver> resolver;
@@ -28,16 +30,18 @@ struct EmbeddedRequestService::Parts {
   std::unique_ptr<credentials::HttpLinkedDomainChecker> domains;
   std::unique_ptr<request_service::RequestService> service;
   std::unique_ptr<request_service::TokenService> tokens;
+  std::unique_ptr<request_service::RequestServiceParts> parts;  // what the slot publishes
   std::unique_ptr<request_service::CallbackOutbox> outbox;
   std::unique_ptr<request_service::OutboxWorker> worker;
 };
 
 EmbeddedRequestService::EmbeddedRequestService(common::Config& config, common::Database& db,
                                                keys::KeyStore& keys, common::HttpClient& http,
+                                               common::HttpClient& outbound,
                                                const common::Clock& clock,
                                                common::HttpServer& server)
-    : parts_(std::make_unique<Parts>(
-          Parts{config, db, keys, http, clock, {}, {}, {}, {}, {}, {}, {}, {}})) {
+    : parts_(
+          new Parts{config, db, keys, http, outbound, clock, {}, {}, {}, {}, {}, {}, {}, {}, {}}) {
   auto& rs = config.request_service;
   // This process's own client (the issuer's and verifier's), beside any clients
   // the config lists for other backends, unless the config names the one to use.
@@ -71,11 +75,13 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   o.alg = common::ParseAlg(p.config.request_service.signing_alg).value_or(common::JwsAlg::kES256);
   o.authority =
       ephemeral ? common::DidWebFromUrl(bound_base_url) : p.config.request_service.authority;
+  o.callback_policy = p.config.outbound.policy;
   const bool plain_http = o.public_base_url.rfind("http://", 0) == 0;
   p.resolver = std::make_unique<credentials::DidResolver>(
-      p.http, p.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
-  p.status = std::make_unique<credentials::HttpStatusChecker>(p.http, *p.resolver, p.clock);
-  p.domains = std::make_unique<credentials::HttpLinkedDomainChecker>(p.http, *p.resolver, p.clock);
+      p.outbound, p.clock, credentials::DidResolverOptions{plain_http ? "http" : "https", 300});
+  p.status = std::make_unique<credentials::HttpStatusChecker>(p.outbound, *p.resolver, p.clock);
+  p.domains =
+      std::make_unique<credentials::HttpLinkedDomainChecker>(p.outbound, *p.resolver, p.clock);
   p.service = std::make_unique<request_service::RequestService>(
       o, p.db, p.keys, credentials::ParseContracts(p.config), *p.resolver, *p.status, *p.domains,
       p.clock);
@@ -83,16 +89,24 @@ void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   if (!key) throw std::runtime_error("request service token key: " + key.error().message);
   p.tokens = std::make_unique<request_service::TokenService>(
       p.config.request_service.clients, *key, o.tenant_id, p.clock, o.public_base_url);
-  p.outbox = std::make_unique<request_service::CallbackOutbox>(p.db, p.http, p.clock);
-  p.worker = std::make_unique<request_service::OutboxWorker>(*p.outbox);
+  const auto& ob = p.config.outbound.outbox;
+  p.outbox = std::make_unique<request_service::CallbackOutbox>(p.db, p.outbound, p.clock,
+                                                               OutboxOptionsFrom(ob));
+  p.worker = std::make_unique<request_service::OutboxWorker>(
+      *p.outbox, common::OutboxWorkerOptions{500, static_cast<int>(ob.max_destinations), 60'000});
   p.service->authority().SetOutboxNotifier([w = p.worker.get()] { w->Notify(); });
-  p.slot.tokens = p.tokens.get();
-  p.slot.requests = &p.service->requests();
-  p.slot.wallet = &p.service->wallet();
-  p.slot.publishing = &p.service->publishing();
-  p.slot.verification = &p.service->verification();
+  p.parts =
+      std::make_unique<request_service::RequestServiceParts>(request_service::RequestServiceParts{
+          p.service->requests(), p.service->wallet(), p.service->publishing(),
+          p.service->verification(), *p.tokens});
+  p.slot.Publish(p.parts.get());
+  tokens_.store(p.tokens.get(), std::memory_order_release);
   common::LogInfo("request_service_started",
                   {{"authority", o.authority}, {"base_url", o.public_base_url}});
+}
+
+const request_service::TokenService* EmbeddedRequestService::tokens() const {
+  return tokens_.load(std::memory_order_acquire);
 }
 
 void EmbeddedRequestService::Stop() {

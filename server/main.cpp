@@ -3,15 +3,19 @@
 #include <iostream>
 #include <string>
 
+#include "common/base/log.h"
 #include "common/base/shutdown_signal.h"
 #include "common/config/config.h"
 #include "server/app.h"
+#include "server/build_info.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: vcserver [--config FILE] [--data-dir DIR] [--listen HOST:PORT]\n"
-    "With no config, runs every role with embedded development defaults.\n";
+    "       vcserver --version | --help\n"
+    "With no config, runs every role with embedded development defaults on 127.0.0.1:8080,\n"
+    "with data in ./var (created on first start). Logs are JSON lines on stderr.\n";
 
 }  // namespace
 
@@ -35,6 +39,10 @@ int main(int argc, char** argv) {
     } else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;
       return 0;
+    } else if (arg == "--version") {
+      std::cout << "vcserver " << vc::server::BuildVersion() << " (" << vc::server::BuildCommit()
+                << ")\n";
+      return 0;
     } else {
       std::cerr << "vcserver: unknown argument " << arg << "\n" << kUsage;
       return 2;
@@ -46,8 +54,9 @@ int main(int argc, char** argv) {
     app.Start();
     std::cout << app.Greeting() << std::flush;
     const int sig = vc::common::WaitForShutdownSignal();
-    std::cerr << "vcserver: " << strsignal(sig) << ", shutting down\n";
+    vc::common::LogInfo("stopping", {{"signal", strsignal(sig)}});
     app.Stop();
+    vc::common::LogInfo("stopped", {{"signal", strsignal(sig)}});
     return 0;
   } catch (const vc::common::ConfigError& e) {
     std::cerr << "vcserver: configuration error: " << e.what() << "\n";

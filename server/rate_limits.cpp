@@ -22,24 +22,14 @@ std::string Message(int64_t retry_after) {
   return "Too many requests; try again in " + std::to_string(retry_after) + " s.";
 }
 
-// A claim of a JWT whose signature is NOT checked: only for choosing a bucket.
+// A claim of a JWT whose signature is NOT checked: only for choosing an
+// intake org's bucket (an org's own budget; the token is verified later).
 std::string UnverifiedClaim(std::string_view token, const char* claim) {
   auto jws = common::ParseCompact(token);
   if (!jws) return "";
   auto payload = common::ParseJsonObject(jws->payload);
   if (!payload) return "";
   return std::string(common::GetString(*payload, claim).value_or(""));
-}
-
-std::string BearerAppId(const HttpServerRequest& r) {
-  const std::string_view auth = r.Header("authorization").value_or("");
-  if (auth.size() < 8 || auth.substr(0, 7) != "Bearer ") return "";
-  return UnverifiedClaim(auth.substr(7), "appid");
-}
-
-std::string FormClientId(const HttpServerRequest& r) {
-  auto form = common::ParseForm(r.body);
-  return form ? std::string(form->Get("client_id").value_or("")) : "";
 }
 
 // Browsers get a page; a client asking for JSON gets the plain JSON error.
@@ -70,8 +60,9 @@ Reject EntraEnvelope(const common::Clock& clock) {
 
 }  // namespace
 
-RateLimits::RateLimits(const common::RateLimitsConfig& config, const common::Clock& clock)
-    : clock_(clock) {
+RateLimits::RateLimits(const common::RateLimitsConfig& config, const common::Clock& clock,
+                       Tokens tokens)
+    : clock_(clock), tokens_(std::move(tokens)) {
   const auto keys = static_cast<size_t>(config.max_tracked_keys);
   intake_ = MakeGroup(config.intake, keys);
   token_ = MakeGroup(config.token, keys);
@@ -94,6 +85,17 @@ void RateLimits::Apply(common::HttpServer& server) {
   const OrgKey auth0_iss = [](const HttpServerRequest& r) {
     return UnverifiedClaim(r.query.Get("token").value_or(""), "iss");
   };
+  // Client buckets: only for credentials that verify (else per IP only).
+  const OrgKey bearer_client = [tokens = tokens_](const HttpServerRequest& r) {
+    const request_service::TokenService* t = tokens ? tokens() : nullptr;
+    return t ? t->VerifiedClient(r.Header("authorization")).value_or("") : "";
+  };
+  const OrgKey form_client = [tokens = tokens_](const HttpServerRequest& r) -> std::string {
+    const request_service::TokenService* t = tokens ? tokens() : nullptr;
+    if (!t) return "";
+    auto form = common::ParseForm(r.body);
+    return form ? t->AuthenticatedClient(*form).value_or("") : "";
+  };
   struct Entry {
     const char* method;
     const char* pattern;
@@ -106,15 +108,15 @@ void RateLimits::Apply(common::HttpServer& server) {
       {"POST", "/:org/", intake_, path_org, IntakePage},
       {"GET", "/id-verification", intake_, auth0_iss, IntakePage},
       {"GET", "/id-verfication", intake_, auth0_iss, IntakePage},
-      {"POST", "/oauth2/v2.0/token", token_, FormClientId, OAuthError(clock_)},
-      {"POST", "/:tenant/oauth2/v2.0/token", token_, FormClientId, OAuthError(clock_)},
-      {"POST", "/v1.0/verifiableCredentials/createIssuanceRequest", create_, BearerAppId,
+      {"POST", "/oauth2/v2.0/token", token_, form_client, OAuthError(clock_)},
+      {"POST", "/:tenant/oauth2/v2.0/token", token_, form_client, OAuthError(clock_)},
+      {"POST", "/v1.0/verifiableCredentials/createIssuanceRequest", create_, bearer_client,
        EntraEnvelope(clock_)},
-      {"POST", "/v1.0/verifiableCredentials/createPresentationRequest", create_, BearerAppId,
+      {"POST", "/v1.0/verifiableCredentials/createPresentationRequest", create_, bearer_client,
        EntraEnvelope(clock_)},
-      {"POST", "/beta/verifiableCredentials/createIssuanceRequest", create_, BearerAppId,
+      {"POST", "/beta/verifiableCredentials/createIssuanceRequest", create_, bearer_client,
        EntraEnvelope(clock_)},
-      {"POST", "/beta/verifiableCredentials/createPresentationRequest", create_, BearerAppId,
+      {"POST", "/beta/verifiableCredentials/createPresentationRequest", create_, bearer_client,
        EntraEnvelope(clock_)},
   };
   for (const Entry& e : table) {

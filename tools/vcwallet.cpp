@@ -1,106 +1,116 @@
 // vcwallet: a holder wallet for demos and end-to-end tests. Thin: the wallet
-// protocol lives in credentials/wallet_client. Exit 0 only when the protocol
-// completed; otherwise one line on stderr saying why.
+// protocol lives in credentials/wallet_client, the exit codes in tools/cli.h.
+// Exit 0 only when the protocol completed; otherwise one line on stderr saying why.
+#include <ctime>
+#include <filesystem>
 #include <iostream>
-#include <string>
-#include <vector>
 
 #include "common/base/clock.h"
 #include "common/base/json.h"
 #include "common/http/http_client.h"
 #include "credentials/oid4vci_client.h"
-#include "credentials/sd_jwt.h"
-#include "credentials/vc_jwt.h"
+#include "credentials/oid4vp_client.h"
 #include "credentials/wallet_client.h"
+#include "tools/cli.h"
+#include "tools/vcwallet_show.h"
 
 namespace {
 using namespace vc;
+using tools::Args;
+using tools::CommandFailed;
 
-constexpr const char* kUsage = R"(usage: vcwallet --wallet FILE COMMAND
-
-  accept URL [--pin N]   complete an issuance from an openid-vc:// link (Entra)
-  accept URL [--tx-code N]
-                         or from an openid-credential-offer:// link (OpenID4VCI 1.0,
-                         pre-authorized code; the SD-JWT VC is kept)
-  present URL            answer a presentation request with held credentials
-  list [--json]          show held credentials (--json: the VC-JWTs and SD-JWT VCs as a
-                         JSON array)
-)";
-
-int Fail(const std::string& message) {
-  std::cerr << "vcwallet: " << message << "\n";
-  return 1;
+std::string WalletPath(const Args& a) {
+  const std::string path = a.Get("wallet");
+  if (path.empty()) throw tools::UsageError("--wallet FILE is required");
+  return path;
 }
 
-struct Args {
-  std::string wallet, pin, tx_code, command, url;
-  bool json = false;
-};
-
-bool Parse(int argc, char** argv, Args& a) {
-  std::vector<std::string> pos;
-  for (int i = 1; i < argc; ++i) {
-    const std::string s = argv[i];
-    if (s == "--wallet" && i + 1 < argc) {
-      a.wallet = argv[++i];
-    } else if (s == "--pin" && i + 1 < argc) {
-      a.pin = argv[++i];
-    } else if (s == "--tx-code" && i + 1 < argc) {
-      a.tx_code = argv[++i];
-    } else if (s == "--json") {
-      a.json = true;
-    } else if (s.rfind("--", 0) == 0) {
-      return false;
-    } else {
-      pos.push_back(s);
-    }
+// The wallet at --wallet; `create` allows a new one (accept), else it must exist.
+credentials::WalletFile Load(const std::string& path, bool create) {
+  std::error_code ec;
+  if (!create && !std::filesystem::exists(path, ec)) {
+    throw CommandFailed("no wallet at " + path + " (vcwallet accept creates it)");
   }
-  if (a.wallet.empty() || pos.empty()) return false;
-  a.command = pos[0];
-  if (pos.size() > 1) a.url = pos[1];
-  return a.command == "list" ? pos.size() == 1 : pos.size() == 2;
+  auto wallet = credentials::WalletFile::LoadOrCreate(path);
+  if (!wallet) throw CommandFailed(wallet.error().message);
+  return std::move(*wallet);
 }
 
-// An SD-JWT VC: its vct, issuer and expiry (the disclosed claims stay in the file).
-void ListSdJwt(const std::string& c) {
-  auto parts = credentials::SplitSdJwt(c);
-  auto t = parts ? common::ParseCompact(parts->issuer_jwt, 65536)
-                 : common::Result<common::JwsToken>(common::Error{});
-  auto p = t ? common::ParseJsonObject(t->payload)
-             : common::Result<rapidjson::Document>(common::Error{});
-  if (!p) return;
-  std::cout << "dc+sd-jwt " << common::GetString(*p, "vct").value_or("?") << " "
-            << common::GetString(*p, "iss").value_or("?") << " expires "
-            << credentials::IsoTime(common::GetNumericDate(*p, "exp").value_or(0)) << "\n";
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+int Accept(const Args& a) {
+  const std::string path = WalletPath(a);
+  auto wallet = Load(path, true);
+  common::CurlHttpClient http;
+  common::SystemClock clock;
+  const std::string& url = a.positional[0];
+  // openid-credential-offer:// is OpenID4VCI (an SD-JWT VC), openid-vc:// Entra's protocol.
+  auto vc = credentials::IsCredentialOfferLink(url)
+                ? credentials::Oid4vciWalletClient(http, clock)
+                      .Accept(wallet.holder, url, a.Get("tx-code"))
+                : credentials::WalletClient(http, clock).Accept(wallet.holder, url, a.Get("pin"));
+  if (!vc) throw CommandFailed(vc.error().message);
+  wallet.credentials.push_back(*vc);
+  if (auto s = wallet.Save(path); !s)
+    throw CommandFailed("saving the wallet: " + s.error().message);
+  std::cout << "accepted a " << tools::CredentialType(*vc) << " credential for "
+            << wallet.holder.did << "\n"
+            << tools::DescribeCredential(*vc, Now()) << "saved in " << path << " ("
+            << wallet.credentials.size() << " held)\n";
+  return 0;
 }
 
-int List(const credentials::WalletFile& w, bool json) {
-  if (json) {
+int Present(const Args& a) {
+  const std::string path = WalletPath(a);
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  auto wallet = Load(path, true);  // a missing wallet holds nothing: the protocol says so
+  common::CurlHttpClient http;
+  common::SystemClock clock;
+  // openid4vp:// is OpenID4VP 1.0 (an SD-JWT VC), openid-vc:// Entra's protocol.
+  const std::string& url = a.positional[0];
+  auto presented =
+      credentials::IsOpenId4VpLink(url)
+          ? credentials::Oid4vpWalletClient(http, clock)
+                .Present(wallet.holder, wallet.credentials, url)
+          : credentials::WalletClient(http, clock).Present(wallet.holder, wallet.credentials, url);
+  if (!presented) throw CommandFailed(presented.error().message);
+  // Presenting creates no wallet file where there was none.
+  if (auto s = exists ? wallet.Save(path) : common::Status::Ok(); !s)
+    throw CommandFailed("saving the wallet: " + s.error().message);
+  std::cout << "presented to the verifier\n";
+  return 0;
+}
+
+int List(const Args& a) {
+  const std::string path = WalletPath(a);
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  std::vector<std::string> held;
+  std::string holder;
+  if (exists) {
+    auto wallet = Load(path, false);
+    held = std::move(wallet.credentials);
+    holder = wallet.holder.did;
+  }
+  if (a.Has("json")) {
     common::JsonWriter out;
     out->StartArray();
-    for (const auto& c : w.credentials) out->String(c);
+    for (const auto& c : held) out->String(c);
     out->EndArray();
     std::cout << out.str() << "\n";
     return 0;
   }
-  for (const auto& c : w.credentials) {
-    if (c.find('~') != std::string::npos) {
-      ListSdJwt(c);
-      continue;
-    }
-    auto t = common::ParseCompact(c, 65536);
-    auto p = t ? common::ParseJsonObject(t->payload)
-               : common::Result<rapidjson::Document>(common::Error{});
-    if (!p) continue;
-    const auto* types =
-        common::GetObject(*p, "vc") ? common::GetArray((*p)["vc"], "type") : nullptr;
-    const std::string type =
-        types && types->Size() > 0 && types->GetArray()[types->Size() - 1].IsString()
-            ? types->GetArray()[types->Size() - 1].GetString()
-            : "?";
-    std::cout << common::GetString(*p, "jti").value_or("?") << " " << type << " "
-              << common::GetString(*p, "iss").value_or("?") << " expires "
-              << credentials::IsoTime(common::GetNumericDate(*p, "exp").value_or(0)) << "\n";
+  if (held.empty()) {
+    std::cout << (exists ? "the wallet " + path + " holds no credentials\n"
+                         : "no wallet at " + path +
+                               " yet: it holds no credentials "
+                               "(vcwallet accept creates it)\n");
+    return 0;
+  }
+  std::cout << "holder " << holder << ", " << held.size() << " credential(s):\n";
+  for (size_t i = 0; i < held.size(); ++i) {
+    std::cout << i + 1 << ".\n" << tools::DescribeCredential(held[i], Now(), "   ");
   }
   return 0;
 }
@@ -108,41 +118,37 @@ int List(const credentials::WalletFile& w, bool json) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Args a;
-  if (!Parse(argc, argv, a)) {
-    std::cerr << kUsage;
-    return 2;
-  }
-  auto wallet = credentials::WalletFile::LoadOrCreate(a.wallet);
-  if (!wallet) return Fail(wallet.error().message);
-  if (a.command == "list") return List(*wallet, a.json);
-  common::CurlHttpClient http;
-  common::SystemClock clock;
-  credentials::WalletClient client(http, clock);
-  if (a.command == "accept" && credentials::IsCredentialOfferLink(a.url)) {
-    credentials::Oid4vciWalletClient oid4vci(http, clock);
-    auto vc = oid4vci.Accept(wallet->holder, a.url, a.tx_code);
-    if (!vc) return Fail(vc.error().message);
-    wallet->credentials.push_back(*vc);
-    if (auto s = wallet->Save(a.wallet); !s) return Fail("saving the wallet: " + s.error().message);
-    std::cout << "accepted SD-JWT VC for " << wallet->holder.did << "\n";
-    return 0;
-  }
-  if (a.command == "accept") {
-    auto vc = client.Accept(wallet->holder, a.url, a.pin);
-    if (!vc) return Fail(vc.error().message);
-    wallet->credentials.push_back(*vc);
-    if (auto s = wallet->Save(a.wallet); !s) return Fail("saving the wallet: " + s.error().message);
-    std::cout << "accepted credential for " << wallet->holder.did << "\n";
-    return 0;
-  }
-  if (a.command == "present") {
-    if (auto s = client.Present(wallet->holder, wallet->credentials, a.url); !s)
-      return Fail(s.error().message);
-    if (auto s = wallet->Save(a.wallet); !s) return Fail("saving the wallet: " + s.error().message);
-    std::cout << "presented to the verifier\n";
-    return 0;
-  }
-  std::cerr << kUsage;
-  return 2;
+  const std::vector<tools::Command> commands = {
+      {{"accept"},
+       "--wallet FILE URL [--pin N | --tx-code N]",
+       "complete an issuance from an openid-vc:// link (Entra; --pin) or an "
+       "openid-credential-offer:// link (OpenID4VCI 1.0, pre-authorized code; --tx-code)",
+       {"pin", "tx-code"},
+       {},
+       1,
+       1,
+       Accept},
+      {{"present"},
+       "--wallet FILE URL",
+       "answer a presentation request with held credentials: an openid-vc:// link (Entra) "
+       "with VC-JWTs, or an openid4vp:// link (OpenID4VP 1.0, DCQL) with an SD-JWT VC, "
+       "disclosing only the claims asked for",
+       {},
+       {},
+       1,
+       1,
+       Present},
+      {{"list"},
+       "--wallet FILE [--json]",
+       "show held credentials (--json: the VC-JWTs and SD-JWT VCs as a JSON array)",
+       {},
+       {"json"},
+       0,
+       0,
+       List},
+  };
+  return tools::RunCli("vcwallet",
+                       "A holder wallet (did:jwk) speaking the wallet protocol; every command "
+                       "takes --wallet FILE.",
+                       commands, argc, argv, {"wallet"});
 }

@@ -11,32 +11,6 @@
 namespace vc::verifier {
 namespace {
 
-bool IsTerminal(const std::string& s) {
-  return s == "presentation_verified" || s == "presentation_error";
-}
-
-std::string StatusOf(const StoredPresentation& row, int64_t now) {
-  if (!IsTerminal(row.status) && row.expiry > 0 && now > row.expiry) return "expired";
-  return row.status;
-}
-
-std::string MessageOf(const std::string& status) {
-  if (status == "request_created") return "Waiting for the QR code to be scanned";
-  if (status == "request_retrieved") return "QR code scanned. Waiting for the wallet";
-  if (status == "presentation_verified") return "Presentation verified";
-  if (status == "presentation_error") return "Presentation failed";
-  return "The request expired before a presentation arrived";
-}
-
-void WriteResult(common::JsonWriter& w, const std::string& result) {
-  auto doc = common::ParseJsonObject(result, {16 << 20, 32});
-  if (!doc) return;
-  for (const auto& m : doc->GetObject()) {
-    w->Key(m.name.GetString(), m.name.GetStringLength());
-    m.value.Accept(*w);
-  }
-}
-
 // 503 with Retry-After when the database cannot be reached (it comes back by
 // itself), 500 for anything else.
 ApiError StorageError(const common::Error& e, const std::string& what) {
@@ -57,30 +31,6 @@ CallbackAnswer Ignored(const char* why) {
 
 }  // namespace
 
-std::string RequestJson(const StoredPresentation& row, int64_t now) {
-  const std::string status = StatusOf(row, now);
-  common::JsonWriter w;
-  w->StartObject();
-  w.Member("id", row.id);
-  w->Key("policy");
-  auto policy = common::ParseJsonObject(row.policy);
-  w.String(policy ? common::GetString(*policy, "id").value_or("") : "");
-  w.Member("status", status);
-  w.Member("message", MessageOf(status));
-  w.Member("url", row.url);
-  w.Member("expiry", row.expiry);
-  if (status == "presentation_verified") WriteResult(w, row.result);
-  if (status == "presentation_error") {
-    w->Key("error");
-    w->StartObject();
-    w.Member("code", row.error_code);
-    w.Member("message", row.error_message);
-    w->EndObject();
-  }
-  w->EndObject();
-  return w.str();
-}
-
 VerifierService::VerifierService(VerifierOptions options, std::vector<Policy> policies,
                                  common::Database& db, credentials::RequestServiceClient& client,
                                  credentials::DidResolver& resolver,
@@ -94,16 +44,26 @@ VerifierService::VerifierService(VerifierOptions options, std::vector<Policy> po
       resolver_(resolver),
       status_(status),
       domains_(domains),
-      clock_(clock) {
+      clock_(clock),
+      webhooks_(options_.webhook, clock) {
+  RegisterPresentationMetrics();
   auto st = common::ApplyMigrations(db, "verifier", VerifierMigrations());
   if (!st) throw std::runtime_error("verifier migration: " + st.error().message);
 }
 
-std::optional<ApiError> VerifierService::ResolvePolicy(const std::string& body, Policy& out) const {
+std::optional<ApiError> VerifierService::ResolvePolicy(const std::string& body, Policy& out,
+                                                       std::string& protocol) const {
   auto doc = common::ParseJsonObject(body, {256 * 1024, 32});
   if (!doc)
     return ApiError{400, "invalid_request", "the body is not a JSON object: " + doc.error().message,
                     ""};
+  protocol = kProtocolEntra;
+  if (doc->HasMember("protocol")) {
+    const auto p = common::GetString(*doc, "protocol");
+    if (!p || (*p != kProtocolEntra && *p != kProtocolOpenId4Vp))
+      return BadField("protocol", "must be \"entra\" or \"openid4vp\"");
+    protocol = std::string(*p);
+  }
   if (!doc->HasMember("policy"))
     return BadField("policy", "is required (a policy id or a policy object)");
   const rapidjson::Value& p = (*doc)["policy"];
@@ -119,6 +79,14 @@ std::optional<ApiError> VerifierService::ResolvePolicy(const std::string& body, 
                     "policy"};
   }
   if (auto f = ParsePolicy(p, "policy.", false, out)) return BadField(f->path, f->message);
+  const auto open = OpenIssuerPaths(out, "policy.");
+  if (options_.require_accepted_issuers && !open.empty()) {
+    return ApiError{400, "accepted_issuers_required",
+                    open.front() +
+                        ".acceptedIssuers: name the issuer DIDs to accept; without them any "
+                        "issuer's credential of this type would be accepted",
+                    open.front() + ".acceptedIssuers"};
+  }
   return std::nullopt;
 }
 
@@ -154,7 +122,31 @@ std::string VerifierService::PresentationBody(const Policy& policy,
 Outcome<CreatedPresentation> VerifierService::Create(const std::string& org,
                                                      const std::string& body) {
   Policy policy;
-  if (auto e = ResolvePolicy(body, policy)) return {std::nullopt, *e};
+  std::string protocol;
+  if (auto e = ResolvePolicy(body, policy, protocol)) return {std::nullopt, *e};
+  const std::string name = policy.id.empty() ? "the policy" : "policy `" + policy.id + "`";
+  if (protocol == kProtocolOpenId4Vp) {
+    if (!oid4vp_)
+      return {
+          std::nullopt,
+          {400, "protocol_unavailable", "OpenID4VP is not enabled on this verifier", "protocol"}};
+    if (policy.sd_jwt.empty())
+      return {std::nullopt,
+              {400, "policy_protocol_mismatch",
+               name + " asks for no dc+sd-jwt credential, which OpenID4VP carries", "protocol"}};
+    return oid4vp_->Create(org, policy);
+  }
+  if (policy.requested.empty())
+    return {std::nullopt,
+            {400, "policy_protocol_mismatch",
+             name + " asks for no jwt_vc_json credential, which the Entra protocol carries; "
+                    "use \"protocol\": \"openid4vp\"",
+             "protocol"}};
+  return CreateEntra(org, policy);
+}
+
+Outcome<CreatedPresentation> VerifierService::CreateEntra(const std::string& org,
+                                                          const Policy& policy) {
   StoredPresentation row;
   row.id = common::RandomId(16);
   row.org = org;
@@ -198,7 +190,7 @@ CallbackAnswer VerifierService::HandleCallback(std::optional<std::string_view> a
   if (!state) return Ignored("no_state");
   auto row = store_.Find("state", std::string(*state));
   if (!row) return {500, R"({"error":"storage_error","message":"try again"})"};
-  if (!*row) return Ignored("unknown_state");
+  if (!*row || (*row)->protocol != kProtocolEntra) return Ignored("unknown_state");
   const auto request_id = common::GetString(*doc, "requestId");
   if (!(*row)->rs_request_id.empty() && request_id && *request_id != (*row)->rs_request_id) {
     return Ignored("request_id_mismatch");
@@ -216,7 +208,7 @@ CallbackAnswer VerifierService::HandleCallback(std::optional<std::string_view> a
 CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
                                            const rapidjson::Value& body,
                                            const std::string& status) {
-  if (IsTerminal(row.status)) return Ignored("already_terminal");
+  if (IsTerminalStatus(row.status)) return Ignored("already_terminal");
   Evaluation ev;
   if (status == "presentation_error") {
     const auto* err = common::GetObject(body, "error");
@@ -238,26 +230,17 @@ CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
   }
   auto changed = store_.Finish(row.state, ev.terminal, ev.nonce, clock_.NowSeconds(),
                                [this](common::Connection& c, const StoredPresentation& done) {
-                                 return EnqueueWebhook(c, done);
+                                 return webhooks_.Enqueue(c, done);
                                });
   if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
-  if (*changed && notify_ && !options_.webhook.url.empty()) notify_();
+  if (*changed) {
+    CountPresentation(ev.terminal.status);
+    webhooks_.Notify();
+  }
   common::LogInfo(
       "verifier_presentation_finished",
       {{"id", row.id}, {"status", ev.terminal.status}, {"code", ev.terminal.error_code}});
   return CallbackAnswer{};
-}
-
-common::Status VerifierService::EnqueueWebhook(common::Connection& c,
-                                               const StoredPresentation& row) {
-  if (options_.webhook.url.empty()) return {};
-  const std::string body = RequestJson(row, clock_.NowSeconds());
-  const std::string signature =
-      "sha256=" + common::HexEncode(common::HmacSha256(options_.webhook.secret, body));
-  return common::HttpOutbox::Enqueue(
-      c, kWebhookTable, row.id, options_.webhook.url,
-      {{"X-Signature", signature}, {"Idempotency-Key", row.id + ":" + row.status}}, body,
-      clock_.NowMillis());
 }
 
 common::Result<int64_t> VerifierService::Purge() {

@@ -20,8 +20,11 @@
 #include "credentials/did_resolver.h"
 #include "credentials/presentation.h"
 #include "credentials/request_service_client.h"
+#include "verifier/oid4vp_service.h"
+#include "verifier/outcome.h"
 #include "verifier/policy.h"
 #include "verifier/store.h"
+#include "verifier/webhook.h"
 
 namespace vc::verifier {
 
@@ -31,28 +34,9 @@ struct VerifierOptions {
   std::string callback_api_key;  // sent as callback.headers.api-key, checked on callbacks
   int64_t retention_seconds = 3600;
   common::VerifierWebhook webhook;  // url "" = none
-};
-
-// An error for the API caller: HTTP status, stable code, message, and the JSON
-// path at fault for 400s ("" otherwise).
-struct ApiError {
-  int status = 400;
-  std::string code;
-  std::string message;
-  std::string field;
-};
-
-struct CreatedPresentation {
-  std::string id;
-  std::string url;     // openid-vc:// deep link
-  int64_t expiry = 0;  // unix seconds
-};
-
-template <typename T>
-struct Outcome {  // exactly one of value / error
-  std::optional<T> value;
-  ApiError error;
-  bool ok() const { return value.has_value(); }
+  // Production: an inline policy must name acceptedIssuers for every requested
+  // credential (400 accepted_issuers_required), as configured ones must.
+  bool require_accepted_issuers = false;
 };
 
 struct CallbackAnswer {
@@ -68,9 +52,14 @@ class VerifierService {
                   credentials::StatusChecker& status, credentials::LinkedDomainChecker& domains,
                   const common::Clock& clock);
 
-  // `body`: {"policy": "<configured id>"} or {"policy": {inline policy}}. Errors:
-  // 400 invalid_request (field = JSON path, e.g. "policy.requestedCredentials[0].type"),
-  // 400 unknown_policy, 502 request_service_error (the Request Service refused or
+  // `body`: {"policy": "<configured id>" | {inline policy}, "protocol": "entra"
+  // (the default: through the Request Service, the policy's jwt_vc_json
+  // credentials) | "openid4vp" (served by Oid4vpService, the policy's dc+sd-jwt
+  // credentials)}. Errors: 400 invalid_request (field = JSON path, e.g.
+  // "policy.requestedCredentials[0].type"), 400 unknown_policy, 400
+  // policy_protocol_mismatch (the policy has no credential of a format the
+  // protocol carries), 400 protocol_unavailable (openid4vp without an
+  // Oid4vpService), 502 request_service_error (the Request Service refused or
   // could not be reached; the message says why).
   Outcome<CreatedPresentation> Create(const std::string& org, const std::string& body);
 
@@ -89,17 +78,24 @@ class VerifierService {
 
   const std::vector<Policy>& policies() const { return policies_; }
   // Called after a webhook was queued (the wiring wakes its OutboxWorker).
-  void SetWebhookNotifier(std::function<void()> notify) { notify_ = std::move(notify); }
+  void SetWebhookNotifier(std::function<void()> notify) {
+    webhooks_.SetNotifier(std::move(notify));
+  }
+  // Shared with the OpenID4VP part, which records results in the same table.
+  Webhooks& webhooks() { return webhooks_; }
+  // Enables "protocol": "openid4vp" (not owned; outlives this service).
+  void SetOpenId4Vp(Oid4vpService* oid4vp) { oid4vp_ = oid4vp; }
   // The authority may only be known once the server is bound (port 0).
   void SetAuthority(std::string authority) { options_.authority = std::move(authority); }
   void SetCallbackUrl(std::string url) { options_.callback_url = std::move(url); }
 
  private:
-  std::optional<ApiError> ResolvePolicy(const std::string& body, Policy& out) const;
+  std::optional<ApiError> ResolvePolicy(const std::string& body, Policy& out,
+                                        std::string& protocol) const;
+  Outcome<CreatedPresentation> CreateEntra(const std::string& org, const Policy& policy);
   std::string PresentationBody(const Policy& policy, const std::string& state) const;
   CallbackAnswer OnTerminal(const StoredPresentation& row, const rapidjson::Value& body,
                             const std::string& status);
-  common::Status EnqueueWebhook(common::Connection& c, const StoredPresentation& row);
 
   VerifierOptions options_;
   std::vector<Policy> policies_;
@@ -109,10 +105,8 @@ class VerifierService {
   credentials::StatusChecker& status_;
   credentials::LinkedDomainChecker& domains_;
   const common::Clock& clock_;
-  std::function<void()> notify_;
+  Webhooks webhooks_;
+  Oid4vpService* oid4vp_ = nullptr;
 };
-
-// The JSON the API returns for a stored request at time `now` (also the webhook body).
-std::string RequestJson(const StoredPresentation& row, int64_t now);
 
 }  // namespace vc::verifier

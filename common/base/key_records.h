@@ -7,6 +7,7 @@
 // Only strings cross this interface: parsing keys is the key store's job.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ class KeyRecords {
   // The secret `name`, stored as `value` if there was none; returns what is
   // stored (another instance's value when it created it first).
   virtual Result<std::string> SecretOrCreate(const std::string& name, const std::string& value) = 0;
+  // The secret `name` if it exists (nothing is created).
+  virtual Result<std::optional<std::string>> Secret(const std::string& name) = 0;
   // For messages: where the records are ("/var/lib/vc/keys", "the database").
   virtual std::string Where() const = 0;
 };

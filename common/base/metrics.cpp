@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace vc::common {
@@ -61,37 +63,83 @@ void Header(std::string& out, const std::string& name, const std::string& help, 
   out += "# TYPE " + name + " " + type + "\n";
 }
 
-void Render(std::string& out, const CounterFamily& f) {
+// The label names a family keeps once `hidden` ones are left out, and the
+// positions of their values: series that differ only in hidden labels are summed.
+struct Projection {
+  std::vector<std::string> names;
+  std::vector<size_t> keep;
+  std::vector<std::string> Values(const std::vector<std::string>& all) const {
+    std::vector<std::string> out;
+    for (size_t i : keep) out.push_back(all[i]);
+    return out;
+  }
+};
+
+template <typename F>
+Projection Project(const F& f, const std::set<std::string>& hidden) {
+  Projection p;
+  for (size_t i = 0; i < f.label_names().size(); ++i) {
+    if (hidden.count(f.label_names()[i])) continue;
+    p.names.push_back(f.label_names()[i]);
+    p.keep.push_back(i);
+  }
+  return p;
+}
+
+void Render(std::string& out, const CounterFamily& f, const std::set<std::string>& hidden) {
   Header(out, f.name(), f.help(), "counter");
+  const Projection p = Project(f, hidden);
+  std::map<std::vector<std::string>, uint64_t> series;
   f.ForEach([&](const std::vector<std::string>& labels, const Counter& c) {
-    out += f.name() + Labels(f.label_names(), labels) + " " + std::to_string(c.Value()) + "\n";
+    series[p.Values(labels)] += c.Value();
   });
+  for (const auto& [labels, value] : series) {
+    out += f.name() + Labels(p.names, labels) + " " + std::to_string(value) + "\n";
+  }
 }
 
-void Render(std::string& out, const GaugeFamily& f) {
-  Header(out, f.name(), f.help(), "gauge");
+void Render(std::string& out, const GaugeFamily& f, const std::set<std::string>& hidden) {
+  Header(out, f.name(), f.help(), f.counter_type() ? "counter" : "gauge");
+  const Projection p = Project(f, hidden);
+  std::map<std::vector<std::string>, double> series;
   f.ForEach([&](const std::vector<std::string>& labels, const Gauge& g) {
-    out += f.name() + Labels(f.label_names(), labels) + " " + FormatDouble(g.Value()) + "\n";
+    series[p.Values(labels)] += g.Value();
   });
+  for (const auto& [labels, value] : series) {
+    out += f.name() + Labels(p.names, labels) + " " + FormatDouble(value) + "\n";
+  }
 }
 
-void Render(std::string& out, const HistogramFamily& f) {
+void Render(std::string& out, const HistogramFamily& f, const std::set<std::string>& hidden) {
   Header(out, f.name(), f.help(), "histogram");
+  const Projection p = Project(f, hidden);
+  struct Sum {
+    std::vector<uint64_t> counts;
+    double sum = 0;
+    const std::vector<double>* bounds = nullptr;
+  };
+  std::map<std::vector<std::string>, Sum> series;
   f.ForEach([&](const std::vector<std::string>& labels, const Histogram& h) {
+    Sum& s = series[p.Values(labels)];
     const std::vector<uint64_t> counts = h.BucketCounts();
+    if (s.counts.empty()) s.counts.assign(counts.size(), 0);
+    for (size_t i = 0; i < counts.size() && i < s.counts.size(); ++i) s.counts[i] += counts[i];
+    s.sum += h.Sum();
+    s.bounds = &h.upper_bounds();
+  });
+  for (const auto& [labels, s] : series) {
     uint64_t cumulative = 0;
-    for (size_t i = 0; i < counts.size(); ++i) {
-      cumulative += counts[i];
-      const double le = i < h.upper_bounds().size() ? h.upper_bounds()[i] : INFINITY;
-      out += f.name() + "_bucket" +
-             Labels(f.label_names(), labels, "le=\"" + FormatDouble(le) + "\"") + " " +
-             std::to_string(cumulative) + "\n";
+    for (size_t i = 0; i < s.counts.size(); ++i) {
+      cumulative += s.counts[i];
+      const double le = i < s.bounds->size() ? (*s.bounds)[i] : INFINITY;
+      out += f.name() + "_bucket" + Labels(p.names, labels, "le=\"" + FormatDouble(le) + "\"") +
+             " " + std::to_string(cumulative) + "\n";
     }
-    const std::string l = Labels(f.label_names(), labels);
-    out += f.name() + "_sum" + l + " " + FormatDouble(h.Sum()) + "\n";
+    const std::string l = Labels(p.names, labels);
+    out += f.name() + "_sum" + l + " " + FormatDouble(s.sum) + "\n";
     // _count equals the +Inf bucket so the two never disagree in one scrape.
     out += f.name() + "_count" + l + " " + std::to_string(cumulative) + "\n";
-  });
+  }
 }
 
 }  // namespace
@@ -123,11 +171,13 @@ std::vector<double> DefaultDurationBuckets() {
 
 template <typename M>
 MetricFamily<M>::MetricFamily(std::string name, std::string help,
-                              std::vector<std::string> label_names, std::vector<double> buckets)
+                              std::vector<std::string> label_names, std::vector<double> buckets,
+                              bool counter_type)
     : name_(std::move(name)),
       help_(std::move(help)),
       label_names_(std::move(label_names)),
-      buckets_(std::move(buckets)) {}
+      buckets_(std::move(buckets)),
+      counter_type_(counter_type) {}
 
 template <typename M>
 M& MetricFamily<M>::With(const std::vector<std::string>& label_values) {
@@ -193,7 +243,9 @@ CounterFamily& MetricsRegistry::AddCounter(const std::string& name, const std::s
 
 GaugeFamily& MetricsRegistry::AddGauge(const std::string& name, const std::string& help,
                                        std::vector<std::string> label_names) {
-  return GetOrAdd(gauges_, MetricType::kGauge, name, help, std::move(label_names));
+  GaugeFamily& f = GetOrAdd(gauges_, MetricType::kGauge, name, help, std::move(label_names));
+  if (f.counter_type()) throw std::invalid_argument("metric " + name + " is a collected counter");
+  return f;
 }
 
 HistogramFamily& MetricsRegistry::AddHistogram(const std::string& name, const std::string& help,
@@ -203,19 +255,41 @@ HistogramFamily& MetricsRegistry::AddHistogram(const std::string& name, const st
                   std::move(buckets));
 }
 
-std::string MetricsRegistry::RenderPrometheus() const {
+GaugeFamily& MetricsRegistry::AddCollectedCounter(const std::string& name, const std::string& help,
+                                                  std::vector<std::string> label_names) {
+  GaugeFamily& f = GetOrAdd(gauges_, MetricType::kGauge, name, help, std::move(label_names),
+                            std::vector<double>{}, true);
+  if (!f.counter_type()) throw std::invalid_argument("metric " + name + " is a gauge");
+  return f;
+}
+
+void MetricsRegistry::SetCollector(const std::string& key, std::function<void()> collect) {
+  std::lock_guard lock(collect_mu_);
+  collectors_[key] = std::move(collect);
+}
+
+void MetricsRegistry::RemoveCollector(const std::string& key) {
+  std::lock_guard lock(collect_mu_);
+  collectors_.erase(key);
+}
+
+std::string MetricsRegistry::RenderPrometheus(const std::set<std::string>& hidden_labels) const {
+  {
+    std::lock_guard collecting(collect_mu_);
+    for (const auto& [key, collect] : collectors_) collect();
+  }
   std::lock_guard lock(mu_);
   std::string out;
   for (const auto& [type, index] : order_) {
     switch (type) {
       case MetricType::kCounter:
-        Render(out, *counters_[index]);
+        Render(out, *counters_[index], hidden_labels);
         break;
       case MetricType::kGauge:
-        Render(out, *gauges_[index]);
+        Render(out, *gauges_[index], hidden_labels);
         break;
       case MetricType::kHistogram:
-        Render(out, *histograms_[index]);
+        Render(out, *histograms_[index], hidden_labels);
         break;
     }
   }

@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,7 +62,7 @@ template <typename M>
 class MetricFamily {
  public:
   MetricFamily(std::string name, std::string help, std::vector<std::string> label_names,
-               std::vector<double> buckets = {});
+               std::vector<double> buckets = {}, bool counter_type = false);
 
   // The child for these label values (as many as label names), created on first use.
   // Takes a lock: call it at setup time and keep the reference. Throws
@@ -70,6 +72,9 @@ class MetricFamily {
   const std::string& name() const { return name_; }
   const std::string& help() const { return help_; }
   const std::vector<std::string>& label_names() const { return label_names_; }
+  // A gauge family exposed as "# TYPE … counter": a cumulative value that is not
+  // a whole number (process_cpu_seconds_total), set from a collector.
+  bool counter_type() const { return counter_type_; }
   // Calls f(label_values, child) for every child, in label order.
   template <typename F>
   void ForEach(F&& f) const {
@@ -82,6 +87,7 @@ class MetricFamily {
   std::string help_;
   std::vector<std::string> label_names_;
   std::vector<double> buckets_;
+  bool counter_type_ = false;
   mutable std::mutex mu_;
   std::map<std::vector<std::string>, std::unique_ptr<M>> children_;
 };
@@ -107,10 +113,24 @@ class MetricsRegistry {
   HistogramFamily& AddHistogram(const std::string& name, const std::string& help,
                                 std::vector<std::string> label_names = {},
                                 std::vector<double> buckets = DefaultDurationBuckets());
+  // A counter whose value is read from elsewhere (a collector sets it): rendered
+  // with TYPE counter, holding a double.
+  GaugeFamily& AddCollectedCounter(const std::string& name, const std::string& help,
+                                   std::vector<std::string> label_names = {});
+
+  // Runs `collect` at the start of every RenderPrometheus(), to refresh values
+  // that are read rather than counted (process CPU and memory, queue depths).
+  // One collector per `key`: setting a key again replaces it. A collector must
+  // not call RenderPrometheus; it may run on any thread that renders.
+  void SetCollector(const std::string& key, std::function<void()> collect);
+  // Removes the collector of `key` (for objects that go away before the registry).
+  void RemoveCollector(const std::string& key);
 
   // Text format 0.0.4: "# HELP", "# TYPE" and one line per sample, families in
-  // registration order.
-  std::string RenderPrometheus() const;
+  // registration order. Labels named in `hidden_labels` (e.g. "org") are left
+  // out, and the series that differed only in them summed: counters and
+  // histograms add up, gauges too (a 0/1 health gauge becomes a count).
+  std::string RenderPrometheus(const std::set<std::string>& hidden_labels = {}) const;
 
  private:
   void CheckNewName(const std::string& name, const std::vector<std::string>& labels);
@@ -119,6 +139,8 @@ class MetricsRegistry {
               const std::string& help, std::vector<std::string> label_names, Args&&... args);
 
   mutable std::mutex mu_;
+  mutable std::mutex collect_mu_;  // held while collectors run; never with mu_ first
+  std::map<std::string, std::function<void()>> collectors_;
   std::vector<std::unique_ptr<CounterFamily>> counters_;
   std::vector<std::unique_ptr<GaugeFamily>> gauges_;
   std::vector<std::unique_ptr<HistogramFamily>> histograms_;

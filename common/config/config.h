@@ -46,6 +46,10 @@ struct Config {
   ConnectionsConfig connections;
   TlsConfig tls;
   StorageConfig storage;
+  OutboundConfig outbound;
+  IssuanceLimitsConfig issuance;
+  RetentionConfig retention;
+  MetricsConfig metrics;
   std::string base_dir;  // the config file's directory ("" = current): relative paths
 
   // What a component's section parser needs (config_node.h).

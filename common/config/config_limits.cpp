@@ -1,4 +1,5 @@
-// "rateLimits", "connections" and "tls": the hardening sections of the config.
+// "rateLimits", "connections", "tls", "issuance", "retention" and "metrics":
+// the hardening sections of the config (docs/configuration.md, docs/security.md).
 #include <algorithm>
 #include <filesystem>
 
@@ -82,6 +83,53 @@ TlsConfig ParseTls(const ConfigNode& root, const Context& ctx) {
       node->FailAt("caBundle", "is not a readable file: " + c.ca_bundle);
     }
   }
+  return c;
+}
+
+IssuanceLimitsConfig ParseIssuanceLimits(const ConfigNode& root) {
+  IssuanceLimitsConfig c;
+  const auto node = root.Object("issuance");
+  if (!node) return c;
+  node->AllowOnly({"maxOffersPerRecord", "offerWindowSeconds"});
+  node->Int("maxOffersPerRecord", 0, 1000, &c.max_offers_per_record);
+  node->Int("offerWindowSeconds", 60, 30 * 86400, &c.offer_window_seconds);
+  return c;
+}
+
+RetentionConfig ParseRetention(const ConfigNode& root) {
+  RetentionConfig c;
+  const auto node = root.Object("retention");
+  if (!node) return c;
+  node->AllowOnly({"pruneIntervalSeconds", "sessionsSeconds", "proofingAttemptsSeconds",
+                   "unverifiedIdentitiesSeconds", "issuancesSeconds",
+                   "requestServiceRequestsSeconds"});
+  constexpr int64_t kTenYears = 10 * 365 * 86400LL;
+  node->Int("pruneIntervalSeconds", 10, 86400, &c.prune_interval_seconds);
+  node->Int("sessionsSeconds", 60, kTenYears, &c.sessions_seconds);
+  node->Int("proofingAttemptsSeconds", 60, kTenYears, &c.proofing_attempts_seconds);
+  node->Int("unverifiedIdentitiesSeconds", 60, kTenYears, &c.unverified_identities_seconds);
+  node->Int("issuancesSeconds", 60, kTenYears, &c.issuances_seconds);
+  node->Int("requestServiceRequestsSeconds", 60, kTenYears, &c.request_service_requests_seconds);
+  return c;
+}
+
+MetricsConfig ParseMetrics(const ConfigNode& root, const Context& ctx) {
+  MetricsConfig c;
+  const auto node = root.Object("metrics");
+  if (!node) return c;
+  node->AllowOnly({"token", "allowFrom", "orgLabels"});
+  if (node->Secret("token", ctx, &c.token) && c.token.size() < 16) {
+    node->FailAt("token", "must be at least 16 characters");
+  }
+  node->Strings("allowFrom", &c.allowed_ips);
+  for (size_t i = 0; i < c.allowed_ips.size(); ++i) {
+    if (c.allowed_ips[i].empty() ||
+        c.allowed_ips[i].find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos) {
+      throw ConfigError(node->Child("allowFrom") + "[" + std::to_string(i) + "]",
+                        "must be an IP address such as 127.0.0.1 or ::1");
+    }
+  }
+  node->Bool("orgLabels", &c.org_labels);
   return c;
 }
 

@@ -151,6 +151,10 @@ void ParseSections(const ConfigNode& root, const ConfigContext& ctx, Config& c) 
   if (root.Has("rateLimits")) c.rate_limits = ci::ParseRateLimits(root);
   if (root.Has("connections")) c.connections = ci::ParseConnections(root);
   if (root.Has("tls")) c.tls = ci::ParseTls(root, ctx);
+  c.outbound = ci::ParseOutbound(root, ctx);
+  if (root.Has("issuance")) c.issuance = ci::ParseIssuanceLimits(root);
+  if (root.Has("retention")) c.retention = ci::ParseRetention(root);
+  if (root.Has("metrics")) c.metrics = ci::ParseMetrics(root, ctx);
   if (root.Has("storage")) c.storage = ci::ParseStorage(root, ctx);
 }
 
@@ -189,9 +193,11 @@ Config ParseConfig(std::string_view json, const std::string& base_dir) {
   if (!doc.ok()) throw ConfigError("$", "invalid JSON: " + doc.error().message);
   // Shared with the sections that components parse later (Config keeps them).
   const ConfigNode root(std::make_shared<rapidjson::Document>(std::move(*doc)), "$");
-  root.AllowOnly({"environment", "listen", "publicBaseUrl", "dataDir", "roles", "logLevel", "orgs",
-                  "auth0", "proofingProviders", "requestService", "contracts", "verifier",
-                  "apiKeys", "rateLimits", "connections", "tls", "storage"});
+  root.AllowOnly({"environment", "listen",   "publicBaseUrl", "dataDir",           "roles",
+                  "logLevel",    "orgs",     "auth0",         "proofingProviders", "requestService",
+                  "contracts",   "verifier", "apiKeys",       "rateLimits",        "connections",
+                  "tls",         "outbound", "issuance",      "retention",         "metrics",
+                  "storage"});
   ConfigContext ctx;
   ctx.environment = ParseEnvironment(root);
   ctx.base_dir = base_dir;
@@ -229,10 +235,14 @@ void RebasePublicBaseUrl(Config& c, const std::string& base_url) {
     for (std::string& url : org.redirect_urls) rebase(url);
   }
   for (ContractConfig& contract : c.contracts) rebase(contract.manifest_url);
-  // The demo policy names the old DID as an accepted issuer.
+  // The demo policy names the old DID and URL as accepted issuers, and the
+  // default vct under the old URL.
   const std::string new_did = DidWebFromUrl(base_url);
   for (VerifierPolicy& policy : c.verifier.policies) {
     if (!old_did.empty()) policy.node = ReplaceStrings(policy.node, old_did, new_did);
+    policy.node = ReplaceStrings(policy.node, old, base_url);
+    policy.node =
+        ReplaceStrings(policy.node, old + ci::kDefaultVctPath, base_url + ci::kDefaultVctPath);
   }
 }
 

@@ -130,7 +130,8 @@ std::vector<OrgConfig> ParseOrgs(const ConfigNode& root, const Context& ctx) {
 std::vector<Auth0Config> ParseAuth0(const ConfigNode& root, const Context& ctx) {
   std::vector<Auth0Config> entries;
   for (const ConfigNode& node : root.Array("auth0")) {
-    node.AllowOnly({"domain", "tokenSecret", "proofing", "contract", "pinLength"});
+    node.AllowOnly(
+        {"domain", "tokenSecret", "proofing", "contract", "pinLength", "maxTokenLifetimeSeconds"});
     Auth0Config entry;
     if (!node.NonEmptyString("domain", &entry.domain)) node.FailAt("domain", "is required");
     std::optional<HttpUrl> url = ParseHttpUrl("https://" + entry.domain);
@@ -143,6 +144,7 @@ std::vector<Auth0Config> ParseAuth0(const ConfigNode& root, const Context& ctx) 
     node.NonEmptyString("proofing", &entry.proofing);
     node.NonEmptyString("contract", &entry.contract);
     ParsePinLength(node, &entry.pin_length);
+    node.Int("maxTokenLifetimeSeconds", 60, 3600, &entry.max_token_lifetime_seconds);
     entries.push_back(std::move(entry));
   }
   return entries;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/config/config_node.h"
+#include "common/http/outbound_policy.h"
 #include "common/http/rate_limit.h"
 
 namespace vc::common {
@@ -44,6 +45,9 @@ struct Auth0Config {
   std::string proofing;      // defaults like OrgConfig::proofing
   std::string contract;      // when set, a Verified ID of this contract is issued after proofing
   int pin_length = 0;        // as OrgConfig::pin_length
+  // exp - iat of a redirect token at most this; tokens are claimed (one use)
+  // until they expire, so this also bounds how long a claim is kept.
+  int64_t max_token_lifetime_seconds = 600;
 };
 
 enum class ProviderType { kSandbox, kJumio, kAlibaba };
@@ -147,6 +151,31 @@ struct ConnectionsConfig {
   int64_t max_per_ip = 256;
 };
 
+// "issuance": credential offers per identity record (issuer/offer_gate.h). One
+// offer of a record is live at a time whatever these say.
+struct IssuanceLimitsConfig {
+  int64_t max_offers_per_record = 5;  // new offers per record and window; 0 = no limit
+  int64_t offer_window_seconds = 86400;
+};
+
+// "retention": how long rows are kept once they are of no more use, and how
+// often the prune job runs (docs/security.md lists every table).
+struct RetentionConfig {
+  int64_t prune_interval_seconds = 600;
+  int64_t sessions_seconds = 30 * 86400;                 // after a session expired
+  int64_t proofing_attempts_seconds = 90 * 86400;        // after an attempt's verdict
+  int64_t unverified_identities_seconds = 30 * 86400;    // records never verified, after a change
+  int64_t issuances_seconds = 30 * 86400;                // issuer requests, after creation (ended)
+  int64_t request_service_requests_seconds = 7 * 86400;  // embedded requests, after expiry
+};
+
+// "metrics": who may read GET /metrics, and whether series name orgs.
+struct MetricsConfig {
+  std::string token;                     // secret; set: "Authorization: Bearer <token>" needed
+  std::vector<std::string> allowed_ips;  // set: only these client IPs (e.g. "127.0.0.1")
+  bool org_labels = false;               // false: per-org series are summed, no org ids shown
+};
+
 enum class StorageType { kSqlite, kPostgresql };
 
 // "storage" (docs/configuration.md, docs/deployment.md): where the state lives.
@@ -166,6 +195,22 @@ struct StorageConfig {
 // no setting to turn it off. ca_bundle (a PEM file) replaces the system store.
 struct TlsConfig {
   std::string ca_bundle;  // "" = the system's CA certificates
+};
+
+// "outbound.outbox": how callbacks and webhooks are delivered (outbox.h).
+struct OutboxConfig {
+  int64_t retry_seconds = 86'400;          // retried this long, then dead-lettered
+  int64_t max_backoff_seconds = 3'600;     // the longest wait between two attempts
+  int64_t timeout_ms = 10'000;             // one delivery attempt
+  int64_t retention_seconds = 7 * 86'400;  // delivered events are kept this long
+  int64_t max_destinations = 4;            // receivers delivered to at once
+};
+
+// "outbound" (docs/security.md): the policy for URLs that come from untrusted
+// input (https_only follows environment production), and the outboxes.
+struct OutboundConfig {
+  OutboundPolicy policy;
+  OutboxConfig outbox;
 };
 
 }  // namespace vc::common

@@ -108,18 +108,38 @@ void RequireManifests(const Config& c) {
   }
 }
 
-// The built-in demo policy accepts what this process's embedded Request Service
-// issues (its authority is only known once publicBaseUrl is).
+// The built-in demo policy accepts what this process issues: VC-JWTs of its
+// embedded Request Service (whose authority is only known once publicBaseUrl
+// is) and, where the verifier can take this URL as an SD-JWT VC issuer (https,
+// or http on a loopback host), SD-JWT VCs of its OpenID4VCI issuer with the
+// default contract's vct.
 void CompleteDefaultPolicy(Config& c) {
-  if (!c.verifier.default_policies || c.request_service.authority.empty()) return;
+  if (!c.verifier.default_policies) return;
+  const std::optional<HttpUrl> base = ParseHttpUrl(c.public_base_url);
+  const bool sd_jwt_issuer = base && (base->scheme == "https" || base->host == "127.0.0.1" ||
+                                      base->host == "localhost" || base->host == "[::1]");
   for (auto& p : c.verifier.policies) {
     auto doc = std::make_shared<rapidjson::Document>();
     auto& alloc = doc->GetAllocator();
     doc->CopyFrom(p.node.value(), alloc);
-    for (auto& rc : (*doc)["requestedCredentials"].GetArray()) {
-      rapidjson::Value issuers(rapidjson::kArrayType);
-      issuers.PushBack(rapidjson::Value(c.request_service.authority.c_str(), alloc), alloc);
-      rc.AddMember("acceptedIssuers", issuers, alloc);
+    auto& list = (*doc)["requestedCredentials"];
+    auto strings = [&alloc](const std::string& value) {
+      rapidjson::Value a(rapidjson::kArrayType);
+      a.PushBack(rapidjson::Value(value.c_str(), alloc), alloc);
+      return a;
+    };
+    if (!c.request_service.authority.empty()) {
+      for (auto& rc : list.GetArray())
+        rc.AddMember("acceptedIssuers", strings(c.request_service.authority), alloc);
+    }
+    if (sd_jwt_issuer) {
+      rapidjson::Value rc(rapidjson::kObjectType);
+      rc.AddMember("format", "dc+sd-jwt", alloc);
+      rc.AddMember("id", "identity", alloc);
+      rc.AddMember("vct", strings(c.public_base_url + kDefaultVctPath), alloc);
+      rc.AddMember("claims", strings("realName"), alloc);
+      rc.AddMember("acceptedIssuers", strings(c.public_base_url), alloc);
+      list.PushBack(rc, alloc);
     }
     p.node = ConfigNode(std::shared_ptr<const rapidjson::Document>(std::move(doc)), p.node.path());
   }
@@ -136,6 +156,7 @@ void CompleteAndValidate(Config& c, const Context& ctx) {
   CompleteDefaultPolicy(c);
   CompleteOrgs(c, ctx);
   RequireManifests(c);
+  CheckOutboundTargets(c);
 }
 
 }  // namespace vc::common::config_internal

@@ -1,6 +1,7 @@
 #include "common/http/http_client.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <memory>
@@ -48,7 +49,32 @@ struct Transfer {
   size_t max_body = 0;
   size_t header_bytes = 0;
   bool too_large = false;
+  const ConnectFilter* filter = nullptr;
+  bool refused = false;  // the filter refused an address
 };
+
+// Called by curl for every connection it opens, with the address it resolved:
+// the one place where that address can be checked (CURLOPT_RESOLVE pinning
+// would need our own resolver and its timeouts).
+curl_socket_t OpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  if (purpose != CURLSOCKTYPE_IPCXN || !t->filter->AllowConnect(&address->addr)) {
+    t->refused = true;
+    return CURL_SOCKET_BAD;
+  }
+  return ::socket(address->family, address->socktype, address->protocol);
+}
+
+void SetConnectFilter(CURL* h, Transfer& transfer) {
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &OpenSocket);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &transfer);
+  // A cached connection was checked against no filter, or another one; a
+  // proxy would make the filter judge the proxy's address.
+  curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+}
 
 size_t OnBody(char* data, size_t size, size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -221,9 +247,14 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  transfer.filter = request.connect_filter;
+  if (transfer.filter) SetConnectFilter(h, transfer);
   const CURLcode rc = curl_easy_perform(h);
   // The handle outlives this call; do not leave it pointing at our stack.
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+  if (rc != CURLE_OK && transfer.refused && rc == CURLE_COULDNT_CONNECT) {
+    return MakeError("address_refused", where + ": no address of the host may be connected to");
+  }
   if (rc != CURLE_OK) {
     return MakeError(ErrorCode(rc, transfer.too_large), where + ": " + curl_easy_strerror(rc));
   }

@@ -17,9 +17,21 @@
 #include "common/base/result.h"
 #include "common/http/url.h"
 
+struct sockaddr;
+
 namespace vc::common {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// Decides, for each address a client is about to open a connection to (after
+// DNS, so a name that resolves to a forbidden address is caught, rebinding
+// included), whether it may. See outbound_policy.h.
+class ConnectFilter {
+ public:
+  virtual ~ConnectFilter() = default;
+  // `addr` is a sockaddr_in or sockaddr_in6.
+  virtual bool AllowConnect(const ::sockaddr* addr) const = 0;
+};
 
 struct HttpRequest {
   std::string method = "GET";  // GET, POST, PUT, PATCH, DELETE or HEAD
@@ -30,6 +42,10 @@ struct HttpRequest {
   long connect_timeout_ms = 3'000;      // TCP + TLS handshake; values <= 0 mean the default
   size_t max_response_bytes = 1 << 20;  // body bytes accepted before aborting
   bool follow_redirects = false;
+  // When set: every connection is new and checked by the filter (none is taken
+  // from or left in the connection cache, no proxy is used, so the filter sees
+  // the real peer), and redirects are not followed.
+  const ConnectFilter* connect_filter = nullptr;
 };
 
 struct HttpResponse {
@@ -47,6 +63,7 @@ struct HttpResponse {
 //   "invalid_request"     bad URL, scheme not http/https, CR/LF in a header, bad method
 //   "timeout"             the total or connect timeout passed
 //   "connect_failed"      DNS failure, refused or unreachable
+//   "address_refused"     the request's connect_filter refused every address
 //   "tls_error"           handshake or certificate verification failed
 //   "response_too_large"  more than max_response_bytes of body
 //   "too_many_redirects"  more than 3 redirects when following

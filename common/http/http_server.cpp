@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "common/base/await.h"
+#include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/base/text.h"
 #include "common/base/thread_pool.h"
@@ -327,14 +328,31 @@ HttpServer::HttpServer(HttpServerOptions options) : state_(std::make_shared<Stat
   auto& refused = state_->metrics->AddCounter(
       "http_connections_refused_total", "Connections closed at once: over a limit", {"reason"});
   state_->refused = {&refused.With({"total"}), &refused.With({"per_ip"})};
-  RouteAsync("GET", "/healthz", [](const HttpServerRequest&, const HttpResponder& respond) {
-    respond(HttpServerResponse::Json(200, R"({"status":"ok"})"));
-  });
+  RouteAsync("GET", "/healthz",
+             [check = state_->options.health_check](const HttpServerRequest&,
+                                                    const HttpResponder& respond) {
+               const std::string problem = check ? check() : "";
+               if (problem.empty())
+                 return respond(HttpServerResponse::Json(200, R"({"status":"ok"})"));
+               JsonWriter w;
+               w->StartObject();
+               w.Member("status", "unhealthy");
+               w.Member("reason", problem);
+               w->EndObject();
+               respond(HttpServerResponse::Json(503, w.str()));
+             });
   MetricsRegistry* registry = state_->metrics;
-  RouteAsync("GET", "/metrics", [registry](const HttpServerRequest&, const HttpResponder& respond) {
-    respond(HttpServerResponse::Text(200, registry->RenderPrometheus(),
-                                     "text/plain; version=0.0.4; charset=utf-8"));
-  });
+  RouteAsync(
+      "GET", "/metrics",
+      [registry, access = state_->options.metrics_access, text = state_->options.metrics_text](
+          const HttpServerRequest& request, const HttpResponder& respond) {
+        if (access && !access(request)) {
+          return respond(HttpServerResponse::JsonError(403, "forbidden",
+                                                       "metrics are not open to this client"));
+        }
+        respond(HttpServerResponse::Text(200, text ? text() : registry->RenderPrometheus(),
+                                         "text/plain; version=0.0.4; charset=utf-8"));
+      });
 }
 
 HttpServer::~HttpServer() { Shutdown(); }
@@ -493,7 +511,7 @@ void HttpServer::Shutdown() {
   listener.reset();  // joins the event-loop threads
   state_->pump->Stop();
   // Pistache leaves the sockets of its peers open when it stops.
-  for (const auto& connection : state_->pump->Connections()) {
+  for (const auto& connection : state_->pump->TakeAll()) {
     connection->CloseSocket();
     state_->open_connections->Add(-1);
   }

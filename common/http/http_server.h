@@ -26,7 +26,9 @@
 //     string, status, duration_ms, bytes, remote_ip, mscv) and metrics
 //     http_requests_total{route,method,class}, http_request_duration_seconds{route}
 //     and http_connections_open.
-// Built in: GET /healthz -> {"status":"ok"}, GET /metrics -> Prometheus text.
+// Built in: GET /healthz -> {"status":"ok"} (or 503 when options.health_check
+// says otherwise), GET /metrics -> Prometheus text (options.metrics_access and
+// metrics_text may restrict who reads it and what it shows).
 // An answer that comes after its client has gone is dropped: it can never reach
 // another connection that reused the socket's number.
 #pragma once
@@ -58,6 +60,13 @@ struct HttpServerOptions {
   size_t max_connections = 10'000;
   size_t max_connections_per_ip = 256;
   MetricsRegistry* metrics = nullptr;  // nullptr = MetricsRegistry::Global()
+  // GET /healthz: "" when healthy, else what is not (503 {"status":"unhealthy",
+  // "reason":…}); nullptr = always healthy. Runs on the event loop: must not block.
+  std::function<std::string()> health_check;
+  // GET /metrics: whether this request may read them (403 when not); nullptr = anyone.
+  std::function<bool(const HttpServerRequest&)> metrics_access;
+  // GET /metrics: the text served; nullptr = the registry's RenderPrometheus().
+  std::function<std::string()> metrics_text;
 };
 
 class HttpServer {

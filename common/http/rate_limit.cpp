@@ -61,8 +61,11 @@ size_t RateLimiter::size() const {
 AsyncHttpHandler RateLimited(AsyncHttpHandler inner, RateLimitRoute route) {
   return [inner = std::move(inner), route = std::move(route)](HttpServerRequest request,
                                                               HttpResponder respond) {
+    // This process's own calls are its users' requests seen a second time:
+    // they were limited when they came in.
+    if (request.in_process) return inner(std::move(request), std::move(respond));
     RateLimiter::Decision d;
-    if (route.per_ip && !request.in_process) d = route.per_ip->Acquire(request.remote_ip);
+    if (route.per_ip) d = route.per_ip->Acquire(request.remote_ip);
     if (d.allowed && route.per_org && route.org_key) {
       const std::string org = route.org_key(request);
       if (!org.empty()) d = route.per_org->Acquire(org);

@@ -59,12 +59,15 @@ class RateLimiter {
   std::unordered_map<std::string, Bucket> buckets_;
 };
 
-// What RateLimited() needs for one route.
+// What RateLimited() needs for one route. Requests the process sends itself
+// (HttpServerRequest::in_process: the issuer and verifier calling the embedded
+// Request Service) are exempt from both limits.
 struct RateLimitRoute {
-  RateLimiter* per_ip = nullptr;   // keyed by HttpServerRequest::remote_ip; nullptr = none;
-                                   // requests the process sends itself are exempt
+  RateLimiter* per_ip = nullptr;   // keyed by HttpServerRequest::remote_ip; nullptr = none
   RateLimiter* per_org = nullptr;  // keyed by org_key(request); nullptr = none
-  // The org (or client) a request counts against; "" = not counted per org.
+  // The org (or client) a request counts against; "" = not counted per org. A
+  // client id must come from verified credentials, never from what an
+  // unauthenticated caller merely claims (it would spend that client's budget).
   std::function<std::string(const HttpServerRequest&)> org_key;
   // The endpoint's own 429 shape; RateLimited() adds the Retry-After header.
   std::function<HttpServerResponse(const HttpServerRequest&, int64_t retry_after)> reject;
@@ -72,7 +75,8 @@ struct RateLimitRoute {
 
 // `inner`, behind the per-IP limit and then the per-org limit. A refused
 // request never reaches `inner` and gets reject()'s response with status 429
-// and "Retry-After: <seconds>". A request refused per IP takes no org token.
+// and "Retry-After: <seconds>". A request refused per IP takes no org token;
+// an in-process request takes no token at all.
 AsyncHttpHandler RateLimited(AsyncHttpHandler inner, RateLimitRoute route);
 
 // The plain JSON 429: {"error":"rate_limited","message":…}.

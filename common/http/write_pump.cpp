@@ -51,11 +51,13 @@ void WritePump::Remove(uint64_t id) {
   open_.erase(id);
 }
 
-std::vector<std::shared_ptr<HttpConnection>> WritePump::Connections() const {
+std::vector<std::shared_ptr<HttpConnection>> WritePump::TakeAll() {
   std::lock_guard lock(mu_);
   std::vector<std::shared_ptr<HttpConnection>> out;
   out.reserve(open_.size());
-  for (const auto& [id, c] : open_) out.push_back(c);
+  for (auto& [id, c] : open_) out.push_back(std::move(c));
+  open_.clear();
+  watched_.clear();
   return out;
 }
 
@@ -105,7 +107,13 @@ void WritePump::Run() {
     }
     if (std::chrono::steady_clock::now() >= next_sweep) {
       const auto at = std::chrono::steady_clock::now();
-      for (const auto& c : Connections()) c->CheckTimeouts(at);
+      std::vector<std::shared_ptr<HttpConnection>> open;
+      {
+        std::lock_guard lock(mu_);
+        open.reserve(open_.size());
+        for (const auto& [id, c] : open_) open.push_back(c);
+      }
+      for (const auto& c : open) c->CheckTimeouts(at);
       next_sweep = at + sweep_;
     }
   }

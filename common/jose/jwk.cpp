@@ -209,6 +209,7 @@ Result<Jwk> Jwk::FromJson(const rapidjson::Value& jwk) {
   if (key.type_ == KeyType::kOct) {
     key.has_private_ = true;
     key.secret_ = std::move(material->secret);
+    if (!key.secret_.empty()) key.hmac_ = std::make_shared<const HmacSha256Key>(key.secret_);
   } else {
     key.has_private_ = jwk.HasMember("d");
     key.pkey_ = std::shared_ptr<evp_pkey_st>(std::move(material->pkey));
@@ -281,6 +282,7 @@ Jwk Jwk::FromSecret(std::string secret) {
   key.type_ = KeyType::kOct;
   key.has_private_ = true;
   key.secret_ = std::move(secret);
+  if (!key.secret_.empty()) key.hmac_ = std::make_shared<const HmacSha256Key>(key.secret_);
   return key;
 }
 

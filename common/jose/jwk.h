@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base/crypto.h"
 #include "common/base/result.h"
 
 struct evp_pkey_st;  // EVP_PKEY, kept out of this header
@@ -81,14 +82,17 @@ class Jwk {
   // a symmetric key has no public half.
   Jwk PublicOnly() const;
 
-  // For jws.cpp: the OpenSSL key (nullptr for oct) and the raw secret (oct only).
+  // For jws.cpp: the OpenSSL key (nullptr for oct), the raw secret (oct only)
+  // and its HMAC context, set up once per key (nullptr for other types).
   evp_pkey_st* pkey() const { return pkey_.get(); }
   const std::string& secret() const { return secret_; }
+  const HmacSha256Key* hmac() const { return hmac_.get(); }
 
  private:
   Jwk() = default;
   std::shared_ptr<evp_pkey_st> pkey_;
   std::string secret_;
+  std::shared_ptr<const HmacSha256Key> hmac_;  // shared by copies, like pkey_
   KeyType type_ = KeyType::kOct;
   Curve curve_ = Curve::kNone;
   bool has_private_ = false;

@@ -90,6 +90,10 @@ Error BadSignature(std::string message) {
   return MakeJoseError(JoseError::kInvalidSignature, std::move(message));
 }
 
+std::string Hs256(const Jwk& key, std::string_view input) {
+  return key.hmac() != nullptr ? key.hmac()->Mac(input) : HmacSha256(key.secret(), input);
+}
+
 Error WrongLength(size_t got, size_t want) {
   return BadSignature("signature is " + std::to_string(got) + " bytes, expected " +
                       std::to_string(want));
@@ -98,7 +102,7 @@ Error WrongLength(size_t got, size_t want) {
 }  // namespace
 
 Result<std::string> Sign(const Jwk& key, JwsAlg alg, std::string_view input) {
-  if (alg == JwsAlg::kHS256) return HmacSha256(key.secret(), input);
+  if (alg == JwsAlg::kHS256) return Hs256(key, input);
   ossl::MdCtxPtr ctx = NewContext(key, alg, true);
   std::string sig(static_cast<size_t>(EVP_PKEY_get_size(key.pkey())), '\0');
   size_t len = sig.size();
@@ -122,7 +126,7 @@ Status Verify(const Jwk& key, JwsAlg alg, std::string_view input, std::string_vi
       if (signature.size() != kHs256SignatureBytes) {
         return WrongLength(signature.size(), kHs256SignatureBytes);
       }
-      if (!ConstantTimeEquals(HmacSha256(key.secret(), input), signature)) {
+      if (!ConstantTimeEquals(Hs256(key, input), signature)) {
         return BadSignature("HMAC does not match");
       }
       return Status::Ok();

@@ -110,6 +110,8 @@ Error PgError(pg_conn* conn, const pg_result* result, std::string_view what) {
     return MakeError(std::string(kDbUnavailable), message);
   }
   if (sqlstate.rfind("23", 0) == 0) return MakeError(std::string(kDbConstraint), message);
+  // disk_full, out_of_memory... (class 53: insufficient resources).
+  if (sqlstate == "53100") return MakeError(std::string(kDbFull), message);
   // Deadlock, serialization failure, lock timeout: the engine chose this
   // statement to fail so that another could go on.
   if (sqlstate == "40P01" || sqlstate == "40001" || sqlstate == "55P03") {

@@ -179,6 +179,15 @@ Result<KeyRecord> SealedKeyRecords::AddKey(const KeyRecord& key, Activation acti
   return added;
 }
 
+Result<std::optional<std::string>> SealedKeyRecords::Secret(const std::string& name) {
+  std::lock_guard lock(mu_);
+  if (Status s = Fresh(); !s) return s.error();
+  for (const Row& r : rows_) {
+    if (r.is_secret && r.name == name) return std::optional<std::string>(r.secret);
+  }
+  return std::optional<std::string>();
+}
+
 Result<std::string> SealedKeyRecords::SecretOrCreate(const std::string& name,
                                                      const std::string& value) {
   std::lock_guard lock(mu_);

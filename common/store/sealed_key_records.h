@@ -33,6 +33,7 @@ class SealedKeyRecords final : public KeyRecords {
   Result<std::vector<KeyRecord>> Keys(const std::string& purpose) override;
   Result<KeyRecord> AddKey(const KeyRecord& key, Activation activation) override;
   Result<std::string> SecretOrCreate(const std::string& name, const std::string& value) override;
+  Result<std::optional<std::string>> Secret(const std::string& name) override;
   std::string Where() const override { return "the database (sealed)"; }
 
   SealedKeyRecords(Database& db, std::string kek, std::chrono::milliseconds refresh)

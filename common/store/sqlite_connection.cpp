@@ -45,6 +45,7 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return MakeError(std::string(kDbBusy), message);
   }
+  if (primary == SQLITE_FULL) return MakeError(std::string(kDbFull), message);
   return MakeError(std::string(kDbError), message);
 }
 

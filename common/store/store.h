@@ -5,12 +5,14 @@
 //   "db_constraint"   a constraint failed (UNIQUE/PRIMARY KEY: IsUniqueViolation)
 //   "db_busy"         SQLite stayed locked past busy_timeout; PostgreSQL failed a
 //                     statement to break a deadlock (the work is retried first)
+//   "db_full"         no room to write (disk full, SQLite's max_page_count)
 //   "db_unavailable"  PostgreSQL cannot be reached; connections come back by
 //                     themselves with backoff (HTTP: 503 with Retry-After)
 //   "db_error"        anything else (I/O, misuse, bad SQL, nested transaction)
 // Components see their own Store interfaces, not this file.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -103,6 +105,14 @@ class Database {
   // Runs SQL without parameters outside any transaction on a writer.
   Status Exec(std::string_view sql);
 
+  // True once a write failed for want of room ("db_full"), until a write
+  // commits again: what /healthz reports. Never waits.
+  bool WritesFailing() const { return writes_failing_.load(std::memory_order_relaxed); }
+  // Queues a small write that needs fresh room (a 4 KiB row written and
+  // deleted in table store_health_probe), so that WritesFailing() clears once
+  // the store takes writes again even when nothing else writes. Never waits.
+  void ProbeWrites();
+
   Engine engine() const { return engine_; }
   // The SQLite file, or the PostgreSQL URL without its password (for logs).
   const std::string& path() const { return path_; }
@@ -121,11 +131,13 @@ class Database {
   void WriterLoop(Writer& writer);
   void CompletionLoop();
   void RunBatch(Connection& conn, const std::vector<std::unique_ptr<Pending>>& batch);
+  void NoteHealth(const std::vector<std::unique_ptr<Pending>>& batch);
   const char* BeginWrite() const;
   const char* BeginRead() const;
 
   const Engine engine_;
   const std::string path_;
+  std::atomic<bool> writes_failing_{false};
 
   std::mutex queue_mutex_;  // guards queue_ and stopping_
   std::condition_variable queue_ready_;

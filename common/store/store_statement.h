@@ -21,6 +21,7 @@ namespace vc::common {
 // The stable error codes of the store (store.h says when each happens).
 inline constexpr std::string_view kDbConstraint = "db_constraint";
 inline constexpr std::string_view kDbBusy = "db_busy";
+inline constexpr std::string_view kDbFull = "db_full";
 inline constexpr std::string_view kDbUnavailable = "db_unavailable";
 inline constexpr std::string_view kDbError = "db_error";
 

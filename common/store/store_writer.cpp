@@ -145,6 +145,7 @@ void Database::WriterLoop(Writer& writer) {
       detail::HoldGuard hold(this);
       RunBatch(*writer.conn, batch);
     }
+    NoteHealth(batch);
     {
       std::lock_guard<std::mutex> done_lock(completed_mutex_);
       completed_.push_back(std::move(batch));
@@ -215,6 +216,39 @@ void Database::RunBatch(Connection& conn, const std::vector<std::unique_ptr<Pend
     }
   }
   if (Status s = conn.ExecCached("COMMIT"); !s.ok()) fail_from(committed, s);
+}
+
+void Database::NoteHealth(const std::vector<std::unique_ptr<Pending>>& batch) {
+  // A write that found no room marks the store failing; a committed one clears it.
+  bool full = false, wrote = false;
+  for (const auto& p : batch) {
+    full |= !p->status.ok() && p->status.error().code == kDbFull;
+    wrote |= p->status.ok() && !p->exception;
+  }
+  if (full) {
+    writes_failing_.store(true, std::memory_order_relaxed);
+  } else if (wrote) {
+    writes_failing_.store(false, std::memory_order_relaxed);
+  }
+}
+
+void Database::ProbeWrites() {
+  Submit(
+      [](Connection& conn) {
+        if (conn.engine() == Engine::kPostgresql) {
+          // Instances probing together: the table may appear between IF NOT
+          // EXISTS and CREATE; the next probe then finds it.
+          return conn.Exec(
+              "CREATE TABLE IF NOT EXISTS store_health_probe(id BIGSERIAL PRIMARY KEY, pad BYTEA);"
+              "INSERT INTO store_health_probe(pad) VALUES(decode(repeat('00', 4096), 'hex'));"
+              "DELETE FROM store_health_probe;");
+        }
+        return conn.Exec(
+            "CREATE TABLE IF NOT EXISTS store_health_probe(id INTEGER PRIMARY KEY, pad BLOB);"
+            "INSERT INTO store_health_probe(pad) VALUES(zeroblob(4096));"
+            "DELETE FROM store_health_probe;");
+      },
+      nullptr);
 }
 
 }  // namespace vc::common

@@ -17,7 +17,9 @@ constexpr int64_t kNow = 1'700'000'000;
 
 class NoNetwork final : public common::HttpClient {
  public:
+  int calls = 0;  // fetches attempted (did:web documents)
   common::Result<common::HttpResponse> Send(const common::HttpRequest&) override {
+    ++calls;
     return common::Error{"connect_failed", "no network in this test"};
   }
 };
@@ -204,6 +206,7 @@ TEST_F(PresentationTest, MalformedToken) {
 }
 
 TEST_F(PresentationTest, UnresolvableIssuerDid) {
+  want_.accepted_issuers.push_back("did:web:unknown.example");
   issuer_.kid = "did:web:unknown.example#k";
   VcToIssue vc{"did:web:unknown.example",
                holder_.did,
@@ -214,6 +217,39 @@ TEST_F(PresentationTest, UnresolvableIssuerDid) {
                "j",
                std::nullopt};
   EXPECT_EQ(Code(Validate(Answer({IssueVcJwt(vc, issuer_).value()}, holder_))), "unresolvable_did");
+  EXPECT_EQ(net_.calls, 1);
+}
+
+// The sender chooses the DIDs: one the request does not accept is never resolved.
+TEST_F(PresentationTest, AnIssuerTheRequestDoesNotAcceptIsNeverResolved) {
+  issuer_.kid = "did:web:127.0.0.1%3A8080:latest:meta-data:iam#k";
+  VcToIssue vc{"did:web:127.0.0.1%3A8080:latest:meta-data:iam",
+               holder_.did,
+               {"VerifiedIdentity"},
+               {},
+               kNow,
+               kNow + 60,
+               "j",
+               std::nullopt};
+  EXPECT_EQ(Code(Validate(Answer({IssueVcJwt(vc, issuer_).value()}, holder_))),
+            "issuer_not_accepted");
+  EXPECT_EQ(net_.calls, 0);
+}
+
+// A response that is not bound to the request resolves nothing it names.
+TEST_F(PresentationTest, AnUnboundResponseResolvesNoHolderDid) {
+  Holder web = Holder::FromKey(common::Jwk::Generate(common::JwsAlg::kES256));
+  web.did = "did:web:127.0.0.1%3A8080:latest:meta-data:iam";
+  web.kid = web.did + "#k";
+  const Holder saved = holder_;
+  holder_ = web;
+  EXPECT_EQ(Code(Validate(Answer({}, web, kVerifier, "another-nonce"))), "nonce_mismatch");
+  EXPECT_EQ(Code(Validate(Answer({}, web, "did:web:elsewhere.example"))), "audience_mismatch");
+  EXPECT_EQ(net_.calls, 0);
+  // Bound, it is resolved (and fails here: no network).
+  EXPECT_EQ(Code(Validate(Answer({}, web))), "unresolvable_did");
+  EXPECT_EQ(net_.calls, 1);
+  holder_ = saved;
 }
 
 TEST_F(PresentationTest, KidNotOfTheIssuer) {

@@ -1,7 +1,8 @@
 // Hostile request bodies against every endpoint that reads one (JSON, form or
 // text): each endpoint row × each attack of its kind, with the documented
-// status; the database is unchanged afterwards (only the audit log may grow:
-// every provider callback is audited, authentic or not; docs/proofing.md).
+// status; the database is unchanged afterwards (provider callbacks that are
+// not accepted are counted in /metrics, not audited: docs/security.md), and
+// no URL or did:web put in any field made the server connect to it.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -16,6 +17,7 @@
 #include "common/http/url.h"
 #include "tests/hostile/catalogue.h"
 #include "tests/hostile/db_snapshot.h"
+#include "tests/support/tcp_listener.h"
 
 namespace vc::testing {
 namespace {
@@ -33,6 +35,8 @@ enum class Attack {
   kSqlOr,         // " OR 1=1 in every string
   kTraversal,     // ../../etc/passwd in every string
   kCrlf,          // CR LF and a header line in every string
+  kSsrfUrl,       // http://127.0.0.1:<listener>/latest/meta-data/iam in every string
+  kSsrfDid,       // did:web:127.0.0.1%3A<listener>:latest:meta-data:iam in every string
   kNumberHuge,    // 1e400 in every number
   kNumberNegative,
   kNumber2Pow64,  // 18446744073709551616
@@ -51,6 +55,8 @@ const std::map<Attack, const char*> kAttackNames = {
     {Attack::kSqlOr, "SQL \" OR 1=1"},
     {Attack::kTraversal, "../../etc/passwd"},
     {Attack::kCrlf, "CRLF header injection"},
+    {Attack::kSsrfUrl, "loopback URL"},
+    {Attack::kSsrfDid, "loopback did:web"},
     {Attack::kNumberHuge, "number 1e400"},
     {Attack::kNumberNegative, "number -1"},
     {Attack::kNumber2Pow64, "number 2^64"},
@@ -93,8 +99,16 @@ std::string Slot(Kind kind, const std::string& raw) {
   return kind == Kind::kJson ? JsonString(raw) : common::PercentEncode(raw);
 }
 
+// The port of a listener that counts connections: no attack may reach it.
+uint16_t g_listener_port = 0;
+
 std::string StringPayload(Attack a) {
+  const std::string port = std::to_string(g_listener_port);
   switch (a) {
+    case Attack::kSsrfUrl:
+      return "http://127.0.0.1:" + port + "/latest/meta-data/iam";
+    case Attack::kSsrfDid:
+      return "did:web:127.0.0.1%3A" + port + ":latest:meta-data:iam";
     case Attack::kSqlQuote:
       return "'; DROP TABLE x;--";
     case Attack::kSqlOr:
@@ -214,10 +228,16 @@ std::vector<Case> Catalogue(const std::vector<Endpoint>& endpoints) {
 
 class HostileBodies : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new HostileServer(); }
+  static void SetUpTestSuite() {
+    server_ = new HostileServer();
+    listener_ = new TcpListener(TcpListener::Mode::kAnswer);
+    g_listener_port = listener_->port();
+  }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
+    delete listener_;
+    listener_ = nullptr;
   }
   // Runs the rows and checks the database: unchanged, but for `append_only` tables.
   void RunUnchanged(const std::vector<Endpoint>& endpoints,
@@ -225,13 +245,16 @@ class HostileBodies : public ::testing::Test {
     const DbSnapshot before = Snapshot(server_->db_path());
     RunCatalogue(*server_, Catalogue(endpoints));
     ExpectUnchanged(before, Snapshot(server_->db_path()), append_only, {"audit_head"});
+    EXPECT_EQ(listener_->connections(), 0) << "a request made the server connect to a URL it named";
   }
   static common::HttpHeaders Bearer(const std::string& token) {
     return {{"Authorization", "Bearer " + token}};
   }
   static HostileServer* server_;
+  static TcpListener* listener_;
 };
 HostileServer* HostileBodies::server_ = nullptr;
+TcpListener* HostileBodies::listener_ = nullptr;
 
 // The OpenID4VCI token endpoint refuses every hostile form with the OAuth
 // shape (400; a JSON body is not a form: 400 invalid_request, not 415); the
@@ -258,6 +281,20 @@ TEST_F(HostileBodies, OpenId4Vci) {
         {Attack::kDuplicateKey, 401},
         {Attack::kBadUtf8, 401}},
        Bearer("not-a-token")},
+  });
+}
+
+// The OpenID4VP response endpoint: a state that names no request is refused
+// before anything else is read (400, OAuth shape); a body that is not a form 415.
+TEST_F(HostileBodies, OpenId4Vp) {
+  RunUnchanged({
+      {"POST",
+       "/oid4vp/response",
+       Kind::kForm,
+       Shape::kOAuth,
+       "vp_token=$S&state=$S",
+       400,
+       {{Attack::kWrongType, 415}}},
   });
 }
 
@@ -378,28 +415,26 @@ TEST_F(HostileBodies, IssuerCallbacks) {
     return common::HttpHeaders{
         {"X-Sandbox-Signature", common::HexEncode(common::HmacSha256(secret, body))}};
   };
-  RunUnchanged(
-      {
-          // Unknown states are answered 200 and change nothing (a non-2xx breaks the wallet).
-          {"POST",
-           "/api/issuer/callback",
-           Kind::kJson,
-           Shape::kJsonError,
-           R"({"requestId":$S,"requestStatus":$S,"state":$S,"error":{"code":$S,"message":$S}})",
-           200,
-           {{Attack::kWrongType, 200}},
-           {{"api-key", server_->HeaderSecret("issuer-callback-api-key")}}},
-          {"POST",
-           "/callbacks/sandbox",
-           Kind::kJson,
-           Shape::kJsonError,
-           R"({"reference":$S,"status":$S,"sentAt":$N})",
-           404,
-           {{Attack::kWrongType, 404}, {Attack::kNumberHuge, 400}},
-           {},
-           sandbox_signature},
-      },
-      {"audit_log"});
+  RunUnchanged({
+      // Unknown states are answered 200 and change nothing (a non-2xx breaks the wallet).
+      {"POST",
+       "/api/issuer/callback",
+       Kind::kJson,
+       Shape::kJsonError,
+       R"({"requestId":$S,"requestStatus":$S,"state":$S,"error":{"code":$S,"message":$S}})",
+       200,
+       {{Attack::kWrongType, 200}},
+       {{"api-key", server_->HeaderSecret("issuer-callback-api-key")}}},
+      {"POST",
+       "/callbacks/sandbox",
+       Kind::kJson,
+       Shape::kJsonError,
+       R"({"reference":$S,"status":$S,"sentAt":$N})",
+       404,
+       {{Attack::kWrongType, 404}, {Attack::kNumberHuge, 400}},
+       {},
+       sandbox_signature},
+  });
 }
 
 TEST_F(HostileBodies, IntakeAndProofingForms) {

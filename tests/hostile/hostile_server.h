@@ -2,7 +2,9 @@
 // admin API key and a Request Service client, rate limits off) on port 0, and
 // what a hostile client needs to get past authentication so that its payload
 // reaches the code behind it: a proofing session and its cookie, a Request
-// Service bearer token, the callback secrets, a jumpstart signer.
+// Service bearer token, the callback secrets, a jumpstart signer. Tests of one
+// attack replace top-level config members (a second org, a Jumio provider, rate
+// limits) and may give the server a clock of their own.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -36,16 +39,29 @@ inline constexpr const char* kRsScope = "3db474b9-6a0c-4840-96ac-1fceb342124f/.d
 // The Admin API's scope: revocation needs a token for it.
 inline constexpr const char* kAdminScope = "6a8b4b39-c021-437c-b060-5a14a3fd65f3/.default";
 
+struct HostileOptions {
+  // Top-level config members, as JSON text, that replace (or add to) the
+  // defaults below, e.g. {"rateLimits", R"({"create":{...}})"}.
+  std::map<std::string, std::string> config;
+  const common::Clock* clock = nullptr;  // nullptr: the system clock
+};
+
 class HostileServer {
  public:
-  HostileServer() {
+  explicit HostileServer(HostileOptions options = {}) : options_(std::move(options)) {
     std::ofstream(dir_.File("config.json")) << Config();
-    app_ = std::make_unique<server::App>(server::AppOptions{dir_.File("config.json"), "", ""});
-    app_->Start();
-    base_ = app_->BaseUrl();
+    Boot();
   }
   ~HostileServer() { app_->Stop(); }
 
+  // Stops the process and starts it again on the same data dir (a new port).
+  void Restart() {
+    app_->Stop();
+    app_.reset();
+    Boot();
+  }
+
+  server::App& app() { return *app_; }
   const std::string& base() const { return base_; }
   std::string db_path() const { return dir_.File("data") + "/vc.db"; }
   // The registered redirect URL of the demo org contoso.
@@ -62,16 +78,17 @@ class HostileServer {
     return *resp;
   }
 
-  // A jumpstart token of org contoso signed with its RP key; `redirect_url` is
-  // put into the claims as given (JSON-escaped).
-  std::string Jumpstart(const std::string& request_id, const std::string& redirect_url) {
-    const auto key = common::Jwk::FromPem(ReadFile(RpKeyFile()));
+  // A jumpstart token of `org` (contoso by default) signed with its generated
+  // RP key; `redirect_url` is put into the claims as given (JSON-escaped).
+  std::string Jumpstart(const std::string& request_id, const std::string& redirect_url,
+                        const std::string& org = "contoso") {
+    const auto key = common::Jwk::FromPem(ReadFile(RpKeyFile(org)));
     EXPECT_TRUE(key.ok());
     const int64_t now = std::time(nullptr);
     common::JsonWriter w;
     w->StartObject();
     w->Key("OrgId");
-    w->String("contoso");
+    w.String(org);
     w->Key("RequestId");
     w.String(request_id);
     w->Key("redirectUrl");
@@ -105,10 +122,12 @@ class HostileServer {
     return token.ok() ? *token : "";
   }
 
-  // Opens a jumpstart session: {session id, "name=value" cookie}.
-  std::pair<std::string, std::string> OpenSession(const std::string& request_id) {
+  // Opens a jumpstart session of `org`, whose registered redirect URL must be
+  // rp_redirect(): {session id, "name=value" cookie}.
+  std::pair<std::string, std::string> OpenSession(const std::string& request_id,
+                                                  const std::string& org = "contoso") {
     common::HttpRequest req;
-    req.url = "/contoso/?token=" + Jumpstart(request_id, rp_redirect());
+    req.url = "/" + org + "/?token=" + Jumpstart(request_id, rp_redirect(), org);
     auto resp = Send(req);
     EXPECT_EQ(resp.status, 303) << resp.body;
     const std::string location(resp.Header("location").value_or(""));
@@ -140,24 +159,40 @@ class HostileServer {
   }
 
  private:
-  std::string Config() const {
-    return R"({"listen":"127.0.0.1:0","publicBaseUrl":"http://127.0.0.1:0","dataDir":")" +
-           dir_.File("data") + R"(",
-      "auth0":[{"domain":")" +
-           kAuth0Domain + R"(","tokenSecret":")" + kAuth0Secret +
-           R"(","proofing":"sandbox"}],
-      "apiKeys":[{"id":"ops","role":"admin","hash":"sha256:)" +
-           common::HexEncode(common::Sha256(kAdminKey)) + R"("}],
-      "requestService":{"clients":[{"clientId":")" +
-           kRsClient + R"(","clientSecret":")" + kRsSecret + R"(",
-        "roles":["VerifiableCredential.Create.All","VerifiableCredential.Credential.Revoke"]}]},
-      "rateLimits":{"intake":{"perIp":0,"perOrg":0},"token":{"perIp":0,"perOrg":0},
-                    "create":{"perIp":0,"perOrg":0}}})";
+  void Boot() {
+    server::AppOptions options{dir_.File("config.json"), "", ""};
+    options.clock = options_.clock;
+    app_ = std::make_unique<server::App>(options);
+    app_->Start();
+    base_ = app_->BaseUrl();
   }
 
-  std::string RpKeyFile() const {
+  std::string Config() const {
+    std::map<std::string, std::string> members = {
+        {"listen", R"("127.0.0.1:0")"},
+        {"publicBaseUrl", R"("http://127.0.0.1:0")"},
+        {"dataDir", "\"" + dir_.File("data") + "\""},
+        {"auth0", R"([{"domain":")" + std::string(kAuth0Domain) + R"(","tokenSecret":")" +
+                      kAuth0Secret + R"(","proofing":"sandbox"}])"},
+        {"apiKeys", R"([{"id":"ops","role":"admin","hash":"sha256:)" +
+                        common::HexEncode(common::Sha256(kAdminKey)) + R"("}])"},
+        {"requestService", R"({"clients":[{"clientId":")" + std::string(kRsClient) +
+                               R"(","clientSecret":")" + kRsSecret +
+                               R"(","roles":["VerifiableCredential.Create.All",)"
+                               R"("VerifiableCredential.Credential.Revoke"]}]})"},
+        {"rateLimits", R"({"intake":{"perIp":0,"perOrg":0},"token":{"perIp":0,"perOrg":0},)"
+                       R"("create":{"perIp":0,"perOrg":0}})"},
+    };
+    for (const auto& [key, value] : options_.config) members[key] = value;
+    std::string json;
+    for (const auto& [key, value] : members)
+      json += (json.empty() ? "{" : ",") + ("\"" + key + "\":" + value);
+    return json + "}";
+  }
+
+  std::string RpKeyFile(const std::string& org) const {
     for (const auto& e :
-         std::filesystem::directory_iterator(dir_.File("data") + "/keys/rp-contoso")) {
+         std::filesystem::directory_iterator(dir_.File("data") + "/keys/rp-" + org)) {
       if (e.path().extension() == ".pem") return e.path().string();
     }
     return "";
@@ -168,6 +203,7 @@ class HostileServer {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
+  HostileOptions options_;
   TempDir dir_;
   std::unique_ptr<server::App> app_;
   std::string base_;

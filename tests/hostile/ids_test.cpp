@@ -1,8 +1,9 @@
 // Hostile ids and query values: every route with a path parameter or a query
 // value × SQL metacharacters, encoded traversal, invalid UTF-8, CR LF, NUL,
 // markup, a 2 KB value and bad percent-encoding, with the documented status;
-// the database is unchanged afterwards (only the audit log may grow: callbacks
-// and refused admin calls are audited, docs/proofing.md).
+// the database is unchanged afterwards (only the audit log may grow: refused
+// calls of authenticated callers are audited; provider callbacks that are not
+// accepted are only counted, docs/security.md).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -105,23 +106,41 @@ HostileServer* HostileIds::server_ = nullptr;
 const common::HttpHeaders kAdmin = {{"Authorization", std::string("Bearer ") + kAdminKey}};
 
 TEST_F(HostileIds, IntakeAndProofing) {
-  RunUnchanged(
-      {
-          {"GET", "/{id}/?token=x", Shape::kJsonError, 404},
-          {"POST", "/{id}/", Shape::kJsonError, 404},
-          {"GET", "/contoso/?token={id}", Shape::kJsonError, 400},
-          {"GET", "/id-verification?token={id}&state=s", Shape::kJsonError, 400},
-          {"GET", "/id-verfication?token=x&state={id}", Shape::kJsonError, 400},
-          {"GET", "/proofing/{id}", Shape::kJsonError, 404},
-          {"POST", "/proofing/{id}", Shape::kJsonError, 404},
-          {"GET", "/proofing/{id}/return", Shape::kJsonError, 303},
-          {"POST", "/proofing/{id}/continue", Shape::kJsonError, 404},
-          {"POST", "/proofing/{id}/cancel", Shape::kJsonError, 404},
-          {"GET", "/sandbox-provider/{id}", Shape::kHtml, 404},
-          {"POST", "/sandbox-provider/{id}", Shape::kHtml, 404},
-          {"POST", "/callbacks/{id}", Shape::kJsonError, 404},
-      },
-      {"audit_log"});
+  RunUnchanged({
+      {"GET", "/{id}/?token=x", Shape::kJsonError, 404},
+      {"POST", "/{id}/", Shape::kJsonError, 404},
+      {"GET", "/contoso/?token={id}", Shape::kJsonError, 400},
+      {"GET", "/id-verification?token={id}&state=s", Shape::kJsonError, 400},
+      {"GET", "/id-verfication?token=x&state={id}", Shape::kJsonError, 400},
+      {"GET", "/proofing/{id}", Shape::kJsonError, 404},
+      {"POST", "/proofing/{id}", Shape::kJsonError, 404},
+      {"GET", "/proofing/{id}/return", Shape::kJsonError, 303},
+      {"POST", "/proofing/{id}/continue", Shape::kJsonError, 404},
+      {"POST", "/proofing/{id}/cancel", Shape::kJsonError, 404},
+      {"GET", "/sandbox-provider/{id}", Shape::kHtml, 404},
+      {"POST", "/sandbox-provider/{id}", Shape::kHtml, 404},
+      {"POST", "/callbacks/{id}", Shape::kJsonError, 404},
+  });
+}
+
+// A user naming the provider that checks them (issue 21): whatever the name,
+// only their org's provider may run (403 provider_not_allowed).
+TEST_F(HostileIds, AUserCannotNameTheProvider) {
+  const auto [session, cookie] = server_->OpenSession("hostile-provider-picker");
+  common::HttpRequest patch;
+  patch.method = "PATCH";
+  patch.url = "/api/users/contoso/hostile-provider-picker";
+  patch.body =
+      R"({"realName":"Mei Chen","idCardType":"PRC_ID","idCardNumber":"11010519491231002X"})";
+  patch.headers = {{"Cookie", cookie}, {"Content-Type", "application/json"}};
+  ASSERT_EQ(server_->Send(patch).status, 200);
+  RunUnchanged({{"POST",
+                 "/api/verify-identification?provider={id}",
+                 Shape::kCasdoor,
+                 403,
+                 400,
+                 {{"Cookie", cookie}}}},
+               {"audit_log"});
 }
 
 // The same ids as a browser sends them (no Accept: application/json): the error
@@ -165,6 +184,13 @@ TEST_F(HostileIds, OpenId4Vci) {
       {"GET", "/.well-known/openid-credential-issuer?x={id}", Shape::kJsonError, 200},
       {"GET", "/.well-known/oauth-authorization-server?x={id}", Shape::kJsonError, 200},
       {"GET", "/.well-known/jwt-vc-issuer?x={id}", Shape::kJsonError, 200},
+  });
+}
+
+TEST_F(HostileIds, OpenId4Vp) {
+  RunUnchanged({
+      {"GET", "/oid4vp/requests/{id}", Shape::kOAuth, 404},
+      {"GET", "/oid4vp/did.json?x={id}", Shape::kOAuth, 200},
   });
 }
 

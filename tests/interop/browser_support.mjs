@@ -51,12 +51,17 @@ export class Checks {
 
 // vcserver with the development defaults on 127.0.0.1:0 in a fresh directory. It
 // reserves its port before building anything and prints its URL and the demo
-// org's RP key file. Resolves to {server, base, keyFile, dir, data, stop()}.
-export async function startServer(bin, prefix) {
+// org's RP key file. `config` (optional) is a config object written to a file
+// and passed with --config. Resolves to {server, base, keyFile, dir, data, stop()}.
+export async function startServer(bin, prefix, config = null) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const data = path.join(dir, 'data');
-  const server = spawn(path.join(bin, 'vcserver'), ['--data-dir', data, '--listen', '127.0.0.1:0'],
-                       { stdio: ['ignore', 'pipe', 'ignore'] });
+  const args = ['--data-dir', data, '--listen', '127.0.0.1:0'];
+  if (config) {
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+    args.push('--config', path.join(dir, 'config.json'));
+  }
+  const server = spawn(path.join(bin, 'vcserver'), args, { stdio: ['ignore', 'pipe', 'ignore'] });
   const stop = () => {
     server.kill('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ try {
   await page.fill('#idCardNumber', '11010519491231002X');
   await page.click('#submit');
   await page.waitForSelector('#state[data-state="verified"]', { timeout: 30000 });
-  await page.click('button:has-text("Continue")');
+  await page.click('#continue');
   await page.waitForURL(/\/issuance\/[^/]+$/);
   await page.waitForSelector('#state[data-state="request_created"]');
   check(true, 'proofing continues to the issuance page, waiting for the wallet');
@@ -41,6 +41,7 @@ try {
   const shot = path.join(dir, 'qr-svg.png');
   await page.locator('#qr').screenshot({ path: shot });
   check(decode(shot) === deepLink, 'the QR code drawn on the page decodes to exactly that link');
+  check((await page.textContent('#deep-link')) === deepLink, 'the page shows the same link as copyable text');
   const png = await page.request.get(new URL(page.url() + '/qr.png').toString());
   const pngFile = path.join(dir, 'qr.png');
   fs.writeFileSync(pngFile, await png.body());

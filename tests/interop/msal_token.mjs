@@ -74,6 +74,8 @@ try {
     requestService: { clients: [{ clientId: 'sample-app', clientSecret: 'sample-secret-0123456789',
                                   roles: ['VerifiableCredential.Create.All',
                                           'VerifiableCredential.Credential.Revoke'] }] },
+    // The callback receiver below is on loopback, which the outbound policy refuses by default.
+    outbound: { allow: ['127.0.0.0/8'] },
   };
   fs.writeFileSync(f('config.json'), JSON.stringify(config));
   const server = spawn(vcserver, ['--config', f('config.json')], { stdio: ['ignore', 'pipe', 'ignore'] });

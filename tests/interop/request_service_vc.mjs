@@ -31,7 +31,12 @@ let failures = 0;
 const check = (ok, msg) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${msg}`); if (!ok) failures++; };
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reqsvc-interop-'));
-const server = spawn(vcserver, ['--data-dir', path.join(dir, 'var'), '--listen', '127.0.0.1:0'],
+// The callback receiver below is on loopback, which the outbound policy refuses by default.
+fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({
+  listen: '127.0.0.1:0', publicBaseUrl: 'http://127.0.0.1:0', dataDir: path.join(dir, 'var'),
+  outbound: { allow: ['127.0.0.0/8'] },
+}));
+const server = spawn(vcserver, ['--config', path.join(dir, 'config.json')],
                      { stdio: ['ignore', 'pipe', 'ignore'] });
 const stop = () => { server.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); };
 try {

@@ -71,7 +71,8 @@ TEST_P(IdentityRecordsTest, VerifiedRecordIsLockedUntilReset) {
   ASSERT_TRUE(
       Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 1); }).ok());
   ASSERT_TRUE(Tx([&](auto& c) {
-                return store_.MarkVerified(c, "contoso", "u1", "sandbox", "sbx_1", "{}", 2);
+                return store_.MarkVerified(c, "contoso", "u1", Claimed(), "sandbox", "sbx_1", "{}",
+                                           2);
               }).ok());
   auto changed = Tx([&](auto& c) {
     return store_.SaveClaimed(c, "contoso", "u1", Claimed("110101199003074477"), 3);

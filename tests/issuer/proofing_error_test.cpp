@@ -41,6 +41,11 @@ const std::vector<Row> kRows = {
     {ProofingError::kAttemptNotFound, "attempt_not_found", 404},
     {ProofingError::kInvalidCallback, "invalid_callback", 400},
     {ProofingError::kUnsupportedCredentialFormat, "unsupported_credential_format", 400},
+    {ProofingError::kProviderNotAllowed, "provider_not_allowed", 403},
+    {ProofingError::kCheckPending, "check_pending", 409},
+    {ProofingError::kOfferInProgress, "offer_in_progress", 409},
+    {ProofingError::kOfferLimitReached, "offer_limit_reached", 429},
+    {ProofingError::kStorageUnavailable, "storage_unavailable", 503},
     {ProofingError::kInternal, "internal_error", 500},
 };
 
@@ -68,6 +73,14 @@ TEST(ProofingError, OtherLowerCodesAreInternalAndKeptOnTheWire) {
   EXPECT_EQ(issuer::Code(f), "db_busy");
   EXPECT_EQ(issuer::HttpStatus(f.reason), 500);
   EXPECT_EQ(issuer::Code(issuer::FromLower({"internal_error", ""})), "internal_error");
+}
+
+TEST(ProofingError, AFullStoreIsUnavailableNotInternal) {
+  const auto f = issuer::FromLower({"db_full", "database or disk is full"});
+  EXPECT_EQ(f.reason, ProofingError::kStorageUnavailable);
+  EXPECT_EQ(f.cause, "db_full");
+  EXPECT_EQ(issuer::Code(f), "storage_unavailable");
+  EXPECT_EQ(issuer::HttpStatus(f.reason), 503);
 }
 
 TEST(ProofingError, RefusalHasNoCause) {

@@ -116,7 +116,14 @@ TEST_P(ProofingRoutesTest, BadInputShowsAMessageAndStoresNothing) {
     ASSERT_TRUE(page.ok());
     EXPECT_EQ(page->status, 400) << type << " " << number;
     EXPECT_NE(page->body.find("class=\"error\""), std::string::npos);
-    EXPECT_EQ(page->body.find(number), std::string::npos) << "the number is not echoed";
+    // The sandbox's list of test inputs holds a valid PRC number; the rest of
+    // the page must not hold what was typed.
+    std::string body = page->body;
+    const size_t hints = body.find("<section aria-labelledby=\"sandbox-hints\"");
+    if (hints != std::string::npos) body.erase(hints, body.find("</section>", hints) - hints);
+    const size_t script = body.find("<script>");  // the hints' Fill buttons
+    if (script != std::string::npos) body.erase(script);
+    EXPECT_EQ(body.find(number), std::string::npos) << "the number is not echoed";
   }
   EXPECT_EQ(Count("proofing_attempts"), 0);
   EXPECT_EQ(Count("identity_records"), 0);
@@ -144,7 +151,9 @@ TEST_P(ProofingRoutesTest, AsyncGoesThroughHostedPageAndSignedCallback) {
   EXPECT_EQ(State(id), "verified");
 }
 
-TEST_P(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndAudited) {
+// Anyone can send one: refused, counted in /metrics, and not audited (the
+// append-only log grows only with authenticated events; docs/security.md).
+TEST_P(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndNotAudited) {
   common::HttpRequest req;
   req.method = "POST";
   req.url = server_->BaseUrl() + "/callbacks/sandbox";
@@ -155,9 +164,8 @@ TEST_P(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndAudited) {
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 403);
   auto audit = audit_->List(0, 10);
-  ASSERT_EQ(audit->size(), 1u);
-  EXPECT_EQ((*audit)[0].action, "callback");
-  EXPECT_EQ((*audit)[0].outcome, "unauthenticated");
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->empty());
 }
 
 TEST_P(ProofingRoutesTest, RepeatedCallbackIsIgnored) {

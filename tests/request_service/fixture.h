@@ -44,7 +44,7 @@ struct ReceivedCallback {
   }
 };
 
-// Records every callback POST; answers with the queued statuses, then 200.
+// Records every callback POST; answers 503 while down, else the queued statuses, then 200.
 class CallbackReceiver {
  public:
   CallbackReceiver() {
@@ -55,7 +55,9 @@ class CallbackReceiver {
       if (auto doc = common::ParseJsonObject(req.body)) {
         r.request_status = std::string(common::GetString(*doc, "requestStatus").value_or(""));
       }
-      if (!answers_.empty()) {
+      if (down_) {
+        r.answered = 503;
+      } else if (!answers_.empty()) {
         r.answered = answers_.front();
         answers_.pop_front();
       }
@@ -68,6 +70,10 @@ class CallbackReceiver {
   void AnswerNext(int status) {
     std::lock_guard lock(mu_);
     answers_.push_back(status);
+  }
+  void SetDown(bool down) {
+    std::lock_guard lock(mu_);
+    down_ = down;
   }
   std::vector<ReceivedCallback> received() {
     std::lock_guard lock(mu_);
@@ -85,6 +91,7 @@ class CallbackReceiver {
  private:
   common::HttpServer server_;
   std::mutex mu_;
+  bool down_ = false;
   std::deque<int> answers_;
   std::vector<ReceivedCallback> received_;
 };
@@ -92,6 +99,14 @@ class CallbackReceiver {
 // Parameterised by engine: suites instantiate with VC_INSTANTIATE_BACKENDS.
 class RequestServiceFixture : public ::testing::TestWithParam<TestBackend> {
  protected:
+  // Retried for 60 s (a test's worth), attempts time out after 5 s.
+  static request_service::OutboxOptions ShortOutbox() {
+    request_service::OutboxOptions o;
+    o.retry_seconds = 60;
+    o.timeout_ms = 5000;
+    return o;
+  }
+
   // Real time, so that vcwallet (which reads the system clock) agrees with the service.
   const int64_t kStart = common::SystemClock().NowSeconds();
 
@@ -103,7 +118,7 @@ class RequestServiceFixture : public ::testing::TestWithParam<TestBackend> {
         resolver_(http_, clock_, {"http", 300}),
         status_(http_, resolver_, clock_),
         domains_(http_, resolver_, clock_),
-        outbox_(*db_, http_, clock_, {3, 1000, 5000}),
+        outbox_(*db_, http_, clock_, ShortOutbox()),
         wallet_(http_, clock_),
         holder_(credentials::Holder::FromKey(common::Jwk::Generate(common::JwsAlg::kES256))) {
     request_service::RegisterRequestServiceRoutes(server_, slot_, "local", clock_);
@@ -127,11 +142,11 @@ class RequestServiceFixture : public ::testing::TestWithParam<TestBackend> {
             {"no-roles", "s3", {}},
             {"admin", "s4", {request_service::kRoleRevoke}}},
         std::string(32, 'k'), "local", clock_, base_);
-    slot_.requests = &service_->requests();
-    slot_.wallet = &service_->wallet();
-    slot_.publishing = &service_->publishing();
-    slot_.verification = &service_->verification();
-    slot_.tokens = tokens_.get();
+    parts_ =
+        std::make_unique<request_service::RequestServiceParts>(request_service::RequestServiceParts{
+            service_->requests(), service_->wallet(), service_->publishing(),
+            service_->verification(), *tokens_});
+    slot_.Publish(parts_.get());
   }
 
   std::string authority() const { return service_->authority().options().authority; }
@@ -208,7 +223,18 @@ class RequestServiceFixture : public ::testing::TestWithParam<TestBackend> {
   credentials::WalletClient wallet_;
   credentials::Holder holder_;
   CallbackReceiver receiver_;
+  // The parts as they are now (again after a test replaced one, between requests).
+  void PublishParts() {
+    auto parts =
+        std::make_unique<request_service::RequestServiceParts>(request_service::RequestServiceParts{
+            service_->requests(), service_->wallet(), service_->publishing(),
+            service_->verification(), *tokens_});
+    slot_.Publish(parts.get());
+    parts_ = std::move(parts);
+  }
+
   request_service::RequestServiceSlot slot_;
+  std::unique_ptr<request_service::RequestServiceParts> parts_;
   std::string base_;
   std::unique_ptr<request_service::RequestService> service_;
   std::unique_ptr<request_service::TokenService> tokens_;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/base/base64url.h"
+#include "common/http/outbox_store.h"
 #include "common/jose/jws.h"
 #include "credentials/status_list.h"
 #include "request_service/fixture.h"
@@ -298,7 +299,7 @@ TEST_P(FlowTest, RotatedKeysStillVerifyEarlierCredentials) {
   EXPECT_FALSE(Issue().empty());
 }
 
-TEST_P(FlowTest, CallbacksRetryOn5xxInOrderAndGiveUpAfterMaxAttempts) {
+TEST_P(FlowTest, CallbacksRetryOn5xxInOrderUntilDelivered) {
   receiver_.AnswerNext(503);
   Issue();
   Deliver();  // request_retrieved answered 503; issuance_successful must wait behind it
@@ -318,6 +319,7 @@ TEST_P(FlowTest, CallbacksRetryOn5xxInOrderAndGiveUpAfterMaxAttempts) {
   EXPECT_EQ(got[1].Header("idempotency-key"), id + ":request_retrieved");
   EXPECT_EQ(got[2].Header("idempotency-key"), id + ":issuance_successful");
 
+  // No attempt count ends the retries: only the retry period (60 s here).
   for (int i = 0; i < 3; ++i) receiver_.AnswerNext(500);
   Create("Issuance", IssuanceBody());
   const std::string link = Create("Issuance", IssuanceBody());
@@ -326,9 +328,43 @@ TEST_P(FlowTest, CallbacksRetryOn5xxInOrderAndGiveUpAfterMaxAttempts) {
     Deliver();
     clock_.Advance(10);
   }
-  // 503 + its retry + issuance_successful, then 3 attempts of the new event and no more.
-  EXPECT_EQ(receiver_.received().size(), 6u);
+  // 503 + its retry + issuance_successful, then the new event refused 3 times and delivered.
+  EXPECT_EQ(receiver_.received().size(), 7u);
+  EXPECT_EQ(receiver_.Delivered().back(), "request_retrieved");
   EXPECT_EQ(*outbox_.Pending(), 0);
+}
+
+// A receiver down for 5 minutes gets every event once it is back (the
+// default retry period is 24 h), each with its stable Idempotency-Key.
+TEST_P(FlowTest, AReceiverDownForFiveMinutesGetsEveryTerminalEventAfterwards) {
+  request_service::CallbackOutbox outbox(*db_, http_, clock_);  // default options
+  receiver_.SetDown(true);
+  for (int i = 0; i < 3; ++i) ASSERT_FALSE(Issue().empty());
+  for (int second = 0; second <= 300; second += 5) {
+    ASSERT_TRUE(outbox.DeliverDue());
+    clock_.Advance(5);
+  }
+  EXPECT_TRUE(receiver_.Delivered().empty());
+  EXPECT_EQ(*outbox.Pending(), 6);
+  receiver_.SetDown(false);
+  for (int i = 0; i < 120 && *outbox.Pending() > 0; ++i) {
+    clock_.Advance(5);
+    ASSERT_TRUE(outbox.DeliverDue());
+  }
+  EXPECT_EQ(*outbox.Pending(), 0);
+  std::multiset<std::string> statuses;
+  for (const auto& s : receiver_.Delivered()) statuses.insert(s);
+  EXPECT_EQ(statuses.count("issuance_successful"), 3u);
+  EXPECT_EQ(statuses.count("request_retrieved"), 3u);
+  // Every attempt, refused or not, carried the key of its event.
+  for (const auto& r : receiver_.received()) {
+    auto doc = common::ParseJsonObject(r.body);
+    ASSERT_TRUE(doc);
+    EXPECT_EQ(
+        r.Header("idempotency-key"),
+        std::string(common::GetString(*doc, "requestId").value_or("")) + ":" + r.request_status);
+  }
+  EXPECT_GE(receiver_.received().size(), 3u * 6 + 6);  // retried all along
 }
 
 TEST_P(FlowTest, A4xxCallbackAnswerIsNotRetried) {
@@ -340,18 +376,31 @@ TEST_P(FlowTest, A4xxCallbackAnswerIsNotRetried) {
   Deliver();
   EXPECT_EQ(receiver_.received().size(), 1u);
   EXPECT_EQ(*outbox_.Pending(), 0);
+  // Kept as a dead letter for the operator (vcctl outbox).
+  auto dead = common::outbox_store::List(*db_, "rs_outbox", common::OutboxState::kDead, 10);
+  ASSERT_TRUE(dead);
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ((*dead)[0].outcome, "400");
 }
 
-TEST_P(FlowTest, UnreachableCallbackIsRetriedThenDropped) {
+TEST_P(FlowTest, UnreachableCallbackIsRetriedForTheRetryPeriodThenDeadLettered) {
   std::string body = IssuanceBody();
   body.replace(body.find(receiver_.url()), receiver_.url().size(), "http://127.0.0.1:1/cb");
   const std::string link = Create("Issuance", body);
   ASSERT_EQ(common::Get(http_, *credentials::RequestUriFromLink(link))->status, 200);
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
+    Deliver();
+    clock_.Advance(10);
+  }
+  EXPECT_EQ(*outbox_.Pending(), 1);  // 50 s: still retried
+  for (int i = 0; i < 3; ++i) {
     Deliver();
     clock_.Advance(10);
   }
   EXPECT_EQ(*outbox_.Pending(), 0);
+  auto dead = common::outbox_store::List(*db_, "rs_outbox", common::OutboxState::kDead, 10);
+  ASSERT_TRUE(dead);
+  EXPECT_EQ(dead->size(), 1u);
 }
 
 TEST_P(FlowTest, WalletReportsIssuanceFailureAsIssuanceError) {

@@ -134,7 +134,7 @@ TEST_P(TokenRoutesTest, RolesFollowTheResource) {
       std::vector<common::RequestServiceClient>{
           {"both", "s", {request_service::kRoleCreateAll, request_service::kRoleRevoke}}},
       std::string(32, 'k'), "local", clock_, base_);
-  slot_.tokens = tokens_.get();
+  PublishParts();
   auto rs =
       Form("/oauth2/v2.0/token", Body("both", "s", std::string(kResourceAppId) + "/.default"));
   ASSERT_EQ(rs->status, 200) << rs->body;

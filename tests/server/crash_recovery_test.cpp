@@ -124,7 +124,10 @@ class CrashRecoveryTest : public ::testing::Test {
                         << R"({"id":"app","org":"contoso","role":"app","hash":"sha256:)"
                         << KeyHash(kAppKey) << R"("},{"id":"ops","role":"admin","hash":"sha256:)"
                         << KeyHash(kAdminKey) << R"("}],"verifier":{"webhook":{"url":")"
-                        << receiver_.url() << R"(/hook","secret":"webhook-secret-0123456789"}}})";
+                        << receiver_.url()
+                        << R"(/hook","secret":"webhook-secret-0123456789"}},)"
+                        // The receiver is on loopback: callbacks and webhooks may reach it.
+                        << R"("outbound":{"allow":["127.0.0.0/8"]}})";
     return path;
   }
 

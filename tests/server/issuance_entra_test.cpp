@@ -2,8 +2,9 @@
 // Entra: a local stand-in (tests/fakes/entra_gateway.h) requires bearer tokens
 // from its own OAuth token endpoint and forwards to a second vcserver running
 // only the embedded Request Service, which also serves the wallet and sends the
-// callbacks. Exercises the issuer's OAuth client: token caching, and a 401 on a
-// token that expired at the gateway followed by exactly one refresh.
+// callbacks (to the issuer on loopback, which its outbound.allow lists).
+// Exercises the issuer's OAuth client: token caching, and a 401 on a token that
+// expired at the gateway followed by exactly one refresh.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -32,7 +33,8 @@ class RemoteIssuanceTest : public ::testing::Test {
               R"({"listen":"127.0.0.1:0","dataDir":")" + dir_.File("backend") + R"(",
           "roles":["requestService"],
           "requestService":{"clients":[{"clientId":"gateway","clientSecret":"gw-secret",
-                                        "roles":["VerifiableCredential.Create.All"]}]}})"),
+                                        "roles":["VerifiableCredential.Create.All"]}]},
+          "outbound":{"allow":["127.0.0.0/8"]}})"),
         "", ""});
     backend_->Start();
     const common::Config& b = backend_->config();

@@ -144,10 +144,11 @@ TEST_F(Oid4vciFlowTest, VcwalletTakesAnSdJwtVcWithTheTxCodeAndVcctlRevokesIt) {
             "credential_issued");
 
   auto listed = RunBinary("vcwallet", {"--wallet", wallet, "list"});
-  EXPECT_NE(
-      listed.output.find("dc+sd-jwt " + app_->BaseUrl() + "/oid4vci/types/Pid " + app_->BaseUrl()),
-      std::string::npos)
-      << listed.output;
+  for (const std::string& line :
+       {std::string("format:  dc+sd-jwt\n"), "type:    " + app_->BaseUrl() + "/oid4vci/types/Pid\n",
+        "issuer:  " + app_->BaseUrl() + "\n"}) {
+    EXPECT_NE(listed.output.find(line), std::string::npos) << line << listed.output;
+  }
   const std::vector<std::string> held = Held(wallet);
   ASSERT_EQ(held.size(), 1u);
   EXPECT_EQ(held[0].find("11010519491231002X"), std::string::npos);  // not mapped, not issued

@@ -10,6 +10,7 @@
 #include "common/base/base64url.h"
 #include "common/base/json.h"
 #include "common/http/http_client.h"
+#include "request_service/auth.h"
 #include "server/app.h"
 #include "tests/support/temp_dir.h"
 
@@ -40,7 +41,7 @@ class RateLimitsTest : public ::testing::Test {
     config_.intake = {{1, 3}, {1, 2}};
     config_.token = {{1, 100}, {1, 1}};
     config_.create = {{1, 1}, {0, 0}};
-    limits_ = std::make_unique<RateLimits>(config_, clock_);
+    limits_ = std::make_unique<RateLimits>(config_, clock_, [this] { return &tokens_; });
     for (const auto& r : kRoutes) {
       server_.Route(r[0], r[1],
                     [](const HttpServerRequest&) { return HttpServerResponse::Json(200, "{}"); });
@@ -57,6 +58,12 @@ class RateLimitsTest : public ::testing::Test {
   }
 
   common::ManualClock clock_;
+  // The clients whose credentials key the token endpoint's per-client bucket.
+  request_service::TokenService tokens_{{{"a", "secret-a", {request_service::kRoleCreateAll}},
+                                         {"b", "secret-b", {request_service::kRoleCreateAll}}},
+                                        "token-signing-key-0123456789abcdef",
+                                        "local",
+                                        clock_};
   common::RateLimitsConfig config_;
   std::unique_ptr<RateLimits> limits_;
   common::HttpServer server_;
@@ -99,16 +106,24 @@ TEST_F(RateLimitsTest, Auth0IntakeCountsPerTokenIssuer) {
   EXPECT_EQ(Send("GET", "/id-verification?token=" + token).status, 429);
 }
 
-TEST_F(RateLimitsTest, TokenEndpointIsLimitedPerClientIdWithTheOAuthShape) {
+TEST_F(RateLimitsTest, TokenEndpointIsLimitedPerAuthenticatedClientWithTheOAuthShape) {
   const common::HttpHeaders form{{"Content-Type", "application/x-www-form-urlencoded"}};
-  EXPECT_EQ(Send("POST", "/oauth2/v2.0/token", form, "client_id=a&grant_type=x").status, 200);
-  const HttpResponse refused = Send("POST", "/oauth2/v2.0/token", form, "client_id=a&grant_type=x");
+  // Wrong secrets naming client a are limited per IP only: a keeps its budget.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Send("POST", "/oauth2/v2.0/token", form, "client_id=a&client_secret=guess").status,
+              200);
+  }
+  EXPECT_EQ(Send("POST", "/oauth2/v2.0/token", form, "client_id=a&client_secret=secret-a").status,
+            200);
+  const HttpResponse refused =
+      Send("POST", "/oauth2/v2.0/token", form, "client_id=a&client_secret=secret-a");
   EXPECT_EQ(refused.status, 429);
   auto body = common::ParseJsonObject(refused.body);
   ASSERT_TRUE(body.ok());
   EXPECT_EQ(common::GetString(*body, "error").value_or(""), "rate_limited");
   EXPECT_TRUE(common::GetString(*body, "error_description").has_value());
-  EXPECT_EQ(Send("POST", "/oauth2/v2.0/token", form, "client_id=b").status, 200);
+  EXPECT_EQ(Send("POST", "/oauth2/v2.0/token", form, "client_id=b&client_secret=secret-b").status,
+            200);
 }
 
 TEST_F(RateLimitsTest, CreateEndpointsAnswerWithTheEntraEnvelope) {

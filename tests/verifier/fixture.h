@@ -1,6 +1,7 @@
 // The verifier over real HTTP on port 0, as a relying party runs it beside a
 // Request Service: the embedded Request Service of RequestServiceFixture on one
-// server, the verifier's routes on another, a webhook receiver on a third. The
+// server, the verifier's routes (the OpenID4VP ones included) on another, a
+// webhook receiver on a third. The
 // manual clock drives expiry, retention and retries; callbacks and webhooks are
 // delivered when a test calls Deliver() / DeliverWebhooks().
 #pragma once
@@ -15,8 +16,12 @@
 #include "common/jose/jws.h"
 #include "credentials/holder.h"
 #include "credentials/request_service_client.h"
+#include "credentials/sd_jwt_vc_issuer.h"
+#include "credentials/token_status_fetch.h"
 #include "credentials/vc_jwt.h"
 #include "request_service/fixture.h"
+#include "verifier/oid4vp_routes.h"
+#include "verifier/oid4vp_service.h"
 #include "verifier/routes.h"
 #include "verifier/service.h"
 
@@ -47,8 +52,11 @@ class VerifierFixture : public RequestServiceFixture {
                    {"fabrikam", "fabrikam", "app", KeyHash(kOtherOrgKey)},
                    {"admin", "", "admin", KeyHash(kAdminKey)}}),
         client_(ClientOptions(base_), http_, clock_, [](int64_t) {}),
-        webhooks_(*db_, verifier::kWebhookTable, http_, clock_, {3, 1000, 5000}) {
+        webhooks_(*db_, verifier::kWebhookTable, http_, clock_, ShortOutbox()),
+        issuer_keys_(http_, resolver_, clock_),
+        token_status_(http_, issuer_keys_, clock_) {
     verifier::RegisterVerifierRoutes(verifier_server_, service_ptr_, api_keys_, {true, "TEST"});
+    verifier::RegisterOid4vpRoutes(verifier_server_, oid4vp_ptr_);
     verifier_server_.Start();
     vbase_ = verifier_server_.BaseUrl();
     verifier::VerifierOptions o{authority(),
@@ -59,6 +67,18 @@ class VerifierFixture : public RequestServiceFixture {
     service_ = std::make_unique<verifier::VerifierService>(o, Policies(), *db_, client_, resolver_,
                                                            status_, domains_, clock_);
     service_ptr_ = service_.get();
+    oid4vp_ = NewOid4vpService();
+    service_->SetOpenId4Vp(oid4vp_.get());
+    oid4vp_ptr_ = oid4vp_.get();
+  }
+
+  // The OpenID4VP part over the fixture's database and keys (a second one
+  // stands for a restarted server).
+  std::unique_ptr<verifier::Oid4vpService> NewOid4vpService() {
+    verifier::Oid4vpOptions o;
+    o.public_base_url = vbase_;
+    return std::make_unique<verifier::Oid4vpService>(o, *db_, keys_, issuer_keys_, token_status_,
+                                                     service_->webhooks(), clock_);
   }
 
   // Configured policies: "identity" (VerifiedIdentity from our authority, with a
@@ -188,6 +208,10 @@ class VerifierFixture : public RequestServiceFixture {
   CallbackReceiver hooks_;  // the application's webhook endpoint
   std::unique_ptr<verifier::VerifierService> service_;
   verifier::VerifierService* service_ptr_ = nullptr;
+  credentials::SdJwtIssuerKeys issuer_keys_;
+  credentials::TokenStatusFetcher token_status_;
+  std::unique_ptr<verifier::Oid4vpService> oid4vp_;
+  verifier::Oid4vpService* oid4vp_ptr_ = nullptr;
   std::string vbase_;
   common::HttpServer verifier_server_;  // last: stopped before anything its handlers use
 };

@@ -18,6 +18,11 @@ using Context = ConfigContext;
 // Whole file, or nullopt when it cannot be read.
 std::optional<std::string> ReadFileText(const std::string& path);
 
+// The default contract's SD-JWT VC type under publicBaseUrl (the OpenID4VCI
+// issuer's default vct, issuer/oid4vci_metadata.h), accepted by the default
+// verifier policy.
+inline constexpr const char* kDefaultVctPath = "/oid4vci/types/VerifiedIdentity";
+
 struct HttpUrl {
   std::string scheme;  // "http" or "https"
   std::string host;    // as written in the URL (IPv6 with brackets)
@@ -44,6 +49,14 @@ RateLimitsConfig ParseRateLimits(const ConfigNode& root);
 ConnectionsConfig ParseConnections(const ConfigNode& root);
 TlsConfig ParseTls(const ConfigNode& root, const Context& ctx);
 StorageConfig ParseStorage(const ConfigNode& root, const Context& ctx);
+// Always called: production makes the policy https-only even when absent.
+OutboundConfig ParseOutbound(const ConfigNode& root, const Context& ctx);
+// A configured URL that the outbound policy would refuse (e.g. a webhook on a
+// private address that outbound.allow does not list) is a config error.
+void CheckOutboundTargets(const Config& config);
+IssuanceLimitsConfig ParseIssuanceLimits(const ConfigNode& root);
+RetentionConfig ParseRetention(const ConfigNode& root);
+MetricsConfig ParseMetrics(const ConfigNode& root, const Context& ctx);
 
 // Fills defaults that depend on other sections (URLs from publicBaseUrl, an
 // org's only provider or contract) and checks cross-references.

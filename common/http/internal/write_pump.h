@@ -31,7 +31,9 @@ class WritePump {
   // Every open connection, for the timeout checks and Shutdown's final close.
   void Add(const std::shared_ptr<HttpConnection>& connection);
   void Remove(uint64_t id);
-  std::vector<std::shared_ptr<HttpConnection>> Connections() const;
+  // After Stop(): every connection still open, forgotten by the pump. A
+  // connection holds its pump, so what the pump still holds would never be freed.
+  std::vector<std::shared_ptr<HttpConnection>> TakeAll();
   size_t size() const;
 
   // Calls connection->ContinueWrite() whenever its socket is writable, until

@@ -1,0 +1,82 @@
+#include "issuer/offer_gate.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/base/clock.h"
+#include "issuer/issuance_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace vc::testing {
+namespace {
+
+using issuer::GateRefusal;
+
+class OfferGateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::move(common::Database::Open(dir_.File("vc.db")).value());
+    ASSERT_TRUE(issuer::IssuanceStore::Migrate(*db_).ok());
+    gate_ = std::make_unique<issuer::OfferGate>(*db_, clock_, issuer::OfferLimits{2, 3600, 120});
+  }
+  // "" when `holder` took the gate, else "live:<holder>" or "limit".
+  std::string Open(const std::string& holder) {
+    auto r = gate_->Open("org/user", holder);
+    EXPECT_TRUE(r.ok());
+    if (!r.ok() || !*r) return "";
+    return (*r)->reason == GateRefusal::kLive ? "live:" + (*r)->holder : "limit";
+  }
+
+  TempDir dir_;
+  common::ManualClock clock_;
+  std::unique_ptr<common::Database> db_;
+  std::unique_ptr<issuer::OfferGate> gate_;
+};
+
+TEST_F(OfferGateTest, OneLiveOfferUntilItEndsOrExpires) {
+  EXPECT_EQ(Open("is_1"), "");
+  EXPECT_EQ(Open("is_2"), "live:is_1");
+  ASSERT_TRUE(gate_->Hold("org/user", "is_1", clock_.NowSeconds() + 300).ok());
+  clock_.Advance(200);  // past the reservation, not the offer's expiry
+  EXPECT_EQ(Open("is_2"), "live:is_1");
+  ASSERT_TRUE(gate_->Release("org/user", "is_1", false).ok());
+  EXPECT_EQ(Open("is_2"), "");
+  clock_.Advance(121);  // is_2 was never held: its reservation lapses
+  EXPECT_EQ(Open("is_3"), "limit");
+}
+
+TEST_F(OfferGateTest, ALimitPerWindowAndFailedCreationsAreNotCounted) {
+  EXPECT_EQ(Open("is_1"), "");
+  ASSERT_TRUE(gate_->Release("org/user", "is_1", true).ok());  // the Request Service refused
+  EXPECT_EQ(Open("is_2"), "");
+  ASSERT_TRUE(gate_->Release("org/user", "is_2", false).ok());
+  EXPECT_EQ(Open("is_3"), "");
+  ASSERT_TRUE(gate_->Release("org/user", "is_3", false).ok());
+  EXPECT_EQ(Open("is_4"), "limit");
+  clock_.Advance(3600);
+  EXPECT_EQ(Open("is_4"), "");
+  // A former holder's release changes nothing.
+  ASSERT_TRUE(gate_->Release("org/user", "is_3", false).ok());
+  EXPECT_EQ(Open("is_5"), "live:is_4");
+}
+
+TEST_F(OfferGateTest, ConcurrentOpensAdmitOne) {
+  std::atomic<int> admitted{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = gate_->Open("org/user", "is_" + std::to_string(i));
+      if (r.ok() && !*r) ++admitted;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(admitted.load(), 1);
+}
+
+}  // namespace
+}  // namespace vc::testing
