@@ -122,7 +122,8 @@ class MultiInstanceFixture : public ::testing::Test {
                         << R"(},"apiKeys":[{"id":"app","org":"contoso","role":"app",)"
                         << R"("hash":"sha256:)" << common::HexEncode(common::Sha256(kAppKey))
                         << R"("}],"verifier":{"webhook":{"url":")" << receiver_.url()
-                        << R"(/hook","secret":"webhook-secret-0123456789"}}})";
+                        << R"(/hook","secret":"webhook-secret-0123456789"}},)"
+                        << R"("outbound":{"allow":["127.0.0.0/8"]}})";
     return path;
   }
 
