@@ -192,10 +192,10 @@ Config ParseConfig(std::string_view json, const std::string& base_dir) {
   if (!doc.ok()) throw ConfigError("$", "invalid JSON: " + doc.error().message);
   // Shared with the sections that components parse later (Config keeps them).
   const ConfigNode root(std::make_shared<rapidjson::Document>(std::move(*doc)), "$");
-  root.AllowOnly({"environment", "listen", "publicBaseUrl", "dataDir", "roles", "logLevel", "orgs",
-                  "auth0", "proofingProviders", "requestService", "contracts", "verifier",
-                  "apiKeys", "rateLimits", "connections", "tls", "outbound", "issuance",
-                  "retention", "metrics"});
+  root.AllowOnly({"environment", "listen",   "publicBaseUrl", "dataDir",           "roles",
+                  "logLevel",    "orgs",     "auth0",         "proofingProviders", "requestService",
+                  "contracts",   "verifier", "apiKeys",       "rateLimits",        "connections",
+                  "tls",         "outbound", "issuance",      "retention",         "metrics"});
   ConfigContext ctx;
   ctx.environment = ParseEnvironment(root);
   ctx.base_dir = base_dir;
