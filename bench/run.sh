@@ -6,12 +6,12 @@
 # start and end of the run says how busy the machine was.
 # (7), instructions per request (bench/callgrind.sh), needs valgrind; without
 # it the section says so. SECONDS is each load run's length in server_bench.sh
-# (3 rounds, each run minting SECONDS x 25k tokens before the clock starts).
+# (3 rounds, each run minting SECONDS x 16k tokens before the clock starts).
 #   bench/run.sh [BUILD_DIR] [SECONDS]   (./dev bench builds build-release and calls this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build-release}
-secs=${2:-5}
+secs=${2:-4}
 out=bench/results/latest
 mkdir -p bench/results
 export FACTS

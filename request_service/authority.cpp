@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/store/migrations.h"
+#include "common/store/store_await.h"
 #include "request_service/outbox.h"
 
 namespace vc::request_service {
@@ -74,7 +75,25 @@ ApiResult<StoredRequest> Authority::Load(const char* column, const std::string& 
     found = std::move(*r);
     return {};
   });
-  if (!s) return StorageFailure(s.error());
+  return Found(s, std::move(found), kind);
+}
+
+common::Task<ApiResult<StoredRequest>> Authority::LoadTask(const char* column, std::string value,
+                                                           std::string kind) const {
+  std::optional<StoredRequest> found;
+  // The frame outlives the read: the work may refer to its locals.
+  Status s = co_await common::AwaitRead(db_, [&](Connection& c) -> Status {
+    auto r = FindRequest(c, column, value);
+    if (!r) return r.error();
+    found = std::move(*r);
+    return {};
+  });
+  co_return Found(s, std::move(found), kind);
+}
+
+ApiResult<StoredRequest> Authority::Found(const Status& read, std::optional<StoredRequest> found,
+                                          const std::string& kind) const {
+  if (!read) return StorageFailure(read.error());
   if (!found || found->kind != kind)
     return ApiFailure{404, "notFound", "No such " + kind + " request.", "request"};
   if (clock_.NowSeconds() > found->expiry) {
@@ -83,24 +102,43 @@ ApiResult<StoredRequest> Authority::Load(const char* column, const std::string& 
   return std::move(*found);
 }
 
-ApiResult<Done> Authority::Finish(const StoredRequest& r, const CallbackSpec& cb,
-                                  const std::string& status, const std::string& event_body) const {
-  bool already = false;
-  Status s = db_.Transaction([&](Connection& c) -> Status {
-    auto cur = FindRequest(c, "id", r.id, true);
+common::Database::Work Authority::FinishWork(const std::string& id, const CallbackSpec& cb,
+                                             const std::string& status,
+                                             const std::string& event_body, bool* already) const {
+  return [this, &id, &cb, &status, &event_body, already](Connection& c) -> Status {
+    *already = false;
+    auto cur = FindRequest(c, "id", id, true);
     if (!cur) return cur.error();
     if (!*cur || !(*cur)->terminal.empty()) {
-      already = true;
+      *already = true;
       return {};
     }
-    if (auto u = UpdateRequest(c, r.id, "terminal", status); !u) return u;
-    return CallbackOutbox::Enqueue(c, r.id, status, cb, event_body, clock_.NowMillis());
-  });
-  if (!s) return StorageFailure(s.error());
+    if (auto u = UpdateRequest(c, id, "terminal", status); !u) return u;
+    return CallbackOutbox::Enqueue(c, id, status, cb, event_body, clock_.NowMillis());
+  };
+}
+
+ApiResult<Done> Authority::Finished(const Status& committed, bool already) const {
+  if (!committed) return StorageFailure(committed.error());
   if (already)
     return ApiFailure{409, "requestCompleted", "The request has already completed.", "state"};
   Notify();
   return Done{};
+}
+
+ApiResult<Done> Authority::Finish(const StoredRequest& r, const CallbackSpec& cb,
+                                  const std::string& status, const std::string& event_body) const {
+  bool already = false;
+  Status s = db_.Transaction(FinishWork(r.id, cb, status, event_body, &already));
+  return Finished(s, already);
+}
+
+common::Task<ApiResult<Done>> Authority::FinishTask(std::string id, CallbackSpec cb,
+                                                    std::string status,
+                                                    std::string event_body) const {
+  bool already = false;
+  Status s = co_await common::AwaitCommit(db_, FinishWork(id, cb, status, event_body, &already));
+  co_return Finished(s, already);
 }
 
 }  // namespace vc::request_service

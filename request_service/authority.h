@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/base/clock.h"
+#include "common/base/task.h"
 #include "common/config/config_types.h"
 #include "common/http/outbound_policy.h"
 #include "common/store/store.h"
@@ -85,6 +86,10 @@ class Authority {
   // its expiry, 500 when the database fails.
   ApiResult<StoredRequest> Load(const char* column, const std::string& value,
                                 const std::string& kind) const;
+  // Load() for a coroutine: the read runs on one of the database's reader
+  // threads and the coroutine resumes there; no thread waits for it.
+  common::Task<ApiResult<StoredRequest>> LoadTask(const char* column, std::string value,
+                                                  std::string kind) const;
 
   // Records `status` as the request's terminal status and queues its callback
   // `event_body` in one transaction, then wakes the outbox. 409
@@ -92,6 +97,10 @@ class Authority {
   // event per request).
   ApiResult<Done> Finish(const StoredRequest& r, const CallbackSpec& cb, const std::string& status,
                          const std::string& event_body) const;
+  // Finish() for a coroutine: resumes once the batch holding it is committed,
+  // on the storage writer's completion thread.
+  common::Task<ApiResult<Done>> FinishTask(std::string id, CallbackSpec cb, std::string status,
+                                           std::string event_body) const;
 
   // Called after an event was queued (the server wakes its OutboxWorker).
   void SetOutboxNotifier(std::function<void()> notify) { notify_ = std::move(notify); }
@@ -100,6 +109,15 @@ class Authority {
   }
 
  private:
+  // What Load() answers for what the read found.
+  ApiResult<StoredRequest> Found(const common::Status& read, std::optional<StoredRequest> found,
+                                 const std::string& kind) const;
+  // Finish()'s transaction; sets *already when the request had ended before.
+  common::Database::Work FinishWork(const std::string& id, const CallbackSpec& cb,
+                                    const std::string& status, const std::string& event_body,
+                                    bool* already) const;
+  ApiResult<Done> Finished(const common::Status& committed, bool already) const;
+
   RequestServiceOptions options_;
   common::Database& db_;
   keys::KeyStore& keys_;

@@ -5,6 +5,7 @@
 #include "common/base/crypto.h"
 #include "common/http/qr.h"
 #include "common/jose/jws.h"
+#include "common/store/store_await.h"
 #include "request_service/events.h"
 #include "request_service/outbox.h"
 
@@ -115,42 +116,60 @@ void Requests::Store(StoredRequest r, bool qr, const std::string& path, CreatedD
                          });
 }
 
-ApiResult<WalletResponse> Requests::RequestObject(const std::string& kind, const std::string& id) {
-  auto r = authority_.Load("id", id, kind);
-  if (!r.ok()) return r.failure();
-  if (!r->terminal.empty())
+ApiResult<std::string> Requests::SignedRequestObject(const std::string& kind,
+                                                     const StoredRequest& r, CallbackSpec* cb) {
+  if (!r.terminal.empty())
     return ApiFailure{409, "requestCompleted", "The request has already completed.", "request"};
   std::string payload;
-  CallbackSpec cb;
   if (kind == "issuance") {
-    auto spec = ParseIssuanceRequest(r->body);
+    auto spec = ParseIssuanceRequest(r.body);
     if (!spec.ok()) return spec.failure();
-    cb = spec->callback;
-    payload = IssuanceRequestObject(*r, *spec);
+    *cb = spec->callback;
+    payload = IssuanceRequestObject(r, *spec);
   } else {
-    auto spec = ParsePresentationRequest(r->body);
+    auto spec = ParsePresentationRequest(r.body);
     if (!spec.ok()) return spec.failure();
-    cb = spec->callback;
-    payload = PresentationRequestObject(*r, *spec);
+    *cb = spec->callback;
+    payload = PresentationRequestObject(r, *spec);
   }
   const auto signer = authority_.CurrentSigner();
   auto jws = common::SignCompact(signer.key, signer.alg, payload, {"JWT", signer.kid, ""});
   if (!jws) return StorageFailure(jws.error());
-  // request_retrieved goes out once, however often the wallet fetches.
-  bool queued = false;
-  Status s = authority_.db().Transaction([&](Connection& c) -> Status {
+  return std::move(*jws);
+}
+
+// request_retrieved goes out once, however often the wallet fetches.
+common::Database::Work Requests::RetrievedWork(const std::string& id, const CallbackSpec& cb,
+                                               bool* queued) const {
+  return [this, &id, &cb, queued](Connection& c) -> Status {
+    *queued = false;
     auto cur = FindRequest(c, "id", id, true);
     if (!cur) return cur.error();
     if (!*cur || (*cur)->retrieved) return {};
     if (auto u = UpdateRequest(c, id, "retrieved", int64_t{1}); !u) return u;
-    queued = true;
+    *queued = true;
     const std::string event = SimpleEvent(id, "request_retrieved", cb.state);
     return CallbackOutbox::Enqueue(c, id, "request_retrieved", cb, event,
                                    authority_.clock().NowMillis());
-  });
-  if (!s) return StorageFailure(s.error());
+  };
+}
+
+ApiResult<WalletResponse> Requests::RequestObject(const std::string& kind, const std::string& id) {
+  return common::Wait(RequestObjectTask(kind, id));
+}
+
+common::Task<ApiResult<WalletResponse>> Requests::RequestObjectTask(std::string kind,
+                                                                    std::string id) {
+  auto r = co_await authority_.LoadTask("id", id, kind);
+  if (!r.ok()) co_return r.failure();
+  CallbackSpec cb;
+  auto jws = SignedRequestObject(kind, *r, &cb);
+  if (!jws.ok()) co_return jws.failure();
+  bool queued = false;
+  Status s = co_await common::AwaitCommit(authority_.db(), RetrievedWork(id, cb, &queued));
+  if (!s) co_return StorageFailure(s.error());
   if (queued) authority_.Notify();
-  return WalletResponse{200, "application/jwt", *jws};
+  co_return WalletResponse{200, "application/jwt", std::move(*jws)};
 }
 
 }  // namespace vc::request_service

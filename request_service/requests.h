@@ -38,6 +38,9 @@ class Requests {
   // The signed request object (application/jwt); `kind` "issuance"/"presentation".
   // 404 unknown, 410 expired (no callback), 409 once completed;
   // request_retrieved queued once.
+  // The read runs on a reader thread and the retrieved mark commits with its
+  // batch; no thread waits for either. RequestObject() waits for it.
+  common::Task<ApiResult<WalletResponse>> RequestObjectTask(std::string kind, std::string id);
   ApiResult<WalletResponse> RequestObject(const std::string& kind, const std::string& id);
 
  private:
@@ -47,6 +50,12 @@ class Requests {
   void Store(StoredRequest r, bool qr, const std::string& path, CreatedDone done);
   std::string IssuanceRequestObject(const StoredRequest& r, const IssuanceSpec& spec);
   std::string PresentationRequestObject(const StoredRequest& r, const PresentationSpec& spec);
+  // The signed request object for the loaded request `r`, and its callback.
+  ApiResult<std::string> SignedRequestObject(const std::string& kind, const StoredRequest& r,
+                                             CallbackSpec* cb);
+  // Marks `id` retrieved and queues request_retrieved, once (*queued).
+  common::Database::Work RetrievedWork(const std::string& id, const CallbackSpec& cb,
+                                       bool* queued) const;
 
   Authority& authority_;
 };

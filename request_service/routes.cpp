@@ -29,6 +29,11 @@ HttpServerResponse Wallet(const WalletResponse& r) {
   return HttpServerResponse::Text(r.status, r.body, r.content_type);
 }
 
+ApiFailure WrongType(std::string_view type) {
+  return ApiFailure{415, "unsupportedMediaType", "Content-Type must be " + std::string(type) + ".",
+                    ""};
+}
+
 // Copied into each handler; the part accessors read the slot at call time.
 struct Adapter {
   const RequestServiceSlot* slot;
@@ -50,9 +55,7 @@ struct Adapter {
   std::optional<HttpServerResponse> RequireType(const HttpServerRequest& req,
                                                 std::string_view type) const {
     if (common::HasMediaType(req, type)) return std::nullopt;
-    return Fail(ApiFailure{415, "unsupportedMediaType",
-                           "Content-Type must be " + std::string(type) + ".", ""},
-                req);
+    return Fail(WrongType(type), req);
   }
   template <typename T, typename F>
   HttpServerResponse Answer(const ApiResult<T>& r, const HttpServerRequest& req, F ok) const {
@@ -105,6 +108,40 @@ void AddAsync(common::HttpServer& s, const Adapter& a, const char* method, const
   }
 }
 
+template <typename T>
+common::Task<ApiResult<T>> Refused(ApiFailure f) {
+  co_return f;
+}
+
+// Runs `task` and answers its result through `ok`, or its failure in the
+// envelope, from whichever thread it finishes on.
+template <typename T, typename Ok>
+void Answer(const Adapter& a, common::Task<ApiResult<T>> task, Ok ok,
+            const common::HttpResponder& respond, const std::string& mscv) {
+  common::Start<ApiResult<T>>(
+      std::move(task),
+      [a, ok, respond, mscv](ApiResult<T> r) {
+        respond(r.ok() ? ok(r.value())
+                       : EnvelopeResponse(r.failure(), mscv, a.clock().NowSeconds()));
+      },
+      [a, respond, mscv](std::exception_ptr) {
+        respond(EnvelopeResponse(
+            ApiFailure{500, "internalError", "The request could not be completed.", ""}, mscv,
+            a.clock().NowSeconds()));
+      });
+}
+
+// A handler written as a coroutine (`task(req)` gives a Task<ApiResult<T>>):
+// started on the event loop; no thread waits for its storage.
+template <typename F, typename Ok>
+void AddTask(common::HttpServer& s, const Adapter& a, const char* method, const std::string& path,
+             F task, Ok ok) {
+  AddAsync(s, a, method, path,
+           [a, task, ok](const HttpServerRequest& req, const common::HttpResponder& respond) {
+             Answer(a, task(req), ok, respond, req.mscv);
+           });
+}
+
 void RegisterCreate(common::HttpServer& s, const Adapter& a) {
   AddAsync(s, a, "POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
            [a](const HttpServerRequest& req, const common::HttpResponder& respond) {
@@ -118,16 +155,18 @@ void RegisterCreate(common::HttpServer& s, const Adapter& a) {
 
 void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& tid) {
   const std::string vc = "/v1.0/tenants/" + tid + "/verifiableCredentials";
-  Add(s, a, "GET", vc + "/issuanceRequests/:id", [a](const HttpServerRequest& req) {
-    return a.Answer(a.requests().RequestObject("issuance", std::string(req.PathParam("id"))), req,
-                    Wallet);
-  });
-  Add(s, a, "GET", "/v1.0/" + tid + "/verifiableCredentials/presentationRequests/:id",
+  AddTask(
+      s, a, "GET", vc + "/issuanceRequests/:id",
       [a](const HttpServerRequest& req) {
-        return a.Answer(
-            a.requests().RequestObject("presentation", std::string(req.PathParam("id"))), req,
-            Wallet);
-      });
+        return a.requests().RequestObjectTask("issuance", std::string(req.PathParam("id")));
+      },
+      Wallet);
+  AddTask(
+      s, a, "GET", "/v1.0/" + tid + "/verifiableCredentials/presentationRequests/:id",
+      [a](const HttpServerRequest& req) {
+        return a.requests().RequestObjectTask("presentation", std::string(req.PathParam("id")));
+      },
+      Wallet);
   Add(s, a, "GET", vc + "/contracts/:cid/manifest", [a](const HttpServerRequest& req) {
     return a.Answer(a.wallet().Manifest(std::string(req.PathParam("cid"))), req, Wallet);
   });
@@ -137,11 +176,14 @@ void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& 
   Add(s, a, "GET", vc + "/status/:list", [a](const HttpServerRequest& req) {
     return a.Answer(a.publishing().StatusList(std::string(req.PathParam("list"))), req, Wallet);
   });
-  Add(s, a, "POST", "/v1.0/verifiableCredentials/completeIssuance",
-      [a](const HttpServerRequest& req) {
-        if (auto bad = a.RequireType(req, common::kJsonMediaType)) return *bad;
-        return a.Answer(a.wallet().CompleteIssuance(req.body), req, Wallet);
-      });
+  AddTask(
+      s, a, "POST", "/v1.0/verifiableCredentials/completeIssuance",
+      [a](const HttpServerRequest& req) -> common::Task<ApiResult<WalletResponse>> {
+        if (!common::HasMediaType(req, common::kJsonMediaType))
+          return Refused<WalletResponse>(WrongType(common::kJsonMediaType));
+        return a.wallet().CompleteIssuanceTask(req.body);
+      },
+      Wallet);
   Add(s, a, "POST", "/v1.0/verifiableCredentials/verifyPresentation",
       [a](const HttpServerRequest& req) {
         if (auto bad = a.RequireType(req, common::kFormMediaType)) return *bad;

@@ -185,6 +185,19 @@ ApiResult<std::string> WalletProtocol::IssueVc(const StoredRequest& r, const Iss
 }
 
 ApiResult<WalletResponse> WalletProtocol::CompleteIssuance(const std::string& body) {
+  return common::Wait(CompleteIssuanceTask(body));
+}
+
+namespace {
+
+// The wallet's completion report, checked.
+struct Completion {
+  std::string state;
+  bool success = false;
+  std::string details;
+};
+
+ApiResult<Completion> ParseCompletion(const std::string& body) {
   auto doc = common::ParseJsonObject(body);
   if (!doc) return BadField("", "The body is not a JSON object.");
   const auto code = common::GetString(*doc, "code");
@@ -193,25 +206,40 @@ ApiResult<WalletResponse> WalletProtocol::CompleteIssuance(const std::string& bo
   if (!code || (*code != "issuance_successful" && *code != "issuance_failed")) {
     return BadField("code", "code must be issuance_successful or issuance_failed.");
   }
-  auto r = authority_.Load("wallet_state", std::string(*state), "issuance");
-  if (!r.ok()) return r.failure();
-  auto spec = ParseIssuanceRequest(r->body);
+  return Completion{std::string(*state), *code == "issuance_successful",
+                    std::string(common::GetString(*doc, "details").value_or("unspecified_error"))};
+}
+
+// The terminal status and callback event that `c` gives the stored request `r`.
+struct Terminal {
+  CallbackSpec cb;
+  std::string status, event;
+};
+
+ApiResult<Terminal> TerminalFor(const StoredRequest& r, const Completion& c) {
+  auto spec = ParseIssuanceRequest(r.body);
   if (!spec.ok()) return spec.failure();
   const auto& cb = spec->callback;
-  ApiResult<Done> done = Done{};
-  if (*code == "issuance_successful") {
-    if (r->issued_jti.empty())
-      return BadField("code", "No credential was issued for this request.");
-    done = authority_.Finish(*r, cb, "issuance_successful",
-                             SimpleEvent(r->id, "issuance_successful", cb.state));
-  } else {
-    const std::string details(common::GetString(*doc, "details").value_or("unspecified_error"));
-    done = authority_.Finish(
-        *r, cb, "issuance_error",
-        SimpleEvent(r->id, "issuance_error", cb.state, "IssuanceFlowFailed", details));
+  if (!c.success) {
+    return Terminal{cb, "issuance_error",
+                    SimpleEvent(r.id, "issuance_error", cb.state, "IssuanceFlowFailed", c.details)};
   }
-  if (!done.ok()) return done.failure();
-  return WalletResponse{202, "", ""};
+  if (r.issued_jti.empty()) return BadField("code", "No credential was issued for this request.");
+  return Terminal{cb, "issuance_successful", SimpleEvent(r.id, "issuance_successful", cb.state)};
+}
+
+}  // namespace
+
+common::Task<ApiResult<WalletResponse>> WalletProtocol::CompleteIssuanceTask(std::string body) {
+  auto c = ParseCompletion(body);
+  if (!c.ok()) co_return c.failure();
+  auto r = co_await authority_.LoadTask("wallet_state", c->state, "issuance");
+  if (!r.ok()) co_return r.failure();
+  auto t = TerminalFor(*r, *c);
+  if (!t.ok()) co_return t.failure();
+  auto done = co_await authority_.FinishTask(r->id, t->cb, t->status, t->event);
+  if (!done.ok()) co_return done.failure();
+  co_return WalletResponse{202, "", ""};
 }
 
 }  // namespace vc::request_service

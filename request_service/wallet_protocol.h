@@ -26,7 +26,10 @@ class WalletProtocol {
   // after the proof's id_token_hint bound it to an open request.
   ApiResult<WalletResponse> Issue(const std::string& proof_jws);
 
-  // 202 once the terminal issuance_successful / issuance_error event is queued.
+  // 202 once the terminal issuance_successful / issuance_error event is queued:
+  // the load on a reader thread, the event committed with its batch, no thread
+  // waiting for either. CompleteIssuance() waits for it.
+  common::Task<ApiResult<WalletResponse>> CompleteIssuanceTask(std::string body);
   ApiResult<WalletResponse> CompleteIssuance(const std::string& body);
 
  private:

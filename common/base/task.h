@@ -20,6 +20,7 @@
 #include <coroutine>
 #include <exception>
 #include <functional>
+#include <future>
 #include <optional>
 #include <utility>
 
@@ -123,6 +124,17 @@ template <typename T>
 void Start(Task<T> task, std::function<void(T)> done,
            std::function<void(std::exception_ptr)> failed) {
   detail::Run(std::move(task), std::move(done), std::move(failed));
+}
+
+// Runs `task` and blocks until it finishes: its result, or what it threw. For
+// callers that may block (tests, the CLI, handlers on the blocking pool).
+template <typename T>
+T Wait(Task<T> task) {
+  std::promise<T> result;
+  Start<T>(
+      std::move(task), [&result](T value) { result.set_value(std::move(value)); },
+      [&result](std::exception_ptr e) { result.set_exception(e); });
+  return result.get_future().get();
 }
 
 // An awaitable for any call that reports once through a callback:

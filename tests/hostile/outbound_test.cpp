@@ -8,6 +8,7 @@
 // connections however many requests name it.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <ctime>
 #include <fstream>
 #include <string>
@@ -329,6 +330,38 @@ TEST(OutboundAttacks, ATarpitHoldsAtMostMaxPerHostConnections) {
   for (int status : statuses) EXPECT_EQ(status, 400);
   EXPECT_LE(tarpit.connections(), 2);
   EXPECT_GE(tarpit.connections(), 1);
+}
+
+// The finding: 96 requests naming a tarpit made /healthz take ~9.5 s, because
+// each held an event-loop thread. Now fetches hold blocking-pool threads only:
+// with 16 fetches held open, /healthz still answers at once.
+TEST(OutboundAttacks, FetchesHeldByATarpitDoNotDelayHealthz) {
+  constexpr int kWallets = 48, kHeld = 16;
+  HostileServer server(WithOutbound(
+      R"({"allow":["127.0.0.0/8"],"maxPerHost":16,"maxConcurrent":16,"timeoutMs":20000})"));
+  OutboundAttack attack(server);
+  TcpListener tarpit(TcpListener::Mode::kHold);
+  const std::string body =
+      attack.PresentationBody(server.base() + "/hostile/cb", attack.authority());
+  std::vector<rapidjson::Document> objects;
+  for (int i = 0; i < kWallets; ++i) objects.push_back(attack.Open("Presentation", body));
+  std::atomic<int> finished{0};
+  std::vector<std::thread> wallets;
+  for (auto& object : objects) {
+    wallets.emplace_back([&] {
+      attack.Present(object, WebHolder("127.0.0.1", tarpit.port()));
+      finished.fetch_add(1);
+    });
+  }
+  ASSERT_TRUE(tarpit.WaitFor(kHeld));
+  const auto healthz = server.Send({"GET", "/healthz", {}, ""});
+  const int finished_by_then = finished.load();
+  tarpit.Release();  // the held fetches end now rather than at their timeout
+  for (auto& t : wallets) t.join();
+  EXPECT_EQ(healthz.status, 200);
+  // /healthz was answered while the tarpit still held its fetches.
+  EXPECT_LE(finished_by_then, kWallets - kHeld);
+  EXPECT_GE(tarpit.connections(), kHeld);
 }
 
 }  // namespace

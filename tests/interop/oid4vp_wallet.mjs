@@ -84,6 +84,8 @@ const issueIndependent = () => sdjwt.issue(
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oid4vp-interop-'));
 const config = {
   listen: '127.0.0.1:0', publicBaseUrl: 'http://127.0.0.1:0', dataDir: path.join(dir, 'var'),
+  // The @sd-jwt issuer's metadata is served on this machine: allowed like any receiver here.
+  outbound: { allow: ['127.0.0.0/8'] },
   proofingProviders: { sandbox: { type: 'sandbox' } },
   contracts: [{ id: 'VerifiedIdentity', formats: ['jwt_vc_json', 'dc+sd-jwt'],
                 claims: [{ inputClaim: 'realName', required: true, indexed: true },

@@ -43,6 +43,7 @@ const receiver = http.createServer((req, res) => { webhooks++; req.resume(); res
 await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const vc = await startServer(bin, 'walkthrough', {
   listen: '127.0.0.1:0', publicBaseUrl: 'http://127.0.0.1:0',
+  outbound: { allow: ['127.0.0.0/8'] },  // the webhook receiver is on this machine
   verifier: {
     policies: [{ id: 'onboarding', includeReceipt: true, requestedCredentials: [{ type: 'VerifiedIdentity' }] }],
     webhook: { url: `http://127.0.0.1:${receiver.address().port}/hook`, secret: 'walkthrough-webhook-secret' },

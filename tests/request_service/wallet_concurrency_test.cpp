@@ -1,0 +1,98 @@
+// The wallet endpoints that run as coroutines (request objects, completeIssuance)
+// hit at once over HTTP: every caller gets its answer, and the one-time effects
+// (request_retrieved, the terminal event) happen exactly once.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "common/base/json.h"
+#include "common/jose/jws.h"
+#include "credentials/wallet_client.h"
+#include "request_service/fixture.h"
+
+namespace vc::testing {
+namespace {
+
+class ConcurrentWalletEndpoints : public RequestServiceFixture {
+ protected:
+  static constexpr int kCallers = 16;
+
+  // Runs `call` on kCallers threads released together; the statuses they got.
+  template <typename F>
+  std::vector<int> AtOnce(F call) {
+    std::vector<int> statuses(kCallers, 0);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kCallers; ++i) {
+      threads.emplace_back([&, i] {
+        ready.fetch_add(1);
+        while (ready.load() < kCallers) std::this_thread::yield();
+        statuses[i] = call();
+      });
+    }
+    for (auto& t : threads) t.join();
+    return statuses;
+  }
+
+  // The request object's "state": what the wallet reports its completion with.
+  static std::string WalletState(const std::string& jwt) {
+    auto token = common::ParseCompact(jwt);
+    if (!token) return "";
+    auto payload = common::ParseJsonObject(token->payload);
+    if (!payload) return "";
+    return std::string(common::GetString(*payload, "state").value_or(""));
+  }
+
+  int Count(const std::vector<std::string>& events, const std::string& name) {
+    return static_cast<int>(std::count(events.begin(), events.end(), name));
+  }
+};
+
+TEST_F(ConcurrentWalletEndpoints, ARequestObjectFetchedAtOnceIsRetrievedOnce) {
+  const std::string uri = *credentials::RequestUriFromLink(Create("Issuance", IssuanceBody()));
+  const auto statuses = AtOnce([&] {
+    auto r = common::Get(http_, uri);
+    return r && r->Header("content-type") == "application/jwt" && !r->body.empty() ? r->status : -1;
+  });
+  for (int s : statuses) EXPECT_EQ(s, 200);
+  Deliver();
+  EXPECT_EQ(Count(receiver_.Delivered(), "request_retrieved"), 1);
+}
+
+TEST_F(ConcurrentWalletEndpoints, CompletionsAtOnceEndTheRequestOnce) {
+  const std::string link = Create("Issuance", IssuanceBody());
+  const std::string uri = *credentials::RequestUriFromLink(link);
+  auto object = common::Get(http_, uri);
+  ASSERT_TRUE(object && object->status == 200);
+  const std::string state = WalletState(object->body);
+  ASSERT_FALSE(state.empty());
+  const std::string url = base_ + "/v1.0/verifiableCredentials/completeIssuance";
+  const std::string body =
+      R"({"code":"issuance_failed","state":")" + state + R"(","details":"user_canceled"})";
+  const auto statuses = AtOnce([&] {
+    auto r = common::PostJson(http_, url, body);
+    return r ? r->status : -1;
+  });
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 202), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kCallers - 1);
+  Deliver();
+  EXPECT_EQ(Count(receiver_.Delivered(), "issuance_error"), 1);
+}
+
+TEST_F(ConcurrentWalletEndpoints, ACompletionOfAnUnknownStateIsRefusedAsBefore) {
+  const std::string url = base_ + "/v1.0/verifiableCredentials/completeIssuance";
+  auto r = common::PostJson(http_, url, R"({"code":"issuance_failed","state":"nope"})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  common::HttpRequest plain{"POST", url, {{"Content-Type", "text/plain"}}, "{}"};
+  auto wrong_type = http_.Send(plain);
+  ASSERT_TRUE(wrong_type);
+  EXPECT_EQ(wrong_type->status, 415);
+  EXPECT_NE(wrong_type->body.find("unsupportedMediaType"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vc::testing
