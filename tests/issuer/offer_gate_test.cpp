@@ -65,16 +65,29 @@ TEST_P(OfferGateTest, ALimitPerWindowAndFailedCreationsAreNotCounted) {
   EXPECT_EQ(Open("is_5"), "live:is_4");
 }
 
+// Presses on several instances at once (each its own Database: its own
+// writer connection on PostgreSQL), the gate not yet created.
 TEST_P(OfferGateTest, ConcurrentOpensAdmitOne) {
-  std::atomic<int> admitted{0};
+  constexpr int kInstances = 4;
+  std::vector<std::unique_ptr<common::Database>> dbs;
+  std::vector<std::unique_ptr<issuer::OfferGate>> gates;
+  for (int i = 0; i < kInstances; ++i) {
+    dbs.push_back(store().Open());
+    ASSERT_NE(dbs.back(), nullptr);
+    gates.push_back(std::make_unique<issuer::OfferGate>(*dbs.back(), clock_,
+                                                        issuer::OfferLimits{2, 3600, 120}));
+  }
+  std::atomic<int> admitted{0}, failed{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 16; ++i) {
     threads.emplace_back([&, i] {
-      auto r = gate_->Open("org/user", "is_" + std::to_string(i));
+      auto r = gates[i % kInstances]->Open("org/user", "is_" + std::to_string(i));
+      if (!r.ok()) ++failed;
       if (r.ok() && !*r) ++admitted;
     });
   }
   for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
   EXPECT_EQ(admitted.load(), 1);
 }
 
