@@ -31,6 +31,7 @@ fact machine.build "$build_dir ($(grep -m1 '^CMAKE_BUILD_TYPE' "$build_dir/CMake
 fact version.gxx "$(g++ -dumpfullversion)"
 fact version.openssl "$(openssl version | cut -d' ' -f2)"
 fact version.sqlite "$(pkg_version libsqlite3-0)"
+fact version.libpq "$(pkg_version libpq5)"
 fact version.pistache "$(pkg_version libpistache0)"
 fact version.node "$(node --version 2>/dev/null || echo none)"
 fact version.wrk "$(pkg_version wrk)"
@@ -51,6 +52,14 @@ value() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$FACT
   echo "## (1)–(3), (6): vcserver over HTTP, the Node.js peers (in-memory and durable), the embedded Request Service, RSS, start"
   echo
   bench/server_bench.sh "$build_dir" "$secs"
+  echo
+  echo "## (8) jumpstart with the state on PostgreSQL, 1 and 2 instances"
+  echo
+  if command -v psql >/dev/null && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+    bench/postgres_bench.sh "$build_dir" "$secs"
+  else
+    echo "PostgreSQL is not installed (apt-get install postgresql): no figures."
+  fi
   echo
   echo "## (4) Presentation verification (single thread)"
   echo

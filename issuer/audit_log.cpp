@@ -33,8 +33,12 @@ bool ParseEntry(const std::string& json, AuditEntry* e) {
   return true;
 }
 
-Result<std::pair<int64_t, std::string>> Head(Connection& conn) {
-  auto q = conn.Cached("SELECT seq, hash FROM audit_head WHERE id = 1");
+// `for_update` while appending: concurrent appenders (other instances) wait
+// for this transaction and then chain onto its entry, so the chain never forks.
+Result<std::pair<int64_t, std::string>> Head(Connection& conn, bool for_update = false) {
+  auto q = for_update ? conn.Cached("SELECT seq, hash FROM audit_head WHERE id = 1" +
+                                    std::string(conn.ForUpdate()))
+                      : conn.Cached("SELECT seq, hash FROM audit_head WHERE id = 1");
   if (!q) return q.error();
   auto row = q->Step();
   if (!row) return row.error();
@@ -62,7 +66,7 @@ std::string AuditLog::Canonical(const AuditEntry& e) {
 }
 
 Result<int64_t> AuditLog::Append(Connection& conn, AuditEntry e, int64_t now) {
-  auto head = Head(conn);
+  auto head = Head(conn, true);
   if (!head) return head.error();
   e.seq = head->first + 1;
   e.at = now;

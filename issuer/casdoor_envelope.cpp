@@ -21,8 +21,10 @@ common::HttpServerResponse Envelope(int status, const std::string& code, const s
 
 common::HttpServerResponse Fail(const ProofingFailure& f) {
   const int status = HttpStatus(f.reason);
-  return Envelope(status, Code(f),
-                  status >= 500 ? "the service failed; try again later" : f.message);
+  auto resp =
+      Envelope(status, Code(f), status >= 500 ? "the service failed; try again later" : f.message);
+  if (status == 503) resp.SetHeader("Retry-After", "5");
+  return resp;
 }
 
 std::string JsonString(const std::string& s) {

@@ -18,10 +18,12 @@ std::string Aad(const std::string& owner, const std::string& name) {
 }  // namespace
 
 Result<std::optional<IdentityRecord>> IdentityStore::Get(Connection& conn, const std::string& owner,
-                                                         const std::string& name) const {
+                                                         const std::string& name,
+                                                         bool for_update) const {
   auto q = conn.Cached(
       "SELECT real_name, id_card_type, id_number_enc, verified, verified_at, provider, reference, "
-      "claims, updated_at FROM identity_records WHERE owner = ? AND name = ?");
+      "claims, updated_at FROM identity_records WHERE owner = ? AND name = ?" +
+      std::string(for_update ? conn.ForUpdate() : ""));
   if (!q) return q.error();
   q->BindText(1, owner).BindText(2, name);
   auto row = q->Step();
@@ -59,21 +61,25 @@ Status IdentityStore::SaveClaimed(Connection& conn, const std::string& owner,
   }
   auto sealed = crypto_.Encrypt(c.id_card_number, Aad(owner, name));
   if (!sealed) return sealed.error();
+  // Only an unverified record changes: another instance may have verified it
+  // since it was read above.
   auto up = conn.Cached(
       "INSERT INTO identity_records(owner, name, real_name, id_card_type, id_number_enc, "
       "id_number_hmac, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(owner, name) DO UPDATE "
       "SET real_name = excluded.real_name, id_card_type = excluded.id_card_type, "
       "id_number_enc = excluded.id_number_enc, id_number_hmac = excluded.id_number_hmac, "
-      "updated_at = excluded.updated_at");
+      "updated_at = excluded.updated_at WHERE identity_records.verified = 0");
   if (!up) return up.error();
-  return up->BindText(1, owner)
-      .BindText(2, name)
-      .BindText(3, c.real_name)
-      .BindText(4, c.id_card_type)
-      .BindBlob(5, *sealed)
-      .BindText(6, crypto_.LookupHmac(c.id_card_number))
-      .BindInt64(7, now)
-      .Run();
+  Status st = up->BindText(1, owner)
+                  .BindText(2, name)
+                  .BindText(3, c.real_name)
+                  .BindText(4, c.id_card_type)
+                  .BindBlob(5, *sealed)
+                  .BindText(6, crypto_.LookupHmac(c.id_card_number))
+                  .BindInt64(7, now)
+                  .Run();
+  if (!st || conn.Changes() == 1) return st;
+  return SaveClaimed(conn, owner, name, c, now);  // verified meanwhile: the lock decides
 }
 
 Status IdentityStore::MarkVerified(Connection& conn, const std::string& owner,

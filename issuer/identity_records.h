@@ -37,9 +37,12 @@ class IdentityStore {
   explicit IdentityStore(const IdentityCrypto& crypto) : crypto_(crypto) {}
 
   // nullopt when there is no record. "decrypt_failed" if the number does not decrypt.
+  // `for_update` inside a write that changes the record from what it read
+  // (Connection::ForUpdate): a concurrent change waits, then sees this one.
   common::Result<std::optional<IdentityRecord>> Get(common::Connection& conn,
                                                     const std::string& owner,
-                                                    const std::string& name) const;
+                                                    const std::string& name,
+                                                    bool for_update = false) const;
   // Creates or updates the claimed identity fields. "identity_locked" when the
   // record is verified and any identity field would change (an unchanged
   // write is accepted).

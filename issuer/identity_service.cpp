@@ -10,6 +10,16 @@ using common::Status;
 
 namespace {
 
+// A record a patch created had no row to lock: a check may have begun on it
+// meanwhile (another instance), whose insert the patch's write waited for.
+// Then the patch is undone ("check_pending").
+Status NoCheckBegun(Connection& conn, const std::string& owner, const std::string& name) {
+  auto begun = AttemptStore::HasPending(conn, owner, name);
+  if (!begun) return begun.error();
+  if (*begun) return common::Error{"check_pending", "a check of this identity began meanwhile"};
+  return Status::Ok();
+}
+
 ProofingFailure Forbidden() {
   return Refusal(ProofingError::kForbidden, "the caller may not act on this identity");
 }
@@ -85,7 +95,9 @@ ProofingResult<IdentityRecord> IdentityService::Update(const Caller& caller,
   if (ProofingStatus st = CheckPatch(patch); !st) return st.error();
   std::optional<ProofingError> refusal;
   Status st = db_.Transaction([&](Connection& conn) {
-    auto r = identities_.Get(conn, owner, name);
+    refusal.reset();
+    // Locked: two patches of different fields (on two instances) both apply.
+    auto r = identities_.Get(conn, owner, name, true);
     if (!r) return Status(r.error());
     const bool verified = r->has_value() && (*r)->verified;
     if (patch.sets_verified) {
@@ -107,9 +119,14 @@ ProofingResult<IdentityRecord> IdentityService::Update(const Caller& caller,
     if (!saved && FromLower(saved.error()).reason == ProofingError::kIdentityLocked) {
       refusal = ProofingError::kIdentityLocked;
     }
+    if (saved && !r->has_value()) return NoCheckBegun(conn, owner, name);
     return saved.ok() || refusal ? Status::Ok() : saved;
   });
-  if (!st) return FromLower(st.error());
+  if (!st && FromLower(st.error()).reason == ProofingError::kCheckPending) {
+    refusal = ProofingError::kCheckPending;
+  } else if (!st) {
+    return FromLower(st.error());
+  }
   (void)Audit(caller, owner, name, "identity_update",
               refusal ? std::string(Code(*refusal)) : std::string("ok"), mscv, "");
   if (refusal == ProofingError::kCheckPending) {

@@ -10,6 +10,10 @@ using common::HttpServerResponse;
 
 namespace {
 
+HttpServerResponse ErrorBody(const HttpServerRequest& req, int status, std::string_view code,
+                             std::string_view message, std::string_view user_message,
+                             const IntakeRouteOptions& options);
+
 HttpServerResponse Page(int status, const common::PageOptions& page) {
   auto resp = HttpServerResponse::Html(status, common::RenderPage(page));
   resp.SetHeader("Content-Security-Policy", common::PageCsp(page));
@@ -19,6 +23,15 @@ HttpServerResponse Page(int status, const common::PageOptions& page) {
 HttpServerResponse ErrorResponse(const HttpServerRequest& req, int status, std::string_view code,
                                  std::string_view message, std::string_view user_message,
                                  const IntakeRouteOptions& options) {
+  auto resp = ErrorBody(req, status, code, message, user_message, options);
+  // 503s pass (storage or keys back in a moment): say when to try again.
+  if (status == 503) resp.SetHeader("Retry-After", "5");
+  return resp;
+}
+
+HttpServerResponse ErrorBody(const HttpServerRequest& req, int status, std::string_view code,
+                             std::string_view message, std::string_view user_message,
+                             const IntakeRouteOptions& options) {
   if (WantsJson(req)) return HttpServerResponse::JsonError(status, code, message);
   common::PageOptions page;
   page.title = "We could not continue";
@@ -125,6 +138,8 @@ HttpServerResponse SessionErrorResponse(const HttpServerRequest& req, const Sess
   const int status = HttpStatus(e.reason);
   return ErrorResponse(req, status, Code(e.reason), e.message,
                        missing ? "This verification session does not exist."
+                       : e.reason == SessionError::kUnavailable
+                           ? "We cannot continue right now. Please try again in a moment."
                        : e.reason == SessionError::kForbidden
                            ? "This verification was started in another browser. Please continue "
                              "there, or go back to the site that sent you and start again."

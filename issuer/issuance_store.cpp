@@ -14,6 +14,11 @@ using common::Status;
 
 namespace {
 
+constexpr const char* kOfferGroupSql = R"sql(
+        ALTER TABLE issuer_issuances ADD COLUMN offer_group TEXT NOT NULL DEFAULT '';
+        CREATE INDEX issuer_issuances_age ON issuer_issuances(created_at);
+      )sql";
+
 const std::vector<common::Migration>& Migrations() {
   static const std::vector<common::Migration> kMigrations = {
       {1, "create_issuer_issuances", R"sql(
@@ -32,6 +37,25 @@ const std::vector<common::Migration>& Migrations() {
           updated_at INTEGER NOT NULL
         );
         CREATE INDEX issuer_issuances_session ON issuer_issuances(session_id, created_at);
+      )sql",
+       // PostgreSQL: `rowid` breaks ties of created_at by insertion order.
+       R"sql(
+        CREATE TABLE issuer_issuances (
+          rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+          id TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL,
+          state TEXT NOT NULL UNIQUE,
+          request_id TEXT NOT NULL,
+          url TEXT NOT NULL,
+          expiry BIGINT NOT NULL,
+          pin TEXT NOT NULL DEFAULT '',
+          status TEXT NOT NULL,
+          error_code TEXT NOT NULL DEFAULT '',
+          error_message TEXT NOT NULL DEFAULT '',
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX issuer_issuances_session ON issuer_issuances(session_id, created_at);
       )sql"},
       // Whose identity record the credential carries ("owner/name"): account
       // offers (the Casdoor-style API) have no session to derive it from.
@@ -39,10 +63,9 @@ const std::vector<common::Migration>& Migrations() {
         ALTER TABLE issuer_issuances ADD COLUMN subject TEXT NOT NULL DEFAULT '';
       )sql"},
       // One live offer per record (offer_gate.h), and the retention's scan by age.
-      {3, "create_issuer_offer_gates", std::string(OfferGate::MigrationSql()) + R"sql(
-        ALTER TABLE issuer_issuances ADD COLUMN offer_group TEXT NOT NULL DEFAULT '';
-        CREATE INDEX issuer_issuances_age ON issuer_issuances(created_at);
-      )sql"},
+      {3, "create_issuer_offer_gates",
+       OfferGate::MigrationSql(common::Engine::kSqlite) + kOfferGroupSql,
+       OfferGate::MigrationSql(common::Engine::kPostgresql) + kOfferGroupSql},
   };
   return kMigrations;
 }
@@ -173,9 +196,11 @@ Result<std::optional<IssuanceRecord>> IssuanceStore::FindByState(const std::stri
   return Find("WHERE state = ?", state);
 }
 
+// The row is locked while it is read (ForUpdate): callbacks for one request
+// that reach several instances at once apply one after the other.
 Result<std::optional<std::pair<IssuanceRecord, bool>>> IssuanceStore::Apply(
     Connection& conn, const IssuanceEvent& e) {
-  auto found = QueryOne(conn, "WHERE state = ?", e.state);
+  auto found = QueryOne(conn, "WHERE state = ?" + std::string(conn.ForUpdate()), e.state);
   if (!found) return found.error();
   if (!*found || (!e.request_id.empty() && e.request_id != (*found)->request_id)) {
     return std::optional<std::pair<IssuanceRecord, bool>>();

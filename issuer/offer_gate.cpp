@@ -1,12 +1,14 @@
 #include "issuer/offer_gate.h"
 
+#include "common/store/migrations.h"
+
 namespace vc::issuer {
 using common::Connection;
 using common::Result;
 using common::Status;
 
-const char* OfferGate::MigrationSql() {
-  return R"sql(
+std::string OfferGate::MigrationSql(common::Engine engine) {
+  const std::string sql = R"sql(
     CREATE TABLE issuer_offer_gates (
       subject TEXT PRIMARY KEY,
       holder TEXT NOT NULL,
@@ -14,8 +16,9 @@ const char* OfferGate::MigrationSql() {
       window_start INTEGER NOT NULL,
       offers INTEGER NOT NULL,
       updated_at INTEGER NOT NULL
-    ) WITHOUT ROWID;
-  )sql";
+    ))sql";
+  if (engine == common::Engine::kPostgresql) return common::BigIntegers(sql) + ";\n";
+  return sql + " WITHOUT ROWID;\n";
 }
 
 Result<std::optional<GateFailure>> OfferGate::Open(const std::string& subject,
@@ -23,10 +26,21 @@ Result<std::optional<GateFailure>> OfferGate::Open(const std::string& subject,
   const int64_t now = clock_.NowSeconds();
   std::optional<GateFailure> refused;
   // Read and write in one transaction: two presses at once cannot both pass.
+  // The gate's row exists before it is read, and is read for update, so that
+  // a press on another instance waits for this one and then sees it.
   Status st = db_.Transaction([&](Connection& conn) -> Status {
+    refused.reset();
+    auto seed = conn.Cached(
+        "INSERT INTO issuer_offer_gates(subject, holder, live_until, window_start, offers, "
+        "updated_at) VALUES(?, '', 0, ?, 0, ?) ON CONFLICT(subject) DO NOTHING");
+    if (!seed) return seed.error();
+    if (Status s = seed->BindText(1, subject).BindInt64(2, now).BindInt64(3, now).Run(); !s) {
+      return s;
+    }
     auto q = conn.Cached(
         "SELECT holder, live_until, window_start, offers FROM issuer_offer_gates "
-        "WHERE subject = ?");
+        "WHERE subject = ?" +
+        std::string(conn.ForUpdate()));
     if (!q) return q.error();
     q->BindText(1, subject);
     auto row = q->Step();
@@ -85,7 +99,7 @@ Status OfferGate::Release(Connection& conn, const std::string& subject, const st
                           bool refund) {
   auto up = conn.Cached(
       "UPDATE issuer_offer_gates SET holder = '', live_until = 0, "
-      "offers = CASE WHEN ? AND offers > 0 THEN offers - 1 ELSE offers END "
+      "offers = CASE WHEN ? = 1 AND offers > 0 THEN offers - 1 ELSE offers END "
       "WHERE subject = ? AND holder = ?");
   if (!up) return up.error();
   return up->BindInt64(1, refund ? 1 : 0).BindText(2, subject).BindText(3, holder).Run();

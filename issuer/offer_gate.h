@@ -42,7 +42,7 @@ class OfferGate {
       : db_(db), clock_(clock), limits_(limits) {}
 
   // Creates the table (part of component "issuer_issuance", IssuanceStore::Migrate).
-  static const char* MigrationSql();
+  static std::string MigrationSql(common::Engine engine);
 
   // Takes the gate of `subject` ("owner/name") for the new offer `holder`:
   // nullopt when taken, otherwise why not. An Error only when storage failed.

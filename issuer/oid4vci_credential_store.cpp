@@ -28,10 +28,13 @@ int64_t RandomIndex(int64_t size) {
 
 // The list to allocate from: the newest one under half full (so a random free
 // index is found in a few tries and the list's fill says little), else a new one.
+// Its row stays locked until the commit (ForUpdate): allocations of several
+// instances from one list take turns, so two never pick the same free index.
 Result<std::pair<std::string, int64_t>> CurrentList(Connection& c, int64_t list_size, int64_t now) {
   auto q = c.Cached(
       "SELECT id, size FROM oid4vci_status_lists WHERE used * 2 < size "
-      "ORDER BY created_at DESC, rowid DESC LIMIT 1");
+      "ORDER BY created_at DESC, rowid DESC LIMIT 1" +
+      std::string(c.ForUpdate()));
   if (!q) return q.error();
   auto row = q->Step();
   if (!row) return row.error();
@@ -97,7 +100,7 @@ Result<Oid4vciStore::IssueOutcome> Oid4vciStore::IssueCredential(
   const int64_t now = clock_.NowSeconds();
   IssueOutcome outcome = IssueOutcome::kIssued;
   Status st = db_.Transaction([&](Connection& c) -> Status {
-    auto offer = FindIn(c, "WHERE token_hash = ?", token_hash);
+    auto offer = FindIn(c, "WHERE token_hash = ?" + std::string(c.ForUpdate()), token_hash);
     if (!offer) return offer.error();
     if (!*offer || (*offer)->status != OfferStatus::kTokenIssued || now > (*offer)->token_expiry) {
       outcome = IssueOutcome::kBadToken;

@@ -40,6 +40,33 @@ const std::vector<common::Migration>& Migrations() {
           expiry INTEGER NOT NULL
         );
         CREATE INDEX oid4vci_nonces_expiry ON oid4vci_nonces(expiry);
+      )sql",
+       // PostgreSQL: BIGINT, and `rowid` where queries break ties by insertion order.
+       R"sql(
+        CREATE TABLE oid4vci_offers (
+          rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+          id TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          contract_id TEXT NOT NULL,
+          claims_json TEXT NOT NULL,
+          pre_authorized_code TEXT NOT NULL UNIQUE,
+          tx_code TEXT NOT NULL,
+          tx_failures BIGINT NOT NULL DEFAULT 0,
+          status TEXT NOT NULL,
+          expiry BIGINT NOT NULL,
+          token_hash TEXT UNIQUE,
+          token_expiry BIGINT NOT NULL DEFAULT 0,
+          credential_id TEXT NOT NULL DEFAULT '',
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX oid4vci_offers_session ON oid4vci_offers(session_id, created_at);
+        CREATE TABLE oid4vci_nonces (
+          nonce TEXT PRIMARY KEY,
+          expiry BIGINT NOT NULL
+        );
+        CREATE INDEX oid4vci_nonces_expiry ON oid4vci_nonces(expiry);
       )sql"},
       {2, "create_oid4vci_credentials", R"sql(
         CREATE TABLE oid4vci_status_lists (
@@ -59,6 +86,30 @@ const std::vector<common::Migration>& Migrations() {
           revoked INTEGER NOT NULL DEFAULT 0,
           issued_at INTEGER NOT NULL,
           expires_at INTEGER NOT NULL,
+          UNIQUE(list_id, list_index)
+        );
+        CREATE INDEX oid4vci_credentials_subject ON oid4vci_credentials(subject);
+        CREATE INDEX oid4vci_credentials_index_hash ON oid4vci_credentials(index_hash);
+      )sql",
+       R"sql(
+        CREATE TABLE oid4vci_status_lists (
+          rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+          id TEXT PRIMARY KEY,
+          size BIGINT NOT NULL,
+          used BIGINT NOT NULL DEFAULT 0,
+          created_at BIGINT NOT NULL
+        );
+        CREATE TABLE oid4vci_credentials (
+          id TEXT PRIMARY KEY,
+          offer_id TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          contract_id TEXT NOT NULL,
+          index_hash TEXT NOT NULL DEFAULT '',
+          list_id TEXT NOT NULL REFERENCES oid4vci_status_lists(id),
+          list_index BIGINT NOT NULL,
+          revoked BIGINT NOT NULL DEFAULT 0,
+          issued_at BIGINT NOT NULL,
+          expires_at BIGINT NOT NULL,
           UNIQUE(list_id, list_index)
         );
         CREATE INDEX oid4vci_credentials_subject ON oid4vci_credentials(subject);
@@ -202,7 +253,8 @@ Result<RedeemOutcome> Oid4vciStore::Redeem(
   const int64_t now = clock_.NowSeconds();
   RedeemOutcome outcome = RedeemOutcome::kUnknownCode;
   Status st = db_.Transaction([&](Connection& c) -> Status {
-    auto found = QueryOne(c, "WHERE pre_authorized_code = ?", code);
+    // Locked while read: redemptions of one code on several instances queue.
+    auto found = QueryOne(c, "WHERE pre_authorized_code = ?" + std::string(c.ForUpdate()), code);
     if (!found) return found.error();
     if (!*found) return {};
     const Offer& o = **found;

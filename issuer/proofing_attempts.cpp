@@ -68,6 +68,64 @@ const std::vector<common::Migration>& Migrations() {
           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      )sql",
+       // PostgreSQL: BIGINT for SQLite's 64-bit INTEGER, BYTEA for BLOB, a
+       // `rowid` identity where queries break ties by insertion order (as
+       // SQLite's implicit rowid does), and one trigger function.
+       R"sql(
+        CREATE TABLE proofing_attempts (
+          rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+          id TEXT PRIMARY KEY,
+          session_id TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          name TEXT NOT NULL,
+          provider TEXT NOT NULL,
+          reference TEXT NOT NULL DEFAULT '',
+          outcome TEXT NOT NULL,
+          reason TEXT NOT NULL DEFAULT '',
+          redirect_url TEXT NOT NULL DEFAULT '',
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL,
+          last_event_ms BIGINT NOT NULL DEFAULT 0,
+          last_event_id TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX proofing_attempts_session ON proofing_attempts(session_id, created_at);
+        CREATE UNIQUE INDEX proofing_attempts_reference ON proofing_attempts(provider, reference)
+          WHERE reference != '';
+        CREATE TABLE identity_records (
+          owner TEXT NOT NULL,
+          name TEXT NOT NULL,
+          real_name TEXT NOT NULL,
+          id_card_type TEXT NOT NULL,
+          id_number_enc BYTEA NOT NULL,
+          id_number_hmac TEXT NOT NULL,
+          verified BIGINT NOT NULL DEFAULT 0,
+          verified_at BIGINT NOT NULL DEFAULT 0,
+          provider TEXT NOT NULL DEFAULT '',
+          reference TEXT NOT NULL DEFAULT '',
+          claims TEXT NOT NULL DEFAULT '{}',
+          updated_at BIGINT NOT NULL,
+          PRIMARY KEY (owner, name)
+        );
+        CREATE INDEX identity_records_lookup ON identity_records(id_number_hmac);
+        CREATE TABLE audit_log (
+          seq BIGINT PRIMARY KEY,
+          at BIGINT NOT NULL,
+          entry TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE TABLE audit_head (
+          id BIGINT PRIMARY KEY CHECK (id = 1),
+          seq BIGINT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+        CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+          FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+        CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+          FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
       )sql"},
       // What each check was given, frozen at its start (issue 21: what is
       // locked is what was checked), and the lookups of pending checks by
@@ -78,7 +136,27 @@ const std::vector<common::Migration>& Migrations() {
         ALTER TABLE proofing_attempts ADD COLUMN claimed_number_enc BLOB NOT NULL DEFAULT x'';
         CREATE INDEX proofing_attempts_record ON proofing_attempts(owner, name, outcome);
         CREATE INDEX proofing_attempts_age ON proofing_attempts(outcome, updated_at);
+      )sql",
+       R"sql(
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_type TEXT NOT NULL DEFAULT '';
+        ALTER TABLE proofing_attempts ADD COLUMN claimed_number_enc BYTEA NOT NULL DEFAULT '';
+        CREATE INDEX proofing_attempts_record ON proofing_attempts(owner, name, outcome);
+        CREATE INDEX proofing_attempts_age ON proofing_attempts(outcome, updated_at);
       )sql"},
+      // The chain's head row exists from the start, so that concurrent first
+      // appends (several instances) queue on it instead of racing to create it.
+      {3, "seed_audit_head",
+       "INSERT INTO audit_head(id, seq, hash) VALUES(1, 0, "
+       "'0000000000000000000000000000000000000000000000000000000000000000') "
+       "ON CONFLICT(id) DO NOTHING"},
+      // Polling and deferred fetches are shared by instances: their state is
+      // in the row, not in one process.
+      {4, "add_proofing_attempts_polls",
+       "ALTER TABLE proofing_attempts ADD COLUMN polls_done INTEGER NOT NULL DEFAULT 0;"
+       "ALTER TABLE proofing_attempts ADD COLUMN fetch_caller TEXT NOT NULL DEFAULT '';",
+       "ALTER TABLE proofing_attempts ADD COLUMN polls_done BIGINT NOT NULL DEFAULT 0;"
+       "ALTER TABLE proofing_attempts ADD COLUMN fetch_caller TEXT NOT NULL DEFAULT '';"},
   };
   return kMigrations;
 }
@@ -88,8 +166,8 @@ constexpr std::array<std::string_view, 8> kOutcomeNames = {
 
 constexpr const char* kColumns =
     "SELECT id, session_id, owner, name, provider, reference, outcome, reason, redirect_url, "
-    "created_at, updated_at, last_event_ms, last_event_id, claimed_name, claimed_type, "
-    "claimed_number_enc FROM proofing_attempts ";
+    "created_at, updated_at, last_event_ms, last_event_id, polls_done, claimed_name, "
+    "claimed_type, claimed_number_enc FROM proofing_attempts ";
 
 // The snapshot's number is sealed to its attempt, as a record's is to the record.
 std::string SnapshotAad(const std::string& attempt_id) { return "attempt:" + attempt_id; }
@@ -111,11 +189,12 @@ ProofingAttempt AttemptStore::FromRow(const common::Statement& st) const {
   a.updated_at = st.ColumnInt64(10);
   a.last_event_ms = st.ColumnInt64(11);
   a.last_event_id = st.ColumnText(12);
-  a.claimed.real_name = st.ColumnText(13);
-  a.claimed.id_card_type = st.ColumnText(14);
+  a.polls_done = static_cast<int>(st.ColumnInt64(13));
+  a.claimed.real_name = st.ColumnText(14);
+  a.claimed.id_card_type = st.ColumnText(15);
   if (!a.claimed.real_name.empty()) {
     // An unreadable snapshot leaves the number empty: it then agrees with nothing.
-    auto number = crypto_.Decrypt(st.ColumnBlob(15), SnapshotAad(a.id));
+    auto number = crypto_.Decrypt(st.ColumnBlob(16), SnapshotAad(a.id));
     if (number) a.claimed.id_card_number = std::move(*number);
   }
   return a;
@@ -288,6 +367,59 @@ Result<bool> AttemptStore::AcceptEvent(const std::string& id, const std::string&
   });
   if (!st) return st.error();
   return accepted;
+}
+
+Result<bool> AttemptStore::ClaimPoll(const std::string& id, int polls_done) {
+  bool claimed = false;
+  Status st = db_.Transaction([&](Connection& conn) {
+    auto up = conn.Cached(
+        "UPDATE proofing_attempts SET polls_done = polls_done + 1 "
+        "WHERE id = ? AND polls_done = ? AND outcome = 'pending'");
+    if (!up) return Status(up.error());
+    Status run = up->BindText(1, id).BindInt64(2, polls_done).Run();
+    claimed = run.ok() && conn.Changes() == 1;
+    return run;
+  });
+  if (!st) return st.error();
+  return claimed;
+}
+
+Status AttemptStore::RequestFetch(const std::string& id, const std::string& caller) {
+  return db_.Transaction([&](Connection& conn) {
+    auto up = conn.Cached(
+        "UPDATE proofing_attempts SET fetch_caller = ? WHERE id = ? AND outcome = 'pending'");
+    if (!up) return Status(up.error());
+    return up->BindText(1, caller).BindText(2, id).Run();
+  });
+}
+
+// The rows are locked while read (ForUpdate): a poller of another instance
+// waits, then finds them claimed.
+Result<std::vector<std::pair<std::string, std::string>>> AttemptStore::ClaimFetches() {
+  std::vector<std::pair<std::string, std::string>> out;
+  Status st = db_.Transaction([&](Connection& conn) {
+    out.clear();
+    auto q = conn.Cached(
+        "SELECT id, fetch_caller FROM proofing_attempts WHERE fetch_caller != '' AND "
+        "outcome = 'pending' ORDER BY id" +
+        std::string(conn.ForUpdate()));
+    if (!q) return Status(q.error());
+    for (;;) {
+      auto row = q->Step();
+      if (!row) return Status(row.error());
+      if (!*row) break;
+      out.emplace_back(q->ColumnText(0), q->ColumnText(1));
+    }
+    auto up = conn.Cached("UPDATE proofing_attempts SET fetch_caller = '' WHERE id = ?");
+    if (!up) return Status(up.error());
+    for (const auto& [id, caller] : out) {
+      if (Status r = up->BindText(1, id).Run(); !r) return r;
+      up->Reset();
+    }
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  return out;
 }
 
 Result<bool> AttemptStore::Finish(Connection& conn, const std::string& id, ProofingOutcome outcome,

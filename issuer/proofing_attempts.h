@@ -1,7 +1,7 @@
-// Proofing attempts in SQLite: one row per Start, with the provider's
-// reference once known, so that callbacks and polling find their attempt and
-// a restart loses nothing. Also owns the schema of the proofing component
-// (attempts, identity records, audit log: component "issuer_proofing").
+// Proofing attempts in the database: one row per Start, with the provider's
+// reference once known, so that callbacks and polling find their attempt
+// whichever instance handles them, and a restart loses nothing. Also owns the schema of the
+// proofing component (attempts, identity records, audit log: component "issuer_proofing").
 #pragma once
 
 #include <cstdint>
@@ -39,6 +39,7 @@ struct ProofingAttempt {
   int64_t updated_at = 0;
   int64_t last_event_ms = 0;  // newest callback's sent_at accepted
   std::string last_event_id;
+  int polls_done = 0;  // scheduled polls made (by any instance)
 };
 
 class AttemptStore {
@@ -75,6 +76,14 @@ class AttemptStore {
   // event returns false and changes nothing.
   common::Result<bool> AcceptEvent(const std::string& id, const std::string& event_id,
                                    int64_t sent_at_ms);
+  // Takes poll number `polls_done` + 1 of a pending attempt: false when another
+  // instance took it first (or the attempt is no longer pending).
+  common::Result<bool> ClaimPoll(const std::string& id, int polls_done);
+  // Asks for the verdict of a pending attempt to be fetched (a callback said it
+  // is ready), by whichever instance's poller comes first.
+  common::Status RequestFetch(const std::string& id, const std::string& caller);
+  // The fetches asked for, each given to one caller only: (attempt id, caller).
+  common::Result<std::vector<std::pair<std::string, std::string>>> ClaimFetches();
   // Moves a pending attempt to a final outcome inside the caller's
   // transaction. false when it was no longer pending (someone else finished it).
   static common::Result<bool> Finish(common::Connection& conn, const std::string& id,

@@ -61,7 +61,9 @@ std::string Code(const ProofingFailure& f) {
 }
 
 ProofingFailure FromLower(const common::Error& e) {
-  if (e.code == "db_full") return {ProofingError::kStorageUnavailable, e.message, e.code};
+  if (e.code == "db_unavailable" || e.code == "db_full") {
+    return {ProofingError::kStorageUnavailable, e.message, e.code};
+  }
   for (const auto& i : kInfo) {
     if (i.code == e.code && i.error != ProofingError::kInternal) return {i.error, e.message, ""};
   }

@@ -40,7 +40,8 @@ enum class ProofingError {
   kCheckPending,                 // "check_pending" 409: a check of this record is under way
   kOfferInProgress,              // "offer_in_progress" 409: a live credential offer exists
   kOfferLimitReached,            // "offer_limit_reached" 429: too many offers for this record
-  kStorageUnavailable,           // "storage_unavailable" 503: the store is full; try again later
+  kStorageUnavailable,           // "storage_unavailable" 503: the store is full or cannot be
+                                 // reached; try again later
   kInternal,                     // 500: storage and other lower-layer failures (see `cause`)
 };
 

@@ -137,7 +137,8 @@ HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
         "", "", e.message, claimed.real_name, claimed.id_card_type, FieldInError(claimed)};
     // Input the user can correct, and a provider that may come back, show the form again.
     if (e.reason == ProofingError::kInvalidInput) return ShowForm(c, req, s, status, view, Code(e));
-    if (e.reason == ProofingError::kProviderUnavailable) {
+    if (e.reason == ProofingError::kProviderUnavailable ||
+        e.reason == ProofingError::kStorageUnavailable) {
       view.error = "The verification service is unavailable right now. Please try again.";
       return ShowForm(c, req, s, status, view, Code(e));
     }

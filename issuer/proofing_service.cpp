@@ -149,19 +149,24 @@ ProofingResult<ProofingAttempt> ProofingService::Begin(const SubmitRequest& r) {
   draft.claimed = r.claimed;
   // One transaction: no second check of the record can start, and no change
   // of its fields land, between the checks below and the attempt's snapshot.
+  // The record's row is locked (read for update, or written) before pending
+  // checks are looked for, so that concurrent submissions on several
+  // instances see each other's attempt.
   Status saved = db_.Transaction([&](Connection& conn) {
-    auto existing = identities_.Get(conn, r.owner, r.name);
+    refusal.reset();
+    auto existing = identities_.Get(conn, r.owner, r.name, true);
     if (!existing) return Status(existing.error());
-    auto pending = AttemptStore::HasPending(conn, r.owner, r.name);
-    if (!pending) return Status(pending.error());
     if (existing->has_value() && (*existing)->verified) {
       refusal = ProofingError::kAlreadyVerified;
-    } else if (*pending) {
-      refusal = ProofingError::kCheckPending;
+      return Status::Ok();
     }
-    if (refusal) return Status::Ok();
     Status st = identities_.SaveClaimed(conn, r.owner, r.name, r.claimed, clock_.NowSeconds());
     if (!st) return st;
+    auto pending = AttemptStore::HasPending(conn, r.owner, r.name);
+    if (!pending) return Status(pending.error());
+    if (*pending) {  // undoes SaveClaimed: the fields under check stay as they are
+      return Status(common::Error{"check_pending", "a check of this identity is under way"});
+    }
     auto created = attempts_.Create(conn, draft);
     if (!created) return Status(created.error());
     draft = std::move(*created);
@@ -169,8 +174,11 @@ ProofingResult<ProofingAttempt> ProofingService::Begin(const SubmitRequest& r) {
   });
   if (!saved) {
     ProofingFailure failed = FromLower(saved.error());
-    if (failed.reason != ProofingError::kIdentityLocked) return failed;
-    refusal = ProofingError::kIdentityLocked;
+    if (failed.reason != ProofingError::kIdentityLocked &&
+        failed.reason != ProofingError::kCheckPending) {
+      return failed;
+    }
+    refusal = failed.reason;
   }
   if (!refusal) return draft;
   (void)Refuse(r, *refusal);
@@ -259,8 +267,9 @@ Result<ProofingAttempt> ProofingService::Apply(const ProofingAttempt& attempt,
 Status ProofingService::Checked(Connection& conn, const ProofingAttempt& attempt,
                                 ProviderVerdict& verdict, ClaimedIdentity* locked) const {
   if (attempt.claimed.real_name.empty()) {
-    // An attempt from before snapshots were kept: the record is what it checked.
-    auto record = identities_.Get(conn, attempt.owner, attempt.name);
+    // An attempt from before snapshots were kept: the record is what it
+    // checked. Locked: the fields compared are the fields the verdict locks.
+    auto record = identities_.Get(conn, attempt.owner, attempt.name, true);
     if (!record) return record.error();
     if (record->has_value()) *locked = (*record)->identity;
   }
@@ -320,10 +329,7 @@ ProofingStatus ProofingService::HandleCallback(const std::string& name, const Ca
   (void)audit_.Append({0, 0, caller, Subject(*attempt), "callback", "ok", name, attempt->reference,
                        mscv, event->status});
   if (options_.defer_callback_fetch) {
-    {
-      std::lock_guard lock(poll_mu_);
-      queued_.emplace_back(attempt->id, caller);
-    }
+    if (auto q = attempts_.RequestFetch(attempt->id, caller); !q) return FromLower(q.error());
     if (options_.on_queued) options_.on_queued();
     return ProofingStatus::Ok();
   }
@@ -351,16 +357,16 @@ ProofingResult<ProofingAttempt> ProofingService::Refresh(const std::string& atte
 }
 
 int ProofingService::ProcessQueued() {
-  std::vector<std::pair<std::string, std::string>> batch;
-  {
-    std::lock_guard lock(poll_mu_);
-    batch.swap(queued_);
+  auto batch = attempts_.ClaimFetches();
+  if (!batch) {
+    common::LogWarn("proofing_fetch_failed", {{"code", batch.error().code}});
+    return 0;
   }
-  for (const auto& [id, caller] : batch) {
+  for (const auto& [id, caller] : *batch) {
     auto r = Refresh(id, caller);
     if (!r) common::LogWarn("proofing_fetch_failed", {{"attempt", id}, {"code", Code(r.error())}});
   }
-  return static_cast<int>(batch.size());
+  return static_cast<int>(batch->size());
 }
 
 int ProofingService::PollDue() {
@@ -370,23 +376,19 @@ int ProofingService::PollDue() {
   int polled = 0;
   const int64_t now = clock_.NowSeconds();
   for (const auto& a : *pending) {
-    size_t done = 0;
-    {
-      std::lock_guard lock(poll_mu_);
-      done = static_cast<size_t>(polls_done_[a.id]);
-      if (done >= options_.poll_schedule.size() ||
-          now - a.created_at < options_.poll_schedule[done]) {
-        continue;
-      }
-      polls_done_[a.id] = static_cast<int>(done + 1);
+    const size_t done = static_cast<size_t>(a.polls_done);
+    if (done >= options_.poll_schedule.size() ||
+        now - a.created_at < options_.poll_schedule[done]) {
+      continue;
     }
+    // Each scheduled poll is made once, by whichever instance claims it.
+    auto claimed = attempts_.ClaimPoll(a.id, a.polls_done);
+    if (!claimed || !*claimed) continue;
     ++polled;
     auto r = Refresh(a.id, "system:poll");
     if ((!r || !IsFinal(r->outcome)) && done + 1 == options_.poll_schedule.size()) {
       (void)Apply(r ? *r : a, {ProofingOutcome::kExpired, "poll_schedule_exhausted", {}, ""},
                   "system:poll", "");
-      std::lock_guard lock(poll_mu_);
-      polls_done_.erase(a.id);
     }
   }
   return polled;

@@ -86,15 +86,18 @@ class ProofingService {
   ProofingStatus HandleCallback(const std::string& provider, const CallbackInput& in,
                                 const std::string& mscv);
 
-  // Fetches the verdicts of callbacks accepted with defer_callback_fetch;
-  // returns how many were processed.
+  // Fetches the verdicts of callbacks accepted with defer_callback_fetch (by
+  // any instance: the request is in the attempt's row); returns how many were
+  // processed.
   int ProcessQueued();
 
   // Fetches and applies the verdict of a pending attempt (polling fallback).
   ProofingResult<ProofingAttempt> Refresh(const std::string& attempt_id, const std::string& caller);
   // Polls every pending attempt whose next scheduled poll time has passed,
   // expiring those whose schedule ran out or that are older than
-  // max_pending_seconds; returns how many were polled. Driven by a timer or a test.
+  // max_pending_seconds; returns how many were polled. Driven by a timer or a
+  // test. With several instances each scheduled poll is made by one of them
+  // (AttemptStore::ClaimPoll).
   int PollDue();
   // At startup: expires pending checks no verdict can reach any more (no
   // provider reference yet, or a provider that forgets its checks on a
@@ -130,11 +133,7 @@ class ProofingService {
   AttemptStore attempts_;
   IdentityStore identities_;
   AuditLog audit_;
-  common::CounterFamily* callbacks_;       // vc_provider_callbacks_total{provider,outcome}
-  std::map<std::string, int> polls_done_;  // attempt id -> polls made (guarded by poll_mu_)
-  std::mutex poll_mu_;
-  std::vector<std::pair<std::string, std::string>>
-      queued_;  // (attempt id, caller), guarded by poll_mu_
+  common::CounterFamily* callbacks_;  // vc_provider_callbacks_total{provider,outcome}
 };
 
 }  // namespace vc::issuer

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <stdexcept>
 
 #include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/base/text.h"
+#include "common/store/migrations.h"
 
 namespace vc::issuer {
 using common::Error;
@@ -33,6 +36,24 @@ bool AllOf(std::string_view s, size_t min, size_t max, int (*pred)(int)) {
 
 Error Invalid(std::string message) { return Error{"invalid_input", std::move(message)}; }
 
+constexpr const char* kCallbackTable = "sandbox_callbacks";
+
+std::vector<common::Migration> Migrations() {
+  const std::string checks =
+      "CREATE TABLE sandbox_checks(reference TEXT PRIMARY KEY, outcome TEXT NOT NULL,"
+      " completed INTEGER NOT NULL DEFAULT 0, return_url TEXT NOT NULL,"
+      " callback_url TEXT NOT NULL, created_at INTEGER NOT NULL);\n";
+  using common::Engine;
+  return {{1, "create_sandbox_checks",
+           checks + common::OutboxTableSql(kCallbackTable, Engine::kSqlite) +
+               common::OutboxUpgradeSql(kCallbackTable, Engine::kSqlite) +
+               common::OutboxLeaseSql(kCallbackTable, Engine::kSqlite),
+           common::BigIntegers(checks) +
+               common::OutboxTableSql(kCallbackTable, Engine::kPostgresql) +
+               common::OutboxUpgradeSql(kCallbackTable, Engine::kPostgresql) +
+               common::OutboxLeaseSql(kCallbackTable, Engine::kPostgresql)}};
+}
+
 }  // namespace
 
 bool IsValidPrcResidentId(std::string_view id) {
@@ -49,11 +70,17 @@ bool IsValidPrcResidentId(std::string_view id) {
 }
 
 SandboxProvider::SandboxProvider(std::string public_base_url, std::string callback_secret,
-                                 common::HttpClient& http, const common::Clock& clock)
+                                 common::Database& db, common::HttpClient& http,
+                                 const common::Clock& clock)
     : public_base_url_(std::move(public_base_url)),
       callback_secret_(std::move(callback_secret)),
-      http_(http),
-      clock_(clock) {}
+      db_(db),
+      clock_(clock),
+      callbacks_(db, kCallbackTable, http, clock) {
+  if (Status s = common::ApplyMigrations(db_, "issuer_sandbox", Migrations()); !s) {
+    throw std::runtime_error("sandbox provider schema: " + s.error().message);
+  }
+}
 
 SandboxProvider::~SandboxProvider() { StopWorker(); }
 
@@ -96,18 +123,36 @@ Result<StartResult> SandboxProvider::Start(const ProofingStart& start) {
     return result;
   }
   result.redirect_url = public_base_url_ + "/sandbox-provider/" + result.reference;
-  std::lock_guard lock(mu_);
-  checks_[result.reference] = {OutcomeForName(name), false, start.return_url, start.callback_url};
+  Status stored = db_.Transaction([&](common::Connection& c) -> Status {
+    auto st = c.Cached(
+        "INSERT INTO sandbox_checks(reference, outcome, return_url, callback_url, created_at) "
+        "VALUES(?, ?, ?, ?, ?)");
+    if (!st) return st.error();
+    return st->BindText(1, result.reference)
+        .BindText(2, OutcomeName(OutcomeForName(name)))
+        .BindText(3, start.return_url)
+        .BindText(4, start.callback_url)
+        .BindInt64(5, clock_.NowSeconds())
+        .Run();
+  });
+  if (!stored) return Error{"provider_unavailable", "the sandbox could not store the check"};
   return result;
 }
 
 Result<ProviderVerdict> SandboxProvider::Fetch(const std::string& reference) {
-  std::lock_guard lock(mu_);
-  auto it = checks_.find(reference);
-  if (it == checks_.end()) return Error{"attempt_not_found", "unknown sandbox reference"};
+  std::optional<std::pair<std::string, bool>> check;
+  Status s = db_.Read([&](common::Connection& c) -> Status {
+    auto st = c.Cached("SELECT outcome, completed FROM sandbox_checks WHERE reference = ?");
+    if (!st) return st.error();
+    auto row = st->BindText(1, reference).Step();
+    if (!row) return row.error();
+    if (*row) check.emplace(st->ColumnText(0), st->ColumnInt64(1) != 0);
+    return Status::Ok();
+  });
+  if (!s) return Error{"provider_unavailable", "the sandbox could not read the check"};
+  if (!check) return Error{"attempt_not_found", "unknown sandbox reference"};
   ProviderVerdict v;
-  if (it->second.completed) {
-    v.outcome = it->second.final_outcome;
+  if (check->second && ParseOutcome(check->first, &v.outcome)) {
     v.reason = "sandbox_" + std::string(OutcomeName(v.outcome));
   }
   return v;
@@ -134,65 +179,59 @@ Result<CallbackEvent> SandboxProvider::AuthenticateCallback(const CallbackInput&
   return e;
 }
 
+// The check row is locked while read (ForUpdate), so that presses reaching
+// several instances at once queue one callback.
 Result<std::string> SandboxProvider::CompleteHosted(const std::string& reference) {
-  std::lock_guard lock(mu_);
-  auto it = checks_.find(reference);
-  if (it == checks_.end()) return Error{"attempt_not_found", "unknown sandbox reference"};
-  if (!it->second.completed) {
-    it->second.completed = true;
+  std::optional<std::string> return_url;
+  bool queued = false;
+  Status s = db_.Transaction([&](common::Connection& c) -> Status {
+    queued = false;
+    auto st = c.Cached(
+        "SELECT completed, return_url, callback_url FROM sandbox_checks WHERE "
+        "reference = ?" +
+        std::string(c.ForUpdate()));
+    if (!st) return st.error();
+    auto row = st->BindText(1, reference).Step();
+    if (!row) return row.error();
+    if (!*row) return Status::Ok();
+    return_url = st->ColumnText(1);
+    if (st->ColumnInt64(0) != 0) return Status::Ok();
+    const std::string callback_url = st->ColumnText(2);
+    auto done = c.Cached("UPDATE sandbox_checks SET completed = 1 WHERE reference = ?");
+    if (!done) return done.error();
+    if (Status r = done->BindText(1, reference).Run(); !r) return r;
     common::JsonWriter w;
     w->StartObject();
     w.Member("reference", reference);
     w.Member("status", "PROCESSED");
     w.Member("sentAt", clock_.NowMillis());
     w->EndObject();
-    queue_.push_back({it->second.callback_url, w.str()});
-    queued_cv_.notify_all();
-  }
-  return it->second.return_url;
+    const std::string body = w.str();
+    const std::string signature = common::HexEncode(common::HmacSha256(callback_secret_, body));
+    queued = true;
+    return common::HttpOutbox::Enqueue(c, kCallbackTable, reference, callback_url,
+                                       {{kSandboxSignatureHeader, signature}}, body,
+                                       clock_.NowMillis());
+  });
+  if (!s) return Error{"provider_unavailable", "the sandbox could not record the check"};
+  if (!return_url) return Error{"attempt_not_found", "unknown sandbox reference"};
+  if (queued && worker_) worker_->Notify();
+  return *return_url;
 }
 
 int SandboxProvider::DeliverPending() {
-  std::deque<Queued> batch;
-  {
-    std::lock_guard lock(mu_);
-    batch.swap(queue_);
+  auto attempted = callbacks_.DeliverDue();
+  if (!attempted) {
+    common::LogWarn("sandbox_callback_failed", {{"error", attempted.error().message}});
+    return 0;
   }
-  int sent = 0;
-  for (const auto& q : batch) {
-    common::HttpHeaders headers = {
-        {kSandboxSignatureHeader, common::HexEncode(common::HmacSha256(callback_secret_, q.body))}};
-    auto resp = common::PostJson(http_, q.url, q.body, headers);
-    if (resp && resp->status == 200) {
-      ++sent;
-    } else {
-      common::LogWarn("sandbox_callback_failed",
-                      {{"status", resp ? static_cast<int64_t>(resp->status) : int64_t{0}}});
-    }
-  }
-  return sent;
+  return *attempted;
 }
 
 void SandboxProvider::StartWorker() {
-  worker_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      queued_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-      if (stop_) break;
-      lock.unlock();
-      DeliverPending();
-      lock.lock();
-    }
-  });
+  if (!worker_) worker_ = std::make_unique<common::OutboxWorker>(callbacks_);
 }
 
-void SandboxProvider::StopWorker() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  queued_cv_.notify_all();
-  if (worker_.joinable()) worker_.join();
-}
+void SandboxProvider::StopWorker() { worker_.reset(); }
 
 }  // namespace vc::issuer

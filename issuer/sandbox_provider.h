@@ -7,15 +7,14 @@
 // refuses it there); every page it touches carries the SANDBOX banner.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
 #include "common/base/clock.h"
 #include "common/http/http_client.h"
+#include "common/http/outbox.h"
+#include "common/http/outbox_worker.h"
+#include "common/store/store.h"
 #include "issuer/proofing_provider.h"
 
 namespace vc::issuer {
@@ -30,8 +29,11 @@ inline constexpr const char* kSandboxSignatureHeader = "x-sandbox-signature";
 class SandboxProvider final : public ProofingProvider {
  public:
   // `callback_secret` signs callbacks (a KeyStore secret); `public_base_url`
-  // is where its hosted page lives.
-  SandboxProvider(std::string public_base_url, std::string callback_secret,
+  // is where its hosted page lives. Its checks and queued callbacks live in
+  // `db` (tables of component "issuer_sandbox", migrated here; throws
+  // std::runtime_error when that fails), so the hosted page, the callback and
+  // Fetch work whichever instance serves them.
+  SandboxProvider(std::string public_base_url, std::string callback_secret, common::Database& db,
                   common::HttpClient& http, const common::Clock& clock);
   ~SandboxProvider() override;
 
@@ -45,36 +47,22 @@ class SandboxProvider final : public ProofingProvider {
   common::Status Test() override { return common::Status::Ok(); }
 
   // The hosted page's "finish" button: marks the check done and queues the
-  // callback. Returns the URL the browser goes back to; "attempt_not_found".
+  // callback (once, however often it is pressed). Returns the URL the browser
+  // goes back to; "attempt_not_found".
   common::Result<std::string> CompleteHosted(const std::string& reference);
-  // Delivers queued callbacks now (tests drive this); returns how many were sent.
+  // Delivers queued callbacks now (tests drive this); returns how many were attempted.
   int DeliverPending();
   // Or let a background thread deliver them as they are queued.
   void StartWorker();
   void StopWorker();
 
  private:
-  struct Check {
-    ProofingOutcome final_outcome = ProofingOutcome::kVerified;
-    bool completed = false;
-    std::string return_url;
-    std::string callback_url;
-  };
-  struct Queued {
-    std::string url;
-    std::string body;
-  };
-
   std::string public_base_url_;
   std::string callback_secret_;
-  common::HttpClient& http_;
+  common::Database& db_;
   const common::Clock& clock_;
-  std::mutex mu_;
-  std::condition_variable queued_cv_;
-  std::map<std::string, Check> checks_;  // by reference; lost on restart (sandbox)
-  std::deque<Queued> queue_;
-  std::thread worker_;
-  bool stop_ = false;
+  common::HttpOutbox callbacks_;
+  std::unique_ptr<common::OutboxWorker> worker_;
 };
 
 }  // namespace vc::issuer

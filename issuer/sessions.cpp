@@ -42,6 +42,31 @@ const std::vector<common::Migration>& Migrations() {
           expires_at INTEGER NOT NULL,
           ended_at INTEGER NOT NULL DEFAULT 0
         );
+      )sql",
+       R"sql(
+        CREATE TABLE one_time_claims (
+          scope TEXT NOT NULL,
+          key TEXT NOT NULL,
+          expires_at BIGINT NOT NULL,
+          claimed_at BIGINT NOT NULL,
+          session_id TEXT NOT NULL,
+          PRIMARY KEY (scope, key)
+        );
+        CREATE TABLE sessions (
+          id TEXT PRIMARY KEY,
+          kind TEXT NOT NULL,
+          status TEXT NOT NULL,
+          org_id TEXT NOT NULL,
+          request_id TEXT NOT NULL,
+          redirect_url TEXT NOT NULL,
+          mscv TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          auth0_state TEXT NOT NULL,
+          cookie_hash BYTEA NOT NULL,
+          created_at BIGINT NOT NULL,
+          expires_at BIGINT NOT NULL,
+          ended_at BIGINT NOT NULL DEFAULT 0
+        );
       )sql"},
   };
   return kMigrations;
@@ -69,9 +94,11 @@ Session FromRow(const common::Statement& st, std::string* cookie_hash) {
   return s;
 }
 
+// `for_update`: inside a write that changes the session (see Connection::ForUpdate).
 Result<std::optional<Session>> Find(Connection& conn, const std::string& id,
-                                    std::string* cookie_hash) {
-  auto st = conn.Cached(kSelectSession);
+                                    std::string* cookie_hash, bool for_update = false) {
+  auto st = for_update ? conn.Cached(kSelectSession + std::string(conn.ForUpdate()))
+                       : conn.Cached(kSelectSession);
   if (!st) return st.error();
   st->BindText(1, id);
   auto row = st->Step();
@@ -80,8 +107,9 @@ Result<std::optional<Session>> Find(Connection& conn, const std::string& id,
   return std::optional<Session>(FromRow(*st, cookie_hash));
 }
 
-Result<Session> Load(Connection& conn, const std::string& id, std::string* cookie_hash) {
-  auto found = Find(conn, id, cookie_hash);
+Result<Session> Load(Connection& conn, const std::string& id, std::string* cookie_hash,
+                     bool for_update = false) {
+  auto found = Find(conn, id, cookie_hash, for_update);
   if (!found) return found.error();
   if (!*found) return Error{"session_not_found", "no such session"};
   return std::move(**found);
@@ -94,10 +122,11 @@ struct SessionInfo {
 };
 
 // A storage failure answers 410 with the store's code, as any unknown code did.
-constexpr std::array<SessionInfo, 4> kSessionInfo = {{
+constexpr std::array<SessionInfo, 5> kSessionInfo = {{
     {SessionError::kNotFound, "session_not_found", 404},
     {SessionError::kForbidden, "session_forbidden", 403},
     {SessionError::kExpired, "session_expired", 410},
+    {SessionError::kUnavailable, "storage_unavailable", 503},
     {SessionError::kStorage, "db_error", 410},
 }};
 
@@ -240,8 +269,12 @@ Result<Session, SessionFailure> SessionStore::Authenticate(const std::string& id
     out = Find(conn, id, &hash);
     return Status::Ok();
   });
-  if (!st) return SessionFailure{SessionError::kStorage, st.error().message};
-  if (!out) return SessionFailure{SessionError::kStorage, out.error().message};
+  auto storage = [](const Error& e) {
+    return SessionFailure{
+        common::IsUnavailable(e) ? SessionError::kUnavailable : SessionError::kStorage, e.message};
+  };
+  if (!st) return storage(st.error());
+  if (!out) return storage(out.error());
   if (!*out) return SessionFailure{SessionError::kNotFound, "no such session"};
   if (cookie.empty() || !common::ConstantTimeEquals(common::Sha256(cookie), hash)) {
     return SessionFailure{SessionError::kForbidden, "this session belongs to another browser"};
@@ -256,7 +289,7 @@ Result<Session, SessionFailure> SessionStore::Authenticate(const std::string& id
 Result<Session> SessionStore::Finish(const std::string& id, SessionStatus status) {
   Result<Session> out = Error{"session_not_found", "no such session"};
   Status st = db_.Transaction([&](Connection& conn) -> Status {
-    out = Load(conn, id, nullptr);
+    out = Load(conn, id, nullptr, true);
     if (!out) return Status::Ok();
     if (out->status != SessionStatus::kActive) {
       if (out->status != status) out = Error{"session_ended", "the session has already ended"};
@@ -290,9 +323,10 @@ Result<int64_t> SessionStore::Prune(Connection& conn, int64_t now, int64_t claim
 
 Result<int64_t> SessionStore::Prune(int64_t claim_grace_seconds,
                                     int64_t session_retention_seconds) {
+  const int64_t now = clock_.NowSeconds();
   int64_t removed = 0;
   Status st = db_.Transaction([&](Connection& conn) -> Status {
-    auto r = Prune(conn, clock_.NowSeconds(), claim_grace_seconds, session_retention_seconds);
+    auto r = Prune(conn, now, claim_grace_seconds, session_retention_seconds);
     if (!r) return r.error();
     removed = *r;
     return Status::Ok();

@@ -77,10 +77,11 @@ using OpenFailure = common::Failure<OpenError>;
 // Why SessionStore::Authenticate gave no session; Code() and HttpStatus() are
 // what a session page answers.
 enum class SessionError {
-  kNotFound,   // "session_not_found" 404
-  kForbidden,  // "session_forbidden" 403: the cookie is not the session's
-  kExpired,    // "session_expired" 410
-  kStorage,    // "db_error" 410: the store failed
+  kNotFound,     // "session_not_found" 404
+  kForbidden,    // "session_forbidden" 403: the cookie is not the session's
+  kExpired,      // "session_expired" 410
+  kStorage,      // "db_error" 410: the store failed
+  kUnavailable,  // "storage_unavailable" 503: the database cannot be reached (retry)
 };
 using SessionFailure = common::Failure<SessionError>;
 std::string_view Code(SessionError e);

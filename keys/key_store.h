@@ -1,8 +1,7 @@
-// Signing keys and shared secrets on disk, under the data directory:
-//
-//   <dir>/<purpose>/<ALG>_<kid>.pem   private key, PKCS#8 PEM, mode 0600
-//   <dir>/<purpose>/active            the kid of the key that signs now
-//   <dir>/secrets/<name>              32+ random bytes, base64url, mode 0600
+// Signing keys and shared secrets, over a KeyRecords (common/base/key_records.h):
+// files under the data directory for one instance (keys/key_files.h), or the
+// database, sealed under the key-encryption key, for several instances
+// (common/store/sealed_key_records.h).
 //
 // A purpose names what a key is for ("issuer", "rp-contoso", "result"). The kid
 // is the key's RFC 7638 thumbprint. Rotation adds a key and makes it active;
@@ -11,12 +10,14 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "common/base/key_records.h"
 #include "common/base/result.h"
 #include "common/jose/jwk.h"
+#include "keys/key_files.h"
 
 namespace vc::keys {
 
@@ -35,18 +36,24 @@ struct StoredKey {
 
 class KeyStore {
  public:
-  // Creates `dir` (mode 0700) if needed. Throws std::runtime_error if it cannot.
+  // Files under `dir`, created (mode 0700) if needed. Throws std::runtime_error
+  // if it cannot.
   explicit KeyStore(std::filesystem::path dir);
+  // Any other place, e.g. the database.
+  explicit KeyStore(std::shared_ptr<common::KeyRecords> records);
 
+  // The directory of a file key store; empty for one in the database.
   const std::filesystem::path& dir() const { return dir_; }
+  std::string Where() const { return records_->Where(); }
 
-  // Generates a key for `purpose`, writes it, and makes it active if asked.
-  // Errors: "invalid_purpose", "io_error".
+  // Generates a key for `purpose`, stores it, and makes it active if asked.
+  // Errors: "invalid_purpose", "io_error", the store's.
   common::Result<StoredKey> Generate(const std::string& purpose, common::JwsAlg alg,
                                      bool activate = true);
   // The active key of `purpose`. Error "no_key" when there is none.
   common::Result<StoredKey> Active(const std::string& purpose) const;
-  // The active key, generated with `alg` on first use.
+  // The active key, generated with `alg` on first use (once, even when several
+  // instances start together).
   common::Result<StoredKey> ActiveOrGenerate(const std::string& purpose, common::JwsAlg alg);
   // A new key with the active key's algorithm, made active. Error "no_key".
   common::Result<StoredKey> Rotate(const std::string& purpose);
@@ -66,39 +73,14 @@ class KeyStore {
                                    std::string_view pem, bool activate);
 
  private:
-  common::Result<StoredKey> Write(const std::string& purpose, common::JwsAlg alg,
-                                  const common::Jwk& key, bool activate);
-  common::Result<std::vector<StoredKey>> ListPurpose(const std::string& purpose) const;
+  common::Result<StoredKey> Add(const std::string& purpose, common::JwsAlg alg,
+                                const common::Jwk& key, common::Activation activation);
 
+  std::shared_ptr<common::KeyRecords> records_;
   std::filesystem::path dir_;
-  mutable std::mutex mu_;  // serialises writers within this process
 };
 
 // True for names made of [a-z0-9-], 1..64 characters.
 bool IsValidKeyName(std::string_view name);
-
-// Writes `data` to `path` atomically (temp file + rename) with mode 0600: the
-// temp file has a random name and is created fresh with that mode (O_EXCL, no
-// symlink followed), so no other user can open it at any moment, whatever the
-// umask, and concurrent writers never share one.
-common::Status WritePrivateFile(const std::filesystem::path& path, std::string_view data);
-
-// Like WritePrivateFile, but only if `path` does not exist yet: false (and
-// nothing written) when it does, even when another process creates it at the
-// same moment. Used for secrets generated on first use.
-common::Result<bool> CreatePrivateFileOnce(const std::filesystem::path& path,
-                                           std::string_view data);
-
-// A file under a key store directory that users other than the owner may
-// access (any of the mode bits 077), e.g. copied in with cp or left 0644.
-struct LooseKeyFile {
-  std::filesystem::path path;
-  unsigned mode = 0;  // permission bits, e.g. 0644
-};
-
-// Every regular file under `dir` (recursively) with a group or other
-// permission bit, sorted by path; empty when all are private or `dir` is
-// missing. vcserver refuses to start on these in production and warns otherwise.
-std::vector<LooseKeyFile> FindLooseKeyFiles(const std::filesystem::path& dir);
 
 }  // namespace vc::keys

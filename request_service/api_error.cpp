@@ -117,7 +117,9 @@ common::HttpServerResponse EnvelopeResponse(const ApiFailure& f, const std::stri
   w->EndObject();
   w->EndObject();
   w->EndObject();
-  return common::HttpServerResponse::Json(status, w.str());
+  auto resp = common::HttpServerResponse::Json(status, w.str());
+  if (status == 503) resp.SetHeader("Retry-After", "5");
+  return resp;
 }
 
 }  // namespace vc::request_service

@@ -13,6 +13,10 @@ using common::Connection;
 using common::Status;
 
 ApiFailure StorageFailure(const common::Error& e) {
+  if (common::IsUnavailable(e)) {
+    return ApiFailure{503, "storageUnavailable", "The service cannot reach its storage; retry.",
+                      ""};
+  }
   return ApiFailure{500, "internalError", "The request could not be stored: " + e.code, ""};
 }
 
@@ -102,7 +106,8 @@ common::Database::Work Authority::FinishWork(const std::string& id, const Callba
                                              const std::string& status,
                                              const std::string& event_body, bool* already) const {
   return [this, &id, &cb, &status, &event_body, already](Connection& c) -> Status {
-    auto cur = FindRequest(c, "id", id);
+    *already = false;
+    auto cur = FindRequest(c, "id", id, true);
     if (!cur) return cur.error();
     if (!*cur || !(*cur)->terminal.empty()) {
       *already = true;

@@ -31,9 +31,12 @@ struct StoredRequest {
 };
 
 common::Status InsertRequest(common::Connection& c, const StoredRequest& r);
-// `column` is "id" or "wallet_state". nullopt when absent.
+// `column` is "id" or "wallet_state". nullopt when absent. `for_update` inside
+// a transaction that changes the request: concurrent changes (other
+// instances) wait for it and then see its result (Connection::ForUpdate).
 common::Result<std::optional<StoredRequest>> FindRequest(common::Connection& c, const char* column,
-                                                         const std::string& value);
+                                                         const std::string& value,
+                                                         bool for_update = false);
 // Sets one column of a request ("retrieved", "issued_jti", "pin_failures", "terminal").
 common::Status UpdateRequest(common::Connection& c, const std::string& id, const char* column,
                              const std::string& value);

@@ -142,7 +142,8 @@ ApiResult<std::string> Requests::SignedRequestObject(const std::string& kind,
 common::Database::Work Requests::RetrievedWork(const std::string& id, const CallbackSpec& cb,
                                                bool* queued) const {
   return [this, &id, &cb, queued](Connection& c) -> Status {
-    auto cur = FindRequest(c, "id", id);
+    *queued = false;
+    auto cur = FindRequest(c, "id", id, true);
     if (!cur) return cur.error();
     if (!*cur || (*cur)->retrieved) return {};
     if (auto u = UpdateRequest(c, id, "retrieved", int64_t{1}); !u) return u;

@@ -114,7 +114,7 @@ ApiResult<Done> WalletProtocol::CheckPin(const StoredRequest& r, const IssuanceS
   // Read and count in one transaction, so concurrent guesses cannot share an attempt.
   int failures = 0;
   Status s = authority_.db().Transaction([&](Connection& c) -> Status {
-    auto cur = FindRequest(c, "id", r.id);
+    auto cur = FindRequest(c, "id", r.id, true);
     if (!cur) return cur.error();
     failures = (*cur ? (*cur)->pin_failures : 0) + 1;
     return UpdateRequest(c, r.id, "pin_failures", int64_t{failures});
@@ -140,8 +140,11 @@ ApiResult<std::string> WalletProtocol::IssueVc(const StoredRequest& r, const Iss
   const int64_t now = authority_.clock().NowSeconds();
   std::string jwt;
   bool already = false;
+  // Outside the transaction: the key store may read the database.
+  const credentials::Signer signer = authority_.CurrentSigner();
   Status s = authority_.db().Transaction([&](Connection& c) -> Status {
-    auto cur = FindRequest(c, "id", r.id);  // one VC per request, even under concurrent calls
+    // One VC per request, even under concurrent calls (of several instances).
+    auto cur = FindRequest(c, "id", r.id, true);
     if (!cur) return cur.error();
     if (!*cur || !(*cur)->issued_jti.empty() || (*cur)->pin_failures >= options.pin_max_attempts) {
       already = true;
@@ -158,7 +161,7 @@ ApiResult<std::string> WalletProtocol::IssueVc(const StoredRequest& r, const Iss
         spec.expiration_date.value_or(now + contract.validity_seconds()),
         "urn:pic:" + common::HexEncode(common::RandomBytes(16)),
         credentials::StatusEntry{authority_.StatusListUrl(slot->first), slot->second}};
-    auto signed_vc = credentials::IssueVcJwt(vc, authority_.CurrentSigner());
+    auto signed_vc = credentials::IssueVcJwt(vc, signer);
     if (!signed_vc) return signed_vc.error();
     jwt = *signed_vc;
     const std::string indexed = contract.IndexedValue(*claims);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/base/clock.h"
+#include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/base/process_limits.h"
@@ -22,6 +23,7 @@
 #include "common/http/guarded_http_client.h"
 #include "common/http/http_client.h"
 #include "common/http/http_server.h"
+#include "common/store/job_lease.h"
 #include "common/store/store.h"
 #include "issuer/intake.h"
 #include "issuer/sessions.h"
@@ -40,6 +42,7 @@
 #include "server/loopback_http_client.h"
 #include "server/rate_limits.h"
 #include "server/retention.h"
+#include "server/storage.h"
 
 namespace vc::server {
 namespace fs = std::filesystem;
@@ -120,6 +123,8 @@ std::pair<std::string, int> ParseListen(const std::string& listen, const std::st
 struct App::Impl {
   explicit Impl(const common::Clock* given) : clock(given ? *given : system_clock) {}
   Config config;
+  // Names this process in job leases among the instances sharing the database.
+  const std::string instance_id = common::RandomId(9);
   common::SystemClock system_clock;
   const common::Clock& clock;  // AppOptions::clock, or system_clock
   common::CurlHttpClient network;
@@ -156,17 +161,34 @@ struct App::Impl {
   void BuildIssuer();
   void RegisterLanding();
   keys::RpKeySource OrgKeySource(const common::OrgConfig& org);
+  std::string DemoKeyFile(const std::string& org, const keys::StoredKey& key);
 };
 
 void App::Impl::OpenStorage() {
   MakeDataDir(config.data_dir);
-  CheckKeyFilePermissions(fs::path(config.data_dir) / "keys", config.environment);
-  keys = std::make_unique<keys::KeyStore>(fs::path(config.data_dir) / "keys");
-  db = Must(common::Database::Open((fs::path(config.data_dir) / "vc.db").string()), "database");
+  if (config.storage.key_encryption_key.empty()) {
+    CheckKeyFilePermissions(fs::path(config.data_dir) / "keys", config.environment);
+  }
+  Storage storage = server::OpenStorage(config);
+  db = std::move(storage.db);
+  keys = std::move(storage.keys);
   Must(issuer::SessionStore::Migrate(*db), "database migration");
+  Must(common::MigrateJobLeases(*db), "database migration");
   // The key that signs results for RPs is published at /.well-known/jwks.json.
   Must(keys->ActiveOrGenerate(issuer::IntakeService::kResultKeyPurpose, common::JwsAlg::kES256),
        "result signing key");
+}
+
+// Where `vcctl jumpstart mint --key` finds the demo RP's private key: its file
+// in the key store, or a copy written beside the data when keys live sealed
+// in the database.
+std::string App::Impl::DemoKeyFile(const std::string& org, const keys::StoredKey& key) {
+  if (!keys->dir().empty()) {
+    return (keys->dir() / ("rp-" + org) / ("RS256_" + key.key.kid() + ".pem")).string();
+  }
+  const fs::path file = fs::path(config.data_dir) / ("demo-rp-" + org + ".pem");
+  Must(keys::WritePrivateFile(file, Must(key.key.ToPrivatePem(), "demo RP key")), "demo RP key");
+  return file.string();
 }
 
 keys::RpKeySource App::Impl::OrgKeySource(const common::OrgConfig& org) {
@@ -181,8 +203,7 @@ keys::RpKeySource App::Impl::OrgKeySource(const common::OrgConfig& org) {
     // key pair, so `vcctl jumpstart mint` can sign links for this org.
     auto key = Must(keys->ActiveOrGenerate("rp-" + org.id, common::JwsAlg::kRS256), "demo RP key");
     src.pem_texts.push_back(Must(key.key.PublicOnly().ToPublicPem(), "demo RP key"));
-    demo_keys.emplace_back(
-        org.id, (keys->dir() / ("rp-" + org.id) / ("RS256_" + key.key.kid() + ".pem")).string());
+    demo_keys.emplace_back(org.id, DemoKeyFile(org.id, key));
   }
   return src;
 }
@@ -196,7 +217,7 @@ void App::Impl::BuildIssuer() {
                         org.proofing, org.contract});
   }
   orgs = std::make_unique<issuer::OrgRegistry>(org_list);
-  const AppDeps app_deps{config, *db, *keys, *http, *outbound, clock, *server};
+  const AppDeps app_deps{config, *db, *keys, *http, *outbound, clock, *server, instance_id};
   intake = std::make_unique<IntakeWiring>(app_deps, *orgs, *rp_keys);
   ProofingDeps deps{app_deps, intake->service(), *orgs};
   // Proofing hands verified users on to issuance, which is built after the
@@ -223,13 +244,20 @@ void App::Impl::RegisterLanding() {
 
 void App::Impl::RunMaintenance() {
   const auto interval = std::chrono::seconds(config.retention.prune_interval_seconds);
+  // One instance prunes per round (common/store/job_lease.h); the lease
+  // outlasts the round's work and is free again for the next round.
+  const int64_t lease_ms = config.retention.prune_interval_seconds * 900;
   std::unique_lock lock(maintenance_mu);
   while (!maintenance_cv.wait_for(lock, interval, [this] { return stopping; })) {
     lock.unlock();
-    auto removed = retention->RunOnce();
-    if (removed) {
+    auto leased =
+        common::TryLease(*db, "retention_prune", instance_id, lease_ms, clock.NowMillis());
+    if (leased && *leased) {
+      auto removed = retention->RunOnce();
       int64_t rows = 0;
-      for (const auto& [table, n] : *removed) rows += n;
+      if (removed) {
+        for (const auto& [table, n] : *removed) rows += n;
+      }
       if (rows > 0) common::LogInfo("maintenance_pruned", {{"rows", rows}});
     }
     lock.lock();
@@ -302,8 +330,9 @@ App::App(const AppOptions& options) : impl_(std::make_unique<Impl>(options.clock
   }
   if (c.HasRole(common::Role::kIssuer)) impl_->BuildIssuer();
   if (c.HasRole(common::Role::kVerifier)) {
-    impl_->verifier = std::make_unique<VerifierWiring>(VerifierDeps{
-        c, *impl_->db, *impl_->keys, *impl_->http, *impl_->outbound, impl_->clock, *impl_->server});
+    impl_->verifier = std::make_unique<VerifierWiring>(
+        VerifierDeps{c, *impl_->db, *impl_->keys, *impl_->http, *impl_->outbound, impl_->clock,
+                     *impl_->server, impl_->instance_id});
   }
   if (c.environment == common::Environment::kDevelopment) {
     RegisterDemoRp(*impl_->server, *impl_->keys);
@@ -330,6 +359,7 @@ void App::Start() {
   impl_->maintenance = std::thread([impl = impl_.get()] { impl->RunMaintenance(); });
   common::LogInfo("vcserver_started",
                   {{"url", BaseUrl()},
+                   {"instance", impl_->instance_id},
                    {"environment", common::EnvironmentName(impl_->config.environment)},
                    {"data_dir", impl_->config.data_dir}});
 }

@@ -3,6 +3,8 @@
 // clock and server. Components that need more extend it (ProofingDeps).
 #pragma once
 
+#include <string>
+
 #include "common/base/clock.h"
 #include "common/config/config.h"
 #include "common/http/http_client.h"
@@ -22,6 +24,9 @@ struct AppDeps {
   common::HttpClient& outbound;
   const common::Clock& clock;
   common::HttpServer& server;
+  // This process among the instances that share the database: the holder named
+  // in job leases (common/store/job_lease.h).
+  std::string instance_id;
 };
 
 }  // namespace vc::server

@@ -41,7 +41,7 @@ std::shared_ptr<issuer::ProofingProvider> ProofingWiring::MakeProvider(
                                 "the sandbox provider is refused when environment is production");
     }
     auto sandbox = std::make_shared<issuer::SandboxProvider>(
-        d.config.public_base_url, MustSecret(d.keys, "sandbox-callback"), d.http, d.clock);
+        d.config.public_base_url, MustSecret(d.keys, "sandbox-callback"), d.db, d.http, d.clock);
     sandboxes_.push_back(sandbox);
     return sandbox;
   }

@@ -5,6 +5,7 @@
 
 #include "common/base/base64url.h"
 #include "common/base/log.h"
+#include "common/store/job_lease.h"
 #include "server/outbox_options.h"
 #include "verifier/oid4vp_routes.h"
 #include "verifier/routes.h"
@@ -102,6 +103,10 @@ void VerifierWiring::StartWorkers() {
   purger_ = std::thread([this] {
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, std::chrono::seconds(60), [this] { return stop_; })) {
+      // One instance purges per round (common/store/job_lease.h).
+      auto leased = common::TryLease(deps_.db, "verifier_purge", deps_.instance_id, 50'000,
+                                     deps_.clock.NowMillis());
+      if (!leased || !*leased) continue;
       auto removed = service_->Purge();
       if (!removed) common::LogWarn("verifier_purge_failed", {{"error", removed.error().message}});
     }

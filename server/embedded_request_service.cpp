@@ -63,10 +63,11 @@ EmbeddedRequestService::~EmbeddedRequestService() { Stop(); }
 
 void EmbeddedRequestService::Start(const std::string& bound_base_url) {
   auto& p = *parts_;
-  // Port 0 with a plain-http public URL: the bound address is the public one.
-  // An https publicBaseUrl names a TLS terminator in front, and is kept.
-  const bool ephemeral =
-      p.config.listen_port == 0 && p.config.public_base_url.rfind("https://", 0) != 0;
+  // Port 0 with a public URL that still names port 0 (not rebased by the App):
+  // the bound address is the public one. Any other publicBaseUrl names what is
+  // in front (a TLS terminator, a load balancer before several instances) and
+  // is kept.
+  const bool ephemeral = p.config.listen_port == 0 && p.config.public_base_url.ends_with(":0");
   request_service::RequestServiceOptions o;
   o.public_base_url = ephemeral ? bound_base_url : p.config.public_base_url;
   o.tenant_id = p.config.request_service.tenant_id;

@@ -16,7 +16,8 @@ namespace vc::tools {
 namespace {
 
 constexpr const char* kRevokeDetails =
-    R"(Revokes credentials in the data directory's database, wherever they were issued:
+    R"(Revokes credentials in the data directory's database (or the PostgreSQL --config
+names), wherever they were issued:
   - VC-JWTs of the embedded Request Service (the Entra path): their bit in the
     W3C Bitstring Status List is set;
   - SD-JWT VCs of the OpenID4VCI issuer (dc+sd-jwt): their status in the IETF
@@ -60,19 +61,15 @@ int Revoke(const Args& a) {
         "give one selector: --id ID, --contract ID with --claim-value VALUE, or --subject "
         "OWNER/NAME");
   }
-  const std::string path = (std::filesystem::path(ExistingDataDir(a)) / "vc.db").string();
-  common::DatabaseOptions options;
-  options.create = false;
-  auto db = common::Database::Open(path, options);
-  if (!db) throw CommandFailed("cannot open " + path + ": " + db.error().message);
+  auto db = OpenStateDatabase(a);
   const std::string hash = contract.empty() ? "" : credentials::IndexClaimHash(contract, value);
-  auto vc_jwts = RevokeIn(**db, "request_service", [&](common::Connection& c) {
+  auto vc_jwts = RevokeIn(*db, "request_service", [&](common::Connection& c) {
     if (!subject.empty()) return common::Result<int64_t>(int64_t{0});
     return id.empty() ? request_service::RevokeCredentials(c, "index_hash", hash)
                       : request_service::RevokeCredentials(c, "jti", id);
   });
   if (!vc_jwts) throw CommandFailed("revoking VC-JWTs: " + vc_jwts.error().message);
-  auto sd_jwts = RevokeIn(**db, "issuer_oid4vci", [&](common::Connection& c) {
+  auto sd_jwts = RevokeIn(*db, "issuer_oid4vci", [&](common::Connection& c) {
     if (!subject.empty()) return issuer::Oid4vciStore::Revoke(c, "subject", subject);
     return id.empty() ? issuer::Oid4vciStore::Revoke(c, "index_hash", hash)
                       : issuer::Oid4vciStore::Revoke(c, "id", id);
@@ -88,9 +85,10 @@ int Revoke(const Args& a) {
 
 std::vector<Command> CredentialCommands() {
   return {{{"credential", "revoke"},
-           "(--id ID | --contract ID --claim-value VALUE | --subject OWNER/NAME) [--data-dir DIR]",
+           "(--id ID | --contract ID --claim-value VALUE | --subject OWNER/NAME) " +
+               std::string(kStorageOptions),
            "revoke issued credentials (VC-JWTs and SD-JWT VCs)",
-           {"id", "contract", "claim-value", "subject", "data-dir"},
+           {"id", "contract", "claim-value", "subject", "data-dir", "config"},
            {},
            0,
            0,

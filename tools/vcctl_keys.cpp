@@ -1,4 +1,5 @@
-// vcctl keys generate|list|rotate: signing keys under DATA_DIR/keys.
+// vcctl keys generate|list|rotate: signing keys under DATA_DIR/keys, or sealed in
+// the database of the storage --config names.
 #include <filesystem>
 #include <iostream>
 
@@ -29,7 +30,8 @@ std::string Purpose(const Args& a) {
 int Generate(const Args& a) {
   const std::string purpose = Purpose(a);
   const std::string alg_name = OneOf("alg", a.Get("alg", "ES256"), kAlgs);
-  keys::KeyStore store(std::filesystem::path(ExistingDataDir(a)) / "keys");
+  server::Storage storage;
+  keys::KeyStore& store = OpenKeyStore(a, storage);
   auto existing = store.List(purpose);
   if (!existing) throw CommandFailed(existing.error().message);
   if (!existing->empty() && !a.Has("rotate")) {
@@ -44,7 +46,8 @@ int Generate(const Args& a) {
 
 int Rotate(const Args& a) {
   const std::string purpose = Purpose(a);
-  keys::KeyStore store(std::filesystem::path(ExistingDataDir(a)) / "keys");
+  server::Storage storage;
+  keys::KeyStore& store = OpenKeyStore(a, storage);
   auto key = store.Rotate(purpose);
   if (!key) throw CommandFailed(key.error().message);
   PrintKey(*key);
@@ -52,16 +55,17 @@ int Rotate(const Args& a) {
 }
 
 int List(const Args& a) {
-  const std::filesystem::path dir = std::filesystem::path(ExistingDataDir(a)) / "keys";
+  std::string dir;
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    std::cout << "no keys in " << dir.string() << "\n";
+  if (KeysInFiles(a, &dir) && !std::filesystem::is_directory(dir, ec)) {
+    std::cout << "no keys in " << dir << "\n";
     return 0;
   }
-  keys::KeyStore store(dir);
+  server::Storage storage;
+  keys::KeyStore& store = OpenKeyStore(a, storage);
   auto keys = store.List(a.Get("purpose"));
   if (!keys) throw CommandFailed(keys.error().message);
-  if (keys->empty()) std::cout << "no keys in " << dir.string() << "\n";
+  if (keys->empty()) std::cout << "no keys in " << store.Where() << "\n";
   for (const auto& k : *keys) PrintKey(k);
   return 0;
 }
@@ -71,25 +75,27 @@ int List(const Args& a) {
 std::vector<Command> KeysCommands() {
   return {
       {{"keys", "generate"},
-       "--purpose NAME [--alg ES256|ES256K|EdDSA|RS256|PS256] [--rotate] [--data-dir DIR]",
+       "--purpose NAME [--alg ES256|ES256K|EdDSA|RS256|PS256] [--rotate] " +
+           std::string(kStorageOptions),
        "a new signing key for a purpose; refused when the purpose has keys, unless --rotate",
-       {"purpose", "alg", "data-dir"},
+       {"purpose", "alg", "data-dir", "config"},
        {"rotate"},
        0,
        0,
        Generate},
       {{"keys", "list"},
-       "[--purpose NAME] [--data-dir DIR]",
+       "[--purpose NAME] " + std::string(kStorageOptions),
        "purpose, algorithm and kid of every key (active ones marked)",
-       {"purpose", "data-dir"},
+       {"purpose", "data-dir", "config"},
        {},
        0,
        0,
        List},
       {{"keys", "rotate"},
-       "--purpose NAME [--data-dir DIR]",
-       "a new active key for a purpose, same algorithm; older keys stay published",
-       {"purpose", "data-dir"},
+       "--purpose NAME " + std::string(kStorageOptions),
+       "a new active key for a purpose, same algorithm; older keys stay published (every "
+       "instance sharing the database signs with it within 5 s)",
+       {"purpose", "data-dir", "config"},
        {},
        0,
        0,

@@ -1,9 +1,8 @@
 // vcctl outbox list|retry|drop: the operator's view of the durable outboxes
-// (Request Service callbacks, verifier webhooks) in DIR/vc.db, and what to do
-// with dead letters (docs/security.md). Works beside a running vcserver:
-// SQLite's WAL lets both write, and the server picks a retried event up on its
-// next delivery round.
-#include <filesystem>
+// (Request Service callbacks, verifier webhooks) in DIR/vc.db or the PostgreSQL
+// --config names, and what to do with dead letters (docs/security.md). Works
+// beside running vcservers: SQLite's WAL lets both write, and a server picks a
+// retried event up on its next delivery round.
 #include <iostream>
 #include <memory>
 #include <utility>
@@ -31,15 +30,6 @@ const char* TableOf(const std::string& name) {
     if (name == n) return table;
   }
   return nullptr;
-}
-
-std::unique_ptr<common::Database> OpenDatabase(const Args& a) {
-  const std::string path = (std::filesystem::path(ExistingDataDir(a)) / "vc.db").string();
-  common::DatabaseOptions options;
-  options.create = false;
-  auto db = common::Database::Open(path, options);
-  if (!db) throw CommandFailed("cannot open " + path + ": " + db.error().message);
-  return std::move(*db);
 }
 
 // The outboxes --outbox names (all when absent) that exist in `db`.
@@ -85,7 +75,7 @@ int List(const Args& a) {
   } catch (const std::exception&) {
     throw UsageError("--limit must be a number");
   }
-  auto db = OpenDatabase(a);
+  auto db = OpenStateDatabase(a);
   const auto wanted = common::ParseOutboxState(state);
   const int64_t now = common::SystemClock().NowMillis();
   std::cout << "ID\tSTATE\tATTEMPTS\tAGE\tKEY\tDESTINATION\tLAST OUTCOME\n";
@@ -112,7 +102,7 @@ int EachId(const Args& a, bool retry) {
   }
   std::vector<std::pair<const char*, int64_t>> ids;
   for (const auto& text : a.positional) ids.push_back(ParseId(text));
-  auto db = OpenDatabase(a);
+  auto db = OpenStateDatabase(a);
   const int64_t now = common::SystemClock().NowMillis();
   int64_t done = 0;
   if (a.Has("all-dead")) {
@@ -138,27 +128,28 @@ int EachId(const Args& a, bool retry) {
 std::vector<Command> OutboxCommands() {
   return {
       {{"outbox", "list"},
-       "[--data-dir DIR] [--outbox request-service|verifier] "
-       "[--state pending|dead|delivered|all] [--limit N]",
+       std::string(kStorageOptions) +
+           " [--outbox request-service|verifier] [--state pending|dead|delivered|all] "
+           "[--limit N]",
        "callbacks and webhooks not delivered: pending, and dead letters waiting for retry or "
        "drop",
-       {"data-dir", "outbox", "state", "limit"},
+       {"data-dir", "config", "outbox", "state", "limit"},
        {},
        0,
        0,
        List},
       {{"outbox", "retry"},
-       "NAME/ID... | --all-dead [--outbox NAME] [--data-dir DIR]",
+       "NAME/ID... | --all-dead [--outbox NAME] " + std::string(kStorageOptions),
        "put dead letters back in the queue with a new retry period",
-       {"data-dir", "outbox"},
+       {"data-dir", "config", "outbox"},
        {"all-dead"},
        0,
        64,
        [](const Args& a) { return EachId(a, true); }},
       {{"outbox", "drop"},
-       "NAME/ID... [--data-dir DIR]",
+       "NAME/ID... " + std::string(kStorageOptions),
        "delete outbox events (a dead letter the receiver will never want)",
-       {"data-dir"},
+       {"data-dir", "config"},
        {},
        1,
        64,

@@ -13,14 +13,11 @@
 namespace vc::tools {
 namespace {
 
-// Walks the audit log's hash chain in DIR/vc.db (read-only use).
+// Walks the audit log's hash chain in DIR/vc.db or the PostgreSQL of --config
+// (read-only use).
 int AuditVerify(const Args& a) {
-  const std::string path = (std::filesystem::path(ExistingDataDir(a)) / "vc.db").string();
-  common::DatabaseOptions options;
-  options.create = false;
-  auto db = common::Database::Open(path, options);
-  if (!db) throw CommandFailed("cannot open " + path + ": " + db.error().message);
-  auto report = issuer::AuditLog::Verify(**db);
+  auto db = OpenStateDatabase(a);
+  auto report = issuer::AuditLog::Verify(*db);
   if (!report) throw CommandFailed("cannot read the audit log: " + report.error().message);
   if (!report->ok) {
     throw CommandFailed("audit chain broken at entry " + std::to_string(report->bad_seq) + ": " +
@@ -34,18 +31,18 @@ int AuditVerify(const Args& a) {
 int RequestServiceToken(const Args& a) {
   const std::string scope = a.Get("scope", "request-service");
   OneOf("scope", scope, {"request-service", "admin"});  // a usage mistake before anything else
-  const std::filesystem::path dir = std::filesystem::path(ExistingDataDir(a)) / "keys";
+  std::string dir;
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    throw CommandFailed("no keys in " + dir.string() +
-                        ": start vcserver with this data folder once first");
+  if (KeysInFiles(a, &dir) && !std::filesystem::is_directory(dir, ec)) {
+    throw CommandFailed("no keys in " + dir + ": start vcserver with this data folder once first");
   }
-  keys::KeyStore store(dir);
+  server::Storage storage;
+  keys::KeyStore& store = OpenKeyStore(a, storage);
   auto secret = store.Secret(request_service::kEmbeddedClientSecretName);
   auto key = store.Secret(request_service::kTokenKeySecretName);
   if (!secret || !key) {
-    throw CommandFailed("the embedded Request Service's secrets are not in " + dir.string() +
-                        ": start vcserver (with the requestService role) on this data folder "
+    throw CommandFailed("the embedded Request Service's secrets are not in " + store.Where() +
+                        ": start vcserver (with the requestService role) on this storage "
                         "once first");
   }
   // --scope admin: a token for the Admin API (revocation), as Entra's
@@ -67,18 +64,18 @@ int RequestServiceToken(const Args& a) {
 std::vector<Command> StoreCommands() {
   return {
       {{"audit", "verify"},
-       "[--data-dir DIR]",
+       kStorageOptions,
        "exit 0 only when the audit log's hash chain is intact",
-       {"data-dir"},
+       {"data-dir", "config"},
        {},
        0,
        0,
        AuditVerify},
       {{"request-service", "token"},
-       "[--data-dir DIR] [--tenant ID] [--scope request-service|admin]",
+       std::string(kStorageOptions) + " [--tenant ID] [--scope request-service|admin]",
        "a bearer token of the embedded Request Service's generated client, for curl "
        "(--scope admin: for revocation)",
-       {"data-dir", "tenant", "scope"},
+       {"data-dir", "config", "tenant", "scope"},
        {},
        0,
        0,

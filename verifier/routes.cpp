@@ -19,7 +19,9 @@ HttpServerResponse Error(const ApiError& e) {
     w.Member("field", e.field);
   }
   w->EndObject();
-  return HttpServerResponse::Json(e.status, w.str());
+  auto resp = HttpServerResponse::Json(e.status, w.str());
+  if (e.status == 503) resp.SetHeader("Retry-After", "5");
+  return resp;
 }
 
 HttpServerResponse Unavailable() {

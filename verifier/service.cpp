@@ -11,6 +11,15 @@
 namespace vc::verifier {
 namespace {
 
+// 503 with Retry-After when the database cannot be reached (it comes back by
+// itself), 500 for anything else.
+ApiError StorageError(const common::Error& e, const std::string& what) {
+  if (common::IsUnavailable(e)) {
+    return ApiError{503, "storage_unavailable", "the storage cannot be reached; try again", ""};
+  }
+  return ApiError{500, "storage_error", "could not " + what + " the request", ""};
+}
+
 ApiError BadField(std::string field, std::string message) {
   return ApiError{400, "invalid_request", field + ": " + message, field};
 }
@@ -144,8 +153,7 @@ Outcome<CreatedPresentation> VerifierService::CreateEntra(const std::string& org
   row.policy = PolicyJson(policy);
   row.state = common::RandomId(24);
   row.created = clock_.NowSeconds();
-  if (auto s = store_.Insert(row); !s)
-    return {std::nullopt, {500, "storage_error", "could not store the request", ""}};
+  if (auto s = store_.Insert(row); !s) return {std::nullopt, StorageError(s.error(), "store")};
   // No lock is held here: the call may reach this very server (embedded mode).
   auto created = client_.CreatePresentationRequest(PresentationBody(policy, row.state));
   if (!created) {
@@ -153,14 +161,14 @@ Outcome<CreatedPresentation> VerifierService::CreateEntra(const std::string& org
     return {std::nullopt, {502, "request_service_error", created.error().message, ""}};
   }
   if (auto s = store_.SetCreated(row.id, created->request_id, created->url, created->expiry); !s) {
-    return {std::nullopt, {500, "storage_error", "could not store the request", ""}};
+    return {std::nullopt, StorageError(s.error(), "store")};
   }
   return {CreatedPresentation{row.id, created->url, created->expiry}, {}};
 }
 
 Outcome<std::string> VerifierService::Get(const std::string& org, const std::string& id) {
   auto row = store_.Find("id", id);
-  if (!row) return {std::nullopt, {500, "storage_error", "could not read the request", ""}};
+  if (!row) return {std::nullopt, StorageError(row.error(), "read")};
   if (!*row || (org != "*" && (*row)->org != org)) {
     return {std::nullopt, {404, "not_found", "no presentation request with this id", ""}};
   }

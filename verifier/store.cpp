@@ -21,10 +21,13 @@ StoredPresentation Read(common::Statement& st) {
       st.ColumnInt64(12), st.ColumnText(13), st.ColumnText(14), st.ColumnText(15)};
 }
 
+// `for_update` inside a write that changes the request (Connection::ForUpdate).
 Result<std::optional<StoredPresentation>> FindIn(Connection& c, const char* column,
-                                                 const std::string& value) {
+                                                 const std::string& value,
+                                                 bool for_update = false) {
   const std::string col = std::string(column) == "id" ? "id" : "state";
-  auto st = c.Cached(std::string("SELECT ") + kColumns + " FROM vf_requests WHERE " + col + " = ?");
+  auto st = c.Cached(std::string("SELECT ") + kColumns + " FROM vf_requests WHERE " + col + " = ?" +
+                     std::string(for_update ? c.ForUpdate() : ""));
   if (!st) return st.error();
   st->BindText(1, value);
   auto row = st->Step();
@@ -36,7 +39,8 @@ Result<std::optional<StoredPresentation>> FindIn(Connection& c, const char* colu
 // Claims `nonce` for `request_id`; false when another request already had it.
 Result<bool> ClaimNonce(Connection& c, const std::string& nonce, const std::string& request_id,
                         int64_t now) {
-  auto st = c.Cached("INSERT OR IGNORE INTO vf_nonces(nonce, request_id, created) VALUES(?,?,?)");
+  auto st = c.Cached(
+      "INSERT INTO vf_nonces(nonce, request_id, created) VALUES(?,?,?) ON CONFLICT DO NOTHING");
   if (!st) return st.error();
   if (auto s = st->BindText(1, nonce).BindText(2, request_id).BindInt64(3, now).Run(); !s)
     return s.error();
@@ -50,7 +54,7 @@ bool IsTerminalStatus(const std::string& status) {
 }
 
 std::vector<common::Migration> VerifierMigrations() {
-  return {{1, "create_verifier_tables", R"(
+  const std::string tables = R"(
 CREATE TABLE vf_requests(
   id TEXT PRIMARY KEY, org TEXT NOT NULL, policy TEXT NOT NULL, state TEXT NOT NULL UNIQUE,
   rs_request_id TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '', expiry INTEGER NOT NULL DEFAULT 0,
@@ -58,14 +62,23 @@ CREATE TABLE vf_requests(
   error_message TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, updated INTEGER NOT NULL);
 CREATE INDEX vf_requests_created ON vf_requests(created);
 CREATE TABLE vf_nonces(nonce TEXT PRIMARY KEY, request_id TEXT NOT NULL, created INTEGER NOT NULL);
-)" + common::OutboxTableSql(kWebhookTable)},
-          {2, "openid4vp_requests", R"(
+)";
+  const std::string openid4vp = R"(
 ALTER TABLE vf_requests ADD COLUMN protocol TEXT NOT NULL DEFAULT 'entra';
 ALTER TABLE vf_requests ADD COLUMN nonce TEXT NOT NULL DEFAULT '';
 ALTER TABLE vf_requests ADD COLUMN request_object TEXT NOT NULL DEFAULT '';
-)"},
-          // Delivery states: webhooks given up before are kept as dead letters.
-          {3, "outbox_delivery_states", common::OutboxUpgradeSql(kWebhookTable)}};
+)";
+  using common::Engine;
+  return {
+      {1, "create_verifier_tables", tables + common::OutboxTableSql(kWebhookTable, Engine::kSqlite),
+       common::BigIntegers(tables) + common::OutboxTableSql(kWebhookTable, Engine::kPostgresql)},
+      {2, "openid4vp_requests", openid4vp},
+      // Delivery states: webhooks given up before are kept as dead letters.
+      {3, "outbox_delivery_states", common::OutboxUpgradeSql(kWebhookTable, Engine::kSqlite),
+       common::OutboxUpgradeSql(kWebhookTable, Engine::kPostgresql)},
+      // Leases, so that several instances deliver webhooks from one table.
+      {4, "lease_vf_webhooks", common::OutboxLeaseSql(kWebhookTable, Engine::kSqlite),
+       common::OutboxLeaseSql(kWebhookTable, Engine::kPostgresql)}};
 }
 
 Status PresentationStore::Insert(const StoredPresentation& p) {
@@ -145,7 +158,7 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
                                        const OnRecorded& on_recorded) {
   bool changed = false, ended_meanwhile = false;
   Status s = db_.Transaction([&](Connection& c) -> Status {
-    auto found = FindIn(c, "state", state);
+    auto found = FindIn(c, "state", state, true);
     if (!found) return found.error();
     if (!*found || IsTerminalStatus((*found)->status)) return {};
     StoredPresentation p = std::move(**found);

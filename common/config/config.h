@@ -45,6 +45,7 @@ struct Config {
   RateLimitsConfig rate_limits;
   ConnectionsConfig connections;
   TlsConfig tls;
+  StorageConfig storage;
   OutboundConfig outbound;
   IssuanceLimitsConfig issuance;
   RetentionConfig retention;

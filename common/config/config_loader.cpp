@@ -155,6 +155,7 @@ void ParseSections(const ConfigNode& root, const ConfigContext& ctx, Config& c) 
   if (root.Has("issuance")) c.issuance = ci::ParseIssuanceLimits(root);
   if (root.Has("retention")) c.retention = ci::ParseRetention(root);
   if (root.Has("metrics")) c.metrics = ci::ParseMetrics(root, ctx);
+  if (root.Has("storage")) c.storage = ci::ParseStorage(root, ctx);
 }
 
 // A copy of `node` where every string value equal to `from` reads `to`.
@@ -195,7 +196,8 @@ Config ParseConfig(std::string_view json, const std::string& base_dir) {
   root.AllowOnly({"environment", "listen",   "publicBaseUrl", "dataDir",           "roles",
                   "logLevel",    "orgs",     "auth0",         "proofingProviders", "requestService",
                   "contracts",   "verifier", "apiKeys",       "rateLimits",        "connections",
-                  "tls",         "outbound", "issuance",      "retention",         "metrics"});
+                  "tls",         "outbound", "issuance",      "retention",         "metrics",
+                  "storage"});
   ConfigContext ctx;
   ctx.environment = ParseEnvironment(root);
   ctx.base_dir = base_dir;

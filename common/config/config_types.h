@@ -176,6 +176,21 @@ struct MetricsConfig {
   bool org_labels = false;               // false: per-org series are summed, no org ids shown
 };
 
+enum class StorageType { kSqlite, kPostgresql };
+
+// "storage" (docs/configuration.md, docs/deployment.md): where the state lives.
+// SQLite, the default, is dataDir/vc.db beside one instance; PostgreSQL is
+// shared by any number of identical instances. With a key-encryption key the
+// signing keys and secrets live in the database too, sealed with AES-256-GCM
+// under it (required with PostgreSQL, so that every instance signs with the
+// same keys); without one they stay in dataDir/keys.
+struct StorageConfig {
+  StorageType type = StorageType::kSqlite;
+  std::string url;                 // postgresql: a libpq connection string or URI (secret)
+  int64_t pool_size = 8;           // postgresql: connections per instance, 2..64
+  std::string key_encryption_key;  // 32 bytes, decoded (secret); "" = keys in dataDir/keys
+};
+
 // Outbound TLS. Verification of the peer is always on: there is deliberately
 // no setting to turn it off. ca_bundle (a PEM file) replaces the system store.
 struct TlsConfig {

@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 
+#include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/http/url.h"
@@ -132,24 +133,42 @@ Result<int> HttpOutbox::Deliver(const OutboxBatch& batch) {
   std::set<std::string> blocked;  // keys with an earlier event still pending
   int attempted = 0;
   for (const auto& e : batch.events) {
-    const int64_t now = clock_.NowMillis();
-    const bool paused = Paused(batch.destination, now);
-    if (paused && e.since_ms + options_.retry_seconds * 1000 <= now) {
-      const std::string outcome = e.outcome.empty() ? "not_attempted" : e.outcome;
-      if (auto s = GiveUp(e, e.attempts, outcome, "retry_period_over"); !s) return s.error();
-      continue;
-    }
-    if (paused || blocked.count(e.key) || e.next_at_ms > now) {
-      blocked.insert(e.key);
-      continue;
-    }
-    ++attempted;
-    Status s = Attempt(e);
-    if (s.ok()) continue;
-    if (s.error().code != "outbox_pending") return s.error();
-    blocked.insert(e.key);
+    if (Status s = DeliverOne(e, batch.destination, blocked, attempted); !s) return s.error();
   }
   return attempted;
+}
+
+// One event of a batch: given up (its destination is paused past its retry
+// period), skipped (its key then waits), or claimed and attempted. Errors only
+// for the database.
+Status HttpOutbox::DeliverOne(const OutboxEvent& e, const std::string& destination,
+                              std::set<std::string>& blocked, int& attempted) {
+  const int64_t now = clock_.NowMillis();
+  const bool paused = Paused(destination, now);
+  if (paused && e.since_ms + options_.retry_seconds * 1000 <= now) {
+    const std::string outcome = e.outcome.empty() ? "not_attempted" : e.outcome;
+    Status s = GiveUp(e, e.attempts, outcome, "retry_period_over", "");
+    if (!s && s.error().code != kOutboxLeaseLost) return s;  // else another instance has it
+    return {};
+  }
+  if (paused || blocked.count(e.key) || e.next_at_ms > now) {
+    blocked.insert(e.key);
+    return {};
+  }
+  // Another instance may hold it, or have attempted it since it was read.
+  const std::string holder = RandomId(12);
+  auto claimed = outbox_store::Claim(db_, table_, e, holder, now + LeaseMs(), now);
+  if (!claimed) return claimed.error();
+  if (!*claimed) {
+    blocked.insert(e.key);
+    return {};
+  }
+  ++attempted;
+  Status s = Attempt(e, holder);
+  if (s.ok()) return {};
+  if (s.error().code != "outbox_pending" && s.error().code != kOutboxLeaseLost) return s;
+  blocked.insert(e.key);
+  return {};
 }
 
 Result<int> HttpOutbox::DeliverDue() {
@@ -163,6 +182,10 @@ Result<int> HttpOutbox::DeliverDue() {
   }
   if (auto s = Observe(); !s) return s.error();
   return attempted;
+}
+
+int64_t HttpOutbox::LeaseMs() const {
+  return options_.lease_ms > 0 ? options_.lease_ms : 2 * options_.timeout_ms + 5000;
 }
 
 int64_t HttpOutbox::Backoff(int attempts) {
@@ -191,29 +214,32 @@ HttpRequest HttpOutbox::RequestFor(const OutboxEvent& e) const {
 }
 
 // Ok when the event is final after this attempt; error "outbox_pending" when
-// it will be retried; any other error is the database's.
-Status HttpOutbox::Attempt(const OutboxEvent& e) {
+// it will be retried; kOutboxLeaseLost when the lease ran out and another
+// instance took the event over (it owns the outcome); any other error is the
+// database's.
+Status HttpOutbox::Attempt(const OutboxEvent& e, const std::string& holder) {
   auto response = http_.Send(RequestFor(e));
   const std::string outcome = response ? std::to_string(response->status) : response.error().code;
   const int attempts = e.attempts + 1;
   if (response && response->status >= 200 && response->status < 300) {
-    return Delivered(e, attempts, outcome);
+    return Delivered(e, attempts, outcome, holder);
   }
   if (response && !Transient(response->status)) {
-    return GiveUp(e, attempts, outcome, "refused_by_receiver");
+    return GiveUp(e, attempts, outcome, "refused_by_receiver", holder);
   }
   // The outbound policy will refuse it every time (until the operator
   // changes outbound.allow and retries it).
   if (!response && response.error().code == "outbound_refused") {
-    return GiveUp(e, attempts, outcome, "refused_by_outbound_policy");
+    return GiveUp(e, attempts, outcome, "refused_by_outbound_policy", holder);
   }
-  return Retry(e, attempts, outcome, response.ok());
+  return Retry(e, attempts, outcome, response.ok(), holder);
 }
 
-Status HttpOutbox::Delivered(const OutboxEvent& e, int attempts, const std::string& outcome) {
+Status HttpOutbox::Delivered(const OutboxEvent& e, int attempts, const std::string& outcome,
+                             const std::string& holder) {
   const int64_t now = clock_.NowMillis();
-  if (auto s = outbox_store::Record(db_, table_,
-                                    {e.id, attempts, OutboxState::kDelivered, outcome, now, now});
+  if (auto s = outbox_store::Record(
+          db_, table_, {e.id, attempts, OutboxState::kDelivered, outcome, now, now, holder});
       !s) {
     return s;
   }
@@ -230,13 +256,13 @@ Status HttpOutbox::Delivered(const OutboxEvent& e, int attempts, const std::stri
 
 // `answered`: the receiver sent an HTTP answer (a 5xx, 429 …) rather than none.
 Status HttpOutbox::Retry(const OutboxEvent& e, int attempts, const std::string& outcome,
-                         bool answered) {
+                         bool answered, const std::string& holder) {
   const int64_t now = clock_.NowMillis();
   const int64_t deadline = e.since_ms + options_.retry_seconds * 1000;
-  if (now >= deadline) return GiveUp(e, attempts, outcome, "retry_period_over");
+  if (now >= deadline) return GiveUp(e, attempts, outcome, "retry_period_over", holder);
   const int64_t next = std::min(now + Backoff(attempts), deadline);
-  if (auto s = outbox_store::Record(db_, table_,
-                                    {e.id, attempts, OutboxState::kPending, outcome, next, now});
+  if (auto s = outbox_store::Record(
+          db_, table_, {e.id, attempts, OutboxState::kPending, outcome, next, now, holder});
       !s) {
     return s;
   }
@@ -256,10 +282,10 @@ Status HttpOutbox::Retry(const OutboxEvent& e, int attempts, const std::string& 
 }
 
 Status HttpOutbox::GiveUp(const OutboxEvent& e, int attempts, const std::string& outcome,
-                          const char* reason) {
+                          const char* reason, const std::string& holder) {
   const int64_t now = clock_.NowMillis();
-  if (auto s = outbox_store::Record(db_, table_,
-                                    {e.id, attempts, OutboxState::kDead, outcome, now, now});
+  if (auto s = outbox_store::Record(
+          db_, table_, {e.id, attempts, OutboxState::kDead, outcome, now, now, holder});
       !s) {
     return s;
   }

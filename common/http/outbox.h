@@ -14,6 +14,10 @@
 //    letters stay until `vcctl outbox retry|drop`.
 //  - Events of one key are delivered in the order written: a later one waits
 //    while an earlier one is pending.
+//  - Several instances deliver from one table (PostgreSQL): each event is
+//    claimed before it is attempted (outbox_store.h); a lease runs lease_ms,
+//    so an event whose instance died mid-delivery is delivered by another
+//    once it expires: at least once, with the same Idempotency-Key.
 //  - Events are grouped by destination (the URL's origin); a destination that
 //    did not answer is paused until its next retry, so its other events do
 //    not each wait for a timeout. OutboxWorker delivers to several
@@ -54,6 +58,8 @@ struct OutboxOptions {
   int64_t max_backoff_ms = 3'600'000;
   long timeout_ms = 10'000;
   int64_t retention_seconds = 7 * 86'400;  // delivered events kept this long
+  // How long a claim keeps other instances off an event; 0 = 2 × timeout + 5 s.
+  int64_t lease_ms = 0;
 };
 
 // One destination's due events, in the order written.
@@ -102,11 +108,18 @@ class HttpOutbox {
   bool Paused(const std::string& destination, int64_t now);
   void LiftPauseFor(const OutboxDestination& d);
   HttpRequest RequestFor(const OutboxEvent& e) const;
-  Status Attempt(const OutboxEvent& e);
-  Status Delivered(const OutboxEvent& e, int attempts, const std::string& outcome);
-  Status Retry(const OutboxEvent& e, int attempts, const std::string& outcome, bool answered);
-  Status GiveUp(const OutboxEvent& e, int attempts, const std::string& outcome, const char* reason);
+  Status DeliverOne(const OutboxEvent& e, const std::string& destination,
+                    std::set<std::string>& blocked, int& attempted);
+  // `holder`: the claim the event was leased under ("" for none).
+  Status Attempt(const OutboxEvent& e, const std::string& holder);
+  Status Delivered(const OutboxEvent& e, int attempts, const std::string& outcome,
+                   const std::string& holder);
+  Status Retry(const OutboxEvent& e, int attempts, const std::string& outcome, bool answered,
+               const std::string& holder);
+  Status GiveUp(const OutboxEvent& e, int attempts, const std::string& outcome, const char* reason,
+                const std::string& holder);
   int64_t Backoff(int attempts);
+  int64_t LeaseMs() const;
 
   Database& db_;
   std::string table_;

@@ -1,9 +1,16 @@
 // The rows of a durable HTTP outbox table and every SQL statement that
-// touches them, so that another store (PostgreSQL, with leases) replaces
-// these functions only; the delivery loop (outbox.h) never writes SQL.
+// touches them, on both engines; the delivery loop (outbox.h) never writes SQL.
+//
+// Several instances deliver from one table (PostgreSQL): an event is claimed
+// (leased) before it is attempted, with FOR UPDATE SKIP LOCKED so that
+// instances never wait for each other's rows; the lease names its holder and
+// only the holder records the outcome. An instance killed mid-delivery leaves
+// a lease that expires; another instance then delivers the event: at least
+// once, with the same stored headers (Idempotency-Key) every time.
 //
 // Each user owns its table, created by its own migrations: OutboxTableSql()
-// (version 1 of the shape) then OutboxUpgradeSql() (states and times).
+// (version 1 of the shape), OutboxUpgradeSql() (states and times), then
+// OutboxLeaseSql() (leases), each in the form for the migration's engine.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +56,9 @@ struct OutboxAttempt {
   std::string outcome;
   int64_t next_at_ms = 0;
   int64_t now_ms = 0;
+  // Who claimed the event (Claim); "" for an event nobody holds. The outcome
+  // is recorded only while the holder's lease stands or nobody else holds one.
+  std::string holder;
 };
 
 // A destination with pending events.
@@ -65,8 +75,14 @@ struct OutboxStats {
   int64_t oldest_pending_created_ms = 0;  // 0 when nothing is pending
 };
 
-std::string OutboxTableSql(const std::string& table);
-std::string OutboxUpgradeSql(const std::string& table);
+std::string OutboxTableSql(const std::string& table, Engine engine = Engine::kSqlite);
+std::string OutboxUpgradeSql(const std::string& table, Engine engine = Engine::kSqlite);
+// The lease columns (lease_until_ms, leased_by), after OutboxUpgradeSql.
+std::string OutboxLeaseSql(const std::string& table, Engine engine = Engine::kSqlite);
+
+// The error of Record when another instance holds the event (or it is no
+// longer pending): that instance owns its outcome.
+inline constexpr std::string_view kOutboxLeaseLost = "outbox_lease_lost";
 
 // `table` is a trusted constant in every function (it is spliced into SQL).
 namespace outbox_store {
@@ -80,6 +96,14 @@ Result<std::vector<OutboxDestination>> Destinations(Database& db, const std::str
 // A destination's pending events in the order written, at most `limit`.
 Result<std::vector<OutboxEvent>> Pending(Database& db, const std::string& table,
                                          const std::string& destination, int limit);
+// Leases `event` to `holder` until `lease_until_ms` when it is still as read
+// (pending, due, the same attempts), nobody else holds an unexpired lease on
+// it, and no earlier event of its key is pending; false otherwise (another
+// instance has it or had it: leave it for a later round).
+Result<bool> Claim(Database& db, const std::string& table, const OutboxEvent& event,
+                   const std::string& holder, int64_t lease_until_ms, int64_t now_ms);
+// Records an attempt and lets the lease go; kOutboxLeaseLost when the event
+// is no longer pending or another holder's lease on it has not expired.
 Status Record(Database& db, const std::string& table, const OutboxAttempt& attempt);
 // Events in `state` (every state when nullopt), newest first, at most `limit`.
 Result<std::vector<OutboxEvent>> List(Database& db, const std::string& table,

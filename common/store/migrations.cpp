@@ -1,5 +1,6 @@
 #include "common/store/migrations.h"
 
+#include <cctype>
 #include <chrono>
 
 #include "common/base/log.h"
@@ -13,6 +14,18 @@ constexpr const char* kCreateTable =
     " version INTEGER NOT NULL,"
     " name TEXT NOT NULL,"
     " applied_at INTEGER NOT NULL,"  // Unix seconds
+    " PRIMARY KEY (component, version))";
+
+// PostgreSQL: CREATE TABLE IF NOT EXISTS is not safe against a concurrent
+// creator, so startups of several instances serialise on an advisory lock
+// (released at commit) around it.
+constexpr const char* kCreateTablePg =
+    "SELECT pg_advisory_xact_lock(7236411977105437);"
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " component TEXT NOT NULL,"
+    " version BIGINT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " applied_at BIGINT NOT NULL,"
     " PRIMARY KEY (component, version))";
 
 constexpr const char* kSelectMax =
@@ -51,10 +64,17 @@ int64_t NowSeconds() {
 Status ApplyOne(Database& db, std::string_view component, const Migration& m, bool* applied) {
   *applied = false;
   return db.Transaction([&](Connection& conn) -> Status {
+    if (conn.engine() == Engine::kPostgresql) {
+      // Another instance applying this migration holds it until its commit.
+      if (Status s = conn.Exec("LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE"); !s) {
+        return s;
+      }
+    }
     auto current = MaxVersion(conn, component);
     if (!current.ok()) return current.error();
     if (*current >= m.version) return Status::Ok();
-    if (Status s = conn.Exec(m.sql); !s.ok()) return s;
+    const bool pg = conn.engine() == Engine::kPostgresql && !m.postgresql.empty();
+    if (Status s = conn.Exec(pg ? m.postgresql : m.sql); !s.ok()) return s;
     auto st = conn.Cached(
         "INSERT INTO schema_migrations(component, version, name, applied_at) VALUES(?,?,?,?)");
     if (!st.ok()) return st.error();
@@ -70,8 +90,30 @@ Status ApplyOne(Database& db, std::string_view component, const Migration& m, bo
 
 }  // namespace
 
+std::string BigIntegers(std::string_view sql) {
+  std::string out;
+  constexpr std::string_view kInteger = "INTEGER";
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (sql.substr(i, kInteger.size()) == kInteger && (i == 0 || !word(sql[i - 1])) &&
+        (i + kInteger.size() == sql.size() || !word(sql[i + kInteger.size()]))) {
+      out += "BIGINT";
+      i += kInteger.size();
+    } else {
+      out += sql[i++];
+    }
+  }
+  return out;
+}
+
 Result<int> CurrentSchemaVersion(Database& db, std::string_view component) {
-  if (Status s = db.Exec(kCreateTable); !s.ok()) return s.error();
+  if (db.engine() == Engine::kPostgresql) {
+    Status s = db.Transaction([](Connection& conn) { return conn.Exec(kCreateTablePg); });
+    if (!s.ok()) return s.error();
+  } else if (Status s = db.Exec(kCreateTable); !s.ok()) {
+    return s.error();
+  }
   int version = 0;
   Status s = db.Read([&](Connection& conn) -> Status {
     auto v = MaxVersion(conn, component);

@@ -1,12 +1,15 @@
-// The SQLite engine under the component stores (DESIGN.md §5): RAII handles
-// over connections and prepared statements, transactions that serialise
-// read-modify-write, and errors as Result/Status with stable codes:
-//   "db_constraint"  a constraint failed (UNIQUE/PRIMARY KEY: IsUniqueViolation)
-//   "db_busy"        the database stayed locked past busy_timeout
-//   "db_full"        no room to write (disk full, or PRAGMA max_page_count)
-//   "db_error"       anything else (I/O, misuse, bad SQL, nested transaction)
-// Components see their own Store interfaces, not this file, so that a shared
-// PostgreSQL store can be added later without touching them.
+// The database under the component stores (DESIGN.md §5), on one of two
+// engines behind the same calls (connection.h): SQLite, a file in the data
+// directory (the embedded default), or PostgreSQL through libpq, which any
+// number of vcserver instances share. Errors are Result/Status with stable codes:
+//   "db_constraint"   a constraint failed (UNIQUE/PRIMARY KEY: IsUniqueViolation)
+//   "db_busy"         SQLite stayed locked past busy_timeout; PostgreSQL failed a
+//                     statement to break a deadlock (the work is retried first)
+//   "db_full"         no room to write (disk full, SQLite's max_page_count)
+//   "db_unavailable"  PostgreSQL cannot be reached; connections come back by
+//                     themselves with backoff (HTTP: 503 with Retry-After)
+//   "db_error"        anything else (I/O, misuse, bad SQL, nested transaction)
+// Components see their own Store interfaces, not this file.
 #pragma once
 
 #include <atomic>
@@ -18,50 +21,14 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "common/base/result.h"
 #include "common/base/thread_pool.h"
+#include "common/store/connection.h"
 #include "common/store/store_statement.h"
 
-struct sqlite3;
-
 namespace vc::common {
-
-// One SQLite connection and its prepared-statement cache. Not thread-safe: a
-// Connection is only ever used by the thread that Database lent it to.
-class Connection {
- public:
-  // Opens (creating if allowed) and applies the per-connection pragmas.
-  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool create,
-                                                  int busy_timeout_ms, bool full_sync);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  // Runs one or more statements with no parameters and no result rows.
-  Status Exec(std::string_view sql);
-  // Runs one statement with no parameters and no result rows from the
-  // statement cache: for the transaction control (BEGIN, SAVEPOINT, COMMIT…)
-  // run on every write, which sqlite3_exec would compile anew each time.
-  Status ExecCached(std::string_view sql);
-  // Prepares a statement that is finalised when the handle goes away.
-  Result<Statement> Prepare(std::string_view sql);
-  // Like Prepare, but kept per connection by SQL text for the hot path; the
-  // handle resets it on release. A statement already in use is prepared anew.
-  Result<Statement> Cached(std::string_view sql);
-
-  int64_t LastInsertRowId() const;
-  int64_t Changes() const;  // rows changed by the last INSERT/UPDATE/DELETE
-  bool InTransaction() const;
-  sqlite3* raw() { return db_; }
-
- private:
-  explicit Connection(sqlite3* db) : db_(db) {}
-  sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<detail::CachedStatement>> cache_;
-};
 
 struct DatabaseOptions {
   bool create = true;          // create the file if missing (not its directory)
@@ -73,34 +40,48 @@ struct DatabaseOptions {
   bool full_sync = true;
 };
 
-// A database file in WAL mode with foreign_keys=ON. Thread-safe. Writes go
-// through one writer thread that owns the writer connection (SQLite admits one
-// writer at a time anyway): it takes everything queued, runs each work inside
-// its own SAVEPOINT in one BEGIN IMMEDIATE ... COMMIT, so all of them share one
-// fsync, and then reports to each caller. Reads use a small pool of query_only
-// connections that WAL lets run beside the writer.
+struct PostgresOptions {
+  // Connections of this process: 1 writer below 4, else 2; the rest read.
+  int pool_size = 8;
+  int connect_timeout_seconds = 5;
+};
+
+// Thread-safe. Writes go through writer threads that each own a writer
+// connection (SQLite admits one writer at a time, so it has one): a writer
+// takes everything queued, runs each work inside its own SAVEPOINT in one
+// transaction, so all of them share one commit (one fsync), and then reports
+// to each caller. Reads use a small pool of read-only connections that run
+// beside the writers (SQLite's WAL; PostgreSQL's MVCC).
 class Database {
  public:
   using Work = std::function<Status(Connection&)>;
   // Runs after the commit (or the failure) of one Submit()ted work.
   using Done = std::function<void(Status)>;
 
-  // ":memory:" gives a private in-memory database (reads use the writer).
-  // Fails with "db_error" when the file cannot be opened or WAL cannot be set.
+  // SQLite in WAL mode with foreign_keys=ON. ":memory:" gives a private
+  // in-memory database (reads use the writer). Fails with "db_error" when the
+  // file cannot be opened or WAL cannot be set.
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
                                                 const DatabaseOptions& options = {});
-  // Runs what is still queued, then stops the writer thread.
+  // PostgreSQL at `url` (a libpq connection string or URI). "db_unavailable"
+  // when the server cannot be reached at all, "db_error" for a bad URL.
+  static Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
+                                                        const PostgresOptions& options = {});
+  // Runs what is still queued, then stops the writer threads.
   ~Database();
 
-  // Queues `work` for the writer thread and returns at once; never waits for
-  // storage. `work` runs atomically on the writer connection (read-modify-write
-  // sees no other writer); an error from it, or an exception (logged, reported
-  // as "db_error"), undoes exactly its changes. `done` then runs on the writer
-  // thread with work's Status or the COMMIT's error, once the changes are
-  // committed (durably, with full_sync), on the database's completion thread
-  // (in commit order, while the writer commits the next batch). `done` must be
-  // short and must not block: no Transaction() (refused there), no outbound
-  // call; it may Submit().
+  // Queues `work` for a writer thread and returns at once; never waits for
+  // storage. `work` runs atomically on a writer connection; a read-modify-write
+  // sees no concurrent writer when its SELECT carries ForUpdate() (no other
+  // writer at all on SQLite). An error from it, or an exception (logged,
+  // reported as "db_error"), undoes exactly its changes. `done` then runs with
+  // work's Status or the COMMIT's error, once the changes are committed
+  // (durably), on the database's completion thread (in commit order, while the
+  // writers commit the next batches). `done` must be short and must not block:
+  // no Transaction() (refused there), no outbound call; it may Submit().
+  // A work that PostgreSQL failed to break a deadlock is run again, in a new
+  // transaction: a work must only compute from what it reads and set its
+  // outputs (not add to them).
   void Submit(Work work, Done done);
 
   // Submit() and wait: returns once the changes are committed. For callers
@@ -111,7 +92,7 @@ class Database {
   Status Transaction(const Work& work);
 
   // Runs `work` in a read transaction (one consistent snapshot) on a reader
-  // connection; writes fail there with "db_error" (query_only).
+  // connection; writes fail there with "db_error".
   Status Read(const Work& work);
 
   // Read() without waiting: queues `work` for one of the database's reader
@@ -121,7 +102,7 @@ class Database {
   // may Submit() or Query() again.
   void Query(Work work, Done done);
 
-  // Runs SQL without parameters in autocommit mode on the writer.
+  // Runs SQL without parameters outside any transaction on a writer.
   Status Exec(std::string_view sql);
 
   // True once a write failed for want of room ("db_full"), until a write
@@ -132,37 +113,43 @@ class Database {
   // the store takes writes again even when nothing else writes. Never waits.
   void ProbeWrites();
 
+  Engine engine() const { return engine_; }
+  // The SQLite file, or the PostgreSQL URL without its password (for logs).
   const std::string& path() const { return path_; }
 
  private:
-  Database(std::string path, std::unique_ptr<Connection> writer);
+  struct Writer;
+  struct Pending;
+  Database(Engine engine, std::string path, std::vector<std::unique_ptr<Connection>> writers);
+  Status AddReaders(std::vector<std::unique_ptr<Connection>> readers);
   Connection* AcquireReader();  // waits for an idle reader
   void ReleaseReader(Connection* conn);
-  enum class Mode { kAutocommit, kRead };  // writes go through the writer thread
+  enum class Mode { kAutocommit, kRead };  // writes go through the writer threads
   Status RunOnWriter(const Work& work, Mode mode);
-  struct Pending;
+  Status ReadOn(Connection& conn, const Work& work);
   void Enqueue(std::unique_ptr<Pending> pending);
-  void WriterLoop();
+  void WriterLoop(Writer& writer);
   void CompletionLoop();
-  void RunBatch(const std::vector<std::unique_ptr<Pending>>& batch);
+  void RunBatch(Connection& conn, const std::vector<std::unique_ptr<Pending>>& batch);
   void NoteHealth(const std::vector<std::unique_ptr<Pending>>& batch);
+  const char* BeginWrite() const;
+  const char* BeginRead() const;
+
+  const Engine engine_;
+  const std::string path_;
+  std::atomic<bool> writes_failing_{false};
 
   std::mutex queue_mutex_;  // guards queue_ and stopping_
   std::condition_variable queue_ready_;
   std::vector<std::unique_ptr<Pending>> queue_;
   bool stopping_ = false;
 
-  // Committed batches whose Dones have not run yet: a second thread runs them
-  // while the writer commits the next batch.
-  std::mutex completed_mutex_;  // guards completed_ and writer_done_
+  // Committed batches whose Dones have not run yet: a thread of their own runs
+  // them while the writers commit the next batches.
+  std::mutex completed_mutex_;  // guards completed_ and writers_done_
   std::condition_variable completed_ready_;
   std::vector<std::vector<std::unique_ptr<Pending>>> completed_;
-  bool writer_done_ = false;
-
-  std::string path_;
-  std::atomic<bool> writes_failing_{false};
-  std::mutex writer_mutex_;
-  std::unique_ptr<Connection> writer_;
+  bool writers_done_ = false;
 
   std::mutex readers_mutex_;
   std::condition_variable reader_free_;
@@ -170,13 +157,12 @@ class Database {
   std::vector<Connection*> idle_readers_;
   std::unique_ptr<ThreadPool> query_threads_;  // runs Query(); one per reader
 
-  // Last: started once everything above exists.
+  // Last: their threads start once everything above exists.
   std::thread completion_thread_;
-  std::thread writer_thread_;
+  std::vector<std::unique_ptr<Writer>> writers_;
 };
 
-// True for "db_constraint" errors caused by a UNIQUE or PRIMARY KEY clash, the
-// signal a one-time claim (INSERT of a used RequestId) relies on.
-bool IsUniqueViolation(const Error& error);
+// Redacts the password of a libpq URL or connection string, for logs.
+std::string RedactDatabaseUrl(std::string_view url);
 
 }  // namespace vc::common

@@ -1,12 +1,13 @@
-// A prepared SQLite statement as a move-only RAII handle (see store.h).
-// Binds are chained; a bind error is remembered and reported by the next
-// Step()/Run(), so call sites read as one expression:
+// A prepared statement as a move-only handle, the same for both engines (see
+// store.h). Binds are chained; a bind error is remembered and reported by the
+// next Step()/Run(), so call sites read as one expression:
 //   auto st = conn.Cached("INSERT INTO t(k, v) VALUES(?, :v)");
 //   Status s = st->BindText(1, key).BindInt64(":v", 7).Run();
-// Column getters are valid after Step() returned true; indexes are 0-based,
-// bind indexes 1-based as in SQLite. Text and blobs are copied on bind.
-// A Statement must not outlive the Connection it came from; keep it inside the
-// work function given to Database::Transaction/Read.
+// Parameters are `?` (numbered 1, 2, … from the left) or `:name`; the
+// PostgreSQL engine rewrites both to its own $n. Column getters are valid after
+// Step() returned true; indexes are 0-based, bind indexes 1-based as in SQLite.
+// Text and blobs are copied on bind. A Statement must not outlive the
+// Connection it came from; keep it inside the work given to Database.
 #pragma once
 
 #include <cstdint>
@@ -15,31 +16,45 @@
 
 #include "common/base/result.h"
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace vc::common {
 
-// The code of an Error for a failed constraint (see store.h for all codes).
+// The stable error codes of the store (store.h says when each happens).
 inline constexpr std::string_view kDbConstraint = "db_constraint";
-// SQLITE_FULL: the disk (or the database's max_page_count) has no room.
+inline constexpr std::string_view kDbBusy = "db_busy";
 inline constexpr std::string_view kDbFull = "db_full";
-
-// Maps a SQLite result code to an Error with the stable codes of store.h;
-// `what` says which operation failed (e.g. the SQL text).
-Error SqliteError(sqlite3* db, int rc, std::string_view what);
+inline constexpr std::string_view kDbUnavailable = "db_unavailable";
+inline constexpr std::string_view kDbError = "db_error";
 
 namespace detail {
-// A statement owned by a Connection's cache; `in_use` while a handle lends it.
-struct CachedStatement {
-  std::string sql;
-  sqlite3_stmt* stmt = nullptr;
-  bool in_use = false;
+
+// What an engine implements behind a Statement handle.
+class StatementImpl {
+ public:
+  virtual ~StatementImpl() = default;
+  virtual Status BindText(int index, std::string_view value) = 0;
+  virtual Status BindInt64(int index, int64_t value) = 0;
+  virtual Status BindBlob(int index, std::string_view bytes) = 0;
+  virtual Status BindNull(int index) = 0;
+  virtual int IndexOf(std::string_view name) const = 0;  // 0 when there is no such parameter
+  virtual Result<bool> Step() = 0;
+  virtual void Reset() = 0;  // before the first Step(), bindings cleared
+  virtual int ColumnCount() const = 0;
+  virtual bool ColumnIsNull(int index) const = 0;
+  virtual int64_t ColumnInt64(int index) const = 0;
+  virtual std::string ColumnText(int index) const = 0;
+  virtual std::string ColumnBlob(int index) const = 0;
+  virtual std::string Sql() const = 0;  // for error messages
+  // The handle lets go: a cached statement is reset and goes back to its
+  // connection's cache, any other is destroyed (`delete this`).
+  virtual void Release() = 0;
 };
+
 }  // namespace detail
 
 class Statement {
  public:
+  // For the engines: takes the statement until it is released.
+  explicit Statement(detail::StatementImpl* impl) : impl_(impl) {}
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
@@ -63,22 +78,17 @@ class Statement {
   // Back to before the first Step(), bindings cleared.
   void Reset();
 
-  int ColumnCount() const;
-  bool ColumnIsNull(int index) const;
-  int64_t ColumnInt64(int index) const;
-  std::string ColumnText(int index) const;  // "" for NULL
-  std::string ColumnBlob(int index) const;  // raw bytes; "" for NULL
+  int ColumnCount() const { return impl_->ColumnCount(); }
+  bool ColumnIsNull(int index) const { return impl_->ColumnIsNull(index); }
+  int64_t ColumnInt64(int index) const { return impl_->ColumnInt64(index); }
+  std::string ColumnText(int index) const { return impl_->ColumnText(index); }  // "" for NULL
+  std::string ColumnBlob(int index) const { return impl_->ColumnBlob(index); }  // raw bytes
 
  private:
-  friend class Connection;
-  Statement(sqlite3* db, sqlite3_stmt* stmt, detail::CachedStatement* cached);
+  Statement& Check(Status status);
   int IndexOf(std::string_view name);
-  Statement& Check(int rc, std::string_view what);
-  void Release();
 
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* stmt_ = nullptr;
-  detail::CachedStatement* cached_ = nullptr;  // null: finalised on release
+  detail::StatementImpl* impl_ = nullptr;
   Status bind_status_;
 };
 

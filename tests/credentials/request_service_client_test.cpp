@@ -41,7 +41,7 @@ class EmbeddedClientTest : public testing::RequestServiceFixture {
   }
 };
 
-TEST_F(EmbeddedClientTest, CreatesAnIssuanceRequest) {
+TEST_P(EmbeddedClientTest, CreatesAnIssuanceRequest) {
   auto client = MakeClient();
   auto created = client.CreateIssuanceRequest(IssuanceBody(R"(,"includeQRCode":true)"));
   ASSERT_TRUE(created.ok()) << created.error().code << ": " << created.error().message;
@@ -52,7 +52,7 @@ TEST_F(EmbeddedClientTest, CreatesAnIssuanceRequest) {
   EXPECT_EQ(created->qr_code->rfind("data:image/png;base64,", 0), 0u);
 }
 
-TEST_F(EmbeddedClientTest, CreatesAPresentationRequestWithoutQrCode) {
+TEST_P(EmbeddedClientTest, CreatesAPresentationRequestWithoutQrCode) {
   auto client = MakeClient();
   auto created = client.CreatePresentationRequest(PresentationBody());
   ASSERT_TRUE(created.ok()) << created.error().code << ": " << created.error().message;
@@ -60,7 +60,7 @@ TEST_F(EmbeddedClientTest, CreatesAPresentationRequestWithoutQrCode) {
   EXPECT_FALSE(created->qr_code.has_value());
 }
 
-TEST_F(EmbeddedClientTest, ValidationErrorNamesInnerCodeMessageAndTarget) {
+TEST_P(EmbeddedClientTest, ValidationErrorNamesInnerCodeMessageAndTarget) {
   auto client = MakeClient();
   auto created = client.CreateIssuanceRequest(IssuanceBody(R"(,"includeQRCode":"yes")"));
   ASSERT_FALSE(created.ok());
@@ -71,7 +71,7 @@ TEST_F(EmbeddedClientTest, ValidationErrorNamesInnerCodeMessageAndTarget) {
   EXPECT_NE(created.error().message.find("[target: includeQRCode]"), std::string::npos);
 }
 
-TEST_F(EmbeddedClientTest, TokenIsCachedAcrossCallsAndRefreshedNearExpiry) {
+TEST_P(EmbeddedClientTest, TokenIsCachedAcrossCallsAndRefreshedNearExpiry) {
   auto client = MakeClient();
   ASSERT_TRUE(client.CreateIssuanceRequest(IssuanceBody()).ok());
   ASSERT_TRUE(client.CreatePresentationRequest(PresentationBody()).ok());
@@ -84,7 +84,7 @@ TEST_F(EmbeddedClientTest, TokenIsCachedAcrossCallsAndRefreshedNearExpiry) {
   EXPECT_EQ(client.token_requests(), 2);
 }
 
-TEST_F(EmbeddedClientTest, ExpiredTokenIsReplaced) {
+TEST_P(EmbeddedClientTest, ExpiredTokenIsReplaced) {
   auto client = MakeClient();
   ASSERT_TRUE(client.CreateIssuanceRequest(IssuanceBody()).ok());
   clock_.Advance(7200);
@@ -92,7 +92,7 @@ TEST_F(EmbeddedClientTest, ExpiredTokenIsReplaced) {
   EXPECT_EQ(client.token_requests(), 2);
 }
 
-TEST_F(EmbeddedClientTest, WrongSecretIsATokenError) {
+TEST_P(EmbeddedClientTest, WrongSecretIsATokenError) {
   auto client = MakeClient("app", "wrong");
   auto created = client.CreateIssuanceRequest(IssuanceBody());
   ASSERT_FALSE(created.ok());
@@ -100,7 +100,7 @@ TEST_F(EmbeddedClientTest, WrongSecretIsATokenError) {
   EXPECT_NE(created.error().message.find("invalid_client"), std::string::npos);
 }
 
-TEST_F(EmbeddedClientTest, ClientWithoutRolesGetsTheForbiddenEnvelope) {
+TEST_P(EmbeddedClientTest, ClientWithoutRolesGetsTheForbiddenEnvelope) {
   auto client = MakeClient("no-roles", "s3");
   auto created = client.CreateIssuanceRequest(IssuanceBody());
   ASSERT_FALSE(created.ok());
@@ -382,6 +382,8 @@ TEST_F(FakeEntraClientTest, ClientAssertionSignedByAnotherKeyIsRefused) {
   EXPECT_NE(created.error().message.find("AADSTS700027"), std::string::npos)
       << created.error().message;
 }
+
+VC_INSTANTIATE_SQLITE(EmbeddedClientTest);
 
 }  // namespace
 }  // namespace vc::credentials

@@ -20,7 +20,7 @@ class Auth0Test : public IntakeFixture {
   }
 };
 
-TEST_F(Auth0Test, ValidTokenOpensSessionOnBothSpellings) {
+TEST_P(Auth0Test, ValidTokenOpensSessionOnBothSpellings) {
   for (const char* path : {"/id-verification", "/id-verfication"}) {
     auto resp =
         Get(std::string(path) + "?token=" + Token(Payload(600, std::string("auth0|") + path)) +
@@ -31,7 +31,7 @@ TEST_F(Auth0Test, ValidTokenOpensSessionOnBothSpellings) {
   }
 }
 
-TEST_F(Auth0Test, Refusals) {
+TEST_P(Auth0Test, Refusals) {
   const int64_t now = clock_.NowSeconds();
   const std::string hs512 = common::Base64UrlEncode(R"({"alg":"HS512","typ":"JWT"})") + "." +
                             common::Base64UrlEncode(Payload()) + "." +
@@ -62,7 +62,7 @@ TEST_F(Auth0Test, Refusals) {
   }
 }
 
-TEST_F(Auth0Test, ReplayIsRefused) {
+TEST_P(Auth0Test, ReplayIsRefused) {
   const std::string q = "/id-verification?token=" + Token(Payload()) + "&state=abc";
   EXPECT_EQ(Get(q)->status, 303);
   auto again = Get(q);
@@ -70,7 +70,7 @@ TEST_F(Auth0Test, ReplayIsRefused) {
   EXPECT_EQ(ErrorCode(*again), "token_replayed");
 }
 
-TEST_F(Auth0Test, ReturnTokenCarriesTheContinueClaims) {
+TEST_P(Auth0Test, ReturnTokenCarriesTheContinueClaims) {
   const std::string state = "st/ate+with&odd=chars";
   auto resp =
       Get("/id-verification?token=" + Token(Payload()) + "&state=" + common::PercentEncode(state));
@@ -99,7 +99,7 @@ TEST_F(Auth0Test, ReturnTokenCarriesTheContinueClaims) {
   EXPECT_LE(exp - iat, 300);
 }
 
-TEST_F(Auth0Test, SuccessMapsToSuccess) {
+TEST_P(Auth0Test, SuccessMapsToSuccess) {
   auto resp = Get("/id-verification?token=" + Token(Payload()) + "&state=ok");
   const std::string id = std::string(resp->Header("location").value()).substr(10);
   auto back = intake_->Finish(id, issuer::SessionStatus::kVerified);
@@ -109,6 +109,8 @@ TEST_F(Auth0Test, SuccessMapsToSuccess) {
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(common::GetString(*common::ParseJsonObject(v->payload), "status").value(), "success");
 }
+
+VC_INSTANTIATE_BACKENDS(Auth0Test);
 
 }  // namespace
 }  // namespace vc::testing

@@ -4,19 +4,19 @@
 
 #include "common/base/crypto.h"
 #include "issuer/proofing_attempts.h"
+#include "support/test_database.h"
 
 namespace vc::testing {
 namespace {
 
 constexpr const char* kNumber = "11010519491231002X";
 
-class IdentityRecordsTest : public ::testing::Test {
+class IdentityRecordsTest : public BackendTest {
  protected:
   void SetUp() override {
-    auto db = common::Database::Open(":memory:");
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    ASSERT_TRUE(issuer::MigrateProofing(*db_).ok());
+    BackendTest::SetUp();
+    if (::testing::Test::IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(issuer::MigrateProofing(db()).ok());
   }
   common::Status Tx(const std::function<common::Status(common::Connection&)>& fn) {
     return db_->Transaction(fn);
@@ -27,10 +27,9 @@ class IdentityRecordsTest : public ::testing::Test {
 
   issuer::IdentityCrypto crypto_{common::RandomBytes(32), common::RandomBytes(32)};
   issuer::IdentityStore store_{crypto_};
-  std::unique_ptr<common::Database> db_;
 };
 
-TEST_F(IdentityRecordsTest, NumberIsEncryptedAtRestAndReadsBack) {
+TEST_P(IdentityRecordsTest, NumberIsEncryptedAtRestAndReadsBack) {
   ASSERT_TRUE(
       Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 1); }).ok());
   std::string blob;
@@ -51,13 +50,13 @@ TEST_F(IdentityRecordsTest, NumberIsEncryptedAtRestAndReadsBack) {
               }).ok());
 }
 
-TEST_F(IdentityRecordsTest, SameNumberEncryptsDifferentlyEachTime) {
+TEST_P(IdentityRecordsTest, SameNumberEncryptsDifferentlyEachTime) {
   auto a = crypto_.Encrypt(kNumber, "x");
   auto b = crypto_.Encrypt(kNumber, "x");
   EXPECT_NE(*a, *b);
 }
 
-TEST_F(IdentityRecordsTest, CiphertextMovedToAnotherRecordDoesNotDecrypt) {
+TEST_P(IdentityRecordsTest, CiphertextMovedToAnotherRecordDoesNotDecrypt) {
   auto sealed = crypto_.Encrypt(kNumber, "identity:contoso/u1");
   EXPECT_TRUE(crypto_.Decrypt(*sealed, "identity:contoso/u1").ok());
   auto moved = crypto_.Decrypt(*sealed, "identity:contoso/u2");
@@ -68,7 +67,7 @@ TEST_F(IdentityRecordsTest, CiphertextMovedToAnotherRecordDoesNotDecrypt) {
   EXPECT_FALSE(crypto_.Decrypt(flipped, "identity:contoso/u1").ok());
 }
 
-TEST_F(IdentityRecordsTest, VerifiedRecordIsLockedUntilReset) {
+TEST_P(IdentityRecordsTest, VerifiedRecordIsLockedUntilReset) {
   ASSERT_TRUE(
       Tx([&](auto& c) { return store_.SaveClaimed(c, "contoso", "u1", Claimed(), 1); }).ok());
   ASSERT_TRUE(Tx([&](auto& c) {
@@ -89,7 +88,7 @@ TEST_F(IdentityRecordsTest, VerifiedRecordIsLockedUntilReset) {
               }).ok());
 }
 
-TEST_F(IdentityRecordsTest, JsonMasksTheNumber) {
+TEST_P(IdentityRecordsTest, JsonMasksTheNumber) {
   issuer::IdentityRecord r;
   r.owner = "contoso";
   r.name = "u1";
@@ -99,6 +98,8 @@ TEST_F(IdentityRecordsTest, JsonMasksTheNumber) {
   EXPECT_NE(json.find("002X"), std::string::npos);
   EXPECT_NE(json.find("\"isVerified\":false"), std::string::npos);
 }
+
+VC_INSTANTIATE_BACKENDS(IdentityRecordsTest);
 
 }  // namespace
 }  // namespace vc::testing

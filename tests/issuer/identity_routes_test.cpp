@@ -38,7 +38,7 @@ class IdentityApiTest : public IntakeFixture {
   }
 };
 
-TEST_F(IdentityApiTest, NoCredentialOrWrongKeyIsUnauthenticated) {
+TEST_P(IdentityApiTest, NoCredentialOrWrongKeyIsUnauthenticated) {
   EXPECT_EQ(Call("GET", "/api/users/contoso/x").status, 401);
   auto wrong = Call("GET", "/api/users/contoso/x", "", "", "not-a-key");
   EXPECT_EQ(wrong.status, 401);
@@ -46,7 +46,7 @@ TEST_F(IdentityApiTest, NoCredentialOrWrongKeyIsUnauthenticated) {
   EXPECT_EQ(Member(wrong, "code"), "unauthenticated");
 }
 
-TEST_F(IdentityApiTest, UserVerifiesSelfThenTheFieldsAreLocked) {
+TEST_P(IdentityApiTest, UserVerifiesSelfThenTheFieldsAreLocked) {
   const std::string me = OpenSession("u-self");
   auto patched = Call("PATCH", "/api/users/contoso/u-self", Fields("Zhang San", kPrcId), me);
   ASSERT_EQ(patched.status, 200) << patched.body;
@@ -73,14 +73,14 @@ TEST_F(IdentityApiTest, UserVerifiesSelfThenTheFieldsAreLocked) {
   EXPECT_EQ(Member(again, "code"), "already_verified");
 }
 
-TEST_F(IdentityApiTest, VerifiedFlagCannotBeSetByPatch) {
+TEST_P(IdentityApiTest, VerifiedFlagCannotBeSetByPatch) {
   const std::string me = OpenSession("u-flag");
   auto r = Call("PATCH", "/api/users/contoso/u-flag", R"({"isVerified":true})", me);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Member(r, "code"), "field_read_only");
 }
 
-TEST_F(IdentityApiTest, MissingFieldsNeverReachTheProvider) {
+TEST_P(IdentityApiTest, MissingFieldsNeverReachTheProvider) {
   const std::string me = OpenSession("u-missing");
   ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-missing", R"({"realName":"Zhang San"})", me).status,
             200);
@@ -91,7 +91,7 @@ TEST_F(IdentityApiTest, MissingFieldsNeverReachTheProvider) {
   EXPECT_FALSE(latest->has_value());
 }
 
-TEST_F(IdentityApiTest, NonAdminNamingSomeoneElseIsForbidden) {
+TEST_P(IdentityApiTest, NonAdminNamingSomeoneElseIsForbidden) {
   const std::string other = OpenSession("u-other");
   ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-other", Fields("Zhang San", kPrcId), other).status,
             200);
@@ -107,7 +107,7 @@ TEST_F(IdentityApiTest, NonAdminNamingSomeoneElseIsForbidden) {
   EXPECT_EQ(by_app.status, 200) << by_app.body;
 }
 
-TEST_F(IdentityApiTest, AdminResetNeedsAReasonAndIsAudited) {
+TEST_P(IdentityApiTest, AdminResetNeedsAReasonAndIsAudited) {
   const std::string me = OpenSession("u-reset");
   ASSERT_EQ(Call("PATCH", "/api/users/contoso/u-reset", Fields("Zhang San", kPrcId), me).status,
             200);
@@ -143,7 +143,7 @@ TEST_F(IdentityApiTest, AdminResetNeedsAReasonAndIsAudited) {
   EXPECT_EQ(Call("GET", "/api/audit", "", me).status, 403);
 }
 
-TEST_F(IdentityApiTest, ProviderTestIsAdminOnlyAndChangesNothing) {
+TEST_P(IdentityApiTest, ProviderTestIsAdminOnlyAndChangesNothing) {
   auto ok = Call("POST", "/api/providers/sandbox/test", "", "", kAdminKey);
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Call("POST", "/api/providers/sandbox/test", "", "", kAppKey).status, 403);
@@ -151,7 +151,7 @@ TEST_F(IdentityApiTest, ProviderTestIsAdminOnlyAndChangesNothing) {
   EXPECT_FALSE(proofing_->LatestAttempt("")->has_value());
 }
 
-TEST_F(IdentityApiTest, ErrorCodesMapToOneHttpStatusEach) {
+TEST_P(IdentityApiTest, ErrorCodesMapToOneHttpStatusEach) {
   using issuer::ProofingError;
   auto status_of = [](std::string code) {
     return issuer::HttpStatus(issuer::FromLower({std::move(code), ""}).reason);
@@ -166,6 +166,8 @@ TEST_F(IdentityApiTest, ErrorCodesMapToOneHttpStatusEach) {
   EXPECT_EQ(status_of("db_error"), 500);
   EXPECT_EQ(issuer::Code(issuer::FromLower({"db_busy", "x"})), "db_busy");
 }
+
+VC_INSTANTIATE_BACKENDS(IdentityApiTest);
 
 }  // namespace
 }  // namespace vc::testing

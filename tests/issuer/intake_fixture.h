@@ -33,6 +33,7 @@
 #include "issuer/sessions.h"
 #include "keys/key_store.h"
 #include "keys/rp_keys.h"
+#include "support/test_database.h"
 
 namespace vc::testing {
 
@@ -100,11 +101,15 @@ class JwksHost {
   int hits_ = 0;
 };
 
-class IntakeFixture : public ::testing::Test {
+// Parameterised by engine: suites instantiate with VC_INSTANTIATE_BACKENDS or
+// VC_INSTANTIATE_SQLITE (support/test_database.h).
+class IntakeFixture : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
+    VC_SKIP_WITHOUT_BACKEND(GetParam());
     dir_ = std::filesystem::path(::testing::TempDir()) / ("intake-" + common::RandomId(6));
     std::filesystem::create_directories(dir_);
+    test_db_ = std::make_unique<TestDatabase>(GetParam());
     rp_key_ = common::Jwk::Generate(common::JwsAlg::kRS256).WithKid("rp-1");
     jwks_host_.Set({rp_key_});
     OpenStores();
@@ -126,7 +131,11 @@ class IntakeFixture : public ::testing::Test {
     proofing_.reset();
     sandbox_.reset();
     registry_.reset();
-    std::filesystem::remove_all(dir_);
+    intake_.reset();
+    sessions_.reset();
+    db_.reset();
+    test_db_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   void OpenStores() {
@@ -136,9 +145,8 @@ class IntakeFixture : public ::testing::Test {
     intake_.reset();
     sessions_.reset();
     db_.reset();
-    auto db = common::Database::Open((dir_ / "vc.db").string());
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(*db);
+    db_ = test_db_->Open();
+    ASSERT_NE(db_, nullptr);
     ASSERT_TRUE(issuer::SessionStore::Migrate(*db_).ok());
     ASSERT_TRUE(issuer::MigrateProofing(*db_).ok());
     sessions_ = std::make_unique<issuer::SessionStore>(*db_, clock_);
@@ -171,7 +179,7 @@ class IntakeFixture : public ::testing::Test {
                                                          *keys_->SecretOrCreate("identity-lookup"));
     }
     sandbox_ = std::make_shared<issuer::SandboxProvider>(
-        "", *keys_->SecretOrCreate("sandbox-callback"), http_, clock_);
+        "", *keys_->SecretOrCreate("sandbox-callback"), *db_, http_, clock_);
     auto providers = ExtraProviders();
     providers.emplace("sandbox", sandbox_);
     proofing_ = std::make_unique<issuer::ProofingService>(proofing_options_, providers, *db_,
@@ -254,6 +262,7 @@ class IntakeFixture : public ::testing::Test {
   common::CurlHttpClient http_;
   JwksHost jwks_host_;
   common::Jwk rp_key_ = common::Jwk::FromSecret("placeholder");
+  std::unique_ptr<TestDatabase> test_db_;
   std::unique_ptr<common::Database> db_;
   std::unique_ptr<issuer::SessionStore> sessions_;
   std::unique_ptr<keys::KeyStore> keys_;

@@ -16,6 +16,7 @@
 #include "issuer/audit_log.h"
 #include "issuer/proofing_attempts.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 
 namespace vc::testing {
 namespace {
@@ -54,12 +55,18 @@ class RecordingRequestService {
   common::HttpServer server_;
 };
 
-class IssuanceServiceTest : public ::testing::Test {
+class IssuanceServiceTest : public BackendTest {
  protected:
+  void TearDown() override {
+    service_.reset();
+    client_.reset();
+    store_.reset();
+    sessions_.reset();
+    BackendTest::TearDown();
+  }
   void SetUp() override {
-    auto db = common::Database::Open(dir_.File("vc.db"));
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (::testing::Test::IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(issuer::SessionStore::Migrate(*db_).ok());
     ASSERT_TRUE(issuer::MigrateProofing(*db_).ok());
     ASSERT_TRUE(issuer::IssuanceStore::Migrate(*db_).ok());
@@ -106,11 +113,9 @@ class IssuanceServiceTest : public ::testing::Test {
   }
   int64_t AuditEntries() { return issuer::AuditLog::Verify(*db_)->entries; }
 
-  TempDir dir_;
   common::ManualClock clock_{1'760'000'000};
   common::CurlHttpClient http_;
   RecordingRequestService rs_;
-  std::unique_ptr<common::Database> db_;
   std::unique_ptr<issuer::SessionStore> sessions_;
   std::unique_ptr<issuer::IssuanceStore> store_;
   std::unique_ptr<credentials::RequestServiceClient> client_;
@@ -119,7 +124,7 @@ class IssuanceServiceTest : public ::testing::Test {
   issuer::IssuancePlan plan_;
 };
 
-TEST_F(IssuanceServiceTest, BodyCarriesContractClaimsCallbackAndNoIdNumber) {
+TEST_P(IssuanceServiceTest, BodyCarriesContractClaimsCallbackAndNoIdNumber) {
   auto r = service_->Start(session_, plan_, Available());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->request_id, "rq-1");
@@ -143,7 +148,7 @@ TEST_F(IssuanceServiceTest, BodyCarriesContractClaimsCallbackAndNoIdNumber) {
   EXPECT_EQ(rs_.bodies().at(0).find("11010519491231002X"), std::string::npos);
 }
 
-TEST_F(IssuanceServiceTest, IdNumberLeavesOnlyWhenTheContractMapsIt) {
+TEST_P(IssuanceServiceTest, IdNumberLeavesOnlyWhenTheContractMapsIt) {
   plan_.contract.claims.push_back({"idCardNumber", "documentNumber", false, false});
   ASSERT_TRUE(service_->Start(session_, plan_, Available()).ok());
   auto body = common::ParseJsonObject(rs_.bodies().at(0));
@@ -151,7 +156,7 @@ TEST_F(IssuanceServiceTest, IdNumberLeavesOnlyWhenTheContractMapsIt) {
             "11010519491231002X");
 }
 
-TEST_F(IssuanceServiceTest, PinIsShownPlainAndSentHashedWithExpirationDate) {
+TEST_P(IssuanceServiceTest, PinIsShownPlainAndSentHashedWithExpirationDate) {
   plan_.pin_length = 6;
   plan_.credential_lifetime_seconds = 86400;
   auto r = service_->Start(session_, plan_, Available());
@@ -171,7 +176,7 @@ TEST_F(IssuanceServiceTest, PinIsShownPlainAndSentHashedWithExpirationDate) {
             "2025-10-10T08:53:20Z");  // 1760000000 + 1 day
 }
 
-TEST_F(IssuanceServiceTest, MissingRequiredClaimStopsBeforeTheRequestService) {
+TEST_P(IssuanceServiceTest, MissingRequiredClaimStopsBeforeTheRequestService) {
   auto available = Available();
   available.erase("realName");
   auto r = service_->Start(session_, plan_, available);
@@ -181,7 +186,7 @@ TEST_F(IssuanceServiceTest, MissingRequiredClaimStopsBeforeTheRequestService) {
   EXPECT_TRUE(rs_.bodies().empty());
 }
 
-TEST_F(IssuanceServiceTest, CallbacksMoveForwardOnlyAndAreAudited) {
+TEST_P(IssuanceServiceTest, CallbacksMoveForwardOnlyAndAreAudited) {
   plan_.pin_length = 4;
   auto r = service_->Start(session_, plan_, Available());
   ASSERT_TRUE(r.ok());
@@ -229,7 +234,7 @@ TEST_F(IssuanceServiceTest, CallbacksMoveForwardOnlyAndAreAudited) {
   EXPECT_EQ((*audit)[1].outcome, "issuance_successful");
 }
 
-TEST_F(IssuanceServiceTest, ErrorIsKeptAndExpiryIsReported) {
+TEST_P(IssuanceServiceTest, ErrorIsKeptAndExpiryIsReported) {
   auto r = service_->Start(session_, plan_, Available());
   ASSERT_TRUE(r.ok());
   auto status = common::ParseJsonObject(service_->StatusJson(*store_->Get(r->id)));
@@ -250,7 +255,7 @@ TEST_F(IssuanceServiceTest, ErrorIsKeptAndExpiryIsReported) {
 // A callback that cannot be recorded must be retried by the Request Service's
 // outbox (5xx), not answered like a bad body (4xx is final there: the event
 // would be lost).
-TEST_F(IssuanceServiceTest, ACallbackThatCannotBeStoredAsksForARetry) {
+TEST_P(IssuanceServiceTest, ACallbackThatCannotBeStoredAsksForARetry) {
   auto r = service_->Start(session_, plan_, Available());
   ASSERT_TRUE(r.ok());
   const std::string body =
@@ -261,6 +266,8 @@ TEST_F(IssuanceServiceTest, ACallbackThatCannotBeStoredAsksForARetry) {
   EXPECT_EQ(Callback(body), CallbackResult::kApplied);
   EXPECT_EQ(StatusOf(r->id), "issuance_successful");
 }
+
+VC_INSTANTIATE_BACKENDS(IssuanceServiceTest);
 
 }  // namespace
 }  // namespace vc::testing

@@ -73,7 +73,7 @@ class JumioTest : public IntakeFixture {
   common::HttpResponse submitted_;
 };
 
-TEST_F(JumioTest, StartSendsOpaqueReferencesAndRedirectsToWebHref) {
+TEST_P(JumioTest, StartSendsOpaqueReferencesAndRedirectsToWebHref) {
   StartCheck("req-j1");
   EXPECT_EQ(submitted_.status, 303);
   EXPECT_EQ(std::string(submitted_.Header("location").value_or("")),
@@ -96,7 +96,7 @@ TEST_F(JumioTest, StartSendsOpaqueReferencesAndRedirectsToWebHref) {
   }
 }
 
-TEST_F(JumioTest, CallbackFetchesFromRebuiltUrlNeverTheHref) {
+TEST_P(JumioTest, CallbackFetchesFromRebuiltUrlNeverTheHref) {
   std::atomic<int> evil_hits{0};
   common::HttpServer evil;
   evil.Route("GET", "/api/v1/accounts/:a/workflow-executions/:w", [&](const auto&) {
@@ -114,7 +114,7 @@ TEST_F(JumioTest, CallbackFetchesFromRebuiltUrlNeverTheHref) {
   evil.Shutdown();
 }
 
-TEST_F(JumioTest, ForgedUserReferenceIsRefused) {
+TEST_P(JumioTest, ForgedUserReferenceIsRefused) {
   const std::string id = StartCheck("req-j3");
   auto doc = common::ParseJsonObject(fake_.last_account_body());
   std::string forged(common::GetString(*doc, "userReference").value_or(""));
@@ -128,7 +128,7 @@ TEST_F(JumioTest, ForgedUserReferenceIsRefused) {
   for (const auto& entry : *audit) EXPECT_NE(entry.action, "callback") << entry.outcome;
 }
 
-TEST_F(JumioTest, RepeatedAndStaleCallbacksAreIgnored) {
+TEST_P(JumioTest, RepeatedAndStaleCallbacksAreIgnored) {
   const std::string id = StartCheck("req-j4");
   EXPECT_EQ(SendCallback(CallbackBody("2030-01-21T14:55:02.000Z", "https://x")).status, 200);
   EXPECT_EQ(fake_.retrieval_calls(), 1);  // still INITIATED: pending
@@ -142,7 +142,7 @@ TEST_F(JumioTest, RepeatedAndStaleCallbacksAreIgnored) {
   EXPECT_EQ(fake_.retrieval_calls(), 2) << "a finished attempt ignores later callbacks";
 }
 
-TEST_F(JumioTest, TokenIsCachedRefreshedBeforeExpiryAndOnceOn401) {
+TEST_P(JumioTest, TokenIsCachedRefreshedBeforeExpiryAndOnceOn401) {
   StartCheck("req-t1");
   StartCheck("req-t2");
   EXPECT_EQ(fake_.token_calls(), 1);
@@ -156,7 +156,7 @@ TEST_F(JumioTest, TokenIsCachedRefreshedBeforeExpiryAndOnceOn401) {
   EXPECT_EQ(fake_.account_calls(), 4);
 }
 
-TEST_F(JumioTest, PollingFallbackFollowsTheDocumentedSchedule) {
+TEST_P(JumioTest, PollingFallbackFollowsTheDocumentedSchedule) {
   const std::string id = StartCheck("req-p1");
   Decide("PASSED");
   clock_.Advance(39);
@@ -166,7 +166,7 @@ TEST_F(JumioTest, PollingFallbackFollowsTheDocumentedSchedule) {
   EXPECT_EQ(State(id), "verified");
 }
 
-TEST_F(JumioTest, PollingGivesUpAfterTheLastScheduledPoll) {
+TEST_P(JumioTest, PollingGivesUpAfterTheLastScheduledPoll) {
   const std::string id = StartCheck("req-p2");
   for (int64_t at : {40, 60, 100, 160, 240, 340, 460, 600, 760, 940}) {
     clock_.Set(1'760'000'000 + at);
@@ -181,7 +181,7 @@ class JumioDeferredTest : public JumioTest {
   JumioDeferredTest() { proofing_options_.defer_callback_fetch = true; }
 };
 
-TEST_F(JumioDeferredTest, CallbackIsAnsweredBeforeTheVerdictIsFetched) {
+TEST_P(JumioDeferredTest, CallbackIsAnsweredBeforeTheVerdictIsFetched) {
   const std::string id = StartCheck("req-d1");
   Decide("PASSED");
   EXPECT_EQ(SendCallback(CallbackBody("2030-01-21T14:55:01.917Z", "https://x")).status, 200);
@@ -229,7 +229,7 @@ TEST(JumioTimestamps, ParsesCallbackSentAt) {
 namespace vc::testing {
 namespace {
 
-TEST_F(JumioTest, ExtractedNameThatDiffersFromTheClaimIsAMismatch) {
+TEST_P(JumioTest, ExtractedNameThatDiffersFromTheClaimIsAMismatch) {
   const std::string id = StartCheck("req-n1");
   fake_.SetDetails(fake_.last_execution_id(),
                    FakeJumio::Details(fake_.last_account_id(), fake_.last_execution_id(),
@@ -238,7 +238,7 @@ TEST_F(JumioTest, ExtractedNameThatDiffersFromTheClaimIsAMismatch) {
   EXPECT_EQ(State(id), "mismatch");
 }
 
-TEST_F(JumioTest, ExtractedDocumentNumberThatDiffersFromTheClaimIsAMismatch) {
+TEST_P(JumioTest, ExtractedDocumentNumberThatDiffersFromTheClaimIsAMismatch) {
   const std::string id = StartCheck("req-n3");
   std::string details = FakeJumio::Details(fake_.last_account_id(), fake_.last_execution_id(),
                                            "PROCESSED", "PASSED", "OLENA", "KOVALENKO");
@@ -248,7 +248,7 @@ TEST_F(JumioTest, ExtractedDocumentNumberThatDiffersFromTheClaimIsAMismatch) {
   EXPECT_EQ(State(id), "mismatch");
 }
 
-TEST_F(JumioTest, ExtractedNameInAnotherOrderAndCaseAgrees) {
+TEST_P(JumioTest, ExtractedNameInAnotherOrderAndCaseAgrees) {
   const std::string id = StartCheck("req-n2");
   fake_.SetDetails(fake_.last_execution_id(),
                    FakeJumio::Details(fake_.last_account_id(), fake_.last_execution_id(),
@@ -285,6 +285,9 @@ TEST(JumioCallbackAuth, IpAllowlistAndUserReferenceHmac) {
   EXPECT_FALSE(jumio.AuthenticateCallback({{}, no_ref, "34.202.241.227"}).ok())
       << "the HMAC covers the attempt id";
 }
+
+VC_INSTANTIATE_BACKENDS(JumioTest);
+VC_INSTANTIATE_BACKENDS(JumioDeferredTest);
 
 }  // namespace
 }  // namespace vc::testing

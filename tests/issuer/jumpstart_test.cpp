@@ -10,7 +10,7 @@ namespace {
 
 using JumpstartTest = IntakeFixture;
 
-TEST_F(JumpstartTest, ValidLinkOpensSessionAndRedirectsToProofing) {
+TEST_P(JumpstartTest, ValidLinkOpensSessionAndRedirectsToProofing) {
   auto resp = Get("/contoso/?token=" + Mint("req-1"));
   ASSERT_TRUE(resp.ok()) << resp.error().message;
   EXPECT_EQ(resp->status, 303);
@@ -40,7 +40,7 @@ TEST_F(JumpstartTest, ValidLinkOpensSessionAndRedirectsToProofing) {
   EXPECT_EQ(ErrorCode(*stranger), "session_forbidden");
 }
 
-TEST_F(JumpstartTest, TokenAsPostFormField) {
+TEST_P(JumpstartTest, TokenAsPostFormField) {
   auto resp = Post("/contoso/", "token=" + Mint("req-post"));
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 303);
@@ -52,7 +52,7 @@ struct Case {
   const char* code;
 };
 
-TEST_F(JumpstartTest, EachRefusalHasItsCode) {
+TEST_P(JumpstartTest, EachRefusalHasItsCode) {
   const auto other_rsa = common::Jwk::Generate(common::JwsAlg::kRS256).WithKid("rp-1");
   const auto ec = common::Jwk::Generate(common::JwsAlg::kES256).WithKid("rp-1");
   const int64_t now = clock_.NowSeconds();
@@ -91,7 +91,7 @@ TEST_F(JumpstartTest, EachRefusalHasItsCode) {
   }
 }
 
-TEST_F(JumpstartTest, SkewOfAMinuteIsHonoured) {
+TEST_P(JumpstartTest, SkewOfAMinuteIsHonoured) {
   const int64_t now = clock_.NowSeconds();
   auto ok = Get("/contoso/?token=" + Mint("skew-ok", "\"nbf\":" + std::to_string(now + 50)));
   EXPECT_EQ(ok->status, 303);
@@ -109,7 +109,7 @@ std::string Claims(int64_t now, const std::string& org, const std::string& reque
   return s + "\"exp\":" + std::to_string(now + 120) + "}";
 }
 
-TEST_F(JumpstartTest, ClaimRefusals) {
+TEST_P(JumpstartTest, ClaimRefusals) {
   const int64_t now = clock_.NowSeconds();
   auto sign = [&](const std::string& payload) {
     return *common::SignCompact(rp_key_, common::JwsAlg::kRS256, payload, {"JWT", "rp-1", ""});
@@ -141,7 +141,7 @@ TEST_F(JumpstartTest, ClaimRefusals) {
   EXPECT_EQ(sessions_->Get("anything").error().code, "session_not_found");
 }
 
-TEST_F(JumpstartTest, SecondUseIsRefusedAndBrowserGetsPlainWords) {
+TEST_P(JumpstartTest, SecondUseIsRefusedAndBrowserGetsPlainWords) {
   const std::string token = Mint("once");
   ASSERT_EQ(Get("/contoso/?token=" + token)->status, 303);
   auto again = Get("/contoso/?token=" + token);
@@ -154,13 +154,13 @@ TEST_F(JumpstartTest, SecondUseIsRefusedAndBrowserGetsPlainWords) {
   EXPECT_FALSE(page->Header("location").has_value());
 }
 
-TEST_F(JumpstartTest, ExpiredLinkPageSaysExpired) {
+TEST_P(JumpstartTest, ExpiredLinkPageSaysExpired) {
   auto page = Get("/contoso/?token=" + Mint("old", "", nullptr, -600), false);
   EXPECT_EQ(page->status, 401);
   EXPECT_NE(page->body.find("expired"), std::string::npos);
 }
 
-TEST_F(JumpstartTest, ReplayIsRefusedAfterRestart) {
+TEST_P(JumpstartTest, ReplayIsRefusedAfterRestart) {
   const std::string token = Mint("durable");
   ASSERT_EQ(Get("/contoso/?token=" + token)->status, 303);
   OpenStores();  // a new process: the database reopened from disk
@@ -170,7 +170,7 @@ TEST_F(JumpstartTest, ReplayIsRefusedAfterRestart) {
 
 // 64 browsers (or an attacker) race one link: the durable one-time claim lets
 // exactly one open a session; the database holds exactly one session for it.
-TEST_F(JumpstartTest, ConcurrentUsesOfOneTokenOpenExactlyOneSession) {
+TEST_P(JumpstartTest, ConcurrentUsesOfOneTokenOpenExactlyOneSession) {
   constexpr int kParallel = 64;
   const std::string token = Mint("race");
   std::atomic<int> opened{0}, replayed{0}, other{0};
@@ -211,7 +211,7 @@ TEST_F(JumpstartTest, ConcurrentUsesOfOneTokenOpenExactlyOneSession) {
 
 // A claim that cannot be stored is "try again" (503), not a bad link, and it
 // claims nothing: once the store works again the same link opens a session.
-TEST_F(JumpstartTest, StorageFailureIs503AndTheLinkStillWorksAfter) {
+TEST_P(JumpstartTest, StorageFailureIs503AndTheLinkStillWorksAfter) {
   const std::string token = Mint("store-down");
   ASSERT_TRUE(db_->Exec("ALTER TABLE sessions RENAME TO sessions_away").ok());
   auto refused = Get("/contoso/?token=" + token);
@@ -224,7 +224,7 @@ TEST_F(JumpstartTest, StorageFailureIs503AndTheLinkStillWorksAfter) {
   EXPECT_EQ(opened->status, 303);
 }
 
-TEST_F(JumpstartTest, SameRequestIdInAnotherOrgIsIndependent) {
+TEST_P(JumpstartTest, SameRequestIdInAnotherOrgIsIndependent) {
   // Claims are per org: the RequestId namespace belongs to each RP.
   ASSERT_EQ(Get("/contoso/?token=" + Mint("shared-id"))->status, 303);
   issuer::NewSession other;
@@ -233,7 +233,7 @@ TEST_F(JumpstartTest, SameRequestIdInAnotherOrgIsIndependent) {
   EXPECT_TRUE(sessions_->Open(other).ok());
 }
 
-TEST_F(JumpstartTest, FinishedFlowReturnsToRegisteredUrlWithVerifiableResult) {
+TEST_P(JumpstartTest, FinishedFlowReturnsToRegisteredUrlWithVerifiableResult) {
   auto resp = Get("/contoso/?token=" + Mint("ret-1"));
   const std::string id = std::string(resp->Header("location").value()).substr(10);
   auto back = intake_->Finish(id, issuer::SessionStatus::kVerified);
@@ -264,7 +264,7 @@ TEST_F(JumpstartTest, FinishedFlowReturnsToRegisteredUrlWithVerifiableResult) {
   EXPECT_EQ(intake_->Finish(id, issuer::SessionStatus::kFailed).error().code, "session_ended");
 }
 
-TEST_F(JumpstartTest, UserCancelReturnsToRp) {
+TEST_P(JumpstartTest, UserCancelReturnsToRp) {
   auto resp = Get("/contoso/?token=" + Mint("cancel-1"));
   const std::string location(resp->Header("location").value());
   auto cancel = Post(location + "/cancel", "", CookieFrom(*resp), false);
@@ -286,7 +286,7 @@ TEST_F(JumpstartTest, UserCancelReturnsToRp) {
 namespace vc::testing {
 namespace {
 
-TEST_F(JumpstartTest, PruneForgetsOnlyClaimsThatCanNoLongerBeReplayed) {
+TEST_P(JumpstartTest, PruneForgetsOnlyClaimsThatCanNoLongerBeReplayed) {
   const std::string token = Mint("prune-me", "", nullptr, 120);
   ASSERT_EQ(Get("/contoso/?token=" + token)->status, 303);
   // Still inside exp + skew: the claim must stay, or the link would work twice.
@@ -300,6 +300,8 @@ TEST_F(JumpstartTest, PruneForgetsOnlyClaimsThatCanNoLongerBeReplayed) {
   EXPECT_GE(*removed, 1);
   EXPECT_EQ(ErrorCode(*Get("/contoso/?token=" + token)), "token_expired");
 }
+
+VC_INSTANTIATE_BACKENDS(JumpstartTest);
 
 }  // namespace
 }  // namespace vc::testing

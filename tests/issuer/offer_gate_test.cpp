@@ -10,19 +10,21 @@
 
 #include "common/base/clock.h"
 #include "issuer/issuance_store.h"
-#include "tests/support/temp_dir.h"
+#include "support/test_database.h"
 
 namespace vc::testing {
 namespace {
 
 using issuer::GateRefusal;
 
-class OfferGateTest : public ::testing::Test {
+// On both engines: on PostgreSQL the concurrent opens race on one row.
+class OfferGateTest : public BackendTest {
  protected:
   void SetUp() override {
-    db_ = std::move(common::Database::Open(dir_.File("vc.db")).value());
-    ASSERT_TRUE(issuer::IssuanceStore::Migrate(*db_).ok());
-    gate_ = std::make_unique<issuer::OfferGate>(*db_, clock_, issuer::OfferLimits{2, 3600, 120});
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(issuer::IssuanceStore::Migrate(db()).ok());
+    gate_ = std::make_unique<issuer::OfferGate>(db(), clock_, issuer::OfferLimits{2, 3600, 120});
   }
   // "" when `holder` took the gate, else "live:<holder>" or "limit".
   std::string Open(const std::string& holder) {
@@ -32,13 +34,11 @@ class OfferGateTest : public ::testing::Test {
     return (*r)->reason == GateRefusal::kLive ? "live:" + (*r)->holder : "limit";
   }
 
-  TempDir dir_;
   common::ManualClock clock_;
-  std::unique_ptr<common::Database> db_;
   std::unique_ptr<issuer::OfferGate> gate_;
 };
 
-TEST_F(OfferGateTest, OneLiveOfferUntilItEndsOrExpires) {
+TEST_P(OfferGateTest, OneLiveOfferUntilItEndsOrExpires) {
   EXPECT_EQ(Open("is_1"), "");
   EXPECT_EQ(Open("is_2"), "live:is_1");
   ASSERT_TRUE(gate_->Hold("org/user", "is_1", clock_.NowSeconds() + 300).ok());
@@ -50,7 +50,7 @@ TEST_F(OfferGateTest, OneLiveOfferUntilItEndsOrExpires) {
   EXPECT_EQ(Open("is_3"), "limit");
 }
 
-TEST_F(OfferGateTest, ALimitPerWindowAndFailedCreationsAreNotCounted) {
+TEST_P(OfferGateTest, ALimitPerWindowAndFailedCreationsAreNotCounted) {
   EXPECT_EQ(Open("is_1"), "");
   ASSERT_TRUE(gate_->Release("org/user", "is_1", true).ok());  // the Request Service refused
   EXPECT_EQ(Open("is_2"), "");
@@ -65,18 +65,33 @@ TEST_F(OfferGateTest, ALimitPerWindowAndFailedCreationsAreNotCounted) {
   EXPECT_EQ(Open("is_5"), "live:is_4");
 }
 
-TEST_F(OfferGateTest, ConcurrentOpensAdmitOne) {
-  std::atomic<int> admitted{0};
+// Presses on several instances at once (each its own Database: its own
+// writer connection on PostgreSQL), the gate not yet created.
+TEST_P(OfferGateTest, ConcurrentOpensAdmitOne) {
+  constexpr int kInstances = 4;
+  std::vector<std::unique_ptr<common::Database>> dbs;
+  std::vector<std::unique_ptr<issuer::OfferGate>> gates;
+  for (int i = 0; i < kInstances; ++i) {
+    dbs.push_back(store().Open());
+    ASSERT_NE(dbs.back(), nullptr);
+    gates.push_back(std::make_unique<issuer::OfferGate>(*dbs.back(), clock_,
+                                                        issuer::OfferLimits{2, 3600, 120}));
+  }
+  std::atomic<int> admitted{0}, failed{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 16; ++i) {
     threads.emplace_back([&, i] {
-      auto r = gate_->Open("org/user", "is_" + std::to_string(i));
+      auto r = gates[i % kInstances]->Open("org/user", "is_" + std::to_string(i));
+      if (!r.ok()) ++failed;
       if (r.ok() && !*r) ++admitted;
     });
   }
   for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
   EXPECT_EQ(admitted.load(), 1);
 }
+
+VC_INSTANTIATE_BACKENDS(OfferGateTest);
 
 }  // namespace
 }  // namespace vc::testing

@@ -24,7 +24,7 @@ void InParallel(int n, F f) {
   for (auto& t : threads) t.join();
 }
 
-TEST_F(Oid4vciTest, ConcurrentRedemptionsOfOneCodeGiveOneToken) {
+TEST_P(Oid4vciTest, ConcurrentRedemptionsOfOneCodeGiveOneToken) {
   issuer::Offer o = MakeOffer();
   std::atomic<int> ok{0}, used{0};
   InParallel(16, [&](int) {
@@ -36,7 +36,7 @@ TEST_F(Oid4vciTest, ConcurrentRedemptionsOfOneCodeGiveOneToken) {
   EXPECT_EQ(used.load(), 15);
 }
 
-TEST_F(Oid4vciTest, ConcurrentWrongTxCodesCountExactlyToTheLimit) {
+TEST_P(Oid4vciTest, ConcurrentWrongTxCodesCountExactlyToTheLimit) {
   issuer::Offer o = MakeOffer();
   const std::string wrong = o.tx_code == "000000" ? "111111" : "000000";
   std::atomic<int> wrong_answers{0}, dead_answers{0};
@@ -54,7 +54,7 @@ TEST_F(Oid4vciTest, ConcurrentWrongTxCodesCountExactlyToTheLimit) {
   EXPECT_FALSE(Token(o, o.tx_code));
 }
 
-TEST_F(Oid4vciTest, ConcurrentUsesOfOneNonceIssueOneCredential) {
+TEST_P(Oid4vciTest, ConcurrentUsesOfOneNonceIssueOneCredential) {
   const std::string nonce = Nonce();
   std::vector<std::string> tokens;
   for (int i = 0; i < 8; ++i) tokens.push_back(AccessToken(MakeOffer("u" + std::to_string(i))));
@@ -70,7 +70,7 @@ TEST_F(Oid4vciTest, ConcurrentUsesOfOneNonceIssueOneCredential) {
   EXPECT_EQ(replayed.load(), 7);
 }
 
-TEST_F(Oid4vciTest, ConcurrentCredentialRequestsOnOneTokenIssueOnce) {
+TEST_P(Oid4vciTest, ConcurrentCredentialRequestsOnOneTokenIssueOnce) {
   const std::string token = AccessToken(MakeOffer());
   std::vector<std::string> proofs;
   for (int i = 0; i < 8; ++i) proofs.push_back(Proof(Nonce(), holder_, holder_));

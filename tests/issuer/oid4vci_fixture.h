@@ -19,17 +19,20 @@
 #include "issuer/proofing_attempts.h"
 #include "keys/did.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 
 namespace vc::testing {
 
 inline constexpr const char* kIssuer = "https://idv.example";
 
-class Oid4vciTest : public ::testing::Test {
+// On both engines (VC_INSTANTIATE_BACKENDS in each file).
+class Oid4vciTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override {
-    auto db = common::Database::Open(dir_.File("vc.db"));
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
+    VC_SKIP_WITHOUT_BACKEND(GetParam());
+    test_db_ = std::make_unique<TestDatabase>(GetParam());
+    db_ = test_db_->Open();
+    ASSERT_NE(db_, nullptr);
     ASSERT_TRUE(issuer::MigrateProofing(*db_).ok());
     ASSERT_TRUE(issuer::Oid4vciStore::Migrate(*db_).ok());
     keys_ = std::make_unique<keys::KeyStore>(dir_.path() / "keys");
@@ -129,8 +132,15 @@ class Oid4vciTest : public ::testing::Test {
     return r ? "ok" : std::string(issuer::Code(r.error().reason));
   }
 
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+    db_.reset();
+  }
+
   TempDir dir_;
   common::ManualClock clock_{1'700'000'000};
+  std::unique_ptr<TestDatabase> test_db_;
   std::unique_ptr<common::Database> db_;
   std::unique_ptr<keys::KeyStore> keys_;
   std::unique_ptr<issuer::Oid4vciStore> store_;

@@ -7,7 +7,7 @@
 namespace vc::testing {
 namespace {
 
-TEST_F(Oid4vciTest, WrongTxCodeThenRightOneWorks) {
+TEST_P(Oid4vciTest, WrongTxCodeThenRightOneWorks) {
   issuer::Offer o = MakeOffer();
   const std::string wrong = o.tx_code == "000000" ? "111111" : "000000";
   auto r = Token(o, wrong);
@@ -17,7 +17,7 @@ TEST_F(Oid4vciTest, WrongTxCodeThenRightOneWorks) {
   EXPECT_TRUE(Token(o, o.tx_code)) << "a wrong tx_code must not consume the code";
 }
 
-TEST_F(Oid4vciTest, FiveWrongTxCodesKillTheOffer) {
+TEST_P(Oid4vciTest, FiveWrongTxCodesKillTheOffer) {
   issuer::Offer o = MakeOffer();
   const std::string wrong = o.tx_code == "000000" ? "111111" : "000000";
   for (int i = 0; i < 4; ++i) EXPECT_EQ(Token(o, wrong).error().message, "the tx_code is wrong");
@@ -38,7 +38,7 @@ TEST_F(Oid4vciTest, FiveWrongTxCodesKillTheOffer) {
   EXPECT_EQ(audit->at(0).detail, "tx_code_attempts");
 }
 
-TEST_F(Oid4vciTest, TxCodeMissingOrUnexpectedIsInvalidRequestAndNotCounted) {
+TEST_P(Oid4vciTest, TxCodeMissingOrUnexpectedIsInvalidRequestAndNotCounted) {
   issuer::Offer o = MakeOffer();
   for (int i = 0; i < 6; ++i) EXPECT_EQ(ReasonOf(Token(o, "")), "invalid_request");
   EXPECT_TRUE(Token(o, o.tx_code));
@@ -57,7 +57,7 @@ TEST_F(Oid4vciTest, TxCodeMissingOrUnexpectedIsInvalidRequestAndNotCounted) {
   EXPECT_TRUE(plain.Token(common::QueryParams(form), ""));
 }
 
-TEST_F(Oid4vciTest, PreAuthorizedCodeIsSingleUse) {
+TEST_P(Oid4vciTest, PreAuthorizedCodeIsSingleUse) {
   issuer::Offer o = MakeOffer();
   EXPECT_TRUE(Token(o, o.tx_code));
   auto replay = Token(o, o.tx_code);
@@ -65,7 +65,7 @@ TEST_F(Oid4vciTest, PreAuthorizedCodeIsSingleUse) {
   EXPECT_EQ(replay.error().message, "the pre-authorized code was already used");
 }
 
-TEST_F(Oid4vciTest, ExpiredOfferIsRefusedEverywhere) {
+TEST_P(Oid4vciTest, ExpiredOfferIsRefusedEverywhere) {
   issuer::Offer o = MakeOffer();
   clock_.Advance(601);
   auto r = Token(o, o.tx_code);
@@ -81,7 +81,7 @@ TEST_F(Oid4vciTest, ExpiredOfferIsRefusedEverywhere) {
             "invalid_token");
 }
 
-TEST_F(Oid4vciTest, TokenRequestRefusals) {
+TEST_P(Oid4vciTest, TokenRequestRefusals) {
   issuer::Offer o = MakeOffer();
   const auto token = [&](common::NameValueList form) {
     return ReasonOf(service_->Token(common::QueryParams(form), ""));
@@ -104,7 +104,7 @@ TEST_F(Oid4vciTest, TokenRequestRefusals) {
             "invalid_request");
 }
 
-TEST_F(Oid4vciTest, NonceIsSingleUse) {
+TEST_P(Oid4vciTest, NonceIsSingleUse) {
   const std::string nonce = Nonce();
   issuer::Offer first = MakeOffer();
   ASSERT_TRUE(Credential(AccessToken(first), Request(Proof(nonce, holder_, holder_))));
@@ -126,7 +126,7 @@ TEST_F(Oid4vciTest, NonceIsSingleUse) {
   EXPECT_TRUE(Credential(t3, Request(Proof(n3, holder_, holder_))));
 }
 
-TEST_F(Oid4vciTest, ProofRefusals) {
+TEST_P(Oid4vciTest, ProofRefusals) {
   issuer::Offer o = MakeOffer();
   const std::string token = AccessToken(o);
   const common::Jwk other = common::Jwk::Generate(common::JwsAlg::kES256);
@@ -161,7 +161,7 @@ TEST_F(Oid4vciTest, ProofRefusals) {
   EXPECT_EQ(reason(Proof(Nonce(), holder_, holder_)), "ok");
 }
 
-TEST_F(Oid4vciTest, CredentialRequestRefusals) {
+TEST_P(Oid4vciTest, CredentialRequestRefusals) {
   issuer::Offer o = MakeOffer();
   const std::string token = AccessToken(o);
   const std::string proof = Proof(Nonce(), holder_, holder_);
@@ -193,7 +193,7 @@ TEST_F(Oid4vciTest, CredentialRequestRefusals) {
             "invalid_token");
 }
 
-TEST_F(Oid4vciTest, OffersNeedAnSdJwtContractAndTheRequiredClaims) {
+TEST_P(Oid4vciTest, OffersNeedAnSdJwtContractAndTheRequiredClaims) {
   auto entra = service_->CreateOffer({"", "contoso", "a"}, contracts_.at(1), {{"realName", "A"}});
   ASSERT_FALSE(entra);
   EXPECT_EQ(entra.error().reason, issuer::ProofingError::kIssuanceNotConfigured);
@@ -202,7 +202,7 @@ TEST_F(Oid4vciTest, OffersNeedAnSdJwtContractAndTheRequiredClaims) {
   EXPECT_EQ(missing.error().reason, issuer::ProofingError::kMissingClaim);
 }
 
-TEST_F(Oid4vciTest, ErrorResponsesUseTheSpecShape) {
+TEST_P(Oid4vciTest, ErrorResponsesUseTheSpecShape) {
   auto resp = issuer::ErrorResponse({issuer::Oid4vciError::kInvalidToken, "no"});
   EXPECT_EQ(resp.status, 401);
   EXPECT_EQ(resp.body, R"({"error":"invalid_token","error_description":"no"})");

@@ -37,7 +37,7 @@ credentials::VerifiedSdJwt VerifyIssued(const issuer::Oid4vciService& s, const s
   return v ? std::move(*v) : credentials::VerifiedSdJwt{};
 }
 
-TEST_F(Oid4vciTest, IssuerMetadataHasOneConfigurationPerSdJwtContract) {
+TEST_P(Oid4vciTest, IssuerMetadataHasOneConfigurationPerSdJwtContract) {
   auto md = common::ParseJsonObject(service_->IssuerMetadata());
   ASSERT_TRUE(md);
   EXPECT_EQ(common::GetString(*md, "credential_issuer").value_or(""), kIssuer);
@@ -70,7 +70,7 @@ TEST_F(Oid4vciTest, IssuerMetadataHasOneConfigurationPerSdJwtContract) {
   EXPECT_EQ(ReasonOf(service_->TypeMetadata("EntraOnly")), "not_found");
 }
 
-TEST_F(Oid4vciTest, OfferIsFetchableAgainUntilItExpires) {
+TEST_P(Oid4vciTest, OfferIsFetchableAgainUntilItExpires) {
   issuer::Offer o = MakeOffer();
   EXPECT_EQ(o.tx_code.size(), 6u);
   EXPECT_EQ(service_->OfferUrl(o),
@@ -92,7 +92,7 @@ TEST_F(Oid4vciTest, OfferIsFetchableAgainUntilItExpires) {
   EXPECT_EQ(ReasonOf(service_->CredentialOffer("of_unknown")), "offer_not_found");
 }
 
-TEST_F(Oid4vciTest, FullFlowIssuesAnSdJwtVcWithEveryClaimDisclosable) {
+TEST_P(Oid4vciTest, FullFlowIssuesAnSdJwtVcWithEveryClaimDisclosable) {
   issuer::Offer offer;
   const std::string vc = Issue(holder_, &offer);
   ASSERT_FALSE(vc.empty());
@@ -133,14 +133,14 @@ TEST_F(Oid4vciTest, FullFlowIssuesAnSdJwtVcWithEveryClaimDisclosable) {
   EXPECT_EQ(audit->at(0).reference, (*done)->credential_id);
 }
 
-TEST_F(Oid4vciTest, HolderKeyMayBeAnEmbeddedJwk) {
+TEST_P(Oid4vciTest, HolderKeyMayBeAnEmbeddedJwk) {
   issuer::Offer o = MakeOffer();
   const std::string token = AccessToken(o);
   auto r = Credential(token, Request(Proof(Nonce(), holder_, holder_, /*as_did=*/false)));
   ASSERT_TRUE(r) << r.error().message;
 }
 
-TEST_F(Oid4vciTest, StatusListTokenFlipsOnRevocation) {
+TEST_P(Oid4vciTest, StatusListTokenFlipsOnRevocation) {
   issuer::Offer offer;
   const std::string vc = Issue(holder_, &offer);
   auto v = VerifyIssued(*service_, vc, clock_.NowSeconds());
@@ -172,7 +172,7 @@ TEST_F(Oid4vciTest, StatusListTokenFlipsOnRevocation) {
   EXPECT_EQ(ReasonOf(service_->StatusListToken("nope")), "not_found");
 }
 
-TEST_F(Oid4vciTest, StatusIndicesAreUniqueAndNotSequential) {
+TEST_P(Oid4vciTest, StatusIndicesAreUniqueAndNotSequential) {
   std::set<int64_t> seen;
   std::vector<int64_t> order;
   for (int i = 0; i < 12; ++i) {
@@ -188,7 +188,7 @@ TEST_F(Oid4vciTest, StatusIndicesAreUniqueAndNotSequential) {
   EXPECT_LT(consecutive, 3) << "indices look sequential";
 }
 
-TEST_F(Oid4vciTest, StateSurvivesARestart) {
+TEST_P(Oid4vciTest, StateSurvivesARestart) {
   issuer::Offer o = MakeOffer();
   const std::string token = AccessToken(o);
   const std::string nonce = Nonce();
@@ -201,6 +201,9 @@ TEST_F(Oid4vciTest, StateSurvivesARestart) {
   auto r = Credential(token, Request(Proof(nonce, holder_, holder_)));
   EXPECT_TRUE(r) << r.error().message;
 }
+
+// One instantiation for the suite, whose cases are spread over oid4vci_*_test.cpp.
+VC_INSTANTIATE_BACKENDS(Oid4vciTest);
 
 }  // namespace
 }  // namespace vc::testing

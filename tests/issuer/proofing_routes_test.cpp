@@ -50,7 +50,7 @@ class ProofingRoutesTest : public IntakeFixture {
   std::string cookie_;
 };
 
-TEST_F(ProofingRoutesTest, FormCarriesCasdoorFieldNamesAndSandboxBanner) {
+TEST_P(ProofingRoutesTest, FormCarriesCasdoorFieldNamesAndSandboxBanner) {
   const std::string id = Open("req-form");
   auto page = Get("/proofing/" + id, false, cookie_);
   ASSERT_TRUE(page.ok());
@@ -62,7 +62,7 @@ TEST_F(ProofingRoutesTest, FormCarriesCasdoorFieldNamesAndSandboxBanner) {
   }
 }
 
-TEST_F(ProofingRoutesTest, SyncVerifiedEndsAtTheRpWithStatusVerified) {
+TEST_P(ProofingRoutesTest, SyncVerifiedEndsAtTheRpWithStatusVerified) {
   const std::string id = Open("req-sync");
   auto submitted = SubmitForm(id, "Zhang San", "PRC_ID", kPrcId);
   ASSERT_TRUE(submitted.ok());
@@ -81,7 +81,7 @@ TEST_F(ProofingRoutesTest, SyncVerifiedEndsAtTheRpWithStatusVerified) {
   EXPECT_EQ(session->status, issuer::SessionStatus::kVerified);
 }
 
-TEST_F(ProofingRoutesTest, EachDocumentedSandboxNameGivesItsOutcome) {
+TEST_P(ProofingRoutesTest, EachDocumentedSandboxNameGivesItsOutcome) {
   const std::pair<const char*, const char*> cases[] = {
       {"Sandbox Reject", "rejected"},    {"Sandbox Mismatch", "mismatch"},
       {"Sandbox NoRecord", "no_record"}, {"Sandbox Review", "needs_review"},
@@ -95,7 +95,7 @@ TEST_F(ProofingRoutesTest, EachDocumentedSandboxNameGivesItsOutcome) {
   }
 }
 
-TEST_F(ProofingRoutesTest, FailedVerdictReturnsFailedToTheRp) {
+TEST_P(ProofingRoutesTest, FailedVerdictReturnsFailedToTheRp) {
   const std::string id = Open("req-fail");
   ASSERT_TRUE(SubmitForm(id, "Sandbox Reject", "ID_CARD", "AB12345").ok());
   auto back = Post("/proofing/" + id + "/continue", "", cookie_, false);
@@ -103,7 +103,7 @@ TEST_F(ProofingRoutesTest, FailedVerdictReturnsFailedToTheRp) {
             std::string::npos);
 }
 
-TEST_F(ProofingRoutesTest, BadInputShowsAMessageAndStoresNothing) {
+TEST_P(ProofingRoutesTest, BadInputShowsAMessageAndStoresNothing) {
   const std::string id = Open("req-bad");
   const std::tuple<const char*, const char*, const char*> bad[] = {
       {"Zhang San", "PRC_ID", "110105194912310021"},  // wrong check digit
@@ -131,7 +131,7 @@ TEST_F(ProofingRoutesTest, BadInputShowsAMessageAndStoresNothing) {
   EXPECT_EQ(State(id), "form");
 }
 
-TEST_F(ProofingRoutesTest, AsyncGoesThroughHostedPageAndSignedCallback) {
+TEST_P(ProofingRoutesTest, AsyncGoesThroughHostedPageAndSignedCallback) {
   const std::string id = Open("req-async");
   auto submitted = SubmitForm(id, "Sandbox Async", "PRC_ID", kPrcId);
   ASSERT_EQ(submitted->status, 303);
@@ -153,7 +153,7 @@ TEST_F(ProofingRoutesTest, AsyncGoesThroughHostedPageAndSignedCallback) {
 
 // Anyone can send one: refused, counted in /metrics, and not audited (the
 // append-only log grows only with authenticated events; docs/security.md).
-TEST_F(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndNotAudited) {
+TEST_P(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndNotAudited) {
   common::HttpRequest req;
   req.method = "POST";
   req.url = server_->BaseUrl() + "/callbacks/sandbox";
@@ -168,7 +168,7 @@ TEST_F(ProofingRoutesTest, CallbackWithBadSignatureIsRefusedAndNotAudited) {
   EXPECT_TRUE(audit->empty());
 }
 
-TEST_F(ProofingRoutesTest, RepeatedCallbackIsIgnored) {
+TEST_P(ProofingRoutesTest, RepeatedCallbackIsIgnored) {
   const std::string id = Open("req-dup");
   auto submitted = SubmitForm(id, "Sandbox Async Reject", "PASSPORT", "E1234567");
   const std::string hosted(submitted->Header("location").value_or(""));
@@ -187,7 +187,7 @@ TEST_F(ProofingRoutesTest, RepeatedCallbackIsIgnored) {
   EXPECT_EQ(verdicts, 1);
 }
 
-TEST_F(ProofingRoutesTest, NoIdNumberOrNameInLogsOrAudit) {
+TEST_P(ProofingRoutesTest, NoIdNumberOrNameInLogsOrAudit) {
   std::mutex mu;
   std::string captured;
   common::Logger::Global().SetSink([&](std::string_view line) {
@@ -211,12 +211,14 @@ TEST_F(ProofingRoutesTest, NoIdNumberOrNameInLogsOrAudit) {
   }
 }
 
-TEST_F(ProofingRoutesTest, SandboxIsRefusedInProduction) {
+TEST_P(ProofingRoutesTest, SandboxIsRefusedInProduction) {
   issuer::ProofingServiceOptions prod;
   prod.production = true;
   EXPECT_THROW(issuer::ProofingService(prod, {{"sandbox", sandbox_}}, *db_, *crypto_, clock_),
                std::invalid_argument);
 }
+
+VC_INSTANTIATE_BACKENDS(ProofingRoutesTest);
 
 }  // namespace
 }  // namespace vc::testing

@@ -11,7 +11,7 @@ namespace {
 
 using RpKeysTest = IntakeFixture;
 
-TEST_F(RpKeysTest, FollowsKeyRotationAtTheJwksHost) {
+TEST_P(RpKeysTest, FollowsKeyRotationAtTheJwksHost) {
   ASSERT_EQ(Get("/contoso/?token=" + Mint("before"))->status, 303);
   // The RP rotates: old kid removed, new kid added.
   const auto next = common::Jwk::Generate(common::JwsAlg::kRS256).WithKid("rp-2");
@@ -23,7 +23,7 @@ TEST_F(RpKeysTest, FollowsKeyRotationAtTheJwksHost) {
   EXPECT_EQ(ErrorCode(*old), "invalid_signature");
 }
 
-TEST_F(RpKeysTest, UnknownKidRefreshesAtMostOncePerInterval) {
+TEST_P(RpKeysTest, UnknownKidRefreshesAtMostOncePerInterval) {
   ASSERT_EQ(Get("/contoso/?token=" + Mint("warm"))->status, 303);
   const int hits = jwks_host_.hits();
   const auto stranger = common::Jwk::Generate(common::JwsAlg::kRS256).WithKid("random");
@@ -37,7 +37,7 @@ TEST_F(RpKeysTest, UnknownKidRefreshesAtMostOncePerInterval) {
   EXPECT_EQ(jwks_host_.hits(), hits + 1);
 }
 
-TEST_F(RpKeysTest, HostDownKeepsLastGoodKeysAndSaysSo) {
+TEST_P(RpKeysTest, HostDownKeepsLastGoodKeysAndSaysSo) {
   ASSERT_TRUE(registry_->Refresh(kOrg).ok());
   EXPECT_TRUE(registry_->Health(kOrg).healthy);
   jwks_host_.Stop();
@@ -55,7 +55,7 @@ TEST_F(RpKeysTest, HostDownKeepsLastGoodKeysAndSaysSo) {
 
 // The first token of an org sends its JWKS fetch to the blocking pool: while the
 // RP's host is slow, the (single) event loop still answers everything else.
-TEST_F(RpKeysTest, SlowFirstKeyFetchDoesNotHoldTheEventLoop) {
+TEST_P(RpKeysTest, SlowFirstKeyFetchDoesNotHoldTheEventLoop) {
   jwks_host_.Hold();
   auto pending =
       std::async(std::launch::async, [this] { return Get("/contoso/?token=" + Mint("slow")); });
@@ -68,12 +68,14 @@ TEST_F(RpKeysTest, SlowFirstKeyFetchDoesNotHoldTheEventLoop) {
   EXPECT_EQ(started->status, 303);
 }
 
-TEST_F(RpKeysTest, NeverFetchedHostIsReported) {
+TEST_P(RpKeysTest, NeverFetchedHostIsReported) {
   jwks_host_.Stop();
   auto resp = Get("/contoso/?token=" + Mint("cold"));
   EXPECT_EQ(resp->status, 503);
   EXPECT_EQ(ErrorCode(*resp), "keys_unavailable");
 }
+
+VC_INSTANTIATE_SQLITE(RpKeysTest);
 
 }  // namespace
 }  // namespace vc::testing

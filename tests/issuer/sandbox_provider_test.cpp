@@ -7,6 +7,7 @@
 #include "common/base/clock.h"
 #include "common/base/crypto.h"
 #include "common/http/http_client.h"
+#include "support/test_database.h"
 
 namespace vc::testing {
 namespace {
@@ -23,15 +24,19 @@ TEST(PrcResidentId, Iso7064Mod112Checksum) {
   EXPECT_FALSE(issuer::IsValidPrcResidentId(""));
 }
 
-class SandboxTest : public ::testing::Test {
+// The sandbox keeps its checks in the database: on both engines.
+class SandboxTest : public ::testing::TestWithParam<TestBackend> {
  protected:
+  void SetUp() override { VC_SKIP_WITHOUT_BACKEND(GetParam()); }
   common::ManualClock clock_;
   common::CurlHttpClient http_;
-  issuer::SandboxProvider sandbox_{"http://idv.test", "secret-0123456789abcdef0123456789ab", http_,
-                                   clock_};
+  TestDatabase store_{UsableBackend(GetParam())};
+  std::unique_ptr<common::Database> db_ = store_.Open();
+  issuer::SandboxProvider sandbox_{"http://idv.test", "secret-0123456789abcdef0123456789ab", *db_,
+                                   http_, clock_};
 };
 
-TEST_F(SandboxTest, ValidatesEachIdCardType) {
+TEST_P(SandboxTest, ValidatesEachIdCardType) {
   EXPECT_TRUE(sandbox_.Validate({"A", "PRC_ID", "11010519491231002X"}).ok());
   EXPECT_TRUE(sandbox_.Validate({"A", "PASSPORT", "E12345678"}).ok());
   EXPECT_TRUE(sandbox_.Validate({"A", "ID_CARD", "AB12345"}).ok());
@@ -47,13 +52,13 @@ TEST_F(SandboxTest, ValidatesEachIdCardType) {
   }
 }
 
-TEST_F(SandboxTest, UnavailableNameFailsStartRetryably) {
+TEST_P(SandboxTest, UnavailableNameFailsStartRetryably) {
   auto r = sandbox_.Start({"pa_1", {"Sandbox Unavailable", "PASSPORT", "E1234567"}, "", ""});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "provider_unavailable");
 }
 
-TEST_F(SandboxTest, AsyncStartRedirectsToHostedPageAndIsPendingUntilFinished) {
+TEST_P(SandboxTest, AsyncStartRedirectsToHostedPageAndIsPendingUntilFinished) {
   auto r = sandbox_.Start(
       {"pa_1", {"Sandbox Async", "PASSPORT", "E1234567"}, "http://back", "http://cb"});
   ASSERT_TRUE(r.ok());
@@ -64,7 +69,7 @@ TEST_F(SandboxTest, AsyncStartRedirectsToHostedPageAndIsPendingUntilFinished) {
   EXPECT_FALSE(sandbox_.Fetch("sbx_unknown").ok());
 }
 
-TEST_F(SandboxTest, CallbackWithoutOrWithWrongSignatureIsRefused) {
+TEST_P(SandboxTest, CallbackWithoutOrWithWrongSignatureIsRefused) {
   const std::string body = R"({"reference":"sbx_1","status":"PROCESSED","sentAt":1})";
   EXPECT_FALSE(sandbox_.AuthenticateCallback({{}, body, ""}).ok());
   EXPECT_FALSE(sandbox_.AuthenticateCallback({{{"x-sandbox-signature", "00"}}, body, ""}).ok());
@@ -72,7 +77,7 @@ TEST_F(SandboxTest, CallbackWithoutOrWithWrongSignatureIsRefused) {
 
 // The signature covers the body, so a signed body that cannot be read comes from
 // the provider itself: invalid_callback (400), not callback_unauthenticated (403).
-TEST_F(SandboxTest, SignedCallbackWithAnUnreadableBodyIsInvalidNotUnauthenticated) {
+TEST_P(SandboxTest, SignedCallbackWithAnUnreadableBodyIsInvalidNotUnauthenticated) {
   const std::string secret = "secret-0123456789abcdef0123456789ab";
   const std::vector<std::string> bodies = {"{not json", R"({"status":"PROCESSED"})"};
   for (const std::string& body : bodies) {
@@ -82,6 +87,8 @@ TEST_F(SandboxTest, SignedCallbackWithAnUnreadableBodyIsInvalidNotUnauthenticate
     EXPECT_EQ(r.error().code, "invalid_callback") << body;
   }
 }
+
+VC_INSTANTIATE_BACKENDS(SandboxTest);
 
 }  // namespace
 }  // namespace vc::testing

@@ -26,7 +26,7 @@ class ApiPathsTest : public RequestServiceFixture {
   }
 };
 
-TEST_F(ApiPathsTest, BetaServesTheV1Api) {
+TEST_P(ApiPathsTest, BetaServesTheV1Api) {
   auto r = Post("/beta/verifiableCredentials/createIssuanceRequest", IssuanceBody(), Token());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 201) << r->body;
@@ -34,7 +34,7 @@ TEST_F(ApiPathsTest, BetaServesTheV1Api) {
   EXPECT_EQ(r->status, 201) << r->body;
 }
 
-TEST_F(ApiPathsTest, UnknownPathsAnswerTheEnvelope) {
+TEST_P(ApiPathsTest, UnknownPathsAnswerTheEnvelope) {
   for (const std::string path :
        {"/v1.0/nope", "/v1.0/verifiableCredentials/createIssuanceRequests", "/beta/x/y/z/",
         "/v1.0/tenants/other/verifiableCredentials/contracts/VerifiedIdentity/manifest",
@@ -56,6 +56,8 @@ TEST_F(ApiPathsTest, UnknownPathsAnswerTheEnvelope) {
   EXPECT_EQ(r->status, 405);
   EXPECT_EQ(InnerCode(*r), "methodNotAllowed");
 }
+
+VC_INSTANTIATE_SQLITE(ApiPathsTest);
 
 }  // namespace
 }  // namespace vc::testing

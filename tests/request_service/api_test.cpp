@@ -36,7 +36,7 @@ class ApiTest : public RequestServiceFixture {
   const std::string kPresent = "/v1.0/verifiableCredentials/createPresentationRequest";
 };
 
-TEST_F(ApiTest, TokenEndpoint) {
+TEST_P(ApiTest, TokenEndpoint) {
   auto form = [&](const std::string& grant, const std::string& secret, const std::string& scope) {
     return common::PostForm(
         http_, base_ + "/oauth2/v2.0/token",
@@ -55,7 +55,7 @@ TEST_F(ApiTest, TokenEndpoint) {
   EXPECT_EQ(form("client_credentials", "app-secret", "other/.default")->status, 400);
 }
 
-TEST_F(ApiTest, BearerTokenAndRoles) {
+TEST_P(ApiTest, BearerTokenAndRoles) {
   ExpectEnvelope(Post(kIssue, IssuanceBody(), ""), 401, "unauthorized", "tokenError", "");
   ExpectEnvelope(Post(kIssue, IssuanceBody(), "not.a.token"), 401, "unauthorized", "tokenError",
                  "");
@@ -69,7 +69,7 @@ TEST_F(ApiTest, BearerTokenAndRoles) {
   ExpectEnvelope(Post(kIssue, IssuanceBody(), token), 401, "unauthorized", "tokenError", "");
 }
 
-TEST_F(ApiTest, CreatedResponse) {
+TEST_P(ApiTest, CreatedResponse) {
   auto r = Post(kIssue, IssuanceBody(R"(,"includeQRCode":true)"), Token());
   ASSERT_EQ(r->status, 201) << r->body;
   auto doc = common::ParseJsonObject(r->body);
@@ -92,7 +92,7 @@ TEST_F(ApiTest, CreatedResponse) {
             std::string::npos);
 }
 
-TEST_F(ApiTest, ValidationErrorsAsEnvelopes) {
+TEST_P(ApiTest, ValidationErrorsAsEnvelopes) {
   ExpectEnvelope(Post(kIssue, IssuanceBody(R"(,"includeQRCode":"yes")"), Token()), 400,
                  "badRequest", "badOrMissingField", "includeQRCode",
                  "The request contains `includeQRCode`, but it is not boolean.");
@@ -118,7 +118,7 @@ TEST_F(ApiTest, ValidationErrorsAsEnvelopes) {
                  "FaceCheck cannot be performed");
 }
 
-TEST_F(ApiTest, ContentTypeAndManifestUrlAlias) {
+TEST_P(ApiTest, ContentTypeAndManifestUrlAlias) {
   common::HttpRequest req{"POST",
                           base_ + kIssue,
                           {{"Authorization", "Bearer " + Token()}, {"Content-Type", "text/plain"}},
@@ -129,7 +129,7 @@ TEST_F(ApiTest, ContentTypeAndManifestUrlAlias) {
   EXPECT_EQ(Post(kIssue, alias, Token())->status, 201);
 }
 
-TEST_F(ApiTest, ManifestAndRequestObjectsAreSignedByTheAuthority) {
+TEST_P(ApiTest, ManifestAndRequestObjectsAreSignedByTheAuthority) {
   auto m = common::Get(http_, manifest());
   ASSERT_EQ(m->status, 200);
   auto doc = common::ParseJsonObject(m->body);
@@ -160,7 +160,7 @@ TEST_F(ApiTest, ManifestAndRequestObjectsAreSignedByTheAuthority) {
   EXPECT_EQ(std::string(field["filter"]["pattern"].GetString()), "^[mM][eE]\\.[gG]");
 }
 
-TEST_F(ApiTest, DidDocumentAndConfigurationAreServed) {
+TEST_P(ApiTest, DidDocumentAndConfigurationAreServed) {
   auto did = common::Get(http_, base_ + "/.well-known/did.json");
   ASSERT_EQ(did->status, 200);
   auto parsed = keys::ParseDidDocument(authority(), did->body);
@@ -179,6 +179,8 @@ TEST(EnvelopeTest, OuterCodesFollowTheSpecTable) {
   EXPECT_EQ(request_service::OuterCode(500), "internalServerError");
   EXPECT_EQ(request_service::HttpDate(1651231219), "Fri, 29 Apr 2022 11:20:19 GMT");
 }
+
+VC_INSTANTIATE_BACKENDS(ApiTest);
 
 }  // namespace
 }  // namespace vc::testing

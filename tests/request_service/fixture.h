@@ -25,6 +25,7 @@
 #include "request_service/routes.h"
 #include "request_service/service.h"
 #include "support/temp_dir.h"
+#include "support/test_database.h"
 
 namespace vc::testing {
 
@@ -95,7 +96,8 @@ class CallbackReceiver {
   std::vector<ReceivedCallback> received_;
 };
 
-class RequestServiceFixture : public ::testing::Test {
+// Parameterised by engine: suites instantiate with VC_INSTANTIATE_BACKENDS.
+class RequestServiceFixture : public ::testing::TestWithParam<TestBackend> {
  protected:
   // Retried for 60 s (a test's worth), attempts time out after 5 s.
   static request_service::OutboxOptions ShortOutbox() {
@@ -110,8 +112,8 @@ class RequestServiceFixture : public ::testing::Test {
 
   RequestServiceFixture()
       : clock_(kStart),
-        db_(common::Database::Open((dir_.path() / "vc.db").string(), {true, 5000, 2, false})
-                .value()),
+        test_db_(UsableBackend(GetParam())),
+        db_(test_db_.Open()),
         keys_(dir_.path() / "keys"),
         resolver_(http_, clock_, {"http", 300}),
         status_(http_, resolver_, clock_),
@@ -206,9 +208,12 @@ class RequestServiceFixture : public ::testing::Test {
 
   void Deliver() { ASSERT_TRUE(outbox_.DeliverDue().ok()); }
 
+  void SetUp() override { VC_SKIP_WITHOUT_BACKEND(GetParam()); }
+
   TempDir dir_;
   common::ManualClock clock_;
   common::CurlHttpClient http_;
+  TestDatabase test_db_;
   std::unique_ptr<common::Database> db_;
   keys::KeyStore keys_;
   credentials::DidResolver resolver_;

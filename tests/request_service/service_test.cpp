@@ -10,6 +10,7 @@
 #include "request_service/auth.h"
 #include "request_service/outbox.h"
 #include "support/temp_dir.h"
+#include "support/test_database.h"
 
 namespace vc::request_service {
 namespace {
@@ -35,10 +36,11 @@ class Nothing final : public credentials::StatusChecker, public credentials::Lin
 constexpr const char* kBase = "https://idv.example";
 constexpr const char* kDid = "did:web:idv.example";
 
-class ServiceTest : public ::testing::Test {
+class ServiceTest : public ::testing::TestWithParam<testing::TestBackend> {
  protected:
   ServiceTest()
-      : db_(common::Database::Open(":memory:").value()),
+      : test_db_(testing::UsableBackend(GetParam())),
+        db_(test_db_.Open()),
         keys_(dir_.path() / "keys"),
         resolver_(net_, clock_),
         outbox_(*db_, net_, clock_) {
@@ -60,10 +62,13 @@ class ServiceTest : public ::testing::Test {
            svc_->authority().ManifestUrl("VerifiedIdentity") + R"(","claims":{"realName":"M"}})";
   }
 
+  void SetUp() override { VC_SKIP_WITHOUT_BACKEND(GetParam()); }
+
   testing::TempDir dir_;
   common::ManualClock clock_;
   NoNetwork net_;
   Nothing nothing_;
+  testing::TestDatabase test_db_;
   std::unique_ptr<common::Database> db_;
   keys::KeyStore keys_;
   credentials::DidResolver resolver_;
@@ -72,7 +77,7 @@ class ServiceTest : public ::testing::Test {
   int notified_ = 0;
 };
 
-TEST_F(ServiceTest, CreateThenFetchQueuesRequestRetrievedOnce) {
+TEST_P(ServiceTest, CreateThenFetchQueuesRequestRetrievedOnce) {
   auto created = svc_->requests().CreateIssuance(IssuanceBody());
   ASSERT_TRUE(created.ok()) << created.failure().message;
   EXPECT_EQ(created->expiry, clock_.NowSeconds() + 300);
@@ -85,7 +90,7 @@ TEST_F(ServiceTest, CreateThenFetchQueuesRequestRetrievedOnce) {
             404);
 }
 
-TEST_F(ServiceTest, RequestObjectIsSignedUnderTheAuthority) {
+TEST_P(ServiceTest, RequestObjectIsSignedUnderTheAuthority) {
   auto created = svc_->requests().CreateIssuance(IssuanceBody());
   auto obj = svc_->requests().RequestObject("issuance", created->request_id);
   ASSERT_TRUE(obj.ok());
@@ -96,7 +101,7 @@ TEST_F(ServiceTest, RequestObjectIsSignedUnderTheAuthority) {
             std::string(kBase) + "/v1.0/verifiableCredentials/completeIssuance");
 }
 
-TEST_F(ServiceTest, ExpiredRequestIsGoneAndQueuesNothing) {
+TEST_P(ServiceTest, ExpiredRequestIsGoneAndQueuesNothing) {
   auto created = svc_->requests().CreateIssuance(IssuanceBody());
   clock_.Advance(301);
   auto r = svc_->requests().RequestObject("issuance", created->request_id);
@@ -105,7 +110,7 @@ TEST_F(ServiceTest, ExpiredRequestIsGoneAndQueuesNothing) {
   EXPECT_EQ(*outbox_.Pending(), 0);
 }
 
-TEST_F(ServiceTest, CompletionWithUnknownStateIs404) {
+TEST_P(ServiceTest, CompletionWithUnknownStateIs404) {
   auto r = svc_->wallet().CompleteIssuance(R"({"code":"issuance_failed","state":"nope"})");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.failure().status, 404);
@@ -113,7 +118,7 @@ TEST_F(ServiceTest, CompletionWithUnknownStateIs404) {
             "code");
 }
 
-TEST_F(ServiceTest, RevokeUnknownIs404AndStatusListUnknownIs404) {
+TEST_P(ServiceTest, RevokeUnknownIs404AndStatusListUnknownIs404) {
   EXPECT_EQ(svc_->publishing().RevokeById("urn:pic:none").failure().status, 404);
   EXPECT_EQ(svc_->publishing().RevokeByIndexedClaim("Nope", "x").failure().status, 404);
   EXPECT_EQ(svc_->publishing().StatusList("9").failure().status, 404);
@@ -148,6 +153,8 @@ TEST(TokenServiceTest, RolesDecide) {
                 .status,
             401);
 }
+
+VC_INSTANTIATE_BACKENDS(ServiceTest);
 
 }  // namespace
 }  // namespace vc::request_service

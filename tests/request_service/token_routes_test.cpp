@@ -65,7 +65,7 @@ class TokenRoutesTest : public RequestServiceFixture {
   }
 };
 
-TEST_F(TokenRoutesTest, AcceptsTheScopeAndContentTypeMsalSends) {
+TEST_P(TokenRoutesTest, AcceptsTheScopeAndContentTypeMsalSends) {
   // msal-node 1.3.1's scope list and its charset parameter.
   const std::string scope = std::string(kResourceAppId) + "/.default openid profile offline_access";
   auto r = Form("/oauth2/v2.0/token", Body("app", "app-secret", scope),
@@ -80,7 +80,7 @@ TEST_F(TokenRoutesTest, AcceptsTheScopeAndContentTypeMsalSends) {
   EXPECT_EQ(Form("/local/oauth2/v2.0/token", Body("app", "app-secret", scope))->status, 200);
 }
 
-TEST_F(TokenRoutesTest, RefusalsCarryEntraFields) {
+TEST_P(TokenRoutesTest, RefusalsCarryEntraFields) {
   const std::string rs = std::string(kResourceAppId) + "/.default";
   ExpectEntraError(Form("/oauth2/v2.0/token", Body("app", "app-secret", "openid profile")), 400,
                    "invalid_scope", 1002012);
@@ -107,7 +107,7 @@ TEST_F(TokenRoutesTest, RefusalsCarryEntraFields) {
   EXPECT_EQ(common::GetString(*common::ParseJsonObject(r->body), "correlation_id"), id);
 }
 
-TEST_F(TokenRoutesTest, OpenIdConfigurationForMsalDiscovery) {
+TEST_P(TokenRoutesTest, OpenIdConfigurationForMsalDiscovery) {
   auto r = common::Get(http_, base_ + "/local/v2.0/.well-known/openid-configuration");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
@@ -129,7 +129,7 @@ TEST_F(TokenRoutesTest, OpenIdConfigurationForMsalDiscovery) {
 // Entra's split: the Request Service scope carries only Create.* roles (the
 // samples compare `roles == "VerifiableCredential.Create.All"`), revocation
 // needs the Admin API's scope.
-TEST_F(TokenRoutesTest, RolesFollowTheResource) {
+TEST_P(TokenRoutesTest, RolesFollowTheResource) {
   tokens_ = std::make_unique<request_service::TokenService>(
       std::vector<common::RequestServiceClient>{
           {"both", "s", {request_service::kRoleCreateAll, request_service::kRoleRevoke}}},
@@ -164,6 +164,8 @@ TEST_F(TokenRoutesTest, RolesFollowTheResource) {
       Post("/v1.0/verifiableCredentials/createIssuanceRequest", IssuanceBody(), bearer_rs)->status,
       201);
 }
+
+VC_INSTANTIATE_SQLITE(TokenRoutesTest);
 
 }  // namespace
 }  // namespace vc::testing

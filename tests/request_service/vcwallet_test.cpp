@@ -16,7 +16,7 @@ class VcwalletTest : public RequestServiceFixture {
   }
 };
 
-TEST_F(VcwalletTest, EndToEndIssueThenPresent) {
+TEST_P(VcwalletTest, EndToEndIssueThenPresent) {
   auto accepted =
       Wallet({"accept", Create("Issuance", IssuanceBody(R"(,"pin":{"value":"1234","length":4})")),
               "--pin", "1234"});
@@ -44,7 +44,7 @@ TEST_F(VcwalletTest, EndToEndIssueThenPresent) {
   EXPECT_EQ(std::string(claims["idNumber"].GetString()), "X123");
 }
 
-TEST_F(VcwalletTest, FailuresAreOneLineAndNonZero) {
+TEST_P(VcwalletTest, FailuresAreOneLineAndNonZero) {
   auto wrong_pin =
       Wallet({"accept", Create("Issuance", IssuanceBody(R"(,"pin":{"value":"1234","length":4})")),
               "--pin", "9999"});
@@ -61,6 +61,8 @@ TEST_F(VcwalletTest, FailuresAreOneLineAndNonZero) {
   EXPECT_NE(Wallet({"accept", "https://not-a-link"}).exit_code, 0);
   EXPECT_EQ(Wallet({"frobnicate"}).exit_code, 2);
 }
+
+VC_INSTANTIATE_BACKENDS(VcwalletTest);
 
 }  // namespace
 }  // namespace vc::testing

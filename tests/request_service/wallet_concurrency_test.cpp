@@ -51,7 +51,7 @@ class ConcurrentWalletEndpoints : public RequestServiceFixture {
   }
 };
 
-TEST_F(ConcurrentWalletEndpoints, ARequestObjectFetchedAtOnceIsRetrievedOnce) {
+TEST_P(ConcurrentWalletEndpoints, ARequestObjectFetchedAtOnceIsRetrievedOnce) {
   const std::string uri = *credentials::RequestUriFromLink(Create("Issuance", IssuanceBody()));
   const auto statuses = AtOnce([&] {
     auto r = common::Get(http_, uri);
@@ -62,7 +62,7 @@ TEST_F(ConcurrentWalletEndpoints, ARequestObjectFetchedAtOnceIsRetrievedOnce) {
   EXPECT_EQ(Count(receiver_.Delivered(), "request_retrieved"), 1);
 }
 
-TEST_F(ConcurrentWalletEndpoints, CompletionsAtOnceEndTheRequestOnce) {
+TEST_P(ConcurrentWalletEndpoints, CompletionsAtOnceEndTheRequestOnce) {
   const std::string link = Create("Issuance", IssuanceBody());
   const std::string uri = *credentials::RequestUriFromLink(link);
   auto object = common::Get(http_, uri);
@@ -82,7 +82,7 @@ TEST_F(ConcurrentWalletEndpoints, CompletionsAtOnceEndTheRequestOnce) {
   EXPECT_EQ(Count(receiver_.Delivered(), "issuance_error"), 1);
 }
 
-TEST_F(ConcurrentWalletEndpoints, ACompletionOfAnUnknownStateIsRefusedAsBefore) {
+TEST_P(ConcurrentWalletEndpoints, ACompletionOfAnUnknownStateIsRefusedAsBefore) {
   const std::string url = base_ + "/v1.0/verifiableCredentials/completeIssuance";
   auto r = common::PostJson(http_, url, R"({"code":"issuance_failed","state":"nope"})");
   ASSERT_TRUE(r);
@@ -93,6 +93,8 @@ TEST_F(ConcurrentWalletEndpoints, ACompletionOfAnUnknownStateIsRefusedAsBefore) 
   EXPECT_EQ(wrong_type->status, 415);
   EXPECT_NE(wrong_type->body.find("unsupportedMediaType"), std::string::npos);
 }
+
+VC_INSTANTIATE_BACKENDS(ConcurrentWalletEndpoints);
 
 }  // namespace
 }  // namespace vc::testing

@@ -86,8 +86,9 @@ TEST(Cli, UsageMistakesGoToStderrWithExitTwoAndNameTheValidValues) {
   ExpectUsageError("vcctl", {"keys"}, "keys needs a command", c);
   ExpectUsageError("vcctl", {"keys", "generate", "--purpose", "x", "--alg", "HS512"},
                    "valid: ES256, ES256K, EdDSA, RS256, PS256", c);
-  ExpectUsageError("vcctl", {"keys", "generate", "--purpose", "x", "--colour", "red"},
-                   "unknown option --colour (valid: --purpose, --alg, --data-dir, --rotate)", c);
+  ExpectUsageError(
+      "vcctl", {"keys", "generate", "--purpose", "x", "--colour", "red"},
+      "unknown option --colour (valid: --purpose, --alg, --data-dir, --config, --rotate)", c);
   ExpectUsageError("vcctl", {"keys", "generate"}, "--purpose NAME is required", c);
   ExpectUsageError("vcctl", {"keys", "list", "--data-dir"}, "--data-dir needs a value", c);
   ExpectUsageError("vcctl", {"jws", "verify", "--jwk", "k.json", "--alg", "none", "a.b.c"},

@@ -31,7 +31,7 @@ class VcctlOutbox : public ::testing::Test {
     ASSERT_TRUE(events && events->size() == 1u);
     ASSERT_TRUE(common::outbox_store::Record(
         *db_, verifier::kWebhookTable,
-        {(*events)[0].id, 1, common::OutboxState::kDead, "401", 2'000, 2'000}));
+        {(*events)[0].id, 1, common::OutboxState::kDead, "401", 2'000, 2'000, ""}));
   }
 
   void Add(const char* table, const std::string& key, const std::string& url) {

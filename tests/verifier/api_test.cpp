@@ -24,7 +24,7 @@ class VerifierApiTest : public VerifierFixture {
   }
 };
 
-TEST_F(VerifierApiTest, CreateAnswers201WithLinkExpiryAndQr) {
+TEST_P(VerifierApiTest, CreateAnswers201WithLinkExpiryAndQr) {
   auto r = Api("POST", "/api/verifier/presentation-requests", R"({"policy":"identity"})");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
@@ -36,7 +36,7 @@ TEST_F(VerifierApiTest, CreateAnswers201WithLinkExpiryAndQr) {
   EXPECT_TRUE(common::GetString(*doc, "qr").value_or("").starts_with("data:image/png;base64,"));
 }
 
-TEST_F(VerifierApiTest, ApiKeyRequiredAndResultsStayInTheirOrg) {
+TEST_P(VerifierApiTest, ApiKeyRequiredAndResultsStayInTheirOrg) {
   EXPECT_EQ(
       Api("POST", "/api/verifier/presentation-requests", R"({"policy":"identity"})", "")->status,
       401);
@@ -55,7 +55,7 @@ TEST_F(VerifierApiTest, ApiKeyRequiredAndResultsStayInTheirOrg) {
   EXPECT_EQ(status, 404);
 }
 
-TEST_F(VerifierApiTest, InvalidInputIsA400NamingTheField) {
+TEST_P(VerifierApiTest, InvalidInputIsA400NamingTheField) {
   ExpectBad("{}", "invalid_request", "policy");
   ExpectBad(R"({"policy":"nope"})", "unknown_policy", "policy");
   ExpectBad(R"({"policy":{"requestedCredentials":[]}})", "invalid_request",
@@ -81,7 +81,7 @@ TEST_F(VerifierApiTest, InvalidInputIsA400NamingTheField) {
   EXPECT_EQ(r->status, 400);
 }
 
-TEST_F(VerifierApiTest, RequestServiceRefusalIsA502WithItsReason) {
+TEST_P(VerifierApiTest, RequestServiceRefusalIsA502WithItsReason) {
   // The embedded Request Service has no FaceCheck: the policy is valid, the service refuses it.
   auto r = Api("POST", "/api/verifier/presentation-requests",
                R"({"policy":{"requestedCredentials":[{"type":"T","configuration":{"validation":)"
@@ -91,13 +91,13 @@ TEST_F(VerifierApiTest, RequestServiceRefusalIsA502WithItsReason) {
   EXPECT_NE(r->body.find("faceCheckNotSupported"), std::string::npos) << r->body;
 }
 
-TEST_F(VerifierApiTest, UnansweredRequestExpires) {
+TEST_P(VerifierApiTest, UnansweredRequestExpires) {
   auto s = Start(R"("identity")");
   clock_.Advance(301);
   EXPECT_EQ(StatusOf(s.id), "expired");
 }
 
-TEST_F(VerifierApiTest, ResultsArePurgedAfterTheRetention) {
+TEST_P(VerifierApiTest, ResultsArePurgedAfterTheRetention) {
   auto old_request = Start(R"("identity")");
   clock_.Advance(3000);
   auto recent = Start(R"("identity")");
@@ -110,7 +110,7 @@ TEST_F(VerifierApiTest, ResultsArePurgedAfterTheRetention) {
   EXPECT_EQ(status, 200);
 }
 
-TEST_F(VerifierApiTest, DemoPageListsPoliciesUnderItsCsp) {
+TEST_P(VerifierApiTest, DemoPageListsPoliciesUnderItsCsp) {
   auto r = common::Get(http_, vbase_ + "/verifier");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
@@ -139,6 +139,8 @@ TEST_F(VerifierApiTest, DemoPageListsPoliciesUnderItsCsp) {
   auto api = Start(R"("identity")");
   EXPECT_EQ(common::Get(http_, vbase_ + "/verifier/demo/requests/" + api.id)->status, 404);
 }
+
+VC_INSTANTIATE_BACKENDS(VerifierApiTest);
 
 }  // namespace
 }  // namespace vc::testing

@@ -64,7 +64,7 @@ class VerifierCallbackTest : public VerifierFixture {
   }
 };
 
-TEST_F(VerifierCallbackTest, ApiKeyWrongOrMissingIs401AndChangesNothing) {
+TEST_P(VerifierCallbackTest, ApiKeyWrongOrMissingIs401AndChangesNothing) {
   const std::string id = Seed(PlainPolicy(), "s1");
   const std::string body = Verified("s1", Item(authority()));
   EXPECT_EQ(Callback(body, "wrong")->status, 401);
@@ -74,7 +74,7 @@ TEST_F(VerifierCallbackTest, ApiKeyWrongOrMissingIs401AndChangesNothing) {
   EXPECT_EQ(StatusOf(id), "presentation_verified");
 }
 
-TEST_F(VerifierCallbackTest, UnknownStateAndStatusAre2xxAndChangeNothing) {
+TEST_P(VerifierCallbackTest, UnknownStateAndStatusAre2xxAndChangeNothing) {
   const std::string id = Seed(PlainPolicy(), "s1");
   EXPECT_EQ(Callback(Verified("nobody", Item(authority())))->status, 200);
   EXPECT_EQ(
@@ -95,7 +95,7 @@ TEST_F(VerifierCallbackTest, UnknownStateAndStatusAre2xxAndChangeNothing) {
   EXPECT_EQ(StatusOf(id), "request_retrieved");
 }
 
-TEST_F(VerifierCallbackTest, ASecondTerminalEventDoesNotChangeTheFirst) {
+TEST_P(VerifierCallbackTest, ASecondTerminalEventDoesNotChangeTheFirst) {
   const std::string id = Seed(PlainPolicy(), "s1");
   ASSERT_EQ(Callback(Verified("s1", Item(authority())))->status, 200);
   const std::string error =
@@ -115,7 +115,7 @@ TEST_F(VerifierCallbackTest, ASecondTerminalEventDoesNotChangeTheFirst) {
   EXPECT_EQ(ErrorCodeOf(failed), "claimValidationError");
 }
 
-TEST_F(VerifierCallbackTest, ReceiptWithVpTokenStringOrArrayIsReverified) {
+TEST_P(VerifierCallbackTest, ReceiptWithVpTokenStringOrArrayIsReverified) {
   const std::string vc = IssueVc();
   const std::string a = Seed(ReceiptPolicy(), "s1");
   const std::string b = Seed(ReceiptPolicy(), "s2");
@@ -125,7 +125,7 @@ TEST_F(VerifierCallbackTest, ReceiptWithVpTokenStringOrArrayIsReverified) {
   EXPECT_EQ(StatusOf(b), "presentation_verified");
 }
 
-TEST_F(VerifierCallbackTest, ForgedOrReplayedReceiptsAreFailures) {
+TEST_P(VerifierCallbackTest, ForgedOrReplayedReceiptsAreFailures) {
   const std::string vc = IssueVc();
   const size_t dot1 = vc.find('.'), dot2 = vc.rfind('.');
   std::string payload = *common::Base64UrlDecode(vc.substr(dot1 + 1, dot2 - dot1 - 1));
@@ -150,7 +150,7 @@ TEST_F(VerifierCallbackTest, ForgedOrReplayedReceiptsAreFailures) {
   EXPECT_EQ(ErrorCodeOf(replayed), "nonce_replay");
 }
 
-TEST_F(VerifierCallbackTest, StatusEntriesWeCannotReadUseTheReportedStatus) {
+TEST_P(VerifierCallbackTest, StatusEntriesWeCannotReadUseTheReportedStatus) {
   // Entra's status entries point at DID URLs, not http(s) status list credentials.
   const int64_t now = clock_.NowSeconds();
   const std::string vc =
@@ -171,7 +171,7 @@ TEST_F(VerifierCallbackTest, StatusEntriesWeCannotReadUseTheReportedStatus) {
   EXPECT_EQ(common::GetString(doc["credentials"][0], "revocationStatus"), "REVOKED");
 }
 
-TEST_F(VerifierCallbackTest, ReportedCredentialsAreCheckedAgainstThePolicy) {
+TEST_P(VerifierCallbackTest, ReportedCredentialsAreCheckedAgainstThePolicy) {
   const std::string issuer = Seed(PlainPolicy(), "s1");
   ASSERT_EQ(Callback(Verified("s1", Item("did:web:evil.example")))->status, 200);
   EXPECT_EQ(ErrorCodeOf(issuer), "issuer_not_accepted");
@@ -199,7 +199,7 @@ TEST_F(VerifierCallbackTest, ReportedCredentialsAreCheckedAgainstThePolicy) {
   EXPECT_EQ(ErrorCodeOf(malformed), "malformed_callback");
 }
 
-TEST_F(VerifierCallbackTest, FaceCheckScoresAgainstTheThreshold) {
+TEST_P(VerifierCallbackTest, FaceCheckScoresAgainstTheThreshold) {
   const std::string policy =
       R"({"id":"f","requestedCredentials":[{"type":"VerifiedIdentity","configuration":)"
       R"({"validation":{"faceCheck":{"sourcePhotoClaimName":"photo","matchConfidenceThreshold":80}}}}]})";
@@ -236,7 +236,7 @@ TEST_F(VerifierCallbackTest, FaceCheckScoresAgainstTheThreshold) {
   EXPECT_EQ(ErrorCodeOf(refused), "claimValidationError");
 }
 
-TEST_F(VerifierCallbackTest, WebhookIsSignedRetriedAndSentOnce) {
+TEST_P(VerifierCallbackTest, WebhookIsSignedRetriedAndSentOnce) {
   const std::string id = Seed(PlainPolicy(), "s1");
   hooks_.AnswerNext(503);
   ASSERT_EQ(Callback(Verified("s1", Item(authority())))->status, 200);
@@ -269,7 +269,7 @@ TEST_F(VerifierCallbackTest, WebhookIsSignedRetriedAndSentOnce) {
 // request_retrieved. All are answered 200 {}; one terminal state is recorded,
 // never overwritten by a second wave, and exactly one webhook is queued and sent,
 // carrying the status that won.
-TEST_F(VerifierCallbackTest, ConcurrentConflictingCallbacksRecordOneTerminalAndOneWebhook) {
+TEST_P(VerifierCallbackTest, ConcurrentConflictingCallbacksRecordOneTerminalAndOneWebhook) {
   constexpr int kThreads = 32;
   const std::string id = Seed(PlainPolicy(), "s1");
   const std::string verified = Verified("s1", Item(authority()));
@@ -317,6 +317,8 @@ TEST_F(VerifierCallbackTest, ConcurrentConflictingCallbacksRecordOneTerminalAndO
   ASSERT_TRUE(doc.ok());
   EXPECT_EQ(common::GetString(*doc, "status"), won);
 }
+
+VC_INSTANTIATE_BACKENDS(VerifierCallbackTest);
 
 }  // namespace
 }  // namespace vc::testing

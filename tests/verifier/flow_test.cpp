@@ -26,7 +26,7 @@ class VerifierFlowTest : public VerifierFixture {
   }
 };
 
-TEST_F(VerifierFlowTest, IssuedCredentialIsVerifiedByTypeAndIssuer) {
+TEST_P(VerifierFlowTest, IssuedCredentialIsVerifiedByTypeAndIssuer) {
   const std::string vc = IssueVc();
   auto s = Start(R"("identity")");
   EXPECT_EQ(StatusOf(s.id), "request_created");
@@ -48,14 +48,14 @@ TEST_F(VerifierFlowTest, IssuedCredentialIsVerifiedByTypeAndIssuer) {
             clock_.NowSeconds());
 }
 
-TEST_F(VerifierFlowTest, ScanningTheCodeIsReportedAsRetrieved) {
+TEST_P(VerifierFlowTest, ScanningTheCodeIsReportedAsRetrieved) {
   auto s = Start(R"("identity")");
   RequestObject(s.url);
   Deliver();
   EXPECT_EQ(StatusOf(s.id), "request_retrieved");
 }
 
-TEST_F(VerifierFlowTest, IssuerNotAccepted) {
+TEST_P(VerifierFlowTest, IssuerNotAccepted) {
   const std::string vc = IssueVc();
   auto s = Start(
       R"({"requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":["did:web:other.example"]}]})");
@@ -64,7 +64,7 @@ TEST_F(VerifierFlowTest, IssuerNotAccepted) {
   ExpectFailure(s.id, "issuer_not_accepted");
 }
 
-TEST_F(VerifierFlowTest, WrongType) {
+TEST_P(VerifierFlowTest, WrongType) {
   const std::string vc = IssueVc();
   auto s = Start(R"({"requestedCredentials":[{"type":"EmployeeBadge"}]})");
   auto r = PresentRaw(s.url, {vc}, "EmployeeBadge");
@@ -74,7 +74,7 @@ TEST_F(VerifierFlowTest, WrongType) {
   ExpectFailure(s.id, "type_mismatch");
 }
 
-TEST_F(VerifierFlowTest, RevokedRefusedUnlessAllowedAndThenReportedRevoked) {
+TEST_P(VerifierFlowTest, RevokedRefusedUnlessAllowedAndThenReportedRevoked) {
   const std::string vc = IssueVc();
   auto payload = common::ParseJsonObject(common::ParseCompact(vc, 65536)->payload);
   const std::string jti(*common::GetString(*payload, "jti"));
@@ -95,7 +95,7 @@ TEST_F(VerifierFlowTest, RevokedRefusedUnlessAllowedAndThenReportedRevoked) {
   EXPECT_EQ(common::GetString(doc["credentials"][0], "revocationStatus"), "REVOKED");
 }
 
-TEST_F(VerifierFlowTest, ExpiredCredential) {
+TEST_P(VerifierFlowTest, ExpiredCredential) {
   const int64_t now = clock_.NowSeconds();
   auto s = Start(R"("identity")");
   ASSERT_TRUE(PresentRaw(s.url, {SignVc(now - 7200, now - 3600)}, "VerifiedIdentity"));
@@ -103,7 +103,7 @@ TEST_F(VerifierFlowTest, ExpiredCredential) {
   ExpectFailure(s.id, "expired");
 }
 
-TEST_F(VerifierFlowTest, TamperedCredential) {
+TEST_P(VerifierFlowTest, TamperedCredential) {
   const std::string vc = IssueVc();
   const size_t a = vc.find('.'), b = vc.rfind('.');
   std::string payload = *common::Base64UrlDecode(vc.substr(a + 1, b - a - 1));
@@ -116,7 +116,7 @@ TEST_F(VerifierFlowTest, TamperedCredential) {
   ExpectFailure(s.id, "invalid_signature");
 }
 
-TEST_F(VerifierFlowTest, ConstraintNotMet) {
+TEST_P(VerifierFlowTest, ConstraintNotMet) {
   const std::string vc = IssueVc();
   auto met =
       Start(InlinePolicy(R"(,"constraints":[{"claimName":"realName","startsWith":"megan"}])"));
@@ -128,7 +128,7 @@ TEST_F(VerifierFlowTest, ConstraintNotMet) {
   ExpectFailure(unmet.id, "constraint_failed");
 }
 
-TEST_F(VerifierFlowTest, NonceOfAnotherRequestIsReplay) {
+TEST_P(VerifierFlowTest, NonceOfAnotherRequestIsReplay) {
   const std::string vc = IssueVc();
   auto first = Start(R"("identity")");
   auto second = Start(R"("identity")");
@@ -138,6 +138,8 @@ TEST_F(VerifierFlowTest, NonceOfAnotherRequestIsReplay) {
   ExpectFailure(second.id, "nonce_mismatch");
   EXPECT_EQ(StatusOf(first.id), "request_retrieved");
 }
+
+VC_INSTANTIATE_BACKENDS(VerifierFlowTest);
 
 }  // namespace
 }  // namespace vc::testing

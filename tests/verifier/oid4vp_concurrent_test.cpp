@@ -15,7 +15,7 @@ namespace {
 
 class Oid4vpConcurrentTest : public Oid4vpFixture {};
 
-TEST_F(Oid4vpConcurrentTest, ConcurrentIdenticalResponsesAreAcceptedOnce) {
+TEST_P(Oid4vpConcurrentTest, ConcurrentIdenticalResponsesAreAcceptedOnce) {
   SdJwtTestIssuer::Options o;
   o.status_idx = 9;
   auto started = StartOid4vp(SdJwtPolicy());
@@ -41,6 +41,8 @@ TEST_F(Oid4vpConcurrentTest, ConcurrentIdenticalResponsesAreAcceptedOnce) {
   DeliverWebhooks();
   EXPECT_EQ(hooks_.received().size(), 1u);
 }
+
+VC_INSTANTIATE_BACKENDS(Oid4vpConcurrentTest);
 
 }  // namespace
 }  // namespace vc::testing

@@ -24,7 +24,7 @@ class Oid4vpRefusalTest : public Oid4vpFixture {
   }
 };
 
-TEST_F(Oid4vpRefusalTest, WrongNonce) {
+TEST_P(Oid4vpRefusalTest, WrongNonce) {
   std::string id;
   auto r = PresentAltered(
       issuer_.Issue(holder_), [](credentials::Oid4vpRequest& q) { q.nonce = "another-nonce"; },
@@ -32,7 +32,7 @@ TEST_F(Oid4vpRefusalTest, WrongNonce) {
   ExpectRefused(r, id, "nonce_mismatch");
 }
 
-TEST_F(Oid4vpRefusalTest, KeyBindingForAnotherAudience) {
+TEST_P(Oid4vpRefusalTest, KeyBindingForAnotherAudience) {
   std::string id;
   auto r = PresentAltered(
       issuer_.Issue(holder_),
@@ -43,14 +43,14 @@ TEST_F(Oid4vpRefusalTest, KeyBindingForAnotherAudience) {
   ExpectRefused(r, id, "audience_mismatch");
 }
 
-TEST_F(Oid4vpRefusalTest, UndisclosedRequiredClaim) {
+TEST_P(Oid4vpRefusalTest, UndisclosedRequiredClaim) {
   auto started = StartOid4vp(SdJwtPolicy());  // realName and documentType
   auto request = Resolve(started.url);
   auto r = Respond(request, Presentation(issuer_.Issue(holder_), request, {{"realName"}}));
   ExpectRefused(r, started.id, "claim_not_disclosed");
 }
 
-TEST_F(Oid4vpRefusalTest, TamperedDisclosure) {
+TEST_P(Oid4vpRefusalTest, TamperedDisclosure) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   auto parts = *credentials::SplitSdJwt(issuer_.Issue(holder_));
@@ -69,7 +69,7 @@ TEST_F(Oid4vpRefusalTest, TamperedDisclosure) {
   ExpectRefused(Respond(request, *presented), started.id, "unreferenced_disclosure");
 }
 
-TEST_F(Oid4vpRefusalTest, IssuerNotAccepted) {
+TEST_P(Oid4vpRefusalTest, IssuerNotAccepted) {
   auto started = StartOid4vp(SdJwtPolicy(R"(["realName"])", R"(["https://issuer.example"])"));
   auto request = Resolve(started.url);
   ExpectRefused(Respond(request, Presentation(issuer_.Issue(holder_), request)), started.id,
@@ -77,7 +77,7 @@ TEST_F(Oid4vpRefusalTest, IssuerNotAccepted) {
   EXPECT_EQ(issuer_.metadata_fetches(), 0);  // nothing fetched for an issuer not accepted
 }
 
-TEST_F(Oid4vpRefusalTest, Revoked) {
+TEST_P(Oid4vpRefusalTest, Revoked) {
   SdJwtTestIssuer::Options o;
   o.status_idx = 17;
   const std::string credential = issuer_.Issue(holder_, o);
@@ -89,7 +89,7 @@ TEST_F(Oid4vpRefusalTest, Revoked) {
   EXPECT_EQ(issuer_.status_fetches(), 1);
 }
 
-TEST_F(Oid4vpRefusalTest, Suspended) {
+TEST_P(Oid4vpRefusalTest, Suspended) {
   SdJwtTestIssuer::Options o;
   o.status_idx = 3;
   const std::string credential = issuer_.Issue(holder_, o);
@@ -100,7 +100,7 @@ TEST_F(Oid4vpRefusalTest, Suspended) {
                 id, "suspended");
 }
 
-TEST_F(Oid4vpRefusalTest, ValidStatusIsAccepted) {
+TEST_P(Oid4vpRefusalTest, ValidStatusIsAccepted) {
   SdJwtTestIssuer::Options o;
   o.status_idx = 4;
   const std::string credential = issuer_.Issue(holder_, o);
@@ -109,7 +109,7 @@ TEST_F(Oid4vpRefusalTest, ValidStatusIsAccepted) {
   ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "");
 }
 
-TEST_F(Oid4vpRefusalTest, Expired) {
+TEST_P(Oid4vpRefusalTest, Expired) {
   SdJwtTestIssuer::Options o;
   o.lifetime_seconds = 100;
   const std::string credential = issuer_.Issue(holder_, o);
@@ -120,7 +120,7 @@ TEST_F(Oid4vpRefusalTest, Expired) {
                 id, "expired");
 }
 
-TEST_F(Oid4vpRefusalTest, ReplayedResponse) {
+TEST_P(Oid4vpRefusalTest, ReplayedResponse) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   const std::string presented = Presentation(issuer_.Issue(holder_), request);
@@ -135,7 +135,7 @@ TEST_F(Oid4vpRefusalTest, ReplayedResponse) {
   EXPECT_EQ(hooks_.received().size(), 1u);
 }
 
-TEST_F(Oid4vpRefusalTest, PresentationReplayedToAnotherRequest) {
+TEST_P(Oid4vpRefusalTest, PresentationReplayedToAnotherRequest) {
   auto first = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(first.url);
   const std::string presented = Presentation(issuer_.Issue(holder_), request);
@@ -145,7 +145,7 @@ TEST_F(Oid4vpRefusalTest, PresentationReplayedToAnotherRequest) {
   ExpectRefused(Respond(other, presented), second.id, "nonce_mismatch");
 }
 
-TEST_F(Oid4vpRefusalTest, StaleKeyBinding) {
+TEST_P(Oid4vpRefusalTest, StaleKeyBinding) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   const std::string credential = issuer_.Issue(holder_);
@@ -155,7 +155,7 @@ TEST_F(Oid4vpRefusalTest, StaleKeyBinding) {
   ExpectRefused(Respond(request, presented), started.id, "key_binding_stale");
 }
 
-TEST_F(Oid4vpRefusalTest, NoKeyBinding) {
+TEST_P(Oid4vpRefusalTest, NoKeyBinding) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   const std::string presented = Presentation(issuer_.Issue(holder_), request);
@@ -163,7 +163,7 @@ TEST_F(Oid4vpRefusalTest, NoKeyBinding) {
   ExpectRefused(Respond(request, without_kb), started.id, "key_binding_required");
 }
 
-TEST_F(Oid4vpRefusalTest, KeyBindingByAnotherKey) {
+TEST_P(Oid4vpRefusalTest, KeyBindingByAnotherKey) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   const std::string credential = issuer_.Issue(holder_);
@@ -172,7 +172,7 @@ TEST_F(Oid4vpRefusalTest, KeyBindingByAnotherKey) {
                 "invalid_key_binding");
 }
 
-TEST_F(Oid4vpRefusalTest, TypeNotAccepted) {
+TEST_P(Oid4vpRefusalTest, TypeNotAccepted) {
   SdJwtTestIssuer::Options o;
   o.vct = "https://credentials.example/other";
   auto started = StartOid4vp(SdJwtPolicy());
@@ -184,7 +184,7 @@ TEST_F(Oid4vpRefusalTest, TypeNotAccepted) {
   ExpectRefused(Respond(request, *p), started.id, "type_mismatch");
 }
 
-TEST_F(Oid4vpRefusalTest, WrongTyp) {
+TEST_P(Oid4vpRefusalTest, WrongTyp) {
   SdJwtTestIssuer::Options o;
   o.typ = "JWT";
   std::string id;
@@ -193,7 +193,7 @@ TEST_F(Oid4vpRefusalTest, WrongTyp) {
                 id, "wrong_type");
 }
 
-TEST_F(Oid4vpRefusalTest, SignedByAnotherKey) {
+TEST_P(Oid4vpRefusalTest, SignedByAnotherKey) {
   SdJwtTestIssuer impostor(clock_);
   auto parts = *credentials::SplitSdJwt(impostor.Issue(holder_));
   // Claims our accepted issuer and its key: the signature is the impostor's.
@@ -213,7 +213,7 @@ TEST_F(Oid4vpRefusalTest, SignedByAnotherKey) {
                 id, "invalid_signature");
 }
 
-TEST_F(Oid4vpRefusalTest, MissingCredential) {
+TEST_P(Oid4vpRefusalTest, MissingCredential) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   auto r =
@@ -222,13 +222,15 @@ TEST_F(Oid4vpRefusalTest, MissingCredential) {
   ExpectRefused(r, started.id, "credential_missing");
 }
 
-TEST_F(Oid4vpRefusalTest, MalformedVpToken) {
+TEST_P(Oid4vpRefusalTest, MalformedVpToken) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   auto r = common::PostForm(http_, request.response_uri,
                             {{"vp_token", "[1,2]"}, {"state", request.state}});
   ExpectRefused(r, started.id, "malformed_response");
 }
+
+VC_INSTANTIATE_BACKENDS(Oid4vpRefusalTest);
 
 }  // namespace
 }  // namespace vc::testing

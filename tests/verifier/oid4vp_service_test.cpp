@@ -15,7 +15,7 @@ namespace {
 
 class Oid4vpServiceTest : public Oid4vpFixture {};
 
-TEST_F(Oid4vpServiceTest, WalletPresentsAndTheResultHasTheDisclosedClaimsOnly) {
+TEST_P(Oid4vpServiceTest, WalletPresentsAndTheResultHasTheDisclosedClaimsOnly) {
   const std::string credential = issuer_.Issue(holder_);  // realName, documentType, birthDate
   auto started = StartOid4vp(SdJwtPolicy());
   ASSERT_TRUE(wallet4vp_.Present(holder_, {credential}, started.url).ok());
@@ -37,7 +37,7 @@ TEST_F(Oid4vpServiceTest, WalletPresentsAndTheResultHasTheDisclosedClaimsOnly) {
   EXPECT_EQ(common::ToJson((*hook)["credentials"][0]["claims"]), common::ToJson(c["claims"]));
 }
 
-TEST_F(Oid4vpServiceTest, TheRequestIsASignedJarUnderOurDid) {
+TEST_P(Oid4vpServiceTest, TheRequestIsASignedJarUnderOurDid) {
   auto started = StartOid4vp(SdJwtPolicy());
   const std::string did = common::DidWebFromUrl(vbase_ + "/oid4vp");
   EXPECT_EQ(started.url.rfind("openid4vp://?client_id=" +
@@ -76,7 +76,7 @@ TEST_F(Oid4vpServiceTest, TheRequestIsASignedJarUnderOurDid) {
   EXPECT_TRUE((*p)["client_metadata"]["vp_formats_supported"].HasMember("dc+sd-jwt"));
 }
 
-TEST_F(Oid4vpServiceTest, OurWalletDisclosesOnlyWhatWasAsked) {
+TEST_P(Oid4vpServiceTest, OurWalletDisclosesOnlyWhatWasAsked) {
   auto started = StartOid4vp(SdJwtPolicy(R"(["realName"])"));
   auto request = Resolve(started.url);
   const std::string presented = Presentation(issuer_.Issue(holder_), request);
@@ -91,7 +91,7 @@ TEST_F(Oid4vpServiceTest, OurWalletDisclosesOnlyWhatWasAsked) {
             R"({"realName":"Megan Bowen"})");
 }
 
-TEST_F(Oid4vpServiceTest, ARequestSurvivesARestart) {
+TEST_P(Oid4vpServiceTest, ARequestSurvivesARestart) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   const std::string presented = Presentation(issuer_.Issue(holder_), request);
@@ -105,7 +105,7 @@ TEST_F(Oid4vpServiceTest, ARequestSurvivesARestart) {
   EXPECT_EQ(StatusOf(started.id), "presentation_verified");
 }
 
-TEST_F(Oid4vpServiceTest, ARotatedKeyStillVerifiesEarlierRequests) {
+TEST_P(Oid4vpServiceTest, ARotatedKeyStillVerifiesEarlierRequests) {
   auto started = StartOid4vp(SdJwtPolicy());
   ASSERT_TRUE(keys_.Rotate(verifier::kOid4vpKeyPurpose));
   EXPECT_EQ(Resolve(started.url).state.empty(), false);  // the old key is still in did.json
@@ -113,7 +113,7 @@ TEST_F(Oid4vpServiceTest, ARotatedKeyStillVerifiesEarlierRequests) {
   EXPECT_FALSE(Resolve(fresh.url).nonce.empty());
 }
 
-TEST_F(Oid4vpServiceTest, TheWalletsErrorResponseEndsTheRequest) {
+TEST_P(Oid4vpServiceTest, TheWalletsErrorResponseEndsTheRequest) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   auto r = common::PostForm(http_, request.response_uri,
@@ -130,7 +130,7 @@ TEST_F(Oid4vpServiceTest, TheWalletsErrorResponseEndsTheRequest) {
   EXPECT_EQ(ErrorCodeOf(other.id), "wallet_error");
 }
 
-TEST_F(Oid4vpServiceTest, AnUnknownStateChangesNothing) {
+TEST_P(Oid4vpServiceTest, AnUnknownStateChangesNothing) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   request.state = "not-a-state";
@@ -142,7 +142,7 @@ TEST_F(Oid4vpServiceTest, AnUnknownStateChangesNothing) {
   EXPECT_EQ(issuer_.metadata_fetches(), 0);  // nothing fetched for an unbound response
 }
 
-TEST_F(Oid4vpServiceTest, AnExpiredRequestIsNotAnswered) {
+TEST_P(Oid4vpServiceTest, AnExpiredRequestIsNotAnswered) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto request = Resolve(started.url);
   const std::string presented = Presentation(issuer_.Issue(holder_), request);
@@ -155,7 +155,7 @@ TEST_F(Oid4vpServiceTest, AnExpiredRequestIsNotAnswered) {
   EXPECT_EQ(common::Get(http_, vbase_ + "/oid4vp/requests/" + request.state)->status, 410);
 }
 
-TEST_F(Oid4vpServiceTest, EntraCallbacksCannotTouchAnOpenId4VpRequest) {
+TEST_P(Oid4vpServiceTest, EntraCallbacksCannotTouchAnOpenId4VpRequest) {
   auto started = StartOid4vp(SdJwtPolicy());
   auto r = Callback(R"({"requestStatus":"presentation_error","state":")" + StateOf(started.id) +
                     R"(","error":{"code":"x"}})");
@@ -163,7 +163,7 @@ TEST_F(Oid4vpServiceTest, EntraCallbacksCannotTouchAnOpenId4VpRequest) {
   EXPECT_EQ(StatusOf(started.id), "request_created");
 }
 
-TEST_F(Oid4vpServiceTest, TheProtocolMustFitThePolicy) {
+TEST_P(Oid4vpServiceTest, TheProtocolMustFitThePolicy) {
   auto bad = Api("POST", "/api/verifier/presentation-requests",
                  R"({"protocol":"siop","policy":"identity"})");
   ASSERT_TRUE(bad);
@@ -182,7 +182,7 @@ TEST_F(Oid4vpServiceTest, TheProtocolMustFitThePolicy) {
   EXPECT_NE(off->body.find("protocol_unavailable"), std::string::npos);
 }
 
-TEST_F(Oid4vpServiceTest, OnePolicyServesBothProtocols) {
+TEST_P(Oid4vpServiceTest, OnePolicyServesBothProtocols) {
   const std::string both =
       R"({"id":"both","requestedCredentials":[{"type":"VerifiedIdentity","acceptedIssuers":[")" +
       authority() + R"("]},)" + SdJwtPolicy().substr(SdJwtPolicy().find("{\"format\""));
@@ -194,6 +194,8 @@ TEST_F(Oid4vpServiceTest, OnePolicyServesBothProtocols) {
   ASSERT_TRUE(wallet4vp_.Present(holder_, {issuer_.Issue(holder_)}, started.url).ok());
   EXPECT_EQ(StatusOf(started.id), "presentation_verified");
 }
+
+VC_INSTANTIATE_BACKENDS(Oid4vpServiceTest);
 
 }  // namespace
 }  // namespace vc::testing

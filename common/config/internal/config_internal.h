@@ -48,6 +48,7 @@ std::vector<ApiKeyConfig> ParseApiKeys(const ConfigNode& root);
 RateLimitsConfig ParseRateLimits(const ConfigNode& root);
 ConnectionsConfig ParseConnections(const ConfigNode& root);
 TlsConfig ParseTls(const ConfigNode& root, const Context& ctx);
+StorageConfig ParseStorage(const ConfigNode& root, const Context& ctx);
 // Always called: production makes the policy https-only even when absent.
 OutboundConfig ParseOutbound(const ConfigNode& root, const Context& ctx);
 // A configured URL that the outbound policy would refuse (e.g. a webhook on a

@@ -1,7 +1,8 @@
 // The durable outbox against real receivers on port 0, with the clock driven
 // by the test: outages of minutes and the 24-hour retry period pass in
-// milliseconds. The worker test runs on real threads and time. Then its
-// metrics, against a scripted receiver.
+// milliseconds. The worker test runs on real threads and time. Every case
+// runs on both engines, then several instances deliver one table through
+// leases. Then its metrics, against a scripted receiver.
 #include "common/http/outbox.h"
 
 #include <gtest/gtest.h>
@@ -16,17 +17,22 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/base/log.h"
 #include "common/http/http_server.h"
 #include "common/http/outbox_worker.h"
 #include "common/store/migrations.h"
+#include "support/store_queries.h"
+#include "support/test_database.h"
 #include "tests/support/tcp_listener.h"
-#include "tests/support/temp_dir.h"
 
 namespace vc::common {
 namespace {
+
+using vc::testing::QueryInt;
+using vc::testing::TestBackend;
 
 constexpr const char* kTable = "test_outbox";
 
@@ -98,18 +104,23 @@ class Receiver {
   HttpServer server_;
 };
 
-class OutboxTest : public ::testing::Test {
+// Parameterised by engine: the table's three migrations in each engine's form.
+class OutboxTest : public ::testing::TestWithParam<TestBackend> {
  protected:
-  OutboxTest() : db_(Database::Open(dir_.File("vc.db"), {true, 5000, 2, false}).value()) {
+  OutboxTest() : store_(vc::testing::UsableBackend(GetParam())), db_(store_.Open()) {
+    const Engine sqlite = Engine::kSqlite, pg = Engine::kPostgresql;
     EXPECT_TRUE(ApplyMigrations(
         *db_, "outbox_test",
-        {{1, "create", OutboxTableSql(kTable)}, {2, "states", OutboxUpgradeSql(kTable)}}));
+        {{1, "create", OutboxTableSql(kTable, sqlite), OutboxTableSql(kTable, pg)},
+         {2, "states", OutboxUpgradeSql(kTable, sqlite), OutboxUpgradeSql(kTable, pg)},
+         {3, "leases", OutboxLeaseSql(kTable, sqlite), OutboxLeaseSql(kTable, pg)}}));
     Logger::Global().SetSink([this](std::string_view line) {
       std::lock_guard lock(log_mu_);
       log_.emplace_back(line);
     });
   }
   ~OutboxTest() override { Logger::Global().SetSink(nullptr); }
+  void SetUp() override { VC_SKIP_WITHOUT_BACKEND(GetParam()); }
 
   std::unique_ptr<HttpOutbox> Outbox(OutboxOptions options = {}) {
     return std::make_unique<HttpOutbox>(*db_, kTable, http_, clock_, options, name_);
@@ -143,7 +154,7 @@ class OutboxTest : public ::testing::Test {
                   metric + "{outbox=\"" + name_ + "\"" + extra + "}");
   }
 
-  testing::TempDir dir_;
+  vc::testing::TestDatabase store_;
   std::unique_ptr<Database> db_;
   TestClock clock_;
   CurlHttpClient http_;
@@ -154,7 +165,7 @@ class OutboxTest : public ::testing::Test {
   std::vector<std::string> log_;
 };
 
-TEST_F(OutboxTest, EveryEventArrivesAfterAFiveMinuteOutageWithItsIdempotencyKey) {
+TEST_P(OutboxTest, EveryEventArrivesAfterAFiveMinuteOutageWithItsIdempotencyKey) {
   Receiver receiver;
   auto outbox = Outbox();
   receiver.SetDown(true);
@@ -186,7 +197,7 @@ TEST_F(OutboxTest, EveryEventArrivesAfterAFiveMinuteOutageWithItsIdempotencyKey)
   EXPECT_EQ(Metric("vc_outbox_deliveries_total", R"(,outcome="delivered")"), 3);
 }
 
-TEST_F(OutboxTest, AfterTheRetryPeriodAnEventIsADeadLetterUntilAnOperatorRetriesIt) {
+TEST_P(OutboxTest, AfterTheRetryPeriodAnEventIsADeadLetterUntilAnOperatorRetriesIt) {
   Receiver receiver;
   auto outbox = Outbox();  // the default retry period: 24 h
   receiver.SetDown(true);
@@ -221,7 +232,7 @@ TEST_F(OutboxTest, AfterTheRetryPeriodAnEventIsADeadLetterUntilAnOperatorRetries
   EXPECT_EQ(receiver.delivered(), std::vector<std::string>{"r1:presentation_verified"});
 }
 
-TEST_F(OutboxTest, ARefusalIsDeadLetteredAtOnceAndTransientAnswersAreRetried) {
+TEST_P(OutboxTest, ARefusalIsDeadLetteredAtOnceAndTransientAnswersAreRetried) {
   Receiver receiver;
   auto outbox = Outbox();
   receiver.AnswerNext(429);
@@ -240,7 +251,7 @@ TEST_F(OutboxTest, ARefusalIsDeadLetteredAtOnceAndTransientAnswersAreRetried) {
   EXPECT_EQ(LogLines("outbox_dead_letter"), 1);
 }
 
-TEST_F(OutboxTest, LaterEventsOfAKeyWaitForEarlierOnesButOtherKeysDoNot) {
+TEST_P(OutboxTest, LaterEventsOfAKeyWaitForEarlierOnesButOtherKeysDoNot) {
   Receiver receiver;
   auto outbox = Outbox();
   receiver.AnswerNext(503);
@@ -256,7 +267,7 @@ TEST_F(OutboxTest, LaterEventsOfAKeyWaitForEarlierOnesButOtherKeysDoNot) {
                                       "r1:issuance_successful"}));
 }
 
-TEST_F(OutboxTest, AnUnreachableReceiverIsProbedByOneEventAtATime) {
+TEST_P(OutboxTest, AnUnreachableReceiverIsProbedByOneEventAtATime) {
   testing::ClosedPort closed;
   auto outbox = Outbox();
   const std::string url = "http://127.0.0.1:" + std::to_string(closed.port()) + "/hook";
@@ -276,7 +287,7 @@ TEST_F(OutboxTest, AnUnreachableReceiverIsProbedByOneEventAtATime) {
   EXPECT_EQ(Events(OutboxState::kDead).size(), 4u);
 }
 
-TEST_F(OutboxTest, DeliveredEventsAreKeptForTheRetentionThenPurged) {
+TEST_P(OutboxTest, DeliveredEventsAreKeptForTheRetentionThenPurged) {
   Receiver receiver;
   OutboxOptions options;
   options.retention_seconds = 3600;
@@ -290,7 +301,7 @@ TEST_F(OutboxTest, DeliveredEventsAreKeptForTheRetentionThenPurged) {
   EXPECT_TRUE(Events().empty());
 }
 
-TEST_F(OutboxTest, AReceiverThatNeverAnswersDoesNotDelayTheOthers) {
+TEST_P(OutboxTest, AReceiverThatNeverAnswersDoesNotDelayTheOthers) {
   testing::TcpListener tarpit(testing::TcpListener::Mode::kHold);
   Receiver good;
   SystemClock clock;
@@ -312,6 +323,93 @@ TEST_F(OutboxTest, AReceiverThatNeverAnswersDoesNotDelayTheOthers) {
   EXPECT_EQ(*outbox.Pending(), 3);
 }
 
+// Three instances deliver one table at once: every event arrives exactly once
+// (nobody dies, so no lease expires), each key in order.
+TEST_P(OutboxTest, ConcurrentInstancesDeliverEachEventOnceInOrder) {
+  constexpr int kKeys = 8, kPerKey = 5;
+  Receiver receiver;
+  for (int n = 0; n < kPerKey; ++n) {
+    for (int k = 0; k < kKeys; ++k)
+      Enqueue("k" + std::to_string(k), receiver.url(), std::to_string(n));
+  }
+  std::vector<std::unique_ptr<Database>> dbs;
+  std::vector<std::unique_ptr<HttpOutbox>> outboxes;
+  for (int i = 0; i < 3; ++i) {
+    dbs.push_back(store_.Open());
+    ASSERT_NE(dbs.back(), nullptr);
+    outboxes.push_back(
+        std::make_unique<HttpOutbox>(*dbs.back(), kTable, http_, clock_, OutboxOptions{}, name_));
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (auto& outbox : outboxes) {
+    threads.emplace_back([&, o = outbox.get()] {
+      for (int round = 0; round < 100; ++round) {
+        auto pending = o->Pending();
+        if (!pending.ok()) ++failures;
+        if (!pending.ok() || *pending == 0) return;
+        if (!o->DeliverDue().ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(receiver.attempts(), receiver.delivered());  // nothing sent twice or refused
+  std::map<std::string, std::vector<std::string>> by_key;
+  for (const auto& id : receiver.delivered()) {
+    by_key[id.substr(0, id.find(':'))].push_back(id.substr(id.find(':') + 1));
+  }
+  ASSERT_EQ(by_key.size(), static_cast<size_t>(kKeys));
+  for (const auto& [key, events] : by_key) {
+    EXPECT_EQ(events, (std::vector<std::string>{"0", "1", "2", "3", "4"})) << key;
+  }
+}
+
+// An instance killed after claiming an event holds it only until the lease
+// expires; then another instance delivers it, and the key's later events.
+TEST_P(OutboxTest, ALeaseOfAKilledInstanceExpiresAndAnotherDelivers) {
+  Receiver receiver;
+  Enqueue("a", receiver.url(), "0");
+  Enqueue("a", receiver.url(), "1");
+  const int64_t lease_ms = 30'000;
+  ASSERT_TRUE(db_->Exec("UPDATE " + std::string(kTable) +
+                        " SET lease_until_ms = " + std::to_string(clock_.NowMillis() + lease_ms) +
+                        ", leased_by = 'killed' WHERE id = (SELECT MIN(id) FROM " + kTable + ")"));
+  OutboxOptions options;
+  options.lease_ms = lease_ms;
+  auto outbox = Outbox(options);
+  ASSERT_EQ(*outbox->DeliverDue(), 0);  // a:0 is held, a:1 waits behind it
+  EXPECT_TRUE(receiver.attempts().empty());
+  clock_.Advance(lease_ms / 1000);
+  ASSERT_EQ(*outbox->DeliverDue(), 2);
+  EXPECT_EQ(receiver.delivered(), (std::vector<std::string>{"a:0", "a:1"}));
+  EXPECT_EQ(QueryInt(*db_, "SELECT COUNT(*) FROM test_outbox WHERE leased_by != ''"), 0);
+}
+
+// The holder whose lease ran out and was taken over does not record over the
+// new holder: the event stays the new holder's.
+TEST_P(OutboxTest, AnExpiredHolderCannotRecordOverTheNextOne) {
+  Receiver receiver;
+  Enqueue("a", receiver.url(), "0");
+  auto events = Events();
+  ASSERT_EQ(events.size(), 1u);
+  const int64_t now = clock_.NowMillis();
+  ASSERT_TRUE(*outbox_store::Claim(*db_, kTable, events[0], "first", now + 1000, now));
+  EXPECT_FALSE(*outbox_store::Claim(*db_, kTable, events[0], "second", now + 1000, now));
+  clock_.Advance(2);
+  const int64_t later = clock_.NowMillis();
+  ASSERT_TRUE(*outbox_store::Claim(*db_, kTable, events[0], "second", later + 1000, later));
+  Status late = outbox_store::Record(
+      *db_, kTable, {events[0].id, 1, OutboxState::kDelivered, "200", later, later, "first"});
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, kOutboxLeaseLost);
+  ASSERT_TRUE(outbox_store::Record(
+      *db_, kTable, {events[0].id, 1, OutboxState::kDelivered, "200", later, later, "second"}));
+  EXPECT_EQ(Events(OutboxState::kDelivered).size(), 1u);
+}
+
+VC_INSTANTIATE_BACKENDS(OutboxTest);
+
 // Answers with the statuses it is given, in order (then 200).
 class ScriptedReceiver final : public HttpClient {
  public:
@@ -327,7 +425,8 @@ class ScriptedReceiver final : public HttpClient {
 class OutboxMetricsTest : public ::testing::Test {
  protected:
   OutboxMetricsTest() : db_(Database::Open(":memory:").value()) {
-    EXPECT_TRUE(db_->Exec(OutboxTableSql("t_outbox") + OutboxUpgradeSql("t_outbox")));
+    EXPECT_TRUE(db_->Exec(OutboxTableSql("t_outbox") + OutboxUpgradeSql("t_outbox") +
+                          OutboxLeaseSql("t_outbox")));
     outbox_ =
         std::make_unique<HttpOutbox>(*db_, "t_outbox", receiver_, clock_, OutboxOptions{}, name_);
   }
