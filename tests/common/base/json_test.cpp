@@ -57,6 +57,19 @@ TEST(Json, RejectsInvalidUtf8) {
   EXPECT_EQ(doc.error().code, "invalid_json");
 }
 
+// RapidJSON reads this one as infinity instead of refusing it (fuzz/json_fuzz.cpp).
+TEST(Json, RejectsNumbersBeyondADouble) {
+  for (const char* text : {"1600000000001000000.4e300", "{\"exp\":-1600000000001000000.4e300}"}) {
+    auto doc = ParseJson(text);
+    ASSERT_FALSE(doc.ok()) << text;
+    EXPECT_EQ(doc.error().code, "invalid_json");
+    EXPECT_NE(doc.error().message.find("too large"), std::string::npos) << doc.error().message;
+  }
+  auto ok = ParseJson("[1.7e308,-1.7e308,4.9e-324]");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ToJson(*ParseJson(ToJson(*ok))), ToJson(*ok));
+}
+
 TEST(Json, RejectsTrailingGarbageAndEmpty) {
   EXPECT_FALSE(ParseJson("{} x").ok());
   EXPECT_FALSE(ParseJson("").ok());
