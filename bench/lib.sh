@@ -3,7 +3,8 @@
 #   require_bins DIR NAME...   exits unless DIR/NAME is executable for each NAME
 #   make_rp_key DIR            DIR/rp.pem (RSA-2048 private), DIR/rp_pub.pem; sets REDIRECT
 #   write_config FILE DATA_DIR RP_DIR   a vcserver config: port 0, the org "bench"
-#                              with RP_DIR/rp_pub.pem, rate limits off, logLevel warn
+#                              with RP_DIR/rp_pub.pem, rate limits off, logLevel warn,
+#                              loopback allowed for the creates' callback URL
 
 REDIRECT=https://bench.example/onboarding/done
 
@@ -26,6 +27,7 @@ write_config() {
   cat > "$1" <<JSON
 {"environment":"test","listen":"127.0.0.1:0","dataDir":"$2","logLevel":"warn",
  "rateLimits":{"intake":{"perIp":0,"perOrg":0},"token":{"perIp":0,"perOrg":0},"create":{"perIp":0,"perOrg":0}},
+ "outbound":{"allow":["127.0.0.0/8"]},
  "proofingProviders":{"sandbox":{"type":"sandbox"}},
  "orgs":[{"id":"bench","redirectUrls":["$REDIRECT"],"keys":{"pemFiles":["$3/rp_pub.pem"]},"maxTokenLifetimeSeconds":3600}]}
 JSON

@@ -6,7 +6,7 @@
 # start and end of the run says how busy the machine was.
 # (7), instructions per request (bench/callgrind.sh), needs valgrind; without
 # it the section says so. SECONDS is each load run's length in server_bench.sh
-# (3 rounds, each run minting SECONDS x 16k tokens before the clock starts).
+# (3 rounds, each run minting SECONDS x 32k tokens before the clock starts).
 #   bench/run.sh [BUILD_DIR] [SECONDS]   (./dev bench builds build-release and calls this)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -19,7 +19,7 @@
 # server from /proc/PID/stat around the wrk run), the server's thread count and
 # RSS sampled under load. Rate limits are off (vcserver config; the peer has none).
 #   bench/server_bench.sh [BUILD_DIR] [SECONDS]
-# BENCH_RATE_BOUND (16000 requests/s) sizes each run's token file: SECONDS x
+# BENCH_RATE_BOUND (32000 requests/s) sizes each run's token file: SECONDS x
 # BENCH_RATE_BOUND unused tokens, one file per run, never shared between runs.
 # Prints a markdown section; with FACTS=FILE also appends "key value" lines
 # for bench/run.sh's JSON. Loopback only; every loop is bounded.
@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.."
 build_dir=${1:-build-release}
 secs=${2:-4}
 rounds=3
-rate_bound=${BENCH_RATE_BOUND:-16000}
+rate_bound=${BENCH_RATE_BOUND:-32000}
 per_run=$(( secs * rate_bound ))
 bin="$build_dir/bin"
 . bench/lib.sh
