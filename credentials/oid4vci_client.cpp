@@ -4,6 +4,7 @@
 #include "common/http/url.h"
 #include "common/jose/jws.h"
 #include "credentials/did_resolver.h"
+#include "credentials/internal/wallet_steps.h"
 #include "credentials/sd_jwt.h"
 #include "credentials/sd_jwt_vc_issuer.h"
 
@@ -12,18 +13,13 @@ using common::Error;
 using common::Result;
 using rapidjson::Document;
 
+using internal::StepError;
+using internal::Str;
+
 namespace {
 
 constexpr const char* kScheme = "openid-credential-offer://";
 constexpr const char* kGrant = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
-
-Error StepError(const std::string& step, const std::string& why) {
-  return Error{step, step + ": " + why};
-}
-
-std::string Str(const rapidjson::Value& obj, const char* key) {
-  return std::string(common::GetString(obj, key).value_or(""));
-}
 
 // "HTTP 400 invalid_grant: the tx_code is wrong" from an OAuth error answer.
 std::string Reason(const common::HttpResponse& r) {

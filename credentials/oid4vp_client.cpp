@@ -6,6 +6,7 @@
 #include "common/http/url.h"
 #include "common/jose/jws.h"
 #include "credentials/did_resolver.h"
+#include "credentials/internal/wallet_steps.h"
 #include "credentials/sd_jwt.h"
 #include "credentials/vc_jwt.h"
 
@@ -14,18 +15,13 @@ using common::Error;
 using common::Result;
 using common::Status;
 
+using internal::StepError;
+using internal::Str;
+
 namespace {
 
 constexpr const char* kScheme = "openid4vp://";
 constexpr const char* kDidPrefix = "decentralized_identifier:";
-
-Error StepError(const std::string& step, const std::string& why) {
-  return Error{step, step + ": " + why};
-}
-
-std::string Str(const rapidjson::Value& obj, const char* key) {
-  return std::string(common::GetString(obj, key).value_or(""));
-}
 
 struct Link {
   std::string client_id, request_uri;

@@ -7,6 +7,7 @@
 #include "common/base/json.h"
 #include "common/http/url.h"
 #include "credentials/did_resolver.h"
+#include "credentials/internal/wallet_steps.h"
 #include "credentials/vc_jwt.h"
 #include "keys/key_store.h"
 
@@ -15,11 +16,10 @@ using common::Error;
 using common::Result;
 using common::Status;
 
-namespace {
+using internal::StepError;
+using internal::Str;
 
-Error StepError(const std::string& step, const std::string& why) {
-  return Error{step, step + ": " + why};
-}
+namespace {
 
 // The service's reason from an error envelope (innererror), or the status.
 std::string Reason(const common::HttpResponse& r) {
@@ -60,10 +60,6 @@ Result<VerifiedJwt> FetchSigned(common::HttpClient& http, DidResolver& resolver,
   auto v = VerifyDidSignedJwt(body, resolver, did_claim);
   if (!v) return StepError(step, v.error().code + ": " + v.error().message);
   return v;
-}
-
-std::string Str(const rapidjson::Value& obj, const char* key) {
-  return std::string(common::GetString(obj, key).value_or(""));
 }
 
 const rapidjson::Value* Descriptors(const rapidjson::Value& p) {
