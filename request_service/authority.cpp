@@ -69,12 +69,7 @@ std::string Authority::StatusListUrl(const std::string& list_id) const {
 ApiResult<StoredRequest> Authority::Load(const char* column, const std::string& value,
                                          const std::string& kind) const {
   std::optional<StoredRequest> found;
-  Status s = db_.Read([&](Connection& c) -> Status {
-    auto r = FindRequest(c, column, value);
-    if (!r) return r.error();
-    found = std::move(*r);
-    return {};
-  });
+  Status s = db_.Read(FindWork(column, value, &found));
   return Found(s, std::move(found), kind);
 }
 
@@ -82,13 +77,18 @@ common::Task<ApiResult<StoredRequest>> Authority::LoadTask(const char* column, s
                                                            std::string kind) const {
   std::optional<StoredRequest> found;
   // The frame outlives the read: the work may refer to its locals.
-  Status s = co_await common::AwaitRead(db_, [&](Connection& c) -> Status {
+  Status s = co_await common::AwaitRead(db_, FindWork(column, value, &found));
+  co_return Found(s, std::move(found), kind);
+}
+
+common::Database::Work Authority::FindWork(const char* column, const std::string& value,
+                                           std::optional<StoredRequest>* found) {
+  return [column, &value, found](Connection& c) -> Status {
     auto r = FindRequest(c, column, value);
     if (!r) return r.error();
-    found = std::move(*r);
+    *found = std::move(*r);
     return {};
-  });
-  co_return Found(s, std::move(found), kind);
+  };
 }
 
 ApiResult<StoredRequest> Authority::Found(const Status& read, std::optional<StoredRequest> found,

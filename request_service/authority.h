@@ -109,6 +109,9 @@ class Authority {
   }
 
  private:
+  // Load()'s read: the request whose `column` is `value` into *found.
+  static common::Database::Work FindWork(const char* column, const std::string& value,
+                                         std::optional<StoredRequest>* found);
   // What Load() answers for what the read found.
   ApiResult<StoredRequest> Found(const common::Status& read, std::optional<StoredRequest> found,
                                  const std::string& kind) const;
