@@ -185,7 +185,10 @@ void SessionStore::OpenAsync(const NewSession& req, OpenDone done) {
   auto out = std::make_shared<OpenedSession>();
   out->cookie = common::Base64UrlEncode(std::string_view(random).substr(18));
   Session& s = out->session;
-  s.id = common::Base64UrlEncode(std::string_view(random).substr(0, 18));
+  // Ordered by creation time, then 144 random bits: new sessions go to the
+  // right edge of the id index (the cookie, not the id, is the secret).
+  s.id = common::SortableTimePrefix(clock_.NowMillis()) +
+         common::Base64UrlEncode(std::string_view(random).substr(0, 18));
   s.kind = req.kind;
   s.org_id = req.org_id;
   s.request_id = req.request_id;

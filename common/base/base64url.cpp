@@ -7,6 +7,9 @@ namespace vc::common {
 namespace {
 
 constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+// The same 64 characters in ASCII order: digits in this alphabet sort as numbers.
+constexpr char kSortedUrlAlphabet[] =
+    "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
 constexpr char kStdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 constexpr std::array<int8_t, 256> MakeTable(const char* alphabet) {
@@ -100,6 +103,13 @@ Result<std::string> Base64Decode(std::string_view text) {
   auto r = Decode(text.substr(0, text.size() - pad), kStdTable, "base64");
   if (!r) return Error{"bad_base64", r.error().message};
   return r;
+}
+
+std::string SortableTimePrefix(int64_t millis) {
+  const auto value = static_cast<uint64_t>(millis);
+  std::string out(8, '-');
+  for (int i = 0; i < 8; ++i) out[7 - i] = kSortedUrlAlphabet[(value >> (6 * i)) & 63];
+  return out;
 }
 
 }  // namespace vc::common

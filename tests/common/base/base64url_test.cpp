@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace vc::common {
 namespace {
 
@@ -51,6 +53,26 @@ TEST(Base64, StandardRoundTripWithPadding) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, "fo");
   EXPECT_FALSE(Base64Decode("Zm8").ok());
+}
+
+TEST(SortableTimePrefix, EightUrlSafeCharactersInTheOrderOfTheTime) {
+  const std::vector<int64_t> times = {
+      0, 1, 63, 64, 999, 1'000'000, 1'765'000'000'000, 1'765'000'000'001, (int64_t{1} << 48) - 1};
+  for (size_t i = 0; i < times.size(); ++i) {
+    const std::string p = SortableTimePrefix(times[i]);
+    ASSERT_EQ(p.size(), 8u) << times[i];
+    // Every character is in the base64url alphabet, so an id that starts with
+    // the prefix still decodes wherever ids are checked as base64url.
+    EXPECT_EQ(
+        p.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos)
+        << p;
+    if (i > 0) {
+      EXPECT_LT(SortableTimePrefix(times[i - 1]), p) << times[i - 1] << " " << times[i];
+    }
+  }
+  EXPECT_EQ(SortableTimePrefix(0), "--------");
+  EXPECT_EQ(SortableTimePrefix(64), "------0-");
 }
 
 }  // namespace
