@@ -77,13 +77,27 @@ std::string_view OuterMessage(int status) {
   }
 }
 
-std::string NewUuid() {
-  std::string b = common::RandomBytes(16);
-  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+namespace {
+
+// 16 bytes with the version and RFC 9562 variant set, as 8-4-4-4-12 hex.
+std::string FormatUuid(std::string b, int version) {
+  b[6] = static_cast<char>((b[6] & 0x0f) | (version << 4));
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
   const std::string h = common::HexEncode(b);
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
          "-" + h.substr(20);
+}
+
+}  // namespace
+
+std::string NewUuid() { return FormatUuid(common::RandomBytes(16), 4); }
+
+std::string NewUuidV7(int64_t millis, std::string_view random) {
+  std::string b(16, '\0');
+  const auto ms = static_cast<uint64_t>(millis);
+  for (int i = 0; i < 6; ++i) b[static_cast<size_t>(i)] = static_cast<char>(ms >> (8 * (5 - i)));
+  random.copy(b.data() + 6, 10);  // the version and variant bits overwrite 6 of these 80
+  return FormatUuid(std::move(b), 7);
 }
 
 std::string HttpDate(int64_t now) {

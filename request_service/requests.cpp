@@ -2,6 +2,7 @@
 #include "request_service/requests.h"
 
 #include "common/base/await.h"
+#include "common/base/base64url.h"
 #include "common/base/crypto.h"
 #include "common/http/qr.h"
 #include "common/jose/jws.h"
@@ -97,9 +98,15 @@ ApiResult<CreatedRequest> Requests::CreateIssuance(const std::string& body) {
 }
 
 void Requests::Store(StoredRequest r, bool qr, const std::string& path, CreatedDone done) {
-  r.id = NewUuid();
-  r.wallet_state = common::RandomId(24);
-  r.nonce = common::RandomId(16);
+  // One RAND_bytes for three values: the id's random bits, the wallet's state
+  // and nonce. The id and the state (both indexed) start with the time.
+  const std::string random = common::RandomBytes(10 + 24 + 16);
+  const std::string_view bytes(random);
+  const int64_t millis = authority_.clock().NowMillis();
+  r.id = NewUuidV7(millis, bytes.substr(0, 10));
+  r.wallet_state =
+      common::SortableTimePrefix(millis) + common::Base64UrlEncode(bytes.substr(10, 24));
+  r.nonce = common::Base64UrlEncode(bytes.substr(34, 16));
   r.created = authority_.clock().NowSeconds();
   r.expiry = r.created + authority_.options().request_lifetime_seconds;
   CreatedRequest out;
