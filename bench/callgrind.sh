@@ -32,7 +32,7 @@ cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 make_rp_key "$work"
-# One mint: the RequestIds are numbered uniquely within it.
+# Every RequestId is a random GUID, as relying parties send them.
 "$bin/mint_tokens" "$work/rp.pem" bench "$REDIRECT" $(( warmup + requests )) "$work/tokens.txt" 3600
 write_config "$work/config.json" "$work/data" "$work"
 

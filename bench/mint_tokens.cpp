@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/jose/jwk.h"
 #include "common/jose/jws.h"
@@ -29,6 +30,18 @@ std::string Token(const vc::common::Jwk& key, const std::string& org, const std:
   w->EndObject();
   return vc::common::SignCompact(key, vc::common::JwsAlg::kRS256, w.str(), {"JWT", key.kid(), ""})
       .value();
+}
+
+// A random (version 4) GUID, as relying parties send their RequestIds: the
+// server's one-time claims then land in random places of their index, as in
+// production (numbered ids would be inserted side by side).
+std::string RandomGuid() {
+  std::string b = vc::common::RandomBytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  const std::string h = vc::common::HexEncode(b);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
 }
 
 }  // namespace
@@ -57,9 +70,7 @@ int main(int argc, char** argv) {
   for (unsigned t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       for (long i = t; i < count; i += threads) {
-        parts[t].push_back(Token(signer, org, redirect,
-                                 "bench-" + std::to_string(now) + "-" + std::to_string(i), now,
-                                 lifetime));
+        parts[t].push_back(Token(signer, org, redirect, RandomGuid(), now, lifetime));
       }
     });
   }

@@ -187,9 +187,8 @@ servers=(vcserver peer peer_durable)
 mint_s=0
 for round in $(seq 1 "$rounds"); do
   # One mint per round, split into one file per jumpstart run and wrk thread
-  # (tokens.RUN.THREAD), then one per server's warm-up (warm.SERVER.THREAD): a
-  # single mint_tokens call numbers its RequestIds uniquely, so no two files
-  # share one.
+  # (tokens.RUN.THREAD), then one per server's warm-up (warm.SERVER.THREAD):
+  # every RequestId is a random GUID, so no two files share one.
   t0=$(date +%s)
   measured=$(( per_run * $(jumpstart_runs "$round") ))
   "$bin/mint_tokens" "$work/rp.pem" bench "$redirect" $(( measured + 3 * warm_tokens )) \

@@ -96,6 +96,12 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
           "db_error", "open " + path + ": cannot enable WAL (journal_mode is \"" + journal + "\")");
     }
   }
+  // A checkpoint copies every page of the WAL into the database file once; the
+  // more commits it spans, the more of them rewrote the same page (the tail of
+  // a table, an index leaf that took several new keys), which it then writes
+  // once. 10,000 pages (40 MiB of WAL) instead of SQLite's 1,000: ~10% less
+  // server CPU per jumpstart with random RequestIds, for 40 MiB of disk.
+  if (Status s = (*writer)->Exec("PRAGMA wal_autocheckpoint=10000"); !s.ok()) return s.error();
   std::vector<std::unique_ptr<Connection>> readers;
   const int count = in_memory ? 0 : std::max(0, options.read_connections);
   for (int i = 0; i < count; ++i) {
