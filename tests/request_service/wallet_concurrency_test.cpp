@@ -10,6 +10,7 @@
 
 #include "common/base/json.h"
 #include "common/jose/jws.h"
+#include "credentials/holder.h"
 #include "credentials/wallet_client.h"
 #include "request_service/fixture.h"
 
@@ -37,13 +38,22 @@ class ConcurrentWalletEndpoints : public RequestServiceFixture {
     return statuses;
   }
 
-  // The request object's "state": what the wallet reports its completion with.
-  static std::string WalletState(const std::string& jwt) {
+  // A string claim of the request object `jwt` ("" when absent).
+  static std::string Claim(const std::string& jwt, const char* name) {
     auto token = common::ParseCompact(jwt);
     if (!token) return "";
     auto payload = common::ParseJsonObject(token->payload);
     if (!payload) return "";
-    return std::string(common::GetString(*payload, "state").value_or(""));
+    return std::string(common::GetString(*payload, name).value_or(""));
+  }
+  // The request object's "state": what the wallet reports its completion with.
+  static std::string WalletState(const std::string& jwt) { return Claim(jwt, "state"); }
+
+  // The signed request object behind the deep link `link`.
+  std::string RequestObject(const std::string& link) {
+    auto object = common::Get(http_, *credentials::RequestUriFromLink(link));
+    EXPECT_TRUE(object && object->status == 200);
+    return object ? object->body : "";
   }
 
   int Count(const std::vector<std::string>& events, const std::string& name) {
