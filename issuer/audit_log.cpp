@@ -2,6 +2,7 @@
 
 #include "common/base/crypto.h"
 #include "common/base/json.h"
+#include "common/store/store_await.h"
 
 namespace vc::issuer {
 using common::Connection;
@@ -91,16 +92,28 @@ Result<int64_t> AuditLog::Append(Connection& conn, AuditEntry e, int64_t now) {
   return e.seq;
 }
 
-Result<int64_t> AuditLog::Append(AuditEntry entry) {
-  int64_t seq = 0;
-  Status st = db_.Transaction([&](Connection& conn) {
+common::Database::Work AuditLog::AppendWork(const AuditEntry& entry, int64_t* seq) const {
+  return [this, &entry, seq](Connection& conn) {
     auto r = Append(conn, entry, clock_.NowSeconds());
     if (!r) return Status(r.error());
-    seq = *r;
+    *seq = *r;
     return Status::Ok();
-  });
+  };
+}
+
+Result<int64_t> AuditLog::Append(AuditEntry entry) {
+  int64_t seq = 0;
+  Status st = db_.Transaction(AppendWork(entry, &seq));
   if (!st) return st.error();
   return seq;
+}
+
+common::Task<Result<int64_t>> AuditLog::AppendTask(AuditEntry entry) {
+  int64_t seq = 0;
+  // The frame outlives the commit: the work may refer to its locals.
+  Status st = co_await common::AwaitCommit(db_, AppendWork(entry, &seq));
+  if (!st) co_return st.error();
+  co_return seq;
 }
 
 Result<std::vector<AuditEntry>> AuditLog::List(int64_t after_seq, int limit) const {

@@ -15,6 +15,7 @@
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
+#include "common/base/task.h"
 #include "common/store/store.h"
 
 namespace vc::issuer {
@@ -48,6 +49,9 @@ class AuditLog {
   static common::Result<int64_t> Append(common::Connection& conn, AuditEntry entry, int64_t now);
   // Appends in a transaction of its own.
   common::Result<int64_t> Append(AuditEntry entry);
+  // Append() for a coroutine: resumes once the entry is committed with its
+  // batch, on the database's completion thread.
+  common::Task<common::Result<int64_t>> AppendTask(AuditEntry entry);
 
   // Entries with seq > after_seq, oldest first, at most `limit`.
   common::Result<std::vector<AuditEntry>> List(int64_t after_seq, int limit) const;
@@ -61,6 +65,8 @@ class AuditLog {
   static std::string ToJson(const std::vector<AuditEntry>& entries);
 
  private:
+  // The work of Append(entry): sets *seq (safe to run again).
+  common::Database::Work AppendWork(const AuditEntry& entry, int64_t* seq) const;
   common::Database& db_;
   const common::Clock& clock_;
 };

@@ -5,6 +5,8 @@
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/base/metrics.h"
+#include "common/base/task_wait.h"
+#include "common/store/store_await.h"
 #include "credentials/vc_jwt.h"
 #include "issuer/audit_log.h"
 #include "issuer/idv_claims.h"
@@ -256,35 +258,21 @@ std::optional<IssuanceEvent> EventFrom(const rapidjson::Value& body) {
 
 CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::string_view body,
                                                const std::string& mscv) {
-  if (options_.callback_api_key.empty() ||
-      !common::ConstantTimeEquals(api_key, options_.callback_api_key)) {
-    return CallbackResult::kUnauthenticated;
-  }
-  auto doc = common::ParseJsonObject(body);
-  if (!doc) return CallbackResult::kMalformed;
-  const auto event = EventFrom(*doc);
-  if (!event) return CallbackResult::kIgnored;
-  auto found = store_.FindByState(event->state);
-  if (!found) {
-    common::LogError("issuance_callback_failed", {{"error", found.error().message}});
-    return CallbackResult::kStorageError;
-  }
-  if (!*found) return CallbackResult::kIgnored;
-  std::string subject = (*found)->subject;
-  if (subject.empty()) {  // rows written before the subject column
-    auto session = sessions_.Get((*found)->session_id);
-    if (session) {
-      const auto [owner, name] = RecordKeyFor(*session);
-      subject = owner + "/" + name;
-    }
-  }
-  bool changed = false;
-  common::Status st = db_.Transaction([&](common::Connection& conn) {
-    auto applied = store_.Apply(conn, *event);
+  return common::WaitServing<CallbackResult>([&](common::Executor here) {
+    return HandleCallbackTask(std::string(api_key), std::string(body), mscv, std::move(here));
+  });
+}
+
+common::Database::Work IssuanceService::CallbackWork(const IssuanceEvent& event,
+                                                     const std::string& subject,
+                                                     const std::string& mscv, bool* changed) const {
+  return [this, &event, &subject, &mscv, changed](common::Connection& conn) {
+    *changed = false;
+    auto applied = store_.Apply(conn, event);
     if (!applied) return common::Status(applied.error());
     if (!*applied || !(*applied)->second) return common::Status::Ok();
-    changed = true;
-    if (IsTerminal(event->status)) {
+    *changed = true;
+    if (IsTerminal(event.status)) {
       // The wallet is done with this offer: the record may get another one.
       const IssuanceRecord& done = (*applied)->first;
       common::Status released = OfferGate::Release(
@@ -296,23 +284,54 @@ CallbackResult IssuanceService::HandleCallback(std::string_view api_key, std::st
                      "request_service",
                      subject,
                      "issuance",
-                     std::string(IssuanceStatusName(event->status)),
+                     std::string(IssuanceStatusName(event.status)),
                      "",
                      (*applied)->first.request_id,
                      mscv,
-                     event->error_code};
+                     event.error_code};
     auto seq = AuditLog::Append(conn, std::move(entry), clock_.NowSeconds());
     return seq ? common::Status::Ok() : common::Status(seq.error());
-  });
+  };
+}
+
+common::Task<CallbackResult> IssuanceService::HandleCallbackTask(std::string api_key,
+                                                                 std::string body, std::string mscv,
+                                                                 common::Executor blocking) {
+  if (options_.callback_api_key.empty() ||
+      !common::ConstantTimeEquals(api_key, options_.callback_api_key)) {
+    co_return CallbackResult::kUnauthenticated;
+  }
+  auto doc = common::ParseJsonObject(body);
+  if (!doc) co_return CallbackResult::kMalformed;
+  const auto event = EventFrom(*doc);
+  if (!event) co_return CallbackResult::kIgnored;
+  auto found = co_await store_.FindByStateTask(event->state);
+  if (!found) {
+    common::LogError("issuance_callback_failed", {{"error", found.error().message}});
+    co_return CallbackResult::kStorageError;
+  }
+  if (!*found) co_return CallbackResult::kIgnored;
+  std::string subject = (*found)->subject;
+  if (subject.empty()) {  // rows written before the subject column
+    subject = co_await common::RunOn<std::string>(blocking, [this, &found] {
+      auto session = sessions_.Get((*found)->session_id);
+      if (!session) return std::string();
+      const auto [owner, name] = RecordKeyFor(*session);
+      return owner + "/" + name;
+    });
+  }
+  bool changed = false;
+  common::Status st =
+      co_await common::AwaitCommit(db_, CallbackWork(*event, subject, mscv, &changed));
   if (!st) {
     common::LogError("issuance_callback_failed", {{"error", st.error().message}});
-    return CallbackResult::kStorageError;
+    co_return CallbackResult::kStorageError;
   }
   if (changed) CountIssuance(event->status);
   common::LogInfo("issuance_callback", {{"issuance", (*found)->id},
                                         {"status", IssuanceStatusName(event->status)},
                                         {"changed", changed}});
-  return changed ? CallbackResult::kApplied : CallbackResult::kIgnored;
+  co_return changed ? CallbackResult::kApplied : CallbackResult::kIgnored;
 }
 
 std::string IssuanceMessage(std::string_view status) {

@@ -11,6 +11,7 @@
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
+#include "common/base/task.h"
 #include "common/config/config_types.h"
 #include "common/store/store.h"
 #include "credentials/contract_config.h"
@@ -100,8 +101,14 @@ class IssuanceService {
   // A Request Service callback (spec §5): `api_key` compared in constant time;
   // requestStatus (or the legacy `code`) and state read; unknown statuses and
   // states ignored; events applied forward-only with an audit entry.
+  // Waits for HandleCallbackTask(), running its blocking step on this thread.
   CallbackResult HandleCallback(std::string_view api_key, std::string_view body,
                                 const std::string& mscv);
+  // HandleCallback() for a coroutine: the lookup runs on a reader thread and
+  // the change commits with its batch, no thread waiting for either; only the
+  // session read of a row written before the subject column runs on `blocking`.
+  common::Task<CallbackResult> HandleCallbackTask(std::string api_key, std::string body,
+                                                  std::string mscv, common::Executor blocking);
 
   IssuanceStore& store() { return store_; }
   int64_t Now() const { return clock_.NowSeconds(); }
@@ -111,6 +118,10 @@ class IssuanceService {
   std::string StatusJson(const IssuanceRecord& record) const;
 
  private:
+  // A callback's transaction: applies `event`, releases the offer gate when it
+  // ends the request, audits; *changed when it moved the record forward.
+  common::Database::Work CallbackWork(const IssuanceEvent& event, const std::string& subject,
+                                      const std::string& mscv, bool* changed) const;
   common::Result<std::string> RequestBody(const IssuancePlan& plan,
                                           const std::map<std::string, std::string>& claims,
                                           const std::string& state, const std::string& pin) const;

@@ -244,9 +244,8 @@ HttpServerResponse OfferStatusJson(const Ctx& c, const HttpServerRequest& req) {
   return resp;
 }
 
-HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
-  const std::string api_key(req.Header("api-key").value_or(""));
-  switch (c.issuance.HandleCallback(api_key, req.body, req.mscv)) {
+HttpServerResponse CallbackResponse(CallbackResult result) {
+  switch (result) {
     case CallbackResult::kUnauthenticated:
       return HttpServerResponse::JsonError(401, "unauthorized", "api-key wrong or missing");
     case CallbackResult::kMalformed:
@@ -260,6 +259,41 @@ HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
       // Unknown states and statuses too: a non-2xx answer breaks the wallet (spec §5.1).
       return HttpServerResponse::Json(200, R"({"status":"received"})");
   }
+}
+
+// What the server answers and logs for a handler's exception (http_server.h).
+struct Label {
+  std::string method, path, mscv;
+};
+HttpServerResponse Crashed(std::exception_ptr e, const Label& req) {
+  std::string error = "non-standard exception";
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    error = x.what();
+  } catch (...) {
+  }
+  common::LogError(
+      "http_handler_exception",
+      {{"method", req.method}, {"path", req.path}, {"error", error}, {"mscv", req.mscv}});
+  return HttpServerResponse::JsonError(500, "internal_error",
+                                       "The server could not complete the request.");
+}
+
+// On the event loop: the lookup on a reader thread, the change committed with
+// its batch, the answer from the commit's completion.
+void Callback(const common::HttpServer& server, const Ctx& c, const HttpServerRequest& req,
+              const common::HttpResponder& respond) {
+  common::Executor blocking = [&server](std::function<void()> f) {
+    server.RunBlocking(std::move(f));
+  };
+  common::Start<CallbackResult>(
+      c.issuance.HandleCallbackTask(std::string(req.Header("api-key").value_or("")), req.body,
+                                    req.mscv, std::move(blocking)),
+      [respond](CallbackResult r) { respond(CallbackResponse(r)); },
+      [respond, label = Label{req.method, req.path, req.mscv}](std::exception_ptr e) {
+        respond(Crashed(e, label));
+      });
 }
 
 }  // namespace
@@ -280,8 +314,11 @@ void RegisterIssuanceRoutes(common::HttpServer& server, IntakeService& intake,
                [ctx](const HttpServerRequest& r) { return RequestStatus(*ctx, r); });
   server.Route("GET", "/api/issuer/offer-status",
                [ctx](const HttpServerRequest& r) { return OfferStatusJson(*ctx, r); });
-  server.Route("POST", "/api/issuer/callback",
-               [ctx](const HttpServerRequest& r) { return Callback(*ctx, r); });
+  server.RouteAsync(
+      "POST", "/api/issuer/callback",
+      [&server, ctx](const HttpServerRequest& r, const common::HttpResponder& respond) {
+        Callback(server, *ctx, r, respond);
+      });
 }
 
 ProofingHandOff IssuanceHandOff(IntakeService& intake, IssuanceService& issuance,

@@ -4,6 +4,7 @@
 
 #include "common/base/crypto.h"
 #include "common/store/migrations.h"
+#include "common/store/store_await.h"
 #include "issuer/offer_gate.h"
 
 namespace vc::issuer {
@@ -194,6 +195,20 @@ Result<std::optional<IssuanceRecord>> IssuanceStore::LatestForSession(
 
 Result<std::optional<IssuanceRecord>> IssuanceStore::FindByState(const std::string& state) const {
   return Find("WHERE state = ?", state);
+}
+
+common::Task<Result<std::optional<IssuanceRecord>>> IssuanceStore::FindByStateTask(
+    std::string state) const {
+  std::optional<IssuanceRecord> found;
+  // The frame outlives the read: the work may refer to its locals.
+  Status st = co_await common::AwaitRead(db_, [&](Connection& conn) {
+    auto r = QueryOne(conn, "WHERE state = ?", state);
+    if (!r) return Status(r.error());
+    found = std::move(*r);
+    return Status::Ok();
+  });
+  if (!st) co_return st.error();
+  co_return found;
 }
 
 // The row is locked while it is read (ForUpdate): callbacks for one request

@@ -12,6 +12,7 @@
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
+#include "common/base/task.h"
 #include "common/store/store.h"
 
 namespace vc::issuer {
@@ -75,6 +76,9 @@ class IssuanceStore {
   common::Result<std::optional<IssuanceRecord>> LatestForSession(
       const std::string& session_id) const;
   common::Result<std::optional<IssuanceRecord>> FindByState(const std::string& state) const;
+  // FindByState() for a coroutine: resumes on the reader thread that ran it.
+  common::Task<common::Result<std::optional<IssuanceRecord>>> FindByStateTask(
+      std::string state) const;
 
   // Applies an event inside the caller's transaction. Returns the record as it
   // is now and whether it changed; nullopt when no record has this state or the

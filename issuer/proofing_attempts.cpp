@@ -3,7 +3,7 @@
 #include <array>
 
 #include "common/base/crypto.h"
-#include "common/store/migrations.h"
+#include "common/store/store_await.h"
 
 namespace vc::issuer {
 using common::Connection;
@@ -13,154 +13,6 @@ using common::Status;
 
 namespace {
 
-// The audit table refuses UPDATE and DELETE through SQL; the hash chain
-// (audit_log.h) catches what is done to the file behind SQLite's back.
-const std::vector<common::Migration>& Migrations() {
-  static const std::vector<common::Migration> kMigrations = {
-      {1, "create_attempts_identities_audit", R"sql(
-        CREATE TABLE proofing_attempts (
-          id TEXT PRIMARY KEY,
-          session_id TEXT NOT NULL,
-          owner TEXT NOT NULL,
-          name TEXT NOT NULL,
-          provider TEXT NOT NULL,
-          reference TEXT NOT NULL DEFAULT '',
-          outcome TEXT NOT NULL,
-          reason TEXT NOT NULL DEFAULT '',
-          redirect_url TEXT NOT NULL DEFAULT '',
-          created_at INTEGER NOT NULL,
-          updated_at INTEGER NOT NULL,
-          last_event_ms INTEGER NOT NULL DEFAULT 0,
-          last_event_id TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX proofing_attempts_session ON proofing_attempts(session_id, created_at);
-        CREATE UNIQUE INDEX proofing_attempts_reference ON proofing_attempts(provider, reference)
-          WHERE reference != '';
-        CREATE TABLE identity_records (
-          owner TEXT NOT NULL,
-          name TEXT NOT NULL,
-          real_name TEXT NOT NULL,
-          id_card_type TEXT NOT NULL,
-          id_number_enc BLOB NOT NULL,
-          id_number_hmac TEXT NOT NULL,
-          verified INTEGER NOT NULL DEFAULT 0,
-          verified_at INTEGER NOT NULL DEFAULT 0,
-          provider TEXT NOT NULL DEFAULT '',
-          reference TEXT NOT NULL DEFAULT '',
-          claims TEXT NOT NULL DEFAULT '{}',
-          updated_at INTEGER NOT NULL,
-          PRIMARY KEY (owner, name)
-        ) WITHOUT ROWID;
-        CREATE INDEX identity_records_lookup ON identity_records(id_number_hmac);
-        CREATE TABLE audit_log (
-          seq INTEGER PRIMARY KEY,
-          at INTEGER NOT NULL,
-          entry TEXT NOT NULL,
-          prev_hash TEXT NOT NULL,
-          hash TEXT NOT NULL
-        );
-        CREATE TABLE audit_head (
-          id INTEGER PRIMARY KEY CHECK (id = 1),
-          seq INTEGER NOT NULL,
-          hash TEXT NOT NULL
-        );
-        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-      )sql",
-       // PostgreSQL: BIGINT for SQLite's 64-bit INTEGER, BYTEA for BLOB, a
-       // `rowid` identity where queries break ties by insertion order (as
-       // SQLite's implicit rowid does), and one trigger function.
-       R"sql(
-        CREATE TABLE proofing_attempts (
-          rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-          id TEXT PRIMARY KEY,
-          session_id TEXT NOT NULL,
-          owner TEXT NOT NULL,
-          name TEXT NOT NULL,
-          provider TEXT NOT NULL,
-          reference TEXT NOT NULL DEFAULT '',
-          outcome TEXT NOT NULL,
-          reason TEXT NOT NULL DEFAULT '',
-          redirect_url TEXT NOT NULL DEFAULT '',
-          created_at BIGINT NOT NULL,
-          updated_at BIGINT NOT NULL,
-          last_event_ms BIGINT NOT NULL DEFAULT 0,
-          last_event_id TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX proofing_attempts_session ON proofing_attempts(session_id, created_at);
-        CREATE UNIQUE INDEX proofing_attempts_reference ON proofing_attempts(provider, reference)
-          WHERE reference != '';
-        CREATE TABLE identity_records (
-          owner TEXT NOT NULL,
-          name TEXT NOT NULL,
-          real_name TEXT NOT NULL,
-          id_card_type TEXT NOT NULL,
-          id_number_enc BYTEA NOT NULL,
-          id_number_hmac TEXT NOT NULL,
-          verified BIGINT NOT NULL DEFAULT 0,
-          verified_at BIGINT NOT NULL DEFAULT 0,
-          provider TEXT NOT NULL DEFAULT '',
-          reference TEXT NOT NULL DEFAULT '',
-          claims TEXT NOT NULL DEFAULT '{}',
-          updated_at BIGINT NOT NULL,
-          PRIMARY KEY (owner, name)
-        );
-        CREATE INDEX identity_records_lookup ON identity_records(id_number_hmac);
-        CREATE TABLE audit_log (
-          seq BIGINT PRIMARY KEY,
-          at BIGINT NOT NULL,
-          entry TEXT NOT NULL,
-          prev_hash TEXT NOT NULL,
-          hash TEXT NOT NULL
-        );
-        CREATE TABLE audit_head (
-          id BIGINT PRIMARY KEY CHECK (id = 1),
-          seq BIGINT NOT NULL,
-          hash TEXT NOT NULL
-        );
-        CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
-        CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-          FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
-        CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-          FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
-      )sql"},
-      // What each check was given, frozen at its start (issue 21: what is
-      // locked is what was checked), and the lookups of pending checks by
-      // record and of old attempts by age.
-      {2, "add_attempt_snapshot", R"sql(
-        ALTER TABLE proofing_attempts ADD COLUMN claimed_name TEXT NOT NULL DEFAULT '';
-        ALTER TABLE proofing_attempts ADD COLUMN claimed_type TEXT NOT NULL DEFAULT '';
-        ALTER TABLE proofing_attempts ADD COLUMN claimed_number_enc BLOB NOT NULL DEFAULT x'';
-        CREATE INDEX proofing_attempts_record ON proofing_attempts(owner, name, outcome);
-        CREATE INDEX proofing_attempts_age ON proofing_attempts(outcome, updated_at);
-      )sql",
-       R"sql(
-        ALTER TABLE proofing_attempts ADD COLUMN claimed_name TEXT NOT NULL DEFAULT '';
-        ALTER TABLE proofing_attempts ADD COLUMN claimed_type TEXT NOT NULL DEFAULT '';
-        ALTER TABLE proofing_attempts ADD COLUMN claimed_number_enc BYTEA NOT NULL DEFAULT '';
-        CREATE INDEX proofing_attempts_record ON proofing_attempts(owner, name, outcome);
-        CREATE INDEX proofing_attempts_age ON proofing_attempts(outcome, updated_at);
-      )sql"},
-      // The chain's head row exists from the start, so that concurrent first
-      // appends (several instances) queue on it instead of racing to create it.
-      {3, "seed_audit_head",
-       "INSERT INTO audit_head(id, seq, hash) VALUES(1, 0, "
-       "'0000000000000000000000000000000000000000000000000000000000000000') "
-       "ON CONFLICT(id) DO NOTHING"},
-      // Polling and deferred fetches are shared by instances: their state is
-      // in the row, not in one process.
-      {4, "add_proofing_attempts_polls",
-       "ALTER TABLE proofing_attempts ADD COLUMN polls_done INTEGER NOT NULL DEFAULT 0;"
-       "ALTER TABLE proofing_attempts ADD COLUMN fetch_caller TEXT NOT NULL DEFAULT '';",
-       "ALTER TABLE proofing_attempts ADD COLUMN polls_done BIGINT NOT NULL DEFAULT 0;"
-       "ALTER TABLE proofing_attempts ADD COLUMN fetch_caller TEXT NOT NULL DEFAULT '';"},
-  };
-  return kMigrations;
-}
-
 constexpr std::array<std::string_view, 8> kOutcomeNames = {
     "pending", "verified", "rejected", "mismatch", "no_record", "needs_review", "expired", "error"};
 
@@ -168,6 +20,9 @@ constexpr const char* kColumns =
     "SELECT id, session_id, owner, name, provider, reference, outcome, reason, redirect_url, "
     "created_at, updated_at, last_event_ms, last_event_id, polls_done, claimed_name, "
     "claimed_type, claimed_number_enc FROM proofing_attempts ";
+
+constexpr const char* kLatestForSession =
+    "WHERE session_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1";
 
 // The snapshot's number is sealed to its attempt, as a record's is to the record.
 std::string SnapshotAad(const std::string& attempt_id) { return "attempt:" + attempt_id; }
@@ -218,10 +73,6 @@ bool IsKnownIdCardType(std::string_view t) {
   return t == "PRC_ID" || t == "PASSPORT" || t == "ID_CARD" || t == "DRIVING_LICENSE";
 }
 
-Status MigrateProofing(common::Database& db) {
-  return common::ApplyMigrations(db, "issuer_proofing", Migrations());
-}
-
 Result<ProofingAttempt> AttemptStore::Create(Connection& conn, ProofingAttempt a) const {
   a.id = "pa_" + common::RandomId(16);
   a.created_at = a.updated_at = clock_.NowSeconds();
@@ -248,57 +99,126 @@ Result<ProofingAttempt> AttemptStore::Create(Connection& conn, ProofingAttempt a
   return a;
 }
 
+Status AttemptStore::SetReference(Connection& conn, const std::string& id,
+                                  const std::string& reference,
+                                  const std::string& redirect_url) const {
+  auto up = conn.Cached(
+      "UPDATE proofing_attempts SET reference = ?, redirect_url = ?, updated_at = ? "
+      "WHERE id = ?");
+  if (!up) return Status(up.error());
+  return up->BindText(1, reference)
+      .BindText(2, redirect_url)
+      .BindInt64(3, clock_.NowSeconds())
+      .BindText(4, id)
+      .Run();
+}
+
 Status AttemptStore::SetReference(const std::string& id, const std::string& reference,
                                   const std::string& redirect_url) {
-  return db_.Transaction([&](Connection& conn) {
-    auto up = conn.Cached(
-        "UPDATE proofing_attempts SET reference = ?, redirect_url = ?, updated_at = ? "
-        "WHERE id = ?");
-    if (!up) return Status(up.error());
-    return up->BindText(1, reference)
-        .BindText(2, redirect_url)
-        .BindInt64(3, clock_.NowSeconds())
-        .BindText(4, id)
-        .Run();
-  });
+  return db_.Transaction(
+      [&](Connection& conn) { return SetReference(conn, id, reference, redirect_url); });
+}
+
+Result<std::optional<ProofingAttempt>> AttemptStore::QueryOne(
+    Connection& conn, const std::string& sql, const std::vector<std::string>& args) const {
+  auto q = conn.Cached(kColumns + sql);
+  if (!q) return q.error();
+  for (size_t i = 0; i < args.size(); ++i) q->BindText(static_cast<int>(i + 1), args[i]);
+  auto row = q->Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<ProofingAttempt>();
+  return std::optional<ProofingAttempt>(FromRow(*q));
 }
 
 Result<std::optional<ProofingAttempt>> AttemptStore::QueryOne(
     const std::string& sql, const std::vector<std::string>& args) const {
-  std::optional<ProofingAttempt> found;
+  Result<std::optional<ProofingAttempt>> found = std::optional<ProofingAttempt>();
   Status st = db_.Read([&](Connection& conn) {
-    auto q = conn.Cached(kColumns + sql);
-    if (!q) return Status(q.error());
-    for (size_t i = 0; i < args.size(); ++i) q->BindText(static_cast<int>(i + 1), args[i]);
-    auto row = q->Step();
-    if (!row) return Status(row.error());
-    if (*row) found = FromRow(*q);
-    return Status::Ok();
+    found = QueryOne(conn, sql, args);
+    return found ? Status::Ok() : Status(found.error());
   });
   if (!st) return st.error();
   return found;
 }
 
-Result<ProofingAttempt> AttemptStore::Get(const std::string& id) const {
-  auto a = QueryOne("WHERE id = ?", {id});
+namespace {
+
+Result<ProofingAttempt> Found(Result<std::optional<ProofingAttempt>> a) {
   if (!a) return a.error();
   if (!a->has_value()) return Error{"attempt_not_found", "no such proofing attempt"};
-  return **a;
+  return std::move(**a);
+}
+
+// `find` (one of the lookups on a Connection) in a read of its own.
+template <typename Find>
+Result<ProofingAttempt> ReadOne(common::Database& db, Find find) {
+  Result<ProofingAttempt> out = Error{"attempt_not_found", "no such proofing attempt"};
+  Status st = db.Read([&](Connection& conn) {
+    out = find(conn);
+    return Status::Ok();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+}  // namespace
+
+Result<ProofingAttempt> AttemptStore::Get(Connection& conn, const std::string& id) const {
+  return Found(QueryOne(conn, "WHERE id = ?", {id}));
+}
+
+Result<ProofingAttempt> AttemptStore::Get(const std::string& id) const {
+  return ReadOne(db_, [&](Connection& conn) { return Get(conn, id); });
+}
+
+Result<ProofingAttempt> AttemptStore::FindByReference(Connection& conn, const std::string& provider,
+                                                      const std::string& reference) const {
+  if (reference.empty()) return Error{"attempt_not_found", "no such proofing attempt"};
+  return Found(QueryOne(conn, "WHERE provider = ? AND reference = ?", {provider, reference}));
 }
 
 Result<ProofingAttempt> AttemptStore::FindByReference(const std::string& provider,
                                                       const std::string& reference) const {
-  if (reference.empty()) return Error{"attempt_not_found", "no such proofing attempt"};
-  auto a = QueryOne("WHERE provider = ? AND reference = ?", {provider, reference});
-  if (!a) return a.error();
-  if (!a->has_value()) return Error{"attempt_not_found", "no such proofing attempt"};
-  return **a;
+  return ReadOne(db_, [&](Connection& conn) { return FindByReference(conn, provider, reference); });
 }
 
 Result<std::optional<ProofingAttempt>> AttemptStore::LatestForSession(
     const std::string& session_id) const {
-  return QueryOne("WHERE session_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-                  {session_id});
+  return QueryOne(kLatestForSession, {session_id});
+}
+
+namespace {
+
+// `find` (a lookup on a Connection) on a reader thread, for a coroutine.
+template <typename T, typename Find>
+common::Task<Result<T>> ReadTask(common::Database& db, Find find) {
+  Result<T> out = Error{"db_error", "not read"};
+  // The frame outlives the read: the work may refer to its locals.
+  Status st = co_await common::AwaitRead(db, [&](Connection& conn) {
+    out = find(conn);
+    return Status::Ok();
+  });
+  if (!st) co_return st.error();
+  co_return out;
+}
+
+}  // namespace
+
+common::Task<Result<ProofingAttempt>> AttemptStore::GetTask(std::string id) const {
+  co_return co_await ReadTask<ProofingAttempt>(
+      db_, [this, &id](Connection& conn) { return Get(conn, id); });
+}
+
+common::Task<Result<ProofingAttempt>> AttemptStore::FindByReferenceTask(
+    std::string provider, std::string reference) const {
+  co_return co_await ReadTask<ProofingAttempt>(
+      db_, [&](Connection& conn) { return FindByReference(conn, provider, reference); });
+}
+
+common::Task<Result<std::optional<ProofingAttempt>>> AttemptStore::LatestForSessionTask(
+    std::string session_id) const {
+  co_return co_await ReadTask<std::optional<ProofingAttempt>>(
+      db_, [&](Connection& conn) { return QueryOne(conn, kLatestForSession, {session_id}); });
 }
 
 Result<std::vector<ProofingAttempt>> AttemptStore::QueryAll(const std::string& sql,
@@ -348,22 +268,31 @@ Result<int64_t> AttemptStore::PruneFinal(Connection& conn, int64_t before) {
   return conn.Changes();
 }
 
+// One conditional UPDATE: of events racing for one attempt, one is accepted.
+Result<bool> AttemptStore::AcceptEvent(Connection& conn, const std::string& id,
+                                       const std::string& event_id, int64_t sent_at_ms) const {
+  auto up = conn.Cached(
+      "UPDATE proofing_attempts SET last_event_ms = ?, last_event_id = ?, updated_at = ? "
+      "WHERE id = ? AND outcome = 'pending' AND last_event_ms < ?");
+  if (!up) return up.error();
+  Status run = up->BindInt64(1, sent_at_ms)
+                   .BindText(2, event_id)
+                   .BindInt64(3, clock_.NowSeconds())
+                   .BindText(4, id)
+                   .BindInt64(5, sent_at_ms)
+                   .Run();
+  if (!run) return run.error();
+  return conn.Changes() == 1;
+}
+
 Result<bool> AttemptStore::AcceptEvent(const std::string& id, const std::string& event_id,
                                        int64_t sent_at_ms) {
   bool accepted = false;
   Status st = db_.Transaction([&](Connection& conn) {
-    auto up = conn.Cached(
-        "UPDATE proofing_attempts SET last_event_ms = ?, last_event_id = ?, updated_at = ? "
-        "WHERE id = ? AND outcome = 'pending' AND last_event_ms < ?");
-    if (!up) return Status(up.error());
-    Status run = up->BindInt64(1, sent_at_ms)
-                     .BindText(2, event_id)
-                     .BindInt64(3, clock_.NowSeconds())
-                     .BindText(4, id)
-                     .BindInt64(5, sent_at_ms)
-                     .Run();
-    accepted = run.ok() && conn.Changes() == 1;
-    return run;
+    auto r = AcceptEvent(conn, id, event_id, sent_at_ms);
+    if (!r) return Status(r.error());
+    accepted = *r;
+    return Status::Ok();
   });
   if (!st) return st.error();
   return accepted;
@@ -384,13 +313,16 @@ Result<bool> AttemptStore::ClaimPoll(const std::string& id, int polls_done) {
   return claimed;
 }
 
+Status AttemptStore::RequestFetch(Connection& conn, const std::string& id,
+                                  const std::string& caller) {
+  auto up = conn.Cached(
+      "UPDATE proofing_attempts SET fetch_caller = ? WHERE id = ? AND outcome = 'pending'");
+  if (!up) return Status(up.error());
+  return up->BindText(1, caller).BindText(2, id).Run();
+}
+
 Status AttemptStore::RequestFetch(const std::string& id, const std::string& caller) {
-  return db_.Transaction([&](Connection& conn) {
-    auto up = conn.Cached(
-        "UPDATE proofing_attempts SET fetch_caller = ? WHERE id = ? AND outcome = 'pending'");
-    if (!up) return Status(up.error());
-    return up->BindText(1, caller).BindText(2, id).Run();
-  });
+  return db_.Transaction([&](Connection& conn) { return RequestFetch(conn, id, caller); });
 }
 
 // The rows are locked while read (ForUpdate): a poller of another instance

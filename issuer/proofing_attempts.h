@@ -11,6 +11,7 @@
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
+#include "common/base/task.h"
 #include "common/store/store.h"
 #include "issuer/identity_crypto.h"
 #include "issuer/proofing_provider.h"
@@ -57,6 +58,24 @@ class AttemptStore {
   common::Result<ProofingAttempt> Get(const std::string& id) const;
   common::Result<ProofingAttempt> FindByReference(const std::string& provider,
                                                   const std::string& reference) const;
+  // The same steps on the connection a Database work is given (AwaitRead,
+  // AwaitCommit): the methods above run these in a transaction of their own.
+  common::Status SetReference(common::Connection& conn, const std::string& id,
+                              const std::string& reference, const std::string& redirect_url) const;
+  common::Result<ProofingAttempt> Get(common::Connection& conn, const std::string& id) const;
+  common::Result<ProofingAttempt> FindByReference(common::Connection& conn,
+                                                  const std::string& provider,
+                                                  const std::string& reference) const;
+  common::Result<bool> AcceptEvent(common::Connection& conn, const std::string& id,
+                                   const std::string& event_id, int64_t sent_at_ms) const;
+  static common::Status RequestFetch(common::Connection& conn, const std::string& id,
+                                     const std::string& caller);
+  // The lookups for a coroutine: each resumes on the reader thread that ran it.
+  common::Task<common::Result<ProofingAttempt>> GetTask(std::string id) const;
+  common::Task<common::Result<ProofingAttempt>> FindByReferenceTask(std::string provider,
+                                                                    std::string reference) const;
+  common::Task<common::Result<std::optional<ProofingAttempt>>> LatestForSessionTask(
+      std::string session_id) const;
   // The newest attempt of a session, nullopt when none.
   common::Result<std::optional<ProofingAttempt>> LatestForSession(
       const std::string& session_id) const;
@@ -93,6 +112,8 @@ class AttemptStore {
  private:
   common::Result<std::optional<ProofingAttempt>> QueryOne(
       const std::string& sql, const std::vector<std::string>& args) const;
+  common::Result<std::optional<ProofingAttempt>> QueryOne(
+      common::Connection& conn, const std::string& sql, const std::vector<std::string>& args) const;
   common::Result<std::vector<ProofingAttempt>> QueryAll(const std::string& sql,
                                                         std::optional<int64_t> arg) const;
   ProofingAttempt FromRow(const common::Statement& st) const;

@@ -100,94 +100,149 @@ ClaimedIdentity ClaimedFrom(const common::QueryParams& form) {
   return c;
 }
 
-HttpServerResponse Submit(const Ctx& c, const HttpServerRequest& req) {
-  auto active = Active(c, req);
-  if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
-  const Session& s = std::get<Session>(active);
+// The page for a submission the service refused.
+HttpServerResponse SubmitRefused(const Ctx& c, const HttpServerRequest& req, const Session& s,
+                                 const SubmitRequest& sr, const ProofingFailure& e) {
+  const ClaimedIdentity& claimed = sr.claimed;
+  const int status = HttpStatus(e.reason);
+  FormView view{"", "", e.message, claimed.real_name, claimed.id_card_type, FieldInError(claimed)};
+  // Input the user can correct, and a provider that may come back, show the form again.
+  if (e.reason == ProofingError::kInvalidInput) return ShowForm(c, req, s, status, view, Code(e));
+  if (e.reason == ProofingError::kProviderUnavailable ||
+      e.reason == ProofingError::kStorageUnavailable) {
+    view.error = "The verification service is unavailable right now. Please try again.";
+    return ShowForm(c, req, s, status, view, Code(e));
+  }
+  if (e.reason == ProofingError::kStorageUnavailable) {
+    view.error = "We cannot save your details right now. Please try again in a moment.";
+    return ShowForm(c, req, s, status, view, Code(e));
+  }
+  // A refusal of an already verified identity is a 409; the user can fix nothing else here.
+  const bool verified =
+      e.reason == ProofingError::kAlreadyVerified || e.reason == ProofingError::kIdentityLocked;
+  return ErrorResponse(req, verified ? status : 500, Code(e),
+                       verified
+                           ? "This identity is already verified. Go back to the site that sent you."
+                           : "Something went wrong on our side. Go back and try again in a minute.",
+                       Banner(c, sr.provider));
+}
+
+// The routes below are coroutines on the event loop: the session and attempt
+// reads run on reader threads and the changes commit with their batches, no
+// thread waiting for either; provider calls and the hand-off run on
+// `blocking`. Each takes the request (and its context) by value: the frame
+// outlives the handler that started it.
+
+common::Task<HttpServerResponse> Submit(std::shared_ptr<const Ctx> ctx, HttpServerRequest req,
+                                        common::Executor blocking) {
+  const Ctx& c = *ctx;
+  const SessionBanner banner = [&c](const Session& s) {
+    return Banner(c, c.options.provider_for(s));
+  };
+  auto active = co_await ActiveSessionTask(c.intake, req, banner, blocking);
+  if (auto* resp = std::get_if<HttpServerResponse>(&active)) co_return std::move(*resp);
+  const Session s = std::get<Session>(std::move(active));
+  const FormView unreadable{
+      "", "", "The form could not be read. Please fill it in again.", "", "", "", false};
   if (!common::HasMediaType(req, common::kFormMediaType)) {
-    return ShowForm(
-        c, req, s, 415,
-        {"", "", "The form could not be read. Please fill it in again.", "", "", "", false},
-        "unsupported_media_type");
+    co_return ShowForm(c, req, s, 415, unreadable, "unsupported_media_type");
   }
   auto form = common::ParseForm(req.body);
-  if (!form)
-    return ShowForm(
-        c, req, s, 400,
-        {"", "", "The form could not be read. Please fill it in again.", "", "", "", false},
-        "invalid_input");
+  if (!form) co_return ShowForm(c, req, s, 400, unreadable, "invalid_input");
   const ClaimedIdentity claimed = ClaimedFrom(*form);
-  auto latest = c.proofing.LatestAttempt(s.id);
+  auto latest = co_await c.proofing.LatestAttemptTask(s.id);
   if (latest && latest->has_value() && !IsFinal((*latest)->outcome)) {
-    return ErrorResponse(req, 409, "proofing_in_progress",
-                         "Your check is already being processed. Go back to the previous page: "
-                         "it shows the result as soon as it is known.",
-                         Banner(c, c.options.provider_for(s)));
+    co_return ErrorResponse(req, 409, "proofing_in_progress",
+                            "Your check is already being processed. Go back to the previous page: "
+                            "it shows the result as soon as it is known.",
+                            banner(s));
   }
   const auto [owner, name] = RecordKeyFor(s);
-  SubmitRequest sr{s.id,     owner,
-                   name,     c.options.provider_for(s),
-                   claimed,  "session:" + s.id,
-                   req.mscv, c.options.public_base_url + "/proofing/" + s.id + "/return"};
-  auto attempt = c.proofing.Submit(sr);
-  if (!attempt) {
-    const auto& e = attempt.error();
-    const int status = HttpStatus(e.reason);
-    FormView view{
-        "", "", e.message, claimed.real_name, claimed.id_card_type, FieldInError(claimed)};
-    // Input the user can correct, and a provider that may come back, show the form again.
-    if (e.reason == ProofingError::kInvalidInput) return ShowForm(c, req, s, status, view, Code(e));
-    if (e.reason == ProofingError::kProviderUnavailable ||
-        e.reason == ProofingError::kStorageUnavailable) {
-      view.error = "The verification service is unavailable right now. Please try again.";
-      return ShowForm(c, req, s, status, view, Code(e));
-    }
-    if (e.reason == ProofingError::kStorageUnavailable) {
-      view.error = "We cannot save your details right now. Please try again in a moment.";
-      return ShowForm(c, req, s, status, view, Code(e));
-    }
-    // A refusal of an already verified identity is a 409; the user can fix nothing else here.
-    const bool verified =
-        e.reason == ProofingError::kAlreadyVerified || e.reason == ProofingError::kIdentityLocked;
-    return ErrorResponse(
-        req, verified ? status : 500, Code(e),
-        verified ? "This identity is already verified. Go back to the site that sent you."
-                 : "Something went wrong on our side. Go back and try again in a minute.",
-        Banner(c, sr.provider));
-  }
+  const SubmitRequest sr{s.id,     owner,
+                         name,     c.options.provider_for(s),
+                         claimed,  "session:" + s.id,
+                         req.mscv, c.options.public_base_url + "/proofing/" + s.id + "/return"};
+  auto attempt = co_await c.proofing.SubmitTask(sr, std::move(blocking));
+  if (!attempt) co_return SubmitRefused(c, req, s, sr, attempt.error());
   const std::string next =
       attempt->redirect_url.empty() ? "/proofing/" + s.id : attempt->redirect_url;
-  if (WantsJson(req)) return StateJson(200, OutcomeName(attempt->outcome), next);
-  return HttpServerResponse::Redirect(next);
+  if (WantsJson(req)) co_return StateJson(200, OutcomeName(attempt->outcome), next);
+  co_return HttpServerResponse::Redirect(next);
 }
 
-HttpServerResponse Continue(const Ctx& c, const HttpServerRequest& req) {
-  auto active = Active(c, req);
-  if (auto* resp = std::get_if<HttpServerResponse>(&active)) return std::move(*resp);
-  const Session& s = std::get<Session>(active);
-  auto latest = c.proofing.LatestAttempt(s.id);
+common::Task<HttpServerResponse> Continue(std::shared_ptr<const Ctx> ctx, HttpServerRequest req,
+                                          common::Executor blocking) {
+  const Ctx& c = *ctx;
+  const SessionBanner banner = [&c](const Session& s) {
+    return Banner(c, c.options.provider_for(s));
+  };
+  auto active = co_await ActiveSessionTask(c.intake, req, banner, blocking);
+  if (auto* resp = std::get_if<HttpServerResponse>(&active)) co_return std::move(*resp);
+  const Session s = std::get<Session>(std::move(active));
+  auto latest = co_await c.proofing.LatestAttemptTask(s.id);
   if (!latest || !latest->has_value() || !IsFinal((*latest)->outcome)) {
-    return ErrorResponse(req, 409, "proofing_not_finished",
-                         "Your check has not finished yet. Go back to the previous page and wait "
-                         "for the result.",
-                         Banner(c, c.options.provider_for(s)));
+    co_return ErrorResponse(req, 409, "proofing_not_finished",
+                            "Your check has not finished yet. Go back to the previous page and "
+                            "wait for the result.",
+                            banner(s));
   }
-  return c.options.hand_off(s, (*latest)->outcome == ProofingOutcome::kVerified);
+  const bool verified = (*latest)->outcome == ProofingOutcome::kVerified;
+  // The hand-off ends the session, or creates the issuance (the Request
+  // Service is called over HTTP): steps that block.
+  co_return co_await common::RunOn<HttpServerResponse>(
+      std::move(blocking), [&c, &s, verified] { return c.options.hand_off(s, verified); });
 }
 
-HttpServerResponse Callback(const Ctx& c, const HttpServerRequest& req) {
-  CallbackInput in{req.headers, req.body, req.remote_ip};
+common::Task<HttpServerResponse> Callback(std::shared_ptr<const Ctx> ctx, HttpServerRequest req,
+                                          common::Executor blocking) {
+  const CallbackInput in{req.headers, req.body, req.remote_ip};
+  const std::string provider(req.PathParam("provider"));
   ProofingStatus st =
-      c.proofing.HandleCallback(std::string(req.PathParam("provider")), in, req.mscv);
-  if (st) return HttpServerResponse::Json(200, R"({"status":"received"})");
+      co_await ctx->proofing.HandleCallbackTask(provider, in, req.mscv, std::move(blocking));
+  if (st) co_return HttpServerResponse::Json(200, R"({"status":"received"})");
   // The refusals a callback can earn; anything else is ours, a 500 the provider retries.
   const ProofingError r = st.error().reason;
   const bool refused = r == ProofingError::kCallbackUnauthenticated ||
                        r == ProofingError::kUnknownProvider ||
                        r == ProofingError::kAttemptNotFound || r == ProofingError::kInvalidCallback;
   const int status = refused ? HttpStatus(r) : 500;
-  return HttpServerResponse::JsonError(status, Code(st.error()),
-                                       status == 500 ? "internal error" : st.error().message);
+  co_return HttpServerResponse::JsonError(status, Code(st.error()),
+                                          status == 500 ? "internal error" : st.error().message);
+}
+
+// What the server answers and logs for a handler's exception (http_server.h).
+HttpServerResponse Crashed(std::exception_ptr e, const std::string& method, const std::string& path,
+                           const std::string& mscv) {
+  std::string error = "non-standard exception";
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    error = x.what();
+  } catch (...) {
+  }
+  common::LogError("http_handler_exception",
+                   {{"method", method}, {"path", path}, {"error", error}, {"mscv", mscv}});
+  return HttpServerResponse::JsonError(500, "internal_error",
+                                       "The server could not complete the request.");
+}
+
+using Route = common::Task<HttpServerResponse> (*)(std::shared_ptr<const Ctx>, HttpServerRequest,
+                                                   common::Executor);
+
+// Registers `route` on the event loop; it answers when it finishes.
+void RouteAsync(common::HttpServer& server, const char* method, const char* pattern,
+                std::shared_ptr<const Ctx> ctx, Route route) {
+  server.RouteAsync(
+      method, pattern, [&server, ctx, route](HttpServerRequest req, common::HttpResponder respond) {
+        common::Executor blocking = [&server](std::function<void()> f) {
+          server.RunBlocking(std::move(f));
+        };
+        auto failed = [respond, method = req.method, path = req.path, mscv = req.mscv](
+                          std::exception_ptr e) { respond(Crashed(e, method, path, mscv)); };
+        common::Start<HttpServerResponse>(
+            route(ctx, std::move(req), std::move(blocking)),
+            [respond](HttpServerResponse r) { respond(std::move(r)); }, std::move(failed));
+      });
 }
 
 HttpServerResponse UnknownSandboxCheck() {
@@ -223,19 +278,16 @@ void RegisterProofingRoutes(common::HttpServer& server, IntakeService& intake,
                             ProofingService& proofing, SandboxProvider* sandbox,
                             ProofingRouteOptions options) {
   if (!options.hand_off) options.hand_off = FinishSessionHandOff(intake);
-  auto ctx = std::make_shared<Ctx>(Ctx{intake, proofing, sandbox, std::move(options)});
+  auto ctx = std::make_shared<const Ctx>(Ctx{intake, proofing, sandbox, std::move(options)});
   server.Route("GET", "/proofing/:session",
                [ctx](const HttpServerRequest& r) { return Show(*ctx, r); });
-  server.Route("POST", "/proofing/:session",
-               [ctx](const HttpServerRequest& r) { return Submit(*ctx, r); });
+  RouteAsync(server, "POST", "/proofing/:session", ctx, Submit);
   server.Route("GET", "/proofing/:session/return", [](const HttpServerRequest& r) {
     return HttpServerResponse::Redirect("/proofing/" +
                                         common::PercentEncode(r.PathParam("session")));
   });
-  server.Route("POST", "/proofing/:session/continue",
-               [ctx](const HttpServerRequest& r) { return Continue(*ctx, r); });
-  server.Route("POST", "/callbacks/:provider",
-               [ctx](const HttpServerRequest& r) { return Callback(*ctx, r); });
+  RouteAsync(server, "POST", "/proofing/:session/continue", ctx, Continue);
+  RouteAsync(server, "POST", "/callbacks/:provider", ctx, Callback);
   if (sandbox) RegisterSandboxPages(server, sandbox);
 }
 

@@ -15,6 +15,7 @@
 
 #include "common/base/clock.h"
 #include "common/base/metrics.h"
+#include "common/base/task.h"
 #include "common/store/store.h"
 #include "issuer/audit_log.h"
 #include "issuer/identity_records.h"
@@ -74,7 +75,13 @@ class ProofingService {
   // Fails with kInvalidInput, kUnknownProvider, kAlreadyVerified,
   // kIdentityLocked, kCheckPending, kProviderUnavailable, kProviderError,
   // kStorageUnavailable or kInternal.
+  // Waits for SubmitTask(), running the provider's start on this thread.
   ProofingResult<ProofingAttempt> Submit(const SubmitRequest& request);
+  // Submit() for a coroutine: the storage steps commit with their batches and
+  // no thread waits for them; the provider's start (an outbound call) runs on
+  // `blocking`.
+  common::Task<ProofingResult<ProofingAttempt>> SubmitTask(SubmitRequest request,
+                                                           common::Executor blocking);
 
   // An inbound callback for `provider`: authenticated, deduplicated, then the
   // verdict is fetched from the provider (never taken from the body). Only an
@@ -83,8 +90,14 @@ class ProofingService {
   // Fails with kUnknownProvider, kCallbackUnauthenticated, kAttemptNotFound,
   // kInvalidCallback, or what fetching the verdict met. Ok also for duplicates
   // and stale events (nothing changes).
+  // Waits for HandleCallbackTask(), running its provider calls on this thread.
   ProofingStatus HandleCallback(const std::string& provider, const CallbackInput& in,
                                 const std::string& mscv);
+  // HandleCallback() for a coroutine: lookups on a reader thread, changes
+  // committed with their batches; fetching the verdict (an outbound call,
+  // without defer_callback_fetch) runs on `blocking`.
+  common::Task<ProofingStatus> HandleCallbackTask(std::string provider, CallbackInput in,
+                                                  std::string mscv, common::Executor blocking);
 
   // Fetches the verdicts of callbacks accepted with defer_callback_fetch (by
   // any instance: the request is in the attempt's row); returns how many were
@@ -93,6 +106,10 @@ class ProofingService {
 
   // Fetches and applies the verdict of a pending attempt (polling fallback).
   ProofingResult<ProofingAttempt> Refresh(const std::string& attempt_id, const std::string& caller);
+  // Refresh() for a coroutine: the fetch from the provider runs on `blocking`.
+  common::Task<ProofingResult<ProofingAttempt>> RefreshTask(std::string attempt_id,
+                                                            std::string caller,
+                                                            common::Executor blocking);
   // Polls every pending attempt whose next scheduled poll time has passed,
   // expiring those whose schedule ran out or that are older than
   // max_pending_seconds; returns how many were polled. Driven by a timer or a
@@ -106,22 +123,40 @@ class ProofingService {
 
   // The newest attempt of a session; nullopt when it has none.
   common::Result<std::optional<ProofingAttempt>> LatestAttempt(const std::string& session_id) const;
+  // LatestAttempt() for a coroutine: resumes on the reader thread that read it.
+  common::Task<common::Result<std::optional<ProofingAttempt>>> LatestAttemptTask(
+      std::string session_id) const;
   // The identity record (owner, name) once it is verified; nullopt while it is
   // not (or does not exist). What issuance offers claims from.
   common::Result<std::optional<IdentityRecord>> VerifiedRecord(const std::string& owner,
                                                                const std::string& name) const;
 
  private:
+  // Waits for ApplyTask() (for the pollers).
   common::Result<ProofingAttempt> Apply(const ProofingAttempt& attempt, const ProviderVerdict& v,
                                         const std::string& caller, const std::string& mscv);
-  common::Status Refuse(const SubmitRequest& r, ProofingError reason);
+  // Records a final verdict (with its audit entries, and the lock of a verified
+  // record) in one commit; the attempt as it is then.
+  common::Task<common::Result<ProofingAttempt>> ApplyTask(ProofingAttempt attempt,
+                                                          ProviderVerdict v, std::string caller,
+                                                          std::string mscv);
+  // ApplyTask()'s transaction: sets *checked (the verdict as recorded) and
+  // *recorded (this work finished the attempt), afresh on every run.
+  common::Database::Work ApplyWork(const ProofingAttempt& attempt, const ProviderVerdict& v,
+                                   const std::string& caller, const std::string& mscv, int64_t now,
+                                   ProviderVerdict* checked, bool* recorded) const;
   // Records the claimed fields and creates the attempt with their snapshot,
   // unless the record is verified or being checked (refusal audited).
-  ProofingResult<ProofingAttempt> Begin(const SubmitRequest& r);
+  common::Task<ProofingResult<ProofingAttempt>> BeginTask(const SubmitRequest& r);
+  // BeginTask()'s transaction: sets *created, or *refusal.
+  common::Database::Work BeginWork(const SubmitRequest& r, ProofingAttempt* created,
+                                   std::optional<ProofingError>* refusal) const;
   // A verified verdict against what the attempt checked: sets `locked` to the
   // fields to lock and turns the verdict into kMismatch when they disagree.
   common::Status Checked(common::Connection& conn, const ProofingAttempt& attempt,
                          ProviderVerdict& verdict, ClaimedIdentity* locked) const;
+  // Zero series of vc_proofing_verdicts_total for every provider.
+  void RegisterVerdictSeries() const;
   int ExpireAbandoned();
   void NotAudited(const std::string& provider, const std::string& outcome, const std::string& mscv,
                   const std::string& detail);

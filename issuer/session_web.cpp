@@ -43,6 +43,44 @@ std::string EndedSessionMessage(SessionStatus status) {
   }
 }
 
+namespace {
+
+// The page for a session the cookie did not open; `banner` is the session's
+// when it exists.
+HttpServerResponse Refused(const HttpServerRequest& req, SessionError why,
+                           const std::string& banner) {
+  std::string message =
+      why == SessionError::kForbidden
+          ? "This verification was started in another browser. Open the link in the browser "
+            "where you started, or go back to the site that sent you for a new link."
+      : why == SessionError::kExpired
+          ? "This verification session has expired. Go back to the site that sent you and "
+            "ask for a new link."
+          : "This verification session does not exist. Check the link, or go back to the "
+            "site that sent you and ask for a new one.";
+  return ErrorResponse(req, HttpStatus(why), std::string(Code(why)), message, banner);
+}
+
+// The session when it is active, else the page saying it has ended.
+std::variant<Session, HttpServerResponse> Active(const HttpServerRequest& req, const Session& s,
+                                                 const SessionBanner& banner) {
+  if (s.status != SessionStatus::kActive) {
+    const bool succeeded =
+        s.status == SessionStatus::kIssued || s.status == SessionStatus::kVerified;
+    return ErrorResponse(req, 409, "session_ended", EndedSessionMessage(s.status), banner(s),
+                         succeeded ? "Already done" : "");
+  }
+  return s;
+}
+
+// The banner of session `id`, "" when it cannot be read.
+std::string BannerOf(IntakeService& intake, const std::string& id, const SessionBanner& banner) {
+  auto known = intake.sessions().Get(id);
+  return known ? banner(*known) : "";
+}
+
+}  // namespace
+
 std::variant<Session, HttpServerResponse> ActiveSession(IntakeService& intake,
                                                         const HttpServerRequest& req,
                                                         const SessionBanner& banner) {
@@ -51,27 +89,27 @@ std::variant<Session, HttpServerResponse> ActiveSession(IntakeService& intake,
   if (!s) {
     const SessionError why = s.error().reason;
     // The session exists (another browser, or expired): its pages' banner still applies.
-    auto known = why == SessionError::kNotFound ? common::Result<Session>(common::Error{})
-                                                : intake.sessions().Get(id);
-    std::string message =
-        why == SessionError::kForbidden
-            ? "This verification was started in another browser. Open the link in the browser "
-              "where you started, or go back to the site that sent you for a new link."
-        : why == SessionError::kExpired
-            ? "This verification session has expired. Go back to the site that sent you and "
-              "ask for a new link."
-            : "This verification session does not exist. Check the link, or go back to the "
-              "site that sent you and ask for a new one.";
-    return ErrorResponse(req, HttpStatus(why), std::string(Code(why)), message,
-                         known ? banner(*known) : "");
+    return Refused(req, why, why == SessionError::kNotFound ? "" : BannerOf(intake, id, banner));
   }
-  if (s->status != SessionStatus::kActive) {
-    const bool succeeded =
-        s->status == SessionStatus::kIssued || s->status == SessionStatus::kVerified;
-    return ErrorResponse(req, 409, "session_ended", EndedSessionMessage(s->status), banner(*s),
-                         succeeded ? "Already done" : "");
+  return Active(req, *s, banner);
+}
+
+common::Task<std::variant<Session, HttpServerResponse>> ActiveSessionTask(
+    IntakeService& intake, const HttpServerRequest& req, const SessionBanner& banner,
+    common::Executor blocking) {
+  const std::string id(req.PathParam("session"));
+  const std::string cookie(req.Cookie(IntakeService::CookieName(id)));
+  auto s = co_await intake.sessions().AuthenticateTask(id, cookie);
+  if (!s) {
+    const SessionError why = s.error().reason;
+    std::string shown;
+    if (why != SessionError::kNotFound) {
+      shown = co_await common::RunOn<std::string>(
+          std::move(blocking), [&intake, &id, &banner] { return BannerOf(intake, id, banner); });
+    }
+    co_return Refused(req, why, shown);
   }
-  return *s;
+  co_return Active(req, *s, banner);
 }
 
 std::string PostButton(const std::string& action, const std::string& label, const std::string& id,

@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "common/base/task.h"
 #include "common/http/html.h"
 #include "common/http/http_message.h"
 #include "issuer/intake.h"
@@ -33,6 +34,12 @@ using SessionBanner = std::function<std::string(const Session&)>;
 // now, under the session's banner when the session exists.
 std::variant<Session, common::HttpServerResponse> ActiveSession(
     IntakeService& intake, const common::HttpServerRequest& req, const SessionBanner& banner);
+// ActiveSession() for a coroutine: the session read on a reader thread; only
+// the banner of a session refused to this browser is read on `blocking`.
+// `req` and `banner` belong to the awaiting frame, which outlives this one.
+common::Task<std::variant<Session, common::HttpServerResponse>> ActiveSessionTask(
+    IntakeService& intake, const common::HttpServerRequest& req, const SessionBanner& banner,
+    common::Executor blocking);
 
 // What a person can do about an ended session: one that succeeded says so (a
 // second tab after the flow finished), the others say how to start again.

@@ -7,6 +7,7 @@
 #include "common/base/base64url.h"
 #include "common/base/crypto.h"
 #include "common/store/migrations.h"
+#include "common/store/store_await.h"
 
 namespace vc::issuer {
 using common::Connection;
@@ -264,6 +265,33 @@ Result<Session> SessionStore::Get(const std::string& id) const {
   return out;
 }
 
+namespace {
+
+// What Authenticate answers once the row is read: `st` the read's status,
+// `found` the row and `hash` its cookie's digest.
+Result<Session, SessionFailure> Authenticated(const Status& st,
+                                              const Result<std::optional<Session>>& found,
+                                              const std::string& hash, std::string_view cookie,
+                                              int64_t now) {
+  auto storage = [](const Error& e) {
+    return SessionFailure{
+        common::IsUnavailable(e) ? SessionError::kUnavailable : SessionError::kStorage, e.message};
+  };
+  if (!st) return storage(st.error());
+  if (!found) return storage(found.error());
+  if (!*found) return SessionFailure{SessionError::kNotFound, "no such session"};
+  if (cookie.empty() || !common::ConstantTimeEquals(common::Sha256(cookie), hash)) {
+    return SessionFailure{SessionError::kForbidden, "this session belongs to another browser"};
+  }
+  const Session& s = **found;
+  if (s.status == SessionStatus::kActive && now >= s.expires_at) {
+    return SessionFailure{SessionError::kExpired, "this session has expired"};
+  }
+  return s;
+}
+
+}  // namespace
+
 Result<Session, SessionFailure> SessionStore::Authenticate(const std::string& id,
                                                            std::string_view cookie) const {
   std::string hash;
@@ -272,21 +300,19 @@ Result<Session, SessionFailure> SessionStore::Authenticate(const std::string& id
     out = Find(conn, id, &hash);
     return Status::Ok();
   });
-  auto storage = [](const Error& e) {
-    return SessionFailure{
-        common::IsUnavailable(e) ? SessionError::kUnavailable : SessionError::kStorage, e.message};
-  };
-  if (!st) return storage(st.error());
-  if (!out) return storage(out.error());
-  if (!*out) return SessionFailure{SessionError::kNotFound, "no such session"};
-  if (cookie.empty() || !common::ConstantTimeEquals(common::Sha256(cookie), hash)) {
-    return SessionFailure{SessionError::kForbidden, "this session belongs to another browser"};
-  }
-  const Session& s = **out;
-  if (s.status == SessionStatus::kActive && clock_.NowSeconds() >= s.expires_at) {
-    return SessionFailure{SessionError::kExpired, "this session has expired"};
-  }
-  return s;
+  return Authenticated(st, out, hash, cookie, clock_.NowSeconds());
+}
+
+common::Task<Result<Session, SessionFailure>> SessionStore::AuthenticateTask(
+    std::string id, std::string cookie) const {
+  std::string hash;
+  Result<std::optional<Session>> out = std::optional<Session>();
+  // The frame outlives the read: the work may refer to its locals.
+  Status st = co_await common::AwaitRead(db_, [&](Connection& conn) -> Status {
+    out = Find(conn, id, &hash);
+    return Status::Ok();
+  });
+  co_return Authenticated(st, out, hash, cookie, clock_.NowSeconds());
 }
 
 Result<Session> SessionStore::Finish(const std::string& id, SessionStatus status) {

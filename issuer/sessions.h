@@ -15,6 +15,7 @@
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
+#include "common/base/task.h"
 #include "common/store/store.h"
 
 namespace vc::issuer {
@@ -110,6 +111,10 @@ class SessionStore {
   // kNotFound, kForbidden, kExpired (or kStorage).
   common::Result<Session, SessionFailure> Authenticate(const std::string& id,
                                                        std::string_view cookie) const;
+  // Authenticate() for a coroutine: the read runs on a reader thread, where
+  // the coroutine resumes.
+  common::Task<common::Result<Session, SessionFailure>> AuthenticateTask(std::string id,
+                                                                         std::string cookie) const;
 
   // Moves an active session to a terminal status. Idempotent for the same
   // status; "session_ended" if it already ended otherwise.

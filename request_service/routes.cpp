@@ -142,6 +142,11 @@ void AddTask(common::HttpServer& s, const Adapter& a, const char* method, const 
            });
 }
 
+// The server's blocking pool, for the outbound calls of a coroutine (RunOn).
+common::Executor Blocking(const common::HttpServer& s) {
+  return [&s](std::function<void()> f) { s.RunBlocking(std::move(f)); };
+}
+
 void RegisterCreate(common::HttpServer& s, const Adapter& a) {
   AddAsync(s, a, "POST", "/v1.0/verifiableCredentials/createIssuanceRequest",
            [a](const HttpServerRequest& req, const common::HttpResponder& respond) {
@@ -170,9 +175,12 @@ void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& 
   Add(s, a, "GET", vc + "/contracts/:cid/manifest", [a](const HttpServerRequest& req) {
     return a.Answer(a.wallet().Manifest(std::string(req.PathParam("cid"))), req, Wallet);
   });
-  Add(s, a, "POST", vc + "/issue", [a](const HttpServerRequest& req) {
-    return a.Answer(a.wallet().Issue(req.body), req, Wallet);
-  });
+  AddTask(
+      s, a, "POST", vc + "/issue",
+      [a, blocking = Blocking(s)](const HttpServerRequest& req) {
+        return a.wallet().IssueTask(req.body, blocking);
+      },
+      Wallet);
   Add(s, a, "GET", vc + "/status/:list", [a](const HttpServerRequest& req) {
     return a.Answer(a.publishing().StatusList(std::string(req.PathParam("list"))), req, Wallet);
   });
@@ -184,13 +192,17 @@ void RegisterWallet(common::HttpServer& s, const Adapter& a, const std::string& 
         return a.wallet().CompleteIssuanceTask(req.body);
       },
       Wallet);
-  Add(s, a, "POST", "/v1.0/verifiableCredentials/verifyPresentation",
-      [a](const HttpServerRequest& req) {
-        if (auto bad = a.RequireType(req, common::kFormMediaType)) return *bad;
+  AddTask(
+      s, a, "POST", "/v1.0/verifiableCredentials/verifyPresentation",
+      [a, blocking = Blocking(s)](
+          const HttpServerRequest& req) -> common::Task<ApiResult<WalletResponse>> {
+        if (!common::HasMediaType(req, common::kFormMediaType))
+          return Refused<WalletResponse>(WrongType(common::kFormMediaType));
         auto form = common::ParseForm(req.body, {256 * 1024, 16});
-        if (!form) return a.Fail(BadField("", "The body is not a valid form."), req);
-        return a.Answer(a.verification().VerifyPresentation(*form), req, Wallet);
-      });
+        if (!form) return Refused<WalletResponse>(BadField("", "The body is not a valid form."));
+        return a.verification().VerifyPresentationTask(std::move(*form), blocking);
+      },
+      Wallet);
 }
 
 void RegisterPublished(common::HttpServer& s, const Adapter& a) {

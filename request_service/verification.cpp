@@ -1,6 +1,7 @@
 // The wallet's presentation response (spec §7.3) and its terminal event.
 #include "request_service/verification.h"
 
+#include "common/base/task_wait.h"
 #include "credentials/verify_error.h"
 #include "request_service/events.h"
 
@@ -65,40 +66,49 @@ Verification::Verification(Authority& authority, credentials::DidResolver& resol
 Verification::~Verification() = default;
 
 ApiResult<WalletResponse> Verification::VerifyPresentation(const common::QueryParams& form) {
+  return common::WaitServing<ApiResult<WalletResponse>>(
+      [&](common::Executor here) { return VerifyPresentationTask(form, std::move(here)); });
+}
+
+common::Task<ApiResult<WalletResponse>> Verification::VerifyPresentationTask(
+    common::QueryParams form, common::Executor blocking) {
   const auto state = form.Get("state");
   const auto id_token = form.Get("id_token");
   const auto vp_token = form.Get("vp_token");
-  if (!state) return BadField("state", "state is required.");
-  if (!id_token || !vp_token) return BadField("id_token", "id_token and vp_token are required.");
-  auto r = authority_.Load("wallet_state", std::string(*state), "presentation");
-  if (!r.ok()) return r.failure();
+  if (!state) co_return BadField("state", "state is required.");
+  if (!id_token || !vp_token) co_return BadField("id_token", "id_token and vp_token are required.");
+  auto r = co_await authority_.LoadTask("wallet_state", std::string(*state), "presentation");
+  if (!r.ok()) co_return r.failure();
   if (!r->terminal.empty()) {
-    return ApiFailure{409, "requestCompleted", "This presentation request was already answered.",
-                      "state"};
+    co_return ApiFailure{409, "requestCompleted", "This presentation request was already answered.",
+                         "state"};
   }
   auto spec = ParsePresentationRequest(r->body);
-  if (!spec.ok()) return spec.failure();
+  if (!spec.ok()) co_return spec.failure();
   credentials::PresentationPolicy policy{authority_.options().authority, r->nonce, spec->requested,
                                          authority_.clock().NowSeconds(), 60};
   credentials::PresentationResponse response{std::string(*id_token), std::string(*vp_token)};
-  auto verified =
-      credentials::ValidatePresentation(response, policy, resolver_, *status_, *domains_);
+  // DID resolution, status lists and linked domains: outbound calls that block.
+  auto verified = co_await common::RunOn<common::Result<credentials::VerifiedPresentation>>(
+      std::move(blocking), [this, &response, &policy] {
+        return credentials::ValidatePresentation(response, policy, resolver_, *status_, *domains_);
+      });
   const auto& cb = spec->callback;
   if (!verified) {
     const auto& e = verified.error();
-    auto done =
-        authority_.Finish(*r, cb, "presentation_error",
-                          SimpleEvent(r->id, "presentation_error", cb.state, e.code, e.message));
-    if (!done.ok()) return done.failure();
-    return ApiFailure{400, e.code, e.message, "vp_token"};
+    auto done = co_await authority_.FinishTask(
+        r->id, cb, "presentation_error",
+        SimpleEvent(r->id, "presentation_error", cb.state, e.code, e.message));
+    if (!done.ok()) co_return done.failure();
+    co_return ApiFailure{400, e.code, e.message, "vp_token"};
   }
   Receipt receipt{response.id_token, response.vp_token, std::string(*state)};
-  auto done =
-      authority_.Finish(*r, cb, "presentation_verified",
-                        PresentationVerifiedEvent(r->id, cb.state, *verified,
-                                                  spec->include_receipt ? &receipt : nullptr));
-  if (!done.ok()) return done.failure();
-  return WalletResponse{200, "application/json", "{}"};
+  auto done = co_await authority_.FinishTask(
+      r->id, cb, "presentation_verified",
+      PresentationVerifiedEvent(r->id, cb.state, *verified,
+                                spec->include_receipt ? &receipt : nullptr));
+  if (!done.ok()) co_return done.failure();
+  co_return WalletResponse{200, "application/json", "{}"};
 }
 
 }  // namespace vc::request_service

@@ -26,6 +26,11 @@ class Verification {
   // presentation_verified is queued; a presentation that fails validation
   // queues presentation_error and answers 400 with the verification code.
   // 409 when the request was already answered.
+  // The load on a reader thread, the validation (DID resolution, status
+  // lists, linked domains: outbound calls) on `blocking`, the event committed
+  // with its batch. VerifyPresentation() waits for it.
+  common::Task<ApiResult<WalletResponse>> VerifyPresentationTask(common::QueryParams form,
+                                                                 common::Executor blocking);
   ApiResult<WalletResponse> VerifyPresentation(const common::QueryParams& form);
 
  private:

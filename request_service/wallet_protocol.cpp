@@ -4,8 +4,10 @@
 
 #include "common/base/crypto.h"
 #include "common/base/json.h"
+#include "common/base/task_wait.h"
 #include "common/jose/jws.h"
 #include "common/jose/jwt.h"
+#include "common/store/store_await.h"
 #include "credentials/holder.h"
 #include "request_service/events.h"
 
@@ -43,106 +45,127 @@ ApiResult<WalletResponse> WalletProtocol::Manifest(const std::string& contract_i
   return WalletResponse{200, "application/json", JsonObject("token", *jws)};
 }
 
+ApiResult<WalletResponse> WalletProtocol::Issue(const std::string& proof_jws) {
+  return common::WaitServing<ApiResult<WalletResponse>>(
+      [&](common::Executor here) { return IssueTask(proof_jws, std::move(here)); });
+}
+
 // Nothing the holder names is resolved before the proof is bound to a live
 // request of ours: the proof's claims and audience are read unverified, its
 // id_token_hint must be signed by our own authority (resolved in process)
 // and name a request still open for this contract. Only then is the holder's
 // DID resolved to check the proof's signature (a did:jwk needs no fetch; any
 // other goes through the outbound policy).
-ApiResult<WalletResponse> WalletProtocol::Issue(const std::string& proof_jws) {
+common::Task<ApiResult<WalletResponse>> WalletProtocol::IssueTask(std::string proof_jws,
+                                                                  common::Executor blocking) {
   auto proof = credentials::ParseDidSignedJwt(proof_jws, "did");
-  if (!proof) return TokenFailure("proof", proof.error());
+  if (!proof) co_return TokenFailure("proof", proof.error());
   const auto& p = proof->payload;
   common::ClaimPolicy policy{authority_.clock().NowSeconds(), 60, true, {"aud"}, std::nullopt};
   if (auto s = common::CheckClaims(p, policy); !s) {
-    return TokenFailure("proof", common::ToError(s.error()));
+    co_return TokenFailure("proof", common::ToError(s.error()));
   }
   if (common::GetString(p, "aud").value_or("") != authority_.IssueUrl()) {
-    return ApiFailure{400, "tokenError", "The proof is not addressed to this issue endpoint.",
-                      "aud"};
+    co_return ApiFailure{400, "tokenError", "The proof is not addressed to this issue endpoint.",
+                         "aud"};
   }
-  auto r = BoundRequest(p);
-  if (!r.ok()) return r.failure();
+  auto r = co_await BoundRequestTask(p, blocking);
+  if (!r.ok()) co_return r.failure();
   auto spec = ParseIssuanceRequest(r->body);
-  if (!spec.ok()) return spec.failure();
+  if (!spec.ok()) co_return spec.failure();
   if (common::GetString(p, "contract").value_or("") != spec->manifest) {
-    return ApiFailure{400, "tokenError", "The proof names another contract.", "contract"};
+    co_return ApiFailure{400, "tokenError", "The proof names another contract.", "contract"};
   }
   const std::string pin(common::GetString(p, "pin").value_or(""));
-  auto holder = credentials::VerifyParsedJwt(std::move(*proof), resolver_);
-  if (!holder) return TokenFailure("proof", holder.error());
-  if (auto checked = CheckPin(*r, *spec, pin); !checked.ok()) return checked.failure();
-  auto vc = IssueVc(*r, *spec, holder->signer_did);
-  if (!vc.ok()) return vc.failure();
-  return WalletResponse{200, "application/json", JsonObject("vc", *vc)};
+  auto holder = co_await common::RunOn<common::Result<credentials::VerifiedJwt>>(
+      std::move(blocking),
+      [this, &proof] { return credentials::VerifyParsedJwt(std::move(*proof), resolver_); });
+  if (!holder) co_return TokenFailure("proof", holder.error());
+  if (auto checked = co_await CheckPinTask(*r, *spec, pin); !checked.ok())
+    co_return checked.failure();
+  auto vc = co_await IssueVcTask(*r, *spec, holder->signer_did);
+  if (!vc.ok()) co_return vc.failure();
+  co_return WalletResponse{200, "application/json", JsonObject("vc", *vc)};
 }
 
 // The request the proof's id_token_hint names, once the hint is shown to be
-// ours (its signer is checked before anything is resolved) and the request
-// has no credential yet.
-ApiResult<StoredRequest> WalletProtocol::BoundRequest(const rapidjson::Value& proof) {
+// ours (its signer is checked, on `blocking`, before anything is resolved)
+// and the request has no credential yet.
+common::Task<ApiResult<StoredRequest>> WalletProtocol::BoundRequestTask(
+    const rapidjson::Value& proof, common::Executor blocking) {
   const auto* att = common::GetObject(proof, "attestations");
   const auto* ids = att ? common::GetObject(*att, "idTokens") : nullptr;
   const auto hint_text = ids ? common::GetString(*ids, "https://self-issued.me") : std::nullopt;
   if (!hint_text)
-    return ApiFailure{400, "tokenError", "The proof carries no id_token_hint attestation.",
-                      "attestations"};
+    co_return ApiFailure{400, "tokenError", "The proof carries no id_token_hint attestation.",
+                         "attestations"};
   const ApiFailure not_ours{400, "tokenError", "The id_token_hint was not issued by this service.",
                             "attestations"};
   auto parsed = credentials::ParseDidSignedJwt(*hint_text, "did");
-  if (!parsed || parsed->claimed_did != authority_.options().authority) return not_ours;
-  auto hint = credentials::VerifyParsedJwt(std::move(*parsed), resolver_);
-  if (!hint) return not_ours;
-  auto r = authority_.Load("id", std::string(common::GetString(hint->payload, "jti").value_or("")),
-                           "issuance");
-  if (!r.ok()) return r.failure();
+  if (!parsed || parsed->claimed_did != authority_.options().authority) co_return not_ours;
+  auto hint = co_await common::RunOn<common::Result<credentials::VerifiedJwt>>(
+      std::move(blocking),
+      [this, &parsed] { return credentials::VerifyParsedJwt(std::move(*parsed), resolver_); });
+  if (!hint) co_return not_ours;
+  auto r = co_await authority_.LoadTask(
+      "id", std::string(common::GetString(hint->payload, "jti").value_or("")), "issuance");
+  if (!r.ok()) co_return r.failure();
   if (!r->terminal.empty() || !r->issued_jti.empty()) {
-    return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.",
-                      "request"};
+    co_return ApiFailure{409, "requestCompleted",
+                         "A credential was already issued for this request.", "request"};
   }
-  return r;
+  co_return r;
+}
+
+// Read and count in one transaction, so concurrent guesses cannot share an attempt.
+common::Database::Work WalletProtocol::PinFailureWork(const std::string& id, int* failures) {
+  return [&id, failures](Connection& c) -> Status {
+    auto cur = FindRequest(c, "id", id, true);
+    if (!cur) return cur.error();
+    *failures = (*cur ? (*cur)->pin_failures : 0) + 1;
+    return UpdateRequest(c, id, "pin_failures", int64_t{*failures});
+  };
 }
 
 // A wrong PIN counts; at pin_max_attempts the request fails for good with an
 // issuance_error callback.
-ApiResult<Done> WalletProtocol::CheckPin(const StoredRequest& r, const IssuanceSpec& spec,
-                                         const std::string& pin_hash) {
-  if (!spec.pin) return Done{};
+common::Task<ApiResult<Done>> WalletProtocol::CheckPinTask(const StoredRequest& r,
+                                                           const IssuanceSpec& spec,
+                                                           std::string pin_hash) {
+  if (!spec.pin) co_return Done{};
   const std::string expected =
       spec.pin->hashed ? spec.pin->value : credentials::PinHash(r.pin_salt, spec.pin->value);
-  if (common::ConstantTimeEquals(expected, pin_hash)) return Done{};
-  // Read and count in one transaction, so concurrent guesses cannot share an attempt.
+  if (common::ConstantTimeEquals(expected, pin_hash)) co_return Done{};
   int failures = 0;
-  Status s = authority_.db().Transaction([&](Connection& c) -> Status {
-    auto cur = FindRequest(c, "id", r.id, true);
-    if (!cur) return cur.error();
-    failures = (*cur ? (*cur)->pin_failures : 0) + 1;
-    return UpdateRequest(c, r.id, "pin_failures", int64_t{failures});
-  });
-  if (!s) return ApiFailure{500, "internalError", s.error().code, ""};
+  Status s = co_await common::AwaitCommit(authority_.db(), PinFailureWork(r.id, &failures));
+  if (!s) co_return ApiFailure{500, "internalError", s.error().code, ""};
   if (failures >= authority_.options().pin_max_attempts) {
-    auto done = authority_.Finish(r, spec.callback, "issuance_error",
-                                  SimpleEvent(r.id, "issuance_error", spec.callback.state,
-                                              "IssuanceFlowFailed", "pin_attempts_exceeded"));
+    auto done =
+        co_await authority_.FinishTask(r.id, spec.callback, "issuance_error",
+                                       SimpleEvent(r.id, "issuance_error", spec.callback.state,
+                                                   "IssuanceFlowFailed", "pin_attempts_exceeded"));
     (void)done;
-    return ApiFailure{403, "pinAttemptsExceeded", "Too many wrong PINs; the request is closed.",
-                      "pin"};
+    co_return ApiFailure{403, "pinAttemptsExceeded", "Too many wrong PINs; the request is closed.",
+                         "pin"};
   }
-  return ApiFailure{400, "invalidPin", "The PIN is not correct.", "pin"};
+  co_return ApiFailure{400, "invalidPin", "The PIN is not correct.", "pin"};
 }
 
-ApiResult<std::string> WalletProtocol::IssueVc(const StoredRequest& r, const IssuanceSpec& spec,
-                                               const std::string& holder) {
+common::Task<ApiResult<std::string>> WalletProtocol::IssueVcTask(const StoredRequest& r,
+                                                                 const IssuanceSpec& spec,
+                                                                 std::string holder) {
   const auto& options = authority_.options();
   const auto& contract = *authority_.ContractForManifest(spec.manifest);
   auto claims = contract.MapClaims(spec.claims);
-  if (!claims) return BadField("claims", claims.error().message);
+  if (!claims) co_return BadField("claims", claims.error().message);
   const int64_t now = authority_.clock().NowSeconds();
   std::string jwt;
   bool already = false;
   // Outside the transaction: the key store may read the database.
   const credentials::Signer signer = authority_.CurrentSigner();
-  Status s = authority_.db().Transaction([&](Connection& c) -> Status {
+  // The frame outlives the commit: the work may refer to its locals.
+  Status s = co_await common::AwaitCommit(authority_.db(), [&](Connection& c) -> Status {
+    already = false;
     // One VC per request, even under concurrent calls (of several instances).
     auto cur = FindRequest(c, "id", r.id, true);
     if (!cur) return cur.error();
@@ -176,12 +199,12 @@ ApiResult<std::string> WalletProtocol::IssueVc(const StoredRequest& r, const Iss
     return UpdateRequest(c, r.id, "issued_jti", vc.jti);
   });
   if (!s)
-    return ApiFailure{500, "internalError", "The credential could not be issued: " + s.error().code,
-                      ""};
+    co_return ApiFailure{500, "internalError",
+                         "The credential could not be issued: " + s.error().code, ""};
   if (already)
-    return ApiFailure{409, "requestCompleted", "A credential was already issued for this request.",
-                      "request"};
-  return jwt;
+    co_return ApiFailure{409, "requestCompleted",
+                         "A credential was already issued for this request.", "request"};
+  co_return jwt;
 }
 
 ApiResult<WalletResponse> WalletProtocol::CompleteIssuance(const std::string& body) {

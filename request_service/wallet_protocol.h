@@ -24,6 +24,11 @@ class WalletProtocol {
   // the request already has a credential, 400 invalidPin / 403
   // pinAttemptsExceeded for a wrong PIN. The holder's DID is resolved only
   // after the proof's id_token_hint bound it to an open request.
+  // The resolutions (our id_token_hint's signer, the holder's DID) run on
+  // `blocking`, the load on a reader thread and the PIN count and the
+  // credential commit with their batches. Issue() waits for it.
+  common::Task<ApiResult<WalletResponse>> IssueTask(std::string proof_jws,
+                                                    common::Executor blocking);
   ApiResult<WalletResponse> Issue(const std::string& proof_jws);
 
   // 202 once the terminal issuance_successful / issuance_error event is queued:
@@ -33,11 +38,15 @@ class WalletProtocol {
   ApiResult<WalletResponse> CompleteIssuance(const std::string& body);
 
  private:
-  ApiResult<StoredRequest> BoundRequest(const rapidjson::Value& proof);
-  ApiResult<Done> CheckPin(const StoredRequest& r, const IssuanceSpec& spec,
-                           const std::string& pin_hash);
-  ApiResult<std::string> IssueVc(const StoredRequest& r, const IssuanceSpec& spec,
-                                 const std::string& holder);
+  // The coroutines below take references into the awaiting frame, which
+  // outlives them.
+  common::Task<ApiResult<StoredRequest>> BoundRequestTask(const rapidjson::Value& proof,
+                                                          common::Executor blocking);
+  static common::Database::Work PinFailureWork(const std::string& id, int* failures);
+  common::Task<ApiResult<Done>> CheckPinTask(const StoredRequest& r, const IssuanceSpec& spec,
+                                             std::string pin_hash);
+  common::Task<ApiResult<std::string>> IssueVcTask(const StoredRequest& r, const IssuanceSpec& spec,
+                                                   std::string holder);
 
   Authority& authority_;
   credentials::DidResolver& resolver_;

@@ -1,6 +1,7 @@
 #include "verifier/routes.h"
 
 #include "common/base/json.h"
+#include "common/base/log.h"
 #include "common/http/qr.h"
 #include "verifier/demo_page.h"
 
@@ -69,6 +70,38 @@ HttpServerResponse Unauthorized() {
       .SetHeader("WWW-Authenticate", "Bearer");
 }
 
+// What the server answers and logs for a handler's exception (http_server.h).
+HttpServerResponse Crashed(std::exception_ptr e, const std::string& method, const std::string& path,
+                           const std::string& mscv) {
+  std::string error = "non-standard exception";
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    error = x.what();
+  } catch (...) {
+  }
+  common::LogError("http_handler_exception",
+                   {{"method", method}, {"path", path}, {"error", error}, {"mscv", mscv}});
+  return HttpServerResponse::JsonError(500, "internal_error",
+                                       "The server could not complete the request.");
+}
+
+// On the event loop: the lookup on a reader thread, the re-check of a verified
+// presentation on the blocking pool, the answer from the commit's completion.
+void Callback(const common::HttpServer& server, VerifierService& service,
+              const HttpServerRequest& req, const common::HttpResponder& respond) {
+  std::optional<std::string> key;
+  if (auto h = req.Header("api-key")) key.emplace(*h);
+  common::Start<CallbackAnswer>(
+      service.HandleCallbackTask(
+          std::move(key), req.body,
+          [&server](std::function<void()> f) { server.RunBlocking(std::move(f)); }),
+      [respond](CallbackAnswer a) { respond(HttpServerResponse::Json(a.status, a.body)); },
+      [respond, method = req.method, path = req.path, mscv = req.mscv](std::exception_ptr e) {
+        respond(Crashed(e, method, path, mscv));
+      });
+}
+
 void RegisterDemo(common::HttpServer& server, VerifierService* const& service,
                   const VerifierRouteOptions& o) {
   server.Route("GET", "/verifier", [&service, o](const HttpServerRequest&) {
@@ -105,11 +138,12 @@ void RegisterVerifierRoutes(common::HttpServer& server, VerifierService* const& 
                  if (!service) return Unavailable();
                  return GetFor(*service, *org, req);
                });
-  server.Route("POST", "/api/verifier/callback", [&service](const HttpServerRequest& req) {
-    if (!service) return Unavailable();
-    auto answer = service->HandleCallback(req.Header("api-key"), req.body);
-    return HttpServerResponse::Json(answer.status, answer.body);
-  });
+  server.RouteAsync(
+      "POST", "/api/verifier/callback",
+      [&server, &service](const HttpServerRequest& req, const common::HttpResponder& respond) {
+        if (!service) return respond(Unavailable());
+        Callback(server, *service, req, respond);
+      });
   if (options.demo) RegisterDemo(server, service, options);
 }
 

@@ -5,6 +5,7 @@
 #include "common/base/crypto.h"
 #include "common/base/json.h"
 #include "common/base/log.h"
+#include "common/base/task_wait.h"
 #include "common/http/outbox.h"
 #include "verifier/evaluate.h"
 
@@ -23,6 +24,8 @@ ApiError StorageError(const common::Error& e, const std::string& what) {
 ApiError BadField(std::string field, std::string message) {
   return ApiError{400, "invalid_request", field + ": " + message, field};
 }
+
+const CallbackAnswer kStorageFailed{500, R"({"error":"storage_error","message":"try again"})"};
 
 CallbackAnswer Ignored(const char* why) {
   common::LogInfo("verifier_callback_ignored", {{"reason", why}});
@@ -177,38 +180,50 @@ Outcome<std::string> VerifierService::Get(const std::string& org, const std::str
 
 CallbackAnswer VerifierService::HandleCallback(std::optional<std::string_view> api_key,
                                                const std::string& body) {
+  std::optional<std::string> key;
+  if (api_key) key.emplace(*api_key);
+  return common::WaitServing<CallbackAnswer>([&](common::Executor here) {
+    return HandleCallbackTask(std::move(key), body, std::move(here));
+  });
+}
+
+common::Task<CallbackAnswer> VerifierService::HandleCallbackTask(std::optional<std::string> api_key,
+                                                                 std::string body,
+                                                                 common::Executor blocking) {
   if (!api_key || !common::ConstantTimeEquals(*api_key, options_.callback_api_key)) {
-    return {401, R"({"error":"unauthorized","message":"api-key wrong or missing"})"};
+    co_return CallbackAnswer{401,
+                             R"({"error":"unauthorized","message":"api-key wrong or missing"})"};
   }
   auto doc = common::ParseJsonObject(body, {10 << 20, 64});
   if (!doc)
-    return {400, R"({"error":"invalid_request","message":"the body is not a JSON object"})"};
+    co_return CallbackAnswer{
+        400, R"({"error":"invalid_request","message":"the body is not a JSON object"})"};
   // requestStatus, or the legacy "code" (spec §5.2).
   std::string status(common::GetString(*doc, "requestStatus")
                          .value_or(common::GetString(*doc, "code").value_or("")));
   const auto state = common::GetString(*doc, "state");
-  if (!state) return Ignored("no_state");
-  auto row = store_.Find("state", std::string(*state));
-  if (!row) return {500, R"({"error":"storage_error","message":"try again"})"};
-  if (!*row || (*row)->protocol != kProtocolEntra) return Ignored("unknown_state");
+  if (!state) co_return Ignored("no_state");
+  auto row = co_await store_.FindTask("state", std::string(*state));
+  if (!row) co_return kStorageFailed;
+  if (!*row || (*row)->protocol != kProtocolEntra) co_return Ignored("unknown_state");
   const auto request_id = common::GetString(*doc, "requestId");
   if (!(*row)->rs_request_id.empty() && request_id && *request_id != (*row)->rs_request_id) {
-    return Ignored("request_id_mismatch");
+    co_return Ignored("request_id_mismatch");
   }
   if (status == "request_retrieved") {
-    auto changed = store_.MarkRetrieved(std::string(*state), clock_.NowSeconds());
-    if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
-    return CallbackAnswer{};
+    auto changed = co_await store_.MarkRetrievedTask(std::string(*state), clock_.NowSeconds());
+    if (!changed) co_return kStorageFailed;
+    co_return CallbackAnswer{};
   }
   if (status == "presentation_verified" || status == "presentation_error")
-    return OnTerminal(**row, *doc, status);
-  return Ignored("unknown_status");
+    co_return co_await OnTerminalTask(**row, *doc, status, std::move(blocking));
+  co_return Ignored("unknown_status");
 }
 
-CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
-                                           const rapidjson::Value& body,
-                                           const std::string& status) {
-  if (IsTerminalStatus(row.status)) return Ignored("already_terminal");
+// The terminal event as recorded: the Request Service's error, or the
+// presentation evaluated again against the stored policy.
+Evaluation VerifierService::Evaluate(const StoredPresentation& row, const rapidjson::Value& body,
+                                     const std::string& status) {
   Evaluation ev;
   if (status == "presentation_error") {
     const auto* err = common::GetObject(body, "error");
@@ -216,23 +231,34 @@ CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
         Terminal{status, "", std::string(err ? common::GetString(*err, "code").value_or("") : ""),
                  std::string(err ? common::GetString(*err, "message").value_or("") : "")};
     if (ev.terminal.error_code.empty()) ev.terminal.error_code = "presentation_error";
-  } else {
-    auto policy_doc = common::ParseJsonObject(row.policy);
-    Policy policy;
-    if (!policy_doc || ParsePolicy(*policy_doc, "", false, policy)) {
-      ev.terminal = Terminal{"presentation_error", "", "policy_unreadable",
-                             "the stored policy is unreadable"};
-    } else {
-      ev = EvaluateVerified(
-          body, policy,
-          EvaluationContext{options_.authority, clock_.NowSeconds(), resolver_, status_, domains_});
-    }
+    return ev;
   }
-  auto changed = store_.Finish(row.state, ev.terminal, ev.nonce, clock_.NowSeconds(),
-                               [this](common::Connection& c, const StoredPresentation& done) {
-                                 return webhooks_.Enqueue(c, done);
-                               });
-  if (!changed) return {500, R"({"error":"storage_error","message":"try again"})"};
+  auto policy_doc = common::ParseJsonObject(row.policy);
+  Policy policy;
+  if (!policy_doc || ParsePolicy(*policy_doc, "", false, policy)) {
+    ev.terminal =
+        Terminal{"presentation_error", "", "policy_unreadable", "the stored policy is unreadable"};
+    return ev;
+  }
+  return EvaluateVerified(
+      body, policy,
+      EvaluationContext{options_.authority, clock_.NowSeconds(), resolver_, status_, domains_});
+}
+
+common::Task<CallbackAnswer> VerifierService::OnTerminalTask(StoredPresentation row,
+                                                             const rapidjson::Value& body,
+                                                             std::string status,
+                                                             common::Executor blocking) {
+  if (IsTerminalStatus(row.status)) co_return Ignored("already_terminal");
+  // DID resolution, status lists and linked domains are outbound calls that block.
+  Evaluation ev = co_await common::RunOn<Evaluation>(
+      std::move(blocking), [this, &row, &body, &status] { return Evaluate(row, body, status); });
+  auto changed =
+      co_await store_.FinishTask(row.state, ev.terminal, ev.nonce, clock_.NowSeconds(),
+                                 [this](common::Connection& c, const StoredPresentation& done) {
+                                   return webhooks_.Enqueue(c, done);
+                                 });
+  if (!changed) co_return kStorageFailed;
   if (*changed) {
     CountPresentation(ev.terminal.status);
     webhooks_.Notify();
@@ -240,7 +266,7 @@ CallbackAnswer VerifierService::OnTerminal(const StoredPresentation& row,
   common::LogInfo(
       "verifier_presentation_finished",
       {{"id", row.id}, {"status", ev.terminal.status}, {"code", ev.terminal.error_code}});
-  return CallbackAnswer{};
+  co_return CallbackAnswer{};
 }
 
 common::Result<int64_t> VerifierService::Purge() {

@@ -15,11 +15,13 @@
 #include <vector>
 
 #include "common/base/clock.h"
+#include "common/base/task.h"
 #include "common/config/config_types.h"
 #include "common/store/store.h"
 #include "credentials/did_resolver.h"
 #include "credentials/presentation.h"
 #include "credentials/request_service_client.h"
+#include "verifier/evaluate.h"
 #include "verifier/oid4vp_service.h"
 #include "verifier/outcome.h"
 #include "verifier/policy.h"
@@ -71,7 +73,14 @@ class VerifierService {
   // A Request Service callback (spec §5): `api_key` is the header's value. 401 for a
   // missing/wrong key, 400 for a body that is not a JSON object; every other body is
   // answered 200, and only known states and statuses change anything, once.
+  // Waits for HandleCallbackTask(), running its blocking step on this thread.
   CallbackAnswer HandleCallback(std::optional<std::string_view> api_key, const std::string& body);
+  // HandleCallback() for a coroutine: the lookup on a reader thread, the
+  // result committed with its batch, no thread waiting for either; the
+  // re-check of a verified presentation (DID resolution, status lists,
+  // linked domains: outbound calls) runs on `blocking`.
+  common::Task<CallbackAnswer> HandleCallbackTask(std::optional<std::string> api_key,
+                                                  std::string body, common::Executor blocking);
 
   // Deletes results older than the retention; returns how many.
   common::Result<int64_t> Purge();
@@ -94,8 +103,10 @@ class VerifierService {
                                         std::string& protocol) const;
   Outcome<CreatedPresentation> CreateEntra(const std::string& org, const Policy& policy);
   std::string PresentationBody(const Policy& policy, const std::string& state) const;
-  CallbackAnswer OnTerminal(const StoredPresentation& row, const rapidjson::Value& body,
-                            const std::string& status);
+  Evaluation Evaluate(const StoredPresentation& row, const rapidjson::Value& body,
+                      const std::string& status);
+  common::Task<CallbackAnswer> OnTerminalTask(StoredPresentation row, const rapidjson::Value& body,
+                                              std::string status, common::Executor blocking);
 
   VerifierOptions options_;
   std::vector<Policy> policies_;

@@ -1,6 +1,7 @@
 #include "verifier/store.h"
 
 #include "common/http/outbox_store.h"
+#include "common/store/store_await.h"
 
 namespace vc::verifier {
 using common::Connection;
@@ -138,26 +139,57 @@ Result<std::optional<StoredPresentation>> PresentationStore::Find(const char* co
   return out;
 }
 
-Result<bool> PresentationStore::MarkRetrieved(const std::string& state, int64_t now) {
-  bool changed = false;
-  Status s = db_.Transaction([&](Connection& c) -> Status {
+common::Task<Result<std::optional<StoredPresentation>>> PresentationStore::FindTask(
+    const char* column, std::string value) {
+  std::optional<StoredPresentation> out;
+  // The frame outlives the read: the work may refer to its locals.
+  Status s = co_await common::AwaitRead(db_, [&](Connection& c) -> Status {
+    auto r = FindIn(c, column, value);
+    if (!r) return r.error();
+    out = std::move(*r);
+    return {};
+  });
+  if (!s) co_return s.error();
+  co_return out;
+}
+
+common::Database::Work PresentationStore::MarkRetrievedWork(const std::string& state, int64_t now,
+                                                            bool* changed) {
+  return [&state, now, changed](Connection& c) -> Status {
+    *changed = false;
     auto st = c.Cached(
         "UPDATE vf_requests SET status = 'request_retrieved', updated = ? "
         "WHERE state = ? AND status = 'request_created'");
     if (!st) return st.error();
     if (auto r = st->BindInt64(1, now).BindText(2, state).Run(); !r) return r;
-    changed = c.Changes() == 1;
+    *changed = c.Changes() == 1;
     return {};
-  });
+  };
+}
+
+Result<bool> PresentationStore::MarkRetrieved(const std::string& state, int64_t now) {
+  bool changed = false;
+  Status s = db_.Transaction(MarkRetrievedWork(state, now, &changed));
   if (!s) return s.error();
   return changed;
 }
 
-Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
-                                       const std::string& nonce, int64_t now,
-                                       const OnRecorded& on_recorded) {
-  bool changed = false, ended_meanwhile = false;
-  Status s = db_.Transaction([&](Connection& c) -> Status {
+common::Task<Result<bool>> PresentationStore::MarkRetrievedTask(std::string state, int64_t now) {
+  bool changed = false;
+  Status s = co_await common::AwaitCommit(db_, MarkRetrievedWork(state, now, &changed));
+  if (!s) co_return s.error();
+  co_return changed;
+}
+
+common::Database::Work PresentationStore::FinishWork(const std::string& state,
+                                                     const Terminal& terminal,
+                                                     const std::string& nonce, int64_t now,
+                                                     const OnRecorded& on_recorded, bool* changed,
+                                                     bool* ended_meanwhile) {
+  return [&state, &terminal, &nonce, now, &on_recorded, changed,
+          ended_meanwhile](Connection& c) -> Status {
+    *changed = *ended_meanwhile = false;
+    Terminal t = terminal;  // a work may run again (a deadlock broken): start from the event
     auto found = FindIn(c, "state", state, true);
     if (!found) return found.error();
     if (!*found || IsTerminalStatus((*found)->status)) return {};
@@ -185,7 +217,7 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
       return r;
     }
     if (c.Changes() != 1) {  // ended meanwhile: roll back the nonce claim too
-      ended_meanwhile = true;
+      *ended_meanwhile = true;
       return common::Error{"conflict", "the request ended meanwhile"};
     }
     p.status = t.status;
@@ -193,12 +225,34 @@ Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
     p.error_code = t.error_code;
     p.error_message = t.error_message;
     p.updated = now;
-    changed = true;
+    *changed = true;
     return on_recorded ? on_recorded(c, p) : Status{};
-  });
+  };
+}
+
+Result<bool> PresentationStore::Finished(const Status& committed, bool changed,
+                                         bool ended_meanwhile) {
   if (ended_meanwhile) return false;
-  if (!s) return s.error();
+  if (!committed) return committed.error();
   return changed;
+}
+
+Result<bool> PresentationStore::Finish(const std::string& state, Terminal t,
+                                       const std::string& nonce, int64_t now,
+                                       const OnRecorded& on_recorded) {
+  bool changed = false, ended_meanwhile = false;
+  Status s =
+      db_.Transaction(FinishWork(state, t, nonce, now, on_recorded, &changed, &ended_meanwhile));
+  return Finished(s, changed, ended_meanwhile);
+}
+
+common::Task<Result<bool>> PresentationStore::FinishTask(std::string state, Terminal t,
+                                                         std::string nonce, int64_t now,
+                                                         OnRecorded on_recorded) {
+  bool changed = false, ended_meanwhile = false;
+  Status s = co_await common::AwaitCommit(
+      db_, FinishWork(state, t, nonce, now, on_recorded, &changed, &ended_meanwhile));
+  co_return Finished(s, changed, ended_meanwhile);
 }
 
 Result<int64_t> PresentationStore::Purge(int64_t before) {

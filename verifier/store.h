@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/task.h"
 #include "common/store/migrations.h"
 #include "common/store/store.h"
 
@@ -68,8 +69,15 @@ class PresentationStore {
   common::Result<std::optional<StoredPresentation>> Find(const char* column,
                                                          const std::string& value);
 
+  // Find() for a coroutine: resumes on the reader thread that ran it.
+  common::Task<common::Result<std::optional<StoredPresentation>>> FindTask(const char* column,
+                                                                           std::string value);
+
   // request_created -> request_retrieved; false when the row is in another status.
   common::Result<bool> MarkRetrieved(const std::string& state, int64_t now);
+  // MarkRetrieved() for a coroutine: resumes once the batch holding it is
+  // committed, on the storage's completion thread.
+  common::Task<common::Result<bool>> MarkRetrievedTask(std::string state, int64_t now);
 
   // Records a terminal event once: false (nothing changed) when the request is
   // already terminal. When `nonce` is not empty it is claimed first; a nonce
@@ -79,6 +87,11 @@ class PresentationStore {
   using OnRecorded = std::function<common::Status(common::Connection&, const StoredPresentation&)>;
   common::Result<bool> Finish(const std::string& state, Terminal terminal, const std::string& nonce,
                               int64_t now, const OnRecorded& on_recorded);
+  // Finish() for a coroutine: resumes once the batch holding it is committed,
+  // on the storage's completion thread.
+  common::Task<common::Result<bool>> FinishTask(std::string state, Terminal terminal,
+                                                std::string nonce, int64_t now,
+                                                OnRecorded on_recorded);
 
   // Deletes requests and nonces created before `before` (unix seconds);
   // returns the number of requests deleted. Webhooks have their own retention
@@ -86,6 +99,18 @@ class PresentationStore {
   common::Result<int64_t> Purge(int64_t before);
 
  private:
+  // MarkRetrieved()'s transaction: sets *changed.
+  static common::Database::Work MarkRetrievedWork(const std::string& state, int64_t now,
+                                                  bool* changed);
+  // Finish()'s transaction; sets *changed, and *ended_meanwhile when another
+  // event ended the request between the read and the update.
+  static common::Database::Work FinishWork(const std::string& state, const Terminal& terminal,
+                                           const std::string& nonce, int64_t now,
+                                           const OnRecorded& on_recorded, bool* changed,
+                                           bool* ended_meanwhile);
+  static common::Result<bool> Finished(const common::Status& committed, bool changed,
+                                       bool ended_meanwhile);
+
   common::Database& db_;
 };
 

@@ -10,6 +10,7 @@
 
 #include "common/base/json.h"
 #include "common/jose/jws.h"
+#include "credentials/holder.h"
 #include "credentials/wallet_client.h"
 #include "request_service/fixture.h"
 
@@ -37,13 +38,22 @@ class ConcurrentWalletEndpoints : public RequestServiceFixture {
     return statuses;
   }
 
-  // The request object's "state": what the wallet reports its completion with.
-  static std::string WalletState(const std::string& jwt) {
+  // A string claim of the request object `jwt` ("" when absent).
+  static std::string Claim(const std::string& jwt, const char* name) {
     auto token = common::ParseCompact(jwt);
     if (!token) return "";
     auto payload = common::ParseJsonObject(token->payload);
     if (!payload) return "";
-    return std::string(common::GetString(*payload, "state").value_or(""));
+    return std::string(common::GetString(*payload, name).value_or(""));
+  }
+  // The request object's "state": what the wallet reports its completion with.
+  static std::string WalletState(const std::string& jwt) { return Claim(jwt, "state"); }
+
+  // The signed request object behind the deep link `link`.
+  std::string RequestObject(const std::string& link) {
+    auto object = common::Get(http_, *credentials::RequestUriFromLink(link));
+    EXPECT_TRUE(object && object->status == 200);
+    return object ? object->body : "";
   }
 
   int Count(const std::vector<std::string>& events, const std::string& name) {
@@ -80,6 +90,58 @@ TEST_P(ConcurrentWalletEndpoints, CompletionsAtOnceEndTheRequestOnce) {
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kCallers - 1);
   Deliver();
   EXPECT_EQ(Count(receiver_.Delivered(), "issuance_error"), 1);
+}
+
+// The proof's id_token_hint and the holder's DID are resolved on the blocking
+// pool, the credential committed with its batch: one proof sent at once by
+// every caller gets one credential, and the others 409.
+TEST_P(ConcurrentWalletEndpoints, OneProofIssuedAtOnceGivesOneCredential) {
+  const std::string object = RequestObject(Create("Issuance", IssuanceBody()));
+  credentials::IssuanceProof proof{service_->authority().IssueUrl(), manifest(),
+                                   Claim(object, "id_token_hint"), "", clock_.NowSeconds()};
+  auto jws = credentials::MakeIssuanceProof(holder_, proof);
+  ASSERT_TRUE(jws);
+  common::HttpRequest post{"POST", proof.credential_issuer, {{"Content-Type", "text/plain"}}, *jws};
+  const auto statuses = AtOnce([&] {
+    common::CurlHttpClient http;
+    auto r = http.Send(post);
+    if (!r) return -1;
+    auto doc = common::ParseJsonObject(r->body);
+    const bool vc = doc && common::GetString(*doc, "vc").has_value();
+    const bool refused = r->body.find("requestCompleted") != std::string::npos;
+    return (r->status == 200 && vc) || (r->status == 409 && refused) ? static_cast<int>(r->status)
+                                                                     : -1;
+  });
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kCallers - 1);
+}
+
+// The presentation is validated on the blocking pool (DID resolution, our
+// status list) and its terminal event committed once: one 200, the rest 409,
+// and one presentation_verified callback.
+TEST_P(ConcurrentWalletEndpoints, OnePresentationSentAtOnceEndsTheRequestOnce) {
+  auto vc = wallet_.Accept(holder_, Create("Issuance", IssuanceBody()), "");
+  ASSERT_TRUE(vc) << vc.error().message;
+  const std::string object = RequestObject(Create("Presentation", PresentationBody()));
+  credentials::PresentationAnswer answer{
+      authority(), Claim(object, "nonce"), "d", {"VerifiedIdentity"}, {*vc}, clock_.NowSeconds()};
+  const common::NameValueList form{{"id_token", *credentials::MakeSiopIdToken(holder_, answer)},
+                                   {"vp_token", *credentials::MakeVpJwt(holder_, answer)},
+                                   {"state", Claim(object, "state")}};
+  const std::string url = base_ + "/v1.0/verifiableCredentials/verifyPresentation";
+  const auto statuses = AtOnce([&] {
+    common::CurlHttpClient http;
+    auto r = common::PostForm(http, url, form);
+    if (!r) return -1;
+    const bool ok = r->status == 200 && r->body == "{}";
+    const bool refused = r->status == 409 && r->body.find("requestCompleted") != std::string::npos;
+    return ok || refused ? static_cast<int>(r->status) : -1;
+  });
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kCallers - 1);
+  Deliver();
+  EXPECT_EQ(Count(receiver_.Delivered(), "presentation_verified"), 1);
+  EXPECT_EQ(Count(receiver_.Delivered(), "presentation_error"), 0);
 }
 
 TEST_P(ConcurrentWalletEndpoints, ACompletionOfAnUnknownStateIsRefusedAsBefore) {

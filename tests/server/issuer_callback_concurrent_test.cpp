@@ -85,17 +85,20 @@ class IssuerCallbackConcurrentTest : public ::testing::Test {
   }
 
   // Audit entries recording a terminal issuance event for `request_id`.
-  int TerminalAuditEntries(const std::string& request_id) {
+  std::vector<issuer::AuditEntry> TerminalAudit(const std::string& request_id) {
     auto entries = issuer::AuditLog(*db_, clock_).List(0, 10000);
     EXPECT_TRUE(entries.ok());
-    int n = 0;
+    std::vector<issuer::AuditEntry> terminal;
     for (const auto& e : entries ? *entries : std::vector<issuer::AuditEntry>{}) {
       if (e.action == "issuance" && e.reference == request_id &&
           (e.outcome == "issuance_successful" || e.outcome == "issuance_error")) {
-        ++n;
+        terminal.push_back(e);
       }
     }
-    return n;
+    return terminal;
+  }
+  int TerminalAuditEntries(const std::string& request_id) {
+    return static_cast<int>(TerminalAudit(request_id).size());
   }
 
   TempDir dir_;
@@ -128,6 +131,27 @@ TEST_F(IssuerCallbackConcurrentTest, ConflictingCallbacksEndInOneTerminalStateAu
   auto report = issuer::AuditLog::Verify(*db_);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->problem;
+}
+
+// A row written before the subject column: its subject comes from the session,
+// read on the blocking pool while the callbacks wait on no thread. Raced, it
+// still ends once, audited once under the session's identity record.
+TEST_F(IssuerCallbackConcurrentTest, CallbacksForARowWithoutSubjectFindItThroughTheSession) {
+  const issuer::IssuanceRecord r = StartIssuance();
+  ASSERT_FALSE(r.subject.empty());
+  ASSERT_TRUE(db_->Transaction([&](common::Connection& c) -> common::Status {
+                   auto st = c.Cached("UPDATE issuer_issuances SET subject = '' WHERE id = ?");
+                   if (!st) return st.error();
+                   return st->BindText(1, r.id).Run();
+                 })
+                  .ok());
+  for (int status : Race(r)) EXPECT_EQ(status, 200);
+  auto after = issuer::IssuanceStore(*db_, clock_).Get(r.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(issuer::IsTerminal(after->status));
+  const auto audited = TerminalAudit(r.request_id);
+  ASSERT_EQ(audited.size(), 1u);
+  EXPECT_EQ(audited[0].subject, r.subject);
 }
 
 }  // namespace
