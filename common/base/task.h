@@ -182,12 +182,34 @@ inline auto ResumeOn(Executor executor) {
 }
 
 // co_await RunOn<R>(executor, f): f() on the executor (for a call that
-// blocks), and the coroutine continues there with its result.
+// blocks), and the coroutine continues there with its result, or rethrows
+// what f threw (the coroutine is resumed either way, never left parked).
 template <typename R, typename F>
 auto RunOn(Executor executor, F f) {
-  return Callback<R>([executor = std::move(executor), f = std::move(f)](auto resume) mutable {
-    executor([f = std::move(f), resume = std::move(resume)]() mutable { resume(f()); });
-  });
+  struct Awaiter {
+    Executor executor;
+    F f;
+    std::optional<R> result;
+    std::exception_ptr error;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) {
+      // Out of the frame first: the frame may be gone once the task ran.
+      Executor e = std::move(executor);
+      e([this, h] {
+        try {
+          result.emplace(f());
+        } catch (...) {
+          error = std::current_exception();
+        }
+        h.resume();
+      });
+    }
+    R await_resume() {
+      if (error) std::rethrow_exception(error);
+      return std::move(*result);
+    }
+  };
+  return Awaiter{std::move(executor), std::move(f), std::nullopt, nullptr};
 }
 
 }  // namespace vc::common

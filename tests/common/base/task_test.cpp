@@ -85,6 +85,22 @@ TEST(ConcurrentTask, ResumeOnAndRunOnContinueOnTheExecutor) {
   EXPECT_EQ(RunToEnd(blocking()), "slow call");
 }
 
+// A blocking call that throws is rethrown in the coroutine, which goes on
+// (here: catches it); before, the coroutine was never resumed.
+TEST(ConcurrentTask, RunOnRethrowsWhatTheCallThrew) {
+  ThreadPool pool(1);
+  Executor on_pool = [&pool](std::function<void()> f) { pool.Post(std::move(f)); };
+  auto failing = [on_pool]() -> Task<std::string> {
+    try {
+      co_await RunOn<int>(on_pool, []() -> int { throw std::runtime_error("provider down"); });
+    } catch (const std::runtime_error& e) {
+      co_return std::string("caught: ") + e.what();
+    }
+    co_return std::string("not thrown");
+  };
+  EXPECT_EQ(RunToEnd(failing()), "caught: provider down");
+}
+
 // Many coroutines at once through one database: each read sees its own row,
 // each commit reports its own outcome, and no thread waits meanwhile.
 TEST(ConcurrentTask, DatabaseAwaitablesReadAndCommit) {
