@@ -5,6 +5,7 @@
 
 #include "common/base/log.h"
 #include "common/http/qr.h"
+#include "common/http/task_handler.h"
 #include "common/http/url.h"
 #include "issuer/intake_routes.h"
 #include "issuer/issuance_pages.h"
@@ -261,25 +262,6 @@ HttpServerResponse CallbackResponse(CallbackResult result) {
   }
 }
 
-// What the server answers and logs for a handler's exception (http_server.h).
-struct Label {
-  std::string method, path, mscv;
-};
-HttpServerResponse Crashed(std::exception_ptr e, const Label& req) {
-  std::string error = "non-standard exception";
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    error = x.what();
-  } catch (...) {
-  }
-  common::LogError(
-      "http_handler_exception",
-      {{"method", req.method}, {"path", req.path}, {"error", error}, {"mscv", req.mscv}});
-  return HttpServerResponse::JsonError(500, "internal_error",
-                                       "The server could not complete the request.");
-}
-
 // On the event loop: the lookup on a reader thread, the change committed with
 // its batch, the answer from the commit's completion.
 void Callback(const common::HttpServer& server, const Ctx& c, const HttpServerRequest& req,
@@ -287,13 +269,10 @@ void Callback(const common::HttpServer& server, const Ctx& c, const HttpServerRe
   common::Executor blocking = [&server](std::function<void()> f) {
     server.RunBlocking(std::move(f));
   };
-  common::Start<CallbackResult>(
+  common::RespondWhenDone(
       c.issuance.HandleCallbackTask(std::string(req.Header("api-key").value_or("")), req.body,
                                     req.mscv, std::move(blocking)),
-      [respond](CallbackResult r) { respond(CallbackResponse(r)); },
-      [respond, label = Label{req.method, req.path, req.mscv}](std::exception_ptr e) {
-        respond(Crashed(e, label));
-      });
+      CallbackResponse, respond, common::HandlerLabel::Of(req));
 }
 
 }  // namespace

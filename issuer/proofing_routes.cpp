@@ -6,6 +6,7 @@
 #include "common/base/log.h"
 #include "common/http/html.h"
 #include "common/http/media_type.h"
+#include "common/http/task_handler.h"
 #include "issuer/intake_routes.h"
 #include "issuer/proofing_pages.h"
 #include "issuer/session_web.h"
@@ -100,6 +101,10 @@ ClaimedIdentity ClaimedFrom(const common::QueryParams& form) {
   return c;
 }
 
+constexpr const char* kCheckUnderWay =
+    "Your check is already being processed. Go back to the previous page: it shows the result as "
+    "soon as it is known.";
+
 // The page for a submission the service refused.
 HttpServerResponse SubmitRefused(const Ctx& c, const HttpServerRequest& req, const Session& s,
                                  const SubmitRequest& sr, const ProofingFailure& e) {
@@ -108,14 +113,17 @@ HttpServerResponse SubmitRefused(const Ctx& c, const HttpServerRequest& req, con
   FormView view{"", "", e.message, claimed.real_name, claimed.id_card_type, FieldInError(claimed)};
   // Input the user can correct, and a provider that may come back, show the form again.
   if (e.reason == ProofingError::kInvalidInput) return ShowForm(c, req, s, status, view, Code(e));
-  if (e.reason == ProofingError::kProviderUnavailable ||
-      e.reason == ProofingError::kStorageUnavailable) {
+  if (e.reason == ProofingError::kProviderUnavailable) {
     view.error = "The verification service is unavailable right now. Please try again.";
     return ShowForm(c, req, s, status, view, Code(e));
   }
   if (e.reason == ProofingError::kStorageUnavailable) {
     view.error = "We cannot save your details right now. Please try again in a moment.";
     return ShowForm(c, req, s, status, view, Code(e));
+  }
+  // Another submission of this session won the race past the route's check.
+  if (e.reason == ProofingError::kCheckPending) {
+    return ErrorResponse(req, status, Code(e), kCheckUnderWay, Banner(c, sr.provider));
   }
   // A refusal of an already verified identity is a 409; the user can fix nothing else here.
   const bool verified =
@@ -152,10 +160,7 @@ common::Task<HttpServerResponse> Submit(std::shared_ptr<const Ctx> ctx, HttpServ
   const ClaimedIdentity claimed = ClaimedFrom(*form);
   auto latest = co_await c.proofing.LatestAttemptTask(s.id);
   if (latest && latest->has_value() && !IsFinal((*latest)->outcome)) {
-    co_return ErrorResponse(req, 409, "proofing_in_progress",
-                            "Your check is already being processed. Go back to the previous page: "
-                            "it shows the result as soon as it is known.",
-                            banner(s));
+    co_return ErrorResponse(req, 409, "proofing_in_progress", kCheckUnderWay, banner(s));
   }
   const auto [owner, name] = RecordKeyFor(s);
   const SubmitRequest sr{s.id,     owner,
@@ -210,39 +215,23 @@ common::Task<HttpServerResponse> Callback(std::shared_ptr<const Ctx> ctx, HttpSe
                                           status == 500 ? "internal error" : st.error().message);
 }
 
-// What the server answers and logs for a handler's exception (http_server.h).
-HttpServerResponse Crashed(std::exception_ptr e, const std::string& method, const std::string& path,
-                           const std::string& mscv) {
-  std::string error = "non-standard exception";
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    error = x.what();
-  } catch (...) {
-  }
-  common::LogError("http_handler_exception",
-                   {{"method", method}, {"path", path}, {"error", error}, {"mscv", mscv}});
-  return HttpServerResponse::JsonError(500, "internal_error",
-                                       "The server could not complete the request.");
-}
-
 using Route = common::Task<HttpServerResponse> (*)(std::shared_ptr<const Ctx>, HttpServerRequest,
                                                    common::Executor);
 
 // Registers `route` on the event loop; it answers when it finishes.
 void RouteAsync(common::HttpServer& server, const char* method, const char* pattern,
                 std::shared_ptr<const Ctx> ctx, Route route) {
-  server.RouteAsync(
-      method, pattern, [&server, ctx, route](HttpServerRequest req, common::HttpResponder respond) {
-        common::Executor blocking = [&server](std::function<void()> f) {
-          server.RunBlocking(std::move(f));
-        };
-        auto failed = [respond, method = req.method, path = req.path, mscv = req.mscv](
-                          std::exception_ptr e) { respond(Crashed(e, method, path, mscv)); };
-        common::Start<HttpServerResponse>(
-            route(ctx, std::move(req), std::move(blocking)),
-            [respond](HttpServerResponse r) { respond(std::move(r)); }, std::move(failed));
-      });
+  server.RouteAsync(method, pattern,
+                    [&server, ctx, route](HttpServerRequest req, common::HttpResponder respond) {
+                      common::Executor blocking = [&server](std::function<void()> f) {
+                        server.RunBlocking(std::move(f));
+                      };
+                      auto label = common::HandlerLabel::Of(req);
+                      auto task = route(ctx, std::move(req), std::move(blocking));
+                      common::RespondWhenDone(
+                          std::move(task), [](HttpServerResponse r) { return r; },
+                          std::move(respond), std::move(label));
+                    });
 }
 
 HttpServerResponse UnknownSandboxCheck() {

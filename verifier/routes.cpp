@@ -3,6 +3,7 @@
 #include "common/base/json.h"
 #include "common/base/log.h"
 #include "common/http/qr.h"
+#include "common/http/task_handler.h"
 #include "verifier/demo_page.h"
 
 namespace vc::verifier {
@@ -70,36 +71,18 @@ HttpServerResponse Unauthorized() {
       .SetHeader("WWW-Authenticate", "Bearer");
 }
 
-// What the server answers and logs for a handler's exception (http_server.h).
-HttpServerResponse Crashed(std::exception_ptr e, const std::string& method, const std::string& path,
-                           const std::string& mscv) {
-  std::string error = "non-standard exception";
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    error = x.what();
-  } catch (...) {
-  }
-  common::LogError("http_handler_exception",
-                   {{"method", method}, {"path", path}, {"error", error}, {"mscv", mscv}});
-  return HttpServerResponse::JsonError(500, "internal_error",
-                                       "The server could not complete the request.");
-}
-
 // On the event loop: the lookup on a reader thread, the re-check of a verified
 // presentation on the blocking pool, the answer from the commit's completion.
 void Callback(const common::HttpServer& server, VerifierService& service,
               const HttpServerRequest& req, const common::HttpResponder& respond) {
   std::optional<std::string> key;
   if (auto h = req.Header("api-key")) key.emplace(*h);
-  common::Start<CallbackAnswer>(
+  common::RespondWhenDone(
       service.HandleCallbackTask(
           std::move(key), req.body,
           [&server](std::function<void()> f) { server.RunBlocking(std::move(f)); }),
-      [respond](CallbackAnswer a) { respond(HttpServerResponse::Json(a.status, a.body)); },
-      [respond, method = req.method, path = req.path, mscv = req.mscv](std::exception_ptr e) {
-        respond(Crashed(e, method, path, mscv));
-      });
+      [](CallbackAnswer a) { return HttpServerResponse::Json(a.status, a.body); }, respond,
+      common::HandlerLabel::Of(req));
 }
 
 void RegisterDemo(common::HttpServer& server, VerifierService* const& service,

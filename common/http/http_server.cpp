@@ -30,6 +30,7 @@
 #include "common/http/internal/http_wire.h"
 #include "common/http/internal/write_pump.h"
 #include "common/http/mscv.h"
+#include "common/http/task_handler.h"
 
 namespace vc::common {
 namespace {
@@ -182,20 +183,11 @@ struct RequestLabel {
 // answer is logged and answered with a generic 500.
 void Invoke(const AsyncHttpHandler& handler, HttpServerRequest request,
             const HttpResponder& respond, const RequestLabel& label) {
-  std::string error;
   try {
     handler(std::move(request), respond);
-    return;
-  } catch (const std::exception& e) {
-    error = e.what();
   } catch (...) {
-    error = "non-standard exception";
+    respond(HandlerFailed(std::current_exception(), label.method, label.path, label.mscv));
   }
-  LogError(
-      "http_handler_exception",
-      {{"method", label.method}, {"path", label.path}, {"error", error}, {"mscv", label.mscv}});
-  respond(HttpServerResponse::JsonError(500, "internal_error",
-                                        "The server could not complete the request."));
 }
 
 // What is needed to finish one request once its handler answers, on any thread:
@@ -230,6 +222,21 @@ struct Completion {
 };
 
 }  // namespace
+
+HttpServerResponse HandlerFailed(std::exception_ptr error, std::string_view method,
+                                 std::string_view path, std::string_view mscv) {
+  std::string what = "non-standard exception";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  LogError("http_handler_exception",
+           {{"method", method}, {"path", path}, {"error", what}, {"mscv", mscv}});
+  return HttpServerResponse::JsonError(500, "internal_error",
+                                       "The server could not complete the request.");
+}
 
 std::optional<HttpServerResponse> HttpServer::State::Route(HttpServerRequest& request,
                                                            std::string_view raw_query,

@@ -130,7 +130,7 @@ TEST_P(ProofingConcurrencyTest, DistinctCallbacksAtOnceRecordOneVerdict) {
 // One form posted by every caller at once: one check starts (the hosted page's
 // redirect); the others are told a check is under way: by the route
 // (proofing_in_progress), or, when they passed it together, by the service
-// (check_pending, which the route answers with 500 today).
+// (check_pending); both are a 409.
 TEST_P(ProofingConcurrencyTest, OneFormPostedAtOnceStartsOneCheck) {
   const std::string id = Open("req-race-submit");
   const std::string form = Form("Sandbox Async");
@@ -149,7 +149,7 @@ TEST_P(ProofingConcurrencyTest, OneFormPostedAtOnceStartsOneCheck) {
     if (r->status == 200 && common::GetString(*doc, "state") == "pending") return 200;
     const std::string code(common::GetString(*doc, "error").value_or(""));
     const bool busy = (r->status == 409 && code == "proofing_in_progress") ||
-                      ((r->status == 409 || r->status == 500) && code == "check_pending");
+                      (r->status == 409 && code == "check_pending");
     return busy ? 409 : -1;
   });
   EXPECT_EQ(std::count(answers.begin(), answers.end(), 200), 1);
