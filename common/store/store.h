@@ -29,6 +29,9 @@
 #include "common/store/store_statement.h"
 
 namespace vc::common {
+namespace detail {
+class SqliteCheckpointer;
+}
 
 struct DatabaseOptions {
   bool create = true;          // create the file if missing (not its directory)
@@ -156,6 +159,10 @@ class Database {
   std::vector<std::unique_ptr<Connection>> readers_;
   std::vector<Connection*> idle_readers_;
   std::unique_ptr<ThreadPool> query_threads_;  // runs Query(); one per reader
+
+  // SQLite on a file: checkpoints the WAL off the writer thread. Outlives the
+  // writers, whose connection calls it after each commit.
+  std::unique_ptr<detail::SqliteCheckpointer> checkpointer_;
 
   // Last: their threads start once everything above exists.
   std::thread completion_thread_;

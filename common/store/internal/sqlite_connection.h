@@ -39,6 +39,8 @@ class SqliteConnection final : public Connection {
   bool TransactionFailed() const override { return false; }
   bool Lost() const override { return false; }
 
+  sqlite3* raw() const { return db_; }  // for the WAL hook and checkpoints
+
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
