@@ -141,12 +141,15 @@ HttpServerResponse SubmitRefused(const Ctx& c, const HttpServerRequest& req, con
 // `blocking`. Each takes the request (and its context) by value: the frame
 // outlives the handler that started it.
 
+// The banner of the pages about a session: its provider's.
+SessionBanner BannerFor(const Ctx& c) {
+  return [&c](const Session& s) { return Banner(c, c.options.provider_for(s)); };
+}
+
 common::Task<HttpServerResponse> Submit(std::shared_ptr<const Ctx> ctx, HttpServerRequest req,
                                         common::Executor blocking) {
   const Ctx& c = *ctx;
-  const SessionBanner banner = [&c](const Session& s) {
-    return Banner(c, c.options.provider_for(s));
-  };
+  const SessionBanner banner = BannerFor(c);
   auto active = co_await ActiveSessionTask(c.intake, req, banner, blocking);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) co_return std::move(*resp);
   const Session s = std::get<Session>(std::move(active));
@@ -178,9 +181,7 @@ common::Task<HttpServerResponse> Submit(std::shared_ptr<const Ctx> ctx, HttpServ
 common::Task<HttpServerResponse> Continue(std::shared_ptr<const Ctx> ctx, HttpServerRequest req,
                                           common::Executor blocking) {
   const Ctx& c = *ctx;
-  const SessionBanner banner = [&c](const Session& s) {
-    return Banner(c, c.options.provider_for(s));
-  };
+  const SessionBanner banner = BannerFor(c);
   auto active = co_await ActiveSessionTask(c.intake, req, banner, blocking);
   if (auto* resp = std::get_if<HttpServerResponse>(&active)) co_return std::move(*resp);
   const Session s = std::get<Session>(std::move(active));
