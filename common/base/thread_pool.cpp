@@ -23,10 +23,12 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::Post(std::function<void()> task) {
-  {
-    std::lock_guard lock(mu_);
-    tasks_.push_back(std::move(task));
-  }
+  // Notified under the lock: a Post racing the destructor (a coroutine that
+  // continues on the blocking pool while the server shuts down) is then done
+  // with the condition variable before the destructor can take the lock, drain
+  // the task and destroy it.
+  std::lock_guard lock(mu_);
+  tasks_.push_back(std::move(task));
   ready_.notify_one();
 }
 
