@@ -32,6 +32,7 @@ SqliteCheckpointer::~SqliteCheckpointer() {
 }
 
 void SqliteCheckpointer::Watch(SqliteConnection& writer) {
+  writer_ = writer.raw();
   sqlite3_wal_hook(writer.raw(), &SqliteCheckpointer::OnCommit, this);
 }
 
@@ -40,8 +41,10 @@ bool SqliteCheckpointer::WaitForCheckpoints(int n, std::chrono::milliseconds tim
   return ran_.wait_for(lock, timeout, [&] { return checkpoints_ >= n; });
 }
 
-// On the writer thread, after each commit, with the WAL's size in pages.
-int SqliteCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages) {
+// On the writer thread, after each commit, with the WAL's size in pages. It
+// only decides: the commit's callers are still waiting, so the writer's own
+// copy waits for CatchUpIfDue(), after their answers are on their way.
+int SqliteCheckpointer::OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
   auto* c = static_cast<SqliteCheckpointer*>(self);
   c->wal_pages_.store(wal_pages);
   int copied = c->copied_.load();
@@ -53,10 +56,9 @@ int SqliteCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, in
   std::unique_lock lock(c->mu_);
   if (c->running_ || c->wanted_) return SQLITE_OK;
   if (wal_pages >= 10 * c->threshold_pages_ || (copied > 0 && uncopied <= 4 * kCatchUp)) {
-    // The last pages of a caught-up WAL (or a WAL too long): copied here, so
-    // that the next commit starts the WAL over.
-    lock.unlock();
-    c->Checkpoint(db, schema);
+    // The last pages of a caught-up WAL (or a WAL too long): copied by the
+    // writer, so that its next commit starts the WAL over.
+    c->catch_up_due_ = true;
     return SQLITE_OK;
   }
   if (uncopied < c->threshold_pages_) return SQLITE_OK;
@@ -64,6 +66,12 @@ int SqliteCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, in
   lock.unlock();
   c->wake_.notify_one();
   return SQLITE_OK;
+}
+
+void SqliteCheckpointer::CatchUpIfDue() {
+  if (!writer_ || !catch_up_due_) return;
+  catch_up_due_ = false;
+  Checkpoint(writer_, nullptr);
 }
 
 void SqliteCheckpointer::Checkpoint(sqlite3* db, const char* schema) {

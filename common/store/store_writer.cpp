@@ -5,6 +5,7 @@
 
 #include "common/base/log.h"
 #include "common/store/internal/database_internal.h"
+#include "common/store/internal/sqlite_checkpointer.h"
 
 namespace vc::common {
 namespace detail {
@@ -151,6 +152,11 @@ void Database::WriterLoop(Writer& writer) {
       completed_.push_back(std::move(batch));
     }
     completed_ready_.notify_one();
+    if (checkpointer_) {
+      std::lock_guard<std::mutex> writer_lock(writer.mu);
+      detail::HoldGuard hold(this);
+      checkpointer_->CatchUpIfDue();
+    }
     lock.lock();
   }
 }

@@ -8,9 +8,10 @@
 // pages are uncopied; it runs PASSIVE checkpoints on its own connection, which
 // copy what is committed while the writer goes on, pass after pass until
 // at most kCatchUp pages are left. The writer copies the last few (with what
-// it committed since) between two commits, and the WAL then starts over from
-// its beginning. A WAL that still grows past ten thresholds (a reader that does
-// not end) is checkpointed by the writer, as SQLite would.
+// it committed since) between two batches, once the last batch's answers are
+// published (CatchUpIfDue), and the WAL then starts over from its beginning.
+// A WAL that still grows past ten thresholds (a reader that does not end) is
+// checkpointed by the writer, as SQLite would.
 #pragma once
 
 #include <atomic>
@@ -44,8 +45,14 @@ class SqliteCheckpointer {
   void Watch(SqliteConnection& writer);
 
   // The background passes stop at this many uncopied pages; the writer copies
-  // up to four times as many itself (about a millisecond: 1 MiB and an fsync).
+  // up to four times as many itself. On a grown database that takes some
+  // 2-12 ms (the fsync of pages all over the file), which is why no batch's
+  // callers wait for it.
   static constexpr int kCatchUp = 64;
+
+  // On the writer thread, between two batches (after the last one's answers
+  // are published): copies the WAL's last pages when a commit found it due.
+  void CatchUpIfDue();
 
   // Waits until `n` checkpoints have run, at most `timeout`; false if not.
   bool WaitForCheckpoints(int n, std::chrono::milliseconds timeout) const;
@@ -67,6 +74,8 @@ class SqliteCheckpointer {
   std::atomic<int> copied_{0};     // WAL pages copied by the last checkpoint
   std::atomic<int> wal_pages_{0};  // the WAL's size after the last commit
   bool stopping_ = false;
+  sqlite3* writer_ = nullptr;  // the watched connection
+  bool catch_up_due_ = false;  // writer thread only
   int checkpoints_ = 0;
   std::thread thread_;
 };
