@@ -6,8 +6,6 @@
 namespace vc::testing {
 namespace {
 
-constexpr const char* kPrcId = "11010519491231002X";
-
 class IdentityApiTest : public IntakeFixture {
  protected:
   std::string OpenSession(const std::string& request_id) {

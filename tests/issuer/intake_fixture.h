@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "common/base/clock.h"
 #include "common/base/crypto.h"
@@ -105,6 +107,9 @@ class JwksHost {
 // VC_INSTANTIATE_SQLITE (support/test_database.h).
 class IntakeFixture : public ::testing::TestWithParam<TestBackend> {
  protected:
+  static constexpr const char* kPrcId = "11010519491231002X";  // a valid checksum
+  static constexpr std::string_view kProofingPrefix = "/proofing/";
+
   void SetUp() override {
     VC_SKIP_WITHOUT_BACKEND(GetParam());
     dir_ = std::filesystem::path(::testing::TempDir()) / ("intake-" + common::RandomId(6));
@@ -249,6 +254,16 @@ class IntakeFixture : public ::testing::TestWithParam<TestBackend> {
     return std::string(common::GetString(*doc, "error").value_or("<no error member>"));
   }
 
+  // Opens a session through the jumpstart: its id; its cookie goes to cookie_.
+  std::string Open(const std::string& request_id) {
+    auto resp = Get("/contoso/?token=" + Mint(request_id));
+    EXPECT_TRUE(resp.ok());
+    if (!resp.ok()) return "";
+    cookie_ = CookieFrom(*resp);
+    const std::string_view location = resp->Header("location").value_or("");
+    return std::string(location.substr(std::min(location.size(), kProofingPrefix.size())));
+  }
+
   // "vcs_<id>=<secret>" from a Set-Cookie header.
   static std::string CookieFrom(const common::HttpResponse& resp) {
     auto sc = resp.Header("set-cookie");
@@ -256,6 +271,7 @@ class IntakeFixture : public ::testing::TestWithParam<TestBackend> {
     return std::string(sc->substr(0, sc->find(';')));
   }
 
+  std::string cookie_;  // the last Open()ed session's
   std::filesystem::path dir_;
   common::ManualClock clock_{1'760'000'000};
   common::MetricsRegistry metrics_;

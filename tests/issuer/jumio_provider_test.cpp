@@ -26,9 +26,7 @@ class JumioTest : public IntakeFixture {
   }
   // Opens a session and submits the form; returns the session id.
   std::string StartCheck(const std::string& request_id) {
-    auto resp = Get("/contoso/?token=" + Mint(request_id));
-    cookie_ = CookieFrom(*resp);
-    const std::string id = std::string(resp->Header("location").value_or("")).substr(10);
+    const std::string id = Open(request_id);
     submitted_ = *Post("/proofing/" + id,
                        common::FormUrlEncode({{"realName", "Olena Kovalenko"},
                                               {"idCardType", "PASSPORT"},
@@ -69,7 +67,6 @@ class JumioTest : public IntakeFixture {
 
   FakeJumio fake_{"client-1", "secret-1"};
   std::shared_ptr<issuer::JumioProvider> jumio_;
-  std::string cookie_;
   common::HttpResponse submitted_;
 };
 

@@ -15,18 +15,10 @@
 namespace vc::testing {
 namespace {
 
-constexpr const char* kPrcId = "11010519491231002X";  // a valid checksum
 constexpr int kCallers = 32;
 
 class ProofingConcurrencyTest : public IntakeFixture {
  protected:
-  // Opens a session; returns its id and sets cookie_.
-  std::string Open(const std::string& request_id) {
-    auto resp = Get("/contoso/?token=" + Mint(request_id));
-    EXPECT_TRUE(resp.ok());
-    cookie_ = CookieFrom(*resp);
-    return std::string(resp->Header("location").value_or("")).substr(10);
-  }
   std::string Form(const std::string& name) {
     return common::FormUrlEncode(
         {{"realName", name}, {"idCardType", "PRC_ID"}, {"idCardNumber", kPrcId}});
@@ -89,7 +81,6 @@ class ProofingConcurrencyTest : public IntakeFixture {
     ASSERT_TRUE(report.ok());
     EXPECT_TRUE(report->ok) << report->problem;
   }
-  std::string cookie_;
 };
 
 // One callback sent by every caller at once: one is accepted, audited and its

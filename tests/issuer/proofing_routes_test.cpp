@@ -11,17 +11,8 @@
 namespace vc::testing {
 namespace {
 
-constexpr const char* kPrcId = "11010519491231002X";  // a valid checksum
-
 class ProofingRoutesTest : public IntakeFixture {
  protected:
-  // Opens a session; returns its id and sets cookie_.
-  std::string Open(const std::string& request_id) {
-    auto resp = Get("/contoso/?token=" + Mint(request_id));
-    EXPECT_TRUE(resp.ok());
-    cookie_ = CookieFrom(*resp);
-    return std::string(resp->Header("location").value_or("")).substr(10);
-  }
   common::Result<common::HttpResponse> SubmitForm(const std::string& id, const std::string& name,
                                                   const std::string& type,
                                                   const std::string& number, bool json = false) {
@@ -47,7 +38,6 @@ class ProofingRoutesTest : public IntakeFixture {
                     .ok());
     return n;
   }
-  std::string cookie_;
 };
 
 TEST_P(ProofingRoutesTest, FormCarriesCasdoorFieldNamesAndSandboxBanner) {
