@@ -18,8 +18,6 @@ namespace {
 
 bool HeldByThisThread(const Database* db) { return detail::HeldByThisThread(db); }
 
-constexpr int kCheckpointPages = 4'000;
-
 // Runs a cleanup on every way out of a scope, exceptions included.
 template <typename F>
 class ScopeExit {
@@ -108,7 +106,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   std::unique_ptr<detail::SqliteCheckpointer> checkpointer;
   if (!in_memory) {
     auto started = detail::SqliteCheckpointer::Start(path, options.busy_timeout_ms,
-                                                     options.full_sync, kCheckpointPages);
+                                                     options.full_sync, options.checkpoint_pages);
     if (!started.ok()) return started.error();
     checkpointer = std::move(*started);
     checkpointer->Watch(**writer);

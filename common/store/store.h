@@ -41,6 +41,8 @@ struct DatabaseOptions {
   // RequestId survives a power loss, not only a process crash; NORMAL trades
   // that for throughput and is meant for tests and benchmarks.
   bool full_sync = true;
+  // WAL pages that wake the background checkpoint (store.cpp says why 4,000).
+  int checkpoint_pages = 4'000;
 };
 
 struct PostgresOptions {

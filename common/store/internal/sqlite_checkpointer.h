@@ -45,9 +45,9 @@ class SqliteCheckpointer {
   void Watch(SqliteConnection& writer);
 
   // The background passes stop at this many uncopied pages; the writer copies
-  // up to four times as many itself. On a grown database that takes some
-  // 2-12 ms (the fsync of pages all over the file), which is why no batch's
-  // callers wait for it.
+  // up to four times as many itself. On a grown database that took 6-7 ms on
+  // average, up to 20 ms (the fsync of pages all over the file; measured in
+  // bench/results/profile.md), which is why no batch's callers wait for it.
   static constexpr int kCatchUp = 64;
 
   // On the writer thread, between two batches (after the last one's answers
