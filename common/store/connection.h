@@ -10,8 +10,15 @@
 // lent it to, and only inside the work it was lent for.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string_view>
+#include <typeindex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "common/base/result.h"
 #include "common/store/store_statement.h"
@@ -52,6 +59,34 @@ class Connection {
     return engine() == Engine::kPostgresql ? " FOR UPDATE" : "";
   }
 
+  // Inside a write work: `undo` runs on this thread if what the work did is
+  // rolled back (its own error, or its batch's failed COMMIT), and is dropped
+  // once it commits. For state a store keeps in memory beside its tables,
+  // which must follow the transaction (one_time_claims.h). Must not throw.
+  void OnRollback(std::function<void()> undo) { undos_.push_back(std::move(undo)); }
+
+  // State a store keeps beside this connection, in memory: created empty on
+  // first use, kept as long as the connection (the writer's: as long as its
+  // Database). Find() gives nullptr before that.
+  template <typename T>
+  T& Attached() {
+    std::shared_ptr<void>& slot = attached_[std::type_index(typeid(T))];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
+  template <typename T>
+  T* FindAttached() const {
+    auto it = attached_.find(std::type_index(typeid(T)));
+    return it == attached_.end() ? nullptr : static_cast<T*>(it->second.get());
+  }
+
+  // For Database's writer. UndoMark(): how many OnRollback()s are pending;
+  // RolledBackTo(mark) runs those registered since, newest first; Committed()
+  // drops them all.
+  size_t UndoMark() const { return undos_.size(); }
+  void RolledBackTo(size_t mark);
+  void Committed() { undos_.clear(); }
+
   // For Database, between works. Ready(): the connection can be used, after
   // reconnecting a lost one (PostgreSQL, with backoff); "db_unavailable" when
   // it cannot. TransactionFailed(): a statement failed inside the open
@@ -62,6 +97,10 @@ class Connection {
   // True once the connection to the server is gone (PostgreSQL), until Ready()
   // makes a new one.
   virtual bool Lost() const = 0;
+
+ private:
+  std::vector<std::function<void()>> undos_;
+  std::unordered_map<std::type_index, std::shared_ptr<void>> attached_;
 };
 
 // True for "db_constraint" errors caused by a UNIQUE or PRIMARY KEY clash, the

@@ -1,6 +1,12 @@
 #include "common/store/store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <utility>
 
@@ -67,6 +73,35 @@ Database::~Database() {
   }
   completed_ready_.notify_one();
   completion_thread_.join();  // runs the last Dones
+  if (hold_fd_ >= 0) ::close(hold_fd_);
+}
+
+// A lock file beside the database, not a flock on the database itself: closing
+// any descriptor of the database file drops the POSIX locks SQLite holds on it
+// in this process.
+Status Database::HoldExclusively() {
+  if (engine_ != Engine::kSqlite) {
+    return MakeError("db_error", "a PostgreSQL database is shared; it cannot be held");
+  }
+  std::lock_guard<std::mutex> lock(hold_mutex_);
+  if (hold_fd_ >= 0 || path_.empty() || path_ == ":memory:") return Status::Ok();
+  const std::string lock_path = path_ + ".lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return MakeError("db_error", "open " + lock_path + ": " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return MakeError("database_in_use",
+                       path_ + " is in use by another vcserver (it holds " + lock_path +
+                           "); a SQLite database serves one instance, PostgreSQL several");
+    }
+    return MakeError("db_error", "lock " + lock_path + ": " + std::strerror(err));
+  }
+  hold_fd_ = fd;
+  return Status::Ok();
 }
 
 Status Database::AddReaders(std::vector<std::unique_ptr<Connection>> readers) {

@@ -118,6 +118,14 @@ class Database {
   // the store takes writes again even when nothing else writes. Never waits.
   void ProbeWrites();
 
+  // SQLite: takes the database file for this Database alone, until it closes
+  // (an exclusive flock on "<path>.lock"), for a store that keeps state in the
+  // writer connection's memory, which another writer's commits would bypass.
+  // "database_in_use" while another Database, in this process or another,
+  // holds it. Idempotent; nothing to hold for ":memory:". PostgreSQL:
+  // "db_error" (its instances share the database by design).
+  Status HoldExclusively();
+
   Engine engine() const { return engine_; }
   // The SQLite file, or the PostgreSQL URL without its password (for logs).
   const std::string& path() const { return path_; }
@@ -165,6 +173,9 @@ class Database {
   // SQLite on a file: checkpoints the WAL off the writer thread. Outlives the
   // writers, whose connection calls it after each commit.
   std::unique_ptr<detail::SqliteCheckpointer> checkpointer_;
+
+  std::mutex hold_mutex_;  // guards hold_fd_
+  int hold_fd_ = -1;       // the flock of HoldExclusively(), closed last
 
   // Last: their threads start once everything above exists.
   std::thread completion_thread_;

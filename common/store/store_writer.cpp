@@ -50,6 +50,18 @@ Status CheckStillOpen(Connection& conn) {
 
 }  // namespace detail
 
+void Connection::RolledBackTo(size_t mark) {
+  while (undos_.size() > mark) {
+    std::function<void()> undo = std::move(undos_.back());
+    undos_.pop_back();
+    try {
+      undo();
+    } catch (...) {
+      LogError("db_undo_exception", {});
+    }
+  }
+}
+
 namespace {
 constexpr size_t kMaxBatch = 256;
 // How often a work is run again after PostgreSQL failed it to break a
@@ -169,6 +181,7 @@ namespace {
 bool RunOne(Connection& conn, Database::Work& work, Status* status, std::exception_ptr* exception,
             Status* fatal) {
   if (Status s = conn.ExecCached("SAVEPOINT work"); !s.ok()) return (*fatal = s), false;
+  const size_t undo_mark = conn.UndoMark();
   try {
     *status = work(conn);
   } catch (...) {
@@ -183,6 +196,7 @@ bool RunOne(Connection& conn, Database::Work& work, Status* status, std::excepti
   }
   if (!status->ok() || *exception) {
     if (Status s = conn.ExecCached("ROLLBACK TO work"); !s.ok()) return (*fatal = s), false;
+    conn.RolledBackTo(undo_mark);
   }
   if (Status s = conn.ExecCached("RELEASE work"); !s.ok()) return (*fatal = s), false;
   return true;
@@ -195,7 +209,9 @@ bool RunOne(Connection& conn, Database::Work& work, Status* status, std::excepti
 // again: the batch would still hold its locks. What ran before it is committed
 // first, which lets the other transaction finish, and it runs again in a new one.
 void Database::RunBatch(Connection& conn, const std::vector<std::unique_ptr<Pending>>& batch) {
+  // Every undo still pending belongs to a work that is not committed.
   auto fail_from = [&](size_t first, const Status& st) {
+    conn.RolledBackTo(0);
     for (size_t i = first; i < batch.size(); ++i) {
       if (batch[i]->status.ok() && !batch[i]->exception) batch[i]->status = st;
     }
@@ -217,11 +233,13 @@ void Database::RunBatch(Connection& conn, const std::vector<std::unique_ptr<Pend
         break;
       }
       if (Status s = conn.ExecCached("COMMIT"); !s.ok()) return fail_from(committed, s);
+      conn.Committed();
       committed = i;
       if (Status s = conn.ExecCached(BeginWrite()); !s.ok()) return fail_from(committed, s);
     }
   }
-  if (Status s = conn.ExecCached("COMMIT"); !s.ok()) fail_from(committed, s);
+  if (Status s = conn.ExecCached("COMMIT"); !s.ok()) return fail_from(committed, s);
+  conn.Committed();
 }
 
 void Database::NoteHealth(const std::vector<std::unique_ptr<Pending>>& batch) {

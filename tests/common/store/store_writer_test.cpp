@@ -134,6 +134,57 @@ TEST_P(ConcurrentStoreTest, SubmitExceptionInWorkIsADbErrorAndUndoesOnlyIt) {
   EXPECT_EQ(QueryInt(db(), "SELECT MAX(k) FROM t"), 2);
 }
 
+// Connection::OnRollback: an undo runs when its work's changes are rolled back
+// (the work's error, its exception, its batch's failed COMMIT), never once
+// they are committed; Attached() state outlives the work.
+TEST_P(ConcurrentStoreTest, OnRollbackFollowsTheTransaction) {
+  struct Undone {
+    int count = 0;
+  };
+  ASSERT_TRUE(db().Exec("CREATE TABLE parent(k BIGINT PRIMARY KEY);"
+                        "CREATE TABLE child(k BIGINT REFERENCES parent(k) "
+                        "DEFERRABLE INITIALLY DEFERRED)")
+                  .ok());
+  auto with_undo = [](Connection& conn, int* undone) { conn.OnRollback([undone] { ++*undone; }); };
+  int committed = 0, failed = 0, thrown = 0, commit_failed = 0;
+  ASSERT_TRUE(db().Transaction([&](Connection& conn) {
+                    with_undo(conn, &committed);
+                    conn.Attached<Undone>().count = 7;
+                    return conn.Exec("INSERT INTO parent(k) VALUES(1)");
+                  })
+                  .ok());
+  EXPECT_FALSE(db().Transaction([&](Connection& conn) -> Status {
+                     with_undo(conn, &failed);
+                     return Error{"test", "the work fails"};
+                   })
+                   .ok());
+  EXPECT_THROW((void)db().Transaction([&](Connection& conn) -> Status {
+    with_undo(conn, &thrown);
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  // The orphan child passes its statement; the deferred foreign key fails the COMMIT.
+  const Status orphan = db().Transaction([&](Connection& conn) {
+    with_undo(conn, &commit_failed);
+    return conn.Exec("INSERT INTO child(k) VALUES(2)");
+  });
+  ASSERT_FALSE(orphan.ok());
+  EXPECT_EQ(orphan.error().code, "db_constraint") << orphan.error().message;
+  EXPECT_EQ(committed, 0);
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(thrown, 1);
+  EXPECT_EQ(commit_failed, 1);
+  EXPECT_EQ(QueryInt(db(), "SELECT COUNT(*) FROM child"), 0);
+  int seen = 0;
+  ASSERT_TRUE(db().Transaction([&](Connection& conn) {
+                    const Undone* state = conn.FindAttached<Undone>();
+                    seen = state != nullptr ? state->count : -1;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(seen, 7);
+}
+
 // A Done runs on the completion thread: waiting there for a writer is
 // refused, while queueing more work from it is fine.
 TEST_P(ConcurrentStoreTest, SubmitTransactionFromDoneIsRefusedSubmitWorks) {
