@@ -8,6 +8,7 @@
 #include "common/base/crypto.h"
 #include "common/store/migrations.h"
 #include "common/store/store_await.h"
+#include "issuer/one_time_claims.h"
 
 namespace vc::issuer {
 using common::Connection;
@@ -69,6 +70,24 @@ const std::vector<common::Migration>& Migrations() {
           ended_at BIGINT NOT NULL DEFAULT 0
         );
       )sql"},
+      // SQLite: the unique index moves into the writer's memory
+      // (one_time_claims.h); the table keeps every claim, in claim order.
+      {2, "one_time_claims_in_claim_order", R"sql(
+        CREATE TABLE one_time_claims_by_time (
+          scope TEXT NOT NULL,
+          key TEXT NOT NULL,
+          expires_at INTEGER NOT NULL,
+          claimed_at INTEGER NOT NULL,
+          session_id TEXT NOT NULL
+        );
+        INSERT INTO one_time_claims_by_time(scope, key, expires_at, claimed_at, session_id)
+          SELECT scope, key, expires_at, claimed_at, session_id FROM one_time_claims
+          ORDER BY claimed_at;
+        DROP TABLE one_time_claims;
+        ALTER TABLE one_time_claims_by_time RENAME TO one_time_claims;
+      )sql",
+       // PostgreSQL keeps its primary key: the instances share it.
+       "SELECT 1"},
   };
   return kMigrations;
 }
@@ -175,8 +194,9 @@ std::optional<SessionStatus> ParseStatus(std::string_view name) {
   return std::nullopt;
 }
 
-Status SessionStore::Migrate(common::Database& db) {
-  return common::ApplyMigrations(db, "issuer_sessions", Migrations());
+Status SessionStore::Prepare(common::Database& db) {
+  if (Status s = common::ApplyMigrations(db, "issuer_sessions", Migrations()); !s) return s;
+  return PrepareOneTimeClaims(db);
 }
 
 void SessionStore::OpenAsync(const NewSession& req, OpenDone done) {
@@ -206,22 +226,11 @@ void SessionStore::OpenAsync(const NewSession& req, OpenDone done) {
                claim_scope = req.claim_scope, claim_key = req.claim_key,
                claim_expires_at = req.claim_expires_at](Connection& conn) -> Status {
     const Session& s = out->session;
-    auto claim = conn.Cached(
-        "INSERT INTO one_time_claims(scope, key, expires_at, claimed_at, session_id) "
-        "VALUES(?, ?, ?, ?, ?)");
-    if (!claim) return claim.error();
-    if (auto r = claim->BindText(1, claim_scope)
-                     .BindText(2, claim_key)
-                     .BindInt64(3, claim_expires_at)
-                     .BindInt64(4, s.created_at)
-                     .BindText(5, s.id)
-                     .Run();
-        !r) {
-      if (common::IsUniqueViolation(r.error())) {
-        *replayed = true;
-        return Error{"token_replayed", "this link was used before"};
-      }
-      return r;
+    auto claimed = ClaimOnce(conn, {claim_scope, claim_key, claim_expires_at, s.created_at, s.id});
+    if (!claimed) return claimed.error();
+    if (!*claimed) {
+      *replayed = true;
+      return Error{"token_replayed", "this link was used before"};
     }
     auto ins = conn.Cached(
         "INSERT INTO sessions(id, kind, status, org_id, request_id, redirect_url, mscv, subject, "
@@ -340,10 +349,9 @@ Result<Session> SessionStore::Finish(const std::string& id, SessionStatus status
 
 Result<int64_t> SessionStore::Prune(Connection& conn, int64_t now, int64_t claim_grace_seconds,
                                     int64_t session_retention_seconds) {
-  auto claims = conn.Cached("DELETE FROM one_time_claims WHERE expires_at < ?");
+  auto claims = PruneOneTimeClaims(conn, now - claim_grace_seconds);
   if (!claims) return claims.error();
-  if (auto r = claims->BindInt64(1, now - claim_grace_seconds).Run(); !r) return r.error();
-  int64_t removed = conn.Changes();
+  const int64_t removed = *claims;
   auto sessions = conn.Cached("DELETE FROM sessions WHERE expires_at < ?");
   if (!sessions) return sessions.error();
   if (auto r = sessions->BindInt64(1, now - session_retention_seconds).Run(); !r) return r.error();

@@ -92,8 +92,11 @@ class SessionStore {
  public:
   SessionStore(common::Database& db, const common::Clock& clock) : db_(db), clock_(clock) {}
 
-  // Creates the tables (component "issuer_sessions"). Throws nothing; Status.
-  static common::Status Migrate(common::Database& db);
+  // Creates or migrates the tables (component "issuer_sessions") and readies
+  // the one-time claims (one_time_claims.h): on SQLite this Database then
+  // holds the file ("database_in_use" when another does). Before the first
+  // Open(), once per Database. Throws nothing; Status.
+  static common::Status Prepare(common::Database& db);
 
   // Claims the one-time key and creates the session atomically and durably.
   // kReplayed when the key was claimed before (also under concurrent

@@ -172,7 +172,7 @@ void App::Impl::OpenStorage() {
   Storage storage = server::OpenStorage(config);
   db = std::move(storage.db);
   keys = std::move(storage.keys);
-  Must(issuer::SessionStore::Migrate(*db), "database migration");
+  Must(issuer::SessionStore::Prepare(*db), "session store");
   Must(common::MigrateJobLeases(*db), "database migration");
   // The key that signs results for RPs is published at /.well-known/jwks.json.
   Must(keys->ActiveOrGenerate(issuer::IntakeService::kResultKeyPurpose, common::JwsAlg::kES256),

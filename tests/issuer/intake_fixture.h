@@ -152,7 +152,7 @@ class IntakeFixture : public ::testing::TestWithParam<TestBackend> {
     db_.reset();
     db_ = test_db_->Open();
     ASSERT_NE(db_, nullptr);
-    ASSERT_TRUE(issuer::SessionStore::Migrate(*db_).ok());
+    ASSERT_TRUE(issuer::SessionStore::Prepare(*db_).ok());
     ASSERT_TRUE(issuer::MigrateProofing(*db_).ok());
     sessions_ = std::make_unique<issuer::SessionStore>(*db_, clock_);
   }

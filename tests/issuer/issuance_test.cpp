@@ -67,7 +67,7 @@ class IssuanceServiceTest : public BackendTest {
   void SetUp() override {
     BackendTest::SetUp();
     if (::testing::Test::IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(issuer::SessionStore::Migrate(*db_).ok());
+    ASSERT_TRUE(issuer::SessionStore::Prepare(*db_).ok());
     ASSERT_TRUE(issuer::MigrateProofing(*db_).ok());
     ASSERT_TRUE(issuer::IssuanceStore::Migrate(*db_).ok());
     sessions_ = std::make_unique<issuer::SessionStore>(*db_, clock_);

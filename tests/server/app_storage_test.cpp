@@ -1,6 +1,6 @@
 // vcserver on PostgreSQL (docs/deployment.md): keys sealed in the database,
 // a clear refusal to start without it, 503 with Retry-After while it is lost,
-// and recovery when it is back.
+// and recovery when it is back. On SQLite: one instance per file.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -80,6 +80,24 @@ TEST_F(AppStorageTest, AnUnreachableDatabaseStopsTheStartWithAClearError) {
       std::string::npos)
       << r.output;
   EXPECT_EQ(r.output.find("s3cret"), std::string::npos);
+}
+
+// SQLite serves one instance (its one-time claims are indexed in the writer's
+// memory): a second vcserver on the same data directory stops at start and
+// says why; the first goes on serving.
+TEST(AppSqliteStorage, ASecondInstanceOnTheSameFileStopsTheStart) {
+  TempDir dir;
+  const std::string config = dir.File("config.json");
+  std::ofstream(config) << R"({"listen":"127.0.0.1:0","dataDir":")" << dir.File("data") << R"("})";
+  server::App app({config, "", ""});
+  app.Start();
+  auto r = RunBinary("vcserver", {"--config", config});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("vc.db is in use by another vcserver (it holds "), std::string::npos)
+      << r.output;
+  common::CurlHttpClient http;
+  EXPECT_EQ(common::Get(http, app.BaseUrl() + "/healthz")->status, 200);
+  app.Stop();
 }
 
 TEST_F(AppStorageTest, AWrongKeyEncryptionKeyStopsTheStart) {
