@@ -28,11 +28,7 @@ struct DigestHash {
 };
 
 Digest DigestOf(std::string_view scope, std::string_view key) {
-  std::string input;
-  input.reserve(scope.size() + 1 + key.size());
-  input.append(scope).push_back('\0');
-  input.append(key);
-  const std::string sha = common::Sha256(input);
+  const auto sha = common::Sha256Of({scope, std::string_view("\0", 1), key});
   Digest d;
   std::memcpy(&d.hi, sha.data(), 8);
   std::memcpy(&d.lo, sha.data() + 8, 8);
@@ -55,6 +51,11 @@ Status PrepareOneTimeClaims(common::Database& db) {
     ClaimIndex& index = conn.Attached<ClaimIndex>();
     if (index.loaded) return Status::Ok();
     index.expires_at.clear();
+    auto count = conn.Prepare("SELECT COUNT(*) FROM one_time_claims");
+    if (!count) return count.error();
+    if (auto row = count->Step(); !row) return row.error();
+    // Room for the claims to come as well: no rehash of the whole set under load.
+    index.expires_at.reserve(static_cast<size_t>(count->ColumnInt64(0)) * 2 + 4096);
     auto rows = conn.Prepare("SELECT scope, key, expires_at FROM one_time_claims");
     if (!rows) return rows.error();
     while (true) {

@@ -13,14 +13,38 @@
 
 namespace vc::common {
 
-std::string Sha256(std::string_view data) {
-  std::string out(32, '\0');
+namespace {
+
+// One per thread; freed when the thread ends (before OpenSSL's own cleanup at
+// exit, for the main thread).
+struct DigestContext {
+  EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~DigestContext() {
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_free(md);
+  }
+};
+
+}  // namespace
+
+std::array<unsigned char, 32> Sha256Of(std::initializer_list<std::string_view> parts) {
+  thread_local DigestContext c;
+  std::array<unsigned char, 32> out{};
   unsigned int len = 0;
-  if (1 != EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len,
-                      EVP_sha256(), nullptr)) {
+  bool ok = c.md != nullptr && c.ctx != nullptr && EVP_DigestInit_ex(c.ctx, c.md, nullptr) == 1;
+  for (std::string_view part : parts) {
+    ok = ok && EVP_DigestUpdate(c.ctx, part.data(), part.size()) == 1;
+  }
+  if (!ok || EVP_DigestFinal_ex(c.ctx, out.data(), &len) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
   return out;
+}
+
+std::string Sha256(std::string_view data) {
+  const auto digest = Sha256Of({data});
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {

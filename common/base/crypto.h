@@ -2,13 +2,20 @@
 // constant-time comparison. Signatures and keys live in jwk.h / jws.h.
 #pragma once
 
+#include <array>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace vc::common {
 
-std::string Sha256(std::string_view data);                            // 32 raw bytes
+std::string Sha256(std::string_view data);  // 32 raw bytes
+// SHA-256 of the parts one after the other, without joining them or
+// allocating. Both reuse a digest context per thread: the one-shot
+// EVP_Digest() sets one up and looks SHA-256 up for every call, several times
+// the cost of hashing a short input.
+std::array<unsigned char, 32> Sha256Of(std::initializer_list<std::string_view> parts);
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 
 // HMAC-SHA256 under one key, for a key used on every request (HS256 bearer

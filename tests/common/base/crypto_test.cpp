@@ -34,6 +34,23 @@ TEST(Crypto, HmacSha256MatchesRfc4231OneShotAndKeyed) {
   }
 }
 
+// FIPS 180-2 appendix B: "abc" and the 448-bit message, whole and in parts;
+// the per-thread context is reused without carrying state over.
+TEST(Crypto, Sha256MatchesFips180VectorsWholeAndInParts) {
+  const std::string abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  const std::string two_blocks = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+  const std::string message = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(HexEncode(Sha256("abc")), abc);
+    EXPECT_EQ(HexEncode(Sha256(message)), two_blocks);
+    const auto parts = Sha256Of({"a", "", "bc"});
+    EXPECT_EQ(HexEncode(std::string(parts.begin(), parts.end())), abc);
+    const auto split =
+        Sha256Of({std::string_view(message).substr(0, 30), std::string_view(message).substr(30)});
+    EXPECT_EQ(HexEncode(std::string(split.begin(), split.end())), two_blocks);
+  }
+}
+
 // One key used from many threads at once, as a token service's key is.
 TEST(ConcurrentCrypto, OneHmacKeyOnManyThreads) {
   const auto vectors = Rfc4231();
