@@ -1,7 +1,9 @@
 #include "issuer/one_time_claims.h"
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -54,7 +56,7 @@ Status PrepareOneTimeClaims(common::Database& db) {
     auto count = conn.Prepare("SELECT COUNT(*) FROM one_time_claims");
     if (!count) return count.error();
     if (auto row = count->Step(); !row) return row.error();
-    // Room for the claims to come as well: no rehash of the whole set under load.
+    // Twice what is stored: no rehash while loading, nor for the first claims after.
     index.expires_at.reserve(static_cast<size_t>(count->ColumnInt64(0)) * 2 + 4096);
     auto rows = conn.Prepare("SELECT scope, key, expires_at FROM one_time_claims");
     if (!rows) return rows.error();
