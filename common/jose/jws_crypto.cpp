@@ -78,12 +78,10 @@ EVP_PKEY_CTX* CachedVerifyContext(const Jwk& key, JwsAlg alg) {
 
 // RSA / ECDSA: hash, then verify the digest with the thread's cached context.
 bool VerifyDigest(const Jwk& key, JwsAlg alg, std::string_view input, std::string_view sig) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
   EVP_PKEY_CTX* ctx = CachedVerifyContext(key, alg);
-  return ctx != nullptr &&
-         1 == EVP_Digest(input.data(), input.size(), digest, &digest_len, Sha256Md(), nullptr) &&
-         1 == EVP_PKEY_verify(ctx, Bytes(sig), sig.size(), digest, digest_len);
+  if (ctx == nullptr) return false;
+  const auto digest = Sha256Of({input});
+  return 1 == EVP_PKEY_verify(ctx, Bytes(sig), sig.size(), digest.data(), digest.size());
 }
 
 Error BadSignature(std::string message) {
