@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -37,10 +36,9 @@ Digest DigestOf(std::string_view scope, std::string_view key) {
   return d;
 }
 
-// SQLite only: the unique index, attached to the writer connection, so only
-// the writer thread touches it.
+// SQLite only: the unique index, attached to the writer connection (once
+// loaded whole), so only the writer thread touches it.
 struct ClaimIndex {
-  bool loaded = false;
   std::unordered_map<Digest, int64_t, DigestHash> expires_at;
 };
 
@@ -50,9 +48,8 @@ Status PrepareOneTimeClaims(common::Database& db) {
   if (db.engine() != Engine::kSqlite) return Status::Ok();
   if (Status held = db.HoldExclusively(); !held) return held;
   return db.Transaction([](Connection& conn) -> Status {
-    ClaimIndex& index = conn.Attached<ClaimIndex>();
-    if (index.loaded) return Status::Ok();
-    index.expires_at.clear();
+    if (conn.FindAttached<ClaimIndex>() != nullptr) return Status::Ok();
+    ClaimIndex index;
     auto count = conn.Prepare("SELECT COUNT(*) FROM one_time_claims");
     if (!count) return count.error();
     if (auto row = count->Step(); !row) return row.error();
@@ -67,7 +64,7 @@ Status PrepareOneTimeClaims(common::Database& db) {
       index.expires_at.emplace(DigestOf(rows->ColumnText(0), rows->ColumnText(1)),
                                rows->ColumnInt64(2));
     }
-    index.loaded = true;
+    conn.Attached<ClaimIndex>() = std::move(index);
     return Status::Ok();
   });
 }
@@ -75,7 +72,7 @@ Status PrepareOneTimeClaims(common::Database& db) {
 Result<bool> ClaimOnce(Connection& conn, const OneTimeClaim& claim) {
   if (conn.engine() == Engine::kSqlite) {
     ClaimIndex* index = conn.FindAttached<ClaimIndex>();
-    if (index == nullptr || !index->loaded) {
+    if (index == nullptr) {
       return Error{"db_error", "the one-time claims are not ready: PrepareOneTimeClaims first"};
     }
     const Digest digest = DigestOf(claim.scope, claim.key);
@@ -105,16 +102,17 @@ Result<int64_t> PruneOneTimeClaims(Connection& conn, int64_t before) {
   if (!rows) return rows.error();
   if (Status r = rows->BindInt64(1, before).Run(); !r) return r.error();
   const int64_t removed = conn.Changes();
-  ClaimIndex* index = conn.FindAttached<ClaimIndex>();
-  if (conn.engine() == Engine::kSqlite && index != nullptr) {
-    auto erased = std::make_shared<std::vector<std::pair<Digest, int64_t>>>();
+  // On SQLite, the claims leave the index too; back if the prune rolls back.
+  if (ClaimIndex* index = conn.FindAttached<ClaimIndex>(); index != nullptr) {
+    std::vector<std::pair<Digest, int64_t>> erased;
     std::erase_if(index->expires_at, [&](const auto& entry) {
       if (entry.second >= before) return false;
-      erased->push_back(entry);
+      erased.push_back(entry);
       return true;
     });
-    // Should the prune roll back, its rows are back in the table.
-    conn.OnRollback([index, erased] { index->expires_at.insert(erased->begin(), erased->end()); });
+    conn.OnRollback([index, erased = std::move(erased)] {
+      index->expires_at.insert(erased.begin(), erased.end());
+    });
   }
   return removed;
 }

@@ -67,7 +67,7 @@ class Connection {
 
   // State a store keeps beside this connection, in memory: created empty on
   // first use, kept as long as the connection (the writer's: as long as its
-  // Database). Find() gives nullptr before that.
+  // Database). FindAttached() gives nullptr before that.
   template <typename T>
   T& Attached() {
     std::shared_ptr<void>& slot = attached_[std::type_index(typeid(T))];

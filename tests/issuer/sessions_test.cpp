@@ -195,6 +195,23 @@ TEST_P(SessionStoreTest, PruneForgetsExpiredClaims) {
   EXPECT_EQ(again.error().reason, OpenError::kReplayed);
 }
 
+// A prune that rolls back leaves its claims claimed, in the index as in the table.
+TEST_P(SessionStoreTest, APruneThatRollsBackKeepsItsClaims) {
+  ASSERT_TRUE(store_->Open(Request()).ok());  // expires in 300 s
+  clock_.Advance(400);
+  const common::Status failed = db().Transaction([&](common::Connection& conn) -> common::Status {
+    auto pruned = issuer::SessionStore::Prune(conn, clock_.NowSeconds(), 0, 86400);
+    if (!pruned) return pruned.error();
+    EXPECT_EQ(*pruned, 1);
+    return common::Error{"test_failure", "the work fails after its prune"};
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(QueryInt(db(), "SELECT COUNT(*) FROM one_time_claims"), 1);
+  auto again = store_->Open(Request());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().reason, OpenError::kReplayed);
+}
+
 VC_INSTANTIATE_BACKENDS(SessionStoreTest);
 
 // A database from before migration 2 (one_time_claims keyed on disk) keeps
